@@ -1,0 +1,116 @@
+//! The vocabulary of user intents. Key bindings (keymaps/*.toml) name these actions with their
+//! kebab-case names; the reducer is the only place that gives them meaning.
+
+use serde::Deserialize;
+
+/// One thing the user asked for. Bound to keys in the keymap files by its kebab-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Quit,
+    Help,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Left,
+    Right,
+    CommandLine,
+    Filter,
+    ClearFilter,
+    SortNext,
+    SortPrevious,
+    SortReverse,
+    Describe,
+    Yaml,
+    NamespacePicker,
+    AllNamespaces,
+    ViewPods,
+    ViewNodes,
+    ViewServices,
+    ViewNamespaces,
+    ViewDeployments,
+    ViewEvents,
+    NextView,
+    PreviousView,
+    Search,
+    SearchNext,
+    SearchPrevious,
+}
+
+impl Action {
+    /// Every action, for validation and help generation.
+    pub const ALL: &'static [Action] = &[
+        Action::Quit,
+        Action::Help,
+        Action::Back,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Left,
+        Action::Right,
+        Action::CommandLine,
+        Action::Filter,
+        Action::ClearFilter,
+        Action::SortNext,
+        Action::SortPrevious,
+        Action::SortReverse,
+        Action::Describe,
+        Action::Yaml,
+        Action::NamespacePicker,
+        Action::AllNamespaces,
+        Action::ViewPods,
+        Action::ViewNodes,
+        Action::ViewServices,
+        Action::ViewNamespaces,
+        Action::ViewDeployments,
+        Action::ViewEvents,
+        Action::NextView,
+        Action::PreviousView,
+        Action::Search,
+        Action::SearchNext,
+        Action::SearchPrevious,
+    ];
+}
+
+/// Which screen layer has the keyboard. Each layer has its own section in the keymap; the
+/// `global` section applies beneath every layer that does not take text input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layer {
+    Global,
+    Table,
+    Detail,
+    Yaml,
+    Help,
+    Picker,
+}
+
+impl Layer {
+    pub const ALL: &'static [Layer] = &[
+        Layer::Global,
+        Layer::Table,
+        Layer::Detail,
+        Layer::Yaml,
+        Layer::Help,
+        Layer::Picker,
+    ];
+
+    /// The section name used in keymap files.
+    pub fn section(self) -> &'static str {
+        match self {
+            Layer::Global => "global",
+            Layer::Table => "table",
+            Layer::Detail => "detail",
+            Layer::Yaml => "yaml",
+            Layer::Help => "help",
+            Layer::Picker => "picker",
+        }
+    }
+}

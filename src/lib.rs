@@ -1,0 +1,12 @@
+//! kmedic: a terminal UI that explores a Kubernetes cluster and walks its user through finding
+//! out what is broken. The binary in `main.rs` is a thin shell over this library.
+
+pub mod app;
+pub mod cli;
+pub mod cluster;
+pub mod config;
+pub mod logging;
+pub mod model;
+pub mod runtime;
+pub mod sim;
+pub mod ui;

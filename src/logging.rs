@@ -1,0 +1,1 @@
+//! Program logs: to a file, never the terminal.

@@ -1,0 +1,2 @@
+//! The kmedic binary: parse arguments and hand over to the library.
+fn main() {}

@@ -1,0 +1,55 @@
+//! Scenarios for the simulated cluster: the built-in demo (assets/demo), loading user files and
+//! `cluster-info dump` directories, the synthetic generator, and the liveness driver.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use super::mutation::Mutation;
+
+/// A scenario file that could not be used: which file, which line, and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ScenarioError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// The built-in demo scenario, timestamps shifted so that it looks fresh at `now`.
+pub fn builtin(_now: Timestamp) -> Result<Vec<serde_json::Value>, ScenarioError> {
+    todo!("H2")
+}
+
+/// Objects from a file (multi-document YAML, JSON, `kind: List`) or a directory (recursively,
+/// including the layout `kubectl cluster-info dump --output-directory` writes).
+pub fn load_path(_path: &Path) -> Result<Vec<serde_json::Value>, ScenarioError> {
+    todo!("H2")
+}
+
+/// A synthetic cluster of the given size.
+pub fn synthetic(_pods: usize, _nodes: usize, _namespaces: usize, _now: Timestamp) -> Vec<serde_json::Value> {
+    todo!("H2")
+}
+
+/// Log lines every container has when the simulated cluster starts (current and previous).
+pub fn seed_logs(_objects: &[serde_json::Value], _now: Timestamp) -> Vec<Mutation> {
+    todo!("H2")
+}
+
+/// Keeps a scenario alive: restart counts of crash-looping containers grow, a pod is replaced
+/// now and then, running containers write log lines.
+pub struct Liveness {
+    _seed: u64,
+}
+
+impl Liveness {
+    pub fn new(seed: u64) -> Self {
+        Liveness { _seed: seed }
+    }
+
+    /// One step of the driver, given the current pods; called about once a second.
+    pub fn step(&mut self, _pods: &[serde_json::Value], _now: Timestamp) -> Vec<Mutation> {
+        todo!("H2")
+    }
+}
