@@ -1,1 +1,99 @@
-//! Command-line interface.
+//! Command-line interface: kubectl-like connection flags, and the `demo`, `serve-demo`
+//! subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// kmedic — explore a Kubernetes cluster and find out what is broken. Read-only by default.
+#[derive(Debug, Parser)]
+#[command(name = "kmedic", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub ui: UiArgs,
+}
+
+/// Which cluster and namespace, as in kubectl.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ConnectArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use (default: current-context).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+}
+
+/// Options of the UI.
+#[derive(Debug, Clone, Args, Default)]
+pub struct UiArgs {
+    /// Namespace to show (default: the context's namespace, else "default").
+    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    pub namespace: Option<String>,
+
+    /// Show every namespace.
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
+
+    /// Allow requests that change the cluster. Without it every mutating request is refused
+    /// inside kmedic before it is sent.
+    #[arg(long, global = true)]
+    pub write: bool,
+
+    /// Where kmedic writes its own log (default: the user's state directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the UI on a built-in simulated cluster (no real cluster needed).
+    Demo(DemoArgs),
+    /// Serve the simulated cluster in the foreground for kubectl and other clients.
+    ServeDemo(ServeDemoArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Load objects from a YAML/JSON file, a `kind: List`, or a `kubectl cluster-info dump` directory.
+    #[arg(long, value_name = "PATH")]
+    pub scenario: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeDemoArgs {
+    /// Port on 127.0.0.1 (default: a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Load objects from a file or directory instead of the built-in scenario.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["pods", "nodes", "namespaces"])]
+    pub scenario: Option<PathBuf>,
+
+    /// Generate a synthetic cluster with this many pods.
+    #[arg(long)]
+    pub pods: Option<usize>,
+
+    /// Nodes of the synthetic cluster.
+    #[arg(long)]
+    pub nodes: Option<usize>,
+
+    /// Namespaces of the synthetic cluster.
+    #[arg(long)]
+    pub namespaces: Option<usize>,
+
+    /// Write a kubeconfig for the served cluster to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_kubeconfig: PathBuf,
+
+    /// Keep the cluster still (no restarts, replacements or new log lines).
+    #[arg(long)]
+    pub frozen: bool,
+}

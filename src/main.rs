@@ -1,2 +1,42 @@
-//! The kmedic binary: parse arguments and hand over to the library.
-fn main() {}
+//! The kmedic binary: parse arguments, set up logging, then run the UI, the demo or the
+//! simulated cluster server. Problems found before the UI starts are printed to stderr.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use kmedic::cli::{Cli, Command};
+use kmedic::launch;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kmedic: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let log_file = cli.ui.log_file.clone().unwrap_or_else(kmedic::logging::default_log_file);
+    let _log_guard = match kmedic::logging::init(&log_file) {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            eprintln!("kmedic: logging disabled: {e}");
+            None
+        }
+    };
+    let result = runtime.block_on(async {
+        match &cli.command {
+            None => launch::run_ui(&cli.connect, &cli.ui).await,
+            Some(Command::Demo(args)) => launch::run_demo(args, &cli.ui).await,
+            Some(Command::ServeDemo(args)) => launch::serve_demo(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("kmedic: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

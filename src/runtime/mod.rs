@@ -1,1 +1,10 @@
-//! TODO
+//! The event loop and everything that performs I/O for the app: the session (state, watches,
+//! effects), the terminal guard, and the loop that draws only when something changed.
+
+pub mod effects;
+pub mod event_loop;
+pub mod session;
+pub mod terminal;
+
+pub use event_loop::run_tui;
+pub use session::Session;

@@ -1,1 +1,80 @@
-//! TODO
+//! Pure render functions: `render(frame, &AppState, &Theme)` draws the whole screen and never
+//! awaits or mutates state.
+
+mod footer;
+mod header;
+mod help;
+mod picker;
+mod table;
+mod text;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::overlay::Overlay;
+use crate::app::state::{AppState, MIN_HEIGHT, MIN_WIDTH};
+use crate::config::{Theme, Token};
+
+/// Draws one frame.
+pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
+    let area = frame.area();
+    if state.too_small() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(frame, area, theme);
+        return;
+    }
+    let [header_area, body, footer_area] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    header::render(frame, header_area, state, theme);
+    match &state.overlay {
+        Some(Overlay::Help(view)) => help::render(frame, body, state, view, theme),
+        Some(Overlay::Detail(detail)) => text::render_detail(frame, body, state, detail, theme),
+        Some(Overlay::Yaml(yaml)) => text::render_yaml(frame, body, yaml, theme),
+        Some(Overlay::Namespaces(p)) => {
+            table::render(frame, body, state, theme);
+            picker::render(frame, body, state, p, theme);
+        }
+        None => table::render(frame, body, state, theme),
+    }
+    footer::render(frame, footer_area, state, theme);
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::from("Terminal too small"),
+        Line::from(format!("need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}", area.width, area.height)),
+    ];
+    let paragraph = Paragraph::new(text)
+        .style(theme.style(Token::Warning))
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    let y = area.height.saturating_sub(2) / 2;
+    let inner = Rect { y: area.y + y, height: area.height.saturating_sub(y), ..area };
+    frame.render_widget(paragraph, inner);
+}
+
+/// Cuts `text` to at most `width` display columns, marking the cut with an ellipsis.
+pub(crate) fn truncate(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            if width > 0 {
+                while used + 1 > width {
+                    match out.pop() {
+                        Some(p) => used -= p.width().unwrap_or(0),
+                        None => break,
+                    }
+                }
+                out.push('…');
+            }
+            return out;
+        }
+        out.push(c);
+        used += w;
+    }
+    out
+}

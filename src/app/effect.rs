@@ -1,0 +1,14 @@
+//! Side effects the reducer asks for; the runtime performs them and reports back as `Msg`s.
+
+use crate::cluster::Scope;
+use crate::model::{ObjKey, ResourceKind};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Cancel the current watches and watch `scope` instead, tagged with `generation`.
+    Rewatch { scope: Scope, generation: u64 },
+    /// Read one object for the detail or YAML view.
+    Fetch { request: u64, kind: ResourceKind, key: ObjKey },
+    /// Check whether the cluster answers again (only while disconnected).
+    Probe { generation: u64 },
+}

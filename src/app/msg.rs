@@ -1,0 +1,26 @@
+//! Everything that can happen to the app, as data.
+
+use std::sync::Arc;
+
+use crossterm::event::KeyEvent;
+use jiff::Timestamp;
+
+use crate::cluster::ClusterEvent;
+use crate::model::{ResourceKind, Row};
+
+/// One input to the reducer.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize { width: u16, height: u16 },
+    /// The clock moved (ages are formatted against it).
+    Tick(Timestamp),
+    /// A fresh snapshot of one kind's rows, pulled from the store after a change.
+    Rows { generation: u64, kind: ResourceKind, rows: Vec<Arc<Row>> },
+    /// A status notification from a watch task.
+    Cluster(ClusterEvent),
+    /// The answer to an `Effect::Fetch`.
+    Fetched { request: u64, result: Result<serde_json::Value, String> },
+    /// A connection probe succeeded.
+    Reachable { generation: u64 },
+}

@@ -1,0 +1,157 @@
+//! `AppState`: everything the UI shows, owned by the event loop and changed only by `update`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::cluster::Scope;
+use crate::config::Keymap;
+use crate::model::{ResourceKind, Row};
+
+use super::input::InputLine;
+use super::overlay::Overlay;
+use super::table::{Joins, TableView};
+
+/// Facts about the cluster connection shown in the header.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Target {
+    pub context: String,
+    pub cluster: String,
+    pub server: String,
+    pub user: String,
+}
+
+/// The state of the connection, as the header shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Connection {
+    Connecting,
+    Live,
+    Reconnecting { error: String },
+}
+
+/// What we know about one kind's data.
+#[derive(Debug, Clone, Default)]
+pub struct KindData {
+    pub rows: Vec<Arc<Row>>,
+    /// The first complete list has arrived.
+    pub synced: bool,
+    /// The server refused to list this kind (RBAC); the message says which list.
+    pub refused: Option<String>,
+}
+
+/// A short message in the footer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The whole application state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub target: Target,
+    pub scope: Scope,
+    pub read_only: bool,
+    pub connection: Connection,
+    /// Kinds whose watch currently reports a connection error.
+    pub disconnected: BTreeSet<ResourceKind>,
+    /// Generation of the current watch set; events of other generations are dropped.
+    pub generation: u64,
+    pub view: ResourceKind,
+    pub kinds: HashMap<ResourceKind, KindData>,
+    pub tables: HashMap<ResourceKind, TableView>,
+    pub joins: Joins,
+    pub overlay: Option<Overlay>,
+    pub input: Option<InputLine>,
+    pub notice: Option<Notice>,
+    pub now: Timestamp,
+    pub width: u16,
+    pub height: u16,
+    pub keymap: Arc<Keymap>,
+    pub quit: bool,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    pub next_request: u64,
+}
+
+/// Smallest terminal the layout works in; below it a notice is shown instead.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 8;
+/// Lines the table does not get: header (2), footer (1), borders (2), column titles (1).
+pub const TABLE_CHROME: u16 = 6;
+/// Lines a text overlay does not get: header (2), footer (1), borders (2).
+pub const TEXT_CHROME: u16 = 5;
+
+impl AppState {
+    pub fn new(target: Target, scope: Scope, read_only: bool, keymap: Arc<Keymap>, now: Timestamp) -> Self {
+        let tables = ResourceKind::VIEWS.iter().map(|k| (*k, TableView::new(*k))).collect();
+        AppState {
+            target,
+            scope,
+            read_only,
+            connection: Connection::Connecting,
+            disconnected: BTreeSet::new(),
+            generation: 1,
+            view: ResourceKind::Pods,
+            kinds: HashMap::new(),
+            tables,
+            joins: Joins::default(),
+            overlay: None,
+            input: None,
+            notice: None,
+            now,
+            width: 80,
+            height: 24,
+            keymap,
+            quit: false,
+            dirty: true,
+            next_request: 1,
+        }
+    }
+
+    pub fn rows(&self, kind: ResourceKind) -> &[Arc<Row>] {
+        self.kinds.get(&kind).map(|k| k.rows.as_slice()).unwrap_or(&[])
+    }
+
+    pub fn table(&self) -> Option<&TableView> {
+        self.tables.get(&self.view)
+    }
+
+    /// The NAMESPACE column is hidden while a single namespace is shown.
+    pub fn hide_namespace(&self) -> bool {
+        matches!(self.scope, Scope::Namespace(_))
+    }
+
+    /// Rows of the table body on screen.
+    pub fn table_height(&self) -> usize {
+        usize::from(self.height.saturating_sub(TABLE_CHROME)).max(1)
+    }
+
+    pub fn text_height(&self) -> usize {
+        usize::from(self.height.saturating_sub(TEXT_CHROME)).max(1)
+    }
+
+    /// The row under the cursor in the current table.
+    pub fn selected_row(&self) -> Option<&Arc<Row>> {
+        let table = self.table()?;
+        let index = *table.visible.get(table.selected)?;
+        self.rows(self.view).get(index)
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+
+    /// Whether the data on screen may be out of date (the connection is down).
+    pub fn stale(&self) -> bool {
+        matches!(self.connection, Connection::Reconnecting { .. })
+    }
+
+    /// Namespace names from the namespaces view, sorted.
+    pub fn namespace_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.rows(ResourceKind::Namespaces).iter().map(|r| r.key.name.clone()).collect();
+        names.sort();
+        names
+    }
+}

@@ -1,0 +1,286 @@
+//! One table view's state: rows of a kind, the regex filter, the sort column, the selection,
+//! and the derived list of visible rows (recomputed only when one of those changes).
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use regex::Regex;
+
+use crate::model::columns::{columns, namespace_column};
+use crate::model::row::natural_cmp;
+use crate::model::{Cell, ObjKey, ResourceKind, Row, RowLinks};
+
+/// Values some tables take from other kinds: pods per node, endpoints per service.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Joins {
+    pub pods_per_node: HashMap<String, i64>,
+    pub endpoints: HashMap<ObjKey, (u32, u32)>,
+}
+
+impl Joins {
+    pub fn from_pods(pods: &[Arc<Row>]) -> HashMap<String, i64> {
+        let mut counts = HashMap::new();
+        for row in pods {
+            if let RowLinks::Pod { node, active: true } = &row.links
+                && !node.is_empty()
+            {
+                *counts.entry(node.clone()).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    pub fn from_endpoints(endpoints: &[Arc<Row>]) -> HashMap<ObjKey, (u32, u32)> {
+        endpoints
+            .iter()
+            .filter_map(|row| match row.links {
+                RowLinks::Endpoints { ready, total } => Some((row.key.clone(), (ready, total))),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The concrete cell for a `Cell::Joined` placeholder in `kind`'s table.
+    pub fn resolve(&self, kind: ResourceKind, row: &Row) -> Cell {
+        match kind {
+            ResourceKind::Nodes => Cell::Count(self.pods_per_node.get(&row.key.name).copied().unwrap_or(0)),
+            ResourceKind::Services => match self.endpoints.get(&row.key) {
+                Some((ready, total)) => Cell::Ratio { ready: *ready, total: *total },
+                None => Cell::Text("<none>".to_string()),
+            },
+            _ => Cell::Text(String::new()),
+        }
+    }
+}
+
+/// The cell shown at `column`, with joins filled in.
+pub fn cell_at<'a>(kind: ResourceKind, row: &'a Row, column: usize, joins: &Joins) -> std::borrow::Cow<'a, Cell> {
+    match row.cells.get(column) {
+        Some(Cell::Joined) => std::borrow::Cow::Owned(joins.resolve(kind, row)),
+        Some(cell) => std::borrow::Cow::Borrowed(cell),
+        None => std::borrow::Cow::Owned(Cell::Text(String::new())),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: usize,
+    pub descending: bool,
+}
+
+/// State of one kind's table.
+#[derive(Debug, Clone)]
+pub struct TableView {
+    pub kind: ResourceKind,
+    pub filter_text: String,
+    pub filter: Option<Regex>,
+    pub filter_error: Option<String>,
+    pub sort: Sort,
+    /// Indices into the kind's rows, filtered and sorted.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    /// First visible row on screen.
+    pub offset: usize,
+    /// The selected object, kept across data changes.
+    pub selected_key: Option<ObjKey>,
+}
+
+impl TableView {
+    pub fn new(kind: ResourceKind) -> Self {
+        let sort = match kind {
+            ResourceKind::Events => Sort { column: 1, descending: false },
+            _ => Sort { column: name_column(kind), descending: false },
+        };
+        TableView {
+            kind,
+            filter_text: String::new(),
+            filter: None,
+            filter_error: None,
+            sort,
+            visible: Vec::new(),
+            selected: 0,
+            offset: 0,
+            selected_key: None,
+        }
+    }
+
+    /// Sets the filter from typed text; smart case (case-insensitive unless it has capitals).
+    pub fn set_filter(&mut self, text: &str) {
+        self.filter_text = text.to_string();
+        if text.is_empty() {
+            self.filter = None;
+            self.filter_error = None;
+            return;
+        }
+        let pattern = if text.chars().any(char::is_uppercase) { text.to_string() } else { format!("(?i){text}") };
+        match Regex::new(&pattern) {
+            Ok(re) => {
+                self.filter = Some(re);
+                self.filter_error = None;
+            }
+            Err(e) => {
+                self.filter = None;
+                self.filter_error = Some(first_line(&e.to_string()));
+            }
+        }
+    }
+
+    /// Recomputes the visible rows and keeps the selection on the same object when possible.
+    pub fn refresh(&mut self, rows: &[Arc<Row>], joins: &Joins, now: Timestamp, hide_namespace: bool) {
+        let kind = self.kind;
+        let mut visible: Vec<usize> = match (&self.filter, &self.filter_error) {
+            // An invalid pattern filters nothing out, so the user never loses sight of the rows.
+            (None, _) => (0..rows.len()).collect(),
+            (Some(re), _) => (0..rows.len())
+                .filter(|&i| row_matches(kind, &rows[i], re, joins, now, hide_namespace))
+                .collect(),
+        };
+        let sort = self.sort;
+        visible.sort_by(|&a, &b| {
+            let (ra, rb) = (&rows[a], &rows[b]);
+            let primary = cell_at(kind, ra, sort.column, joins).compare(&cell_at(kind, rb, sort.column, joins));
+            let primary = if sort.descending { primary.reverse() } else { primary };
+            primary.then_with(|| tie_break(ra, rb))
+        });
+        self.visible = visible;
+        self.reselect(rows);
+    }
+
+    fn reselect(&mut self, rows: &[Arc<Row>]) {
+        if let Some(key) = &self.selected_key
+            && let Some(pos) = self.visible.iter().position(|&i| &rows[i].key == key)
+        {
+            self.selected = pos;
+            return;
+        }
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+        self.selected_key = self.visible.get(self.selected).map(|&i| rows[i].key.clone());
+    }
+
+    /// Moves the selection by `delta` rows (clamped).
+    pub fn move_by(&mut self, delta: isize, rows: &[Arc<Row>]) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let max = self.visible.len() - 1;
+        let next = (self.selected as isize + delta).clamp(0, max as isize) as usize;
+        self.select(next, rows);
+    }
+
+    pub fn select(&mut self, index: usize, rows: &[Arc<Row>]) {
+        self.selected = index.min(self.visible.len().saturating_sub(1));
+        self.selected_key = self.visible.get(self.selected).and_then(|&i| rows.get(i)).map(|r| r.key.clone());
+    }
+
+    /// Keeps the selected row inside a window of `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let max_offset = self.visible.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// Next sortable column (skipping the hidden NAMESPACE column), wrapping around.
+    pub fn cycle_sort(&mut self, forward: bool, hide_namespace: bool) {
+        let count = columns(self.kind).len();
+        let hidden = if hide_namespace { namespace_column(self.kind) } else { None };
+        let mut column = self.sort.column;
+        for _ in 0..count {
+            column = if forward { (column + 1) % count } else { (column + count - 1) % count };
+            if Some(column) != hidden {
+                break;
+            }
+        }
+        self.sort = Sort { column, descending: false };
+    }
+}
+
+/// The NAME column of a kind.
+pub fn name_column(kind: ResourceKind) -> usize {
+    columns(kind).iter().position(|c| *c == "NAME").unwrap_or(0)
+}
+
+fn tie_break(a: &Row, b: &Row) -> Ordering {
+    natural_cmp(&a.key.namespace, &b.key.namespace).then_with(|| natural_cmp(&a.key.name, &b.key.name))
+}
+
+fn row_matches(kind: ResourceKind, row: &Row, re: &Regex, joins: &Joins, now: Timestamp, hide_ns: bool) -> bool {
+    let ns_col = if hide_ns { namespace_column(kind) } else { None };
+    (0..row.cells.len())
+        .filter(|c| Some(*c) != ns_col)
+        .filter(|&c| !matches!(row.cells.get(c), Some(Cell::Age(_))))
+        .any(|c| re.is_match(&cell_at(kind, row, c, joins).display(now)))
+}
+
+fn first_line(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    lines.last().map(|l| l.trim_start_matches("error: ").to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Health;
+
+    fn pod(ns: &str, name: &str, status: &str, restarts: i64) -> Arc<Row> {
+        Arc::new(Row {
+            key: ObjKey::new(ns, name),
+            cells: vec![
+                Cell::text(ns),
+                Cell::text(name),
+                Cell::Ratio { ready: 1, total: 1 },
+                Cell::Status(status.into(), Health::Ok),
+                Cell::Restarts { count: restarts, last: None },
+                Cell::Age(None),
+                Cell::text("10.0.0.1"),
+                Cell::text("node-1"),
+            ],
+            health: Health::Ok,
+            links: RowLinks::Pod { node: "node-1".into(), active: true },
+        })
+    }
+
+    #[test]
+    fn filter_sort_and_selection_follow_the_object() {
+        let rows = vec![pod("a", "web-10", "Running", 0), pod("a", "web-2", "CrashLoopBackOff", 7), pod("b", "db", "Running", 1)];
+        let mut table = TableView::new(ResourceKind::Pods);
+        let joins = Joins::default();
+        let now = Timestamp::UNIX_EPOCH;
+        table.refresh(&rows, &joins, now, false);
+        let names: Vec<&str> = table.visible.iter().map(|&i| rows[i].key.name.as_str()).collect();
+        assert_eq!(names, ["db", "web-2", "web-10"], "natural sort by name");
+
+        table.select(2, &rows);
+        table.sort = Sort { column: 4, descending: true };
+        table.refresh(&rows, &joins, now, false);
+        assert_eq!(table.visible.iter().map(|&i| rows[i].key.name.as_str()).collect::<Vec<_>>(), ["web-2", "db", "web-10"]);
+        assert_eq!(rows[table.visible[table.selected]].key.name, "web-10", "selection stays on the object");
+
+        table.set_filter("crash");
+        table.refresh(&rows, &joins, now, false);
+        assert_eq!(table.visible.len(), 1);
+        table.set_filter("([");
+        assert!(table.filter_error.is_some());
+        table.refresh(&rows, &joins, now, false);
+        assert_eq!(table.visible.len(), 3, "an invalid regex hides nothing");
+    }
+
+    #[test]
+    fn scroll_keeps_selection_visible() {
+        let rows: Vec<_> = (0..100).map(|i| pod("a", &format!("p{i}"), "Running", 0)).collect();
+        let mut table = TableView::new(ResourceKind::Pods);
+        table.refresh(&rows, &Joins::default(), Timestamp::UNIX_EPOCH, false);
+        table.move_by(50, &rows);
+        table.scroll_into_view(10);
+        assert_eq!(table.offset, 41);
+        table.move_by(-45, &rows);
+        table.scroll_into_view(10);
+        assert_eq!(table.offset, 5);
+    }
+}

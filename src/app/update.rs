@@ -1,0 +1,243 @@
+//! The reducer: `update(state, msg) -> effects`. Cluster data, clock and fetch results land here;
+//! keys are handed to `keys`.
+
+use std::sync::Arc;
+
+use crate::cluster::ClusterEvent;
+use crate::model::detail::{describe, to_yaml};
+use crate::model::{ResourceKind, Row, RowLinks};
+
+use super::effect::Effect;
+use super::keys::handle_key;
+use super::msg::Msg;
+use super::overlay::{ObjectView, Overlay};
+use super::state::{AppState, Connection};
+use super::table::Joins;
+
+/// Applies one message to the state and returns the effects to perform.
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => {
+            state.dirty = true;
+            handle_key(state, &key)
+        }
+        Msg::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            let height = state.table_height();
+            if let Some(table) = state.tables.get_mut(&state.view) {
+                table.scroll_into_view(height);
+            }
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            // Ages are shown in whole seconds; redraw only when the second changes.
+            if now.as_second() != state.now.as_second() {
+                state.dirty = true;
+            }
+            state.now = now;
+            Vec::new()
+        }
+        Msg::Rows { generation, kind, rows } => {
+            if generation == state.generation { on_rows(state, kind, rows) } else { Vec::new() }
+        }
+        Msg::Cluster(event) => {
+            if event.generation() == state.generation {
+                on_cluster_event(state, event)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::Fetched { request, result } => {
+            on_fetched(state, request, result);
+            Vec::new()
+        }
+        Msg::Reachable { generation } => {
+            if generation == state.generation && state.stale() {
+                state.disconnected.clear();
+                state.connection = Connection::Live;
+                state.dirty = true;
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn mark_connected(state: &mut AppState, kind: ResourceKind) {
+    state.disconnected.remove(&kind);
+    if state.disconnected.is_empty() && state.connection != Connection::Live {
+        state.connection = Connection::Live;
+    }
+}
+
+fn on_cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
+    state.dirty = true;
+    match event {
+        ClusterEvent::Changed { kind, .. } => {
+            mark_connected(state, kind);
+            Vec::new()
+        }
+        ClusterEvent::Synced { kind, .. } => {
+            let data = state.kinds.entry(kind).or_default();
+            data.synced = true;
+            data.refused = None;
+            mark_connected(state, kind);
+            Vec::new()
+        }
+        ClusterEvent::Refused { kind, message, .. } => {
+            state.kinds.entry(kind).or_default().refused = Some(message);
+            // The server answered, so the connection itself works.
+            mark_connected(state, kind);
+            Vec::new()
+        }
+        ClusterEvent::Disconnected { kind, message, .. } => {
+            let was_stale = state.stale();
+            state.disconnected.insert(kind);
+            state.connection = Connection::Reconnecting { error: message };
+            if was_stale { Vec::new() } else { vec![Effect::Probe { generation: state.generation }] }
+        }
+    }
+}
+
+fn on_rows(state: &mut AppState, kind: ResourceKind, rows: Vec<Arc<Row>>) -> Vec<Effect> {
+    state.dirty = true;
+    mark_connected(state, kind);
+    match kind {
+        ResourceKind::Pods => state.joins.pods_per_node = Joins::from_pods(&rows),
+        ResourceKind::Endpoints => state.joins.endpoints = Joins::from_endpoints(&rows),
+        _ => {}
+    }
+    let changed_target = detail_target_changed(state, kind, &rows);
+    state.kinds.entry(kind).or_default().rows = rows;
+    refresh_table(state, kind);
+    match kind {
+        ResourceKind::Pods => refresh_table(state, ResourceKind::Nodes),
+        ResourceKind::Endpoints => refresh_table(state, ResourceKind::Services),
+        _ => {}
+    }
+    if kind == ResourceKind::Events {
+        rebuild_overlay(state);
+    }
+    if changed_target { refetch_overlay(state) } else { Vec::new() }
+}
+
+/// Asks again for the object shown in the detail/YAML view, which changed in the cluster.
+fn refetch_overlay(state: &mut AppState) -> Vec<Effect> {
+    let request = state.next_request;
+    let target = match &mut state.overlay {
+        Some(Overlay::Detail(d)) => &mut d.target,
+        Some(Overlay::Yaml(y)) => &mut y.target,
+        _ => return Vec::new(),
+    };
+    state.next_request += 1;
+    target.request = request;
+    vec![Effect::Fetch { request, kind: target.kind, key: target.key.clone() }]
+}
+
+/// Whether the object shown in the detail/YAML view changed in this snapshot.
+fn detail_target_changed(state: &AppState, kind: ResourceKind, rows: &[Arc<Row>]) -> bool {
+    let Some(target) = overlay_target(state) else { return false };
+    if target.kind != kind {
+        return false;
+    }
+    let old = state.rows(kind).iter().find(|r| r.key == target.key);
+    let new = rows.iter().find(|r| r.key == target.key);
+    match (old, new) {
+        (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+        (None, None) => false,
+        _ => true,
+    }
+}
+
+/// Recomputes the visible rows of `kind`'s table.
+pub fn refresh_table(state: &mut AppState, kind: ResourceKind) {
+    let hide_ns = state.hide_namespace();
+    let height = state.table_height();
+    let rows = state.kinds.get(&kind).map(|k| k.rows.clone()).unwrap_or_default();
+    if let Some(table) = state.tables.get_mut(&kind) {
+        table.refresh(&rows, &state.joins, state.now, hide_ns);
+        table.scroll_into_view(height);
+    }
+}
+
+pub fn overlay_target(state: &AppState) -> Option<&ObjectView> {
+    match &state.overlay {
+        Some(Overlay::Detail(d)) => Some(&d.target),
+        Some(Overlay::Yaml(y)) => Some(&y.target),
+        _ => None,
+    }
+}
+
+fn on_fetched(state: &mut AppState, request: u64, result: Result<serde_json::Value, String>) {
+    let target = match &mut state.overlay {
+        Some(Overlay::Detail(d)) if d.target.request == request => &mut d.target,
+        Some(Overlay::Yaml(y)) if y.target.request == request => &mut y.target,
+        // An answer for a view that was closed or replaced meanwhile.
+        _ => return,
+    };
+    match result {
+        Ok(obj) => {
+            target.object = Some(obj);
+            target.error = None;
+        }
+        Err(e) => target.error = Some(e),
+    }
+    state.dirty = true;
+    rebuild_overlay(state);
+}
+
+/// Events about the object `target` is, newest first ordering is left to `describe`.
+fn related_events<'a>(state: &'a AppState, kind: ResourceKind, namespace: &str, name: &str) -> Vec<&'a Row> {
+    state
+        .rows(ResourceKind::Events)
+        .iter()
+        .filter(|row| match &row.links {
+            RowLinks::Event { kind: k, namespace: ns, name: n, .. } => {
+                k == kind.kind_name() && n == name && (ns == namespace || !kind.namespaced())
+            }
+            _ => false,
+        })
+        .map(|r| r.as_ref())
+        .collect()
+}
+
+/// Rebuilds the detail lines or YAML text from the fetched object and current events.
+pub fn rebuild_overlay(state: &mut AppState) {
+    let height = state.text_height();
+    let lines = match &state.overlay {
+        Some(Overlay::Detail(d)) => match &d.target.object {
+            Some(obj) => {
+                let events = related_events(state, d.target.kind, &d.target.key.namespace, &d.target.key.name);
+                Some(Rebuilt::Detail(describe(d.target.kind, obj, &events, state.now)))
+            }
+            None => None,
+        },
+        Some(Overlay::Yaml(y)) => y.target.object.as_ref().map(|obj| {
+            Rebuilt::Yaml(match to_yaml(obj) {
+                Ok(text) => text.lines().map(str::to_string).collect(),
+                Err(e) => vec![format!("cannot show YAML: {e}")],
+            })
+        }),
+        _ => None,
+    };
+    match (lines, &mut state.overlay) {
+        (Some(Rebuilt::Detail(lines)), Some(Overlay::Detail(d))) => {
+            let texts: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
+            d.lines = lines;
+            d.target.view.refresh_search(&texts);
+            d.target.view.scroll_by(0, texts.len(), height);
+        }
+        (Some(Rebuilt::Yaml(lines)), Some(Overlay::Yaml(y))) => {
+            y.target.view.refresh_search(&lines);
+            y.target.view.scroll_by(0, lines.len(), height);
+            y.lines = lines;
+        }
+        _ => {}
+    }
+}
+
+enum Rebuilt {
+    Detail(Vec<crate::model::detail::DetailLine>),
+    Yaml(Vec<String>),
+}

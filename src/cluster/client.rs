@@ -1,0 +1,81 @@
+//! Building a kube `Client` for a context: TLS with rustls/ring, the read-only layer, timeouts,
+//! and the NO_PROXY rule that kube ignores for the cluster address.
+
+use std::time::Duration;
+
+use kube::client::ClientBuilder;
+use kube::config::KubeConfigOptions;
+use kube::{Client, Config};
+
+use super::kubeconfig::{KubeSetup, error_chain};
+use super::readonly::ReadOnlyLayer;
+
+/// How long to wait for a TCP/TLS connection before reporting the cluster unreachable.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Installs the ring crypto provider once; mixing providers panics at the first TLS handshake.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Creates the client for `setup`'s context. Requests that would change the cluster are refused
+/// inside the client unless `allow_writes`.
+pub async fn build_client(setup: &KubeSetup, allow_writes: bool) -> Result<Client, String> {
+    install_crypto_provider();
+    let options = KubeConfigOptions {
+        context: Some(setup.context.clone()),
+        cluster: None,
+        user: None,
+    };
+    let mut config = Config::from_custom_kubeconfig(setup.kubeconfig.clone(), &options)
+        .await
+        .map_err(|e| format!("context {}: {}", setup.context, error_chain(&e)))?;
+    config.default_namespace = setup.namespace.clone();
+    config.connect_timeout = Some(CONNECT_TIMEOUT);
+    apply_no_proxy(&mut config, std::env::var("NO_PROXY").or_else(|_| std::env::var("no_proxy")).ok());
+    let builder = ClientBuilder::try_from(config)
+        .map_err(|e| format!("context {}: {}", setup.context, error_chain(&e)))?;
+    Ok(builder.with_layer(&ReadOnlyLayer::new(allow_writes)).build())
+}
+
+/// Drops the proxy when the cluster's host is listed in NO_PROXY (exact host, `.suffix`,
+/// `suffix`, or `*`).
+pub fn apply_no_proxy(config: &mut Config, no_proxy: Option<String>) {
+    let (Some(_), Some(list)) = (&config.proxy_url, no_proxy) else {
+        return;
+    };
+    let Some(host) = config.cluster_url.host().map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+    else {
+        return;
+    };
+    let exempt = list.split(',').map(|e| e.trim().to_ascii_lowercase()).any(|entry| {
+        let entry = entry.split(':').next().unwrap_or_default().to_string();
+        !entry.is_empty()
+            && (entry == "*"
+                || entry == host
+                || host.ends_with(&format!(".{}", entry.trim_start_matches('.'))))
+    });
+    if exempt {
+        config.proxy_url = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_proxy_exempts_the_cluster_host() {
+        let mut config = Config::new("https://api.corp.example:6443".parse().expect("uri"));
+        config.proxy_url = Some("http://proxy:3128".parse().expect("uri"));
+        apply_no_proxy(&mut config, Some("localhost, .corp.example".into()));
+        assert!(config.proxy_url.is_none());
+
+        let mut config = Config::new("https://127.0.0.1:6443".parse().expect("uri"));
+        config.proxy_url = Some("http://proxy:3128".parse().expect("uri"));
+        apply_no_proxy(&mut config, Some("10.0.0.1,example.org".into()));
+        assert!(config.proxy_url.is_some());
+        apply_no_proxy(&mut config, Some("127.0.0.1".into()));
+        assert!(config.proxy_url.is_none());
+    }
+}

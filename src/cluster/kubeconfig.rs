@@ -1,0 +1,269 @@
+//! Finding and reading kubeconfig files the way kubectl does (`--kubeconfig`, `KUBECONFIG` with
+//! several files merged, `~/.kube/config`), choosing the context, and making the result safe
+//! for a full-screen program (exec plugins never get the terminal).
+
+use std::path::{Path, PathBuf};
+
+use kube::config::{ExecInteractiveMode, Kubeconfig};
+
+/// What the user asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+}
+
+/// A kubeconfig ready to connect with: the merged file(s) and the chosen context's facts.
+#[derive(Debug, Clone)]
+pub struct KubeSetup {
+    pub kubeconfig: Kubeconfig,
+    pub context: String,
+    pub cluster: String,
+    pub server: String,
+    pub user: String,
+    /// The namespace to show: `--namespace`, else the context's, else `default`.
+    pub namespace: String,
+    /// The files read, for messages.
+    pub files: Vec<PathBuf>,
+}
+
+/// Why no kubeconfig could be used. Messages name the file.
+#[derive(Debug, thiserror::Error)]
+pub enum KubeconfigProblem {
+    #[error("kubeconfig {0} does not exist (set --kubeconfig or KUBECONFIG, or try `kmedic demo`)")]
+    Missing(PathBuf),
+    #[error("no kubeconfig found: $HOME is not set and neither --kubeconfig nor KUBECONFIG was given")]
+    NoHome,
+    #[error("kubeconfig {file} could not be read: {message}")]
+    Unreadable { file: PathBuf, message: String },
+    #[error("kubeconfig {file} is not valid: {message}")]
+    Malformed { file: PathBuf, message: String },
+    #[error("kubeconfig {files} has no contexts")]
+    Empty { files: String },
+    #[error("kubeconfig {files} has no current-context; choose one with --context (available: {available})")]
+    NoCurrentContext { files: String, available: String },
+    #[error("context \"{context}\" not found in {files} (available: {available})")]
+    UnknownContext { context: String, files: String, available: String },
+    #[error("context \"{context}\" in {files} names cluster \"{cluster}\", which is not defined")]
+    UnknownCluster { context: String, cluster: String, files: String },
+}
+
+/// The kubeconfig files to read, in merge order.
+pub fn kubeconfig_paths(explicit: Option<&Path>) -> Result<Vec<PathBuf>, KubeconfigProblem> {
+    if let Some(path) = explicit {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    if let Some(value) = std::env::var_os("KUBECONFIG") {
+        let paths: Vec<PathBuf> =
+            std::env::split_paths(&value).filter(|p| !p.as_os_str().is_empty()).collect();
+        if !paths.is_empty() {
+            return Ok(paths);
+        }
+    }
+    let home = std::env::var_os("HOME").ok_or(KubeconfigProblem::NoHome)?;
+    Ok(vec![PathBuf::from(home).join(".kube").join("config")])
+}
+
+/// Reads one file, naming it in any error.
+fn read_one(path: &Path) -> Result<Kubeconfig, KubeconfigProblem> {
+    if !path.exists() {
+        return Err(KubeconfigProblem::Missing(path.to_path_buf()));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| KubeconfigProblem::Unreadable {
+        file: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    if text.contains('\0') {
+        return Err(KubeconfigProblem::Malformed {
+            file: path.to_path_buf(),
+            message: "the file contains NUL bytes".to_string(),
+        });
+    }
+    Kubeconfig::read_from(path).map_err(|e| KubeconfigProblem::Malformed {
+        file: path.to_path_buf(),
+        message: error_chain(&e),
+    })
+}
+
+/// An error with its sources, on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// Loads and merges the kubeconfig, picks the context and checks it can be used.
+pub fn load_kubeconfig(opts: &ConnectOptions) -> Result<KubeSetup, KubeconfigProblem> {
+    let files = kubeconfig_paths(opts.kubeconfig.as_deref())?;
+    let mut merged: Option<Kubeconfig> = None;
+    // Like kubectl, files in KUBECONFIG that do not exist are skipped; an explicit one must exist.
+    let skip_missing = opts.kubeconfig.is_none() && files.len() > 1;
+    let mut read = Vec::new();
+    for file in &files {
+        let config = match read_one(file) {
+            Err(KubeconfigProblem::Missing(_)) if skip_missing => continue,
+            other => other?,
+        };
+        read.push(file.clone());
+        merged = Some(match merged {
+            None => config,
+            Some(m) => m.merge(config).map_err(|e| KubeconfigProblem::Malformed {
+                file: file.clone(),
+                message: error_chain(&e),
+            })?,
+        });
+    }
+    let files_text = display_files(if read.is_empty() { &files } else { &read });
+    let Some(mut kubeconfig) = merged else {
+        return Err(KubeconfigProblem::Missing(files.first().cloned().unwrap_or_default()));
+    };
+    make_exec_non_interactive(&mut kubeconfig);
+    choose_context(kubeconfig, opts, read, files_text)
+}
+
+fn display_files(files: &[PathBuf]) -> String {
+    files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Exec credential plugins would otherwise inherit the terminal that the UI has taken over.
+fn make_exec_non_interactive(kubeconfig: &mut Kubeconfig) {
+    for named in &mut kubeconfig.auth_infos {
+        if let Some(exec) = named.auth_info.as_mut().and_then(|a| a.exec.as_mut()) {
+            exec.interactive_mode = Some(ExecInteractiveMode::Never);
+        }
+    }
+}
+
+fn choose_context(
+    kubeconfig: Kubeconfig,
+    opts: &ConnectOptions,
+    files: Vec<PathBuf>,
+    files_text: String,
+) -> Result<KubeSetup, KubeconfigProblem> {
+    let available = kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
+    if kubeconfig.contexts.is_empty() {
+        return Err(KubeconfigProblem::Empty { files: files_text });
+    }
+    let wanted = match opts.context.clone().or_else(|| kubeconfig.current_context.clone()) {
+        Some(name) if !name.is_empty() => name,
+        _ => return Err(KubeconfigProblem::NoCurrentContext { files: files_text, available }),
+    };
+    let Some(context) = kubeconfig.contexts.iter().find(|c| c.name == wanted) else {
+        return Err(KubeconfigProblem::UnknownContext { context: wanted, files: files_text, available });
+    };
+    let ctx = context.context.clone().unwrap_or_default();
+    let cluster = kubeconfig.clusters.iter().find(|c| c.name == ctx.cluster);
+    let Some(server) = cluster.and_then(|c| c.cluster.as_ref()).and_then(|c| c.server.clone()) else {
+        return Err(KubeconfigProblem::UnknownCluster {
+            context: wanted,
+            cluster: ctx.cluster,
+            files: files_text,
+        });
+    };
+    let namespace = opts
+        .namespace
+        .clone()
+        .or(ctx.namespace.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "default".to_string());
+    Ok(KubeSetup {
+        context: wanted,
+        cluster: ctx.cluster,
+        server,
+        user: ctx.user.unwrap_or_default(),
+        namespace,
+        files,
+        kubeconfig,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        let mut f = std::fs::File::create(&path).expect("create");
+        f.write_all(text.as_bytes()).expect("write");
+        path
+    }
+
+    const TWO_CONTEXTS: &str = "apiVersion: v1\nkind: Config\ncurrent-context: a\nclusters:\n- name: ca\n  cluster: {server: 'http://127.0.0.1:1'}\n- name: cb\n  cluster: {server: 'http://127.0.0.1:2'}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: a\n  context: {cluster: ca, user: u, namespace: shop}\n- name: b\n  context: {cluster: cb, user: u}\n";
+
+    #[test]
+    fn picks_current_context_and_its_namespace() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = write(dir.path(), "config", TWO_CONTEXTS);
+        let setup = load_kubeconfig(&ConnectOptions { kubeconfig: Some(file), ..Default::default() })
+            .expect("loads");
+        assert_eq!(setup.context, "a");
+        assert_eq!(setup.server, "http://127.0.0.1:1");
+        assert_eq!(setup.namespace, "shop");
+    }
+
+    #[test]
+    fn explicit_context_and_namespace_win() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = write(dir.path(), "config", TWO_CONTEXTS);
+        let opts = ConnectOptions {
+            kubeconfig: Some(file),
+            context: Some("b".into()),
+            namespace: Some("ops".into()),
+        };
+        let setup = load_kubeconfig(&opts).expect("loads");
+        assert_eq!(setup.server, "http://127.0.0.1:2");
+        assert_eq!(setup.namespace, "ops");
+    }
+
+    #[test]
+    fn unknown_context_lists_the_available_ones() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = write(dir.path(), "config", TWO_CONTEXTS);
+        let opts = ConnectOptions { kubeconfig: Some(file), context: Some("zz".into()), ..Default::default() };
+        let err = load_kubeconfig(&opts).expect_err("must fail").to_string();
+        assert!(err.contains("\"zz\" not found") && err.contains("a, b"), "{err}");
+    }
+
+    #[test]
+    fn malformed_empty_and_missing_files_are_named() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let bad = write(dir.path(), "bad", "clusters: [\n  - {name: x\n");
+        let err = load_kubeconfig(&ConnectOptions { kubeconfig: Some(bad.clone()), ..Default::default() })
+            .expect_err("malformed")
+            .to_string();
+        assert!(err.contains(&bad.display().to_string()) && err.contains("not valid"), "{err}");
+
+        let empty = write(dir.path(), "empty", "");
+        let err = load_kubeconfig(&ConnectOptions { kubeconfig: Some(empty.clone()), ..Default::default() })
+            .expect_err("empty")
+            .to_string();
+        assert!(err.contains("has no contexts") && err.contains(&empty.display().to_string()), "{err}");
+
+        let missing = dir.path().join("nope");
+        let err = load_kubeconfig(&ConnectOptions { kubeconfig: Some(missing.clone()), ..Default::default() })
+            .expect_err("missing")
+            .to_string();
+        assert!(err.contains("does not exist") && err.contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn exec_plugins_are_forced_non_interactive() {
+        let text = "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:1'}\nusers:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: plugin}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n";
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = write(dir.path(), "config", text);
+        let setup = load_kubeconfig(&ConnectOptions { kubeconfig: Some(file), ..Default::default() })
+            .expect("loads");
+        let exec = setup.kubeconfig.auth_infos[0].auth_info.as_ref().and_then(|a| a.exec.as_ref());
+        assert!(matches!(exec.and_then(|e| e.interactive_mode.clone()), Some(ExecInteractiveMode::Never)));
+    }
+}

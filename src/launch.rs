@@ -1,0 +1,90 @@
+//! What each subcommand does, from parsed arguments to a running UI or server. Errors are
+//! returned as messages for stderr, before the terminal is taken over.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use crate::cli::{ConnectArgs, DemoArgs, ServeDemoArgs, UiArgs};
+use crate::cluster::{ConnectOptions, build_client, load_kubeconfig};
+use crate::config::{Keymap, Theme};
+use crate::runtime::{Session, run_tui, terminal};
+use crate::sim::{ScenarioSource, SimOptions};
+
+/// `kmedic`: the UI on a kubeconfig context.
+pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
+    terminal::check_terminal()?;
+    let options = ConnectOptions {
+        kubeconfig: connect.kubeconfig.clone(),
+        context: connect.context.clone(),
+        namespace: ui.namespace.clone(),
+    };
+    let setup = load_kubeconfig(&options).map_err(|e| e.to_string())?;
+    let client = build_client(&setup, ui.write).await?;
+    tracing::info!(context = %setup.context, server = %setup.server, "starting UI");
+    let session = Session::start(client, &setup, ui.all_namespaces, !ui.write, Arc::new(Keymap::builtin_default()));
+    run_tui(session, Theme::builtin_default()).await.map_err(|e| format!("terminal error: {e}"))
+}
+
+/// `kmedic demo`: starts the simulated cluster in-process and runs the UI on it through a
+/// generated kubeconfig — the same path as a real cluster.
+pub async fn run_demo(args: &DemoArgs, ui: &UiArgs) -> Result<(), String> {
+    terminal::check_terminal()?;
+    let source = match &args.scenario {
+        Some(path) => ScenarioSource::Path(path.clone()),
+        None => ScenarioSource::Builtin,
+    };
+    let sim = crate::sim::start(SimOptions { source, ..SimOptions::default() }).await.map_err(|e| e.to_string())?;
+    let mut file = tempfile::Builder::new()
+        .prefix("kmedic-demo-")
+        .suffix(".kubeconfig")
+        .tempfile()
+        .map_err(|e| format!("cannot write the demo kubeconfig: {e}"))?;
+    file.write_all(sim.kubeconfig_yaml().as_bytes()).map_err(|e| format!("cannot write the demo kubeconfig: {e}"))?;
+    let connect = ConnectArgs { kubeconfig: Some(file.path().to_path_buf()), context: None };
+    let result = run_ui(&connect, ui).await;
+    sim.shutdown().await;
+    result
+}
+
+/// `kmedic serve-demo`: serves the simulated cluster until interrupted.
+pub async fn serve_demo(args: &ServeDemoArgs) -> Result<(), String> {
+    let source = match (&args.scenario, args.pods) {
+        (Some(path), _) => ScenarioSource::Path(path.clone()),
+        (None, Some(pods)) => ScenarioSource::Synthetic {
+            pods,
+            nodes: args.nodes.unwrap_or_else(|| (pods / 100).max(3)),
+            namespaces: args.namespaces.unwrap_or_else(|| (pods / 500).max(2)),
+        },
+        (None, None) => ScenarioSource::Builtin,
+    };
+    let options = SimOptions { source, port: args.port, live: !args.frozen, ..SimOptions::default() };
+    let sim = crate::sim::start(options).await.map_err(|e| e.to_string())?;
+    std::fs::write(&args.write_kubeconfig, sim.kubeconfig_yaml())
+        .map_err(|e| format!("cannot write kubeconfig {}: {e}", args.write_kubeconfig.display()))?;
+    println!(
+        "kmedic simulated cluster serving at {} (kubeconfig: {}); Ctrl-C to stop",
+        crate::sim::server_url(sim.addr),
+        args.write_kubeconfig.display()
+    );
+    let _ = std::io::stdout().flush();
+    wait_for_stop().await;
+    sim.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_stop() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let ctrl_c = tokio::signal::ctrl_c();
+    match term {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = ctrl_c.await;
+        }
+    }
+}

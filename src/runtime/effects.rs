@@ -1,0 +1,49 @@
+//! Background tasks started for effects: object fetches and the reconnect probe. Each reports
+//! back as a `Msg` and stops when the session is cancelled.
+
+use std::time::Duration;
+
+use kube::Client;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::Msg;
+use crate::cluster::fetch::fetch_object;
+use crate::model::{ObjKey, ResourceKind};
+
+pub fn spawn_fetch(
+    client: Client,
+    request: u64,
+    kind: ResourceKind,
+    key: ObjKey,
+    tx: UnboundedSender<Msg>,
+    cancel: CancellationToken,
+) {
+    tokio::spawn(async move {
+        tokio::select! {
+            () = cancel.cancelled() => {}
+            result = fetch_object(client, kind, &key) => {
+                let _ = tx.send(Msg::Fetched { request, result });
+            }
+        }
+    });
+}
+
+/// While the connection is down, asks the server for its version with growing pauses, and
+/// reports when it answers. Not a poll of cluster data: it stops at the first answer.
+pub fn spawn_probe(client: Client, generation: u64, tx: UnboundedSender<Msg>, cancel: CancellationToken) {
+    tokio::spawn(async move {
+        let mut pause = Duration::from_millis(500);
+        loop {
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = tokio::time::sleep(pause) => {}
+            }
+            if client.apiserver_version().await.is_ok() {
+                let _ = tx.send(Msg::Reachable { generation });
+                return;
+            }
+            pause = (pause * 2).min(Duration::from_secs(15));
+        }
+    });
+}

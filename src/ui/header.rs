@@ -1,0 +1,43 @@
+//! The two header lines: where we are (context, server, namespace) and in what state
+//! (read-only badge, connection).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::state::{AppState, Connection};
+use crate::config::{Theme, Token};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let label = theme.style(Token::HeaderLabel);
+    let value = theme.style(Token::Header);
+    let namespace = match &state.scope {
+        crate::cluster::Scope::All => "all namespaces".to_string(),
+        crate::cluster::Scope::Namespace(ns) => ns.clone(),
+    };
+    let first = Line::from(vec![
+        Span::styled(" kmedic ", theme.style(Token::Title)),
+        Span::styled(" context: ", label),
+        Span::styled(state.target.context.clone(), value),
+        Span::styled("  server: ", label),
+        Span::styled(state.target.server.clone(), value),
+        Span::styled("  namespace: ", label),
+        Span::styled(namespace, value),
+    ]);
+    let badge = if state.read_only {
+        Span::styled(" READ-ONLY ", theme.style(Token::ReadOnlyBadge))
+    } else {
+        Span::styled(" WRITES ENABLED ", theme.style(Token::Error))
+    };
+    let connection = match &state.connection {
+        Connection::Connecting => Span::styled("○ connecting…", theme.style(Token::Progressing)),
+        Connection::Live => Span::styled("● live", theme.style(Token::Ok)),
+        Connection::Reconnecting { error } => Span::styled(
+            format!("◌ reconnecting: {error} (showing last data)"),
+            theme.style(Token::Error),
+        ),
+    };
+    let second = Line::from(vec![Span::raw(" "), badge, Span::raw("  "), connection]);
+    frame.render_widget(Paragraph::new(vec![first, second]), area);
+}

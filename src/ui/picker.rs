@@ -1,0 +1,33 @@
+//! The namespace picker popup.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState};
+
+use crate::app::picker::{Picker, entries};
+use crate::app::state::AppState;
+use crate::config::{Theme, Token};
+
+pub fn render(frame: &mut Frame, body: Rect, state: &AppState, picker: &Picker, theme: &Theme) {
+    let names = state.namespace_names();
+    let items: Vec<ListItem> = entries(&names, &picker.filter).into_iter().map(|n| ListItem::new(n.to_string())).collect();
+    let width = body.width.clamp(20, 50);
+    let height = (items.len() as u16 + 2).clamp(4, body.height);
+    let area = Rect {
+        x: body.x + (body.width.saturating_sub(width)) / 2,
+        y: body.y + (body.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    let title = Line::from(vec![
+        Span::styled(" Namespace ", theme.style(Token::Title)),
+        Span::styled(format!("{}▏", picker.filter), theme.style(Token::Input)),
+    ]);
+    let list = List::new(items)
+        .block(Block::default().borders(Borders::ALL).border_style(theme.style(Token::Border)).title(title))
+        .highlight_style(theme.style(Token::Selection));
+    let mut list_state = ListState::default().with_selected(Some(picker.selected));
+    frame.render_widget(Clear, area);
+    frame.render_stateful_widget(list, area, &mut list_state);
+}

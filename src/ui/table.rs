@@ -1,0 +1,118 @@
+//! The resource table: title with counts, column titles with the sort marker, and only the rows
+//! that fit on screen (so 50,000 rows cost no more to draw than 50).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell as TableCell, Paragraph, Row as TableRow, Table, TableState, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::state::AppState;
+use crate::app::table::{TableView, cell_at};
+use crate::config::{Theme, Token};
+use crate::model::columns::{columns, namespace_column};
+use crate::model::{ResourceKind, Row};
+
+use super::truncate;
+
+/// Widest a column may grow before its text is cut (the last column takes the rest).
+const MAX_COLUMN: usize = 48;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let kind = state.view;
+    let Some(table) = state.table() else { return };
+    let rows = state.rows(kind);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Token::Border))
+        .title(title(state, table, rows.len(), theme));
+    let data = state.kinds.get(&kind);
+    let refused = data.and_then(|d| d.refused.clone());
+    let synced = data.is_some_and(|d| d.synced);
+    if rows.is_empty() {
+        let (text, token) = match (&refused, synced) {
+            (Some(message), _) => (format!("✗ {message}"), Token::Error),
+            (None, true) => (format!("No {} found.", kind.title().to_lowercase()), Token::Muted),
+            (None, false) => (format!("Loading {}…", kind.title().to_lowercase()), Token::Muted),
+        };
+        let paragraph = Paragraph::new(Span::styled(text, theme.style(token))).block(block).wrap(Wrap { trim: true });
+        frame.render_widget(paragraph, area);
+        return;
+    }
+    let shown: Vec<usize> = visible_columns(state, kind);
+    let height = usize::from(area.height.saturating_sub(3));
+    let window: Vec<&Row> =
+        table.visible.iter().skip(table.offset).take(height).filter_map(|&i| rows.get(i).map(|r| r.as_ref())).collect();
+    let texts: Vec<Vec<String>> = window
+        .iter()
+        .map(|row| shown.iter().map(|&c| cell_at(kind, row, c, &state.joins).display(state.now)).collect())
+        .collect();
+    let titles = columns(kind);
+    let widths = column_widths(&shown, titles, &texts, table);
+    let header = TableRow::new(shown.iter().map(|&c| {
+        let marker = if c == table.sort.column { if table.sort.descending { "↓" } else { "↑" } } else { "" };
+        TableCell::from(format!("{}{marker}", titles.get(c).copied().unwrap_or_default()))
+    }))
+    .style(theme.style(Token::TableHeader));
+    let stale = state.stale();
+    let body = window.iter().zip(texts).map(|(row, texts)| {
+        let cells = shown.iter().zip(texts).map(|(&c, text)| {
+            let style = match cell_at(kind, row, c, &state.joins).health() {
+                Some(h) => theme.health(h),
+                None => Style::default(),
+            };
+            TableCell::from(Span::styled(text, style))
+        });
+        let row_style = if stale { theme.style(Token::Stale) } else { theme.style(Token::Text) };
+        TableRow::new(cells).style(row_style)
+    });
+    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w as u16)).collect();
+    let widget = Table::new(body, constraints)
+        .header(header)
+        .block(block)
+        .column_spacing(2)
+        .row_highlight_style(theme.style(Token::Selection));
+    let mut table_state = TableState::default().with_selected(Some(table.selected.saturating_sub(table.offset)));
+    frame.render_stateful_widget(widget, area, &mut table_state);
+    if let Some(message) = refused {
+        let y = area.bottom().saturating_sub(1);
+        let line = Rect { x: area.x + 1, y, width: area.width.saturating_sub(2), height: 1 };
+        frame.render_widget(Paragraph::new(Span::styled(format!("✗ {message}"), theme.style(Token::Error))), line);
+    }
+}
+
+fn visible_columns(state: &AppState, kind: ResourceKind) -> Vec<usize> {
+    let hidden = if state.hide_namespace() { namespace_column(kind) } else { None };
+    (0..columns(kind).len()).filter(|c| Some(*c) != hidden).collect()
+}
+
+fn column_widths(shown: &[usize], titles: &[&str], texts: &[Vec<String>], table: &TableView) -> Vec<usize> {
+    shown
+        .iter()
+        .enumerate()
+        .map(|(pos, &c)| {
+            let title = titles.get(c).map(|t| t.width()).unwrap_or(0) + usize::from(c == table.sort.column);
+            let content = texts.iter().map(|t| t.get(pos).map(|s| s.width()).unwrap_or(0)).max().unwrap_or(0);
+            let limit = if pos + 1 == shown.len() { usize::MAX } else { MAX_COLUMN };
+            title.max(content).min(limit)
+        })
+        .collect()
+}
+
+fn title<'a>(state: &AppState, table: &TableView, total: usize, theme: &Theme) -> Line<'a> {
+    let kind = state.view;
+    let count = if table.filter.is_some() { format!("{}/{}", table.visible.len(), total) } else { total.to_string() };
+    let mut spans = vec![Span::styled(format!(" {} {count} ", kind.title()), theme.style(Token::Title))];
+    if kind.namespaced() {
+        spans.push(Span::styled(format!("[{}] ", state.scope.label()), theme.style(Token::Muted)));
+    }
+    if !table.filter_text.is_empty() {
+        let token = if table.filter_error.is_some() { Token::Error } else { Token::Highlight };
+        spans.push(Span::styled(format!("/{} ", truncate(&table.filter_text, 30)), theme.style(token)));
+    }
+    if state.stale() {
+        spans.push(Span::styled("[stale] ", theme.style(Token::Warning)));
+    }
+    Line::from(spans)
+}

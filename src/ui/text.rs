@@ -1,0 +1,90 @@
+//! The detail (describe) and YAML views: scrollable text with search matches highlighted.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::app::overlay::{DetailView, ObjectView, YamlView};
+use crate::app::state::AppState;
+use crate::app::text_view::TextView;
+use crate::config::{Theme, Token};
+
+pub fn render_detail(frame: &mut Frame, area: Rect, _state: &AppState, detail: &DetailView, theme: &Theme) {
+    let lines: Vec<(String, Style)> = detail
+        .lines
+        .iter()
+        .map(|l| {
+            let style = match (l.heading, l.health) {
+                (true, _) => theme.style(Token::TableHeader),
+                (false, Some(h)) => theme.health(h),
+                (false, None) => theme.style(Token::Text),
+            };
+            (l.text.clone(), style)
+        })
+        .collect();
+    render_lines(frame, area, &detail.target, "describe", lines, theme);
+}
+
+pub fn render_yaml(frame: &mut Frame, area: Rect, yaml: &YamlView, theme: &Theme) {
+    let lines = yaml.lines.iter().map(|l| (l.clone(), theme.style(Token::Text))).collect();
+    render_lines(frame, area, &yaml.target, "yaml", lines, theme);
+}
+
+fn render_lines(
+    frame: &mut Frame,
+    area: Rect,
+    target: &ObjectView,
+    what: &str,
+    lines: Vec<(String, Style)>,
+    theme: &Theme,
+) {
+    let name = if target.key.namespace.is_empty() {
+        target.key.name.clone()
+    } else {
+        format!("{}/{}", target.key.namespace, target.key.name)
+    };
+    let mut title = vec![Span::styled(format!(" {} {name} ({what}) ", target.kind.kind_name()), theme.style(Token::Title))];
+    if let Some(search) = &target.view.search {
+        let position = if search.matches.is_empty() { 0 } else { search.current + 1 };
+        title.push(Span::styled(
+            format!("/{} [{position}/{}] ", search.pattern, search.matches.len()),
+            theme.style(Token::Highlight),
+        ));
+    }
+    let block = Block::default().borders(Borders::ALL).border_style(theme.style(Token::Border)).title(Line::from(title));
+    let body: Vec<Line> = match (&target.object, &target.error) {
+        (_, Some(error)) => vec![Line::from(Span::styled(format!("✗ {error}"), theme.style(Token::Error)))],
+        (None, None) => vec![Line::from(Span::styled("Loading…", theme.style(Token::Muted)))],
+        (Some(_), None) => {
+            let height = usize::from(area.height.saturating_sub(2));
+            lines
+                .into_iter()
+                .enumerate()
+                .skip(target.view.scroll)
+                .take(height)
+                .map(|(i, (text, style))| highlight(i, text, style, &target.view, theme))
+                .collect()
+        }
+    };
+    frame.render_widget(Paragraph::new(body).block(block), area);
+}
+
+fn highlight<'a>(index: usize, text: String, style: Style, view: &TextView, theme: &Theme) -> Line<'a> {
+    let Some(search) = &view.search else { return Line::from(Span::styled(text, style)) };
+    if !search.matches.contains(&index) {
+        return Line::from(Span::styled(text, style));
+    }
+    let mut spans = Vec::new();
+    let mut last = 0;
+    for m in search.regex.find_iter(&text) {
+        if m.start() > last {
+            spans.push(Span::styled(text[last..m.start()].to_string(), style));
+        }
+        spans.push(Span::styled(m.as_str().to_string(), theme.style(Token::Highlight)));
+        last = m.end();
+    }
+    spans.push(Span::styled(text[last..].to_string(), style));
+    Line::from(spans)
+}
