@@ -16,11 +16,11 @@ use super::ObjKey;
 
 pub use deployment::deployment_row;
 pub use endpoints::endpoints_row;
-pub use event::event_row;
+pub use event::{event_count, event_last_seen, event_row, event_type_health};
 pub use namespace::namespace_row;
-pub use node::node_row;
+pub use node::{node_roles, node_row, node_status};
 pub use pod::pod_row;
-pub use service::service_row;
+pub use service::{ports as service_ports, service_row};
 
 /// The object's namespace and name (empty strings when missing).
 pub(crate) fn meta_key(meta: &ObjectMeta) -> ObjKey {
