@@ -5,7 +5,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::out::{Out, clip};
-use super::pod::container_spec;
+use super::pod::{container_runtime_spec, container_spec};
 use crate::model::Health;
 use crate::model::build::deployment_row;
 
@@ -94,12 +94,14 @@ pub(crate) fn describe(out: &mut Out, d: &Deployment) {
         for c in inits {
             out.heading(format!("   {}:", c.name));
             container_spec(out, c);
+            container_runtime_spec(out, c);
         }
     }
     out.heading("  Containers:");
     for c in &pod_spec.containers {
         out.heading(format!("   {}:", c.name));
         container_spec(out, c);
+        container_runtime_spec(out, c);
     }
 
     let conds = status.conditions.unwrap_or_default();

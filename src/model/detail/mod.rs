@@ -11,6 +11,9 @@ mod pod;
 mod service;
 mod yaml;
 
+#[cfg(test)]
+mod tests;
+
 use serde_json::Value;
 
 use super::{Health, ResourceKind, Row};

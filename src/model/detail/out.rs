@@ -10,8 +10,9 @@ use super::DetailLine;
 use crate::model::age::human_duration;
 use crate::model::{Health, ResourceKind};
 
-/// Labels are padded to this width (after their indentation) so values line up.
-const LABEL_WIDTH: usize = 18;
+/// Values start at this column (like kubectl, nested fields share the column) unless the
+/// label is too long.
+const VALUE_COLUMN: usize = 20;
 /// Annotation values longer than this are cut (they can hold whole documents).
 const MAX_VALUE: usize = 160;
 
@@ -168,7 +169,9 @@ impl Out {
 }
 
 fn pad(indent: usize, label: &str, value: &str) -> String {
-    let width = LABEL_WIDTH.max(label.chars().count() + 2);
+    let width = VALUE_COLUMN
+        .saturating_sub(indent)
+        .max(label.chars().count() + 2);
     format!("{}{label:<width$}{value}", " ".repeat(indent))
         .trim_end()
         .to_string()

@@ -11,6 +11,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::out::{Out, clip};
 use crate::model::Health;
+use crate::model::age::human_duration;
 use crate::model::pod_status::{status_health, summarize};
 
 pub(crate) fn describe(out: &mut Out, pod: &Pod) {
@@ -56,7 +57,13 @@ pub(crate) fn describe(out: &mut Out, pod: &Pod) {
     }
     out.field(0, "Ready:", format!("{}/{}", summary.ready, summary.total));
     let restarts = match summary.last_restart {
-        Some(t) if summary.restarts > 0 => format!("{} (last {})", summary.restarts, out.time(t)),
+        Some(t) if summary.restarts > 0 => {
+            format!(
+                "{} (last {} ago)",
+                summary.restarts,
+                human_duration(t, out.now)
+            )
+        }
         _ => summary.restarts.to_string(),
     };
     if summary.restarts > 0 {
@@ -218,7 +225,7 @@ fn resources(out: &mut Out, label: &str, map: Option<&BTreeMap<String, Quantity>
     }
 }
 
-/// A container's spec lines (image, ports, resources, probes, env, mounts) at indent 4.
+/// A container's image, ports, command and args at indent 4.
 pub(crate) fn container_spec(out: &mut Out, c: &Container) {
     out.field(4, "Image:", c.image.as_deref().unwrap_or("<none>"));
     let ports: Vec<String> = c
@@ -248,6 +255,10 @@ pub(crate) fn container_spec(out: &mut Out, c: &Container) {
     if let Some(args) = c.args.as_deref().filter(|a| !a.is_empty()) {
         out.field(4, "Args:", clip(&args.join(" ")));
     }
+}
+
+/// A container's resources, probes, environment and mounts at indent 4.
+pub(crate) fn container_runtime_spec(out: &mut Out, c: &Container) {
     let r = c.resources.as_ref();
     resources(out, "Limits", r.and_then(|r| r.limits.as_ref()));
     resources(out, "Requests", r.and_then(|r| r.requests.as_ref()));
@@ -340,10 +351,14 @@ fn state(out: &mut Out, label: &str, s: &ContainerState) {
 fn container(out: &mut Out, c: &Container, st: Option<&ContainerStatus>) {
     out.heading(format!("  {}:", c.name));
     container_spec(out, c);
-    let Some(st) = st else {
-        out.field(4, "State:", "<unknown>");
-        return;
-    };
+    match st {
+        Some(st) => container_status(out, st),
+        None => out.field(4, "State:", "<unknown>"),
+    }
+    container_runtime_spec(out, c);
+}
+
+fn container_status(out: &mut Out, st: &ContainerStatus) {
     state(
         out,
         "State:",

@@ -28,12 +28,7 @@ pub fn load_path(_path: &Path) -> Result<Vec<serde_json::Value>, ScenarioError> 
 }
 
 /// A synthetic cluster of the given size.
-pub fn synthetic(
-    _pods: usize,
-    _nodes: usize,
-    _namespaces: usize,
-    _now: Timestamp,
-) -> Vec<serde_json::Value> {
+pub fn synthetic(_pods: usize, _nodes: usize, _namespaces: usize, _now: Timestamp) -> Vec<serde_json::Value> {
     todo!("H2")
 }
 
