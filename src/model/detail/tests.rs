@@ -273,6 +273,52 @@ fn malformed_objects_fall_back() {
 }
 
 #[test]
+fn pod_describe_init_containers_and_qos_fallback() {
+    let pod = json!({
+        "metadata": {"name": "p", "namespace": "ns"},
+        "spec": {"initContainers": [{"name": "migrate", "image": "tool:1"}],
+                 "containers": [{"name": "app", "image": "app:1"}]},
+        "status": {"phase": "Pending",
+            "initContainerStatuses": [{"name": "migrate", "image": "tool:1", "imageID": "",
+                "ready": false, "restartCount": 2,
+                "state": {"terminated": {"exitCode": 1, "reason": "Error"}}}],
+            "containerStatuses": [{"name": "app", "image": "app:1", "imageID": "",
+                "ready": false, "restartCount": 0,
+                "state": {"waiting": {"reason": "PodInitializing"}}}]}
+    });
+    let lines = describe(ResourceKind::Pods, &pod, &[], now());
+    assert!(find(&lines, "Status:").text.ends_with("Init:Error"));
+    assert_eq!(find(&lines, "Status:").health, Some(Health::Error));
+    let init = index(&lines, "Init Containers:");
+    assert!(lines[init].heading);
+    let migrate = index(&lines, "migrate:");
+    let containers = lines
+        .iter()
+        .position(|l| l.heading && l.text == "Containers:");
+    let app = index(&lines, "app:");
+    assert!(init < migrate && containers.is_some_and(|c| migrate < c && c < app));
+    assert!(find(&lines, "Exit Code:").text.ends_with('1'));
+    assert!(find(&lines, "QoS Class:").text.ends_with("BestEffort"));
+    assert!(find(&lines, "Conditions:").text.ends_with("<none>"));
+}
+
+#[test]
+fn endpoints_describe_addresses() {
+    let ep = json!({
+        "metadata": {"name": "web", "namespace": "shop"},
+        "subsets": [{"addresses": [{"ip": "10.1.0.5"}], "notReadyAddresses": [{"ip": "10.1.0.6"}],
+                     "ports": [{"name": "http", "port": 8080}]}]
+    });
+    let lines = describe(ResourceKind::Endpoints, &ep, &[], now());
+    assert!(find(&lines, "Addresses:").text.ends_with("10.1.0.5"));
+    assert_eq!(
+        find(&lines, "NotReadyAddresses:").health,
+        Some(Health::Warning)
+    );
+    assert!(find(&lines, "http").text.contains("http  8080/TCP"));
+}
+
+#[test]
 #[ignore = "prints a sample for eyeballing"]
 fn print_sample() {
     let ev = event("BackOff", "Warning", "2024-01-09T23:58:00Z", 12);
