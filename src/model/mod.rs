@@ -4,6 +4,8 @@
 
 pub mod age;
 pub mod kind;
+pub mod pod_status;
+pub mod quantity;
 pub mod row;
 
 pub use kind::ResourceKind;
