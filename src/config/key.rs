@@ -122,10 +122,10 @@ impl KeySpec {
 }
 
 fn named(text: &str) -> Option<KeyCode> {
-    if let Some(n) = text.strip_prefix(['F', 'f']) {
-        if let Ok(n @ 1..=24) = n.parse::<u8>() {
-            return Some(KeyCode::F(n));
-        }
+    if let Some(n) = text.strip_prefix(['F', 'f'])
+        && let Ok(n @ 1..=24) = n.parse::<u8>()
+    {
+        return Some(KeyCode::F(n));
     }
     NAMED
         .iter()
