@@ -82,6 +82,27 @@ impl Keymap {
         self.section(layer).iter().map(Binding::info).collect()
     }
 
+    /// The global bindings that still apply under `layer`: keys that `layer` binds itself are
+    /// left out, and bindings left without keys are dropped. For the help view's second part.
+    pub fn global_beneath(&self, layer: Layer) -> Vec<BindingInfo> {
+        if layer == Layer::Global {
+            return self.bindings(Layer::Global);
+        }
+        let own = self.section(layer);
+        self.section(Layer::Global)
+            .iter()
+            .filter_map(|b| {
+                let keys: Vec<KeySpec> = b
+                    .keys
+                    .iter()
+                    .copied()
+                    .filter(|k| !own.iter().any(|o| o.keys.contains(k)))
+                    .collect();
+                (!keys.is_empty()).then(|| Binding { keys, ..b.clone() }.info())
+            })
+            .collect()
+    }
+
     /// The first key bound to `action` in `layer` or global, for footer hints ("?", ":").
     pub fn hint(&self, layer: Layer, action: Action) -> Option<String> {
         [layer, Layer::Global]
@@ -175,6 +196,18 @@ mod tests {
             km.bindings(Layer::Detail)
                 .iter()
                 .all(|b| b.action == Action::Back)
+        );
+        let beneath: Vec<(String, Action)> = km
+            .global_beneath(Layer::Detail)
+            .into_iter()
+            .map(|b| (b.keys, b.action))
+            .collect();
+        assert_eq!(
+            beneath,
+            [
+                ("Ctrl-c".to_string(), Action::Quit),
+                ("?".to_string(), Action::Help)
+            ]
         );
     }
 

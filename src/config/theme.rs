@@ -171,9 +171,15 @@ impl Theme {
                     format!("'colors' must be a table, not {}", type_name(other)),
                 )),
                 ("name" | "description", DeValue::String(_)) => {}
+                ("name" | "description", other) => errors.push(src.error(
+                    value.span(),
+                    format!("'{key}' must be a string, not {}", type_name(other)),
+                )),
                 _ => errors.push(src.error(
                     span,
-                    format!("unknown key '{key}' (a theme has a [colors] table)"),
+                    format!(
+                        "unknown key '{key}' (a theme has name, description and a [colors] table)"
+                    ),
                 )),
             }
         }
