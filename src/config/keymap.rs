@@ -5,6 +5,8 @@
 //! away from the old binding (an old binding left without keys disappears, and the new one takes
 //! its place in the help view's order). The file format is described in `keymap_file.rs`.
 
+use std::collections::HashMap;
+
 use crossterm::event::KeyEvent;
 
 use super::ConfigError;
@@ -40,9 +42,19 @@ impl Binding {
 }
 
 /// A complete keymap.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Keymap {
-    sections: [Vec<Binding>; Layer::ALL.len()],
+    sections: HashMap<Layer, Vec<Binding>>,
+}
+
+impl PartialEq for Keymap {
+    /// Two keymaps are equal when every layer has the same bindings in the same order.
+    fn eq(&self, other: &Keymap) -> bool {
+        let layers = self.sections.keys().chain(other.sections.keys());
+        layers
+            .into_iter()
+            .all(|l| self.section(*l) == other.section(*l))
+    }
 }
 
 impl Keymap {
@@ -116,12 +128,12 @@ impl Keymap {
 
     /// The raw bindings of one layer, in order.
     pub fn section(&self, layer: Layer) -> &[Binding] {
-        &self.sections[layer as usize]
+        self.sections.get(&layer).map_or(&[], Vec::as_slice)
     }
 
     /// Binds `binding.keys` in `layer`, taking each key away from any binding that had it.
     pub fn bind(&mut self, layer: Layer, binding: Binding) {
-        let section = &mut self.sections[layer as usize];
+        let section = self.sections.entry(layer).or_default();
         let mut slot = None;
         let mut i = 0;
         while i < section.len() {
@@ -143,7 +155,7 @@ impl Keymap {
 
     /// Removes `key` from `layer`; a binding left without keys disappears.
     pub fn unbind(&mut self, layer: Layer, key: KeySpec) {
-        let section = &mut self.sections[layer as usize];
+        let section = self.sections.entry(layer).or_default();
         for binding in section.iter_mut() {
             binding.keys.retain(|k| *k != key);
         }

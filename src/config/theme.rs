@@ -205,6 +205,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tokens_index_their_own_slot() {
+        for (i, token) in Token::ALL.into_iter().enumerate() {
+            assert_eq!(token as usize, i, "{token:?}");
+        }
+    }
+
+    #[test]
     fn token_names_round_trip() {
         for token in Token::ALL {
             assert_eq!(Token::from_name(token.name()), Some(token));
