@@ -69,7 +69,9 @@ pub fn load_keymap(name: Option<&str>, user_file: Option<&Path>) -> (Keymap, Vec
     (keymap, errors)
 }
 
-/// Whether the `NO_COLOR` convention asks for no colour (set and not empty).
+/// Whether the `NO_COLOR` convention asks for no colour (set and not empty). When it does and
+/// the user chose no theme, pass `Some("monochrome")` to [`load_theme`]; a user theme file may
+/// still add colours on top, as the convention allows.
 pub fn no_color_requested() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
