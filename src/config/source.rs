@@ -1,0 +1,138 @@
+//! Plumbing shared by the theme and keymap loaders: a named TOML text, byte offsets turned into
+//! 1-based line numbers, error construction, and "did you mean" suggestions.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::ConfigError;
+
+/// The text of one configuration file together with the name errors should carry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Source<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(name: &'a str, text: &'a str) -> Self {
+        Source { name, text }
+    }
+
+    /// An error located at the start of `span`.
+    pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            file: self.name.to_string(),
+            line: Some(line_of(self.text, span.start)),
+            message: message.into(),
+        }
+    }
+
+    /// Parses the whole document; a syntax error becomes one located `ConfigError`.
+    pub fn parse(&self) -> Result<DeTable<'a>, ConfigError> {
+        match DeTable::parse(self.text) {
+            Ok(table) => Ok(table.into_inner()),
+            Err(err) => Err(ConfigError {
+                file: self.name.to_string(),
+                line: err.span().map(|span| line_of(self.text, span.start)),
+                message: format!("invalid TOML: {}", err.message().trim_end()),
+            }),
+        }
+    }
+}
+
+/// The 1-based line that contains byte `offset` of `text`.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// A human name for a TOML value's type, for "expected a string, found an integer".
+pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a datetime",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Entries of a table as `(key, key span, value)`, sorted by position in the file.
+pub(crate) fn entries<'t, 'i>(
+    table: &'t DeTable<'i>,
+) -> Vec<(&'t str, Range<usize>, &'t Spanned<DeValue<'i>>)> {
+    let mut out: Vec<_> = table
+        .iter()
+        .map(|(key, value)| (key.get_ref().as_ref(), key.span(), value))
+        .collect();
+    out.sort_by_key(|(_, span, _)| span.start);
+    out
+}
+
+/// `"; did you mean 'x'?"` when one of `candidates` is close to `word`, else an empty string.
+pub(crate) fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
+    let limit = word.chars().count().div_ceil(3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!("; did you mean '{c}'?"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance, counted in chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_one_based() {
+        let text = "a\nb\nc";
+        assert_eq!(line_of(text, 0), 1);
+        assert_eq!(line_of(text, 2), 2);
+        assert_eq!(line_of(text, 4), 3);
+        assert_eq!(line_of(text, 99), 3);
+    }
+
+    #[test]
+    fn suggestions_only_for_near_misses() {
+        assert_eq!(
+            suggest("warnng", ["warning", "error"]),
+            "; did you mean 'warning'?"
+        );
+        assert_eq!(suggest("zzzzzz", ["warning", "error"]), "");
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_line() {
+        let src = Source::new("t.toml", "[colors]\nok = {\n");
+        let err = src.parse().err();
+        assert!(
+            matches!(err, Some(ConfigError { line: Some(_), .. })),
+            "{err:?}"
+        );
+    }
+}
