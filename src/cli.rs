@@ -47,6 +47,19 @@ pub struct UiArgs {
     #[arg(long, global = true)]
     pub write: bool,
 
+    /// Theme: dark (default), light, high-contrast, monochrome. A theme.toml in the config
+    /// directory overlays it.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Keymap: default or vim. A keymap.toml in the config directory overlays it.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub keymap: Option<String>,
+
+    /// No colours (also when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
     /// Where kmedic writes its own log (default: the user's state directory).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,

@@ -6,23 +6,42 @@ use std::sync::Arc;
 
 use crate::cli::{ConnectArgs, DemoArgs, ServeDemoArgs, UiArgs};
 use crate::cluster::{ConnectOptions, build_client, load_kubeconfig};
-use crate::config::{Keymap, Theme};
+use crate::app::state::Notice;
+use crate::config::{self, ConfigError, Keymap, Theme};
 use crate::runtime::{Session, run_tui, terminal};
 use crate::sim::{ScenarioSource, SimOptions};
 
 /// `kmedic`: the UI on a kubeconfig context.
 pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
-    terminal::check_terminal()?;
     let options = ConnectOptions {
         kubeconfig: connect.kubeconfig.clone(),
         context: connect.context.clone(),
         namespace: ui.namespace.clone(),
     };
     let setup = load_kubeconfig(&options).map_err(|e| e.to_string())?;
+    terminal::check_terminal()?;
     let client = build_client(&setup, ui.write).await?;
     tracing::info!(context = %setup.context, server = %setup.server, "starting UI");
-    let session = Session::start(client, &setup, ui.all_namespaces, !ui.write, Arc::new(Keymap::builtin_default()));
-    run_tui(session, Theme::builtin_default()).await.map_err(|e| format!("terminal error: {e}"))
+    let (theme, keymap, problems) = load_config(ui);
+    let mut session = Session::start(client, &setup, ui.all_namespaces, !ui.write, Arc::new(keymap));
+    if let Some(first) = problems.first() {
+        let more = if problems.len() > 1 { format!(" (+{} more in the log)", problems.len() - 1) } else { String::new() };
+        session.state.notice = Some(Notice { text: format!("using defaults for: {first}{more}"), error: true });
+    }
+    run_tui(session, theme).await.map_err(|e| format!("terminal error: {e}"))
+}
+
+/// Theme and keymap: the shipped preset chosen on the command line, overlaid by the user's
+/// files. Problems are logged and returned; they never stop kmedic.
+pub fn load_config(ui: &UiArgs) -> (Theme, Keymap, Vec<ConfigError>) {
+    let theme_name = if ui.no_color || config::no_color_requested() { Some("monochrome") } else { ui.theme.as_deref() };
+    let (theme, mut problems) = config::load_theme(theme_name, config::user_theme_file().as_deref());
+    let (keymap, keymap_problems) = config::load_keymap(ui.keymap.as_deref(), config::user_keymap_file().as_deref());
+    problems.extend(keymap_problems);
+    for problem in &problems {
+        tracing::warn!(%problem, "configuration problem; defaults used");
+    }
+    (theme, keymap, problems)
 }
 
 /// `kmedic demo`: starts the simulated cluster in-process and runs the UI on it through a

@@ -1,0 +1,112 @@
+//! Shared test helpers: start the simulated cluster on 127.0.0.1, connect a session to it the
+//! way the binary does (kubeconfig file → client → watches), and render frames to text.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kmedic::app::Msg;
+use kmedic::cluster::{ConnectOptions, build_client, load_kubeconfig};
+use kmedic::config::{Keymap, Theme};
+use kmedic::runtime::Session;
+use kmedic::sim::{RunningSim, ScenarioSource, SimOptions};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// How long a test waits for a condition before failing.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// The built-in demo scenario, still (no liveness) so tests are deterministic.
+pub async fn start_demo() -> RunningSim {
+    kmedic::sim::start(SimOptions { source: ScenarioSource::Builtin, port: 0, live: false, forbidden: Vec::new() })
+        .await
+        .expect("simulated cluster starts")
+}
+
+/// Writes `yaml` to a temp kubeconfig file that lives as long as the returned guard.
+pub fn kubeconfig_file(yaml: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("config");
+    let mut file = std::fs::File::create(&path).expect("create kubeconfig");
+    file.write_all(yaml.as_bytes()).expect("write kubeconfig");
+    (dir, path)
+}
+
+/// A session on `kubeconfig_yaml`'s current context, as `kmedic [-n ns | -A]` would start.
+pub async fn session(kubeconfig_yaml: &str, namespace: Option<&str>, all: bool) -> Session {
+    let (_dir, path) = kubeconfig_file(kubeconfig_yaml);
+    let setup = load_kubeconfig(&ConnectOptions {
+        kubeconfig: Some(path),
+        context: None,
+        namespace: namespace.map(str::to_string),
+    })
+    .expect("kubeconfig loads");
+    let client = build_client(&setup, false).await.expect("client builds");
+    let mut session = Session::start(client, &setup, all, true, Arc::new(Keymap::builtin_default()));
+    session.dispatch(Msg::Resize { width: 160, height: 40 });
+    session
+}
+
+/// Renders the session's state into a `width`x`height` text screen.
+pub fn screen(session: &Session, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let theme = Theme::builtin_default();
+    terminal.draw(|f| kmedic::ui::render(f, &session.state, &theme)).expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Types `text` key by key.
+pub fn type_text(session: &mut Session, text: &str) {
+    for c in text.chars() {
+        let modifiers = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+        session.dispatch(Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers)));
+    }
+}
+
+/// Runs a `:` command.
+pub fn command(session: &mut Session, text: &str) {
+    type_text(session, ":");
+    type_text(session, text);
+    session.dispatch(key(KeyCode::Enter));
+}
+
+/// Waits (processing cluster events) until the screen contains `needle`; returns the screen.
+pub async fn wait_for_screen(session: &mut Session, needle: &str) -> String {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let text = screen(session, 160, 40);
+        if text.contains(needle) {
+            return text;
+        }
+        if tokio::time::timeout_at(deadline, session.next()).await.is_err() {
+            let text = screen(session, 160, 40);
+            assert!(text.contains(needle), "screen never showed {needle:?}; last screen:\n{text}");
+            return text;
+        }
+    }
+}
+
+/// Waits until `done(state)` holds, failing the test with `what` otherwise.
+pub async fn wait_state(session: &mut Session, what: &str, done: impl Fn(&kmedic::app::AppState) -> bool) {
+    let ok = session.wait_until(DEADLINE, done).await;
+    assert!(ok, "timed out waiting for {what}; screen:\n{}", screen(session, 160, 40));
+}
