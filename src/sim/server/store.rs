@@ -1,0 +1,333 @@
+//! The in-memory object store behind the simulated cluster: objects per resource type, a
+//! global resourceVersion counter, a bounded history of watch events, and container logs.
+//! Every change is broadcast to open watch and log-follow streams.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+
+use super::log_buffer::{ContainerKey, ContainerLogs, LogEvent, LogLine};
+use super::resources::{self, PODS};
+use crate::sim::mutation::Mutation;
+
+/// Watch events kept for clients that resume from an older resourceVersion.
+pub const DEFAULT_HISTORY: usize = 10_000;
+
+/// (namespace or "", name)
+pub type ObjectKey = (String, String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One change to one object.
+#[derive(Debug)]
+pub struct Event {
+    pub rv: u64,
+    pub resource: usize,
+    pub kind: EventType,
+    pub object: Arc<Value>,
+    /// The object before the change (for MODIFIED), to compute selector transitions.
+    pub previous: Option<Arc<Value>>,
+}
+
+/// What open watches receive.
+#[derive(Debug, Clone)]
+pub enum Signal {
+    Event(Arc<Event>),
+    /// Every open watch must end with a 410 "too old resource version" error.
+    Expire,
+}
+
+/// Why an object could not be stored.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("object has no apiVersion/kind")]
+    MissingKind,
+    #[error("no resource type for {0} {1}")]
+    UnknownKind(String, String),
+    #[error("object has no metadata.name")]
+    MissingName,
+}
+
+struct Inner {
+    rv: u64,
+    objects: Vec<BTreeMap<ObjectKey, Arc<Value>>>,
+    history: VecDeque<Arc<Event>>,
+    history_limit: usize,
+    /// Highest resourceVersion whose event has been dropped from the history.
+    compacted_rv: u64,
+    logs: HashMap<ContainerKey, ContainerLogs>,
+}
+
+/// The simulated cluster's state. Cheap to share (`Arc<Store>`); all methods are synchronous
+/// and never hold the lock across an await.
+pub struct Store {
+    inner: Mutex<Inner>,
+    signals: broadcast::Sender<Signal>,
+    log_events: broadcast::Sender<LogEvent>,
+}
+
+/// The start of a watch: the events to replay, and the receiver for what follows.
+pub struct WatchStart {
+    pub backlog: Vec<Arc<Event>>,
+    pub receiver: broadcast::Receiver<Signal>,
+    pub rv: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+fn new_uid() -> String {
+    let n = fastrand::u128(..);
+    let hex = format!("{n:032x}");
+    format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+}
+
+fn meta_str<'a>(obj: &'a Value, field: &str) -> Option<&'a str> {
+    obj.get("metadata")?.get(field)?.as_str()
+}
+
+impl Store {
+    pub fn new() -> Self {
+        let (signals, _) = broadcast::channel(65_536);
+        let (log_events, _) = broadcast::channel(16_384);
+        Store {
+            inner: Mutex::new(Inner {
+                rv: 1,
+                objects: resources::RESOURCES.iter().map(|_| BTreeMap::new()).collect(),
+                history: VecDeque::new(),
+                history_limit: DEFAULT_HISTORY,
+                compacted_rv: 0,
+                logs: HashMap::new(),
+            }),
+            signals,
+            log_events,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The current global resourceVersion.
+    pub fn resource_version(&self) -> u64 {
+        self.lock().rv
+    }
+
+    /// Creates or replaces an object; returns the stored object.
+    pub fn upsert(&self, mut object: Value) -> Result<Arc<Value>, StoreError> {
+        let api_version = object.get("apiVersion").and_then(Value::as_str).ok_or(StoreError::MissingKind)?;
+        let kind = object.get("kind").and_then(Value::as_str).ok_or(StoreError::MissingKind)?;
+        let resource = resources::by_kind(api_version, kind)
+            .ok_or_else(|| StoreError::UnknownKind(api_version.to_string(), kind.to_string()))?;
+        let name = meta_str(&object, "name").filter(|n| !n.is_empty()).ok_or(StoreError::MissingName)?.to_string();
+        let namespaced = resources::get(resource).namespaced;
+        let namespace = if namespaced {
+            meta_str(&object, "namespace").filter(|n| !n.is_empty()).unwrap_or("default").to_string()
+        } else {
+            String::new()
+        };
+        if !object.get("metadata").is_some_and(Value::is_object) {
+            object["metadata"] = json!({});
+        }
+        let mut inner = self.lock();
+        inner.rv += 1;
+        let rv = inner.rv;
+        let key = (namespace.clone(), name);
+        let previous = inner.objects[resource].get(&key).cloned();
+        let meta = &mut object["metadata"];
+        if namespaced {
+            meta["namespace"] = json!(namespace);
+        } else if let Some(m) = meta.as_object_mut() {
+            m.remove("namespace");
+        }
+        for field in ["uid", "creationTimestamp", "generation"] {
+            if meta.get(field).is_none_or(Value::is_null) {
+                let value = previous.as_ref().and_then(|p| p.get("metadata")).and_then(|m| m.get(field)).cloned();
+                let value = value.unwrap_or_else(|| match field {
+                    "uid" => json!(new_uid()),
+                    "creationTimestamp" => json!(Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                    _ => json!(1),
+                });
+                meta[field] = value;
+            }
+        }
+        meta["resourceVersion"] = json!(rv.to_string());
+        let object = Arc::new(object);
+        inner.objects[resource].insert(key, object.clone());
+        let kind = if previous.is_some() { EventType::Modified } else { EventType::Added };
+        self.record(&mut inner, Event { rv, resource, kind, object: object.clone(), previous });
+        Ok(object)
+    }
+
+    /// Deletes an object; returns it (with the deletion's resourceVersion) if it existed.
+    pub fn delete(&self, resource: usize, namespace: Option<&str>, name: &str) -> Option<Arc<Value>> {
+        let namespaced = resources::get(resource).namespaced;
+        let namespace = if namespaced { namespace.unwrap_or("default") } else { "" };
+        let key = (namespace.to_string(), name.to_string());
+        let mut inner = self.lock();
+        let removed = inner.objects.get_mut(resource)?.remove(&key)?;
+        inner.rv += 1;
+        let rv = inner.rv;
+        let mut object = (*removed).clone();
+        object["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let object = Arc::new(object);
+        self.record(&mut inner, Event { rv, resource, kind: EventType::Deleted, object: object.clone(), previous: Some(removed) });
+        if resource == PODS {
+            inner.logs.retain(|k, _| !(k.namespace == namespace && k.pod == name));
+            let _ = self.log_events.send(LogEvent::PodDeleted(namespace.to_string(), name.to_string()));
+        }
+        Some(object)
+    }
+
+    fn record(&self, inner: &mut Inner, event: Event) {
+        let event = Arc::new(event);
+        inner.history.push_back(event.clone());
+        while inner.history.len() > inner.history_limit {
+            if let Some(dropped) = inner.history.pop_front() {
+                inner.compacted_rv = dropped.rv;
+            }
+        }
+        let _ = self.signals.send(Signal::Event(event));
+    }
+
+    /// Applies one mutation from a scenario or a test.
+    pub fn apply(&self, mutation: Mutation) -> Result<(), StoreError> {
+        match mutation {
+            Mutation::Upsert(object) => self.upsert(object).map(|_| ()),
+            Mutation::Delete { api_version, kind, namespace, name } => {
+                let resource = resources::by_kind(&api_version, &kind).ok_or(StoreError::UnknownKind(api_version, kind))?;
+                self.delete(resource, namespace.as_deref(), &name);
+                Ok(())
+            }
+            Mutation::Log { namespace, pod, container, time, line } => {
+                self.append_log(ContainerKey { namespace, pod, container }, time, line);
+                Ok(())
+            }
+            Mutation::ContainerRestarted { namespace, pod, container } => {
+                self.restart_container(ContainerKey { namespace, pod, container });
+                Ok(())
+            }
+        }
+    }
+
+    pub fn append_log(&self, key: ContainerKey, time: Timestamp, line: String) {
+        let line = LogLine { time, line };
+        let mut inner = self.lock();
+        inner.logs.entry(key.clone()).or_default().push(line.clone());
+        let _ = self.log_events.send(LogEvent::Line(key, line));
+    }
+
+    pub fn restart_container(&self, key: ContainerKey) {
+        let mut inner = self.lock();
+        inner.logs.entry(key.clone()).or_default().restart();
+        let _ = self.log_events.send(LogEvent::Restarted(key));
+    }
+
+    /// A copy of one container's logs and a receiver for what follows.
+    pub fn logs(&self, key: &ContainerKey) -> (ContainerLogs, broadcast::Receiver<LogEvent>) {
+        let inner = self.lock();
+        (inner.logs.get(key).cloned().unwrap_or_default(), self.log_events.subscribe())
+    }
+
+    pub fn get(&self, resource: usize, namespace: Option<&str>, name: &str) -> Option<Arc<Value>> {
+        let namespace = if resources::get(resource).namespaced { namespace.unwrap_or("default") } else { "" };
+        self.lock().objects.get(resource)?.get(&(namespace.to_string(), name.to_string())).cloned()
+    }
+
+    /// Every object of a type (optionally one namespace), in key order.
+    pub fn list_all(&self, resource: usize, namespace: Option<&str>) -> Vec<Arc<Value>> {
+        self.visit(resource, namespace, None, |_, _| true, usize::MAX).0
+    }
+
+    /// Objects of a type in key order, starting after `after`, that pass `keep`, at most
+    /// `limit`; returns them, whether more matching objects follow, and the resourceVersion.
+    pub fn visit(
+        &self,
+        resource: usize,
+        namespace: Option<&str>,
+        after: Option<&ObjectKey>,
+        keep: impl Fn(&ObjectKey, &Value) -> bool,
+        limit: usize,
+    ) -> (Vec<Arc<Value>>, Option<usize>, u64) {
+        let inner = self.lock();
+        let Some(map) = inner.objects.get(resource) else { return (Vec::new(), None, inner.rv) };
+        let start = match (after, namespace) {
+            (Some(after), _) => std::ops::Bound::Excluded(after.clone()),
+            (None, Some(ns)) => std::ops::Bound::Included((ns.to_string(), String::new())),
+            (None, None) => std::ops::Bound::Unbounded,
+        };
+        let mut items = Vec::new();
+        let mut remaining = 0usize;
+        for (key, object) in map.range((start, std::ops::Bound::Unbounded)) {
+            if namespace.is_some_and(|ns| key.0 != ns) {
+                break;
+            }
+            if !keep(key, object) {
+                continue;
+            }
+            if items.len() < limit {
+                items.push(object.clone());
+            } else {
+                remaining += 1;
+            }
+        }
+        let more = (remaining > 0).then_some(remaining);
+        (items, more, inner.rv)
+    }
+
+    /// Subscribes to changes of one type after `from` (`None` = current state, replayed as
+    /// ADDED). Fails with the oldest available resourceVersion when `from` is too old.
+    pub fn watch_from(&self, resource: usize, from: Option<u64>) -> Result<WatchStart, u64> {
+        let inner = self.lock();
+        let receiver = self.signals.subscribe();
+        let backlog = match from {
+            Some(rv) if rv < inner.compacted_rv => return Err(inner.compacted_rv + 1),
+            Some(rv) => inner.history.iter().filter(|e| e.rv > rv && e.resource == resource).cloned().collect(),
+            None => inner.objects.get(resource).into_iter().flat_map(|m| m.values()).map(|object| {
+                Arc::new(Event { rv: inner.rv, resource, kind: EventType::Added, object: object.clone(), previous: None })
+            }).collect(),
+        };
+        Ok(WatchStart { backlog, receiver, rv: inner.rv })
+    }
+
+    /// Drops the whole event history and ends every open watch with 410 Gone, so clients
+    /// must list again (what an etcd compaction does to a real cluster).
+    pub fn expire_watches(&self) {
+        let mut inner = self.lock();
+        inner.history.clear();
+        inner.compacted_rv = inner.rv;
+        let _ = self.signals.send(Signal::Expire);
+    }
+
+    /// Changes how many watch events are retained.
+    pub fn set_history_limit(&self, limit: usize) {
+        let mut inner = self.lock();
+        inner.history_limit = limit.max(1);
+        while inner.history.len() > inner.history_limit {
+            if let Some(dropped) = inner.history.pop_front() {
+                inner.compacted_rv = dropped.rv;
+            }
+        }
+    }
+}
