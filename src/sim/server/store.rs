@@ -331,3 +331,15 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// A pod by namespace and name.
+    pub fn get_pod(&self, namespace: &str, name: &str) -> Option<Arc<Value>> {
+        self.get(PODS, Some(namespace), name)
+    }
+
+    /// Deletes a pod; returns it if it existed.
+    pub fn delete_pod(&self, namespace: &str, name: &str) -> Option<Arc<Value>> {
+        self.delete(PODS, Some(namespace), name)
+    }
+}

@@ -21,7 +21,7 @@ use super::store::{Event, EventType, Signal, Store};
 use super::table::Format;
 
 /// How often a watch that asked for bookmarks receives one.
-const BOOKMARK_INTERVAL: Duration = Duration::from_secs(5);
+const BOOKMARK_INTERVAL: Duration = Duration::from_secs(2);
 
 struct WatchSpec {
     resource: usize,
