@@ -2,6 +2,8 @@
 //! watches, describe, logs (container, previous, follow), raw health checks and errors.
 //! kubectl must be installed; the tests fail without it.
 
+#![allow(clippy::unwrap_used)]
+
 #[path = "support/sim_fixtures.rs"]
 mod sim_fixtures;
 
@@ -28,12 +30,19 @@ struct Harness {
 
 impl Harness {
     async fn start() -> Harness {
-        assert!(std::path::Path::new(KUBECTL).exists(), "kubectl is required at {KUBECTL}");
+        assert!(
+            std::path::Path::new(KUBECTL).exists(),
+            "kubectl is required at {KUBECTL}"
+        );
         let sim = start_objects(cluster()).await;
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         std::fs::write(&kubeconfig, sim.kubeconfig_yaml()).unwrap();
-        Harness { sim, dir, kubeconfig }
+        Harness {
+            sim,
+            dir,
+            kubeconfig,
+        }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -53,9 +62,16 @@ impl Harness {
 
     /// Runs kubectl to completion; returns (success, stdout, stderr).
     async fn run(&self, args: &[&str]) -> (bool, String, String) {
-        let output = tokio::time::timeout(WAIT, self.command(args).output()).await.expect("kubectl finishes").unwrap();
+        let output = tokio::time::timeout(WAIT, self.command(args).output())
+            .await
+            .expect("kubectl finishes")
+            .unwrap();
         let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-        (output.status.success(), text(output.stdout), text(output.stderr))
+        (
+            output.status.success(),
+            text(output.stdout),
+            text(output.stderr),
+        )
     }
 
     /// Runs kubectl, asserts it succeeded, returns stdout.
@@ -78,7 +94,8 @@ fn cluster() -> Vec<Value> {
             *object = with_uid(object.clone(), "11111111-2222-4333-8444-555555555555");
             object["status"]["containerStatuses"][0]["restartCount"] = json!(4);
             object["status"]["containerStatuses"][0]["ready"] = json!(false);
-            object["status"]["containerStatuses"][0]["state"] = json!({"waiting": {"reason": "CrashLoopBackOff"}});
+            object["status"]["containerStatuses"][0]["state"] =
+                json!({"waiting": {"reason": "CrashLoopBackOff"}});
         }
         if object["kind"] == "Event" {
             object["involvedObject"]["uid"] = json!("11111111-2222-4333-8444-555555555555");
@@ -97,20 +114,47 @@ fn row<'a>(output: &'a str, start: &[&str]) -> Vec<&'a str> {
 }
 
 fn key(ns: &str, pod: &str, container: &str) -> ContainerKey {
-    ContainerKey { namespace: ns.into(), pod: pod.into(), container: container.into() }
+    ContainerKey {
+        namespace: ns.into(),
+        pod: pod.into(),
+        container: container.into(),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_prints_server_side_tables() {
     let h = Harness::start().await;
     let pods = h.ok(&["get", "pods", "-A"]).await;
-    assert_eq!(row(&pods, &["NAMESPACE"]), ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
-    assert_eq!(row(&pods, &["team-a", "api-1"])[2..5], ["1/2", "CrashLoopBackOff", "4"]);
-    assert_eq!(row(&pods, &["team-a", "batch-1"])[2..5], ["0/1", "Pending", "0"]);
-    assert_eq!(row(&pods, &["default", "web-1"])[2..5], ["1/1", "Running", "0"]);
+    assert_eq!(
+        row(&pods, &["NAMESPACE"]),
+        ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    );
+    assert_eq!(
+        row(&pods, &["team-a", "api-1"])[2..5],
+        ["1/2", "CrashLoopBackOff", "4"]
+    );
+    assert_eq!(
+        row(&pods, &["team-a", "batch-1"])[2..5],
+        ["0/1", "Pending", "0"]
+    );
+    assert_eq!(
+        row(&pods, &["default", "web-1"])[2..5],
+        ["1/1", "Running", "0"]
+    );
     assert_eq!(pods.lines().count(), 5);
 
-    let wide = h.ok(&["get", "pods", "-n", "team-a", "-o", "wide", "-l", "tier=back"]).await;
+    let wide = h
+        .ok(&[
+            "get",
+            "pods",
+            "-n",
+            "team-a",
+            "-o",
+            "wide",
+            "-l",
+            "tier=back",
+        ])
+        .await;
     assert_eq!(row(&wide, &["api-1"])[5..7], ["10.1.0.7", "node-1"]);
     assert_eq!(wide.lines().count(), 2);
 
@@ -119,10 +163,16 @@ async fn get_prints_server_side_tables() {
     assert_eq!(row(&nodes, &["node-1"])[4], "v1.33.1");
 
     let services = h.ok(&["get", "svc", "-A"]).await;
-    assert_eq!(row(&services, &["default", "web"])[2..6], ["ClusterIP", "10.96.0.10", "<none>", "80/TCP"]);
+    assert_eq!(
+        row(&services, &["default", "web"])[2..6],
+        ["ClusterIP", "10.96.0.10", "<none>", "80/TCP"]
+    );
 
     let deployments = h.ok(&["get", "deploy", "-A"]).await;
-    assert_eq!(row(&deployments, &["default", "web"])[2..5], ["1/2", "2", "1"]);
+    assert_eq!(
+        row(&deployments, &["default", "web"])[2..5],
+        ["1/2", "2", "1"]
+    );
 
     let events = h.ok(&["get", "events", "-A"]).await;
     let event = row(&events, &["team-a"]);
@@ -133,7 +183,10 @@ async fn get_prints_server_side_tables() {
     assert_eq!(row(&namespaces, &["team-a"])[1], "Active");
 
     let yaml = h.ok(&["get", "pod", "web-1", "-o", "yaml"]).await;
-    assert!(yaml.contains("name: web-1") && yaml.contains("resourceVersion:"), "{yaml}");
+    assert!(
+        yaml.contains("name: web-1") && yaml.contains("resourceVersion:"),
+        "{yaml}"
+    );
     h.sim.shutdown().await;
 }
 
@@ -142,49 +195,94 @@ async fn errors_read_like_a_real_server() {
     let h = Harness::start().await;
     let (success, _, stderr) = h.run(&["get", "pod", "nope"]).await;
     assert!(!success);
-    assert!(stderr.contains("Error from server (NotFound): pods \"nope\" not found"), "{stderr}");
+    assert!(
+        stderr.contains("Error from server (NotFound): pods \"nope\" not found"),
+        "{stderr}"
+    );
     let (success, _, stderr) = h.run(&["get", "pods", "--field-selector", "foo=bar"]).await;
     assert!(!success);
-    assert!(stderr.contains("field label not supported: foo"), "{stderr}");
+    assert!(
+        stderr.contains("field label not supported: foo"),
+        "{stderr}"
+    );
     let ready = h.ok(&["get", "--raw", "/readyz?verbose"]).await;
-    assert!(ready.contains("[+]ping ok") && ready.contains("[+]etcd ok") && ready.contains("readyz check passed"), "{ready}");
+    assert!(
+        ready.contains("[+]ping ok")
+            && ready.contains("[+]etcd ok")
+            && ready.contains("readyz check passed"),
+        "{ready}"
+    );
     assert_eq!(h.ok(&["get", "--raw", "/livez"]).await, "ok");
     let resources = h.ok(&["api-resources"]).await;
-    assert!(row(&resources, &["deployments"]).contains(&"apps/v1"), "{resources}");
+    assert!(
+        row(&resources, &["deployments"]).contains(&"apps/v1"),
+        "{resources}"
+    );
     h.sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_watch_prints_changes() {
     let h = Harness::start().await;
-    let mut child = h.command(&["get", "pods", "-A", "-w"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = h
+        .command(&["get", "pods", "-A", "-w"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut seen = Vec::new();
-    let read_until = async |seen: &mut Vec<String>, lines: &mut tokio::io::Lines<_>, needle: &str| {
-        tokio::time::timeout(WAIT, async {
-            while let Some(line) = lines.next_line().await.unwrap() {
-                let found = line.contains(needle);
-                seen.push(line);
-                if found {
-                    return;
+    let read_until =
+        async |seen: &mut Vec<String>, lines: &mut tokio::io::Lines<_>, needle: &str| {
+            tokio::time::timeout(WAIT, async {
+                while let Some(line) = lines.next_line().await.unwrap() {
+                    let found = line.contains(needle);
+                    seen.push(line);
+                    if found {
+                        return;
+                    }
                 }
-            }
-            panic!("kubectl -w ended before {needle:?}");
-        })
-        .await
-        .unwrap_or_else(|_| panic!("no {needle:?} in {seen:?}"));
-    };
+                panic!("kubectl -w ended before {needle:?}");
+            })
+            .await
+            .unwrap_or_else(|_| panic!("no {needle:?} in {seen:?}"));
+        };
     read_until(&mut seen, &mut lines, "batch-1").await;
-    h.sim.store().upsert(pod("team-a", "watched-pod", &["app"], "node-1", "Running", json!({}))).unwrap();
+    h.sim
+        .store()
+        .upsert(pod(
+            "team-a",
+            "watched-pod",
+            &["app"],
+            "node-1",
+            "Running",
+            json!({}),
+        ))
+        .unwrap();
     read_until(&mut seen, &mut lines, "watched-pod").await;
     let added = seen.last().unwrap().split_whitespace().collect::<Vec<_>>();
     assert_eq!(added[..4], ["team-a", "watched-pod", "1/1", "Running"]);
-    let mut crashed = pod("default", "web-2", &["app"], "node-1", "Running", json!({"app": "web-2"}));
-    crashed["status"]["containerStatuses"][0]["state"] = json!({"waiting": {"reason": "CrashLoopBackOff"}});
+    let mut crashed = pod(
+        "default",
+        "web-2",
+        &["app"],
+        "node-1",
+        "Running",
+        json!({"app": "web-2"}),
+    );
+    crashed["status"]["containerStatuses"][0]["state"] =
+        json!({"waiting": {"reason": "CrashLoopBackOff"}});
     h.sim.store().upsert(crashed).unwrap();
     read_until(&mut seen, &mut lines, "CrashLoopBackOff").await;
-    assert_eq!(seen.last().unwrap().split_whitespace().nth(1), Some("web-2"));
-    assert_eq!(seen.iter().filter(|l| l.contains("NAMESPACE")).count(), 1, "{seen:?}");
+    assert_eq!(
+        seen.last().unwrap().split_whitespace().nth(1),
+        Some("web-2")
+    );
+    assert_eq!(
+        seen.iter().filter(|l| l.contains("NAMESPACE")).count(),
+        1,
+        "{seen:?}"
+    );
     child.kill().await.unwrap();
     h.sim.shutdown().await;
 }
@@ -193,13 +291,33 @@ async fn get_watch_prints_changes() {
 async fn describe_pod_shows_containers_and_events() {
     let h = Harness::start().await;
     let text = h.ok(&["describe", "pod", "-n", "team-a", "api-1"]).await;
-    for expected in ["Name:", "api-1", "Namespace:", "team-a", "Node:", "node-1", "Status:", "Running", "IP:", "10.1.0.7"] {
+    for expected in [
+        "Name:",
+        "api-1",
+        "Namespace:",
+        "team-a",
+        "Node:",
+        "node-1",
+        "Status:",
+        "Running",
+        "IP:",
+        "10.1.0.7",
+    ] {
         assert!(text.contains(expected), "{expected:?} missing:\n{text}");
     }
-    assert!(text.contains("  api:") && text.contains("  sidecar:"), "{text}");
-    assert!(text.contains("CrashLoopBackOff") && text.contains("Restart Count:  4"), "{text}");
+    assert!(
+        text.contains("  api:") && text.contains("  sidecar:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CrashLoopBackOff") && text.contains("Restart Count:  4"),
+        "{text}"
+    );
     let events = text.split("Events:").nth(1).unwrap_or("");
-    assert!(events.contains("BackOff") && events.contains("Back-off restarting failed container api"), "{text}");
+    assert!(
+        events.contains("BackOff") && events.contains("Back-off restarting failed container api"),
+        "{text}"
+    );
     h.sim.shutdown().await;
 }
 
@@ -212,25 +330,70 @@ async fn logs_with_container_previous_and_follow() {
     store.append_log(key("team-a", "api-1", "api"), now, "crashed run".into());
     store.restart_container(key("team-a", "api-1", "api"));
     store.append_log(key("team-a", "api-1", "api"), now, "api starting".into());
-    store.append_log(key("team-a", "api-1", "sidecar"), now, "sidecar ready".into());
+    store.append_log(
+        key("team-a", "api-1", "sidecar"),
+        now,
+        "sidecar ready".into(),
+    );
 
     assert_eq!(h.ok(&["logs", "web-1"]).await, "web says hello\n");
-    assert_eq!(h.ok(&["logs", "-n", "team-a", "api-1", "-c", "sidecar"]).await, "sidecar ready\n");
-    assert_eq!(h.ok(&["logs", "-n", "team-a", "api-1", "-c", "api", "--previous"]).await, "crashed run\n");
-    let (success, _, stderr) = h.run(&["logs", "-n", "team-a", "api-1", "-c", "sidecar", "--previous"]).await;
-    assert!(!success && stderr.contains("previous terminated container \"sidecar\" in pod \"api-1\" not found"), "{stderr}");
+    assert_eq!(
+        h.ok(&["logs", "-n", "team-a", "api-1", "-c", "sidecar"])
+            .await,
+        "sidecar ready\n"
+    );
+    assert_eq!(
+        h.ok(&["logs", "-n", "team-a", "api-1", "-c", "api", "--previous"])
+            .await,
+        "crashed run\n"
+    );
+    let (success, _, stderr) = h
+        .run(&[
+            "logs",
+            "-n",
+            "team-a",
+            "api-1",
+            "-c",
+            "sidecar",
+            "--previous",
+        ])
+        .await;
+    assert!(
+        !success
+            && stderr
+                .contains("previous terminated container \"sidecar\" in pod \"api-1\" not found"),
+        "{stderr}"
+    );
     let stamped = h.ok(&["logs", "web-1", "--timestamps"]).await;
     assert!(stamped.ends_with("Z web says hello\n"), "{stamped}");
 
-    let mut child = h.command(&["logs", "-f", "web-1"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = h
+        .command(&["logs", "-f", "web-1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = tokio::time::timeout(WAIT, lines.next_line()).await.expect("first line").unwrap();
+    let first = tokio::time::timeout(WAIT, lines.next_line())
+        .await
+        .expect("first line")
+        .unwrap();
     assert_eq!(first.as_deref(), Some("web says hello"));
-    store.append_log(key("default", "web-1", "app"), jiff::Timestamp::now(), "appended while following".into());
-    let next = tokio::time::timeout(WAIT, lines.next_line()).await.expect("followed line").unwrap();
+    store.append_log(
+        key("default", "web-1", "app"),
+        jiff::Timestamp::now(),
+        "appended while following".into(),
+    );
+    let next = tokio::time::timeout(WAIT, lines.next_line())
+        .await
+        .expect("followed line")
+        .unwrap();
     assert_eq!(next.as_deref(), Some("appended while following"));
     store.delete_pod("default", "web-1");
-    let status = tokio::time::timeout(WAIT, child.wait()).await.expect("kubectl logs -f ends with the pod").unwrap();
+    let status = tokio::time::timeout(WAIT, child.wait())
+        .await
+        .expect("kubectl logs -f ends with the pod")
+        .unwrap();
     assert!(status.success());
     h.sim.shutdown().await;
 }

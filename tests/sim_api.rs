@@ -2,6 +2,8 @@
 //! 127.0.0.1: paging, selectors, errors, watches (including 410 Gone), logs, RBAC, discovery
 //! and shutdown.
 
+#![allow(clippy::unwrap_used)]
+
 #[path = "support/sim_client.rs"]
 mod sim_client;
 #[path = "support/sim_fixtures.rs"]
@@ -26,15 +28,27 @@ const WAIT: Duration = Duration::from_secs(10);
 fn many_pods(count: usize) -> Vec<serde_json::Value> {
     let mut objects = vec![namespace("ns-0"), namespace("ns-1"), namespace("ns-2")];
     for i in 0..count {
-        let labels = json!({"app": if i % 2 == 0 { "even" } else { "odd" }, "index": i.to_string()});
+        let labels =
+            json!({"app": if i % 2 == 0 { "even" } else { "odd" }, "index": i.to_string()});
         let phase = if i % 10 == 0 { "Pending" } else { "Running" };
-        objects.push(pod(&format!("ns-{}", i % 3), &format!("pod-{i:05}"), &["app"], &format!("node-{}", i % 4), phase, labels));
+        objects.push(pod(
+            &format!("ns-{}", i % 3),
+            &format!("pod-{i:05}"),
+            &["app"],
+            &format!("node-{}", i % 4),
+            phase,
+            labels,
+        ));
     }
     objects
 }
 
 fn key(ns: &str, pod: &str, container: &str) -> ContainerKey {
-    ContainerKey { namespace: ns.into(), pod: pod.into(), container: container.into() }
+    ContainerKey {
+        namespace: ns.into(),
+        pod: pod.into(),
+        container: container.into(),
+    }
 }
 
 #[tokio::test]
@@ -50,7 +64,11 @@ async fn list_pages_return_every_object_once() {
         if pages == 1 {
             assert_eq!(page.metadata.remaining_item_count, Some(1_134));
         }
-        names.extend(page.items.iter().map(|p| p.metadata.name.clone().unwrap_or_default()));
+        names.extend(
+            page.items
+                .iter()
+                .map(|p| p.metadata.name.clone().unwrap_or_default()),
+        );
         match page.metadata.continue_ {
             Some(token) if !token.is_empty() => params = params.continue_token(&token),
             _ => break,
@@ -61,9 +79,16 @@ async fn list_pages_return_every_object_once() {
     assert_eq!((names.len(), unique.len()), (1_234, 1_234));
 
     let in_ns: Api<Pod> = Api::namespaced(client(&sim).await, "ns-1");
-    let all = in_ns.list(&ListParams::default()).await.expect("lists a namespace");
+    let all = in_ns
+        .list(&ListParams::default())
+        .await
+        .expect("lists a namespace");
     assert_eq!(all.items.len(), 411);
-    assert!(all.items.iter().all(|p| p.metadata.namespace.as_deref() == Some("ns-1")));
+    assert!(
+        all.items
+            .iter()
+            .all(|p| p.metadata.namespace.as_deref() == Some("ns-1"))
+    );
     sim.shutdown().await;
 }
 
@@ -94,9 +119,16 @@ async fn fifty_thousand_pods_page_and_watch() {
             }
         }
     });
-    tokio::time::timeout(Duration::from_secs(60), watch).await.expect("watch inits in time").unwrap();
+    tokio::time::timeout(Duration::from_secs(60), watch)
+        .await
+        .expect("watch inits in time")
+        .unwrap();
     assert_eq!(*seen.lock().unwrap(), 50_000);
-    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
     sim.shutdown().await;
 }
 
@@ -105,7 +137,10 @@ async fn label_and_field_selectors_filter_lists() {
     let sim = start_objects(many_pods(30)).await;
     let pods: Api<Pod> = Api::all(client(&sim).await);
     let names = |list: kube::core::ObjectList<Pod>| -> Vec<String> {
-        list.items.into_iter().map(|p| p.metadata.name.unwrap_or_default()).collect()
+        list.items
+            .into_iter()
+            .map(|p| p.metadata.name.unwrap_or_default())
+            .collect()
     };
     let cases: &[(&str, &str, usize)] = &[
         ("app=even", "", 15),
@@ -123,12 +158,27 @@ async fn label_and_field_selectors_filter_lists() {
     for (labels, fields, expected) in cases {
         let params = ListParams::default().labels(labels).fields(fields);
         let got = names(pods.list(&params).await.expect("selector lists"));
-        assert_eq!(got.len(), *expected, "labels {labels:?} fields {fields:?}: {got:?}");
+        assert_eq!(
+            got.len(),
+            *expected,
+            "labels {labels:?} fields {fields:?}: {got:?}"
+        );
     }
-    let error = pods.list(&ListParams::default().fields("spec.bogus=1")).await.expect_err("unknown field");
+    let error = pods
+        .list(&ListParams::default().fields("spec.bogus=1"))
+        .await
+        .expect_err("unknown field");
     assert_eq!(status_code(&error), Some(400));
-    assert!(error.to_string().contains("field label not supported: spec.bogus"), "{error}");
-    let error = pods.list(&ListParams::default().labels("app in even")).await.expect_err("bad selector");
+    assert!(
+        error
+            .to_string()
+            .contains("field label not supported: spec.bogus"),
+        "{error}"
+    );
+    let error = pods
+        .list(&ListParams::default().labels("app in even"))
+        .await
+        .expect_err("bad selector");
     assert_eq!(status_code(&error), Some(400));
     sim.shutdown().await;
 }
@@ -158,10 +208,23 @@ async fn errors_are_status_objects() {
         let error = get_json(&client, path).await.expect_err(path);
         assert_eq!(status_code(&error), Some(code), "{path}: {error}");
     }
-    let delete = http::Request::delete("/api/v1/pods").body(Vec::new()).unwrap();
-    let error = client.request::<serde_json::Value>(delete).await.expect_err("405");
+    let delete = http::Request::delete("/api/v1/pods")
+        .body(Vec::new())
+        .unwrap();
+    let error = client
+        .request::<serde_json::Value>(delete)
+        .await
+        .expect_err("405");
     assert_eq!(status_code(&error), Some(405));
-    assert_eq!(pods.get("web-1").await.expect("get").metadata.name.as_deref(), Some("web-1"));
+    assert_eq!(
+        pods.get("web-1")
+            .await
+            .expect("get")
+            .metadata
+            .name
+            .as_deref(),
+        Some("web-1")
+    );
     sim.shutdown().await;
 }
 
@@ -171,15 +234,28 @@ async fn mutating_requests_are_served_and_recorded() {
     assert_eq!(sim.mutating_requests(), 0);
     let pods: Api<Pod> = Api::namespaced(client(&sim).await, "default");
     let pod: Pod = serde_json::from_value(simple_pod("default", "created")).unwrap();
-    let created = pods.create(&PostParams::default(), &pod).await.expect("creates");
+    let created = pods
+        .create(&PostParams::default(), &pod)
+        .await
+        .expect("creates");
     assert!(created.metadata.uid.is_some() && created.metadata.resource_version.is_some());
-    let error = pods.create(&PostParams::default(), &pod).await.expect_err("exists");
+    let error = pods
+        .create(&PostParams::default(), &pod)
+        .await
+        .expect_err("exists");
     assert_eq!(status_code(&error), Some(409));
-    pods.delete("web-1", &DeleteParams::default()).await.expect("deletes");
+    pods.delete("web-1", &DeleteParams::default())
+        .await
+        .expect("deletes");
     assert!(sim.store().get_pod("default", "web-1").is_none());
     assert!(sim.store().get_pod("default", "created").is_some());
     assert_eq!(sim.mutating_requests(), 3);
-    assert!(sim.requests().iter().any(|r| r.method == http::Method::DELETE && r.path == "/api/v1/namespaces/default/pods/web-1"));
+    assert!(
+        sim.requests()
+            .iter()
+            .any(|r| r.method == http::Method::DELETE
+                && r.path == "/api/v1/namespaces/default/pods/web-1")
+    );
     sim.shutdown().await;
 }
 
@@ -192,10 +268,16 @@ fn spawn_watcher(api: Api<Pod>) -> (Arc<Mutex<Vec<String>>>, tokio::task::JoinHa
         while let Some(event) = stream.next().await {
             let entry = match event {
                 Ok(watcher::Event::Init) => "init".to_string(),
-                Ok(watcher::Event::InitApply(p)) => format!("init-apply:{}", p.metadata.name.unwrap_or_default()),
+                Ok(watcher::Event::InitApply(p)) => {
+                    format!("init-apply:{}", p.metadata.name.unwrap_or_default())
+                }
                 Ok(watcher::Event::InitDone) => "init-done".to_string(),
-                Ok(watcher::Event::Apply(p)) => format!("apply:{}", p.metadata.name.unwrap_or_default()),
-                Ok(watcher::Event::Delete(p)) => format!("delete:{}", p.metadata.name.unwrap_or_default()),
+                Ok(watcher::Event::Apply(p)) => {
+                    format!("apply:{}", p.metadata.name.unwrap_or_default())
+                }
+                Ok(watcher::Event::Delete(p)) => {
+                    format!("delete:{}", p.metadata.name.unwrap_or_default())
+                }
                 Err(e) => format!("error:{e}"),
             };
             sink.lock().unwrap().push(entry);
@@ -215,8 +297,13 @@ async fn watcher_sees_changes_after_the_initial_list() {
     wait_for("initial list", WAIT, || position(&log, "init-done")).await;
     assert_eq!(log.lock().unwrap()[0], "init");
     assert!(position(&log, "init-apply:api-1").is_some());
-    sim.store().upsert(simple_pod("default", "late")).expect("upsert");
-    let late = wait_for("apply of the new pod", WAIT, || position(&log, "apply:late")).await;
+    sim.store()
+        .upsert(simple_pod("default", "late"))
+        .expect("upsert");
+    let late = wait_for("apply of the new pod", WAIT, || {
+        position(&log, "apply:late")
+    })
+    .await;
     assert!(late > position(&log, "init-done").unwrap());
     sim.store().delete_pod("default", "late");
     wait_for("delete", WAIT, || position(&log, "delete:late")).await;
@@ -229,23 +316,55 @@ async fn watcher_relists_after_410_gone() {
     let sim = start_objects(small_cluster()).await;
     let (log, task) = spawn_watcher(Api::all(client(&sim).await));
     wait_for("initial list", WAIT, || position(&log, "init-done")).await;
-    let lists_before = sim.requests().iter().filter(|r| r.path == "/api/v1/pods" && !r.query.contains("watch")).count();
+    let lists_before = sim
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v1/pods" && !r.query.contains("watch"))
+        .count();
     sim.store().expire_watches();
-    sim.store().upsert(simple_pod("default", "after-expiry")).expect("upsert");
+    sim.store()
+        .upsert(simple_pod("default", "after-expiry"))
+        .expect("upsert");
     wait_for("a second initial list with the new pod", WAIT, || {
         let log = log.lock().unwrap();
-        let second_init = log.iter().enumerate().filter(|(_, e)| *e == "init").nth(1).map(|(i, _)| i)?;
-        log[second_init..].iter().any(|e| e == "init-apply:after-expiry").then_some(())
+        let second_init = log
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| *e == "init")
+            .nth(1)
+            .map(|(i, _)| i)?;
+        log[second_init..]
+            .iter()
+            .any(|e| e == "init-apply:after-expiry")
+            .then_some(())
     })
     .await;
-    assert!(log.lock().unwrap().iter().any(|e| e.starts_with("error:") && e.contains("too old resource version")), "{:?}", log.lock().unwrap());
-    let lists_after = sim.requests().iter().filter(|r| r.path == "/api/v1/pods" && !r.query.contains("watch")).count();
+    assert!(
+        log.lock()
+            .unwrap()
+            .iter()
+            .any(|e| e.starts_with("error:") && e.contains("too old resource version")),
+        "{:?}",
+        log.lock().unwrap()
+    );
+    let lists_after = sim
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v1/pods" && !r.query.contains("watch"))
+        .count();
     assert!(lists_after > lists_before);
     // A watch from a resourceVersion older than the retained history fails the same way.
-    let mut lines = stream_lines(&client(&sim).await, "/api/v1/pods?watch=1&resourceVersion=2").await;
+    let mut lines = stream_lines(
+        &client(&sim).await,
+        "/api/v1/pods?watch=1&resourceVersion=2",
+    )
+    .await;
     let line = lines.next().await.expect("one event").expect("readable");
     let event: serde_json::Value = serde_json::from_str(&line).unwrap();
-    assert_eq!((event["type"].as_str(), event["object"]["code"].as_i64()), (Some("ERROR"), Some(410)));
+    assert_eq!(
+        (event["type"].as_str(), event["object"]["code"].as_i64()),
+        (Some("ERROR"), Some(410))
+    );
     task.abort();
     sim.shutdown().await;
 }
@@ -255,7 +374,9 @@ async fn raw_watch_honours_selectors_timeout_and_bookmarks() {
     let sim = start_objects(small_cluster()).await;
     let client = client(&sim).await;
     let rv = sim.store().resource_version();
-    let path = format!("/api/v1/namespaces/default/pods?watch=true&labelSelector=app%3Dweb-1&resourceVersion={rv}&allowWatchBookmarks=true");
+    let path = format!(
+        "/api/v1/namespaces/default/pods?watch=true&labelSelector=app%3Dweb-1&resourceVersion={rv}&allowWatchBookmarks=true"
+    );
     let mut lines = stream_lines(&client, &path).await;
     let mut changed = simple_pod("default", "web-1");
     changed["metadata"]["labels"] = json!({"app": "web-1", "extra": "yes"});
@@ -265,16 +386,27 @@ async fn raw_watch_honours_selectors_timeout_and_bookmarks() {
     sim.store().upsert(changed).unwrap();
     let mut types = Vec::new();
     while types.len() < 3 {
-        let line = tokio::time::timeout(WAIT, lines.next()).await.expect("event in time").expect("open").unwrap();
+        let line = tokio::time::timeout(WAIT, lines.next())
+            .await
+            .expect("event in time")
+            .expect("open")
+            .unwrap();
         let event: serde_json::Value = serde_json::from_str(&line).unwrap();
-        types.push(format!("{}:{}", event["type"].as_str().unwrap(), event["object"]["metadata"]["name"].as_str().unwrap_or("")));
+        types.push(format!(
+            "{}:{}",
+            event["type"].as_str().unwrap(),
+            event["object"]["metadata"]["name"].as_str().unwrap_or("")
+        ));
     }
     assert_eq!(types, ["MODIFIED:web-1", "DELETED:web-1", "BOOKMARK:"]);
 
     let started = std::time::Instant::now();
     let mut lines = stream_lines(&client, "/api/v1/pods?watch=1&timeoutSeconds=1").await;
     let mut added = 0;
-    while let Some(line) = tokio::time::timeout(WAIT, lines.next()).await.expect("stream ends in time") {
+    while let Some(line) = tokio::time::timeout(WAIT, lines.next())
+        .await
+        .expect("stream ends in time")
+    {
         assert!(line.unwrap().contains("\"ADDED\""));
         added += 1;
     }
@@ -291,27 +423,90 @@ async fn logs_tail_previous_timestamps_and_containers() {
     store.append_log(key("team-a", "api-1", "api"), t0, "old run".into());
     store.restart_container(key("team-a", "api-1", "api"));
     for i in 0..5 {
-        store.append_log(key("team-a", "api-1", "api"), t0 + jiff::SignedDuration::from_millis(1500 * i), format!("line {i}"));
+        store.append_log(
+            key("team-a", "api-1", "api"),
+            t0 + jiff::SignedDuration::from_millis(1500 * i),
+            format!("line {i}"),
+        );
     }
     let pods: Api<Pod> = Api::namespaced(client(&sim).await, "team-a");
     let api = |extra: fn(&mut LogParams)| {
-        let mut params = LogParams { container: Some("api".into()), ..LogParams::default() };
+        let mut params = LogParams {
+            container: Some("api".into()),
+            ..LogParams::default()
+        };
         extra(&mut params);
         params
     };
-    assert_eq!(pods.logs("api-1", &api(|_| {})).await.unwrap(), "line 0\nline 1\nline 2\nline 3\nline 4\n");
-    assert_eq!(pods.logs("api-1", &api(|p| p.tail_lines = Some(2))).await.unwrap(), "line 3\nline 4\n");
-    assert_eq!(pods.logs("api-1", &api(|p| p.previous = true)).await.unwrap(), "old run\n");
-    let stamped = pods.logs("api-1", &api(|p| { p.timestamps = true; p.tail_lines = Some(2) })).await.unwrap();
-    assert_eq!(stamped, "2026-01-01T00:00:04.5Z line 3\n2026-01-01T00:00:06Z line 4\n");
-    assert_eq!(pods.logs("api-1", &api(|p| p.limit_bytes = Some(10))).await.unwrap(), "line 0\nlin");
+    assert_eq!(
+        pods.logs("api-1", &api(|_| {})).await.unwrap(),
+        "line 0\nline 1\nline 2\nline 3\nline 4\n"
+    );
+    assert_eq!(
+        pods.logs("api-1", &api(|p| p.tail_lines = Some(2)))
+            .await
+            .unwrap(),
+        "line 3\nline 4\n"
+    );
+    assert_eq!(
+        pods.logs("api-1", &api(|p| p.previous = true))
+            .await
+            .unwrap(),
+        "old run\n"
+    );
+    let stamped = pods
+        .logs(
+            "api-1",
+            &api(|p| {
+                p.timestamps = true;
+                p.tail_lines = Some(2)
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stamped,
+        "2026-01-01T00:00:04.5Z line 3\n2026-01-01T00:00:06Z line 4\n"
+    );
+    assert_eq!(
+        pods.logs("api-1", &api(|p| p.limit_bytes = Some(10)))
+            .await
+            .unwrap(),
+        "line 0\nlin"
+    );
 
-    let error = pods.logs("api-1", &LogParams::default()).await.expect_err("needs a container");
+    let error = pods
+        .logs("api-1", &LogParams::default())
+        .await
+        .expect_err("needs a container");
     assert_eq!(status_code(&error), Some(400));
-    assert!(error.to_string().contains("a container name must be specified for pod api-1, choose one of: [api sidecar]"), "{error}");
-    let error = pods.logs("api-1", &LogParams { container: Some("sidecar".into()), previous: true, ..LogParams::default() }).await.expect_err("no previous");
-    assert!(error.to_string().contains("previous terminated container \"sidecar\" in pod \"api-1\" not found"), "{error}");
-    let error = pods.logs("nope", &LogParams::default()).await.expect_err("no pod");
+    assert!(
+        error.to_string().contains(
+            "a container name must be specified for pod api-1, choose one of: [api sidecar]"
+        ),
+        "{error}"
+    );
+    let error = pods
+        .logs(
+            "api-1",
+            &LogParams {
+                container: Some("sidecar".into()),
+                previous: true,
+                ..LogParams::default()
+            },
+        )
+        .await
+        .expect_err("no previous");
+    assert!(
+        error
+            .to_string()
+            .contains("previous terminated container \"sidecar\" in pod \"api-1\" not found"),
+        "{error}"
+    );
+    let error = pods
+        .logs("nope", &LogParams::default())
+        .await
+        .expect_err("no pod");
     assert_eq!(status_code(&error), Some(404));
     sim.shutdown().await;
 }
@@ -320,18 +515,45 @@ async fn logs_tail_previous_timestamps_and_containers() {
 async fn logs_follow_streams_until_the_pod_is_deleted() {
     let sim = start_objects(small_cluster()).await;
     let store = sim.store();
-    store.append_log(key("default", "web-1", "app"), jiff::Timestamp::now(), "first".into());
+    store.append_log(
+        key("default", "web-1", "app"),
+        jiff::Timestamp::now(),
+        "first".into(),
+    );
     let pods: Api<Pod> = Api::namespaced(client(&sim).await, "default");
-    let stream = pods.log_stream("web-1", &LogParams { follow: true, ..LogParams::default() }).await.unwrap();
+    let stream = pods
+        .log_stream(
+            "web-1",
+            &LogParams {
+                follow: true,
+                ..LogParams::default()
+            },
+        )
+        .await
+        .unwrap();
     let mut lines = futures::AsyncBufReadExt::lines(Box::pin(stream));
     assert_eq!(lines.next().await.unwrap().unwrap(), "first");
-    store.append_log(key("default", "web-1", "app"), jiff::Timestamp::now(), "second".into());
-    store.append_log(key("default", "web-2", "app"), jiff::Timestamp::now(), "other pod".into());
-    store.append_log(key("default", "web-1", "app"), jiff::Timestamp::now(), "third".into());
+    store.append_log(
+        key("default", "web-1", "app"),
+        jiff::Timestamp::now(),
+        "second".into(),
+    );
+    store.append_log(
+        key("default", "web-2", "app"),
+        jiff::Timestamp::now(),
+        "other pod".into(),
+    );
+    store.append_log(
+        key("default", "web-1", "app"),
+        jiff::Timestamp::now(),
+        "third".into(),
+    );
     assert_eq!(lines.next().await.unwrap().unwrap(), "second");
     assert_eq!(lines.next().await.unwrap().unwrap(), "third");
     store.delete_pod("default", "web-1");
-    let end = tokio::time::timeout(WAIT, lines.next()).await.expect("stream ends when the pod goes");
+    let end = tokio::time::timeout(WAIT, lines.next())
+        .await
+        .expect("stream ends when the pod goes");
     assert!(end.is_none());
     sim.shutdown().await;
 }
@@ -339,24 +561,62 @@ async fn logs_follow_streams_until_the_pod_is_deleted() {
 #[tokio::test]
 async fn forbidden_resources_answer_403() {
     let forbidden = vec![
-        Forbidden { resource: "pods".into(), namespace: Some("team-a".into()) },
-        Forbidden { resource: "secrets".into(), namespace: None },
+        Forbidden {
+            resource: "pods".into(),
+            namespace: Some("team-a".into()),
+        },
+        Forbidden {
+            resource: "secrets".into(),
+            namespace: None,
+        },
     ];
-    let sim = kmedic::sim::start(options(small_cluster(), forbidden)).await.unwrap();
+    let sim = kmedic::sim::start(options(small_cluster(), forbidden))
+        .await
+        .unwrap();
     let client = client(&sim).await;
-    let error = Api::<Pod>::namespaced(client.clone(), "team-a").list(&ListParams::default()).await.expect_err("403");
+    let error = Api::<Pod>::namespaced(client.clone(), "team-a")
+        .list(&ListParams::default())
+        .await
+        .expect_err("403");
     match &error {
         kube::Error::Api(status) => {
             assert_eq!((status.code, status.reason.as_str()), (403, "Forbidden"));
-            assert_eq!(status.message, "pods is forbidden: User \"kmedic-demo\" cannot list resource \"pods\" in API group \"\" in the namespace \"team-a\"");
+            assert_eq!(
+                status.message,
+                "pods is forbidden: User \"kmedic-demo\" cannot list resource \"pods\" in API group \"\" in the namespace \"team-a\""
+            );
         }
         other => panic!("expected 403, got {other:?}"),
     }
-    let error = Api::<Pod>::namespaced(client.clone(), "team-a").get("api-1").await.expect_err("403");
-    assert!(error.to_string().contains("pods \"api-1\" is forbidden: User \"kmedic-demo\" cannot get resource"), "{error}");
-    assert_eq!(Api::<Pod>::namespaced(client.clone(), "default").list(&ListParams::default()).await.unwrap().items.len(), 2);
-    let error = Api::<k8s_openapi::api::core::v1::Secret>::all(client.clone()).list(&ListParams::default()).await.expect_err("403");
-    assert!(error.to_string().contains("cannot list resource \"secrets\" in API group \"\" at the cluster scope"), "{error}");
+    let error = Api::<Pod>::namespaced(client.clone(), "team-a")
+        .get("api-1")
+        .await
+        .expect_err("403");
+    assert!(
+        error
+            .to_string()
+            .contains("pods \"api-1\" is forbidden: User \"kmedic-demo\" cannot get resource"),
+        "{error}"
+    );
+    assert_eq!(
+        Api::<Pod>::namespaced(client.clone(), "default")
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
+    let error = Api::<k8s_openapi::api::core::v1::Secret>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+        .expect_err("403");
+    assert!(
+        error
+            .to_string()
+            .contains("cannot list resource \"secrets\" in API group \"\" at the cluster scope"),
+        "{error}"
+    );
     let review = json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "spec": {"resourceAttributes": {"verb": "list", "resource": "pods", "namespace": "team-a"}}});
     let request = http::Request::post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
         .header("content-type", "application/json")
@@ -375,19 +635,53 @@ async fn discovery_and_health() {
     assert!(version.git_version.starts_with("v1.33."));
     let groups = client.list_api_groups().await.unwrap();
     let names: Vec<&str> = groups.groups.iter().map(|g| g.name.as_str()).collect();
-    for group in ["apps", "batch", "discovery.k8s.io", "events.k8s.io", "coordination.k8s.io", "networking.k8s.io"] {
+    for group in [
+        "apps",
+        "batch",
+        "discovery.k8s.io",
+        "events.k8s.io",
+        "coordination.k8s.io",
+        "networking.k8s.io",
+    ] {
         assert!(names.contains(&group), "{group} missing from {names:?}");
     }
     let core = client.list_core_api_resources("v1").await.unwrap();
-    let pods = core.resources.iter().find(|r| r.name == "pods").expect("pods listed");
-    assert_eq!((pods.kind.as_str(), pods.namespaced, pods.short_names.clone()), ("Pod", true, Some(vec!["po".to_string()])));
+    let pods = core
+        .resources
+        .iter()
+        .find(|r| r.name == "pods")
+        .expect("pods listed");
+    assert_eq!(
+        (
+            pods.kind.as_str(),
+            pods.namespaced,
+            pods.short_names.clone()
+        ),
+        ("Pod", true, Some(vec!["po".to_string()]))
+    );
     assert!(pods.verbs.contains(&"watch".to_string()));
     let apps = client.list_api_group_resources("apps/v1").await.unwrap();
-    assert!(apps.resources.iter().any(|r| r.name == "deployments" && r.short_names == Some(vec!["deploy".into()])));
-    assert_eq!(client.request_text(sim_client::get("/readyz")).await.unwrap(), "ok");
-    let verbose = client.request_text(sim_client::get("/livez?verbose")).await.unwrap();
+    assert!(
+        apps.resources
+            .iter()
+            .any(|r| r.name == "deployments" && r.short_names == Some(vec!["deploy".into()]))
+    );
+    assert_eq!(
+        client
+            .request_text(sim_client::get("/readyz"))
+            .await
+            .unwrap(),
+        "ok"
+    );
+    let verbose = client
+        .request_text(sim_client::get("/livez?verbose"))
+        .await
+        .unwrap();
     assert!(verbose.contains("[+]ping ok") && verbose.contains("livez check passed"));
-    let namespaces = Api::<Namespace>::all(client).list(&ListParams::default()).await.unwrap();
+    let namespaces = Api::<Namespace>::all(client)
+        .list(&ListParams::default())
+        .await
+        .unwrap();
     assert_eq!(namespaces.items.len(), 2);
     sim.shutdown().await;
 }
@@ -402,17 +696,33 @@ async fn shutdown_ends_watches_and_the_port_can_be_reused() {
     for _ in 0..4 {
         lines.next().await.expect("initial ADDED").unwrap();
     }
-    let mut follow = stream_lines(&client, "/api/v1/namespaces/default/pods/web-1/log?follow=true").await;
+    let mut follow = stream_lines(
+        &client,
+        "/api/v1/namespaces/default/pods/web-1/log?follow=true",
+    )
+    .await;
     sim.shutdown().await;
-    let end = tokio::time::timeout(WAIT, lines.next()).await.expect("watch ends on shutdown");
+    let end = tokio::time::timeout(WAIT, lines.next())
+        .await
+        .expect("watch ends on shutdown");
     assert!(end.is_none() || end.is_some_and(|r| r.is_err()));
-    let end = tokio::time::timeout(WAIT, follow.next()).await.expect("log follow ends on shutdown");
+    let end = tokio::time::timeout(WAIT, follow.next())
+        .await
+        .expect("log follow ends on shutdown");
     assert!(end.is_none() || end.is_some_and(|r| r.is_err()));
 
-    let opts = SimOptions { port, ..options(Vec::new(), Vec::new()) };
-    let again = kmedic::sim::start_with_store(store, opts).await.expect("same port again");
+    let opts = SimOptions {
+        port,
+        ..options(Vec::new(), Vec::new())
+    };
+    let again = kmedic::sim::start_with_store(store, opts)
+        .await
+        .expect("same port again");
     assert_eq!(again.addr.port(), port);
-    let pods = Api::<Pod>::all(client).list(&ListParams::default()).await.expect("old client reconnects");
+    let pods = Api::<Pod>::all(client)
+        .list(&ListParams::default())
+        .await
+        .expect("old client reconnects");
     assert_eq!(pods.items.len(), 4);
     again.shutdown().await;
 }

@@ -4,9 +4,9 @@
 #![allow(dead_code)]
 
 use futures::{AsyncBufReadExt, StreamExt};
+use kmedic::sim::RunningSim;
 use kube::Client;
 use kube::config::{KubeConfigOptions, Kubeconfig};
-use kmedic::sim::RunningSim;
 
 /// A kube-rs client built from the server's kubeconfig.
 pub async fn client(sim: &RunningSim) -> Client {
@@ -19,7 +19,9 @@ pub async fn client(sim: &RunningSim) -> Client {
 }
 
 pub fn get(path: &str) -> http::Request<Vec<u8>> {
-    http::Request::get(path).body(Vec::new()).expect("request builds")
+    http::Request::get(path)
+        .body(Vec::new())
+        .expect("request builds")
 }
 
 /// A GET whose JSON answer (success or Status error) is returned.
@@ -32,7 +34,10 @@ pub async fn stream_lines(
     client: &Client,
     path: &str,
 ) -> futures::stream::BoxStream<'static, std::io::Result<String>> {
-    let reader = client.request_stream(get(path)).await.expect("stream opens");
+    let reader = client
+        .request_stream(get(path))
+        .await
+        .expect("stream opens");
     Box::pin(reader).lines().boxed()
 }
 

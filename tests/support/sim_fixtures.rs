@@ -25,8 +25,18 @@ pub fn node(name: &str) -> Value {
 }
 
 /// A pod with the given containers, on `node`, in `phase`, with labels.
-pub fn pod(ns: &str, name: &str, containers: &[&str], node: &str, phase: &str, labels: Value) -> Value {
-    let specs: Vec<Value> = containers.iter().map(|c| json!({"name": c, "image": format!("example/{c}:1.0")})).collect();
+pub fn pod(
+    ns: &str,
+    name: &str,
+    containers: &[&str],
+    node: &str,
+    phase: &str,
+    labels: Value,
+) -> Value {
+    let specs: Vec<Value> = containers
+        .iter()
+        .map(|c| json!({"name": c, "image": format!("example/{c}:1.0")}))
+        .collect();
     let statuses: Vec<Value> = containers
         .iter()
         .map(|c| json!({"name": c, "ready": phase == "Running", "restartCount": 0, "image": format!("example/{c}:1.0"), "imageID": "", "state": {"running": {"startedAt": "2026-01-01T00:00:00Z"}}}))
@@ -40,7 +50,14 @@ pub fn pod(ns: &str, name: &str, containers: &[&str], node: &str, phase: &str, l
 }
 
 pub fn simple_pod(ns: &str, name: &str) -> Value {
-    pod(ns, name, &["app"], "node-1", "Running", json!({"app": name}))
+    pod(
+        ns,
+        name,
+        &["app"],
+        "node-1",
+        "Running",
+        json!({"app": name}),
+    )
 }
 
 pub fn service(ns: &str, name: &str) -> Value {
@@ -80,20 +97,47 @@ pub fn small_cluster() -> Vec<Value> {
         node("node-1"),
         simple_pod("default", "web-1"),
         simple_pod("default", "web-2"),
-        pod("team-a", "api-1", &["api", "sidecar"], "node-1", "Running", json!({"app": "api", "tier": "back"})),
-        pod("team-a", "batch-1", &["job"], "node-1", "Pending", json!({"app": "batch"})),
+        pod(
+            "team-a",
+            "api-1",
+            &["api", "sidecar"],
+            "node-1",
+            "Running",
+            json!({"app": "api", "tier": "back"}),
+        ),
+        pod(
+            "team-a",
+            "batch-1",
+            &["job"],
+            "node-1",
+            "Pending",
+            json!({"app": "batch"}),
+        ),
         service("default", "web"),
         deployment("default", "web", 2, 1),
-        event("team-a", "api-1.crash", "api-1", "BackOff", "Back-off restarting failed container api"),
+        event(
+            "team-a",
+            "api-1.crash",
+            "api-1",
+            "BackOff",
+            "Back-off restarting failed container api",
+        ),
     ]
 }
 
 pub fn options(objects: Vec<Value>, forbidden: Vec<Forbidden>) -> SimOptions {
-    SimOptions { source: ScenarioSource::Objects(objects), port: 0, live: false, forbidden }
+    SimOptions {
+        source: ScenarioSource::Objects(objects),
+        port: 0,
+        live: false,
+        forbidden,
+    }
 }
 
 pub async fn start_objects(objects: Vec<Value>) -> RunningSim {
-    kmedic::sim::start(options(objects, Vec::new())).await.expect("simulated cluster starts")
+    kmedic::sim::start(options(objects, Vec::new()))
+        .await
+        .expect("simulated cluster starts")
 }
 
 /// Polls `check` until it returns `Some`, failing the test after `timeout`.
@@ -103,7 +147,10 @@ pub async fn wait_for<T>(what: &str, timeout: Duration, mut check: impl FnMut() 
         if let Some(value) = check() {
             return value;
         }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

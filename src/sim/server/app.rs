@@ -33,7 +33,10 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// POST, PUT, PATCH or DELETE.
     pub fn is_mutating(&self) -> bool {
-        matches!(self.method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
+        matches!(
+            self.method,
+            Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+        )
     }
 }
 
@@ -60,7 +63,13 @@ impl AppState {
     }
 }
 
-pub async fn handle(State(state): State<Arc<AppState>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn handle(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     state.record(&method, &uri);
     match dispatch(&state, &method, &uri, &headers, &body) {
         Ok(response) => response,
@@ -68,21 +77,44 @@ pub async fn handle(State(state): State<Arc<AppState>>, method: Method, uri: Uri
     }
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> &'a str {
-    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> &str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
-fn dispatch(state: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Response, ApiError> {
+fn dispatch(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, ApiError> {
     let params = Params::from_uri(uri)?;
     let content_type = header_str(headers, header::CONTENT_TYPE);
-    if matches!(*method, Method::POST | Method::PUT) && !body.is_empty() && !content_type.is_empty() && !content_type.contains("json") {
+    if matches!(*method, Method::POST | Method::PUT)
+        && !body.is_empty()
+        && !content_type.is_empty()
+        && !content_type.contains("json")
+    {
         return Err(ApiError::unsupported_media_type(content_type));
     }
     let route = route(uri.path());
-    let read_only = |response: Response| if method == Method::GET { Ok(response) } else { Err(ApiError::method_not_allowed(method.as_str())) };
+    let read_only = |response: Response| {
+        if method == Method::GET {
+            Ok(response)
+        } else {
+            Err(ApiError::method_not_allowed(method.as_str()))
+        }
+    };
     match route {
         Route::Version => read_only(discovery::version()),
-        Route::Health(endpoint, check) => read_only(discovery::health(&endpoint, check.as_deref(), params.has("verbose"))),
+        Route::Health(endpoint, check) => read_only(discovery::health(
+            &endpoint,
+            check.as_deref(),
+            params.has("verbose"),
+        )),
         Route::OpenApi | Route::NotFound => Err(ApiError::no_route()),
         Route::CoreVersions => read_only(discovery::core_versions(&state.server_address)),
         Route::CoreResources => read_only(discovery::resources("", "v1")),
@@ -93,7 +125,8 @@ fn dispatch(state: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap, b
             if method != Method::POST {
                 return Err(ApiError::method_not_allowed(method.as_str()));
             }
-            let request: Value = serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid review: {e}")))?;
+            let request: Value = serde_json::from_slice(body)
+                .map_err(|e| ApiError::bad_request(format!("invalid review: {e}")))?;
             let answer = authz::review(&state.forbidden, &plural, request)?;
             let mut response = json_response(answer.to_string());
             *response.status_mut() = http::StatusCode::CREATED;
@@ -113,12 +146,17 @@ fn resource(
 ) -> Result<Response, ApiError> {
     let r = resources::get(path.resource);
     let ns = path.namespace.as_deref();
-    let format = Format::negotiate(header_str(headers, header::ACCEPT), params.get("includeObject"));
+    let format = Format::negotiate(
+        header_str(headers, header::ACCEPT),
+        params.get("includeObject"),
+    );
     let name = path.name.as_deref();
     let sub = path.subresource.as_deref();
     let store = &state.store;
     match (method.clone(), name, sub) {
-        (Method::GET, _, None) if path.watch_prefix || (name.is_none() && params.bool("watch")?) => {
+        (Method::GET, _, None)
+            if path.watch_prefix || (name.is_none() && params.bool("watch")?) =>
+        {
             authz::check(&state.forbidden, "watch", r, ns, None)?;
             watch::watch(store, state.shutdown.clone(), path, params, format)
         }
@@ -135,13 +173,26 @@ fn resource(
         (Method::GET, Some(name), Some("log")) if path.resource == PODS => {
             authz::check(&state.forbidden, "get", r, ns, Some(name))?;
             let pod = objects::get_object(store, path, name)?;
-            logs::logs(store, state.shutdown.clone(), &pod, ns.unwrap_or("default"), name, params)
+            logs::logs(
+                store,
+                state.shutdown.clone(),
+                &pod,
+                ns.unwrap_or("default"),
+                name,
+                params,
+            )
         }
         (Method::POST, None, None) => objects::create(store, path, body),
-        (Method::PUT, Some(name), None | Some("status")) => objects::replace(store, path, name, body),
-        (Method::PATCH, Some(name), None | Some("status")) => {
-            objects::patch(store, path, name, header_str(headers, header::CONTENT_TYPE), body)
+        (Method::PUT, Some(name), None | Some("status")) => {
+            objects::replace(store, path, name, body)
         }
+        (Method::PATCH, Some(name), None | Some("status")) => objects::patch(
+            store,
+            path,
+            name,
+            header_str(headers, header::CONTENT_TYPE),
+            body,
+        ),
         (Method::DELETE, Some(name), None) => objects::delete(store, path, name),
         (_, _, Some(_)) if !matches!(sub, Some("status" | "log")) => Err(ApiError::no_route()),
         _ => Err(ApiError::method_not_allowed(method.as_str())),

@@ -11,7 +11,9 @@ use crate::sim::Forbidden;
 pub const USER: &str = "kmedic-demo";
 
 fn denies(rules: &[Forbidden], resource: &str, namespace: Option<&str>) -> bool {
-    rules.iter().any(|f| f.resource == resource && (f.namespace.is_none() || f.namespace.as_deref() == namespace))
+    rules.iter().any(|f| {
+        f.resource == resource && (f.namespace.is_none() || f.namespace.as_deref() == namespace)
+    })
 }
 
 /// 403 if the `verb` on this resource (in `namespace`, `None` = cluster scope) is forbidden.
@@ -44,13 +46,23 @@ pub fn check(
 pub fn review(rules: &[Forbidden], plural: &str, mut body: Value) -> Result<Value, ApiError> {
     match plural {
         "selfsubjectaccessreviews" => {
-            let attrs = body.pointer("/spec/resourceAttributes").cloned().unwrap_or(Value::Null);
+            let attrs = body
+                .pointer("/spec/resourceAttributes")
+                .cloned()
+                .unwrap_or(Value::Null);
             let resource = attrs.get("resource").and_then(Value::as_str).unwrap_or("");
-            let namespace = attrs.get("namespace").and_then(Value::as_str).filter(|n| !n.is_empty());
+            let namespace = attrs
+                .get("namespace")
+                .and_then(Value::as_str)
+                .filter(|n| !n.is_empty());
             let verb = attrs.get("verb").and_then(Value::as_str).unwrap_or("");
             let read = matches!(verb, "get" | "list" | "watch");
             let allowed = !(read && denies(rules, resource, namespace));
-            body["status"] = if allowed { json!({"allowed": true}) } else { json!({"allowed": false, "denied": true}) };
+            body["status"] = if allowed {
+                json!({"allowed": true})
+            } else {
+                json!({"allowed": false, "denied": true})
+            };
             Ok(body)
         }
         "selfsubjectrulesreviews" => {

@@ -7,7 +7,16 @@ use serde_json::{Value, json};
 use super::resources::{GROUPS, RESOURCES, ResourceType};
 use super::status::{ApiError, json_response, text_response};
 
-const VERBS: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+const VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
 
 pub fn version() -> Response {
     json_response(
@@ -30,19 +39,33 @@ pub fn version() -> Response {
     )
 }
 
-const CHECKS: &[&str] = &["ping", "log", "etcd", "etcd-readiness", "informer-sync", "poststarthook/start-informers", "shutdown"];
+const CHECKS: &[&str] = &[
+    "ping",
+    "log",
+    "etcd",
+    "etcd-readiness",
+    "informer-sync",
+    "poststarthook/start-informers",
+    "shutdown",
+];
 
 /// `/livez`, `/readyz`, `/healthz`, optionally `?verbose` or a single check.
 pub fn health(endpoint: &str, check: Option<&str>, verbose: bool) -> Response {
     if let Some(check) = check {
-        return if CHECKS.contains(&check) { text_response("ok") } else { ApiError::no_route().into_response() };
+        return if CHECKS.contains(&check) {
+            text_response("ok")
+        } else {
+            ApiError::no_route().into_response()
+        };
     }
     if !verbose {
         return text_response("ok");
     }
     let mut body: String = CHECKS
         .iter()
-        .filter(|c| endpoint == "readyz" || !matches!(**c, "etcd-readiness" | "informer-sync" | "shutdown"))
+        .filter(|c| {
+            endpoint == "readyz" || !matches!(**c, "etcd-readiness" | "informer-sync" | "shutdown")
+        })
         .map(|c| format!("[+]{c} ok\n"))
         .collect();
     body.push_str(&format!("{endpoint} check passed\n"));
@@ -110,23 +133,42 @@ fn subresource(r: &ResourceType, sub: &str, kind: &str, verbs: &[&str]) -> Value
 
 /// The APIResourceList of a group version (`""` = core).
 pub fn resources(group: &str, version: &str) -> Response {
-    let known = if group.is_empty() { version == "v1" } else { GROUPS.contains(&(group, version)) };
+    let known = if group.is_empty() {
+        version == "v1"
+    } else {
+        GROUPS.contains(&(group, version))
+    };
     if !known {
         return ApiError::no_route().into_response();
     }
     let mut list = Vec::new();
-    for r in RESOURCES.iter().filter(|r| r.group == group && r.version == version) {
+    for r in RESOURCES
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+    {
         list.push(resource_document(r));
-        list.push(subresource(r, "status", r.kind, &["get", "patch", "update"]));
+        list.push(subresource(
+            r,
+            "status",
+            r.kind,
+            &["get", "patch", "update"],
+        ));
         if r.plural == "pods" {
             list.push(subresource(r, "log", "Pod", &["get"]));
         }
     }
     if group == "authorization.k8s.io" {
-        for (plural, kind) in [("selfsubjectaccessreviews", "SelfSubjectAccessReview"), ("selfsubjectrulesreviews", "SelfSubjectRulesReview")] {
+        for (plural, kind) in [
+            ("selfsubjectaccessreviews", "SelfSubjectAccessReview"),
+            ("selfsubjectrulesreviews", "SelfSubjectRulesReview"),
+        ] {
             list.push(json!({"name": plural, "singularName": "", "namespaced": false, "kind": kind, "verbs": ["create"]}));
         }
     }
-    let group_version = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
+    let group_version = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
     json_response(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": list}).to_string())
 }

@@ -1,7 +1,10 @@
 //! Container logs kept by the store: a bounded ring of lines for each container's current
 //! instance and, after a restart, its previous one; plus the notifications `follow` waits on.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use tokio::sync::broadcast;
 
 use jiff::Timestamp;
 
@@ -64,5 +67,61 @@ pub fn rfc3339_nano(time: Timestamp) -> String {
     } else {
         let frac = format!("{nanos:09}");
         format!("{base}.{}Z", frac.trim_end_matches('0'))
+    }
+}
+
+/// Every container's logs, and the channel `follow` streams listen on.
+pub struct LogStore {
+    logs: Mutex<HashMap<ContainerKey, ContainerLogs>>,
+    events: broadcast::Sender<LogEvent>,
+}
+
+impl Default for LogStore {
+    fn default() -> Self {
+        LogStore {
+            logs: Mutex::new(HashMap::new()),
+            events: broadcast::channel(16_384).0,
+        }
+    }
+}
+
+impl LogStore {
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<ContainerKey, ContainerLogs>) -> T) -> T {
+        f(&mut self.logs.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    pub fn append(&self, key: ContainerKey, time: Timestamp, line: String) {
+        let line = LogLine { time, line };
+        self.with(|logs| {
+            logs.entry(key.clone()).or_default().push(line.clone());
+            let _ = self.events.send(LogEvent::Line(key, line));
+        });
+    }
+
+    pub fn restart(&self, key: ContainerKey) {
+        self.with(|logs| {
+            logs.entry(key.clone()).or_default().restart();
+            let _ = self.events.send(LogEvent::Restarted(key));
+        });
+    }
+
+    /// Forgets a deleted pod's logs and ends its `follow` streams.
+    pub fn pod_deleted(&self, namespace: &str, pod: &str) {
+        self.with(|logs| {
+            logs.retain(|k, _| !(k.namespace == namespace && k.pod == pod));
+            let _ = self
+                .events
+                .send(LogEvent::PodDeleted(namespace.to_string(), pod.to_string()));
+        });
+    }
+
+    /// A copy of one container's logs and a receiver for what follows (taken atomically).
+    pub fn snapshot(&self, key: &ContainerKey) -> (ContainerLogs, broadcast::Receiver<LogEvent>) {
+        self.with(|logs| {
+            (
+                logs.get(key).cloned().unwrap_or_default(),
+                self.events.subscribe(),
+            )
+        })
     }
 }

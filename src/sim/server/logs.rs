@@ -20,7 +20,12 @@ use super::store::Store;
 fn container_names(pod: &Value, field: &str) -> Vec<String> {
     pod.pointer(&format!("/spec/{field}"))
         .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(|c| c.get("name").and_then(Value::as_str)).map(str::to_string).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(|c| c.get("name").and_then(Value::as_str))
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -29,14 +34,29 @@ fn choose_container(pod: &Value, name: &str, requested: Option<&str>) -> Result<
     let init = container_names(pod, "initContainers");
     let ephemeral = container_names(pod, "ephemeralContainers");
     match requested.filter(|c| !c.is_empty()) {
-        Some(c) if containers.iter().chain(&init).chain(&ephemeral).any(|x| x == c) => Ok(c.to_string()),
-        Some(c) => Err(ApiError::bad_request(format!("container {c} is not valid for pod {name}"))),
+        Some(c)
+            if containers
+                .iter()
+                .chain(&init)
+                .chain(&ephemeral)
+                .any(|x| x == c) =>
+        {
+            Ok(c.to_string())
+        }
+        Some(c) => Err(ApiError::bad_request(format!(
+            "container {c} is not valid for pod {name}"
+        ))),
         None if containers.len() == 1 => Ok(containers[0].clone()),
         None => {
-            let mut message =
-                format!("a container name must be specified for pod {name}, choose one of: [{}]", containers.join(" "));
+            let mut message = format!(
+                "a container name must be specified for pod {name}, choose one of: [{}]",
+                containers.join(" ")
+            );
             if !init.is_empty() {
-                message.push_str(&format!(" or one of the init containers: [{}]", init.join(" ")));
+                message.push_str(&format!(
+                    " or one of the init containers: [{}]",
+                    init.join(" ")
+                ));
             }
             Err(ApiError::bad_request(message))
         }
@@ -67,15 +87,20 @@ impl Options {
 fn since(params: &Params) -> Result<Option<Timestamp>, ApiError> {
     if let Some(seconds) = params.int("sinceSeconds")? {
         if seconds <= 0 {
-            return Err(ApiError::bad_request("sinceSeconds: Invalid value: must be greater than 0"));
+            return Err(ApiError::bad_request(
+                "sinceSeconds: Invalid value: must be greater than 0",
+            ));
         }
-        return Ok(Some(Timestamp::now() - jiff::SignedDuration::from_secs(seconds)));
+        return Ok(Some(
+            Timestamp::now() - jiff::SignedDuration::from_secs(seconds),
+        ));
     }
     match params.get("sinceTime").filter(|t| !t.is_empty()) {
-        Some(text) => text
-            .parse::<Timestamp>()
-            .map(Some)
-            .map_err(|_| ApiError::bad_request(format!("sinceTime: Invalid value: \"{text}\": not an RFC3339 time"))),
+        Some(text) => text.parse::<Timestamp>().map(Some).map_err(|_| {
+            ApiError::bad_request(format!(
+                "sinceTime: Invalid value: \"{text}\": not an RFC3339 time"
+            ))
+        }),
         None => Ok(None),
     }
 }
@@ -98,11 +123,17 @@ pub fn logs(
         since: since(params)?,
         limit_bytes: params.count("limitBytes")?.map(|n| n as usize),
     };
-    let key = ContainerKey { namespace: namespace.to_string(), pod: name.to_string(), container: container.clone() };
+    let key = ContainerKey {
+        namespace: namespace.to_string(),
+        pod: name.to_string(),
+        container: container.clone(),
+    };
     let (logs, receiver) = store.logs(&key);
     let lines = if previous {
         logs.previous.ok_or_else(|| {
-            ApiError::bad_request(format!("previous terminated container \"{container}\" in pod \"{name}\" not found"))
+            ApiError::bad_request(format!(
+                "previous terminated container \"{container}\" in pod \"{name}\" not found"
+            ))
         })?
     } else {
         logs.current
@@ -121,7 +152,9 @@ pub fn logs(
     }
     let (tx, rx) = mpsc::channel::<Bytes>(256);
     tokio::spawn(follow_log(key, options, text, receiver, tx, shutdown));
-    let stream = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx)) });
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
+    });
     Ok(text_response(Body::from_stream(stream)))
 }
 

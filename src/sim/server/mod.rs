@@ -15,6 +15,7 @@ mod routes;
 mod selectors;
 mod status;
 mod store;
+mod store_watch;
 mod table;
 mod watch;
 
@@ -78,7 +79,11 @@ preferences: {{}}
 
     /// Every request received so far (method, path, query), oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.state.requests.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.state
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// How many POST/PUT/PATCH/DELETE requests were received.
@@ -93,7 +98,10 @@ preferences: {{}}
             liveness.abort();
         }
         let mut server = self.server;
-        if tokio::time::timeout(Duration::from_secs(5), &mut server).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(5), &mut server)
+            .await
+            .is_err()
+        {
             server.abort();
             let _ = server.await;
         }
@@ -104,7 +112,11 @@ fn load_objects(source: &ScenarioSource, now: Timestamp) -> anyhow::Result<Vec<s
     Ok(match source {
         ScenarioSource::Builtin => scenario::builtin(now)?,
         ScenarioSource::Path(path) => scenario::load_path(path)?,
-        ScenarioSource::Synthetic { pods, nodes, namespaces } => scenario::synthetic(*pods, *nodes, *namespaces, now),
+        ScenarioSource::Synthetic {
+            pods,
+            nodes,
+            namespaces,
+        } => scenario::synthetic(*pods, *nodes, *namespaces, now),
         ScenarioSource::Objects(objects) => objects.clone(),
     })
 }
@@ -141,7 +153,9 @@ pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Re
         requests: Mutex::new(Vec::new()),
         server_address: addr.to_string(),
     });
-    let router = axum::Router::new().fallback(app::handle).with_state(state.clone());
+    let router = axum::Router::new()
+        .fallback(app::handle)
+        .with_state(state.clone());
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned());
@@ -149,8 +163,15 @@ pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Re
             tracing::error!(%error, "simulated cluster server failed");
         }
     });
-    let liveness = opts.live.then(|| tokio::spawn(run_liveness(store, shutdown)));
-    Ok(RunningSim { addr, state, server, liveness })
+    let liveness = opts
+        .live
+        .then(|| tokio::spawn(run_liveness(store, shutdown)));
+    Ok(RunningSim {
+        addr,
+        state,
+        server,
+        liveness,
+    })
 }
 
 fn apply_all(store: &Store, mutations: Vec<Mutation>) {
@@ -169,8 +190,11 @@ async fn run_liveness(store: Arc<Store>, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => return,
             _ = ticker.tick() => {}
         }
-        let pods: Vec<serde_json::Value> =
-            store.list_all(resources::PODS, None).iter().map(|p| p.as_ref().clone()).collect();
+        let pods: Vec<serde_json::Value> = store
+            .list_all(resources::PODS, None)
+            .iter()
+            .map(|p| p.as_ref().clone())
+            .collect();
         apply_all(&store, liveness.step(&pods, Timestamp::now()));
     }
 }

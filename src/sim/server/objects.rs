@@ -23,8 +23,10 @@ pub struct Filter {
 
 impl Filter {
     pub fn from_params(params: &Params, resource: &ResourceType) -> Result<Self, ApiError> {
-        let labels = LabelSelector::parse(params.get("labelSelector").unwrap_or("")).map_err(ApiError::bad_request)?;
-        let fields = FieldSelector::parse(params.get("fieldSelector").unwrap_or(""), resource).map_err(ApiError::bad_request)?;
+        let labels = LabelSelector::parse(params.get("labelSelector").unwrap_or(""))
+            .map_err(ApiError::bad_request)?;
+        let fields = FieldSelector::parse(params.get("fieldSelector").unwrap_or(""), resource)
+            .map_err(ApiError::bad_request)?;
         Ok(Filter { labels, fields })
     }
 
@@ -43,21 +45,38 @@ fn encode_continue(rv: u64, key: &ObjectKey) -> String {
 
 fn decode_continue(token: &str) -> Result<ObjectKey, ApiError> {
     let invalid = || ApiError::bad_request(format!("continue key is not valid: {token}"));
-    let bytes = URL_SAFE_NO_PAD.decode(token.trim_end_matches('=')).map_err(|_| invalid())?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(token.trim_end_matches('='))
+        .map_err(|_| invalid())?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    let ns = value.get("ns").and_then(Value::as_str).ok_or_else(invalid)?;
-    let name = value.get("name").and_then(Value::as_str).ok_or_else(invalid)?;
+    let ns = value
+        .get("ns")
+        .and_then(Value::as_str)
+        .ok_or_else(invalid)?;
+    let name = value
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(invalid)?;
     Ok((ns.to_string(), name.to_string()))
 }
 
 fn key_of(object: &Value) -> ObjectKey {
     let meta = object.get("metadata");
-    let field = |f: &str| meta.and_then(|m| m.get(f)).and_then(Value::as_str).unwrap_or("").to_string();
+    let field = |f: &str| {
+        meta.and_then(|m| m.get(f))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     (field("namespace"), field("name"))
 }
 
 /// Lists a collection; returns the list metadata and its items.
-pub fn list_items(store: &Store, path: &ResourcePath, params: &Params) -> Result<(Value, Vec<Arc<Value>>), ApiError> {
+pub fn list_items(
+    store: &Store,
+    path: &ResourcePath,
+    params: &Params,
+) -> Result<(Value, Vec<Arc<Value>>), ApiError> {
     let resource = resources::get(path.resource);
     let filter = Filter::from_params(params, resource)?;
     params.resource_version()?;
@@ -69,8 +88,13 @@ pub fn list_items(store: &Store, path: &ResourcePath, params: &Params) -> Result
         Some(token) => Some(decode_continue(token)?),
         None => None,
     };
-    let (items, remaining, rv) =
-        store.visit(path.resource, path.namespace.as_deref(), after.as_ref(), |_, o| filter.matches(o), limit);
+    let (items, remaining, rv) = store.visit(
+        path.resource,
+        path.namespace.as_deref(),
+        after.as_ref(),
+        |_, o| filter.matches(o),
+        limit,
+    );
     let mut metadata = json!({"resourceVersion": rv.to_string()});
     if let (Some(remaining), Some(last)) = (remaining, items.last()) {
         metadata["continue"] = json!(encode_continue(rv, &key_of(last)));
@@ -110,16 +134,22 @@ pub fn get_object(store: &Store, path: &ResourcePath, name: &str) -> Result<Arc<
 }
 
 fn parse_body(body: &[u8]) -> Result<Value, ApiError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("the object provided is unrecognized: {e}")))?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("the object provided is unrecognized: {e}")))?;
     if !value.is_object() {
-        return Err(ApiError::bad_request("the object provided is not a JSON object"));
+        return Err(ApiError::bad_request(
+            "the object provided is not a JSON object",
+        ));
     }
     Ok(value)
 }
 
 /// Fills apiVersion/kind/namespace from the path and stores the object.
-fn store_object(store: &Store, path: &ResourcePath, mut object: Value) -> Result<Arc<Value>, ApiError> {
+fn store_object(
+    store: &Store,
+    path: &ResourcePath,
+    mut object: Value,
+) -> Result<Arc<Value>, ApiError> {
     let resource = resources::get(path.resource);
     object["apiVersion"] = json!(resource.api_version());
     object["kind"] = json!(resource.kind);
@@ -129,21 +159,38 @@ fn store_object(store: &Store, path: &ResourcePath, mut object: Value) -> Result
     if let Some(ns) = &path.namespace {
         object["metadata"]["namespace"] = json!(ns);
     }
-    store.upsert(object).map_err(|e| ApiError::unprocessable(e.to_string()))
+    store
+        .upsert(object)
+        .map_err(|e| ApiError::unprocessable(e.to_string()))
 }
 
 pub fn create(store: &Store, path: &ResourcePath, body: &[u8]) -> Result<Response, ApiError> {
     let mut object = parse_body(body)?;
     let resource = resources::get(path.resource);
-    let name = object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+    let name = object
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if name.is_empty() {
-        let prefix = object.pointer("/metadata/generateName").and_then(Value::as_str).unwrap_or("");
+        let prefix = object
+            .pointer("/metadata/generateName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if prefix.is_empty() {
-            return Err(ApiError::unprocessable(format!("{} \"\" is invalid: metadata.name: Required value: name or generateName is required", resource.kind)));
+            return Err(ApiError::unprocessable(format!(
+                "{} \"\" is invalid: metadata.name: Required value: name or generateName is required",
+                resource.kind
+            )));
         }
-        let suffix: String = (0..5).map(|_| fastrand::alphanumeric().to_ascii_lowercase()).collect();
+        let suffix: String = (0..5)
+            .map(|_| fastrand::alphanumeric().to_ascii_lowercase())
+            .collect();
         object["metadata"]["name"] = json!(format!("{prefix}{suffix}"));
-    } else if store.get(path.resource, path.namespace.as_deref(), &name).is_some() {
+    } else if store
+        .get(path.resource, path.namespace.as_deref(), &name)
+        .is_some()
+    {
         return Err(ApiError::already_exists(resource.plural, &name));
     }
     let stored = store_object(store, path, object)?;
@@ -156,12 +203,23 @@ fn created(object: &Value) -> Response {
     response
 }
 
-pub fn replace(store: &Store, path: &ResourcePath, name: &str, body: &[u8]) -> Result<Response, ApiError> {
+pub fn replace(
+    store: &Store,
+    path: &ResourcePath,
+    name: &str,
+    body: &[u8],
+) -> Result<Response, ApiError> {
     let mut object = parse_body(body)?;
     object["metadata"]["name"] = json!(name);
-    let existed = store.get(path.resource, path.namespace.as_deref(), name).is_some();
+    let existed = store
+        .get(path.resource, path.namespace.as_deref(), name)
+        .is_some();
     let stored = store_object(store, path, object)?;
-    Ok(if existed { json_response(stored.to_string()) } else { created(&stored) })
+    Ok(if existed {
+        json_response(stored.to_string())
+    } else {
+        created(&stored)
+    })
 }
 
 /// RFC 7386 JSON merge patch (also used, approximately, for strategic merge patches).
@@ -180,8 +238,16 @@ fn merge_patch(target: &mut Value, patch: &Value) {
     }
 }
 
-pub fn patch(store: &Store, path: &ResourcePath, name: &str, content_type: &str, body: &[u8]) -> Result<Response, ApiError> {
-    if content_type.starts_with("application/json-patch+json") || content_type.starts_with("application/apply-patch") {
+pub fn patch(
+    store: &Store,
+    path: &ResourcePath,
+    name: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    if content_type.starts_with("application/json-patch+json")
+        || content_type.starts_with("application/apply-patch")
+    {
         return Err(ApiError::unsupported_media_type(content_type));
     }
     let patch = parse_body(body)?;

@@ -18,8 +18,13 @@ const POD: &[Column] = &[
     ("IP", "string", 1),
     ("Node", "string", 1),
 ];
-const NODE: &[Column] =
-    &[("Name", "string", 0), ("Status", "string", 0), ("Roles", "string", 0), ("Age", "string", 0), ("Version", "string", 0)];
+const NODE: &[Column] = &[
+    ("Name", "string", 0),
+    ("Status", "string", 0),
+    ("Roles", "string", 0),
+    ("Age", "string", 0),
+    ("Version", "string", 0),
+];
 const SERVICE: &[Column] = &[
     ("Name", "string", 0),
     ("Type", "string", 0),
@@ -43,10 +48,23 @@ const EVENT: &[Column] = &[
     ("Object", "string", 0),
     ("Message", "string", 0),
 ];
-const NAMESPACE: &[Column] = &[("Name", "string", 0), ("Status", "string", 0), ("Age", "string", 0)];
-const REPLICASET: &[Column] =
-    &[("Name", "string", 0), ("Desired", "integer", 0), ("Current", "integer", 0), ("Ready", "integer", 0), ("Age", "string", 0)];
-const STATEFULSET: &[Column] = &[("Name", "string", 0), ("Ready", "string", 0), ("Age", "string", 0)];
+const NAMESPACE: &[Column] = &[
+    ("Name", "string", 0),
+    ("Status", "string", 0),
+    ("Age", "string", 0),
+];
+const REPLICASET: &[Column] = &[
+    ("Name", "string", 0),
+    ("Desired", "integer", 0),
+    ("Current", "integer", 0),
+    ("Ready", "integer", 0),
+    ("Age", "string", 0),
+];
+const STATEFULSET: &[Column] = &[
+    ("Name", "string", 0),
+    ("Ready", "string", 0),
+    ("Age", "string", 0),
+];
 
 /// The column definitions (name, type, priority) of a resource's Table.
 pub fn columns(resource: &ResourceType) -> &'static [Column] {
@@ -64,7 +82,10 @@ pub fn columns(resource: &ResourceType) -> &'static [Column] {
 }
 
 fn text<'a>(object: &'a Value, pointer: &str) -> &'a str {
-    object.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+    object
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 fn int(object: &Value, pointer: &str) -> i64 {
@@ -72,7 +93,11 @@ fn int(object: &Value, pointer: &str) -> i64 {
 }
 
 fn or_none(text: String) -> String {
-    if text.is_empty() { "<none>".to_string() } else { text }
+    if text.is_empty() {
+        "<none>".to_string()
+    } else {
+        text
+    }
 }
 
 /// Like `duration.HumanDuration` in Kubernetes.
@@ -85,20 +110,36 @@ pub fn human_duration(seconds: i64) -> String {
     if s < 120 {
         format!("{s}s")
     } else if m < 10 {
-        if s % 60 == 0 { format!("{m}m") } else { format!("{m}m{}s", s % 60) }
+        if s % 60 == 0 {
+            format!("{m}m")
+        } else {
+            format!("{m}m{}s", s % 60)
+        }
     } else if m < 180 {
         format!("{m}m")
     } else if h < 8 {
-        if m % 60 == 0 { format!("{h}h") } else { format!("{h}h{}m", m % 60) }
+        if m % 60 == 0 {
+            format!("{h}h")
+        } else {
+            format!("{h}h{}m", m % 60)
+        }
     } else if h < 48 {
         format!("{h}h")
     } else if h < 24 * 8 {
-        if h % 24 == 0 { format!("{}d", h / 24) } else { format!("{}d{}h", h / 24, h % 24) }
+        if h % 24 == 0 {
+            format!("{}d", h / 24)
+        } else {
+            format!("{}d{}h", h / 24, h % 24)
+        }
     } else if h < 24 * 365 * 2 {
         format!("{}d", h / 24)
     } else if h < 24 * 365 * 8 {
         let days = (h / 24) % 365;
-        if days == 0 { format!("{}y", h / 24 / 365) } else { format!("{}y{days}d", h / 24 / 365) }
+        if days == 0 {
+            format!("{}y", h / 24 / 365)
+        } else {
+            format!("{}y{days}d", h / 24 / 365)
+        }
     } else {
         format!("{}y", h / 24 / 365)
     }
@@ -112,9 +153,19 @@ fn age(object: &Value, pointer: &str, now: Timestamp) -> String {
 }
 
 fn pod_cells(pod: &Value, now: Timestamp) -> Vec<Value> {
-    let statuses = pod.pointer("/status/containerStatuses").and_then(Value::as_array).cloned().unwrap_or_default();
-    let total = pod.pointer("/spec/containers").and_then(Value::as_array).map_or(0, Vec::len);
-    let ready = statuses.iter().filter(|s| s.get("ready").and_then(Value::as_bool) == Some(true)).count();
+    let statuses = pod
+        .pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let total = pod
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let ready = statuses
+        .iter()
+        .filter(|s| s.get("ready").and_then(Value::as_bool) == Some(true))
+        .count();
     let restarts: i64 = statuses.iter().map(|s| int(s, "/restartCount")).sum();
     let mut status = text(pod, "/status/reason").to_string();
     if status.is_empty() {
@@ -129,15 +180,25 @@ fn pod_cells(pod: &Value, now: Timestamp) -> Vec<Value> {
             status = terminated.to_string();
         }
     }
-    if pod.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null()) {
+    if pod
+        .pointer("/metadata/deletionTimestamp")
+        .is_some_and(|v| !v.is_null())
+    {
         status = "Terminating".to_string();
     }
     let last_restart = statuses
         .iter()
-        .filter_map(|s| text(s, "/lastState/terminated/finishedAt").parse::<Timestamp>().ok())
+        .filter_map(|s| {
+            text(s, "/lastState/terminated/finishedAt")
+                .parse::<Timestamp>()
+                .ok()
+        })
         .max();
     let restarts = match last_restart {
-        Some(t) if restarts > 0 => format!("{restarts} ({} ago)", human_duration(now.as_second() - t.as_second())),
+        Some(t) if restarts > 0 => format!(
+            "{restarts} ({} ago)",
+            human_duration(now.as_second() - t.as_second())
+        ),
         _ => restarts.to_string(),
     };
     vec![
@@ -152,8 +213,15 @@ fn pod_cells(pod: &Value, now: Timestamp) -> Vec<Value> {
 }
 
 fn node_cells(node: &Value, now: Timestamp) -> Vec<Value> {
-    let conditions = node.pointer("/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
-    let ready = conditions.iter().find(|c| text(c, "/type") == "Ready").map(|c| text(c, "/status") == "True");
+    let conditions = node
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let ready = conditions
+        .iter()
+        .find(|c| text(c, "/type") == "Ready")
+        .map(|c| text(c, "/status") == "True");
     let mut status = match ready {
         Some(true) => "Ready".to_string(),
         Some(false) => "NotReady".to_string(),
@@ -165,7 +233,12 @@ fn node_cells(node: &Value, now: Timestamp) -> Vec<Value> {
     let roles: Vec<&str> = node
         .pointer("/metadata/labels")
         .and_then(Value::as_object)
-        .map(|labels| labels.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).collect())
+        .map(|labels| {
+            labels
+                .keys()
+                .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
+                .collect()
+        })
         .unwrap_or_default();
     vec![
         json!(text(node, "/metadata/name")),
@@ -184,7 +257,11 @@ fn service_cells(svc: &Value, now: Timestamp) -> Vec<Value> {
             ports
                 .iter()
                 .map(|p| {
-                    let node_port = p.get("nodePort").and_then(Value::as_i64).map(|n| format!(":{n}")).unwrap_or_default();
+                    let node_port = p
+                        .get("nodePort")
+                        .and_then(Value::as_i64)
+                        .map(|n| format!(":{n}"))
+                        .unwrap_or_default();
                     let protocol = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
                     format!("{}{node_port}/{protocol}", int(p, "/port"))
                 })
@@ -194,19 +271,37 @@ fn service_cells(svc: &Value, now: Timestamp) -> Vec<Value> {
     let external: Vec<&str> = svc
         .pointer("/status/loadBalancer/ingress")
         .and_then(Value::as_array)
-        .map(|list| list.iter().map(|i| if text(i, "/ip").is_empty() { text(i, "/hostname") } else { text(i, "/ip") }).collect())
+        .map(|list| {
+            list.iter()
+                .map(|i| {
+                    if text(i, "/ip").is_empty() {
+                        text(i, "/hostname")
+                    } else {
+                        text(i, "/ip")
+                    }
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let selector: Vec<String> = svc
         .pointer("/spec/selector")
         .and_then(Value::as_object)
-        .map(|s| s.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect())
+        .map(|s| {
+            s.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect()
+        })
         .unwrap_or_default();
     let kind = text(svc, "/spec/type");
     vec![
         json!(text(svc, "/metadata/name")),
         json!(if kind.is_empty() { "ClusterIP" } else { kind }),
         json!(or_none(text(svc, "/spec/clusterIP").to_string())),
-        json!(if external.is_empty() && kind == "LoadBalancer" { "<pending>".to_string() } else { or_none(external.join(",")) }),
+        json!(if external.is_empty() && kind == "LoadBalancer" {
+            "<pending>".to_string()
+        } else {
+            or_none(external.join(","))
+        }),
         json!(or_none(ports.join(","))),
         json!(age(svc, "/metadata/creationTimestamp", now)),
         json!(or_none(selector.join(","))),
@@ -214,10 +309,15 @@ fn service_cells(svc: &Value, now: Timestamp) -> Vec<Value> {
 }
 
 fn event_cells(event: &Value, now: Timestamp) -> Vec<Value> {
-    let last = ["/lastTimestamp", "/eventTime", "/firstTimestamp", "/metadata/creationTimestamp"]
-        .into_iter()
-        .find(|p| !text(event, p).is_empty())
-        .unwrap_or("/lastTimestamp");
+    let last = [
+        "/lastTimestamp",
+        "/eventTime",
+        "/firstTimestamp",
+        "/metadata/creationTimestamp",
+    ]
+    .into_iter()
+    .find(|p| !text(event, p).is_empty())
+    .unwrap_or("/lastTimestamp");
     let object = format!(
         "{}/{}",
         text(event, "/involvedObject/kind").to_lowercase(),
@@ -244,7 +344,11 @@ pub fn row_cells(resource: &ResourceType, object: &Value, now: Timestamp) -> Vec
         ("", "Namespace") => vec![name, json!(text(object, "/status/phase")), created],
         ("apps", "Deployment") => vec![
             name,
-            json!(format!("{}/{}", int(object, "/status/readyReplicas"), int(object, "/spec/replicas"))),
+            json!(format!(
+                "{}/{}",
+                int(object, "/status/readyReplicas"),
+                int(object, "/spec/replicas")
+            )),
             json!(int(object, "/status/updatedReplicas")),
             json!(int(object, "/status/availableReplicas")),
             created,
@@ -258,7 +362,11 @@ pub fn row_cells(resource: &ResourceType, object: &Value, now: Timestamp) -> Vec
         ],
         ("apps", "StatefulSet") => vec![
             name,
-            json!(format!("{}/{}", int(object, "/status/readyReplicas"), int(object, "/spec/replicas"))),
+            json!(format!(
+                "{}/{}",
+                int(object, "/status/readyReplicas"),
+                int(object, "/spec/replicas")
+            )),
             created,
         ],
         _ => vec![name, created],

@@ -18,7 +18,11 @@ impl Params {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -31,24 +35,27 @@ impl Params {
             None => Ok(false),
             Some("" | "1" | "t" | "T" | "true" | "TRUE" | "True") => Ok(true),
             Some("0" | "f" | "F" | "false" | "FALSE" | "False") => Ok(false),
-            Some(other) => Err(ApiError::bad_request(format!("invalid value for {name}: \"{other}\": not a boolean"))),
+            Some(other) => Err(ApiError::bad_request(format!(
+                "invalid value for {name}: \"{other}\": not a boolean"
+            ))),
         }
     }
 
     pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
         match self.get(name) {
             None | Some("") => Ok(None),
-            Some(v) => v
-                .parse::<i64>()
-                .map(Some)
-                .map_err(|_| ApiError::bad_request(format!("invalid value for {name}: \"{v}\": not an integer"))),
+            Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+                ApiError::bad_request(format!("invalid value for {name}: \"{v}\": not an integer"))
+            }),
         }
     }
 
     /// A non-negative integer.
     pub fn count(&self, name: &str) -> Result<Option<u64>, ApiError> {
         match self.int(name)? {
-            Some(n) if n < 0 => Err(ApiError::bad_request(format!("{name}: must be greater than or equal to 0"))),
+            Some(n) if n < 0 => Err(ApiError::bad_request(format!(
+                "{name}: must be greater than or equal to 0"
+            ))),
             other => Ok(other.map(|n| n as u64)),
         }
     }

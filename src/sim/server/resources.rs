@@ -31,7 +31,9 @@ impl ResourceType {
     }
 
     pub fn supports_field(&self, field: &str) -> bool {
-        field == "metadata.name" || field == "metadata.namespace" || self.field_labels.contains(&field)
+        field == "metadata.name"
+            || field == "metadata.namespace"
+            || self.field_labels.contains(&field)
     }
 }
 
@@ -74,44 +76,60 @@ const NEW_EVENT_FIELDS: &[&str] = &[
     "type",
 ];
 
+/// (group, version), (plural, singular, kind).
+type Names = (&'static str, &'static str, &'static str);
+
 const fn res(
-    group: &'static str,
-    version: &'static str,
-    plural: &'static str,
-    singular: &'static str,
-    kind: &'static str,
+    (group, version): (&'static str, &'static str),
+    (plural, singular, kind): Names,
     namespaced: bool,
     short_names: &'static [&'static str],
     categories: &'static [&'static str],
     field_labels: &'static [&'static str],
 ) -> ResourceType {
-    ResourceType { group, version, plural, singular, kind, namespaced, short_names, categories, field_labels }
+    ResourceType {
+        group,
+        version,
+        plural,
+        singular,
+        kind,
+        namespaced,
+        short_names,
+        categories,
+        field_labels,
+    }
 }
 
+const CORE: (&str, &str) = ("", "v1");
+const APPS: (&str, &str) = ("apps", "v1");
+const BATCH: (&str, &str) = ("batch", "v1");
+const NETWORKING: (&str, &str) = ("networking.k8s.io", "v1");
+
 /// Every served resource type; the index into this table identifies a type in the store.
+#[rustfmt::skip]
 pub static RESOURCES: &[ResourceType] = &[
-    res("", "v1", "namespaces", "namespace", "Namespace", false, &["ns"], NONE, &["status.phase"]),
-    res("", "v1", "nodes", "node", "Node", false, &["no"], NONE, &["spec.unschedulable"]),
-    res("", "v1", "pods", "pod", "Pod", true, &["po"], ALL, POD_FIELDS),
-    res("", "v1", "services", "service", "Service", true, &["svc"], ALL, NONE),
-    res("", "v1", "endpoints", "endpoints", "Endpoints", true, &["ep"], NONE, NONE),
-    res("", "v1", "configmaps", "configmap", "ConfigMap", true, &["cm"], NONE, NONE),
-    res("", "v1", "secrets", "secret", "Secret", true, NONE, NONE, &["type"]),
-    res("", "v1", "events", "event", "Event", true, &["ev"], NONE, EVENT_FIELDS),
-    res("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, &["sa"], NONE, NONE),
-    res("", "v1", "persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true, &["pvc"], NONE, NONE),
-    res("", "v1", "persistentvolumes", "persistentvolume", "PersistentVolume", false, &["pv"], NONE, NONE),
-    res("apps", "v1", "deployments", "deployment", "Deployment", true, &["deploy"], ALL, NONE),
-    res("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, &["rs"], ALL, &["status.replicas"]),
-    res("apps", "v1", "daemonsets", "daemonset", "DaemonSet", true, &["ds"], ALL, NONE),
-    res("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, &["sts"], ALL, NONE),
-    res("batch", "v1", "jobs", "job", "Job", true, NONE, ALL, &["status.successful"]),
-    res("batch", "v1", "cronjobs", "cronjob", "CronJob", true, &["cj"], ALL, NONE),
-    res("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, NONE, NONE, NONE),
-    res("events.k8s.io", "v1", "events", "event", "Event", true, &["ev"], NONE, NEW_EVENT_FIELDS),
-    res("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, NONE, NONE, NONE),
-    res("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true, &["netpol"], NONE, NONE),
-    res("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, &["ing"], NONE, NONE),
+    res(CORE, ("namespaces", "namespace", "Namespace"), false, &["ns"], NONE, &["status.phase"]),
+    res(CORE, ("nodes", "node", "Node"), false, &["no"], NONE, &["spec.unschedulable"]),
+    res(CORE, ("pods", "pod", "Pod"), true, &["po"], ALL, POD_FIELDS),
+    res(CORE, ("services", "service", "Service"), true, &["svc"], ALL, NONE),
+    res(CORE, ("endpoints", "endpoints", "Endpoints"), true, &["ep"], NONE, NONE),
+    res(CORE, ("configmaps", "configmap", "ConfigMap"), true, &["cm"], NONE, NONE),
+    res(CORE, ("secrets", "secret", "Secret"), true, NONE, NONE, &["type"]),
+    res(CORE, ("events", "event", "Event"), true, &["ev"], NONE, EVENT_FIELDS),
+    res(CORE, ("serviceaccounts", "serviceaccount", "ServiceAccount"), true, &["sa"], NONE, NONE),
+    res(CORE, ("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim"), true, &["pvc"], NONE, NONE),
+    res(CORE, ("persistentvolumes", "persistentvolume", "PersistentVolume"), false, &["pv"], NONE, NONE),
+    res(APPS, ("deployments", "deployment", "Deployment"), true, &["deploy"], ALL, NONE),
+    res(APPS, ("replicasets", "replicaset", "ReplicaSet"), true, &["rs"], ALL, &["status.replicas"]),
+    res(APPS, ("daemonsets", "daemonset", "DaemonSet"), true, &["ds"], ALL, NONE),
+    res(APPS, ("statefulsets", "statefulset", "StatefulSet"), true, &["sts"], ALL, NONE),
+    res(BATCH, ("jobs", "job", "Job"), true, NONE, ALL, &["status.successful"]),
+    res(BATCH, ("cronjobs", "cronjob", "CronJob"), true, &["cj"], ALL, NONE),
+    res(("discovery.k8s.io", "v1"), ("endpointslices", "endpointslice", "EndpointSlice"), true, NONE, NONE, NONE),
+    res(("events.k8s.io", "v1"), ("events", "event", "Event"), true, &["ev"], NONE, NEW_EVENT_FIELDS),
+    res(("coordination.k8s.io", "v1"), ("leases", "lease", "Lease"), true, NONE, NONE, NONE),
+    res(NETWORKING, ("networkpolicies", "networkpolicy", "NetworkPolicy"), true, &["netpol"], NONE, NONE),
+    res(NETWORKING, ("ingresses", "ingress", "Ingress"), true, &["ing"], NONE, NONE),
 ];
 
 /// The API groups (besides the core group) in discovery order, with their versions.
@@ -127,13 +145,17 @@ pub const GROUPS: &[(&str, &str)] = &[
 
 /// Index of the type served at `group/version/plural`.
 pub fn by_plural(group: &str, version: &str, plural: &str) -> Option<usize> {
-    RESOURCES.iter().position(|r| r.group == group && r.version == version && r.plural == plural)
+    RESOURCES
+        .iter()
+        .position(|r| r.group == group && r.version == version && r.plural == plural)
 }
 
 /// Index of the type an object with this `apiVersion` and `kind` belongs to.
 pub fn by_kind(api_version: &str, kind: &str) -> Option<usize> {
     let (group, version) = split_api_version(api_version);
-    RESOURCES.iter().position(|r| r.group == group && r.version == version && r.kind == kind)
+    RESOURCES
+        .iter()
+        .position(|r| r.group == group && r.version == version && r.kind == kind)
 }
 
 pub fn split_api_version(api_version: &str) -> (&str, &str) {

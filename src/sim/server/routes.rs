@@ -33,18 +33,26 @@ pub enum Route {
 }
 
 pub fn route(path: &str) -> Route {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let segments: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     match segments.as_slice() {
         ["version"] => Route::Version,
         [check @ ("livez" | "readyz" | "healthz")] => Route::Health((*check).to_string(), None),
-        [check @ ("livez" | "readyz" | "healthz"), rest @ ..] => Route::Health((*check).to_string(), Some(rest.join("/"))),
+        [check @ ("livez" | "readyz" | "healthz"), rest @ ..] => {
+            Route::Health((*check).to_string(), Some(rest.join("/")))
+        }
         ["openapi", ..] => Route::OpenApi,
         ["api"] => Route::CoreVersions,
         ["api", "v1"] => Route::CoreResources,
         ["api", "v1", rest @ ..] => resource_route("", "v1", rest),
         ["apis"] => Route::Groups,
         ["apis", group] => Route::Group((*group).to_string()),
-        ["apis", group, version] => Route::GroupResources((*group).to_string(), (*version).to_string()),
+        ["apis", group, version] => {
+            Route::GroupResources((*group).to_string(), (*version).to_string())
+        }
         ["apis", "authorization.k8s.io", "v1", review] => Route::Review((*review).to_string()),
         ["apis", group, version, rest @ ..] => resource_route(group, version, rest),
         _ => Route::NotFound,
@@ -57,7 +65,9 @@ fn resource_route(group: &str, version: &str, rest: &[&str]) -> Route {
         _ => (false, rest),
     };
     let path = |plural: &str, namespace: Option<&str>, name: Option<&str>, sub: Option<&str>| {
-        let Some(resource) = resources::by_plural(group, version, plural) else { return Route::NotFound };
+        let Some(resource) = resources::by_plural(group, version, plural) else {
+            return Route::NotFound;
+        };
         let namespaced = resources::get(resource).namespaced;
         if namespace.is_some() && !namespaced {
             return Route::NotFound;
@@ -74,7 +84,9 @@ fn resource_route(group: &str, version: &str, rest: &[&str]) -> Route {
         })
     };
     match rest {
-        ["namespaces", ns, plural] if !matches!(*plural, "status" | "finalize") => path(plural, Some(ns), None, None),
+        ["namespaces", ns, plural] if !matches!(*plural, "status" | "finalize") => {
+            path(plural, Some(ns), None, None)
+        }
         ["namespaces", ns, plural, name] => path(plural, Some(ns), Some(name), None),
         ["namespaces", ns, plural, name, sub] => path(plural, Some(ns), Some(name), Some(sub)),
         [plural] => path(plural, None, None, None),
@@ -90,11 +102,24 @@ mod tests {
 
     #[test]
     fn routes_resource_paths() {
-        let Route::Resource(p) = route("/api/v1/namespaces/a/pods/x/log") else { panic!() };
-        assert_eq!((p.namespace.as_deref(), p.name.as_deref(), p.subresource.as_deref()), (Some("a"), Some("x"), Some("log")));
-        let Route::Resource(p) = route("/api/v1/namespaces/a") else { panic!() };
+        let Route::Resource(p) = route("/api/v1/namespaces/a/pods/x/log") else {
+            panic!()
+        };
+        assert_eq!(
+            (
+                p.namespace.as_deref(),
+                p.name.as_deref(),
+                p.subresource.as_deref()
+            ),
+            (Some("a"), Some("x"), Some("log"))
+        );
+        let Route::Resource(p) = route("/api/v1/namespaces/a") else {
+            panic!()
+        };
         assert_eq!((p.namespace, p.name.as_deref()), (None, Some("a")));
-        let Route::Resource(p) = route("/apis/apps/v1/watch/namespaces/a/deployments") else { panic!() };
+        let Route::Resource(p) = route("/apis/apps/v1/watch/namespaces/a/deployments") else {
+            panic!()
+        };
         assert!(p.watch_prefix);
         assert_eq!(route("/api/v1/nodes/x/y/z"), Route::NotFound);
         assert_eq!(route("/api/v1/namespaces/a/nodes"), Route::NotFound);

@@ -51,7 +51,11 @@ fn parse_set(rest: &str, whole: &str) -> Result<Vec<String>, String> {
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
         .ok_or_else(|| format!("unable to parse requirement: found '{whole}', expected: '('"))?;
-    Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+    Ok(inner
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect())
 }
 
 fn parse_requirement(part: &str) -> Result<(String, LabelOp), String> {
@@ -59,14 +63,18 @@ fn parse_requirement(part: &str) -> Result<(String, LabelOp), String> {
     if let Some(key) = part.strip_prefix('!') {
         let key = key.trim();
         if key.is_empty() || !key.chars().all(is_key_char) {
-            return Err(format!("unable to parse requirement: invalid label key \"{key}\""));
+            return Err(format!(
+                "unable to parse requirement: invalid label key \"{key}\""
+            ));
         }
         return Ok((key.to_string(), LabelOp::NotExists));
     }
     let key_end = part.find(|c: char| !is_key_char(c)).unwrap_or(part.len());
     let key = &part[..key_end];
     if key.is_empty() {
-        return Err(format!("unable to parse requirement: found '{part}', expected: identifier"));
+        return Err(format!(
+            "unable to parse requirement: found '{part}', expected: identifier"
+        ));
     }
     let rest = part[key_end..].trim_start();
     let op = if rest.is_empty() {
@@ -82,10 +90,14 @@ fn parse_requirement(part: &str) -> Result<(String, LabelOp), String> {
     } else if let Some(v) = rest.strip_prefix("in") {
         LabelOp::In(parse_set(v, part)?)
     } else {
-        return Err(format!("unable to parse requirement: found '{rest}', expected: in, notin, =, ==, !=, gt, lt"));
+        return Err(format!(
+            "unable to parse requirement: found '{rest}', expected: in, notin, =, ==, !=, gt, lt"
+        ));
     };
     if let LabelOp::Eq(v) | LabelOp::NotEq(v) = &op
-        && !v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && !v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
     {
         return Err(format!("invalid label value: \"{v}\""));
     }
@@ -97,7 +109,10 @@ impl LabelSelector {
         if text.trim().is_empty() {
             return Ok(LabelSelector::default());
         }
-        let requirements = split_top_level(text).into_iter().map(parse_requirement).collect::<Result<_, _>>()?;
+        let requirements = split_top_level(text)
+            .into_iter()
+            .map(parse_requirement)
+            .collect::<Result<_, _>>()?;
         Ok(LabelSelector { requirements })
     }
 
@@ -138,7 +153,9 @@ impl FieldSelector {
             } else if let Some((f, v)) = part.split_once('=') {
                 (f, true, v)
             } else {
-                return Err(format!("invalid selector: '{text}'; can't understand '{part}'"));
+                return Err(format!(
+                    "invalid selector: '{text}'; can't understand '{part}'"
+                ));
             };
             let field = field.trim();
             if !resource.supports_field(field) {
@@ -163,7 +180,11 @@ impl FieldSelector {
 
 /// The string value of a dotted field path; missing fields read as "".
 fn field_value(object: &Value, path: &str) -> String {
-    let path = if path == "source" { "source.component" } else { path };
+    let path = if path == "source" {
+        "source.component"
+    } else {
+        path
+    };
     let mut current = object;
     for segment in path.split('.') {
         match current.get(segment) {
@@ -186,13 +207,29 @@ mod tests {
     #[test]
     fn label_selector_operators() {
         let pod = json!({"metadata": {"labels": {"app": "web", "tier": "front"}}});
-        let yes = ["app=web", "app==web", "app!=db", "app in (web, db)", "tier notin (back)", "app", "!gone", "app=web,tier=front"];
+        let yes = [
+            "app=web",
+            "app==web",
+            "app!=db",
+            "app in (web, db)",
+            "tier notin (back)",
+            "app",
+            "!gone",
+            "app=web,tier=front",
+        ];
         for s in yes {
-            assert!(LabelSelector::parse(s).unwrap().matches(&pod), "{s}");
+            assert!(LabelSelector::parse(s).expect("parses").matches(&pod), "{s}");
         }
-        let no = ["app=db", "app in (db)", "tier notin (front)", "gone", "!app", "app=web,tier=back"];
+        let no = [
+            "app=db",
+            "app in (db)",
+            "tier notin (front)",
+            "gone",
+            "!app",
+            "app=web,tier=back",
+        ];
         for s in no {
-            assert!(!LabelSelector::parse(s).unwrap().matches(&pod), "{s}");
+            assert!(!LabelSelector::parse(s).expect("parses").matches(&pod), "{s}");
         }
         assert!(LabelSelector::parse("app in web").is_err());
         assert!(LabelSelector::parse("=x").is_err());

@@ -2,14 +2,14 @@
 //! global resourceVersion counter, a bounded history of watch events, and container logs.
 //! Every change is broadcast to open watch and log-follow streams.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use super::log_buffer::{ContainerKey, ContainerLogs, LogEvent, LogLine};
+use super::log_buffer::{ContainerKey, ContainerLogs, LogEvent, LogStore};
 use super::resources::{self, PODS};
 use crate::sim::mutation::Mutation;
 
@@ -66,29 +66,21 @@ pub enum StoreError {
     MissingName,
 }
 
-struct Inner {
-    rv: u64,
-    objects: Vec<BTreeMap<ObjectKey, Arc<Value>>>,
-    history: VecDeque<Arc<Event>>,
-    history_limit: usize,
+pub(super) struct Inner {
+    pub(super) rv: u64,
+    pub(super) objects: Vec<BTreeMap<ObjectKey, Arc<Value>>>,
+    pub(super) history: VecDeque<Arc<Event>>,
+    pub(super) history_limit: usize,
     /// Highest resourceVersion whose event has been dropped from the history.
-    compacted_rv: u64,
-    logs: HashMap<ContainerKey, ContainerLogs>,
+    pub(super) compacted_rv: u64,
 }
 
 /// The simulated cluster's state. Cheap to share (`Arc<Store>`); all methods are synchronous
 /// and never hold the lock across an await.
 pub struct Store {
     inner: Mutex<Inner>,
-    signals: broadcast::Sender<Signal>,
-    log_events: broadcast::Sender<LogEvent>,
-}
-
-/// The start of a watch: the events to replay, and the receiver for what follows.
-pub struct WatchStart {
-    pub backlog: Vec<Arc<Event>>,
-    pub receiver: broadcast::Receiver<Signal>,
-    pub rv: u64,
+    pub(super) signals: broadcast::Sender<Signal>,
+    logs: LogStore,
 }
 
 impl Default for Store {
@@ -100,7 +92,14 @@ impl Default for Store {
 fn new_uid() -> String {
     let n = fastrand::u128(..);
     let hex = format!("{n:032x}");
-    format!("{}-{}-4{}-a{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
 }
 
 fn meta_str<'a>(obj: &'a Value, field: &str) -> Option<&'a str> {
@@ -110,23 +109,26 @@ fn meta_str<'a>(obj: &'a Value, field: &str) -> Option<&'a str> {
 impl Store {
     pub fn new() -> Self {
         let (signals, _) = broadcast::channel(65_536);
-        let (log_events, _) = broadcast::channel(16_384);
         Store {
             inner: Mutex::new(Inner {
                 rv: 1,
-                objects: resources::RESOURCES.iter().map(|_| BTreeMap::new()).collect(),
+                objects: resources::RESOURCES
+                    .iter()
+                    .map(|_| BTreeMap::new())
+                    .collect(),
                 history: VecDeque::new(),
                 history_limit: DEFAULT_HISTORY,
                 compacted_rv: 0,
-                logs: HashMap::new(),
             }),
             signals,
-            log_events,
+            logs: LogStore::default(),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The current global resourceVersion.
@@ -136,14 +138,26 @@ impl Store {
 
     /// Creates or replaces an object; returns the stored object.
     pub fn upsert(&self, mut object: Value) -> Result<Arc<Value>, StoreError> {
-        let api_version = object.get("apiVersion").and_then(Value::as_str).ok_or(StoreError::MissingKind)?;
-        let kind = object.get("kind").and_then(Value::as_str).ok_or(StoreError::MissingKind)?;
+        let api_version = object
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .ok_or(StoreError::MissingKind)?;
+        let kind = object
+            .get("kind")
+            .and_then(Value::as_str)
+            .ok_or(StoreError::MissingKind)?;
         let resource = resources::by_kind(api_version, kind)
             .ok_or_else(|| StoreError::UnknownKind(api_version.to_string(), kind.to_string()))?;
-        let name = meta_str(&object, "name").filter(|n| !n.is_empty()).ok_or(StoreError::MissingName)?.to_string();
+        let name = meta_str(&object, "name")
+            .filter(|n| !n.is_empty())
+            .ok_or(StoreError::MissingName)?
+            .to_string();
         let namespaced = resources::get(resource).namespaced;
         let namespace = if namespaced {
-            meta_str(&object, "namespace").filter(|n| !n.is_empty()).unwrap_or("default").to_string()
+            meta_str(&object, "namespace")
+                .filter(|n| !n.is_empty())
+                .unwrap_or("default")
+                .to_string()
         } else {
             String::new()
         };
@@ -163,10 +177,16 @@ impl Store {
         }
         for field in ["uid", "creationTimestamp", "generation"] {
             if meta.get(field).is_none_or(Value::is_null) {
-                let value = previous.as_ref().and_then(|p| p.get("metadata")).and_then(|m| m.get(field)).cloned();
+                let value = previous
+                    .as_ref()
+                    .and_then(|p| p.get("metadata"))
+                    .and_then(|m| m.get(field))
+                    .cloned();
                 let value = value.unwrap_or_else(|| match field {
                     "uid" => json!(new_uid()),
-                    "creationTimestamp" => json!(Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                    "creationTimestamp" => {
+                        json!(Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+                    }
                     _ => json!(1),
                 });
                 meta[field] = value;
@@ -175,15 +195,37 @@ impl Store {
         meta["resourceVersion"] = json!(rv.to_string());
         let object = Arc::new(object);
         inner.objects[resource].insert(key, object.clone());
-        let kind = if previous.is_some() { EventType::Modified } else { EventType::Added };
-        self.record(&mut inner, Event { rv, resource, kind, object: object.clone(), previous });
+        let kind = if previous.is_some() {
+            EventType::Modified
+        } else {
+            EventType::Added
+        };
+        self.record(
+            &mut inner,
+            Event {
+                rv,
+                resource,
+                kind,
+                object: object.clone(),
+                previous,
+            },
+        );
         Ok(object)
     }
 
     /// Deletes an object; returns it (with the deletion's resourceVersion) if it existed.
-    pub fn delete(&self, resource: usize, namespace: Option<&str>, name: &str) -> Option<Arc<Value>> {
+    pub fn delete(
+        &self,
+        resource: usize,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<Arc<Value>> {
         let namespaced = resources::get(resource).namespaced;
-        let namespace = if namespaced { namespace.unwrap_or("default") } else { "" };
+        let namespace = if namespaced {
+            namespace.unwrap_or("default")
+        } else {
+            ""
+        };
         let key = (namespace.to_string(), name.to_string());
         let mut inner = self.lock();
         let removed = inner.objects.get_mut(resource)?.remove(&key)?;
@@ -192,10 +234,19 @@ impl Store {
         let mut object = (*removed).clone();
         object["metadata"]["resourceVersion"] = json!(rv.to_string());
         let object = Arc::new(object);
-        self.record(&mut inner, Event { rv, resource, kind: EventType::Deleted, object: object.clone(), previous: Some(removed) });
+        self.record(
+            &mut inner,
+            Event {
+                rv,
+                resource,
+                kind: EventType::Deleted,
+                object: object.clone(),
+                previous: Some(removed),
+            },
+        );
+        drop(inner);
         if resource == PODS {
-            inner.logs.retain(|k, _| !(k.namespace == namespace && k.pod == name));
-            let _ = self.log_events.send(LogEvent::PodDeleted(namespace.to_string(), name.to_string()));
+            self.logs.pod_deleted(namespace, name);
         }
         Some(object)
     }
@@ -215,49 +266,80 @@ impl Store {
     pub fn apply(&self, mutation: Mutation) -> Result<(), StoreError> {
         match mutation {
             Mutation::Upsert(object) => self.upsert(object).map(|_| ()),
-            Mutation::Delete { api_version, kind, namespace, name } => {
-                let resource = resources::by_kind(&api_version, &kind).ok_or(StoreError::UnknownKind(api_version, kind))?;
+            Mutation::Delete {
+                api_version,
+                kind,
+                namespace,
+                name,
+            } => {
+                let resource = resources::by_kind(&api_version, &kind)
+                    .ok_or(StoreError::UnknownKind(api_version, kind))?;
                 self.delete(resource, namespace.as_deref(), &name);
                 Ok(())
             }
-            Mutation::Log { namespace, pod, container, time, line } => {
-                self.append_log(ContainerKey { namespace, pod, container }, time, line);
+            Mutation::Log {
+                namespace,
+                pod,
+                container,
+                time,
+                line,
+            } => {
+                self.append_log(
+                    ContainerKey {
+                        namespace,
+                        pod,
+                        container,
+                    },
+                    time,
+                    line,
+                );
                 Ok(())
             }
-            Mutation::ContainerRestarted { namespace, pod, container } => {
-                self.restart_container(ContainerKey { namespace, pod, container });
+            Mutation::ContainerRestarted {
+                namespace,
+                pod,
+                container,
+            } => {
+                self.restart_container(ContainerKey {
+                    namespace,
+                    pod,
+                    container,
+                });
                 Ok(())
             }
         }
     }
 
-    pub fn append_log(&self, key: ContainerKey, time: Timestamp, line: String) {
-        let line = LogLine { time, line };
-        let mut inner = self.lock();
-        inner.logs.entry(key.clone()).or_default().push(line.clone());
-        let _ = self.log_events.send(LogEvent::Line(key, line));
+    pub fn append_log(&self, key: ContainerKey, time: jiff::Timestamp, line: String) {
+        self.logs.append(key, time, line);
     }
 
     pub fn restart_container(&self, key: ContainerKey) {
-        let mut inner = self.lock();
-        inner.logs.entry(key.clone()).or_default().restart();
-        let _ = self.log_events.send(LogEvent::Restarted(key));
+        self.logs.restart(key);
     }
 
     /// A copy of one container's logs and a receiver for what follows.
     pub fn logs(&self, key: &ContainerKey) -> (ContainerLogs, broadcast::Receiver<LogEvent>) {
-        let inner = self.lock();
-        (inner.logs.get(key).cloned().unwrap_or_default(), self.log_events.subscribe())
+        self.logs.snapshot(key)
     }
 
     pub fn get(&self, resource: usize, namespace: Option<&str>, name: &str) -> Option<Arc<Value>> {
-        let namespace = if resources::get(resource).namespaced { namespace.unwrap_or("default") } else { "" };
-        self.lock().objects.get(resource)?.get(&(namespace.to_string(), name.to_string())).cloned()
+        let namespace = if resources::get(resource).namespaced {
+            namespace.unwrap_or("default")
+        } else {
+            ""
+        };
+        self.lock()
+            .objects
+            .get(resource)?
+            .get(&(namespace.to_string(), name.to_string()))
+            .cloned()
     }
 
     /// Every object of a type (optionally one namespace), in key order.
     pub fn list_all(&self, resource: usize, namespace: Option<&str>) -> Vec<Arc<Value>> {
-        self.visit(resource, namespace, None, |_, _| true, usize::MAX).0
+        self.visit(resource, namespace, None, |_, _| true, usize::MAX)
+            .0
     }
 
     /// Objects of a type in key order, starting after `after`, that pass `keep`, at most
@@ -271,7 +353,9 @@ impl Store {
         limit: usize,
     ) -> (Vec<Arc<Value>>, Option<usize>, u64) {
         let inner = self.lock();
-        let Some(map) = inner.objects.get(resource) else { return (Vec::new(), None, inner.rv) };
+        let Some(map) = inner.objects.get(resource) else {
+            return (Vec::new(), None, inner.rv);
+        };
         let start = match (after, namespace) {
             (Some(after), _) => std::ops::Bound::Excluded(after.clone()),
             (None, Some(ns)) => std::ops::Bound::Included((ns.to_string(), String::new())),
@@ -294,41 +378,6 @@ impl Store {
         }
         let more = (remaining > 0).then_some(remaining);
         (items, more, inner.rv)
-    }
-
-    /// Subscribes to changes of one type after `from` (`None` = current state, replayed as
-    /// ADDED). Fails with the oldest available resourceVersion when `from` is too old.
-    pub fn watch_from(&self, resource: usize, from: Option<u64>) -> Result<WatchStart, u64> {
-        let inner = self.lock();
-        let receiver = self.signals.subscribe();
-        let backlog = match from {
-            Some(rv) if rv < inner.compacted_rv => return Err(inner.compacted_rv + 1),
-            Some(rv) => inner.history.iter().filter(|e| e.rv > rv && e.resource == resource).cloned().collect(),
-            None => inner.objects.get(resource).into_iter().flat_map(|m| m.values()).map(|object| {
-                Arc::new(Event { rv: inner.rv, resource, kind: EventType::Added, object: object.clone(), previous: None })
-            }).collect(),
-        };
-        Ok(WatchStart { backlog, receiver, rv: inner.rv })
-    }
-
-    /// Drops the whole event history and ends every open watch with 410 Gone, so clients
-    /// must list again (what an etcd compaction does to a real cluster).
-    pub fn expire_watches(&self) {
-        let mut inner = self.lock();
-        inner.history.clear();
-        inner.compacted_rv = inner.rv;
-        let _ = self.signals.send(Signal::Expire);
-    }
-
-    /// Changes how many watch events are retained.
-    pub fn set_history_limit(&self, limit: usize) {
-        let mut inner = self.lock();
-        inner.history_limit = limit.max(1);
-        while inner.history.len() > inner.history_limit {
-            if let Some(dropped) = inner.history.pop_front() {
-                inner.compacted_rv = dropped.rv;
-            }
-        }
     }
 }
 

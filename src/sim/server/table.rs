@@ -29,7 +29,10 @@ pub enum Format {
 impl Format {
     /// Tables when the Accept header asks for `as=Table` (kubectl's human-readable output).
     pub fn negotiate(accept: &str, include_object: Option<&str>) -> Self {
-        let wants_table = accept.split(',').next().is_some_and(|first| first.contains("as=Table"));
+        let wants_table = accept
+            .split(',')
+            .next()
+            .is_some_and(|first| first.contains("as=Table"));
         if !wants_table {
             return Format::Json;
         }
@@ -46,7 +49,12 @@ impl Format {
     }
 
     /// Like `render_object`; watch events after the first leave out the column definitions.
-    pub fn render_object_with_header(self, resource: &ResourceType, object: &Value, header: bool) -> Value {
+    pub fn render_object_with_header(
+        self,
+        resource: &ResourceType,
+        object: &Value,
+        header: bool,
+    ) -> Value {
         match self {
             Format::Json => object.clone(),
             Format::Table(include) => {
@@ -56,11 +64,22 @@ impl Format {
         }
     }
 
-    pub fn render_list(self, resource: &ResourceType, metadata: &Value, items: &[Arc<Value>]) -> Response {
+    pub fn render_list(
+        self,
+        resource: &ResourceType,
+        metadata: &Value,
+        items: &[Arc<Value>],
+    ) -> Response {
         match self {
             Format::Json => json_response(list_body(resource, metadata, items)),
             Format::Table(include) => {
-                let table = table(resource, metadata.clone(), items.iter().map(|i| i.as_ref()), include, true);
+                let table = table(
+                    resource,
+                    metadata.clone(),
+                    items.iter().map(|i| i.as_ref()),
+                    include,
+                    true,
+                );
                 json_response(table.to_string())
             }
         }

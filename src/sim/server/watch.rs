@@ -40,7 +40,9 @@ impl WatchSpec {
         }
         let object = event.object.as_ref();
         if let Some(ns) = &self.namespace {
-            let object_ns = object.pointer("/metadata/namespace").and_then(Value::as_str);
+            let object_ns = object
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str);
             if object_ns != Some(ns.as_str()) {
                 return None;
             }
@@ -48,7 +50,10 @@ impl WatchSpec {
         let now = self.filter.matches(object);
         let kind = match event.kind {
             EventType::Modified => {
-                let before = event.previous.as_deref().is_some_and(|p| self.filter.matches(p));
+                let before = event
+                    .previous
+                    .as_deref()
+                    .is_some_and(|p| self.filter.matches(p));
                 match (before, now) {
                     (true, true) => EventType::Modified,
                     (false, true) => EventType::Added,
@@ -59,7 +64,11 @@ impl WatchSpec {
             other if now => other,
             _ => return None,
         };
-        let object = self.format.render_object_with_header(resources::get(self.resource), object, self.header.replace(false));
+        let object = self.format.render_object_with_header(
+            resources::get(self.resource),
+            object,
+            self.header.replace(false),
+        );
         Some(line(kind.as_str(), &object))
     }
 }
@@ -71,7 +80,8 @@ fn line(kind: &str, object: &Value) -> Bytes {
 }
 
 fn too_old(requested: u64, oldest: u64) -> Bytes {
-    let status = ApiError::expired(format!("too old resource version: {requested} ({oldest})")).to_status();
+    let status =
+        ApiError::expired(format!("too old resource version: {requested} ({oldest})")).to_status();
     line("ERROR", &status)
 }
 
@@ -80,7 +90,10 @@ fn bookmark(resource: &ResourceType, rv: u64, initial_events_end: bool) -> Bytes
     if initial_events_end {
         metadata["annotations"] = json!({"k8s.io/initial-events-end": "true"});
     }
-    line("BOOKMARK", &json!({"kind": resource.kind, "apiVersion": resource.api_version(), "metadata": metadata}))
+    line(
+        "BOOKMARK",
+        &json!({"kind": resource.kind, "apiVersion": resource.api_version(), "metadata": metadata}),
+    )
 }
 
 /// Starts a watch; the response body streams until timeout, client disconnect, shutdown or
@@ -96,13 +109,23 @@ pub fn watch(
     let mut filter = Filter::from_params(params, resource)?;
     if let Some(name) = &path.name {
         let fields = format!("metadata.name={name}");
-        filter.fields = super::selectors::FieldSelector::parse(&fields, resource).map_err(ApiError::bad_request)?;
+        filter.fields = super::selectors::FieldSelector::parse(&fields, resource)
+            .map_err(ApiError::bad_request)?;
     }
     let requested = params.resource_version()?;
-    let timeout = params.count("timeoutSeconds")?.filter(|s| *s > 0).map(Duration::from_secs);
+    let timeout = params
+        .count("timeoutSeconds")?
+        .filter(|s| *s > 0)
+        .map(Duration::from_secs);
     let bookmarks = params.bool("allowWatchBookmarks")?;
     let initial_events = params.bool("sendInitialEvents")?;
-    let spec = WatchSpec { resource: path.resource, header: std::cell::Cell::new(true), namespace: path.namespace.clone(), filter, format };
+    let spec = WatchSpec {
+        resource: path.resource,
+        header: std::cell::Cell::new(true),
+        namespace: path.namespace.clone(),
+        filter,
+        format,
+    };
     let from = requested.filter(|rv| *rv > 0);
     let (tx, rx) = mpsc::channel::<Bytes>(256);
     match store.watch_from(path.resource, from) {
@@ -121,11 +144,22 @@ pub fn watch(
                 if initial_events && tx.send(bookmark(resource, start.rv, true)).await.is_err() {
                     return;
                 }
-                follow(spec, start.receiver, start.rv, tx, shutdown, timeout, bookmarks.then_some(resource)).await;
+                follow(
+                    spec,
+                    start.receiver,
+                    start.rv,
+                    tx,
+                    shutdown,
+                    timeout,
+                    bookmarks.then_some(resource),
+                )
+                .await;
             });
         }
     }
-    let stream = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx)) });
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
+    });
     Ok(json_response(Body::from_stream(stream)))
 }
 
@@ -140,7 +174,10 @@ async fn follow(
 ) {
     let deadline = tokio::time::sleep(timeout.unwrap_or(Duration::from_secs(365 * 24 * 3600)));
     tokio::pin!(deadline);
-    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + BOOKMARK_INTERVAL, BOOKMARK_INTERVAL);
+    let mut ticker = tokio::time::interval_at(
+        tokio::time::Instant::now() + BOOKMARK_INTERVAL,
+        BOOKMARK_INTERVAL,
+    );
     loop {
         let out = tokio::select! {
             _ = shutdown.cancelled() => return,
