@@ -726,3 +726,112 @@ async fn shutdown_ends_watches_and_the_port_can_be_reused() {
     assert_eq!(pods.items.len(), 4);
     again.shutdown().await;
 }
+
+#[tokio::test]
+async fn events_are_served_in_both_groups() {
+    let sim = start_objects(small_cluster()).await;
+    let client = client(&sim).await;
+    let new_api: Api<k8s_openapi::api::events::v1::Event> = Api::all(client.clone());
+    let events = new_api
+        .list(&ListParams::default())
+        .await
+        .expect("events.k8s.io lists");
+    assert_eq!(events.items.len(), 1);
+    let event = &events.items[0];
+    assert_eq!(
+        event.note.as_deref(),
+        Some("Back-off restarting failed container api")
+    );
+    assert_eq!(
+        event.regarding.as_ref().and_then(|r| r.name.as_deref()),
+        Some("api-1")
+    );
+    let core: Api<k8s_openapi::api::core::v1::Event> = Api::namespaced(client, "team-a");
+    let selected = core
+        .list(&ListParams::default().fields("involvedObject.name=api-1,involvedObject.kind=Pod"))
+        .await
+        .unwrap();
+    assert_eq!(selected.items.len(), 1);
+    assert_eq!(selected.items[0].metadata.uid, event.metadata.uid);
+    let delete = kmedic::sim::mutation::Mutation::Delete {
+        api_version: "v1".into(),
+        kind: "Event".into(),
+        namespace: Some("team-a".into()),
+        name: "api-1.crash".into(),
+    };
+    sim.store().apply(delete).unwrap();
+    assert!(
+        new_api
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn scenario_mutations_apply_to_the_store() {
+    use kmedic::sim::mutation::Mutation;
+    let sim = start_objects(small_cluster()).await;
+    let store = sim.store();
+    let log = |line: &str| Mutation::Log {
+        namespace: "default".into(),
+        pod: "web-1".into(),
+        container: "app".into(),
+        time: jiff::Timestamp::now(),
+        line: line.into(),
+    };
+    store.apply(log("before restart")).unwrap();
+    store
+        .apply(Mutation::ContainerRestarted {
+            namespace: "default".into(),
+            pod: "web-1".into(),
+            container: "app".into(),
+        })
+        .unwrap();
+    store.apply(log("after restart")).unwrap();
+    store
+        .apply(Mutation::Upsert(simple_pod("default", "extra")))
+        .unwrap();
+    store
+        .apply(Mutation::Delete {
+            api_version: "v1".into(),
+            kind: "Pod".into(),
+            namespace: Some("default".into()),
+            name: "web-2".into(),
+        })
+        .unwrap();
+    let pods: Api<Pod> = Api::namespaced(client(&sim).await, "default");
+    assert_eq!(
+        pods.logs("web-1", &LogParams::default()).await.unwrap(),
+        "after restart\n"
+    );
+    let previous = LogParams {
+        previous: true,
+        ..LogParams::default()
+    };
+    assert_eq!(
+        pods.logs("web-1", &previous).await.unwrap(),
+        "before restart\n"
+    );
+    let mut names: Vec<String> = pods
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| p.metadata.name.unwrap_or_default())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["extra", "web-1"]);
+    assert!(
+        store
+            .apply(Mutation::Upsert(
+                json!({"apiVersion": "v9", "kind": "Nope", "metadata": {"name": "x"}})
+            ))
+            .is_err()
+    );
+    sim.shutdown().await;
+}

@@ -5,6 +5,7 @@
 mod app;
 mod authz;
 mod discovery;
+mod event_mirror;
 mod log_buffer;
 mod logs;
 mod objects;
@@ -15,6 +16,7 @@ mod routes;
 mod selectors;
 mod status;
 mod store;
+mod store_query;
 mod store_watch;
 mod table;
 mod watch;

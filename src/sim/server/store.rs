@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
+use super::event_mirror;
 use super::log_buffer::{ContainerKey, ContainerLogs, LogEvent, LogStore};
 use super::resources::{self, PODS};
 use crate::sim::mutation::Mutation;
@@ -102,6 +103,18 @@ fn new_uid() -> String {
     )
 }
 
+/// The same event in the other events API group, if `object` is an event.
+fn mirror_event(object: &Value) -> Option<Value> {
+    if object.get("kind").and_then(Value::as_str) != Some("Event") {
+        return None;
+    }
+    match object.get("apiVersion").and_then(Value::as_str) {
+        Some("v1") => Some(event_mirror::to_events_v1(object)),
+        Some("events.k8s.io/v1") => Some(event_mirror::to_core_v1(object)),
+        _ => None,
+    }
+}
+
 fn meta_str<'a>(obj: &'a Value, field: &str) -> Option<&'a str> {
     obj.get("metadata")?.get(field)?.as_str()
 }
@@ -137,7 +150,15 @@ impl Store {
     }
 
     /// Creates or replaces an object; returns the stored object.
-    pub fn upsert(&self, mut object: Value) -> Result<Arc<Value>, StoreError> {
+    pub fn upsert(&self, object: Value) -> Result<Arc<Value>, StoreError> {
+        let stored = self.upsert_one(object)?;
+        if let Some(mirror) = mirror_event(&stored) {
+            self.upsert_one(mirror)?;
+        }
+        Ok(stored)
+    }
+
+    fn upsert_one(&self, mut object: Value) -> Result<Arc<Value>, StoreError> {
         let api_version = object
             .get("apiVersion")
             .and_then(Value::as_str)
@@ -215,6 +236,25 @@ impl Store {
 
     /// Deletes an object; returns it (with the deletion's resourceVersion) if it existed.
     pub fn delete(
+        &self,
+        resource: usize,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<Arc<Value>> {
+        let deleted = self.delete_one(resource, namespace, name)?;
+        if let Some(mirror) = mirror_event(&deleted) {
+            let kind = mirror
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if let Some(other) = resources::by_kind(kind, "Event") {
+                self.delete_one(other, namespace, name);
+            }
+        }
+        Some(deleted)
+    }
+
+    fn delete_one(
         &self,
         resource: usize,
         namespace: Option<&str>,
@@ -322,71 +362,9 @@ impl Store {
     pub fn logs(&self, key: &ContainerKey) -> (ContainerLogs, broadcast::Receiver<LogEvent>) {
         self.logs.snapshot(key)
     }
-
-    pub fn get(&self, resource: usize, namespace: Option<&str>, name: &str) -> Option<Arc<Value>> {
-        let namespace = if resources::get(resource).namespaced {
-            namespace.unwrap_or("default")
-        } else {
-            ""
-        };
-        self.lock()
-            .objects
-            .get(resource)?
-            .get(&(namespace.to_string(), name.to_string()))
-            .cloned()
-    }
-
-    /// Every object of a type (optionally one namespace), in key order.
-    pub fn list_all(&self, resource: usize, namespace: Option<&str>) -> Vec<Arc<Value>> {
-        self.visit(resource, namespace, None, |_, _| true, usize::MAX)
-            .0
-    }
-
-    /// Objects of a type in key order, starting after `after`, that pass `keep`, at most
-    /// `limit`; returns them, whether more matching objects follow, and the resourceVersion.
-    pub fn visit(
-        &self,
-        resource: usize,
-        namespace: Option<&str>,
-        after: Option<&ObjectKey>,
-        keep: impl Fn(&ObjectKey, &Value) -> bool,
-        limit: usize,
-    ) -> (Vec<Arc<Value>>, Option<usize>, u64) {
-        let inner = self.lock();
-        let Some(map) = inner.objects.get(resource) else {
-            return (Vec::new(), None, inner.rv);
-        };
-        let start = match (after, namespace) {
-            (Some(after), _) => std::ops::Bound::Excluded(after.clone()),
-            (None, Some(ns)) => std::ops::Bound::Included((ns.to_string(), String::new())),
-            (None, None) => std::ops::Bound::Unbounded,
-        };
-        let mut items = Vec::new();
-        let mut remaining = 0usize;
-        for (key, object) in map.range((start, std::ops::Bound::Unbounded)) {
-            if namespace.is_some_and(|ns| key.0 != ns) {
-                break;
-            }
-            if !keep(key, object) {
-                continue;
-            }
-            if items.len() < limit {
-                items.push(object.clone());
-            } else {
-                remaining += 1;
-            }
-        }
-        let more = (remaining > 0).then_some(remaining);
-        (items, more, inner.rv)
-    }
 }
 
 impl Store {
-    /// A pod by namespace and name.
-    pub fn get_pod(&self, namespace: &str, name: &str) -> Option<Arc<Value>> {
-        self.get(PODS, Some(namespace), name)
-    }
-
     /// Deletes a pod; returns it if it existed.
     pub fn delete_pod(&self, namespace: &str, name: &str) -> Option<Arc<Value>> {
         self.delete(PODS, Some(namespace), name)
