@@ -218,7 +218,10 @@ mod tests {
             "app=web,tier=front",
         ];
         for s in yes {
-            assert!(LabelSelector::parse(s).expect("parses").matches(&pod), "{s}");
+            assert!(
+                LabelSelector::parse(s).expect("parses").matches(&pod),
+                "{s}"
+            );
         }
         let no = [
             "app=db",
@@ -229,7 +232,10 @@ mod tests {
             "app=web,tier=back",
         ];
         for s in no {
-            assert!(!LabelSelector::parse(s).expect("parses").matches(&pod), "{s}");
+            assert!(
+                !LabelSelector::parse(s).expect("parses").matches(&pod),
+                "{s}"
+            );
         }
         assert!(LabelSelector::parse("app in web").is_err());
         assert!(LabelSelector::parse("=x").is_err());
