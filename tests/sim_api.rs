@@ -835,3 +835,96 @@ async fn scenario_mutations_apply_to_the_store() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn bounded_history_expires_old_resource_versions() {
+    let sim = start_objects(small_cluster()).await;
+    let store = sim.store();
+    let client = client(&sim).await;
+    let old = store.resource_version();
+    store.set_history_limit(5);
+    for i in 0..10 {
+        store
+            .upsert(simple_pod("default", &format!("churn-{i}")))
+            .unwrap();
+    }
+    let mut lines = stream_lines(
+        &client,
+        &format!("/api/v1/pods?watch=1&resourceVersion={old}"),
+    )
+    .await;
+    let event: serde_json::Value =
+        serde_json::from_str(&lines.next().await.unwrap().unwrap()).unwrap();
+    assert_eq!(event["type"], "ERROR");
+    assert_eq!(
+        (
+            event["object"]["code"].as_i64(),
+            event["object"]["reason"].as_str()
+        ),
+        (Some(410), Some("Expired"))
+    );
+    assert!(
+        event["object"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("too old resource version")
+    );
+    assert!(
+        lines.next().await.is_none(),
+        "the stream ends after the error"
+    );
+    // Within the window, events after the resourceVersion are replayed in order.
+    let recent = store.resource_version() - 2;
+    let path = format!("/api/v1/watch/namespaces/default/pods?resourceVersion={recent}");
+    let mut lines = stream_lines(&client, &path).await;
+    for expected in ["churn-8", "churn-9"] {
+        let event: serde_json::Value =
+            serde_json::from_str(&lines.next().await.unwrap().unwrap()).unwrap();
+        assert_eq!(
+            (
+                event["type"].as_str(),
+                event["object"]["metadata"]["name"].as_str()
+            ),
+            (Some("ADDED"), Some(expected))
+        );
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn logs_since_time_and_seconds() {
+    let sim = start_objects(small_cluster()).await;
+    let store = sim.store();
+    let now = jiff::Timestamp::now();
+    let container = key("default", "web-1", "app");
+    store.append_log(
+        container.clone(),
+        now - jiff::SignedDuration::from_secs(3600),
+        "an hour ago".into(),
+    );
+    store.append_log(
+        container.clone(),
+        now - jiff::SignedDuration::from_secs(5),
+        "just now".into(),
+    );
+    let pods: Api<Pod> = Api::namespaced(client(&sim).await, "default");
+    let recent = LogParams {
+        since_seconds: Some(60),
+        ..LogParams::default()
+    };
+    assert_eq!(pods.logs("web-1", &recent).await.unwrap(), "just now\n");
+    let since = (now - jiff::SignedDuration::from_secs(7200)).to_string();
+    let path = format!("/api/v1/namespaces/default/pods/web-1/log?sinceTime={since}");
+    let client = client(&sim).await;
+    assert_eq!(
+        client.request_text(sim_client::get(&path)).await.unwrap(),
+        "an hour ago\njust now\n"
+    );
+    let error = client
+        .request_text(sim_client::get(
+            "/api/v1/namespaces/default/pods/web-1/log?sinceTime=yesterday",
+        ))
+        .await;
+    assert_eq!(error.as_ref().err().and_then(status_code), Some(400));
+    sim.shutdown().await;
+}

@@ -94,6 +94,7 @@ pub fn list_items(
         after.as_ref(),
         |_, o| filter.matches(o),
         limit,
+        filter.is_empty(),
     );
     let mut metadata = json!({"resourceVersion": rv.to_string()});
     if let (Some(remaining), Some(last)) = (remaining, items.last()) {

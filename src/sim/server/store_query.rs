@@ -25,12 +25,13 @@ impl Store {
 
     /// Every object of a type (optionally one namespace), in key order.
     pub fn list_all(&self, resource: usize, namespace: Option<&str>) -> Vec<Arc<Value>> {
-        self.visit(resource, namespace, None, |_, _| true, usize::MAX)
+        self.visit(resource, namespace, None, |_, _| true, usize::MAX, false)
             .0
     }
 
     /// Objects of a type in key order, starting after `after`, that pass `keep`, at most
-    /// `limit`; returns them, whether more matching objects follow, and the resourceVersion.
+    /// `limit`; returns them, how many more matching objects follow (`Some(1)` at least when
+    /// `count_rest` is false: the scan stops at the first one), and the resourceVersion.
     pub fn visit(
         &self,
         resource: usize,
@@ -38,6 +39,7 @@ impl Store {
         after: Option<&ObjectKey>,
         keep: impl Fn(&ObjectKey, &Value) -> bool,
         limit: usize,
+        count_rest: bool,
     ) -> (Vec<Arc<Value>>, Option<usize>, u64) {
         let inner = self.lock();
         let Some(map) = inner.objects.get(resource) else {
@@ -61,6 +63,9 @@ impl Store {
                 items.push(object.clone());
             } else {
                 remaining += 1;
+                if !count_rest {
+                    break;
+                }
             }
         }
         let more = (remaining > 0).then_some(remaining);
