@@ -89,6 +89,13 @@ fn with_uid(mut object: Value, uid: &str) -> Value {
 
 fn cluster() -> Vec<Value> {
     let mut objects = small_cluster();
+    objects.push(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"namespace": "default", "name": "settings"}, "data": {"a": "1", "b": "2"}}));
+    objects.push(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"namespace": "default", "name": "creds"}, "type": "Opaque", "data": {"password": "aHVudGVyMg=="}}));
+    objects.push(json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"namespace": "team-a", "name": "agent"},
+        "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": {"spec": {"nodeSelector": {"kubernetes.io/os": "linux"}}}},
+        "status": {"desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberReady": 2, "updatedNumberScheduled": 3, "numberAvailable": 2}}));
+    objects.push(json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"namespace": "team-a", "name": "migrate"},
+        "spec": {"completions": 1}, "status": {"failed": 3, "conditions": [{"type": "Failed", "status": "True"}]}}));
     for object in &mut objects {
         if object["metadata"]["name"] == "api-1" {
             *object = with_uid(object.clone(), "11111111-2222-4333-8444-555555555555");
@@ -178,6 +185,21 @@ async fn get_prints_server_side_tables() {
     let event = row(&events, &["team-a"]);
     assert_eq!(event[2..5], ["Warning", "BackOff", "pod/api-1"]);
     assert!(events.contains("Back-off restarting failed container api"));
+
+    let others = h.ok(&["get", "cm,secret,ds,jobs", "-A"]).await;
+    assert_eq!(row(&others, &["default", "configmap/settings"])[2], "2");
+    assert_eq!(
+        row(&others, &["default", "secret/creds"])[2..4],
+        ["Opaque", "1"]
+    );
+    assert_eq!(
+        row(&others, &["team-a", "daemonset.apps/agent"])[2..8],
+        ["3", "3", "2", "3", "2", "kubernetes.io/os=linux"]
+    );
+    assert_eq!(
+        row(&others, &["team-a", "job.batch/migrate"])[2..4],
+        ["Failed", "0/1"]
+    );
 
     let namespaces = h.ok(&["get", "ns"]).await;
     assert_eq!(row(&namespaces, &["team-a"])[1], "Active");

@@ -10,6 +10,7 @@ mod log_buffer;
 mod logs;
 mod objects;
 mod printers;
+mod printers_more;
 mod query;
 mod resources;
 mod routes;

@@ -4,9 +4,10 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use super::printers_more;
 use super::resources::ResourceType;
 
-type Column = (&'static str, &'static str, u8);
+pub type Column = (&'static str, &'static str, u8);
 
 const NAME_AGE: &[Column] = &[("Name", "string", 0), ("Age", "string", 0)];
 const POD: &[Column] = &[
@@ -77,18 +78,18 @@ pub fn columns(resource: &ResourceType) -> &'static [Column] {
         ("apps", "Deployment") => DEPLOYMENT,
         ("apps", "ReplicaSet") => REPLICASET,
         ("apps", "StatefulSet") => STATEFULSET,
-        _ => NAME_AGE,
+        _ => printers_more::printer(resource).map_or(NAME_AGE, |(columns, _)| columns),
     }
 }
 
-fn text<'a>(object: &'a Value, pointer: &str) -> &'a str {
+pub fn text<'a>(object: &'a Value, pointer: &str) -> &'a str {
     object
         .pointer(pointer)
         .and_then(Value::as_str)
         .unwrap_or("")
 }
 
-fn int(object: &Value, pointer: &str) -> i64 {
+pub fn int(object: &Value, pointer: &str) -> i64 {
     object.pointer(pointer).and_then(Value::as_i64).unwrap_or(0)
 }
 
@@ -145,7 +146,7 @@ pub fn human_duration(seconds: i64) -> String {
     }
 }
 
-fn age(object: &Value, pointer: &str, now: Timestamp) -> String {
+pub fn age(object: &Value, pointer: &str, now: Timestamp) -> String {
     match text(object, pointer).parse::<Timestamp>() {
         Ok(t) => human_duration(now.as_second() - t.as_second()),
         Err(_) => "<unknown>".to_string(),
@@ -369,6 +370,9 @@ pub fn row_cells(resource: &ResourceType, object: &Value, now: Timestamp) -> Vec
             )),
             created,
         ],
-        _ => vec![name, created],
+        _ => match printers_more::printer(resource) {
+            Some((_, cells)) => cells(object, now),
+            None => vec![name, created],
+        },
     }
 }
