@@ -260,11 +260,14 @@ async fn mutating_requests_are_served_and_recorded() {
 }
 
 /// Collects watcher events as short strings ("init", "apply:name", ...).
-fn spawn_watcher(api: Api<Pod>) -> (Arc<Mutex<Vec<String>>>, tokio::task::JoinHandle<()>) {
+fn spawn_watcher(
+    api: Api<Pod>,
+    config: watcher::Config,
+) -> (Arc<Mutex<Vec<String>>>, tokio::task::JoinHandle<()>) {
     let log = Arc::new(Mutex::new(Vec::new()));
     let sink = log.clone();
     let task = tokio::spawn(async move {
-        let mut stream = watcher(api, watcher::Config::default()).boxed();
+        let mut stream = watcher(api, config).boxed();
         while let Some(event) = stream.next().await {
             let entry = match event {
                 Ok(watcher::Event::Init) => "init".to_string(),
@@ -293,7 +296,7 @@ fn position(log: &Arc<Mutex<Vec<String>>>, entry: &str) -> Option<usize> {
 #[tokio::test]
 async fn watcher_sees_changes_after_the_initial_list() {
     let sim = start_objects(small_cluster()).await;
-    let (log, task) = spawn_watcher(Api::all(client(&sim).await));
+    let (log, task) = spawn_watcher(Api::all(client(&sim).await), watcher::Config::default());
     wait_for("initial list", WAIT, || position(&log, "init-done")).await;
     assert_eq!(log.lock().unwrap()[0], "init");
     assert!(position(&log, "init-apply:api-1").is_some());
@@ -314,7 +317,7 @@ async fn watcher_sees_changes_after_the_initial_list() {
 #[tokio::test]
 async fn watcher_relists_after_410_gone() {
     let sim = start_objects(small_cluster()).await;
-    let (log, task) = spawn_watcher(Api::all(client(&sim).await));
+    let (log, task) = spawn_watcher(Api::all(client(&sim).await), watcher::Config::default());
     wait_for("initial list", WAIT, || position(&log, "init-done")).await;
     let lists_before = sim
         .requests()
@@ -926,5 +929,45 @@ async fn logs_since_time_and_seconds() {
         ))
         .await;
     assert_eq!(error.as_ref().err().and_then(status_code), Some(400));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn streaming_list_watcher_converges() {
+    let sim = start_objects(small_cluster()).await;
+    let config = watcher::Config::default().streaming_lists();
+    let (log, task) = spawn_watcher(Api::namespaced(client(&sim).await, "team-a"), config);
+    wait_for("initial events end", WAIT, || position(&log, "init-done")).await;
+    {
+        let log = log.lock().unwrap();
+        let initial: BTreeSet<&str> = log
+            .iter()
+            .filter_map(|e| e.strip_prefix("init-apply:"))
+            .collect();
+        assert_eq!(initial, BTreeSet::from(["api-1", "batch-1"]));
+    }
+    sim.store()
+        .upsert(simple_pod("team-a", "streamed"))
+        .unwrap();
+    wait_for("apply after the stream", WAIT, || {
+        position(&log, "apply:streamed")
+    })
+    .await;
+    let watches: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.query.contains("sendInitialEvents=true"))
+        .collect();
+    assert_eq!(
+        watches.len(),
+        1,
+        "one streaming list, no plain list: {watches:?}"
+    );
+    assert!(
+        !sim.requests()
+            .iter()
+            .any(|r| r.path.ends_with("/pods") && !r.query.contains("watch"))
+    );
+    task.abort();
     sim.shutdown().await;
 }

@@ -72,8 +72,14 @@ pub async fn handle(
 ) -> Response {
     state.record(&method, &uri);
     match dispatch(&state, &method, &uri, &headers, &body) {
-        Ok(response) => response,
-        Err(error) => error.into_response(),
+        Ok(response) => {
+            tracing::debug!(%method, %uri, status = %response.status(), "simulated cluster request");
+            response
+        }
+        Err(error) => {
+            tracing::debug!(%method, %uri, code = error.code, message = %error.message, "simulated cluster error");
+            error.into_response()
+        }
     }
 }
 
