@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use kmedic::sim::RunningSim;
 use kmedic::sim::server::ContainerKey;
+use kmedic::sim::{Forbidden, RunningSim};
 use serde_json::{Value, json};
 use sim_fixtures::*;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -30,11 +30,17 @@ struct Harness {
 
 impl Harness {
     async fn start() -> Harness {
+        Harness::start_with(Vec::new()).await
+    }
+
+    async fn start_with(forbidden: Vec<Forbidden>) -> Harness {
         assert!(
             std::path::Path::new(KUBECTL).exists(),
             "kubectl is required at {KUBECTL}"
         );
-        let sim = start_objects(cluster()).await;
+        let sim = kmedic::sim::start(options(cluster(), forbidden))
+            .await
+            .expect("starts");
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         std::fs::write(&kubeconfig, sim.kubeconfig_yaml()).unwrap();
@@ -417,5 +423,33 @@ async fn logs_with_container_previous_and_follow() {
         .expect("kubectl logs -f ends with the pod")
         .unwrap();
     assert!(status.success());
+    h.sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forbidden_namespaces_and_auth_can_i() {
+    let h = Harness::start_with(vec![Forbidden {
+        resource: "pods".into(),
+        namespace: Some("team-a".into()),
+    }])
+    .await;
+    let (success, _, stderr) = h.run(&["get", "pods", "-n", "team-a"]).await;
+    assert!(!success);
+    assert!(
+        stderr.contains("Error from server (Forbidden): pods is forbidden: User \"kmedic-demo\" cannot list resource \"pods\" in API group \"\" in the namespace \"team-a\""),
+        "{stderr}"
+    );
+    assert_eq!(
+        row(&h.ok(&["get", "pods", "-n", "default"]).await, &["web-1"])[2],
+        "Running"
+    );
+    let (allowed, stdout, _) = h
+        .run(&["auth", "can-i", "list", "pods", "-n", "team-a"])
+        .await;
+    assert_eq!((allowed, stdout.trim()), (false, "no"));
+    let (allowed, stdout, _) = h
+        .run(&["auth", "can-i", "list", "pods", "-n", "default"])
+        .await;
+    assert_eq!((allowed, stdout.trim()), (true, "yes"));
     h.sim.shutdown().await;
 }

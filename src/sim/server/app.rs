@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri, header};
-use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::query::Params;
@@ -16,7 +15,7 @@ use super::routes::{ResourcePath, Route, route};
 use super::status::{ApiError, json_response};
 use super::store::Store;
 use super::table::Format;
-use super::{authz, discovery, logs, objects, watch};
+use super::{authz, discovery, logs, objects, protobuf, watch};
 use crate::sim::Forbidden;
 
 /// Most requests remembered for tests.
@@ -99,14 +98,17 @@ fn dispatch(
 ) -> Result<Response, ApiError> {
     let params = Params::from_uri(uri)?;
     let content_type = header_str(headers, header::CONTENT_TYPE);
+    let route = route(uri.path());
+    let protobuf_review = matches!(route, Route::Review(_))
+        && content_type.starts_with("application/vnd.kubernetes.protobuf");
     if matches!(*method, Method::POST | Method::PUT)
         && !body.is_empty()
         && !content_type.is_empty()
         && !content_type.contains("json")
+        && !protobuf_review
     {
         return Err(ApiError::unsupported_media_type(content_type));
     }
-    let route = route(uri.path());
     let read_only = |response: Response| {
         if method == Method::GET {
             Ok(response)
@@ -131,8 +133,13 @@ fn dispatch(
             if method != Method::POST {
                 return Err(ApiError::method_not_allowed(method.as_str()));
             }
-            let request: Value = serde_json::from_slice(body)
-                .map_err(|e| ApiError::bad_request(format!("invalid review: {e}")))?;
+            let request = if protobuf_review {
+                protobuf::decode_review(body)
+                    .ok_or_else(|| ApiError::bad_request("invalid protobuf review"))?
+            } else {
+                serde_json::from_slice(body)
+                    .map_err(|e| ApiError::bad_request(format!("invalid review: {e}")))?
+            };
             let answer = authz::review(&state.forbidden, &plural, request)?;
             let mut response = json_response(answer.to_string());
             *response.status_mut() = http::StatusCode::CREATED;

@@ -11,6 +11,7 @@ mod logs;
 mod objects;
 mod printers;
 mod printers_more;
+mod protobuf;
 mod query;
 mod resources;
 mod routes;
