@@ -971,3 +971,44 @@ async fn streaming_list_watcher_converges() {
     task.abort();
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn watcher_resumes_after_a_restart_on_the_same_port() {
+    let sim = start_objects(small_cluster()).await;
+    let port = sim.addr.port();
+    let store = sim.store();
+    let api: Api<Pod> = Api::all(client(&sim).await);
+    let (log, task) = spawn_watcher(api, watcher::Config::default());
+    wait_for("initial list", WAIT, || position(&log, "init-done")).await;
+    sim.shutdown().await;
+    store.upsert(simple_pod("default", "while-down")).unwrap();
+    let again = kmedic::sim::start_with_store(
+        store.clone(),
+        SimOptions {
+            port,
+            ..options(Vec::new(), Vec::new())
+        },
+    )
+    .await
+    .expect("same port again");
+    wait_for("the change made while the server was down", WAIT, || {
+        position(&log, "apply:while-down")
+    })
+    .await;
+    store
+        .upsert(simple_pod("default", "after-restart"))
+        .unwrap();
+    wait_for("a change after the restart", WAIT, || {
+        position(&log, "apply:after-restart")
+    })
+    .await;
+    assert!(
+        again
+            .requests()
+            .iter()
+            .any(|r| r.query.contains("watch=true")),
+        "the watcher reconnected"
+    );
+    task.abort();
+    again.shutdown().await;
+}
