@@ -453,3 +453,55 @@ async fn forbidden_namespaces_and_auth_can_i() {
     assert_eq!((allowed, stdout.trim()), (true, "yes"));
     h.sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_label_and_delete_reach_the_store() {
+    let h = Harness::start().await;
+    let manifest = h.dir.path().join("pod.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: made-by-kubectl\n  namespace: default\nspec:\n  containers:\n  - name: c\n    image: example/c:1\n",
+    )
+    .unwrap();
+    let path = manifest.to_str().unwrap();
+    assert_eq!(
+        h.ok(&["create", "--validate=false", "-f", path])
+            .await
+            .trim(),
+        "pod/made-by-kubectl created"
+    );
+    assert!(
+        h.sim
+            .store()
+            .get_pod("default", "made-by-kubectl")
+            .is_some()
+    );
+    assert_eq!(
+        h.ok(&["apply", "--validate=false", "-f", path])
+            .await
+            .trim(),
+        "pod/made-by-kubectl configured"
+    );
+    assert_eq!(
+        h.ok(&["label", "pod", "web-1", "checked=yes"]).await.trim(),
+        "pod/web-1 labeled"
+    );
+    let labelled = h.sim.store().get_pod("default", "web-1").unwrap();
+    assert_eq!(labelled["metadata"]["labels"]["checked"], "yes");
+    assert_eq!(
+        h.ok(&["delete", "pod", "web-2", "--wait=false"])
+            .await
+            .trim(),
+        "pod \"web-2\" deleted"
+    );
+    assert!(h.sim.store().get_pod("default", "web-2").is_none());
+    let mutating: Vec<_> = h
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.is_mutating())
+        .map(|r| r.method.to_string())
+        .collect();
+    assert_eq!(mutating, ["POST", "PATCH", "PATCH", "DELETE"]);
+    h.sim.shutdown().await;
+}
