@@ -197,6 +197,23 @@ async fn errors_are_status_objects() {
     }
     let cases = [
         ("/api/v1/pods?limit=abc", 400),
+        ("/api/v1/pods?limit=-1", 400),
+        ("/api/v1/pods?watch=1&timeoutSeconds=-1", 400),
+        ("/api/v1/pods?labelSelector=(((", 400),
+        ("/api/v1/pods?fieldSelector=nonsense", 400),
+        ("/api/v1/pods?resourceVersion=abc", 400),
+        (
+            "/api/v1/namespaces/default/pods/web-1/log?limitBytes=x",
+            400,
+        ),
+        (
+            "/api/v1/namespaces/default/pods/web-1/log?follow=perhaps",
+            400,
+        ),
+        (
+            "/api/v1/namespaces/default/pods/web-1/log?sinceSeconds=0",
+            400,
+        ),
         ("/api/v1/pods?watch=maybe", 400),
         ("/api/v1/pods?continue=%%%", 400),
         ("/api/v1/namespaces/default/pods/web-1/log?tailLines=x", 400),
@@ -921,6 +938,11 @@ async fn logs_since_time_and_seconds() {
     let client = client(&sim).await;
     assert_eq!(
         client.request_text(sim_client::get(&path)).await.unwrap(),
+        "an hour ago\njust now\n"
+    );
+    let ancient = "/api/v1/namespaces/default/pods/web-1/log?sinceSeconds=9223372036854775807";
+    assert_eq!(
+        client.request_text(sim_client::get(ancient)).await.unwrap(),
         "an hour ago\njust now\n"
     );
     let error = client

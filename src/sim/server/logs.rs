@@ -91,9 +91,9 @@ fn since(params: &Params) -> Result<Option<Timestamp>, ApiError> {
                 "sinceSeconds: Invalid value: must be greater than 0",
             ));
         }
-        return Ok(Some(
-            Timestamp::now() - jiff::SignedDuration::from_secs(seconds),
-        ));
+        // Further back than representable: everything.
+        let since = Timestamp::now().checked_sub(jiff::SignedDuration::from_secs(seconds));
+        return Ok(Some(since.unwrap_or(Timestamp::MIN)));
     }
     match params.get("sinceTime").filter(|t| !t.is_empty()) {
         Some(text) => text.parse::<Timestamp>().map(Some).map_err(|_| {
