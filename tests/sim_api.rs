@@ -1034,3 +1034,19 @@ async fn watcher_resumes_after_a_restart_on_the_same_port() {
     task.abort();
     again.shutdown().await;
 }
+
+#[tokio::test]
+async fn dropping_a_running_sim_stops_serving() {
+    let sim = start_objects(small_cluster()).await;
+    let addr = sim.addr;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+    drop(sim);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tokio::net::TcpStream::connect(addr).await.is_ok() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still listening on {addr}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -45,8 +45,18 @@ use app::AppState;
 pub struct RunningSim {
     pub addr: SocketAddr,
     state: Arc<AppState>,
-    server: JoinHandle<()>,
+    /// Taken by `shutdown`; dropping a `RunningSim` stops it too (without waiting).
+    server: Option<JoinHandle<()>>,
     liveness: Option<JoinHandle<()>>,
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        self.state.shutdown.cancel();
+        if let Some(liveness) = self.liveness.take() {
+            liveness.abort();
+        }
+    }
 }
 
 impl RunningSim {
@@ -96,12 +106,14 @@ preferences: {{}}
     }
 
     /// Stops serving; open watches and log streams end and the port is released.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(mut self) {
         self.state.shutdown.cancel();
-        if let Some(liveness) = self.liveness {
+        if let Some(liveness) = self.liveness.take() {
             liveness.abort();
         }
-        let mut server = self.server;
+        let Some(mut server) = self.server.take() else {
+            return;
+        };
         if tokio::time::timeout(Duration::from_secs(5), &mut server)
             .await
             .is_err()
@@ -173,7 +185,7 @@ pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Re
     Ok(RunningSim {
         addr,
         state,
-        server,
+        server: Some(server),
         liveness,
     })
 }
