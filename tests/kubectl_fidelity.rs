@@ -242,6 +242,12 @@ async fn errors_read_like_a_real_server() {
     );
     assert_eq!(h.ok(&["get", "--raw", "/livez"]).await, "ok");
     let resources = h.ok(&["api-resources"]).await;
+    // kubectl used aggregated discovery: no per-group-version documents were needed.
+    let paths: Vec<String> = h.sim.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        paths.contains(&"/apis".to_string()) && !paths.contains(&"/apis/apps/v1".to_string()),
+        "{paths:?}"
+    );
     assert!(
         row(&resources, &["deployments"]).contains(&"apps/v1"),
         "{resources}"

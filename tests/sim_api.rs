@@ -651,6 +651,38 @@ async fn forbidden_resources_answer_403() {
 async fn discovery_and_health() {
     let sim = start_objects(small_cluster()).await;
     let client = client(&sim).await;
+    for discovery in [
+        kube::Discovery::new(client.clone())
+            .run()
+            .await
+            .expect("legacy discovery"),
+        kube::Discovery::new(client.clone())
+            .run_aggregated()
+            .await
+            .expect("aggregated discovery"),
+    ] {
+        let groups: BTreeSet<String> = discovery.groups().map(|g| g.name().to_string()).collect();
+        assert!(
+            groups.contains("") && groups.contains("apps") && groups.contains("events.k8s.io"),
+            "{groups:?}"
+        );
+        let (deployments, caps) = discovery
+            .groups()
+            .flat_map(|g| g.recommended_resources())
+            .find(|(r, _)| r.plural == "deployments")
+            .expect("deployments discovered");
+        assert_eq!(
+            (deployments.group.as_str(), deployments.kind.as_str()),
+            ("apps", "Deployment")
+        );
+        assert_eq!(caps.scope, kube::discovery::Scope::Namespaced);
+        let (_, node_caps) = discovery
+            .groups()
+            .flat_map(|g| g.recommended_resources())
+            .find(|(r, _)| r.plural == "nodes")
+            .expect("nodes");
+        assert_eq!(node_caps.scope, kube::discovery::Scope::Cluster);
+    }
     let version = client.apiserver_version().await.unwrap();
     assert!(version.git_version.starts_with("v1.33."));
     let groups = client.list_api_groups().await.unwrap();

@@ -15,7 +15,7 @@ use super::routes::{ResourcePath, Route, route};
 use super::status::{ApiError, json_response};
 use super::store::Store;
 use super::table::Format;
-use super::{authz, discovery, logs, objects, protobuf, watch};
+use super::{authz, discovery, discovery_v2, logs, objects, protobuf, watch};
 use crate::sim::Forbidden;
 
 /// Most requests remembered for tests.
@@ -124,6 +124,11 @@ fn dispatch(
             params.has("verbose"),
         )),
         Route::OpenApi | Route::NotFound => Err(ApiError::no_route()),
+        Route::CoreVersions | Route::Groups
+            if discovery_v2::wanted(header_str(headers, header::ACCEPT)) =>
+        {
+            read_only(discovery_v2::document(route == Route::CoreVersions))
+        }
         Route::CoreVersions => read_only(discovery::core_versions(&state.server_address)),
         Route::CoreResources => read_only(discovery::resources("", "v1")),
         Route::Groups => read_only(discovery::groups()),

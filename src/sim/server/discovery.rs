@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::resources::{GROUPS, RESOURCES, ResourceType};
 use super::status::{ApiError, json_response, text_response};
 
-const VERBS: &[&str] = &[
+pub const VERBS: &[&str] = &[
     "create",
     "delete",
     "deletecollection",

@@ -5,6 +5,7 @@
 mod app;
 mod authz;
 mod discovery;
+mod discovery_v2;
 mod event_mirror;
 mod log_buffer;
 mod logs;
