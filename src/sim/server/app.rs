@@ -1,6 +1,8 @@
 //! The request dispatcher: records every request, routes it, checks simulated RBAC, and calls
 //! the discovery, object, watch and log handlers.
 
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
@@ -44,7 +46,9 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub forbidden: Vec<Forbidden>,
     pub shutdown: CancellationToken,
-    pub requests: Mutex<Vec<RecordedRequest>>,
+    pub requests: Mutex<VecDeque<RecordedRequest>>,
+    /// POST/PUT/PATCH/DELETE requests received (exact, unlike the bounded request log).
+    pub mutating: AtomicUsize,
     pub server_address: String,
 }
 
@@ -52,9 +56,15 @@ impl AppState {
     fn record(&self, method: &Method, uri: &Uri) {
         let mut requests = self.requests.lock().unwrap_or_else(|p| p.into_inner());
         if requests.len() >= MAX_RECORDED {
-            requests.remove(0);
+            requests.pop_front();
         }
-        requests.push(RecordedRequest {
+        if matches!(
+            *method,
+            Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+        ) {
+            self.mutating.fetch_add(1, Ordering::SeqCst);
+        }
+        requests.push_back(RecordedRequest {
             method: method.clone(),
             path: uri.path().to_string(),
             query: uri.query().unwrap_or("").to_string(),

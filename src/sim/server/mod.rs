@@ -24,7 +24,9 @@ mod store_watch;
 mod table;
 mod watch;
 
+use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -92,18 +94,21 @@ preferences: {{}}
         self.state.store.clone()
     }
 
-    /// Every request received so far (method, path, query), oldest first.
+    /// The requests received so far (method, path, query), oldest first; the most recent
+    /// 100,000 are kept.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state
             .requests
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// How many POST/PUT/PATCH/DELETE requests were received.
     pub fn mutating_requests(&self) -> usize {
-        self.requests().iter().filter(|r| r.is_mutating()).count()
+        self.state.mutating.load(Ordering::SeqCst)
     }
 
     /// Stops serving; open watches and log streams end and the port is released.
@@ -167,7 +172,8 @@ pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Re
         store: store.clone(),
         forbidden: opts.forbidden.clone(),
         shutdown: shutdown.clone(),
-        requests: Mutex::new(Vec::new()),
+        requests: Mutex::new(VecDeque::new()),
+        mutating: AtomicUsize::new(0),
         server_address: addr.to_string(),
     });
     let router = axum::Router::new()
