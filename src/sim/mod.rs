@@ -18,6 +18,9 @@ pub enum ScenarioSource {
     Path(PathBuf),
     /// A generated cluster of the given size, for benchmarks.
     Synthetic { pods: usize, nodes: usize, namespaces: usize },
+    /// These objects, as given (tests and embedders); never calls the scenario module unless
+    /// `live` is set.
+    Objects(Vec<serde_json::Value>),
 }
 
 /// A list the simulated cluster refuses with 403, to exercise RBAC handling.
@@ -46,7 +49,7 @@ impl Default for SimOptions {
     }
 }
 
-pub use server::{RunningSim, start};
+pub use server::{RecordedRequest, RunningSim, Store, start, start_with_store};
 
 /// The address a kubeconfig for the simulated cluster points at.
 pub fn server_url(addr: SocketAddr) -> String {

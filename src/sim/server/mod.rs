@@ -1,27 +1,223 @@
-//! The simulated cluster's HTTP server.
+//! The simulated cluster's HTTP server: binds 127.0.0.1, serves the Kubernetes REST API over
+//! the in-memory [`Store`], runs the liveness driver, and shuts down cleanly (ending watches
+//! and log streams).
 
-use std::net::SocketAddr;
+mod app;
+mod authz;
+mod discovery;
+mod discovery_v2;
+mod event_mirror;
+mod log_buffer;
+mod logs;
+mod objects;
+mod printers;
+mod printers_more;
+mod protobuf;
+mod query;
+mod resources;
+mod routes;
+mod selectors;
+mod status;
+mod store;
+mod store_query;
+mod store_watch;
+mod table;
+mod watch;
 
-use super::SimOptions;
+use std::collections::VecDeque;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use jiff::Timestamp;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use app::RecordedRequest;
+pub use log_buffer::{ContainerKey, ContainerLogs, LogLine};
+pub use store::{Store, StoreError};
+
+use super::mutation::Mutation;
+use super::{ScenarioSource, SimOptions, scenario};
+use app::AppState;
 
 /// A running simulated cluster.
 pub struct RunningSim {
     pub addr: SocketAddr,
+    state: Arc<AppState>,
+    /// Taken by `shutdown`; dropping a `RunningSim` stops it too (without waiting).
+    server: Option<JoinHandle<()>>,
+    liveness: Option<JoinHandle<()>>,
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        self.state.shutdown.cancel();
+        if let Some(liveness) = self.liveness.take() {
+            liveness.abort();
+        }
+    }
 }
 
 impl RunningSim {
     /// A kubeconfig (YAML) with one context `kmedic-demo` pointing at this server.
     pub fn kubeconfig_yaml(&self) -> String {
-        todo!("H1")
+        let server = super::server_url(self.addr);
+        format!(
+            "apiVersion: v1
+kind: Config
+clusters:
+- name: kmedic-demo
+  cluster:
+    server: {server}
+users:
+- name: kmedic-demo
+  user:
+    token: kmedic-demo-token
+contexts:
+- name: kmedic-demo
+  context:
+    cluster: kmedic-demo
+    user: kmedic-demo
+    namespace: default
+current-context: kmedic-demo
+preferences: {{}}
+"
+        )
     }
 
-    /// Stops serving; open watches end.
-    pub async fn shutdown(self) {
-        todo!("H1")
+    /// The object store; tests mutate the cluster through it and see watch events.
+    pub fn store(&self) -> Arc<Store> {
+        self.state.store.clone()
+    }
+
+    /// The requests received so far (method, path, query), oldest first; the most recent
+    /// 100,000 are kept.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    /// How many POST/PUT/PATCH/DELETE requests were received.
+    pub fn mutating_requests(&self) -> usize {
+        self.state.mutating.load(Ordering::SeqCst)
+    }
+
+    /// Stops serving; open watches and log streams end and the port is released.
+    pub async fn shutdown(mut self) {
+        self.state.shutdown.cancel();
+        if let Some(liveness) = self.liveness.take() {
+            liveness.abort();
+        }
+        let Some(mut server) = self.server.take() else {
+            return;
+        };
+        if tokio::time::timeout(Duration::from_secs(5), &mut server)
+            .await
+            .is_err()
+        {
+            server.abort();
+            let _ = server.await;
+        }
     }
 }
 
-/// Loads the scenario and starts serving on 127.0.0.1.
-pub async fn start(_opts: SimOptions) -> anyhow::Result<RunningSim> {
-    todo!("H1")
+fn load_objects(source: &ScenarioSource, now: Timestamp) -> anyhow::Result<Vec<serde_json::Value>> {
+    Ok(match source {
+        ScenarioSource::Builtin => scenario::builtin(now)?,
+        ScenarioSource::Path(path) => scenario::load_path(path)?,
+        ScenarioSource::Synthetic {
+            pods,
+            nodes,
+            namespaces,
+        } => scenario::synthetic(*pods, *nodes, *namespaces, now),
+        ScenarioSource::Objects(objects) => objects.clone(),
+    })
+}
+
+/// Loads the scenario and starts serving on 127.0.0.1 (`opts.port`, 0 = a free port).
+pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
+    let now = Timestamp::now();
+    let objects = load_objects(&opts.source, now)?;
+    let store = Arc::new(Store::new());
+    for object in &objects {
+        if let Err(error) = store.upsert(object.clone()) {
+            tracing::warn!(%error, "simulated cluster skips an object");
+        }
+    }
+    let scripted = !matches!(opts.source, ScenarioSource::Objects(_));
+    if scripted || opts.live {
+        apply_all(&store, scenario::seed_logs(&objects, now));
+    }
+    start_with_store(store, opts).await
+}
+
+/// Serves an existing store (e.g. the one of a server that was shut down, to test clients
+/// reconnecting on the same port). `opts.source` is ignored.
+pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Result<RunningSim> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port))
+        .await
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", opts.port))?;
+    let addr = listener.local_addr()?;
+    let shutdown = CancellationToken::new();
+    let state = Arc::new(AppState {
+        store: store.clone(),
+        forbidden: opts.forbidden.clone(),
+        shutdown: shutdown.clone(),
+        requests: Mutex::new(VecDeque::new()),
+        mutating: AtomicUsize::new(0),
+        server_address: addr.to_string(),
+    });
+    let router = axum::Router::new()
+        .fallback(app::handle)
+        .with_state(state.clone());
+    let stop = shutdown.clone();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned());
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "simulated cluster server failed");
+        }
+    });
+    let liveness = opts
+        .live
+        .then(|| tokio::spawn(run_liveness(store, shutdown)));
+    Ok(RunningSim {
+        addr,
+        state,
+        server: Some(server),
+        liveness,
+    })
+}
+
+fn apply_all(store: &Store, mutations: Vec<Mutation>) {
+    for mutation in mutations {
+        if let Err(error) = store.apply(mutation) {
+            tracing::warn!(%error, "simulated cluster skips a mutation");
+        }
+    }
+}
+
+async fn run_liveness(store: Arc<Store>, shutdown: CancellationToken) {
+    let mut liveness = scenario::Liveness::new(fastrand::u64(..));
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = ticker.tick() => {}
+        }
+        let pods: Vec<serde_json::Value> = store
+            .list_all(resources::PODS, None)
+            .iter()
+            .map(|p| p.as_ref().clone())
+            .collect();
+        apply_all(&store, liveness.step(&pods, Timestamp::now()));
+    }
 }
