@@ -7,6 +7,20 @@ use jiff::Timestamp;
 
 use super::mutation::Mutation;
 
+mod builtin;
+mod defaults;
+mod endpoints;
+mod ids;
+mod json;
+mod load;
+mod parse;
+mod status;
+mod template;
+mod timeshift;
+
+#[cfg(test)]
+mod tests_builtin;
+
 /// A scenario file that could not be used: which file, which line, and why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
@@ -17,18 +31,23 @@ pub struct ScenarioError {
 }
 
 /// The built-in demo scenario, timestamps shifted so that it looks fresh at `now`.
-pub fn builtin(_now: Timestamp) -> Result<Vec<serde_json::Value>, ScenarioError> {
-    todo!("H2")
+pub fn builtin(now: Timestamp) -> Result<Vec<serde_json::Value>, ScenarioError> {
+    builtin::builtin(now)
 }
 
 /// Objects from a file (multi-document YAML, JSON, `kind: List`) or a directory (recursively,
 /// including the layout `kubectl cluster-info dump --output-directory` writes).
-pub fn load_path(_path: &Path) -> Result<Vec<serde_json::Value>, ScenarioError> {
-    todo!("H2")
+pub fn load_path(path: &Path) -> Result<Vec<serde_json::Value>, ScenarioError> {
+    load::load_path(path)
 }
 
 /// A synthetic cluster of the given size.
-pub fn synthetic(_pods: usize, _nodes: usize, _namespaces: usize, _now: Timestamp) -> Vec<serde_json::Value> {
+pub fn synthetic(
+    _pods: usize,
+    _nodes: usize,
+    _namespaces: usize,
+    _now: Timestamp,
+) -> Vec<serde_json::Value> {
     todo!("H2")
 }
 
