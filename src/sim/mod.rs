@@ -17,11 +17,7 @@ pub enum ScenarioSource {
     /// A YAML/JSON file (multi-document, `kind: List`) or a `cluster-info dump` directory.
     Path(PathBuf),
     /// A generated cluster of the given size, for benchmarks.
-    Synthetic {
-        pods: usize,
-        nodes: usize,
-        namespaces: usize,
-    },
+    Synthetic { pods: usize, nodes: usize, namespaces: usize },
 }
 
 /// A list the simulated cluster refuses with 403, to exercise RBAC handling.
@@ -46,12 +42,7 @@ pub struct SimOptions {
 
 impl Default for SimOptions {
     fn default() -> Self {
-        SimOptions {
-            source: ScenarioSource::Builtin,
-            port: 0,
-            live: true,
-            forbidden: Vec::new(),
-        }
+        SimOptions { source: ScenarioSource::Builtin, port: 0, live: true, forbidden: Vec::new() }
     }
 }
 
