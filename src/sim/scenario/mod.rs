@@ -20,6 +20,8 @@ mod timeshift;
 
 #[cfg(test)]
 mod tests_builtin;
+#[cfg(test)]
+mod tests_load;
 
 /// A scenario file that could not be used: which file, which line, and why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -26,7 +26,8 @@ pub fn parse_text(file: &str, text: &str) -> Result<Vec<Value>, ScenarioError> {
         if !has_content(doc.text) {
             continue;
         }
-        let value: Value = serde_saphyr::from_str(doc.text).map_err(|e| {
+        let options = serde_saphyr::options! { strict_booleans: true, with_snippet: false };
+        let value: Value = serde_saphyr::from_str_with_options(doc.text, options).map_err(|e| {
             let line = e
                 .location()
                 .map(|l| doc.first_line + l.line().saturating_sub(1) as usize);
@@ -215,9 +216,14 @@ fn has_content(text: &str) -> bool {
 
 fn yaml_message(e: &serde_saphyr::Error) -> String {
     // The rendered error may carry its own position and a snippet; keep the first line only.
+    // The position in it is relative to the document, so it is replaced by the column.
     let full = e.to_string();
-    let first = full.lines().next().unwrap_or("").trim().to_string();
-    format!("invalid YAML: {}", first)
+    let first = full.lines().next().unwrap_or("").trim();
+    let first = first.find(" at line ").map_or(first, |i| &first[..i]);
+    match e.location() {
+        Some(l) if l.column() > 0 => format!("invalid YAML (column {}): {first}", l.column()),
+        _ => format!("invalid YAML: {first}"),
+    }
 }
 
 fn strip_json_position(msg: &str) -> String {
