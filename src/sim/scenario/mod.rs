@@ -15,6 +15,8 @@ mod json;
 mod load;
 mod parse;
 mod status;
+mod synth_objects;
+mod synthetic;
 mod template;
 mod timeshift;
 
@@ -22,6 +24,8 @@ mod timeshift;
 mod tests_builtin;
 #[cfg(test)]
 mod tests_load;
+#[cfg(test)]
+mod tests_synthetic;
 
 /// A scenario file that could not be used: which file, which line, and why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -45,12 +49,12 @@ pub fn load_path(path: &Path) -> Result<Vec<serde_json::Value>, ScenarioError> {
 
 /// A synthetic cluster of the given size.
 pub fn synthetic(
-    _pods: usize,
-    _nodes: usize,
-    _namespaces: usize,
-    _now: Timestamp,
+    pods: usize,
+    nodes: usize,
+    namespaces: usize,
+    now: Timestamp,
 ) -> Vec<serde_json::Value> {
-    todo!("H2")
+    synthetic::synthetic(pods, nodes, namespaces, now)
 }
 
 /// Log lines every container has when the simulated cluster starts (current and previous).
