@@ -10,10 +10,15 @@ use super::mutation::Mutation;
 mod builtin;
 mod defaults;
 mod endpoints;
+mod events;
 mod ids;
 mod json;
+mod liveness;
 mod load;
+mod loglines;
+mod logs;
 mod parse;
+mod pods;
 mod status;
 mod synth_objects;
 mod synthetic;
@@ -22,6 +27,8 @@ mod timeshift;
 
 #[cfg(test)]
 mod tests_builtin;
+#[cfg(test)]
+mod tests_live;
 #[cfg(test)]
 mod tests_load;
 #[cfg(test)]
@@ -58,23 +65,8 @@ pub fn synthetic(
 }
 
 /// Log lines every container has when the simulated cluster starts (current and previous).
-pub fn seed_logs(_objects: &[serde_json::Value], _now: Timestamp) -> Vec<Mutation> {
-    todo!("H2")
+pub fn seed_logs(objects: &[serde_json::Value], now: Timestamp) -> Vec<Mutation> {
+    logs::seed_logs(objects, now)
 }
 
-/// Keeps a scenario alive: restart counts of crash-looping containers grow, a pod is replaced
-/// now and then, running containers write log lines.
-pub struct Liveness {
-    _seed: u64,
-}
-
-impl Liveness {
-    pub fn new(seed: u64) -> Self {
-        Liveness { _seed: seed }
-    }
-
-    /// One step of the driver, given the current pods; called about once a second.
-    pub fn step(&mut self, _pods: &[serde_json::Value], _now: Timestamp) -> Vec<Mutation> {
-        todo!("H2")
-    }
-}
+pub use liveness::Liveness;
