@@ -84,7 +84,7 @@ pub fn suffix(parts: &[&str], n: usize) -> String {
     let mut out = String::with_capacity(n);
     for _ in 0..n {
         out.push(char::from(ALPHABET[(h % ALPHABET.len() as u64) as usize]));
-        h = h / ALPHABET.len() as u64 ^ h.rotate_left(17).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h = (h / ALPHABET.len() as u64) ^ h.rotate_left(17).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
     out
 }

@@ -197,7 +197,7 @@ fn split_documents(text: &str) -> Vec<Doc<'_>> {
 }
 
 fn make_doc(text: &str, first_line: usize) -> Doc<'_> {
-    let content = text.lines().position(|l| is_content(l)).unwrap_or(0);
+    let content = text.lines().position(is_content).unwrap_or(0);
     Doc {
         text,
         first_line,

@@ -1,6 +1,8 @@
 //! Tests of the built-in scenario: it parses, every object is a valid Kubernetes object, it is
 //! internally consistent, the five failures are there, and it is moved to `now`.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failure
+
 use std::collections::HashSet;
 
 use jiff::Timestamp;

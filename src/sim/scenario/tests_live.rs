@@ -1,5 +1,7 @@
 //! Tests of `seed_logs` and the liveness driver on the built-in scenario and on odd input.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failure
+
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -211,7 +213,7 @@ fn liveness_restarts_crash_loops_replaces_pods_and_writes_logs() {
         .pods
         .values()
         .filter(|p| {
-            j::s(p, "/metadata/generateName") != "" && j::s(p, "/status/phase") == "Running"
+            !j::s(p, "/metadata/generateName").is_empty() && j::s(p, "/status/phase") == "Running"
         })
         .collect();
     assert!(!new_running.is_empty());

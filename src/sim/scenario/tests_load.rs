@@ -1,6 +1,8 @@
 //! Tests of `load_path`: files of every supported shape, directories laid out as
 //! `kubectl cluster-info dump --output-directory` writes them, and errors with file and line.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failure
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;

@@ -1,5 +1,7 @@
 //! Tests of the synthetic generator: exact sizes, valid objects, determinism, some failures.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failure
+
 use std::collections::HashSet;
 use std::time::Instant;
 
@@ -35,7 +37,7 @@ fn objects_are_valid_consistent_and_some_fail() {
     let nodes: HashSet<&str> = objs
         .iter()
         .filter(|o| json::s(o, "/kind") == "Node")
-        .map(|n| json::name(n))
+        .map(json::name)
         .collect();
     let names: HashSet<(&str, &str)> = objs
         .iter()
@@ -99,7 +101,7 @@ fn objects_are_valid_consistent_and_some_fail() {
     let pod_names: HashSet<&str> = objs
         .iter()
         .filter(|o| json::s(o, "/kind") == "Pod")
-        .map(|p| json::name(p))
+        .map(json::name)
         .collect();
     assert_eq!(pod_names.len(), 2000, "pod names are unique");
 }
