@@ -28,6 +28,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../assets/demo/20-shop.yaml"),
     ),
     (
+        "assets/demo/21-shop-more.yaml",
+        include_str!("../../../assets/demo/21-shop-more.yaml"),
+    ),
+    (
         "assets/demo/30-payments.yaml",
         include_str!("../../../assets/demo/30-payments.yaml"),
     ),

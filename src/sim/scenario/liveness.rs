@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::events::{self, EventSpec};
 use super::loglines;
 use super::logs::{self, Target};
-use super::{endpoints, json, pods, timeshift};
+use super::{json, pods};
 use crate::sim::mutation::Mutation;
 
 /// Pods whose containers write lines every step at full rate; above this the rate is scaled down.
@@ -22,16 +22,16 @@ const LOGGING_PODS: f64 = 400.0;
 /// Keeps a scenario alive: restart counts of crash-looping containers grow, a pod is replaced
 /// now and then, running containers write log lines.
 pub struct Liveness {
-    rng: Rng,
+    pub(super) rng: Rng,
     /// Next restart of each crash-looping container ("ns/pod/container").
-    restarts: HashMap<String, Timestamp>,
-    next_replace: Option<Timestamp>,
+    pub(super) restarts: HashMap<String, Timestamp>,
+    pub(super) next_replace: Option<Timestamp>,
     /// Pods this driver created that start running at the given time.
-    starting: Vec<(String, String, Timestamp)>,
+    pub(super) starting: Vec<(String, String, Timestamp)>,
     /// Services (with a selector), to keep their Endpoints up to date.
-    services: Vec<Value>,
+    pub(super) services: Vec<Value>,
     /// The latest event per "ns/object/reason".
-    events: HashMap<String, Value>,
+    pub(super) events: HashMap<String, Value>,
 }
 
 impl Liveness {
@@ -178,7 +178,7 @@ impl Liveness {
     }
 
     /// Records an event as the latest of its kind and upserts it.
-    fn emit(&mut self, ev: Value, out: &mut Vec<Mutation>) {
+    pub(super) fn emit(&mut self, ev: Value, out: &mut Vec<Mutation>) {
         let key = event_key(
             json::s(&ev, "/involvedObject/namespace"),
             json::s(&ev, "/involvedObject/name"),
@@ -186,228 +186,6 @@ impl Liveness {
         );
         self.events.insert(key, ev.clone());
         out.push(Mutation::Upsert(ev));
-    }
-
-    fn replace_one(&mut self, pods: &[Value], now: Timestamp, out: &mut Vec<Mutation>) {
-        let due = *self
-            .next_replace
-            .get_or_insert_with(|| later(&mut self.rng, now, 40, 50));
-        if due > now {
-            return;
-        }
-        self.next_replace = Some(later(&mut self.rng, now, 40, 50));
-        let candidates: Vec<&Value> = pods
-            .iter()
-            .filter(|p| {
-                pods::replaceable(p)
-                    && !self
-                        .starting
-                        .iter()
-                        .any(|s| s.0 == json::ns(p) && s.1 == json::name(p))
-            })
-            .collect();
-        if candidates.is_empty() {
-            return;
-        }
-        let old = candidates[self.rng.usize(..candidates.len())];
-        let Some((_, rs)) = json::owner(old) else {
-            return;
-        };
-        let new_name = format!("{rs}-{}", pods::random_suffix(&mut self.rng));
-        let Some(new) = pods::recreated(old, &new_name, now) else {
-            return;
-        };
-        let (ns, node) = (json::ns(old), json::s(old, "/spec/nodeName"));
-        out.push(Mutation::Delete {
-            api_version: "v1".into(),
-            kind: "Pod".into(),
-            namespace: Some(ns.to_string()),
-            name: json::name(old).to_string(),
-        });
-        out.push(Mutation::Upsert(new.clone()));
-        let spec =
-            |kind, api_version, name, uid, field_path, reason, message: String, component, host| {
-                EventSpec {
-                    ns,
-                    kind,
-                    api_version,
-                    name,
-                    uid,
-                    field_path,
-                    reason,
-                    message,
-                    warning: false,
-                    component,
-                    host,
-                }
-            };
-        let rs_uid = old
-            .pointer("/metadata/ownerReferences/0/uid")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let first = json::s(old, "/spec/containers/0/name");
-        let field = format!("spec.containers{{{first}}}");
-        let list = [
-            spec(
-                "Pod",
-                "v1",
-                json::name(old),
-                json::s(old, "/metadata/uid"),
-                Some(field.as_str()),
-                "Killing",
-                format!("Stopping container {first}"),
-                "kubelet",
-                Some(node),
-            ),
-            spec(
-                "ReplicaSet",
-                "apps/v1",
-                rs,
-                rs_uid,
-                None,
-                "SuccessfulCreate",
-                format!("Created pod: {new_name}"),
-                "replicaset-controller",
-                None,
-            ),
-            spec(
-                "Pod",
-                "v1",
-                &new_name,
-                json::s(&new, "/metadata/uid"),
-                None,
-                "Scheduled",
-                format!("Successfully assigned {ns}/{new_name} to {node}"),
-                "default-scheduler",
-                None,
-            ),
-        ];
-        for e in list {
-            let ev = events::event(&e, now, &timeshift::format_time(now, false));
-            self.emit(ev, out);
-        }
-        self.update_endpoints(pods, &[&new], json::name(old), Some(&new), out);
-        let at = later(&mut self.rng, now, 3, 6);
-        self.starting.push((ns.to_string(), new_name, at));
-    }
-
-    fn start_pending(&mut self, pods: &[Value], now: Timestamp, out: &mut Vec<Mutation>) {
-        let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.starting)
-            .into_iter()
-            .partition(|s| s.2 <= now);
-        self.starting = waiting;
-        for (ns, name, _) in due {
-            let Some(pod) = pods
-                .iter()
-                .find(|p| json::ns(p) == ns && json::name(p) == name)
-            else {
-                continue;
-            };
-            let ip = format!(
-                "{}.{}",
-                json::s(pod, "/status/hostIP")
-                    .rsplit_once('.')
-                    .map_or("10.244.9", |(net, _)| net),
-                self.rng.u8(2..=253)
-            );
-            let ip = pods::pod_network_ip(pod, &ip);
-            let Some(new) = pods::started(pod, now, &ip) else {
-                continue;
-            };
-            out.push(Mutation::Upsert(new.clone()));
-            let node = json::s(&new, "/spec/nodeName");
-            let containers: Vec<(String, String)> = new
-                .pointer("/spec/containers")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|c| {
-                    (
-                        json::s(c, "/name").to_string(),
-                        json::s(c, "/image").to_string(),
-                    )
-                })
-                .collect();
-            for (c, image) in &containers {
-                let field = format!("spec.containers{{{c}}}");
-                for (reason, message) in [
-                    (
-                        "Pulled",
-                        format!("Container image \"{image}\" already present on machine"),
-                    ),
-                    ("Created", format!("Created container: {c}")),
-                    ("Started", format!("Started container {c}")),
-                ] {
-                    let e = EventSpec {
-                        ns: &ns,
-                        kind: "Pod",
-                        api_version: "v1",
-                        name: &name,
-                        uid: json::s(&new, "/metadata/uid"),
-                        field_path: Some(&field),
-                        reason,
-                        message,
-                        warning: false,
-                        component: "kubelet",
-                        host: Some(node),
-                    };
-                    let ev = events::event(&e, now, c);
-                    self.emit(ev, out);
-                }
-                let t = Target {
-                    ns: &ns,
-                    pod: &name,
-                    container: c,
-                    flavor: loglines::flavor(c, image),
-                };
-                for line in loglines::startup(t.flavor, c, now) {
-                    out.push(t.log(now, line));
-                }
-            }
-            self.update_endpoints(pods, &[&new], "", Some(&new), out);
-        }
-    }
-
-    /// Upserts the Endpoints/EndpointSlice of every known Service that selects one of `changed`,
-    /// computed from `pods` without `removed` and with `added`.
-    fn update_endpoints(
-        &self,
-        pods: &[Value],
-        changed: &[&Value],
-        removed: &str,
-        added: Option<&Value>,
-        out: &mut Vec<Mutation>,
-    ) {
-        let Some(first) = changed.first() else { return };
-        let ns = json::ns(first);
-        let affected: Vec<&Value> = self
-            .services
-            .iter()
-            .filter(|s| json::ns(s) == ns)
-            .filter(|s| {
-                let sel = s.pointer("/spec/selector").cloned().unwrap_or(Value::Null);
-                changed
-                    .iter()
-                    .any(|p| json::selector_matches(&sel, p.pointer("/metadata/labels")))
-            })
-            .collect();
-        if affected.is_empty() {
-            return;
-        }
-        let added_name = added.map(json::name).unwrap_or_default();
-        let mut current: Vec<Value> = pods
-            .iter()
-            .filter(|p| {
-                json::ns(p) == ns && json::name(p) != removed && json::name(p) != added_name
-            })
-            .cloned()
-            .collect();
-        current.extend(added.cloned());
-        for svc in affected {
-            for o in endpoints::for_service(svc, &current) {
-                out.push(Mutation::Upsert(o));
-            }
-        }
     }
 
     fn write_logs(&mut self, pods: &[Value], now: Timestamp, out: &mut Vec<Mutation>) {
@@ -454,6 +232,6 @@ fn event_key(ns: &str, name: &str, reason: &str) -> String {
     format!("{ns}/{name}/{reason}")
 }
 
-fn later(rng: &mut Rng, now: Timestamp, min: i64, max: i64) -> Timestamp {
+pub(super) fn later(rng: &mut Rng, now: Timestamp, min: i64, max: i64) -> Timestamp {
     Timestamp::from_second(now.as_second() + rng.i64(min..=max)).unwrap_or(now)
 }

@@ -19,6 +19,7 @@ mod loglines;
 mod logs;
 mod parse;
 mod pods;
+mod replace;
 mod status;
 mod synth_objects;
 mod synthetic;
