@@ -15,7 +15,7 @@ pub fn load_path(path: &Path) -> Result<Vec<Value>, ScenarioError> {
     let meta = fs::metadata(path).map_err(|e| io_err(path, &e, "cannot read"))?;
     if meta.is_dir() {
         let mut files = Vec::new();
-        collect_files(path, &mut files)?;
+        collect_files(path, 0, &mut files)?;
         let mut out = Vec::new();
         for file in files {
             out.extend(load_file(&file)?);
@@ -36,7 +36,13 @@ fn load_file(path: &Path) -> Result<Vec<Value>, ScenarioError> {
     parse_text(&path.display().to_string(), &text)
 }
 
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
+/// Directories deeper than this are not entered (guards against symlink loops).
+const MAX_DEPTH: usize = 16;
+
+fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
+    if depth > MAX_DEPTH {
+        return Ok(());
+    }
     let entries = fs::read_dir(dir).map_err(|e| io_err(dir, &e, "cannot list directory"))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
@@ -49,7 +55,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError
             continue;
         }
         if p.is_dir() {
-            collect_files(&p, out)?;
+            collect_files(&p, depth + 1, out)?;
         } else if is_scenario_file(&p) {
             out.push(p);
         }

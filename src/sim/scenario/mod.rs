@@ -1,5 +1,20 @@
 //! Scenarios for the simulated cluster: the built-in demo (assets/demo), loading user files and
 //! `cluster-info dump` directories, the synthetic generator, and the liveness driver.
+//!
+//! Typical use by the server:
+//! ```text
+//! let objects = scenario::builtin(now)?;            // or load_path(path)? / synthetic(..)
+//! store.apply_all(scenario::seed_logs(&objects, now));
+//! let mut live = scenario::Liveness::new(seed);
+//! live.observe(&objects);                           // optional, see below
+//! every second: store.apply_all(live.step(&store.pods(), now));
+//! ```
+//! `Liveness::observe` lets the driver update the Endpoints/EndpointSlices of Services when it
+//! replaces a pod and continue the counts of existing events (e.g. the demo's BackOff event);
+//! without it the driver still runs but creates its own events and leaves Endpoints alone.
+//!
+//! Objects come back complete, as an API server returns them (uids set; `resourceVersion` left
+//! to the store). Mutations never carry a `resourceVersion`.
 
 use std::path::Path;
 
