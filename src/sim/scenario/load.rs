@@ -1,6 +1,7 @@
 //! `load_path`: objects from a scenario file, or from every YAML/JSON file under a directory
 //! (which covers the layout `kubectl cluster-info dump --output-directory` writes).
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -15,7 +16,8 @@ pub fn load_path(path: &Path) -> Result<Vec<Value>, ScenarioError> {
     let meta = fs::metadata(path).map_err(|e| io_err(path, &e, "cannot read"))?;
     if meta.is_dir() {
         let mut files = Vec::new();
-        collect_files(path, 0, &mut files)?;
+        let mut seen = HashSet::new();
+        collect_files(path, 0, &mut seen, &mut files)?;
         let mut out = Vec::new();
         for file in files {
             out.extend(load_file(&file)?);
@@ -36,11 +38,18 @@ fn load_file(path: &Path) -> Result<Vec<Value>, ScenarioError> {
     parse_text(&path.display().to_string(), &text)
 }
 
-/// Directories deeper than this are not entered (guards against symlink loops).
-const MAX_DEPTH: usize = 16;
+/// Directories deeper than this are not entered.
+const MAX_DEPTH: usize = 32;
 
-fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
-    if depth > MAX_DEPTH {
+fn collect_files(
+    dir: &Path,
+    depth: usize,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), ScenarioError> {
+    // A directory reached twice (through a symlink) is read once.
+    let real = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if depth > MAX_DEPTH || !seen.insert(real) {
         return Ok(());
     }
     let entries = fs::read_dir(dir).map_err(|e| io_err(dir, &e, "cannot list directory"))?;
@@ -55,7 +64,7 @@ fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(),
             continue;
         }
         if p.is_dir() {
-            collect_files(&p, depth + 1, out)?;
+            collect_files(&p, depth + 1, seen, out)?;
         } else if is_scenario_file(&p) {
             out.push(p);
         }

@@ -168,3 +168,24 @@ fn odd_inputs_never_panic() {
     assert_eq!(ok[0]["data"]["a"], "yes");
     assert_eq!(ok[0]["data"]["b"], true);
 }
+
+#[test]
+fn directories_with_symlink_loops_and_other_files_load() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.yml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not: [yaml").unwrap();
+    std::fs::write(
+        dir.path().join("B.JSON"),
+        "{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": \"b\"}}",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    let objs = load_path(dir.path()).unwrap();
+    assert!(objs.iter().any(|o| o["kind"] == "Secret"));
+    assert_eq!(objs.iter().filter(|o| o["kind"] == "ConfigMap").count(), 1);
+}
