@@ -1,11 +1,54 @@
 //! Scenarios for the simulated cluster: the built-in demo (assets/demo), loading user files and
 //! `cluster-info dump` directories, the synthetic generator, and the liveness driver.
+//!
+//! Typical use by the server:
+//! ```text
+//! let objects = scenario::builtin(now)?;            // or load_path(path)? / synthetic(..)
+//! store.apply_all(scenario::seed_logs(&objects, now));
+//! let mut live = scenario::Liveness::new(seed);
+//! live.observe(&objects);                           // optional, see below
+//! every second: store.apply_all(live.step(&store.pods(), now));
+//! ```
+//! `Liveness::observe` lets the driver update the Endpoints/EndpointSlices of Services when it
+//! replaces a pod and continue the counts of existing events (e.g. the demo's BackOff event);
+//! without it the driver still runs but creates its own events and leaves Endpoints alone.
+//!
+//! Objects come back complete, as an API server returns them (uids set; `resourceVersion` left
+//! to the store). Mutations never carry a `resourceVersion`.
 
 use std::path::Path;
 
 use jiff::Timestamp;
 
 use super::mutation::Mutation;
+
+mod builtin;
+mod defaults;
+mod endpoints;
+mod events;
+mod ids;
+mod json;
+mod liveness;
+mod load;
+mod loglines;
+mod logs;
+mod parse;
+mod pods;
+mod replace;
+mod status;
+mod synth_objects;
+mod synthetic;
+mod template;
+mod timeshift;
+
+#[cfg(test)]
+mod tests_builtin;
+#[cfg(test)]
+mod tests_live;
+#[cfg(test)]
+mod tests_load;
+#[cfg(test)]
+mod tests_synthetic;
 
 /// A scenario file that could not be used: which file, which line, and why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -17,39 +60,29 @@ pub struct ScenarioError {
 }
 
 /// The built-in demo scenario, timestamps shifted so that it looks fresh at `now`.
-pub fn builtin(_now: Timestamp) -> Result<Vec<serde_json::Value>, ScenarioError> {
-    todo!("H2")
+pub fn builtin(now: Timestamp) -> Result<Vec<serde_json::Value>, ScenarioError> {
+    builtin::builtin(now)
 }
 
 /// Objects from a file (multi-document YAML, JSON, `kind: List`) or a directory (recursively,
 /// including the layout `kubectl cluster-info dump --output-directory` writes).
-pub fn load_path(_path: &Path) -> Result<Vec<serde_json::Value>, ScenarioError> {
-    todo!("H2")
+pub fn load_path(path: &Path) -> Result<Vec<serde_json::Value>, ScenarioError> {
+    load::load_path(path)
 }
 
 /// A synthetic cluster of the given size.
-pub fn synthetic(_pods: usize, _nodes: usize, _namespaces: usize, _now: Timestamp) -> Vec<serde_json::Value> {
-    todo!("H2")
+pub fn synthetic(
+    pods: usize,
+    nodes: usize,
+    namespaces: usize,
+    now: Timestamp,
+) -> Vec<serde_json::Value> {
+    synthetic::synthetic(pods, nodes, namespaces, now)
 }
 
 /// Log lines every container has when the simulated cluster starts (current and previous).
-pub fn seed_logs(_objects: &[serde_json::Value], _now: Timestamp) -> Vec<Mutation> {
-    todo!("H2")
+pub fn seed_logs(objects: &[serde_json::Value], now: Timestamp) -> Vec<Mutation> {
+    logs::seed_logs(objects, now)
 }
 
-/// Keeps a scenario alive: restart counts of crash-looping containers grow, a pod is replaced
-/// now and then, running containers write log lines.
-pub struct Liveness {
-    _seed: u64,
-}
-
-impl Liveness {
-    pub fn new(seed: u64) -> Self {
-        Liveness { _seed: seed }
-    }
-
-    /// One step of the driver, given the current pods; called about once a second.
-    pub fn step(&mut self, _pods: &[serde_json::Value], _now: Timestamp) -> Vec<Mutation> {
-        todo!("H2")
-    }
-}
+pub use liveness::Liveness;

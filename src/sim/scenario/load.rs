@@ -1,0 +1,94 @@
+//! `load_path`: objects from a scenario file, or from every YAML/JSON file under a directory
+//! (which covers the layout `kubectl cluster-info dump --output-directory` writes).
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::ScenarioError;
+use super::parse::parse_text;
+
+/// Loads a file or, recursively and in name order, every `*.yaml`, `*.yml`, `*.json` file in a
+/// directory. Other files (such as the `logs.txt` of a cluster-info dump) are ignored.
+pub fn load_path(path: &Path) -> Result<Vec<Value>, ScenarioError> {
+    let meta = fs::metadata(path).map_err(|e| io_err(path, &e, "cannot read"))?;
+    if meta.is_dir() {
+        let mut files = Vec::new();
+        let mut seen = HashSet::new();
+        collect_files(path, 0, &mut seen, &mut files)?;
+        let mut out = Vec::new();
+        for file in files {
+            out.extend(load_file(&file)?);
+        }
+        Ok(out)
+    } else {
+        load_file(path)
+    }
+}
+
+fn load_file(path: &Path) -> Result<Vec<Value>, ScenarioError> {
+    let bytes = fs::read(path).map_err(|e| io_err(path, &e, "cannot read"))?;
+    let text = String::from_utf8(bytes).map_err(|e| ScenarioError {
+        file: path.display().to_string(),
+        line: None,
+        message: format!("not UTF-8 text: {e}"),
+    })?;
+    parse_text(&path.display().to_string(), &text)
+}
+
+/// Directories deeper than this are not entered.
+const MAX_DEPTH: usize = 32;
+
+fn collect_files(
+    dir: &Path,
+    depth: usize,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), ScenarioError> {
+    // A directory reached twice (through a symlink) is read once.
+    let real = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if depth > MAX_DEPTH || !seen.insert(real) {
+        return Ok(());
+    }
+    let entries = fs::read_dir(dir).map_err(|e| io_err(dir, &e, "cannot list directory"))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            collect_files(&p, depth + 1, seen, out)?;
+        } else if is_scenario_file(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn is_scenario_file(p: &Path) -> bool {
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    matches!(ext.as_deref(), Some("yaml" | "yml" | "json"))
+}
+
+fn io_err(path: &Path, e: &std::io::Error, what: &str) -> ScenarioError {
+    let message = if e.kind() == std::io::ErrorKind::NotFound {
+        "no such file or directory".to_string()
+    } else {
+        format!("{what}: {e}")
+    };
+    ScenarioError {
+        file: path.display().to_string(),
+        line: None,
+        message,
+    }
+}

@@ -1,0 +1,180 @@
+//! Builders of the compact objects the synthetic generator emits: nodes, namespaces,
+//! deployments with their ReplicaSet and Service, and pods in a few states.
+
+use serde_json::{Value, json};
+
+use super::ids;
+
+/// What a synthetic pod is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodState {
+    Running,
+    CrashLoop,
+    ImagePull,
+    Unschedulable,
+}
+
+/// The application a group of pods belongs to.
+pub struct App<'a> {
+    pub ns: &'a str,
+    pub name: &'a str,
+    pub hash: &'a str,
+    pub image: &'a str,
+    pub created: &'a str,
+}
+
+pub fn namespace(name: &str, created: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": name, "uid": ids::uid("Namespace", "", name), "creationTimestamp": created,
+            "labels": {"kubernetes.io/metadata.name": name}},
+        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+}
+
+pub fn node(name: &str, ip: &str, created: &str, heartbeat: &str) -> Value {
+    let cond = |t: &str, status: &str, reason: &str, message: &str| {
+        json!({"type": t, "status": status, "reason": reason, "message": message,
+            "lastHeartbeatTime": heartbeat, "lastTransitionTime": created})
+    };
+    json!({"apiVersion": "v1", "kind": "Node",
+    "metadata": {"name": name, "uid": ids::uid("Node", "", name), "creationTimestamp": created,
+        "labels": {"kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux", "kubernetes.io/hostname": name}},
+    "spec": {},
+    "status": {
+        "addresses": [{"type": "InternalIP", "address": ip}, {"type": "Hostname", "address": name}],
+        "capacity": {"cpu": "16", "memory": "65843244Ki", "pods": "250"},
+        "allocatable": {"cpu": "15800m", "memory": "64692268Ki", "pods": "250"},
+        "conditions": [
+            cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            cond("Ready", "True", "KubeletReady", "kubelet is posting ready status")
+        ],
+        "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+        "nodeInfo": {"architecture": "amd64", "bootID": "", "containerRuntimeVersion": "containerd://1.7.27",
+            "kernelVersion": "6.8.0-60-generic", "kubeProxyVersion": "v1.33.2", "kubeletVersion": "v1.33.2",
+            "machineID": "", "operatingSystem": "linux", "osImage": "Ubuntu 24.04.2 LTS", "systemUUID": ""}
+    }})
+}
+
+fn pod_spec(app: &App) -> Value {
+    json!({"containers": [{"name": app.name, "image": app.image,
+        "ports": [{"name": "http", "containerPort": 8080, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}},
+        "readinessProbe": {"httpGet": {"path": "/ready", "port": "http", "scheme": "HTTP"},
+            "periodSeconds": 10, "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3},
+        "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
+        "imagePullPolicy": "IfNotPresent"}],
+        "restartPolicy": "Always", "dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler",
+        "serviceAccountName": "default", "terminationGracePeriodSeconds": 30})
+}
+
+/// The Deployment, ReplicaSet and Service of an app with `replicas` pods, `ready` of them ready.
+pub fn workload(app: &App, replicas: usize, ready: usize) -> [Value; 3] {
+    let rs_name = format!("{}-{}", app.name, app.hash);
+    let labels = json!({"app": app.name});
+    let pod_labels = json!({"app": app.name, "pod-template-hash": app.hash});
+    let dep_uid = ids::uid("Deployment", app.ns, app.name);
+    let available = if ready >= replicas { "True" } else { "False" };
+    let mut dep_status = json!({"observedGeneration": 1, "replicas": replicas, "updatedReplicas": replicas,
+        "readyReplicas": ready, "availableReplicas": ready,
+        "conditions": [{"type": "Available", "status": available,
+            "reason": if ready >= replicas { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" },
+            "message": if ready >= replicas { "Deployment has minimum availability." } else { "Deployment does not have minimum availability." },
+            "lastUpdateTime": app.created, "lastTransitionTime": app.created}]});
+    if replicas > ready {
+        dep_status["unavailableReplicas"] = json!(replicas - ready);
+    }
+    let dep = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": app.name, "namespace": app.ns, "uid": dep_uid, "creationTimestamp": app.created,
+            "generation": 1, "labels": labels, "annotations": {"deployment.kubernetes.io/revision": "1"}},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels}, "spec": pod_spec(app)}},
+        "status": dep_status});
+    let rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "metadata": {"name": rs_name, "namespace": app.ns, "uid": ids::uid("ReplicaSet", app.ns, &rs_name),
+            "creationTimestamp": app.created, "generation": 1, "labels": pod_labels,
+            "annotations": {"deployment.kubernetes.io/revision": "1"},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": app.name, "uid": dep_uid,
+                "controller": true, "blockOwnerDeletion": true}]},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": pod_labels},
+            "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec(app)}},
+        "status": {"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready,
+            "availableReplicas": ready, "observedGeneration": 1}});
+    let svc = json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": app.name, "namespace": app.ns, "uid": ids::uid("Service", app.ns, app.name),
+            "creationTimestamp": app.created, "labels": labels},
+        "spec": {"type": "ClusterIP", "selector": labels, "sessionAffinity": "None",
+            "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": "http"}]},
+        "status": {"loadBalancer": {}}});
+    [dep, rs, svc]
+}
+
+/// Where and when a pod runs.
+pub struct Placement<'a> {
+    pub name: &'a str,
+    pub node: &'a str,
+    pub host_ip: &'a str,
+    pub pod_ip: &'a str,
+    pub started: &'a str,
+    pub restarted: &'a str,
+    pub nodes: usize,
+}
+
+pub fn pod(app: &App, at: &Placement, state: PodState) -> Value {
+    let rs_name = format!("{}-{}", app.name, app.hash);
+    let uid = ids::uid("Pod", app.ns, at.name);
+    let mut spec = pod_spec(app);
+    let cond = |t: &str, ok: bool| {
+        let mut c = json!({"type": t, "status": if ok { "True" } else { "False" }, "lastProbeTime": null,
+            "lastTransitionTime": at.started});
+        if !ok {
+            c["reason"] = json!("ContainersNotReady");
+            c["message"] = json!(format!("containers with unready status: [{}]", app.name));
+        }
+        c
+    };
+    let running = state == PodState::Running;
+    let mut status = json!({"phase": if state == PodState::ImagePull { "Pending" } else { "Running" },
+        "hostIP": at.host_ip, "podIP": at.pod_ip, "startTime": at.started, "qosClass": "Burstable",
+        "conditions": [cond("PodReadyToStartContainers", true), cond("Initialized", true), cond("Ready", running),
+            cond("ContainersReady", running), cond("PodScheduled", true)]});
+    let image_id = ids::image_id(app.image);
+    let cid = |n: u64| ids::container_id(app.ns, at.name, app.name, n);
+    let cs = match state {
+        PodState::Running => {
+            json!({"name": app.name, "image": app.image, "imageID": image_id, "containerID": cid(0),
+            "ready": true, "started": true, "restartCount": 0, "state": {"running": {"startedAt": at.started}},
+            "lastState": {}})
+        }
+        PodState::CrashLoop => {
+            json!({"name": app.name, "image": app.image, "imageID": image_id, "containerID": cid(6),
+            "ready": false, "started": false, "restartCount": 7,
+            "state": {"waiting": {"reason": "CrashLoopBackOff",
+                "message": format!("back-off 5m0s restarting failed container={} pod={}_{}({uid})", app.name, at.name, app.ns)}},
+            "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": at.restarted,
+                "finishedAt": at.restarted, "containerID": cid(6)}}})
+        }
+        PodState::ImagePull => {
+            json!({"name": app.name, "image": app.image, "imageID": "", "ready": false,
+            "started": false, "restartCount": 0,
+            "state": {"waiting": {"reason": "ImagePullBackOff",
+                "message": format!("Back-off pulling image \"{}\": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image \"{}\": not found", app.image, app.image)}},
+            "lastState": {}})
+        }
+        PodState::Unschedulable => json!(null),
+    };
+    if state == PodState::Unschedulable {
+        status = json!({"phase": "Pending", "qosClass": "Burstable", "conditions": [{"type": "PodScheduled",
+            "status": "False", "reason": "Unschedulable", "lastProbeTime": null, "lastTransitionTime": at.started,
+            "message": format!("0/{n} nodes are available: {n} Insufficient cpu. preemption: 0/{n} nodes are available: {n} No preemption victims found for incoming pod.", n = at.nodes)}]});
+    } else {
+        spec["nodeName"] = json!(at.node);
+        status["containerStatuses"] = json!([cs]);
+    }
+    json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": at.name, "namespace": app.ns, "uid": uid, "creationTimestamp": at.started,
+            "labels": {"app": app.name, "pod-template-hash": app.hash},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs_name,
+                "uid": ids::uid("ReplicaSet", app.ns, &rs_name), "controller": true, "blockOwnerDeletion": true}]},
+        "spec": spec, "status": status})
+}
