@@ -210,7 +210,9 @@ fn resource(
                 params,
             )
         }
-        (Method::POST, None, None) => objects::create(store, path, body),
+        (Method::POST, None, None) if !r.namespaced || ns.is_some() => {
+            objects::create(store, path, body)
+        }
         (Method::PUT, Some(name), None | Some("status")) => {
             objects::replace(store, path, name, body)
         }
