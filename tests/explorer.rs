@@ -19,12 +19,12 @@ async fn pods_view_shows_the_demo_failures_live() {
     let sim = start_demo().await;
     let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
     wait_state(&mut s, "pods to sync", |st| synced(st, ResourceKind::Pods)).await;
-    let screen = wait_for_screen(&mut s, "CrashLoopBackOff").await;
+    let text = wait_for_screen(&mut s, "CrashLoopBackOff").await;
     for needle in ["ImagePullBackOff", "Pending", "READ-ONLY", "● live", "kmedic-demo", "NAMESPACE", "RESTARTS"] {
-        assert!(screen.contains(needle), "missing {needle:?} in\n{screen}");
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
     let total = s.state.rows(ResourceKind::Pods).len();
-    assert!(screen.contains(&format!("Pods {total}")), "title shows the row count\n{screen}");
+    assert!(text.contains(&format!("Pods {total}")), "title shows the row count\n{text}");
     assert!(matches!(s.state.connection, Connection::Live));
 }
 
@@ -36,13 +36,13 @@ async fn command_line_switches_views_with_kubectl_names() {
 
     command(&mut s, "no");
     assert_eq!(s.state.view, ResourceKind::Nodes);
-    let screen = wait_for_screen(&mut s, "NotReady").await;
-    assert!(screen.contains("ROLES") && screen.contains("control-plane"), "{screen}");
+    let text = wait_for_screen(&mut s, "NotReady").await;
+    assert!(text.contains("ROLES") && text.contains("control-plane"), "{text}");
 
     command(&mut s, "svc");
     assert_eq!(s.state.view, ResourceKind::Services);
-    let screen = wait_for_screen(&mut s, "ENDPOINTS").await;
-    assert!(screen.contains("ClusterIP"), "{screen}");
+    let text = wait_for_screen(&mut s, "ENDPOINTS").await;
+    assert!(text.contains("ClusterIP"), "{text}");
 
     command(&mut s, "deploy");
     assert_eq!(s.state.view, ResourceKind::Deployments);
@@ -51,8 +51,8 @@ async fn command_line_switches_views_with_kubectl_names() {
     wait_for_screen(&mut s, "BackOff").await;
 
     command(&mut s, "nonsense");
-    let screen = screen(&s, 160, 40);
-    assert!(screen.contains("unknown command or resource 'nonsense'"), "{screen}");
+    let text = screen(&s, 160, 40);
+    assert!(text.contains("unknown command or resource 'nonsense'"), "{text}");
     assert_eq!(s.state.view, ResourceKind::Events, "a bad command changes nothing");
 }
 
@@ -68,15 +68,15 @@ async fn regex_filter_counts_and_survives_invalid_patterns() {
     s.dispatch(key(KeyCode::Enter));
     let shown = s.state.table().map(|t| t.visible.len()).unwrap_or_default();
     assert!(shown >= 2 && shown < total, "filter keeps only matching rows ({shown} of {total})");
-    let screen = screen(&s, 160, 40);
-    assert!(screen.contains(&format!("Pods {shown}/{total}")), "{screen}");
-    assert!(!screen.contains("Running "), "running pods are filtered out\n{screen}");
+    let text = screen(&s, 160, 40);
+    assert!(text.contains(&format!("Pods {shown}/{total}")), "{text}");
+    assert!(!text.contains("Running "), "running pods are filtered out\n{text}");
 
     type_text(&mut s, "/");
     s.dispatch(ctrl('u'));
     type_text(&mut s, "([");
-    let screen = screen(&s, 160, 40);
-    assert!(screen.contains('✗'), "inline regex error shown\n{screen}");
+    let text = screen(&s, 160, 40);
+    assert!(text.contains('✗'), "inline regex error shown\n{text}");
     s.dispatch(key(KeyCode::Esc));
     assert_eq!(s.state.table().map(|t| t.visible.len()), Some(total), "Esc clears the filter");
 }
@@ -110,15 +110,24 @@ async fn describe_and_yaml_of_the_oomkilled_pod() {
     s.dispatch(key(KeyCode::Enter));
     s.dispatch(key(KeyCode::Enter));
     assert!(matches!(s.state.overlay, Some(Overlay::Detail(_))));
-    let screen = wait_for_screen(&mut s, "OOMKilled").await;
-    for needle in ["137", "Events:", "BackOff", "describe"] {
-        assert!(screen.contains(needle), "describe shows {needle:?}\n{screen}");
+    let text = wait_for_screen(&mut s, "OOMKilled").await;
+    for needle in ["137", "Last State:", "describe"] {
+        assert!(text.contains(needle), "describe shows {needle:?}\n{text}");
     }
+    let detail: Vec<String> = match &s.state.overlay {
+        Some(Overlay::Detail(d)) => d.lines.iter().map(|l| l.text.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let events_at = detail.iter().position(|l| l.starts_with("Events:")).expect("an Events section");
+    assert!(detail[events_at..].iter().any(|l| l.contains("BackOff")), "related events listed: {detail:#?}");
+    // Scrolling to the bottom brings the events on screen.
+    type_text(&mut s, "G");
+    assert!(screen(&s, 160, 40).contains("BackOff"));
 
     type_text(&mut s, "y");
     assert!(matches!(s.state.overlay, Some(Overlay::Yaml(_))));
-    let screen = wait_for_screen(&mut s, "apiVersion: v1").await;
-    assert!(screen.contains("kind: Pod"), "{screen}");
+    let text = wait_for_screen(&mut s, "apiVersion: v1").await;
+    assert!(text.contains("kind: Pod"), "{text}");
     let yaml_lines = match &s.state.overlay {
         Some(Overlay::Yaml(y)) => y.lines.clone(),
         _ => Vec::new(),
@@ -128,8 +137,8 @@ async fn describe_and_yaml_of_the_oomkilled_pod() {
     type_text(&mut s, "/");
     type_text(&mut s, "restartCount");
     s.dispatch(key(KeyCode::Enter));
-    let screen = screen(&s, 160, 40);
-    assert!(screen.contains("/restartCount [1/"), "search position shown\n{screen}");
+    let text = screen(&s, 160, 40);
+    assert!(text.contains("/restartCount [1/"), "search position shown\n{text}");
 
     s.dispatch(key(KeyCode::Esc));
     assert!(s.state.overlay.is_none(), "Esc goes back to the table");
@@ -146,8 +155,8 @@ async fn namespace_picker_switches_scope_and_drops_other_namespaces() {
     assert!(s.state.generation > old_generation);
     wait_state(&mut s, "kube-system pods", |st| synced(st, ResourceKind::Pods)).await;
     assert!(s.state.rows(ResourceKind::Pods).iter().all(|r| r.key.namespace == "kube-system"));
-    let screen = wait_for_screen(&mut s, "kube-apiserver").await;
-    assert!(screen.contains("[kube-system]") && !screen.contains("NAMESPACE"), "{screen}");
+    let text = wait_for_screen(&mut s, "kube-apiserver").await;
+    assert!(text.contains("[kube-system]") && !text.contains("NAMESPACE"), "{text}");
 
     // The picker: filter by typing, Enter chooses.
     let picker_key = s.state.keymap.hint(kmedic::app::action::Layer::Table, kmedic::app::action::Action::NamespacePicker);
@@ -164,11 +173,11 @@ async fn help_is_generated_from_the_keymap() {
     let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
     type_text(&mut s, "?");
     assert!(matches!(s.state.overlay, Some(Overlay::Help(_))));
-    let screen = screen(&s, 160, 40);
+    let text = screen(&s, 160, 40);
     let bindings = s.state.keymap.bindings(kmedic::app::action::Layer::Table);
     assert!(!bindings.is_empty());
     for binding in bindings.iter().take(3) {
-        assert!(screen.contains(&binding.desc), "help lists {:?}\n{screen}", binding.desc);
+        assert!(text.contains(&binding.desc), "help lists {:?}\n{text}", binding.desc);
     }
 }
 
