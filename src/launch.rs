@@ -60,7 +60,10 @@ pub async fn run_demo(args: &DemoArgs, ui: &UiArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot write the demo kubeconfig: {e}"))?;
     file.write_all(sim.kubeconfig_yaml().as_bytes()).map_err(|e| format!("cannot write the demo kubeconfig: {e}"))?;
     let connect = ConnectArgs { kubeconfig: Some(file.path().to_path_buf()), context: None };
-    let result = run_ui(&connect, ui).await;
+    // The demo's problems are spread over several namespaces: show them all unless asked not to.
+    let mut ui = ui.clone();
+    ui.all_namespaces |= ui.namespace.is_none();
+    let result = run_ui(&connect, &ui).await;
     sim.shutdown().await;
     result
 }

@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if rows.is_empty() {
         let (text, token) = match (&refused, synced) {
             (Some(message), _) => (format!("✗ {message}"), Token::Error),
-            (None, true) => (format!("No {} found.", kind.title().to_lowercase()), Token::Muted),
+            (None, true) => (empty_message(state, kind), Token::Muted),
             (None, false) => (format!("Loading {}…", kind.title().to_lowercase()), Token::Muted),
         };
         let paragraph = Paragraph::new(Span::styled(text, theme.style(token))).block(block).wrap(Wrap { trim: true });
@@ -79,6 +79,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let y = area.bottom().saturating_sub(1);
         let line = Rect { x: area.x + 1, y, width: area.width.saturating_sub(2), height: 1 };
         frame.render_widget(Paragraph::new(Span::styled(format!("✗ {message}"), theme.style(Token::Error))), line);
+    }
+}
+
+fn empty_message(state: &AppState, kind: ResourceKind) -> String {
+    let what = kind.title().to_lowercase();
+    match (&state.scope, kind.namespaced()) {
+        (crate::cluster::Scope::Namespace(ns), true) => {
+            let all = state.keymap.hint(crate::app::action::Layer::Table, crate::app::action::Action::AllNamespaces);
+            let pick = state.keymap.hint(crate::app::action::Layer::Table, crate::app::action::Action::NamespacePicker);
+            let mut text = format!("No {what} in namespace {ns}.");
+            if let (Some(all), Some(pick)) = (all, pick) {
+                text.push_str(&format!(" Press {all} for all namespaces or {pick} to choose one."));
+            }
+            text
+        }
+        _ => format!("No {what} found."),
     }
 }
 
