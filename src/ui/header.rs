@@ -16,15 +16,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         crate::cluster::Scope::All => "all namespaces".to_string(),
         crate::cluster::Scope::Namespace(ns) => ns.clone(),
     };
-    let first = Line::from(vec![
+    let mut first = Line::from(vec![
         Span::styled(" kmedic ", theme.style(Token::Title)),
         Span::styled(" context: ", label),
         Span::styled(state.target.context.clone(), value),
         Span::styled("  server: ", label),
         Span::styled(state.target.server.clone(), value),
         Span::styled("  namespace: ", label),
-        Span::styled(namespace, value),
+        Span::styled(namespace.clone(), value),
     ]);
+    if first.width() > usize::from(area.width) {
+        // Narrow terminal: the namespace matters more than the server address.
+        first = Line::from(vec![
+            Span::styled(" kmedic ", theme.style(Token::Title)),
+            Span::styled(" ", label),
+            Span::styled(state.target.context.clone(), value),
+            Span::styled("  ns: ", label),
+            Span::styled(namespace, value),
+        ]);
+    }
     let badge = if state.read_only {
         Span::styled(" READ-ONLY ", theme.style(Token::ReadOnlyBadge))
     } else {

@@ -1,6 +1,7 @@
 //! Pure render functions: `render(frame, &AppState, &Theme)` draws the whole screen and never
 //! awaits or mutates state.
 
+mod column_fit;
 mod footer;
 mod header;
 mod help;

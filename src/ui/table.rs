@@ -14,7 +14,7 @@ use crate::config::{Theme, Token};
 use crate::model::columns::{columns, namespace_column};
 use crate::model::{ResourceKind, Row};
 
-use super::truncate;
+use super::{column_fit, truncate};
 
 /// Widest a column may grow before its text is cut (the last column takes the rest).
 const MAX_COLUMN: usize = 48;
@@ -49,7 +49,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .map(|row| shown.iter().map(|&c| cell_at(kind, row, c, &state.joins).display(state.now)).collect())
         .collect();
     let titles = columns(kind);
-    let widths = column_widths(&shown, titles, &texts, table);
+    let natural = column_widths(&shown, titles, &texts, table);
+    // Inside the borders, minus the highlight symbol column ratatui reserves.
+    let available = usize::from(area.width.saturating_sub(2));
+    let (fitted, widths) = column_fit::fit(kind, titles, &shown, &natural, available);
+    let keep: Vec<usize> = fitted.iter().filter_map(|c| shown.iter().position(|s| s == c)).collect();
+    let texts: Vec<Vec<String>> = texts.into_iter().map(|row| keep.iter().map(|&i| row[i].clone()).collect()).collect();
+    let shown = fitted;
     let header = TableRow::new(shown.iter().map(|&c| {
         let marker = if c == table.sort.column { if table.sort.descending { "↓" } else { "↑" } } else { "" };
         TableCell::from(format!("{}{marker}", titles.get(c).copied().unwrap_or_default()))
@@ -57,7 +63,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     .style(theme.style(Token::TableHeader));
     let stale = state.stale();
     let body = window.iter().zip(texts).map(|(row, texts)| {
-        let cells = shown.iter().zip(texts).map(|(&c, text)| {
+        let cells = shown.iter().zip(texts).zip(&widths).map(|((&c, text), &width)| {
+            let text = truncate(&text, width);
             let style = match cell_at(kind, row, c, &state.joins).health() {
                 Some(h) => theme.health(h),
                 None => Style::default(),
@@ -71,7 +78,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let widget = Table::new(body, constraints)
         .header(header)
         .block(block)
-        .column_spacing(2)
+        .column_spacing(column_fit::SPACING as u16)
         .row_highlight_style(theme.style(Token::Selection));
     let mut table_state = TableState::default().with_selected(Some(table.selected.saturating_sub(table.offset)));
     frame.render_stateful_widget(widget, area, &mut table_state);

@@ -86,3 +86,6 @@ pub fn seed_logs(objects: &[serde_json::Value], now: Timestamp) -> Vec<Mutation>
 }
 
 pub use liveness::Liveness;
+
+/// The time the built-in scenario is written relative to (`builtin(REFERENCE_TIME)` shifts nothing).
+pub use builtin::REFERENCE as REFERENCE_TIME;

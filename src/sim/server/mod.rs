@@ -207,6 +207,15 @@ fn apply_all(store: &Store, mutations: Vec<Mutation>) {
 
 async fn run_liveness(store: Arc<Store>, shutdown: CancellationToken) {
     let mut liveness = scenario::Liveness::new(fastrand::u64(..));
+    // Let the driver see Services and Events, so replaced pods update Endpoints and event
+    // counts continue instead of starting over.
+    let observed: Vec<serde_json::Value> = ["Service", "Event"]
+        .iter()
+        .filter_map(|kind| resources::by_kind("v1", kind))
+        .flat_map(|index| store.list_all(index, None))
+        .map(|object| object.as_ref().clone())
+        .collect();
+    liveness.observe(&observed);
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
