@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::events::{self, EventSpec};
+use super::json::Ptr;
 use super::loglines;
 use super::logs::{self, Target};
 use super::{json, pods};
@@ -52,7 +53,7 @@ impl Liveness {
     pub fn observe(&mut self, objects: &[Value]) {
         for o in objects {
             match json::s(o, "/kind") {
-                "Service" if o.pointer("/spec/selector").is_some_and(Value::is_object) => {
+                "Service" if o.at("/spec/selector").is_some_and(Value::is_object) => {
                     self.services.push(o.clone())
                 }
                 "Event" => {
@@ -88,7 +89,7 @@ impl Liveness {
     fn crash_loops(&mut self, pods: &[Value], now: Timestamp, out: &mut Vec<Mutation>) {
         for pod in pods {
             let Some(statuses) = pod
-                .pointer("/status/containerStatuses")
+                .at("/status/containerStatuses")
                 .and_then(Value::as_array)
             else {
                 continue;
@@ -128,7 +129,7 @@ impl Liveness {
         out: &mut Vec<Mutation>,
     ) {
         let cs = pod
-            .pointer(&format!("/status/containerStatuses/{i}"))
+            .at(&format!("/status/containerStatuses/{i}"))
             .cloned()
             .unwrap_or(Value::Null);
         let (ns, name, container) = (json::ns(pod), json::name(pod), json::s(&cs, "/name"));
@@ -192,13 +193,13 @@ impl Liveness {
         let scale = (LOGGING_PODS / pods.len().max(1) as f64).min(1.0);
         for pod in pods {
             let Some(statuses) = pod
-                .pointer("/status/containerStatuses")
+                .at("/status/containerStatuses")
                 .and_then(Value::as_array)
             else {
                 continue;
             };
             for cs in statuses {
-                if cs.pointer("/state/running").is_none() {
+                if cs.at("/state/running").is_none() {
                     continue;
                 }
                 let container = json::s(cs, "/name");
