@@ -14,7 +14,14 @@ use super::{endpoints, json, pods, timeshift};
 use crate::sim::mutation::Mutation;
 
 impl Liveness {
-    pub(super) fn replace_one(&mut self, pods: &[Value], now: Timestamp, out: &mut Vec<Mutation>) {
+    /// Replaces one pod among `window` (all pods are needed for the Endpoints).
+    pub(super) fn replace_one(
+        &mut self,
+        pods: &[Value],
+        window: &[Value],
+        now: Timestamp,
+        out: &mut Vec<Mutation>,
+    ) {
         let due = *self
             .next_replace
             .get_or_insert_with(|| later(&mut self.rng, now, 40, 50));
@@ -22,7 +29,7 @@ impl Liveness {
             return;
         }
         self.next_replace = Some(later(&mut self.rng, now, 40, 50));
-        let candidates: Vec<&Value> = pods
+        let candidates: Vec<&Value> = window
             .iter()
             .filter(|p| {
                 pods::replaceable(p)

@@ -11,7 +11,7 @@ use super::synth_objects::{self as so, App, Placement, PodState};
 use super::timeshift::ago;
 
 /// Pods per Deployment, at most.
-const PODS_PER_APP: usize = 8;
+const PODS_PER_APP: usize = 16;
 
 /// Exactly `pods` pods, `nodes` nodes and `namespaces` namespaces (with no namespace asked
 /// for, pods go to `default`, which is then created).
