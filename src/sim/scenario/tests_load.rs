@@ -89,13 +89,13 @@ fn malformed_yaml_names_file_and_line() {
     let path = fixture("malformed.yaml");
     let err = load_path(&path).unwrap_err();
     assert_eq!(err.file, path.display().to_string());
-    assert_eq!(err.line, Some(12), "{err}");
+    assert_eq!(err.line, Some(11), "{err}");
     assert!(
         err.to_string()
-            .starts_with(&format!("{}:12: invalid YAML (column 8)", path.display())),
+            .starts_with(&format!("{}:11: invalid YAML (column 13)", path.display())),
         "{err}"
     );
-    assert!(!err.message.contains("line 7"), "{err}");
+    assert!(!err.message.contains("line 6"), "{err}");
 }
 
 #[test]
