@@ -189,3 +189,44 @@ fn directories_with_symlink_loops_and_other_files_load() {
     assert!(objs.iter().any(|o| o["kind"] == "Secret"));
     assert_eq!(objs.iter().filter(|o| o["kind"] == "ConfigMap").count(), 1);
 }
+
+#[test]
+fn mangled_fixtures_never_panic() {
+    use super::parse::parse_text;
+    let mut rng = fastrand::Rng::with_seed(11);
+    let texts: Vec<String> = [
+        "multi.yaml",
+        "list.json",
+        "podlist.yaml",
+        "missing-kind.yaml",
+    ]
+    .iter()
+    .map(|f| std::fs::read_to_string(fixture(f)).unwrap())
+    .collect();
+    let junk = [
+        "-", ":", "---", "[", "{", "\"", "\n", " ", "\t", "&a", "*a", "!!x", "#", "~", "'", "]",
+        "}", "...",
+    ];
+    for i in 0..1500 {
+        let mut t: Vec<char> = texts[i % texts.len()].chars().collect();
+        for _ in 0..rng.usize(1..6) {
+            let at = rng.usize(..=t.len());
+            if rng.bool() && at < t.len() {
+                t.remove(at);
+            } else {
+                let j = junk[rng.usize(..junk.len())];
+                for (k, c) in j.chars().enumerate() {
+                    t.insert((at + k).min(t.len()), c);
+                }
+            }
+        }
+        let text: String = t.into_iter().collect();
+        if let Err(e) = parse_text("m.yaml", &text) {
+            assert!(
+                e.line
+                    .is_none_or(|l| l >= 1 && l <= text.lines().count() + 1),
+                "{e} in {text:?}"
+            );
+        }
+    }
+}
