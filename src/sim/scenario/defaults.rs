@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::ids;
+use super::json::Ptr;
 
 /// Gives every object its uid, completes owner references and replaces the `$(uid)`
 /// placeholder (an Event's with its involved object's uid, others with their own).
@@ -56,7 +57,7 @@ pub fn complete(objects: &mut [Value]) {
 }
 
 fn str_at(v: &Value, ptr: &str) -> String {
-    v.pointer(ptr)
+    v.at(ptr)
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string()
@@ -122,10 +123,7 @@ fn running_conditions(status: &Map<String, Value>) -> Value {
     let started = containers
         .into_iter()
         .flatten()
-        .filter_map(|c| {
-            c.pointer("/state/running/startedAt")
-                .and_then(Value::as_str)
-        })
+        .filter_map(|c| c.at("/state/running/startedAt").and_then(Value::as_str))
         .max()
         .map_or(start.clone(), |s| json!(s));
     let unready: Vec<&str> = containers
@@ -207,8 +205,8 @@ pub fn qos_class(spec: &Value) -> &'static str {
     let mut any = false;
     let mut guaranteed = !containers.is_empty();
     for c in &containers {
-        let limits = c.pointer("/resources/limits").and_then(Value::as_object);
-        let requests = c.pointer("/resources/requests").and_then(Value::as_object);
+        let limits = c.at("/resources/limits").and_then(Value::as_object);
+        let requests = c.at("/resources/requests").and_then(Value::as_object);
         any |= limits.is_some_and(|l| !l.is_empty()) || requests.is_some_and(|r| !r.is_empty());
         for res in ["cpu", "memory"] {
             let limit = limits.and_then(|l| l.get(res));
@@ -228,9 +226,9 @@ pub fn qos_class(spec: &Value) -> &'static str {
 }
 
 fn container_status(c: &mut Value, ns: &str, pod: &str) {
-    let running = c.pointer("/state/running").is_some();
-    let terminated = c.pointer("/state/terminated").is_some();
-    let last_terminated = c.pointer("/lastState/terminated").is_some();
+    let running = c.at("/state/running").is_some();
+    let terminated = c.at("/state/terminated").is_some();
+    let last_terminated = c.at("/lastState/terminated").is_some();
     let Some(map) = c.as_object_mut() else { return };
     let name = map
         .get("name")

@@ -4,18 +4,18 @@
 
 use serde_json::{Value, json};
 
+use super::json::Ptr;
 use super::{ids, json};
 
 /// Adds the Endpoints and EndpointSlice of every Service with a selector that has none yet.
 pub fn derive(objects: &mut Vec<Value>) {
-    let pods: Vec<Value> = objects
+    let pods: Vec<&Value> = objects
         .iter()
         .filter(|o| json::s(o, "/kind") == "Pod")
-        .cloned()
         .collect();
     let mut added = Vec::new();
     for svc in objects.iter().filter(|o| json::s(o, "/kind") == "Service") {
-        if svc.pointer("/spec/selector").is_none() {
+        if svc.at("/spec/selector").is_none() {
             continue;
         }
         let exists = objects.iter().any(|o| {
@@ -31,26 +31,24 @@ pub fn derive(objects: &mut Vec<Value>) {
 }
 
 /// The Endpoints object and the EndpointSlice for `svc` given the current pods.
-pub fn for_service(svc: &Value, pods: &[Value]) -> [Value; 2] {
+pub fn for_service(svc: &Value, pods: &[&Value]) -> [Value; 2] {
     let ns = json::ns(svc);
     let name = json::name(svc);
-    let selector = svc
-        .pointer("/spec/selector")
-        .cloned()
-        .unwrap_or(Value::Null);
+    let selector = svc.at("/spec/selector").cloned().unwrap_or(Value::Null);
     let svc_ports = svc
-        .pointer("/spec/ports")
+        .at("/spec/ports")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
     let mut picked: Vec<&Value> = pods
         .iter()
+        .copied()
         .filter(|p| {
             json::ns(p) == ns
                 && !json::s(p, "/status/podIP").is_empty()
                 && !json::terminating(p)
                 && !matches!(json::s(p, "/status/phase"), "Succeeded" | "Failed")
-                && json::selector_matches(&selector, p.pointer("/metadata/labels"))
+                && json::selector_matches(&selector, p.at("/metadata/labels"))
         })
         .collect();
     picked.sort_by_key(|p| json::s(p, "/status/podIP").to_string());
@@ -70,12 +68,13 @@ pub fn for_service(svc: &Value, pods: &[Value]) -> [Value; 2] {
         })
         .collect();
     let address = |p: &Value| {
-        let mut a = json!({"ip": json::s(p, "/status/podIP"), "targetRef": target_ref(p)});
-        if let Some(node) = p.pointer("/spec/nodeName").and_then(Value::as_str) {
+        let mut a = json!({"ip": json::s(p, "/status/podIP")});
+        a["targetRef"] = target_ref(p);
+        if let Some(node) = p.at("/spec/nodeName").and_then(Value::as_str) {
             a["nodeName"] = json!(node);
         }
         if json::s(p, "/spec/subdomain") == name
-            && let Some(h) = p.pointer("/spec/hostname").and_then(Value::as_str)
+            && let Some(h) = p.at("/spec/hostname").and_then(Value::as_str)
         {
             a["hostname"] = json!(h);
         }
@@ -92,25 +91,28 @@ pub fn for_service(svc: &Value, pods: &[Value]) -> [Value; 2] {
         .map(|p| address(p))
         .collect();
     let created = svc
-        .pointer("/metadata/creationTimestamp")
+        .at("/metadata/creationTimestamp")
         .cloned()
         .unwrap_or(Value::Null);
     let labels = svc
-        .pointer("/metadata/labels")
+        .at("/metadata/labels")
         .cloned()
         .unwrap_or_else(|| json!({}));
+    // Values are moved in after `json!`, which would copy them by serialising.
     let mut ep = json!({"apiVersion": "v1", "kind": "Endpoints",
-        "metadata": {"name": name, "namespace": ns, "labels": labels.clone(), "creationTimestamp": created.clone(),
-                     "uid": ids::uid("Endpoints", ns, name)}});
+        "metadata": {"name": name, "namespace": ns, "uid": ids::uid("Endpoints", ns, name)}});
+    ep["metadata"]["labels"] = labels.clone();
+    ep["metadata"]["creationTimestamp"] = created.clone();
     if !picked.is_empty() {
-        let mut subset = json!({"ports": ports.clone()});
+        let mut subset = json!({});
+        subset["ports"] = Value::Array(ports.clone());
         if !ready.is_empty() {
-            subset["addresses"] = json!(ready);
+            subset["addresses"] = Value::Array(ready);
         }
         if !not_ready.is_empty() {
-            subset["notReadyAddresses"] = json!(not_ready);
+            subset["notReadyAddresses"] = Value::Array(not_ready);
         }
-        ep["subsets"] = json!([subset]);
+        ep["subsets"] = Value::Array(vec![subset]);
     }
     let mut slice_labels = labels;
     if let Some(l) = slice_labels.as_object_mut() {
@@ -125,28 +127,39 @@ pub fn for_service(svc: &Value, pods: &[Value]) -> [Value; 2] {
         .map(|p| {
             let r = json::pod_ready(p);
             let mut e = json!({"addresses": [json::s(p, "/status/podIP")],
-                "conditions": {"ready": r, "serving": r, "terminating": false}, "targetRef": target_ref(p)});
-            if let Some(node) = p.pointer("/spec/nodeName").and_then(Value::as_str) {
+                "conditions": {"ready": r, "serving": r, "terminating": false}});
+            e["targetRef"] = target_ref(p);
+            if let Some(node) = p.at("/spec/nodeName").and_then(Value::as_str) {
                 e["nodeName"] = json!(node);
             }
             e
         })
         .collect();
     let slice_name = format!("{name}-{}", ids::suffix(&["slice", ns, name], 5));
-    let slice = json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
-        "metadata": {"name": slice_name, "namespace": ns, "labels": slice_labels, "creationTimestamp": created,
+    let svc_uid = match json::s(svc, "/metadata/uid") {
+        "" => ids::uid("Service", ns, name),
+        uid => uid.to_string(),
+    };
+    let mut slice = json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": slice_name, "namespace": ns,
             "uid": ids::uid("EndpointSlice", ns, &slice_name),
             "generateName": format!("{name}-"),
-            "ownerReferences": [{"apiVersion": "v1", "kind": "Service", "name": name,
-                "uid": svc.pointer("/metadata/uid").cloned().unwrap_or_else(|| json!(ids::uid("Service", ns, name))),
+            "ownerReferences": [{"apiVersion": "v1", "kind": "Service", "name": name, "uid": svc_uid,
                 "controller": true, "blockOwnerDeletion": true}]},
-        "addressType": "IPv4", "endpoints": endpoints, "ports": ports});
+        "addressType": "IPv4"});
+    slice["metadata"]["labels"] = slice_labels;
+    slice["metadata"]["creationTimestamp"] = created;
+    slice["endpoints"] = Value::Array(endpoints);
+    slice["ports"] = Value::Array(ports);
     [ep, slice]
 }
 
 fn target_ref(p: &Value) -> Value {
-    json!({"kind": "Pod", "namespace": json::ns(p), "name": json::name(p),
-        "uid": p.pointer("/metadata/uid").cloned().unwrap_or_else(|| json!(ids::uid("Pod", json::ns(p), json::name(p))))})
+    let uid = match json::s(p, "/metadata/uid") {
+        "" => ids::uid("Pod", json::ns(p), json::name(p)),
+        uid => uid.to_string(),
+    };
+    json!({"kind": "Pod", "namespace": json::ns(p), "name": json::name(p), "uid": uid})
 }
 
 /// The container port a service port's targetPort points at (a named port is looked up in the
@@ -158,7 +171,7 @@ fn resolve_port(sp: &Value, pod: Option<&Value>) -> Option<u64> {
             let Some(pod) = pod else {
                 return sp.get("port").and_then(Value::as_u64);
             };
-            let containers = pod.pointer("/spec/containers").and_then(Value::as_array)?;
+            let containers = pod.at("/spec/containers").and_then(Value::as_array)?;
             containers
                 .iter()
                 .filter_map(|c| c.get("ports").and_then(Value::as_array))

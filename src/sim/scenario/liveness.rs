@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::events::{self, EventSpec};
+use super::json::Ptr;
 use super::loglines;
 use super::logs::{self, Target};
 use super::{json, pods};
@@ -18,6 +19,8 @@ use crate::sim::mutation::Mutation;
 
 /// Pods whose containers write lines every step at full rate; above this the rate is scaled down.
 const LOGGING_PODS: f64 = 400.0;
+/// Pods looked at per step at most.
+const WINDOW: usize = 5000;
 
 /// Keeps a scenario alive: restart counts of crash-looping containers grow, a pod is replaced
 /// now and then, running containers write log lines.
@@ -32,6 +35,8 @@ pub struct Liveness {
     pub(super) services: Vec<Value>,
     /// The latest event per "ns/object/reason".
     pub(super) events: HashMap<String, Value>,
+    /// Where the next window of pods starts.
+    offset: usize,
 }
 
 impl Liveness {
@@ -43,6 +48,7 @@ impl Liveness {
             starting: Vec::new(),
             services: Vec::new(),
             events: HashMap::new(),
+            offset: 0,
         }
     }
 
@@ -52,7 +58,7 @@ impl Liveness {
     pub fn observe(&mut self, objects: &[Value]) {
         for o in objects {
             match json::s(o, "/kind") {
-                "Service" if o.pointer("/spec/selector").is_some_and(Value::is_object) => {
+                "Service" if o.at("/spec/selector").is_some_and(Value::is_object) => {
                     self.services.push(o.clone())
                 }
                 "Event" => {
@@ -78,17 +84,30 @@ impl Liveness {
     /// One step of the driver, given the current pods; called about once a second.
     pub fn step(&mut self, pods: &[Value], now: Timestamp) -> Vec<Mutation> {
         let mut out = Vec::new();
-        self.crash_loops(pods, now, &mut out);
+        let window = self.window(pods);
+        self.crash_loops(window, now, &mut out);
         self.start_pending(pods, now, &mut out);
-        self.replace_one(pods, now, &mut out);
-        self.write_logs(pods, now, &mut out);
+        self.replace_one(pods, window, now, &mut out);
+        self.write_logs(window, now, &mut out);
         out
+    }
+
+    /// The pods this step looks at: all of them, or in big clusters the next `WINDOW` of them
+    /// (so a step stays cheap; every pod is still visited every few steps).
+    fn window<'a>(&mut self, pods: &'a [Value]) -> &'a [Value] {
+        if pods.len() <= WINDOW {
+            return pods;
+        }
+        let start = self.offset % pods.len();
+        let end = (start + WINDOW).min(pods.len());
+        self.offset = if end == pods.len() { 0 } else { end };
+        pods.get(start..end).unwrap_or(pods)
     }
 
     fn crash_loops(&mut self, pods: &[Value], now: Timestamp, out: &mut Vec<Mutation>) {
         for pod in pods {
             let Some(statuses) = pod
-                .pointer("/status/containerStatuses")
+                .at("/status/containerStatuses")
                 .and_then(Value::as_array)
             else {
                 continue;
@@ -128,7 +147,7 @@ impl Liveness {
         out: &mut Vec<Mutation>,
     ) {
         let cs = pod
-            .pointer(&format!("/status/containerStatuses/{i}"))
+            .at(&format!("/status/containerStatuses/{i}"))
             .cloned()
             .unwrap_or(Value::Null);
         let (ns, name, container) = (json::ns(pod), json::name(pod), json::s(&cs, "/name"));
@@ -192,13 +211,13 @@ impl Liveness {
         let scale = (LOGGING_PODS / pods.len().max(1) as f64).min(1.0);
         for pod in pods {
             let Some(statuses) = pod
-                .pointer("/status/containerStatuses")
+                .at("/status/containerStatuses")
                 .and_then(Value::as_array)
             else {
                 continue;
             };
             for cs in statuses {
-                if cs.pointer("/state/running").is_none() {
+                if cs.at("/state/running").is_none() {
                     continue;
                 }
                 let container = json::s(cs, "/name");

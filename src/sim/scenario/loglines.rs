@@ -21,8 +21,7 @@ pub enum Flavor {
 
 /// Guesses the flavor of a container.
 pub fn flavor(container: &str, image: &str) -> Flavor {
-    let both = format!("{container} {image}");
-    let has = |s: &str| both.contains(s);
+    let has = |s: &str| container.contains(s) || image.contains(s);
     if has("nginx") {
         Flavor::Nginx
     } else if has("coredns") {

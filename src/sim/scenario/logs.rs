@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::ids;
 use super::json;
+use super::json::Ptr;
 use super::loglines::{self, Flavor};
 use crate::sim::mutation::Mutation;
 
@@ -45,7 +46,7 @@ impl Target<'_> {
 }
 
 fn time_at(v: &Value, ptr: &str) -> Option<Timestamp> {
-    v.pointer(ptr)
+    v.at(ptr)
         .and_then(Value::as_str)
         .and_then(|s| s.parse().ok())
 }
@@ -59,7 +60,7 @@ pub fn seed_logs(objects: &[Value], now: Timestamp) -> Vec<Mutation> {
     let containers: usize = pods
         .iter()
         .map(|p| {
-            p.pointer("/status/containerStatuses")
+            p.at("/status/containerStatuses")
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len)
         })
@@ -68,7 +69,7 @@ pub fn seed_logs(objects: &[Value], now: Timestamp) -> Vec<Mutation> {
     let mut out = Vec::new();
     for pod in pods {
         let Some(statuses) = pod
-            .pointer("/status/containerStatuses")
+            .at("/status/containerStatuses")
             .and_then(Value::as_array)
         else {
             continue;
@@ -103,7 +104,7 @@ fn seed_container(
         time_at(cs, "/lastState/terminated/finishedAt"),
     );
     let last_reason = json::s(cs, "/lastState/terminated/reason");
-    let waiting = cs.pointer("/state/waiting").is_some();
+    let waiting = cs.at("/state/waiting").is_some();
     if let (Some(start), Some(end)) = last {
         if waiting {
             // Crash-looping: `kubectl logs` shows the instance that died last, `--previous` the

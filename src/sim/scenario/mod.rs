@@ -24,6 +24,7 @@ use super::mutation::Mutation;
 
 mod builtin;
 mod defaults;
+mod dump_logs;
 mod endpoints;
 mod events;
 mod ids;
@@ -68,6 +69,13 @@ pub fn builtin(now: Timestamp) -> Result<Vec<serde_json::Value>, ScenarioError> 
 /// including the layout `kubectl cluster-info dump --output-directory` writes).
 pub fn load_path(path: &Path) -> Result<Vec<serde_json::Value>, ScenarioError> {
     load::load_path(path)
+}
+
+/// Container logs found in a `kubectl cluster-info dump --output-directory` tree (the
+/// `<namespace>/<pod>/logs.txt` files), as `Log` mutations ending at `now`; empty for anything
+/// else. Use together with `load_path` on the same directory.
+pub fn dump_logs(path: &Path, now: Timestamp) -> Vec<Mutation> {
+    dump_logs::dump_logs(path, now)
 }
 
 /// A synthetic cluster of the given size.

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::ScenarioError;
+use super::json::Ptr;
 
 /// One YAML document: its text and the 1-based line of the file where it starts.
 struct Doc<'a> {
@@ -155,7 +156,7 @@ fn check_object(
         ),
         (
             "metadata.name",
-            obj.pointer("/metadata/name")
+            obj.at("/metadata/name")
                 .and_then(Value::as_str)
                 .is_some_and(|s| !s.is_empty()),
         ),

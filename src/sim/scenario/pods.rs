@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::ids;
 use super::json;
+use super::json::Ptr;
 use super::timeshift::format_time;
 
 fn t(ts: Timestamp) -> Value {
@@ -57,9 +58,9 @@ pub fn crash_restart(pod: &Value, i: usize, now: Timestamp, ran: i64) -> Option<
 /// A running, ready pod of a ReplicaSet with running containers: one the driver may replace.
 pub fn replaceable(pod: &Value) -> bool {
     let running = pod
-        .pointer("/status/containerStatuses")
+        .at("/status/containerStatuses")
         .and_then(Value::as_array)
-        .is_some_and(|l| !l.is_empty() && l.iter().all(|c| c.pointer("/state/running").is_some()));
+        .is_some_and(|l| !l.is_empty() && l.iter().all(|c| c.at("/state/running").is_some()));
     matches!(json::owner(pod), Some(("ReplicaSet", _)))
         && json::s(pod, "/status/phase") == "Running"
         && json::pod_ready(pod)
@@ -127,7 +128,7 @@ pub fn recreated(old: &Value, name: &str, now: Timestamp) -> Option<Value> {
 
 /// The address a starting pod gets: the node's own with host networking, else `candidate`.
 pub fn pod_network_ip(pod: &Value, candidate: &str) -> String {
-    if pod.pointer("/spec/hostNetwork") == Some(&Value::Bool(true)) {
+    if pod.at("/spec/hostNetwork") == Some(&Value::Bool(true)) {
         json::s(pod, "/status/hostIP").to_string()
     } else {
         candidate.to_string()

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::events::{self, EventSpec};
+use super::json::Ptr;
 use super::liveness::{Liveness, later};
 use super::loglines;
 use super::logs::Target;
@@ -13,7 +14,14 @@ use super::{endpoints, json, pods, timeshift};
 use crate::sim::mutation::Mutation;
 
 impl Liveness {
-    pub(super) fn replace_one(&mut self, pods: &[Value], now: Timestamp, out: &mut Vec<Mutation>) {
+    /// Replaces one pod among `window` (all pods are needed for the Endpoints).
+    pub(super) fn replace_one(
+        &mut self,
+        pods: &[Value],
+        window: &[Value],
+        now: Timestamp,
+        out: &mut Vec<Mutation>,
+    ) {
         let due = *self
             .next_replace
             .get_or_insert_with(|| later(&mut self.rng, now, 40, 50));
@@ -21,7 +29,7 @@ impl Liveness {
             return;
         }
         self.next_replace = Some(later(&mut self.rng, now, 40, 50));
-        let candidates: Vec<&Value> = pods
+        let candidates: Vec<&Value> = window
             .iter()
             .filter(|p| {
                 pods::replaceable(p)
@@ -67,7 +75,7 @@ impl Liveness {
                 }
             };
         let rs_uid = old
-            .pointer("/metadata/ownerReferences/0/uid")
+            .at("/metadata/ownerReferences/0/uid")
             .and_then(Value::as_str)
             .unwrap_or_default();
         let first = json::s(old, "/spec/containers/0/name");
@@ -147,7 +155,7 @@ impl Liveness {
             out.push(Mutation::Upsert(new.clone()));
             let node = json::s(&new, "/spec/nodeName");
             let containers: Vec<(String, String)> = new
-                .pointer("/spec/containers")
+                .at("/spec/containers")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
@@ -215,24 +223,23 @@ impl Liveness {
             .iter()
             .filter(|s| json::ns(s) == ns)
             .filter(|s| {
-                let sel = s.pointer("/spec/selector").cloned().unwrap_or(Value::Null);
+                let sel = s.at("/spec/selector").cloned().unwrap_or(Value::Null);
                 changed
                     .iter()
-                    .any(|p| json::selector_matches(&sel, p.pointer("/metadata/labels")))
+                    .any(|p| json::selector_matches(&sel, p.at("/metadata/labels")))
             })
             .collect();
         if affected.is_empty() {
             return;
         }
         let added_name = added.map(json::name).unwrap_or_default();
-        let mut current: Vec<Value> = pods
+        let mut current: Vec<&Value> = pods
             .iter()
             .filter(|p| {
                 json::ns(p) == ns && json::name(p) != removed && json::name(p) != added_name
             })
-            .cloned()
             .collect();
-        current.extend(added.cloned());
+        current.extend(added);
         for svc in affected {
             for o in endpoints::for_service(svc, &current) {
                 out.push(Mutation::Upsert(o));

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::json;
+use super::json::Ptr;
 
 struct Counts {
     total: usize,
@@ -39,7 +40,7 @@ pub fn derive(objects: &mut [Value]) {
             json::name(o).to_string(),
         );
         let generation = o
-            .pointer("/metadata/generation")
+            .at("/metadata/generation")
             .and_then(Value::as_i64)
             .unwrap_or(1);
         let mine = owned(&kind, &ns, &name);
@@ -95,12 +96,9 @@ fn deployment(o: &mut Value, rs_info: &[(String, String, String, i64, Vec<Value>
     let all: Vec<&Value> = mine.iter().flat_map(|r| r.4.iter()).collect();
     let c = count(&all);
     let updated = newest.map_or(0, |r| r.4.len());
-    let desired = o
-        .pointer("/spec/replicas")
-        .and_then(Value::as_u64)
-        .unwrap_or(1) as usize;
+    let desired = o.at("/spec/replicas").and_then(Value::as_u64).unwrap_or(1) as usize;
     let generation = o
-        .pointer("/metadata/generation")
+        .at("/metadata/generation")
         .and_then(Value::as_i64)
         .unwrap_or(1);
     let mut fields = json!({"replicas": c.total, "updatedReplicas": updated, "readyReplicas": c.ready,
@@ -108,7 +106,7 @@ fn deployment(o: &mut Value, rs_info: &[(String, String, String, i64, Vec<Value>
     if desired > c.ready {
         fields["unavailableReplicas"] = json!(desired - c.ready);
     }
-    let has_conditions = o.pointer("/status/conditions").is_some();
+    let has_conditions = o.at("/status/conditions").is_some();
     if !has_conditions {
         let since = newest
             .and_then(|r| r.4.first())
@@ -146,7 +144,7 @@ fn max_unavailable(o: &Value, desired: usize) -> usize {
     if json::s(o, "/spec/strategy/type") == "Recreate" {
         return desired;
     }
-    match o.pointer("/spec/strategy/rollingUpdate/maxUnavailable") {
+    match o.at("/spec/strategy/rollingUpdate/maxUnavailable") {
         Some(Value::Number(n)) => n.as_u64().unwrap_or(0) as usize,
         Some(Value::String(p)) => {
             let pct: usize = p.trim_end_matches('%').parse().unwrap_or(25);

@@ -56,12 +56,11 @@ pub fn node(name: &str, ip: &str, created: &str, heartbeat: &str) -> Value {
     }})
 }
 
+/// A deliberately small pod spec: every map costs memory when there are 50,000 pods.
 fn pod_spec(app: &App) -> Value {
     json!({"containers": [{"name": app.name, "image": app.image,
         "ports": [{"name": "http", "containerPort": 8080, "protocol": "TCP"}],
-        "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}},
-        "readinessProbe": {"httpGet": {"path": "/ready", "port": "http", "scheme": "HTTP"},
-            "periodSeconds": 10, "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3},
+        "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}},
         "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
         "imagePullPolicy": "IfNotPresent"}],
         "restartPolicy": "Always", "dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler",
@@ -84,28 +83,37 @@ pub fn workload(app: &App, replicas: usize, ready: usize) -> [Value; 3] {
     if replicas > ready {
         dep_status["unavailableReplicas"] = json!(replicas - ready);
     }
-    let dep = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+    // Values are moved in after `json!`, which would copy them by serialising.
+    let mut dep = json!({"apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": app.name, "namespace": app.ns, "uid": dep_uid, "creationTimestamp": app.created,
-            "generation": 1, "labels": labels, "annotations": {"deployment.kubernetes.io/revision": "1"}},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
-            "template": {"metadata": {"labels": labels}, "spec": pod_spec(app)}},
-        "status": dep_status});
-    let rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "generation": 1, "annotations": {"deployment.kubernetes.io/revision": "1"}},
+        "spec": {"replicas": replicas, "selector": {}, "template": {"metadata": {}}}});
+    dep["metadata"]["labels"] = labels.clone();
+    dep["spec"]["selector"]["matchLabels"] = labels.clone();
+    dep["spec"]["template"]["metadata"]["labels"] = labels.clone();
+    dep["spec"]["template"]["spec"] = pod_spec(app);
+    dep["status"] = dep_status;
+    let mut rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
         "metadata": {"name": rs_name, "namespace": app.ns, "uid": ids::uid("ReplicaSet", app.ns, &rs_name),
-            "creationTimestamp": app.created, "generation": 1, "labels": pod_labels,
+            "creationTimestamp": app.created, "generation": 1,
             "annotations": {"deployment.kubernetes.io/revision": "1"},
             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": app.name, "uid": dep_uid,
                 "controller": true, "blockOwnerDeletion": true}]},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": pod_labels},
-            "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec(app)}},
+        "spec": {"replicas": replicas, "selector": {}, "template": {"metadata": {}}},
         "status": {"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready,
             "availableReplicas": ready, "observedGeneration": 1}});
-    let svc = json!({"apiVersion": "v1", "kind": "Service",
+    rs["metadata"]["labels"] = pod_labels.clone();
+    rs["spec"]["selector"]["matchLabels"] = pod_labels.clone();
+    rs["spec"]["template"]["metadata"]["labels"] = pod_labels;
+    rs["spec"]["template"]["spec"] = pod_spec(app);
+    let mut svc = json!({"apiVersion": "v1", "kind": "Service",
         "metadata": {"name": app.name, "namespace": app.ns, "uid": ids::uid("Service", app.ns, app.name),
-            "creationTimestamp": app.created, "labels": labels},
-        "spec": {"type": "ClusterIP", "selector": labels, "sessionAffinity": "None",
+            "creationTimestamp": app.created},
+        "spec": {"type": "ClusterIP", "sessionAffinity": "None",
             "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": "http"}]},
         "status": {"loadBalancer": {}}});
+    svc["metadata"]["labels"] = labels.clone();
+    svc["spec"]["selector"] = labels;
     [dep, rs, svc]
 }
 
@@ -135,9 +143,14 @@ pub fn pod(app: &App, at: &Placement, state: PodState) -> Value {
     };
     let running = state == PodState::Running;
     let mut status = json!({"phase": if state == PodState::ImagePull { "Pending" } else { "Running" },
-        "hostIP": at.host_ip, "podIP": at.pod_ip, "startTime": at.started, "qosClass": "Burstable",
-        "conditions": [cond("PodReadyToStartContainers", true), cond("Initialized", true), cond("Ready", running),
-            cond("ContainersReady", running), cond("PodScheduled", true)]});
+        "hostIP": at.host_ip, "podIP": at.pod_ip, "startTime": at.started, "qosClass": "Burstable"});
+    status["conditions"] = Value::Array(vec![
+        cond("PodReadyToStartContainers", true),
+        cond("Initialized", true),
+        cond("Ready", running),
+        cond("ContainersReady", running),
+        cond("PodScheduled", true),
+    ]);
     let image_id = ids::image_id(app.image);
     let cid = |n: u64| ids::container_id(app.ns, at.name, app.name, n);
     let cs = match state {
@@ -169,12 +182,14 @@ pub fn pod(app: &App, at: &Placement, state: PodState) -> Value {
             "message": format!("0/{n} nodes are available: {n} Insufficient cpu. preemption: 0/{n} nodes are available: {n} No preemption victims found for incoming pod.", n = at.nodes)}]});
     } else {
         spec["nodeName"] = json!(at.node);
-        status["containerStatuses"] = json!([cs]);
+        status["containerStatuses"] = Value::Array(vec![cs]);
     }
-    json!({"apiVersion": "v1", "kind": "Pod",
+    let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
         "metadata": {"name": at.name, "namespace": app.ns, "uid": uid, "creationTimestamp": at.started,
             "labels": {"app": app.name, "pod-template-hash": app.hash},
             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs_name,
-                "uid": ids::uid("ReplicaSet", app.ns, &rs_name), "controller": true, "blockOwnerDeletion": true}]},
-        "spec": spec, "status": status})
+                "uid": ids::uid("ReplicaSet", app.ns, &rs_name), "controller": true, "blockOwnerDeletion": true}]}});
+    pod["spec"] = spec;
+    pod["status"] = status;
+    pod
 }

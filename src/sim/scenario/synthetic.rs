@@ -11,7 +11,7 @@ use super::synth_objects::{self as so, App, Placement, PodState};
 use super::timeshift::ago;
 
 /// Pods per Deployment, at most.
-const PODS_PER_APP: usize = 8;
+const PODS_PER_APP: usize = 16;
 
 /// Exactly `pods` pods, `nodes` nodes and `namespaces` namespaces (with no namespace asked
 /// for, pods go to `default`, which is then created).
@@ -72,7 +72,8 @@ pub fn synthetic(pods: usize, nodes: usize, namespaces: usize, now: Timestamp) -
             }
             let ready = group.iter().filter(|p| super::json::pod_ready(p)).count();
             let [dep, rs, svc] = so::workload(&app, replicas, ready);
-            let [ep, slice] = endpoints::for_service(&svc, &group);
+            let refs: Vec<&Value> = group.iter().collect();
+            let [ep, slice] = endpoints::for_service(&svc, &refs);
             out.extend([dep, rs, svc, ep, slice]);
             out.extend(group);
         }
@@ -131,34 +132,40 @@ fn make_pod(app: &App, proto: &Value, g: usize, ctx: &Ctx) -> Value {
     }
     // A running pod is the app's prototype with its own name, place and times.
     let mut pod = proto.clone();
-    let set = |pod: &mut Value, ptr: &str, v: &str| {
-        if let Some(slot) = pod.pointer_mut(ptr) {
-            *slot = Value::String(v.to_string());
+    let uid = ids::uid("Pod", app.ns, &name);
+    let cid = ids::container_id(app.ns, &name, app.name, 0);
+    set(&mut pod, &["metadata", "name"], &name);
+    set(&mut pod, &["metadata", "uid"], &uid);
+    set(&mut pod, &["metadata", "creationTimestamp"], at.started);
+    set(&mut pod, &["spec", "nodeName"], at.node);
+    set(&mut pod, &["status", "hostIP"], at.host_ip);
+    set(&mut pod, &["status", "podIP"], &pod_ip);
+    set(&mut pod, &["status", "startTime"], at.started);
+    if let Some(Value::Array(list)) = pod
+        .get_mut("status")
+        .and_then(|s| s.get_mut("containerStatuses"))
+    {
+        for cs in list.iter_mut() {
+            set(cs, &["state", "running", "startedAt"], at.started);
+            set(cs, &["containerID"], &cid);
         }
-    };
-    set(&mut pod, "/metadata/name", &name);
-    set(&mut pod, "/metadata/uid", &ids::uid("Pod", app.ns, &name));
-    set(&mut pod, "/metadata/creationTimestamp", at.started);
-    set(&mut pod, "/spec/nodeName", at.node);
-    set(&mut pod, "/status/hostIP", at.host_ip);
-    set(&mut pod, "/status/podIP", &pod_ip);
-    set(&mut pod, "/status/startTime", at.started);
-    set(
-        &mut pod,
-        "/status/containerStatuses/0/state/running/startedAt",
-        at.started,
-    );
-    set(
-        &mut pod,
-        "/status/containerStatuses/0/containerID",
-        &ids::container_id(app.ns, &name, app.name, 0),
-    );
-    for i in 0..5 {
-        set(
-            &mut pod,
-            &format!("/status/conditions/{i}/lastTransitionTime"),
-            at.started,
-        );
+    }
+    if let Some(Value::Array(list)) = pod.get_mut("status").and_then(|s| s.get_mut("conditions")) {
+        for c in list.iter_mut() {
+            set(c, &["lastTransitionTime"], at.started);
+        }
     }
     pod
+}
+
+/// Sets the string at a path of object keys, if that path exists.
+fn set(v: &mut Value, path: &[&str], to: &str) {
+    let mut cur = v;
+    for key in path {
+        match cur.get_mut(*key) {
+            Some(next) => cur = next,
+            None => return,
+        }
+    }
+    *cur = Value::String(to.to_string());
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::json;
+use super::json::Ptr;
 
 type Key = (String, String, String);
 
@@ -17,7 +18,7 @@ fn templates(objects: &[Value]) -> HashMap<Key, Value> {
         if matches!(
             kind,
             "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "Job"
-        ) && let Some(t) = o.pointer("/spec/template")
+        ) && let Some(t) = o.at("/spec/template")
         {
             out.insert(
                 (
@@ -39,7 +40,7 @@ pub fn expand(objects: &mut [Value]) {
         .iter_mut()
         .filter(|o| json::s(o, "/kind") == "ReplicaSet")
     {
-        if rs.pointer("/spec/template").is_some() {
+        if rs.at("/spec/template").is_some() {
             continue;
         }
         let Some(("Deployment", dep)) = json::owner(rs) else {
@@ -92,7 +93,7 @@ fn apply_template(pod: &mut Value, t: &Value, is_daemon: bool) {
     };
     if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut)
         && !meta.contains_key("labels")
-        && let Some(labels) = t.pointer("/metadata/labels")
+        && let Some(labels) = t.at("/metadata/labels")
     {
         meta.insert("labels".into(), labels.clone());
     }

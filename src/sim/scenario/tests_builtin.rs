@@ -67,6 +67,15 @@ fn every_object_deserialises_into_its_typed_form() {
         }
     }
     assert!(objs.len() > 60, "only {} objects", objs.len());
+    assert_eq!(objs, objects(), "the same on every start");
+    let mut keys: Vec<_> = objs
+        .iter()
+        .map(|o| (json::s(o, "/kind"), json::ns(o), json::name(o)))
+        .collect();
+    keys.sort();
+    let n = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "no two objects share kind/namespace/name");
 }
 
 #[test]

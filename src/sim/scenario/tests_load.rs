@@ -89,13 +89,13 @@ fn malformed_yaml_names_file_and_line() {
     let path = fixture("malformed.yaml");
     let err = load_path(&path).unwrap_err();
     assert_eq!(err.file, path.display().to_string());
-    assert_eq!(err.line, Some(12), "{err}");
+    assert_eq!(err.line, Some(11), "{err}");
     assert!(
         err.to_string()
-            .starts_with(&format!("{}:12: invalid YAML (column 8)", path.display())),
+            .starts_with(&format!("{}:11: invalid YAML (column 13)", path.display())),
         "{err}"
     );
-    assert!(!err.message.contains("line 7"), "{err}");
+    assert!(!err.message.contains("line 6"), "{err}");
 }
 
 #[test]
@@ -188,4 +188,45 @@ fn directories_with_symlink_loops_and_other_files_load() {
     let objs = load_path(dir.path()).unwrap();
     assert!(objs.iter().any(|o| o["kind"] == "Secret"));
     assert_eq!(objs.iter().filter(|o| o["kind"] == "ConfigMap").count(), 1);
+}
+
+#[test]
+fn mangled_fixtures_never_panic() {
+    use super::parse::parse_text;
+    let mut rng = fastrand::Rng::with_seed(11);
+    let texts: Vec<String> = [
+        "multi.yaml",
+        "list.json",
+        "podlist.yaml",
+        "missing-kind.yaml",
+    ]
+    .iter()
+    .map(|f| std::fs::read_to_string(fixture(f)).unwrap())
+    .collect();
+    let junk = [
+        "-", ":", "---", "[", "{", "\"", "\n", " ", "\t", "&a", "*a", "!!x", "#", "~", "'", "]",
+        "}", "...",
+    ];
+    for i in 0..1500 {
+        let mut t: Vec<char> = texts[i % texts.len()].chars().collect();
+        for _ in 0..rng.usize(1..6) {
+            let at = rng.usize(..=t.len());
+            if rng.bool() && at < t.len() {
+                t.remove(at);
+            } else {
+                let j = junk[rng.usize(..junk.len())];
+                for (k, c) in j.chars().enumerate() {
+                    t.insert((at + k).min(t.len()), c);
+                }
+            }
+        }
+        let text: String = t.into_iter().collect();
+        if let Err(e) = parse_text("m.yaml", &text) {
+            assert!(
+                e.line
+                    .is_none_or(|l| l >= 1 && l <= text.lines().count() + 1),
+                "{e} in {text:?}"
+            );
+        }
+    }
 }

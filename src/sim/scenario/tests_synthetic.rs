@@ -117,3 +117,31 @@ fn deterministic_and_fast() {
     // Debug builds are much slower than release; this still catches accidental quadratic work.
     assert!(took.as_secs_f64() < 20.0, "{took:?}");
 }
+
+#[test]
+fn seed_logs_and_liveness_scale_to_big_clusters() {
+    let objs = synthetic(50_000, 500, 50, now());
+    let start = Instant::now();
+    let logs = super::seed_logs(&objs, now());
+    let seeded = start.elapsed();
+    let pods: Vec<Value> = objs
+        .into_iter()
+        .filter(|o| json::s(o, "/kind") == "Pod")
+        .collect();
+    let mut live = super::Liveness::new(3);
+    let start = Instant::now();
+    let mut n = 0;
+    for s in 1..=3 {
+        let t = Instant::now();
+        let at = Timestamp::from_second(now().as_second() + s).unwrap();
+        n += live.step(&pods, at).len();
+        eprintln!("step {s}: {:?}", t.elapsed());
+    }
+    let stepped = start.elapsed();
+    eprintln!(
+        "seed_logs: {} mutations in {seeded:?}; 3 liveness steps: {n} mutations in {stepped:?}",
+        logs.len()
+    );
+    assert!(logs.len() <= 600_000);
+    assert!(n > 0);
+}
