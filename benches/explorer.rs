@@ -33,8 +33,14 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let pods: usize = std::env::var("KMEDIC_BENCH_PODS").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let pods: usize = std::env::var("KMEDIC_BENCH_PODS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(run(pods));
 }
 
@@ -42,23 +48,55 @@ async fn run(pods: usize) {
     println!("kmedic explorer benchmark: {pods} pods");
     let rss_start = rss_mib();
     let t = Instant::now();
-    let source = ScenarioSource::Synthetic { pods, nodes: (pods / 100).max(3), namespaces: (pods / 500).max(2) };
-    let sim = kmedic::sim::start(SimOptions { source, port: 0, live: false, forbidden: Vec::new() }).await.expect("sim");
+    let source = ScenarioSource::Synthetic {
+        pods,
+        nodes: (pods / 100).max(3),
+        namespaces: (pods / 500).max(2),
+    };
+    let sim = kmedic::sim::start(SimOptions {
+        source,
+        port: 0,
+        live: false,
+        forbidden: Vec::new(),
+    })
+    .await
+    .expect("sim");
     let rss_sim = rss_mib();
-    println!("simulated cluster loaded in {:?}; RSS {:.0} MiB (+{:.0} MiB for the server's store)", t.elapsed(), rss_sim, rss_sim - rss_start);
+    println!(
+        "simulated cluster loaded in {:?}; RSS {:.0} MiB (+{:.0} MiB for the server's store)",
+        t.elapsed(),
+        rss_sim,
+        rss_sim - rss_start
+    );
 
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("config");
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(sim.kubeconfig_yaml().as_bytes())).expect("kubeconfig");
-    let setup = load_kubeconfig(&ConnectOptions { kubeconfig: Some(path), ..Default::default() }).expect("setup");
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(sim.kubeconfig_yaml().as_bytes()))
+        .expect("kubeconfig");
+    let setup = load_kubeconfig(&ConnectOptions {
+        kubeconfig: Some(path),
+        ..Default::default()
+    })
+    .expect("setup");
     let client = build_client(&setup, false).await.expect("client");
 
     let t = Instant::now();
-    let mut session = Session::start(client, &setup, true, true, Arc::new(Keymap::builtin_default()));
-    session.dispatch(Msg::Resize { width: 160, height: 50 });
+    let mut session = Session::start(
+        client,
+        &setup,
+        true,
+        true,
+        Arc::new(Keymap::builtin_default()),
+    );
+    session.dispatch(Msg::Resize {
+        width: 160,
+        height: 50,
+    });
     let synced = session
         .wait_until(Duration::from_secs(300), |s| {
-            s.kinds.get(&ResourceKind::Pods).is_some_and(|k| k.synced) && s.rows(ResourceKind::Pods).len() == pods
+            s.kinds.get(&ResourceKind::Pods).is_some_and(|k| k.synced)
+                && s.rows(ResourceKind::Pods).len() == pods
         })
         .await;
     assert!(synced, "pods did not sync");
@@ -82,7 +120,11 @@ async fn run(pods: usize) {
         kmedic::app::update::refresh_table(&mut session.state, ResourceKind::Pods);
         refresh.push(t.elapsed());
     }
-    println!("filter + sort of {pods} rows: median {:?} (max {:?})", median(refresh.clone()), refresh.iter().max().copied().unwrap_or_default());
+    println!(
+        "filter + sort of {pods} rows: median {:?} (max {:?})",
+        median(refresh.clone()),
+        refresh.iter().max().copied().unwrap_or_default()
+    );
 
     // One frame (only the visible window is drawn).
     let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("terminal");
@@ -90,10 +132,15 @@ async fn run(pods: usize) {
     let mut frames = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
-        terminal.draw(|f| kmedic::ui::render(f, &session.state, &theme)).expect("draw");
+        terminal
+            .draw(|f| kmedic::ui::render(f, &session.state, &theme))
+            .expect("draw");
         frames.push(t.elapsed());
     }
-    println!("render one 160x50 frame of the {pods}-pod table: median {:?}", median(frames));
+    println!(
+        "render one 160x50 frame of the {pods}-pod table: median {:?}",
+        median(frames)
+    );
 
     // Change → row in state (watch event, store, notification, snapshot, refresh).
     let store = sim.store();
@@ -109,7 +156,11 @@ async fn run(pods: usize) {
         let t = Instant::now();
         store.upsert(pod).expect("upsert");
         let seen = session
-            .wait_until(Duration::from_secs(30), |s| s.rows(ResourceKind::Pods).iter().any(|r| r.key.name == name))
+            .wait_until(Duration::from_secs(30), |s| {
+                s.rows(ResourceKind::Pods)
+                    .iter()
+                    .any(|r| r.key.name == name)
+            })
             .await;
         assert!(seen, "change not seen");
         latencies.push(t.elapsed());

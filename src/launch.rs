@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::sync::Arc;
 
+use crate::app::state::Notice;
 use crate::cli::{ConnectArgs, DemoArgs, ServeDemoArgs, UiArgs};
 use crate::cluster::{ConnectOptions, build_client, load_kubeconfig};
-use crate::app::state::Notice;
 use crate::config::{self, ConfigError, Keymap, Theme};
 use crate::runtime::{Session, run_tui, terminal};
 use crate::sim::{ScenarioSource, SimOptions};
@@ -23,20 +23,41 @@ pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
     let client = build_client(&setup, ui.write).await?;
     tracing::info!(context = %setup.context, server = %setup.server, "starting UI");
     let (theme, keymap, problems) = load_config(ui);
-    let mut session = Session::start(client, &setup, ui.all_namespaces, !ui.write, Arc::new(keymap));
+    let mut session = Session::start(
+        client,
+        &setup,
+        ui.all_namespaces,
+        !ui.write,
+        Arc::new(keymap),
+    );
     if let Some(first) = problems.first() {
-        let more = if problems.len() > 1 { format!(" (+{} more in the log)", problems.len() - 1) } else { String::new() };
-        session.state.notice = Some(Notice { text: format!("using defaults for: {first}{more}"), error: true });
+        let more = if problems.len() > 1 {
+            format!(" (+{} more in the log)", problems.len() - 1)
+        } else {
+            String::new()
+        };
+        session.state.notice = Some(Notice {
+            text: format!("using defaults for: {first}{more}"),
+            error: true,
+        });
     }
-    run_tui(session, theme).await.map_err(|e| format!("terminal error: {e}"))
+    run_tui(session, theme)
+        .await
+        .map_err(|e| format!("terminal error: {e}"))
 }
 
 /// Theme and keymap: the shipped preset chosen on the command line, overlaid by the user's
 /// files. Problems are logged and returned; they never stop kmedic.
 pub fn load_config(ui: &UiArgs) -> (Theme, Keymap, Vec<ConfigError>) {
-    let theme_name = if ui.no_color || config::no_color_requested() { Some("monochrome") } else { ui.theme.as_deref() };
-    let (theme, mut problems) = config::load_theme(theme_name, config::user_theme_file().as_deref());
-    let (keymap, keymap_problems) = config::load_keymap(ui.keymap.as_deref(), config::user_keymap_file().as_deref());
+    let theme_name = if ui.no_color || config::no_color_requested() {
+        Some("monochrome")
+    } else {
+        ui.theme.as_deref()
+    };
+    let (theme, mut problems) =
+        config::load_theme(theme_name, config::user_theme_file().as_deref());
+    let (keymap, keymap_problems) =
+        config::load_keymap(ui.keymap.as_deref(), config::user_keymap_file().as_deref());
     problems.extend(keymap_problems);
     for problem in &problems {
         tracing::warn!(%problem, "configuration problem; defaults used");
@@ -52,14 +73,23 @@ pub async fn run_demo(args: &DemoArgs, ui: &UiArgs) -> Result<(), String> {
         Some(path) => ScenarioSource::Path(path.clone()),
         None => ScenarioSource::Builtin,
     };
-    let sim = crate::sim::start(SimOptions { source, ..SimOptions::default() }).await.map_err(|e| e.to_string())?;
+    let sim = crate::sim::start(SimOptions {
+        source,
+        ..SimOptions::default()
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     let mut file = tempfile::Builder::new()
         .prefix("kmedic-demo-")
         .suffix(".kubeconfig")
         .tempfile()
         .map_err(|e| format!("cannot write the demo kubeconfig: {e}"))?;
-    file.write_all(sim.kubeconfig_yaml().as_bytes()).map_err(|e| format!("cannot write the demo kubeconfig: {e}"))?;
-    let connect = ConnectArgs { kubeconfig: Some(file.path().to_path_buf()), context: None };
+    file.write_all(sim.kubeconfig_yaml().as_bytes())
+        .map_err(|e| format!("cannot write the demo kubeconfig: {e}"))?;
+    let connect = ConnectArgs {
+        kubeconfig: Some(file.path().to_path_buf()),
+        context: None,
+    };
     // The demo's problems are spread over several namespaces: show them all unless asked not to.
     let mut ui = ui.clone();
     ui.all_namespaces |= ui.namespace.is_none();
@@ -79,10 +109,21 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> Result<(), String> {
         },
         (None, None) => ScenarioSource::Builtin,
     };
-    let options = SimOptions { source, port: args.port, live: !args.frozen, ..SimOptions::default() };
-    let sim = crate::sim::start(options).await.map_err(|e| e.to_string())?;
-    std::fs::write(&args.write_kubeconfig, sim.kubeconfig_yaml())
-        .map_err(|e| format!("cannot write kubeconfig {}: {e}", args.write_kubeconfig.display()))?;
+    let options = SimOptions {
+        source,
+        port: args.port,
+        live: !args.frozen,
+        ..SimOptions::default()
+    };
+    let sim = crate::sim::start(options)
+        .await
+        .map_err(|e| e.to_string())?;
+    std::fs::write(&args.write_kubeconfig, sim.kubeconfig_yaml()).map_err(|e| {
+        format!(
+            "cannot write kubeconfig {}: {e}",
+            args.write_kubeconfig.display()
+        )
+    })?;
     println!(
         "kmedic simulated cluster serving at {} (kubeconfig: {}); Ctrl-C to stop",
         crate::sim::server_url(sim.addr),

@@ -10,14 +10,21 @@ use kmedic::launch;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("kmedic: cannot start the async runtime: {e}");
             return ExitCode::from(2);
         }
     };
-    let log_file = cli.ui.log_file.clone().unwrap_or_else(kmedic::logging::default_log_file);
+    let log_file = cli
+        .ui
+        .log_file
+        .clone()
+        .unwrap_or_else(kmedic::logging::default_log_file);
     let _log_guard = match kmedic::logging::init(&log_file) {
         Ok(guard) => Some(guard),
         Err(e) => {

@@ -20,11 +20,22 @@ async fn pods_view_shows_the_demo_failures_live() {
     let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
     wait_state(&mut s, "pods to sync", |st| synced(st, ResourceKind::Pods)).await;
     let text = wait_for_screen(&mut s, "CrashLoopBackOff").await;
-    for needle in ["ImagePullBackOff", "Pending", "READ-ONLY", "● live", "kmedic-demo", "NAMESPACE", "RESTARTS"] {
+    for needle in [
+        "ImagePullBackOff",
+        "Pending",
+        "READ-ONLY",
+        "● live",
+        "kmedic-demo",
+        "NAMESPACE",
+        "RESTARTS",
+    ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
     let total = s.state.rows(ResourceKind::Pods).len();
-    assert!(text.contains(&format!("Pods {total}")), "title shows the row count\n{text}");
+    assert!(
+        text.contains(&format!("Pods {total}")),
+        "title shows the row count\n{text}"
+    );
     assert!(matches!(s.state.connection, Connection::Live));
 }
 
@@ -37,7 +48,10 @@ async fn command_line_switches_views_with_kubectl_names() {
     command(&mut s, "no");
     assert_eq!(s.state.view, ResourceKind::Nodes);
     let text = wait_for_screen(&mut s, "NotReady").await;
-    assert!(text.contains("ROLES") && text.contains("control-plane"), "{text}");
+    assert!(
+        text.contains("ROLES") && text.contains("control-plane"),
+        "{text}"
+    );
 
     command(&mut s, "svc");
     assert_eq!(s.state.view, ResourceKind::Services);
@@ -52,8 +66,15 @@ async fn command_line_switches_views_with_kubectl_names() {
 
     command(&mut s, "nonsense");
     let text = screen(&s, 160, 40);
-    assert!(text.contains("unknown command or resource 'nonsense'"), "{text}");
-    assert_eq!(s.state.view, ResourceKind::Events, "a bad command changes nothing");
+    assert!(
+        text.contains("unknown command or resource 'nonsense'"),
+        "{text}"
+    );
+    assert_eq!(
+        s.state.view,
+        ResourceKind::Events,
+        "a bad command changes nothing"
+    );
 }
 
 #[tokio::test]
@@ -67,10 +88,16 @@ async fn regex_filter_counts_and_survives_invalid_patterns() {
     type_text(&mut s, "crashloop|imagepull");
     s.dispatch(key(KeyCode::Enter));
     let shown = s.state.table().map(|t| t.visible.len()).unwrap_or_default();
-    assert!(shown >= 2 && shown < total, "filter keeps only matching rows ({shown} of {total})");
+    assert!(
+        shown >= 2 && shown < total,
+        "filter keeps only matching rows ({shown} of {total})"
+    );
     let text = screen(&s, 160, 40);
     assert!(text.contains(&format!("Pods {shown}/{total}")), "{text}");
-    assert!(!text.contains("Running "), "running pods are filtered out\n{text}");
+    assert!(
+        !text.contains("Running "),
+        "running pods are filtered out\n{text}"
+    );
 
     type_text(&mut s, "/");
     s.dispatch(ctrl('u'));
@@ -78,7 +105,11 @@ async fn regex_filter_counts_and_survives_invalid_patterns() {
     let text = screen(&s, 160, 40);
     assert!(text.contains('✗'), "inline regex error shown\n{text}");
     s.dispatch(key(KeyCode::Esc));
-    assert_eq!(s.state.table().map(|t| t.visible.len()), Some(total), "Esc clears the filter");
+    assert_eq!(
+        s.state.table().map(|t| t.visible.len()),
+        Some(total),
+        "Esc clears the filter"
+    );
 }
 
 #[tokio::test]
@@ -95,8 +126,15 @@ async fn sorting_by_restarts_puts_the_crashloop_first() {
     }
     let first = s.state.selected_row().cloned();
     s.dispatch(key(KeyCode::Home));
-    let top = s.state.selected_row().map(|r| r.cells[3].display(s.state.now)).unwrap_or_default();
-    assert_eq!(top, "CrashLoopBackOff", "the most restarted pod is first (was {first:?})");
+    let top = s
+        .state
+        .selected_row()
+        .map(|r| r.cells[3].display(s.state.now))
+        .unwrap_or_default();
+    assert_eq!(
+        top, "CrashLoopBackOff",
+        "the most restarted pod is first (was {first:?})"
+    );
     assert!(screen(&s, 160, 40).contains("RESTARTS↓"));
 }
 
@@ -104,7 +142,10 @@ async fn sorting_by_restarts_puts_the_crashloop_first() {
 async fn describe_and_yaml_of_the_oomkilled_pod() {
     let sim = start_demo().await;
     let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
-    wait_state(&mut s, "pods and events to sync", |st| synced(st, ResourceKind::Pods) && synced(st, ResourceKind::Events)).await;
+    wait_state(&mut s, "pods and events to sync", |st| {
+        synced(st, ResourceKind::Pods) && synced(st, ResourceKind::Events)
+    })
+    .await;
     type_text(&mut s, "/");
     type_text(&mut s, "CrashLoopBackOff");
     s.dispatch(key(KeyCode::Enter));
@@ -118,8 +159,14 @@ async fn describe_and_yaml_of_the_oomkilled_pod() {
         Some(Overlay::Detail(d)) => d.lines.iter().map(|l| l.text.clone()).collect(),
         _ => Vec::new(),
     };
-    let events_at = detail.iter().position(|l| l.starts_with("Events:")).expect("an Events section");
-    assert!(detail[events_at..].iter().any(|l| l.contains("BackOff")), "related events listed: {detail:#?}");
+    let events_at = detail
+        .iter()
+        .position(|l| l.starts_with("Events:"))
+        .expect("an Events section");
+    assert!(
+        detail[events_at..].iter().any(|l| l.contains("BackOff")),
+        "related events listed: {detail:#?}"
+    );
     // Scrolling to the bottom brings the events on screen.
     type_text(&mut s, "G");
     assert!(screen(&s, 160, 40).contains("BackOff"));
@@ -132,13 +179,19 @@ async fn describe_and_yaml_of_the_oomkilled_pod() {
         Some(Overlay::Yaml(y)) => y.lines.clone(),
         _ => Vec::new(),
     };
-    assert!(!yaml_lines.iter().any(|l| l.contains("managedFields")), "managedFields removed");
+    assert!(
+        !yaml_lines.iter().any(|l| l.contains("managedFields")),
+        "managedFields removed"
+    );
 
     type_text(&mut s, "/");
     type_text(&mut s, "restartCount");
     s.dispatch(key(KeyCode::Enter));
     let text = screen(&s, 160, 40);
-    assert!(text.contains("/restartCount [1/"), "search position shown\n{text}");
+    assert!(
+        text.contains("/restartCount [1/"),
+        "search position shown\n{text}"
+    );
 
     s.dispatch(key(KeyCode::Esc));
     assert!(s.state.overlay.is_none(), "Esc goes back to the table");
@@ -148,19 +201,39 @@ async fn describe_and_yaml_of_the_oomkilled_pod() {
 async fn namespace_picker_switches_scope_and_drops_other_namespaces() {
     let sim = start_demo().await;
     let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
-    wait_state(&mut s, "namespaces and pods", |st| synced(st, ResourceKind::Namespaces) && synced(st, ResourceKind::Pods)).await;
+    wait_state(&mut s, "namespaces and pods", |st| {
+        synced(st, ResourceKind::Namespaces) && synced(st, ResourceKind::Pods)
+    })
+    .await;
     let old_generation = s.state.generation;
     command(&mut s, "ns kube-system");
     assert_eq!(s.state.scope, Scope::Namespace("kube-system".into()));
     assert!(s.state.generation > old_generation);
-    wait_state(&mut s, "kube-system pods", |st| synced(st, ResourceKind::Pods)).await;
-    assert!(s.state.rows(ResourceKind::Pods).iter().all(|r| r.key.namespace == "kube-system"));
+    wait_state(&mut s, "kube-system pods", |st| {
+        synced(st, ResourceKind::Pods)
+    })
+    .await;
+    assert!(
+        s.state
+            .rows(ResourceKind::Pods)
+            .iter()
+            .all(|r| r.key.namespace == "kube-system")
+    );
     let text = wait_for_screen(&mut s, "kube-apiserver").await;
-    assert!(text.contains("[kube-system]") && !text.contains("NAMESPACE"), "{text}");
+    assert!(
+        text.contains("[kube-system]") && !text.contains("NAMESPACE"),
+        "{text}"
+    );
 
     // The picker: filter by typing, Enter chooses.
-    let picker_key = s.state.keymap.hint(kmedic::app::action::Layer::Table, kmedic::app::action::Action::NamespacePicker);
-    assert!(picker_key.is_some(), "the keymap binds the namespace picker");
+    let picker_key = s.state.keymap.hint(
+        kmedic::app::action::Layer::Table,
+        kmedic::app::action::Action::NamespacePicker,
+    );
+    assert!(
+        picker_key.is_some(),
+        "the keymap binds the namespace picker"
+    );
     s.state.overlay = Some(Overlay::Namespaces(kmedic::app::picker::Picker::default()));
     type_text(&mut s, "<all");
     s.dispatch(key(KeyCode::Enter));
@@ -177,7 +250,11 @@ async fn help_is_generated_from_the_keymap() {
     let bindings = s.state.keymap.bindings(kmedic::app::action::Layer::Table);
     assert!(!bindings.is_empty());
     for binding in bindings.iter().take(3) {
-        assert!(text.contains(&binding.desc), "help lists {:?}\n{text}", binding.desc);
+        assert!(
+            text.contains(&binding.desc),
+            "help lists {:?}\n{text}",
+            binding.desc
+        );
     }
 }
 
@@ -187,10 +264,16 @@ async fn tiny_terminal_shows_a_notice_instead_of_panicking() {
     let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
     wait_state(&mut s, "pods", |st| synced(st, ResourceKind::Pods)).await;
     for (w, h) in [(20, 5), (39, 30), (100, 7), (1, 1)] {
-        s.dispatch(kmedic::app::Msg::Resize { width: w, height: h });
+        s.dispatch(kmedic::app::Msg::Resize {
+            width: w,
+            height: h,
+        });
         let text = screen(&s, w, h);
         assert!(text.contains("small") || w < 12, "{w}x{h}:\n{text}");
     }
-    s.dispatch(kmedic::app::Msg::Resize { width: 80, height: 24 });
+    s.dispatch(kmedic::app::Msg::Resize {
+        width: 80,
+        height: 24,
+    });
     assert!(screen(&s, 80, 24).contains("Pods"));
 }

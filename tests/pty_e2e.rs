@@ -34,8 +34,13 @@ fn serve_demo(dir: &std::path::Path) -> (KillOnDrop, std::path::PathBuf) {
         .expect("serve-demo starts");
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("serve-demo prints its address");
-    assert!(line.contains("serving at http://127.0.0.1:"), "unexpected first line: {line}");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("serve-demo prints its address");
+    assert!(
+        line.contains("serving at http://127.0.0.1:"),
+        "unexpected first line: {line}"
+    );
     (KillOnDrop(child), kubeconfig)
 }
 
@@ -46,7 +51,10 @@ struct Screen {
 
 impl Screen {
     fn contents(&self) -> String {
-        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
     }
 
     fn wait_for(&self, needle: &str) -> String {
@@ -56,7 +64,10 @@ impl Screen {
             if text.contains(needle) {
                 return text;
             }
-            assert!(start.elapsed() < DEADLINE, "screen never showed {needle:?}:\n{text}");
+            assert!(
+                start.elapsed() < DEADLINE,
+                "screen never showed {needle:?}:\n{text}"
+            );
             std::thread::park_timeout(Duration::from_millis(50));
         }
     }
@@ -68,11 +79,27 @@ fn real_binary_in_a_pty_browses_the_demo_cluster() {
     let (_server, kubeconfig) = serve_demo(dir.path());
 
     let pty = native_pty_system();
-    let pair = pty.openpty(PtySize { rows: 40, cols: 140, pixel_width: 0, pixel_height: 0 }).expect("pty");
+    let pair = pty
+        .openpty(PtySize {
+            rows: 40,
+            cols: 140,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("pty");
     let mut cmd = CommandBuilder::new(BIN);
-    cmd.args(["--kubeconfig", &kubeconfig.display().to_string(), "-A", "--log-file", &dir.path().join("ui.log").display().to_string()]);
+    cmd.args([
+        "--kubeconfig",
+        &kubeconfig.display().to_string(),
+        "-A",
+        "--log-file",
+        &dir.path().join("ui.log").display().to_string(),
+    ]);
     cmd.env("TERM", "xterm-256color");
-    let mut child = pair.slave.spawn_command(cmd).expect("kmedic starts in the pty");
+    let mut child = pair
+        .slave
+        .spawn_command(cmd)
+        .expect("kmedic starts in the pty");
     drop(pair.slave);
 
     let parser = Arc::new(Mutex::new(vt100::Parser::new(40, 140, 0)));
@@ -90,11 +117,22 @@ fn real_binary_in_a_pty_browses_the_demo_cluster() {
         }
     });
     let mut writer = pair.master.take_writer().expect("writer");
-    let screen = Screen { parser: parser.clone() };
+    let screen = Screen {
+        parser: parser.clone(),
+    };
 
     let text = screen.wait_for("CrashLoopBackOff");
-    assert!(text.contains("READ-ONLY") && text.contains("live"), "{text}");
-    assert!(parser.lock().map(|p| p.screen().alternate_screen()).unwrap_or(false), "UI uses the alternate screen");
+    assert!(
+        text.contains("READ-ONLY") && text.contains("live"),
+        "{text}"
+    );
+    assert!(
+        parser
+            .lock()
+            .map(|p| p.screen().alternate_screen())
+            .unwrap_or(false),
+        "UI uses the alternate screen"
+    );
 
     writer.write_all(b":no\r").expect("type");
     let text = screen.wait_for("NotReady");
@@ -111,8 +149,15 @@ fn real_binary_in_a_pty_browses_the_demo_cluster() {
     };
     assert!(status.success(), "clean exit: {status:?}");
     let start = Instant::now();
-    while parser.lock().map(|p| p.screen().alternate_screen()).unwrap_or(true) {
-        assert!(start.elapsed() < DEADLINE, "terminal left on the alternate screen");
+    while parser
+        .lock()
+        .map(|p| p.screen().alternate_screen())
+        .unwrap_or(true)
+    {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "terminal left on the alternate screen"
+        );
         std::thread::park_timeout(Duration::from_millis(50));
     }
 }
@@ -132,7 +177,10 @@ fn bad_kubeconfig_is_reported_before_the_terminal_is_taken() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("broken.yaml") && stderr.contains("not valid"), "{stderr}");
+    assert!(
+        stderr.contains("broken.yaml") && stderr.contains("not valid"),
+        "{stderr}"
+    );
     assert!(out.stdout.is_empty(), "nothing drawn on stdout");
 
     let out = Command::new(BIN)
@@ -151,9 +199,21 @@ fn dumb_terminals_are_refused_with_a_message() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (_server, kubeconfig) = serve_demo(dir.path());
     let pty = native_pty_system();
-    let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).expect("pty");
+    let pair = pty
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("pty");
     let mut cmd = CommandBuilder::new(BIN);
-    cmd.args(["--kubeconfig", &kubeconfig.display().to_string(), "--log-file", &dir.path().join("ui.log").display().to_string()]);
+    cmd.args([
+        "--kubeconfig",
+        &kubeconfig.display().to_string(),
+        "--log-file",
+        &dir.path().join("ui.log").display().to_string(),
+    ]);
     cmd.env("TERM", "dumb");
     let mut child = pair.slave.spawn_command(cmd).expect("spawn");
     drop(pair.slave);

@@ -48,9 +48,17 @@ async fn unreachable_at_start_then_the_server_appears() {
     let text = screen(&s, 160, 40);
     assert!(text.contains("reconnecting: connection refused"), "{text}");
 
-    let _sim = kmedic::sim::start(SimOptions { port, live: false, ..SimOptions::default() }).await.expect("server on the port");
+    let _sim = kmedic::sim::start(SimOptions {
+        port,
+        live: false,
+        ..SimOptions::default()
+    })
+    .await
+    .expect("server on the port");
     wait_state(&mut s, "live data after the server appeared", |st| {
-        st.connection == Connection::Live && synced(st, ResourceKind::Pods) && !st.rows(ResourceKind::Pods).is_empty()
+        st.connection == Connection::Live
+            && synced(st, ResourceKind::Pods)
+            && !st.rows(ResourceKind::Pods).is_empty()
     })
     .await;
     assert!(screen(&s, 160, 40).contains("● live"));
@@ -68,18 +76,35 @@ async fn server_going_away_keeps_stale_data_and_recovers() {
 
     sim.shutdown().await;
     wait_state(&mut s, "the disconnect to show", reconnecting).await;
-    assert_eq!(s.state.rows(ResourceKind::Pods).len(), before, "last data is kept");
+    assert_eq!(
+        s.state.rows(ResourceKind::Pods).len(),
+        before,
+        "last data is kept"
+    );
     let text = screen(&s, 160, 40);
-    assert!(text.contains("[stale]") && text.contains("reconnecting"), "{text}");
+    assert!(
+        text.contains("[stale]") && text.contains("reconnecting"),
+        "{text}"
+    );
 
     // A change made while kmedic could not see the server shows up after it returns.
     store.upsert(new_pod("arrived-while-down")).expect("upsert");
-    let _back = kmedic::sim::server::start_with_store(store, SimOptions { port, live: false, ..SimOptions::default() })
-        .await
-        .expect("server back on the same port");
+    let _back = kmedic::sim::server::start_with_store(
+        store,
+        SimOptions {
+            port,
+            live: false,
+            ..SimOptions::default()
+        },
+    )
+    .await
+    .expect("server back on the same port");
     wait_state(&mut s, "recovery with the new pod", |st| {
         st.connection == Connection::Live
-            && st.rows(ResourceKind::Pods).iter().any(|r| r.key.name == "arrived-while-down")
+            && st
+                .rows(ResourceKind::Pods)
+                .iter()
+                .any(|r| r.key.name == "arrived-while-down")
     })
     .await;
     assert!(!screen(&s, 160, 40).contains("[stale]"));
@@ -91,20 +116,38 @@ async fn forbidden_list_is_named_while_other_views_work() {
         source: ScenarioSource::Builtin,
         port: 0,
         live: false,
-        forbidden: vec![Forbidden { resource: "pods".into(), namespace: None }],
+        forbidden: vec![Forbidden {
+            resource: "pods".into(),
+            namespace: None,
+        }],
     })
     .await
     .expect("sim");
     let mut s = session(&sim.kubeconfig_yaml(), Some("shop"), false).await;
-    wait_state(&mut s, "pods refused", |st| st.kinds.get(&ResourceKind::Pods).is_some_and(|k| k.refused.is_some())).await;
+    wait_state(&mut s, "pods refused", |st| {
+        st.kinds
+            .get(&ResourceKind::Pods)
+            .is_some_and(|k| k.refused.is_some())
+    })
+    .await;
     let text = screen(&s, 160, 40);
-    assert!(text.contains("cannot list resource \"pods\"") && text.contains("shop"), "{text}");
+    assert!(
+        text.contains("cannot list resource \"pods\"") && text.contains("shop"),
+        "{text}"
+    );
 
     command(&mut s, "no");
     wait_state(&mut s, "nodes", |st| synced(st, ResourceKind::Nodes)).await;
     let text = screen(&s, 160, 40);
-    assert!(text.contains("worker-1") && !text.contains("forbidden"), "{text}");
-    assert_eq!(s.state.connection, Connection::Live, "a 403 is not a connection problem");
+    assert!(
+        text.contains("worker-1") && !text.contains("forbidden"),
+        "{text}"
+    );
+    assert_eq!(
+        s.state.connection,
+        Connection::Live,
+        "a 403 is not a connection problem"
+    );
 }
 
 #[tokio::test]
@@ -118,7 +161,12 @@ async fn changes_stream_in_and_410_gone_relists() {
     wait_for_screen(&mut s, "late-joiner").await;
 
     store.delete_pod("shop", "late-joiner");
-    wait_state(&mut s, "the deletion", |st| !st.rows(ResourceKind::Pods).iter().any(|r| r.key.name == "late-joiner")).await;
+    wait_state(&mut s, "the deletion", |st| {
+        !st.rows(ResourceKind::Pods)
+            .iter()
+            .any(|r| r.key.name == "late-joiner")
+    })
+    .await;
 
     // The server forgets its history: watches end with 410 and the client must re-list.
     store.expire_watches();

@@ -14,12 +14,19 @@ use support::*;
 async fn frozen_demo() -> (kmedic::sim::RunningSim, kmedic::runtime::Session, Timestamp) {
     let reference: Timestamp = REFERENCE.parse().expect("reference time");
     let objects = kmedic::sim::scenario::builtin(reference).expect("builtin scenario");
-    let sim = kmedic::sim::start(SimOptions { source: ScenarioSource::Objects(objects), port: 0, live: false, forbidden: Vec::new() })
-        .await
-        .expect("sim");
+    let sim = kmedic::sim::start(SimOptions {
+        source: ScenarioSource::Objects(objects),
+        port: 0,
+        live: false,
+        forbidden: Vec::new(),
+    })
+    .await
+    .expect("sim");
     let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
     wait_state(&mut s, "every kind to sync", |st| {
-        ResourceKind::WATCHED.iter().all(|k| st.kinds.get(k).is_some_and(|d| d.synced))
+        ResourceKind::WATCHED
+            .iter()
+            .all(|k| st.kinds.get(k).is_some_and(|d| d.synced))
     })
     .await;
     s.dispatch(Msg::Tick(reference));
@@ -34,10 +41,20 @@ fn stable(text: &str) -> String {
 #[tokio::test]
 async fn every_view_at_two_sizes() {
     let (_sim, mut s, _) = frozen_demo().await;
-    for (command_text, name) in [("po", "pods"), ("deploy", "deployments"), ("svc", "services"), ("no", "nodes"), ("ns", "namespaces"), ("ev", "events")] {
+    for (command_text, name) in [
+        ("po", "pods"),
+        ("deploy", "deployments"),
+        ("svc", "services"),
+        ("no", "nodes"),
+        ("ns", "namespaces"),
+        ("ev", "events"),
+    ] {
         command(&mut s, command_text);
         for (w, h) in [(80u16, 24u16), (160, 40)] {
-            s.dispatch(Msg::Resize { width: w, height: h });
+            s.dispatch(Msg::Resize {
+                width: w,
+                height: h,
+            });
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), stable(&screen(&s, w, h)));
         }
     }
@@ -46,7 +63,10 @@ async fn every_view_at_two_sizes() {
 #[tokio::test]
 async fn describe_yaml_help_and_picker() {
     let (_sim, mut s, _) = frozen_demo().await;
-    s.dispatch(Msg::Resize { width: 120, height: 40 });
+    s.dispatch(Msg::Resize {
+        width: 120,
+        height: 40,
+    });
     type_text(&mut s, "/");
     type_text(&mut s, "cart");
     s.dispatch(key(KeyCode::Enter));

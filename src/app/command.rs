@@ -6,7 +6,10 @@ use crate::model::ResourceKind;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Show a view, optionally switching namespace (`all` or `-A` for every namespace).
-    View { kind: ResourceKind, namespace: Option<NamespaceChoice> },
+    View {
+        kind: ResourceKind,
+        namespace: Option<NamespaceChoice>,
+    },
     /// `:ns NAME` switches namespace without changing the view.
     Namespace(NamespaceChoice),
     Quit,
@@ -29,7 +32,9 @@ fn namespace_arg(arg: &str) -> NamespaceChoice {
 /// Parses a command; the error says what was not understood.
 pub fn parse(text: &str) -> Result<Command, String> {
     let mut words = text.split_whitespace();
-    let Some(first) = words.next() else { return Err("empty command".to_string()) };
+    let Some(first) = words.next() else {
+        return Err("empty command".to_string());
+    };
     let arg = words.next();
     match first {
         "q" | "q!" | "quit" | "exit" => return Ok(Command::Quit),
@@ -37,18 +42,29 @@ pub fn parse(text: &str) -> Result<Command, String> {
         _ => {}
     }
     let Some(kind) = ResourceKind::from_name(first) else {
-        return Err(format!("unknown command or resource '{first}' (try :pods, :no, :svc, :ns, :deploy, :ev)"));
+        return Err(format!(
+            "unknown command or resource '{first}' (try :pods, :no, :svc, :ns, :deploy, :ev)"
+        ));
     };
     if kind == ResourceKind::Endpoints {
-        return Err("endpoints have no view yet; they fill the Services table's ENDPOINTS column".to_string());
+        return Err(
+            "endpoints have no view yet; they fill the Services table's ENDPOINTS column"
+                .to_string(),
+        );
     }
     match (kind, arg) {
         (ResourceKind::Namespaces, Some(name)) => Ok(Command::Namespace(namespace_arg(name))),
         (_, Some("-n")) => match words.next() {
-            Some(ns) => Ok(Command::View { kind, namespace: Some(namespace_arg(ns)) }),
+            Some(ns) => Ok(Command::View {
+                kind,
+                namespace: Some(namespace_arg(ns)),
+            }),
             None => Err("-n needs a namespace".to_string()),
         },
-        (_, arg) => Ok(Command::View { kind, namespace: arg.map(namespace_arg) }),
+        (_, arg) => Ok(Command::View {
+            kind,
+            namespace: arg.map(namespace_arg),
+        }),
     }
 }
 
@@ -58,7 +74,13 @@ mod tests {
 
     #[test]
     fn kubectl_names_and_namespaces_parse() {
-        assert_eq!(parse("no"), Ok(Command::View { kind: ResourceKind::Nodes, namespace: None }));
+        assert_eq!(
+            parse("no"),
+            Ok(Command::View {
+                kind: ResourceKind::Nodes,
+                namespace: None
+            })
+        );
         assert_eq!(
             parse("svc kube-system"),
             Ok(Command::View {
@@ -68,10 +90,22 @@ mod tests {
         );
         assert_eq!(
             parse("po -A"),
-            Ok(Command::View { kind: ResourceKind::Pods, namespace: Some(NamespaceChoice::All) })
+            Ok(Command::View {
+                kind: ResourceKind::Pods,
+                namespace: Some(NamespaceChoice::All)
+            })
         );
-        assert_eq!(parse("ns shop"), Ok(Command::Namespace(NamespaceChoice::Named("shop".into()))));
-        assert_eq!(parse("ns"), Ok(Command::View { kind: ResourceKind::Namespaces, namespace: None }));
+        assert_eq!(
+            parse("ns shop"),
+            Ok(Command::Namespace(NamespaceChoice::Named("shop".into())))
+        );
+        assert_eq!(
+            parse("ns"),
+            Ok(Command::View {
+                kind: ResourceKind::Namespaces,
+                namespace: None
+            })
+        );
         assert_eq!(parse("q"), Ok(Command::Quit));
         assert!(parse("bogus").expect_err("unknown").contains("bogus"));
     }

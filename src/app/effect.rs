@@ -8,7 +8,11 @@ pub enum Effect {
     /// Cancel the current watches and watch `scope` instead, tagged with `generation`.
     Rewatch { scope: Scope, generation: u64 },
     /// Read one object for the detail or YAML view.
-    Fetch { request: u64, kind: ResourceKind, key: ObjKey },
+    Fetch {
+        request: u64,
+        kind: ResourceKind,
+        key: ObjKey,
+    },
     /// Check whether the cluster answers again (only while disconnected).
     Probe { generation: u64 },
 }

@@ -38,7 +38,11 @@ pub enum Edit {
 
 impl InputLine {
     pub fn new(purpose: InputPurpose, text: impl Into<String>) -> Self {
-        InputLine { purpose, text: text.into(), error: None }
+        InputLine {
+            purpose,
+            text: text.into(),
+            error: None,
+        }
     }
 
     /// Applies a key as text editing.

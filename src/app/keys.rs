@@ -42,7 +42,9 @@ pub fn handle_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
 }
 
 fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
-    let Some(input) = state.input.as_mut() else { return Vec::new() };
+    let Some(input) = state.input.as_mut() else {
+        return Vec::new();
+    };
     let edit = input.edit(key);
     let (purpose, text) = (input.purpose, input.text.clone());
     match (edit, purpose) {
@@ -83,7 +85,9 @@ fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
 /// Typing in the namespace picker filters it; Enter chooses.
 fn picker_text_key(state: &mut AppState, key: &KeyEvent) -> Option<Vec<Effect>> {
     let names = state.namespace_names();
-    let Some(Overlay::Namespaces(picker)) = state.overlay.as_mut() else { return None };
+    let Some(Overlay::Namespaces(picker)) = state.overlay.as_mut() else {
+        return None;
+    };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Enter => {
@@ -134,7 +138,10 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
         }
         Ok(Command::Namespace(choice)) => switch_scope(state, scope_of(choice)),
         Err(message) => {
-            state.notice = Some(Notice { text: message, error: true });
+            state.notice = Some(Notice {
+                text: message,
+                error: true,
+            });
             Vec::new()
         }
     }
@@ -165,7 +172,10 @@ pub fn switch_scope(state: &mut AppState, scope: Scope) -> Vec<Effect> {
     for kind in ResourceKind::VIEWS {
         refresh_table(state, *kind);
     }
-    vec![Effect::Rewatch { scope, generation: state.generation }]
+    vec![Effect::Rewatch {
+        scope,
+        generation: state.generation,
+    }]
 }
 
 fn show_view(state: &mut AppState, kind: ResourceKind) {
@@ -177,7 +187,11 @@ fn show_view(state: &mut AppState, kind: ResourceKind) {
 fn cycle_view(state: &mut AppState, forward: bool) {
     let views = ResourceKind::VIEWS;
     let pos = views.iter().position(|k| *k == state.view).unwrap_or(0);
-    let next = if forward { (pos + 1) % views.len() } else { (pos + views.len() - 1) % views.len() };
+    let next = if forward {
+        (pos + 1) % views.len()
+    } else {
+        (pos + views.len() - 1) % views.len()
+    };
     show_view(state, views[next]);
 }
 
@@ -205,8 +219,15 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Describe => return open_object(state, false),
         Action::Yaml => return open_object(state, true),
         Action::NamespacePicker => {
-            let current = state.namespace_names().iter().position(|n| n == state.scope.label()).map_or(0, |i| i + 1);
-            state.overlay = Some(Overlay::Namespaces(Picker { filter: String::new(), selected: current }));
+            let current = state
+                .namespace_names()
+                .iter()
+                .position(|n| n == state.scope.label())
+                .map_or(0, |i| i + 1);
+            state.overlay = Some(Overlay::Namespaces(Picker {
+                filter: String::new(),
+                selected: current,
+            }));
         }
         Action::AllNamespaces => return switch_scope(state, Scope::All),
         Action::ViewPods => show_view(state, ResourceKind::Pods),
@@ -217,7 +238,9 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ViewEvents => show_view(state, ResourceKind::Events),
         Action::NextView => cycle_view(state, true),
         Action::PreviousView => cycle_view(state, false),
-        Action::SearchNext | Action::SearchPrevious => next_match(state, action == Action::SearchNext),
+        Action::SearchNext | Action::SearchPrevious => {
+            next_match(state, action == Action::SearchNext)
+        }
     }
     Vec::new()
 }
@@ -244,7 +267,11 @@ fn move_cursor(state: &mut AppState, delta: isize) {
     match &mut state.overlay {
         None => {
             let view = state.view;
-            let rows = state.kinds.get(&view).map(|k| k.rows.clone()).unwrap_or_default();
+            let rows = state
+                .kinds
+                .get(&view)
+                .map(|k| k.rows.clone())
+                .unwrap_or_default();
             let table_height = state.table_height();
             if let Some(table) = state.tables.get_mut(&view) {
                 table.move_by(delta, &rows);
@@ -256,7 +283,8 @@ fn move_cursor(state: &mut AppState, delta: isize) {
         Some(Overlay::Yaml(y)) => y.target.view.scroll_by(delta, y.lines.len(), height),
         Some(Overlay::Namespaces(p)) => {
             let count = picker::entries(&names, &p.filter).len();
-            p.selected = (p.selected as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
+            p.selected =
+                (p.selected as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
         }
     }
 }
@@ -279,7 +307,10 @@ fn sort(state: &mut AppState, action: Action) {
 fn open_search_or_filter(state: &mut AppState) {
     match &state.overlay {
         None => {
-            let text = state.table().map(|t| t.filter_text.clone()).unwrap_or_default();
+            let text = state
+                .table()
+                .map(|t| t.filter_text.clone())
+                .unwrap_or_default();
             state.input = Some(InputLine::new(InputPurpose::Filter, text));
         }
         Some(Overlay::Detail(_) | Overlay::Yaml(_)) => {
@@ -300,9 +331,18 @@ fn start_search(state: &mut AppState, pattern: &str) {
         _ => return,
     };
     state.notice = Some(match result {
-        Ok(0) => Notice { text: format!("no match for /{pattern}"), error: true },
-        Ok(n) => Notice { text: format!("{n} matching lines for /{pattern}"), error: false },
-        Err(e) => Notice { text: format!("invalid regex: {e}"), error: true },
+        Ok(0) => Notice {
+            text: format!("no match for /{pattern}"),
+            error: true,
+        },
+        Ok(n) => Notice {
+            text: format!("{n} matching lines for /{pattern}"),
+            error: false,
+        },
+        Err(e) => Notice {
+            text: format!("invalid regex: {e}"),
+            error: true,
+        },
     });
 }
 
@@ -328,11 +368,24 @@ fn open_object(state: &mut AppState, yaml: bool) -> Vec<Effect> {
     };
     let request = state.next_request;
     state.next_request += 1;
-    let target = ObjectView { kind, key: key.clone(), request, object: None, error: None, view: TextView::default() };
+    let target = ObjectView {
+        kind,
+        key: key.clone(),
+        request,
+        object: None,
+        error: None,
+        view: TextView::default(),
+    };
     state.overlay = Some(if yaml {
-        Overlay::Yaml(Box::new(YamlView { target, lines: Vec::new() }))
+        Overlay::Yaml(Box::new(YamlView {
+            target,
+            lines: Vec::new(),
+        }))
     } else {
-        Overlay::Detail(Box::new(DetailView { target, lines: Vec::new() }))
+        Overlay::Detail(Box::new(DetailView {
+            target,
+            lines: Vec::new(),
+        }))
     });
     vec![Effect::Fetch { request, kind, key }]
 }
@@ -340,6 +393,9 @@ fn open_object(state: &mut AppState, yaml: bool) -> Vec<Effect> {
 impl AppState {
     /// Lines of the help view, for scrolling bounds.
     pub fn keymap_lines(&self) -> usize {
-        Layer::ALL.iter().map(|l| self.keymap.bindings(*l).len() + 2).sum()
+        Layer::ALL
+            .iter()
+            .map(|l| self.keymap.bindings(*l).len() + 2)
+            .sum()
     }
 }

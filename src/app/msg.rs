@@ -12,15 +12,27 @@ use crate::model::{ResourceKind, Row};
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// The clock moved (ages are formatted against it).
     Tick(Timestamp),
     /// A fresh snapshot of one kind's rows, pulled from the store after a change.
-    Rows { generation: u64, kind: ResourceKind, rows: Vec<Arc<Row>> },
+    Rows {
+        generation: u64,
+        kind: ResourceKind,
+        rows: Vec<Arc<Row>>,
+    },
     /// A status notification from a watch task.
     Cluster(ClusterEvent),
     /// The answer to an `Effect::Fetch`.
-    Fetched { request: u64, result: Result<serde_json::Value, String> },
+    Fetched {
+        request: u64,
+        result: Result<serde_json::Value, String>,
+    },
     /// A connection probe succeeded.
-    Reachable { generation: u64 },
+    Reachable {
+        generation: u64,
+    },
 }

@@ -25,7 +25,11 @@ mod tests {
 
     #[test]
     fn filter_narrows_entries() {
-        let names = vec!["default".to_string(), "kube-system".to_string(), "shop".to_string()];
+        let names = vec![
+            "default".to_string(),
+            "kube-system".to_string(),
+            "shop".to_string(),
+        ];
         assert_eq!(entries(&names, "").len(), 4);
         assert_eq!(entries(&names, "KUBE"), vec!["kube-system"]);
         assert_eq!(entries(&names, "all"), vec![ALL_NAMESPACES]);

@@ -84,8 +84,17 @@ pub const TABLE_CHROME: u16 = 6;
 pub const TEXT_CHROME: u16 = 5;
 
 impl AppState {
-    pub fn new(target: Target, scope: Scope, read_only: bool, keymap: Arc<Keymap>, now: Timestamp) -> Self {
-        let tables = ResourceKind::VIEWS.iter().map(|k| (*k, TableView::new(*k))).collect();
+    pub fn new(
+        target: Target,
+        scope: Scope,
+        read_only: bool,
+        keymap: Arc<Keymap>,
+        now: Timestamp,
+    ) -> Self {
+        let tables = ResourceKind::VIEWS
+            .iter()
+            .map(|k| (*k, TableView::new(*k)))
+            .collect();
         AppState {
             target,
             scope,
@@ -111,7 +120,10 @@ impl AppState {
     }
 
     pub fn rows(&self, kind: ResourceKind) -> &[Arc<Row>] {
-        self.kinds.get(&kind).map(|k| k.rows.as_slice()).unwrap_or(&[])
+        self.kinds
+            .get(&kind)
+            .map(|k| k.rows.as_slice())
+            .unwrap_or(&[])
     }
 
     pub fn table(&self) -> Option<&TableView> {
@@ -150,7 +162,11 @@ impl AppState {
 
     /// Namespace names from the namespaces view, sorted.
     pub fn namespace_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.rows(ResourceKind::Namespaces).iter().map(|r| r.key.name.clone()).collect();
+        let mut names: Vec<String> = self
+            .rows(ResourceKind::Namespaces)
+            .iter()
+            .map(|r| r.key.name.clone())
+            .collect();
         names.sort();
         names
     }

@@ -45,9 +45,14 @@ impl Joins {
     /// The concrete cell for a `Cell::Joined` placeholder in `kind`'s table.
     pub fn resolve(&self, kind: ResourceKind, row: &Row) -> Cell {
         match kind {
-            ResourceKind::Nodes => Cell::Count(self.pods_per_node.get(&row.key.name).copied().unwrap_or(0)),
+            ResourceKind::Nodes => {
+                Cell::Count(self.pods_per_node.get(&row.key.name).copied().unwrap_or(0))
+            }
             ResourceKind::Services => match self.endpoints.get(&row.key) {
-                Some((ready, total)) => Cell::Ratio { ready: *ready, total: *total },
+                Some((ready, total)) => Cell::Ratio {
+                    ready: *ready,
+                    total: *total,
+                },
                 None => Cell::Text("<none>".to_string()),
             },
             _ => Cell::Text(String::new()),
@@ -56,7 +61,12 @@ impl Joins {
 }
 
 /// The cell shown at `column`, with joins filled in.
-pub fn cell_at<'a>(kind: ResourceKind, row: &'a Row, column: usize, joins: &Joins) -> std::borrow::Cow<'a, Cell> {
+pub fn cell_at<'a>(
+    kind: ResourceKind,
+    row: &'a Row,
+    column: usize,
+    joins: &Joins,
+) -> std::borrow::Cow<'a, Cell> {
     match row.cells.get(column) {
         Some(Cell::Joined) => std::borrow::Cow::Owned(joins.resolve(kind, row)),
         Some(cell) => std::borrow::Cow::Borrowed(cell),
@@ -90,8 +100,14 @@ pub struct TableView {
 impl TableView {
     pub fn new(kind: ResourceKind) -> Self {
         let sort = match kind {
-            ResourceKind::Events => Sort { column: 1, descending: false },
-            _ => Sort { column: name_column(kind), descending: false },
+            ResourceKind::Events => Sort {
+                column: 1,
+                descending: false,
+            },
+            _ => Sort {
+                column: name_column(kind),
+                descending: false,
+            },
         };
         TableView {
             kind,
@@ -114,7 +130,11 @@ impl TableView {
             self.filter_error = None;
             return;
         }
-        let pattern = if text.chars().any(char::is_uppercase) { text.to_string() } else { format!("(?i){text}") };
+        let pattern = if text.chars().any(char::is_uppercase) {
+            text.to_string()
+        } else {
+            format!("(?i){text}")
+        };
         match Regex::new(&pattern) {
             Ok(re) => {
                 self.filter = Some(re);
@@ -128,7 +148,13 @@ impl TableView {
     }
 
     /// Recomputes the visible rows and keeps the selection on the same object when possible.
-    pub fn refresh(&mut self, rows: &[Arc<Row>], joins: &Joins, now: Timestamp, hide_namespace: bool) {
+    pub fn refresh(
+        &mut self,
+        rows: &[Arc<Row>],
+        joins: &Joins,
+        now: Timestamp,
+        hide_namespace: bool,
+    ) {
         let kind = self.kind;
         let mut visible: Vec<usize> = match (&self.filter, &self.filter_error) {
             // An invalid pattern filters nothing out, so the user never loses sight of the rows.
@@ -140,8 +166,17 @@ impl TableView {
         let sort = self.sort;
         visible.sort_by(|&a, &b| {
             let (ra, rb) = (&rows[a], &rows[b]);
-            let primary = cell_at(kind, ra, sort.column, joins).compare(&cell_at(kind, rb, sort.column, joins));
-            let primary = if sort.descending { primary.reverse() } else { primary };
+            let primary = cell_at(kind, ra, sort.column, joins).compare(&cell_at(
+                kind,
+                rb,
+                sort.column,
+                joins,
+            ));
+            let primary = if sort.descending {
+                primary.reverse()
+            } else {
+                primary
+            };
             primary.then_with(|| tie_break(ra, rb))
         });
         self.visible = visible;
@@ -156,7 +191,10 @@ impl TableView {
             return;
         }
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
-        self.selected_key = self.visible.get(self.selected).map(|&i| rows[i].key.clone());
+        self.selected_key = self
+            .visible
+            .get(self.selected)
+            .map(|&i| rows[i].key.clone());
     }
 
     /// Moves the selection by `delta` rows (clamped).
@@ -171,7 +209,11 @@ impl TableView {
 
     pub fn select(&mut self, index: usize, rows: &[Arc<Row>]) {
         self.selected = index.min(self.visible.len().saturating_sub(1));
-        self.selected_key = self.visible.get(self.selected).and_then(|&i| rows.get(i)).map(|r| r.key.clone());
+        self.selected_key = self
+            .visible
+            .get(self.selected)
+            .and_then(|&i| rows.get(i))
+            .map(|r| r.key.clone());
     }
 
     /// Keeps the selected row inside a window of `height` rows.
@@ -189,15 +231,26 @@ impl TableView {
     /// Next sortable column (skipping the hidden NAMESPACE column), wrapping around.
     pub fn cycle_sort(&mut self, forward: bool, hide_namespace: bool) {
         let count = columns(self.kind).len();
-        let hidden = if hide_namespace { namespace_column(self.kind) } else { None };
+        let hidden = if hide_namespace {
+            namespace_column(self.kind)
+        } else {
+            None
+        };
         let mut column = self.sort.column;
         for _ in 0..count {
-            column = if forward { (column + 1) % count } else { (column + count - 1) % count };
+            column = if forward {
+                (column + 1) % count
+            } else {
+                (column + count - 1) % count
+            };
             if Some(column) != hidden {
                 break;
             }
         }
-        self.sort = Sort { column, descending: false };
+        self.sort = Sort {
+            column,
+            descending: false,
+        };
     }
 }
 
@@ -207,11 +260,23 @@ pub fn name_column(kind: ResourceKind) -> usize {
 }
 
 fn tie_break(a: &Row, b: &Row) -> Ordering {
-    natural_cmp(&a.key.namespace, &b.key.namespace).then_with(|| natural_cmp(&a.key.name, &b.key.name))
+    natural_cmp(&a.key.namespace, &b.key.namespace)
+        .then_with(|| natural_cmp(&a.key.name, &b.key.name))
 }
 
-fn row_matches(kind: ResourceKind, row: &Row, re: &Regex, joins: &Joins, now: Timestamp, hide_ns: bool) -> bool {
-    let ns_col = if hide_ns { namespace_column(kind) } else { None };
+fn row_matches(
+    kind: ResourceKind,
+    row: &Row,
+    re: &Regex,
+    joins: &Joins,
+    now: Timestamp,
+    hide_ns: bool,
+) -> bool {
+    let ns_col = if hide_ns {
+        namespace_column(kind)
+    } else {
+        None
+    };
     (0..row.cells.len())
         .filter(|c| Some(*c) != ns_col)
         .filter(|&c| !matches!(row.cells.get(c), Some(Cell::Age(_))))
@@ -219,8 +284,15 @@ fn row_matches(kind: ResourceKind, row: &Row, re: &Regex, joins: &Joins, now: Ti
 }
 
 fn first_line(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    lines.last().map(|l| l.trim_start_matches("error: ").to_string()).unwrap_or_default()
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines
+        .last()
+        .map(|l| l.trim_start_matches("error: ").to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -236,31 +308,58 @@ mod tests {
                 Cell::text(name),
                 Cell::Ratio { ready: 1, total: 1 },
                 Cell::Status(status.into(), Health::Ok),
-                Cell::Restarts { count: restarts, last: None },
+                Cell::Restarts {
+                    count: restarts,
+                    last: None,
+                },
                 Cell::Age(None),
                 Cell::text("10.0.0.1"),
                 Cell::text("node-1"),
             ],
             health: Health::Ok,
-            links: RowLinks::Pod { node: "node-1".into(), active: true },
+            links: RowLinks::Pod {
+                node: "node-1".into(),
+                active: true,
+            },
         })
     }
 
     #[test]
     fn filter_sort_and_selection_follow_the_object() {
-        let rows = vec![pod("a", "web-10", "Running", 0), pod("a", "web-2", "CrashLoopBackOff", 7), pod("b", "db", "Running", 1)];
+        let rows = vec![
+            pod("a", "web-10", "Running", 0),
+            pod("a", "web-2", "CrashLoopBackOff", 7),
+            pod("b", "db", "Running", 1),
+        ];
         let mut table = TableView::new(ResourceKind::Pods);
         let joins = Joins::default();
         let now = Timestamp::UNIX_EPOCH;
         table.refresh(&rows, &joins, now, false);
-        let names: Vec<&str> = table.visible.iter().map(|&i| rows[i].key.name.as_str()).collect();
+        let names: Vec<&str> = table
+            .visible
+            .iter()
+            .map(|&i| rows[i].key.name.as_str())
+            .collect();
         assert_eq!(names, ["db", "web-2", "web-10"], "natural sort by name");
 
         table.select(2, &rows);
-        table.sort = Sort { column: 4, descending: true };
+        table.sort = Sort {
+            column: 4,
+            descending: true,
+        };
         table.refresh(&rows, &joins, now, false);
-        assert_eq!(table.visible.iter().map(|&i| rows[i].key.name.as_str()).collect::<Vec<_>>(), ["web-2", "db", "web-10"]);
-        assert_eq!(rows[table.visible[table.selected]].key.name, "web-10", "selection stays on the object");
+        assert_eq!(
+            table
+                .visible
+                .iter()
+                .map(|&i| rows[i].key.name.as_str())
+                .collect::<Vec<_>>(),
+            ["web-2", "db", "web-10"]
+        );
+        assert_eq!(
+            rows[table.visible[table.selected]].key.name, "web-10",
+            "selection stays on the object"
+        );
 
         table.set_filter("crash");
         table.refresh(&rows, &joins, now, false);
@@ -273,7 +372,9 @@ mod tests {
 
     #[test]
     fn scroll_keeps_selection_visible() {
-        let rows: Vec<_> = (0..100).map(|i| pod("a", &format!("p{i}"), "Running", 0)).collect();
+        let rows: Vec<_> = (0..100)
+            .map(|i| pod("a", &format!("p{i}"), "Running", 0))
+            .collect();
         let mut table = TableView::new(ResourceKind::Pods);
         table.refresh(&rows, &Joins::default(), Timestamp::UNIX_EPOCH, false);
         table.move_by(50, &rows);

@@ -39,8 +39,16 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.now = now;
             Vec::new()
         }
-        Msg::Rows { generation, kind, rows } => {
-            if generation == state.generation { on_rows(state, kind, rows) } else { Vec::new() }
+        Msg::Rows {
+            generation,
+            kind,
+            rows,
+        } => {
+            if generation == state.generation {
+                on_rows(state, kind, rows)
+            } else {
+                Vec::new()
+            }
         }
         Msg::Cluster(event) => {
             if event.generation() == state.generation {
@@ -95,7 +103,13 @@ fn on_cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
             let was_stale = state.stale();
             state.disconnected.insert(kind);
             state.connection = Connection::Reconnecting { error: message };
-            if was_stale { Vec::new() } else { vec![Effect::Probe { generation: state.generation }] }
+            if was_stale {
+                Vec::new()
+            } else {
+                vec![Effect::Probe {
+                    generation: state.generation,
+                }]
+            }
         }
     }
 }
@@ -119,7 +133,11 @@ fn on_rows(state: &mut AppState, kind: ResourceKind, rows: Vec<Arc<Row>>) -> Vec
     if kind == ResourceKind::Events {
         rebuild_overlay(state);
     }
-    if changed_target { refetch_overlay(state) } else { Vec::new() }
+    if changed_target {
+        refetch_overlay(state)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Asks again for the object shown in the detail/YAML view, which changed in the cluster.
@@ -132,12 +150,18 @@ fn refetch_overlay(state: &mut AppState) -> Vec<Effect> {
     };
     state.next_request += 1;
     target.request = request;
-    vec![Effect::Fetch { request, kind: target.kind, key: target.key.clone() }]
+    vec![Effect::Fetch {
+        request,
+        kind: target.kind,
+        key: target.key.clone(),
+    }]
 }
 
 /// Whether the object shown in the detail/YAML view changed in this snapshot.
 fn detail_target_changed(state: &AppState, kind: ResourceKind, rows: &[Arc<Row>]) -> bool {
-    let Some(target) = overlay_target(state) else { return false };
+    let Some(target) = overlay_target(state) else {
+        return false;
+    };
     if target.kind != kind {
         return false;
     }
@@ -154,7 +178,11 @@ fn detail_target_changed(state: &AppState, kind: ResourceKind, rows: &[Arc<Row>]
 pub fn refresh_table(state: &mut AppState, kind: ResourceKind) {
     let hide_ns = state.hide_namespace();
     let height = state.table_height();
-    let rows = state.kinds.get(&kind).map(|k| k.rows.clone()).unwrap_or_default();
+    let rows = state
+        .kinds
+        .get(&kind)
+        .map(|k| k.rows.clone())
+        .unwrap_or_default();
     if let Some(table) = state.tables.get_mut(&kind) {
         table.refresh(&rows, &state.joins, state.now, hide_ns);
         table.scroll_into_view(height);
@@ -188,14 +216,22 @@ fn on_fetched(state: &mut AppState, request: u64, result: Result<serde_json::Val
 }
 
 /// Events about the object `target` is, newest first ordering is left to `describe`.
-fn related_events<'a>(state: &'a AppState, kind: ResourceKind, namespace: &str, name: &str) -> Vec<&'a Row> {
+fn related_events<'a>(
+    state: &'a AppState,
+    kind: ResourceKind,
+    namespace: &str,
+    name: &str,
+) -> Vec<&'a Row> {
     state
         .rows(ResourceKind::Events)
         .iter()
         .filter(|row| match &row.links {
-            RowLinks::Event { kind: k, namespace: ns, name: n, .. } => {
-                k == kind.kind_name() && n == name && (ns == namespace || !kind.namespaced())
-            }
+            RowLinks::Event {
+                kind: k,
+                namespace: ns,
+                name: n,
+                ..
+            } => k == kind.kind_name() && n == name && (ns == namespace || !kind.namespaced()),
             _ => false,
         })
         .map(|r| r.as_ref())
@@ -208,8 +244,18 @@ pub fn rebuild_overlay(state: &mut AppState) {
     let lines = match &state.overlay {
         Some(Overlay::Detail(d)) => match &d.target.object {
             Some(obj) => {
-                let events = related_events(state, d.target.kind, &d.target.key.namespace, &d.target.key.name);
-                Some(Rebuilt::Detail(describe(d.target.kind, obj, &events, state.now)))
+                let events = related_events(
+                    state,
+                    d.target.kind,
+                    &d.target.key.namespace,
+                    &d.target.key.name,
+                );
+                Some(Rebuilt::Detail(describe(
+                    d.target.kind,
+                    obj,
+                    &events,
+                    state.now,
+                )))
             }
             None => None,
         },

@@ -32,10 +32,17 @@ pub async fn build_client(setup: &KubeSetup, allow_writes: bool) -> Result<Clien
         .map_err(|e| format!("context {}: {}", setup.context, error_chain(&e)))?;
     config.default_namespace = setup.namespace.clone();
     config.connect_timeout = Some(CONNECT_TIMEOUT);
-    apply_no_proxy(&mut config, std::env::var("NO_PROXY").or_else(|_| std::env::var("no_proxy")).ok());
+    apply_no_proxy(
+        &mut config,
+        std::env::var("NO_PROXY")
+            .or_else(|_| std::env::var("no_proxy"))
+            .ok(),
+    );
     let builder = ClientBuilder::try_from(config)
         .map_err(|e| format!("context {}: {}", setup.context, error_chain(&e)))?;
-    Ok(builder.with_layer(&ReadOnlyLayer::new(allow_writes)).build())
+    Ok(builder
+        .with_layer(&ReadOnlyLayer::new(allow_writes))
+        .build())
 }
 
 /// Drops the proxy when the cluster's host is listed in NO_PROXY (exact host, `.suffix`,
@@ -44,17 +51,23 @@ pub fn apply_no_proxy(config: &mut Config, no_proxy: Option<String>) {
     let (Some(_), Some(list)) = (&config.proxy_url, no_proxy) else {
         return;
     };
-    let Some(host) = config.cluster_url.host().map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+    let Some(host) = config
+        .cluster_url
+        .host()
+        .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
     else {
         return;
     };
-    let exempt = list.split(',').map(|e| e.trim().to_ascii_lowercase()).any(|entry| {
-        let entry = entry.split(':').next().unwrap_or_default().to_string();
-        !entry.is_empty()
-            && (entry == "*"
-                || entry == host
-                || host.ends_with(&format!(".{}", entry.trim_start_matches('.'))))
-    });
+    let exempt = list
+        .split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .any(|entry| {
+            let entry = entry.split(':').next().unwrap_or_default().to_string();
+            !entry.is_empty()
+                && (entry == "*"
+                    || entry == host
+                    || host.ends_with(&format!(".{}", entry.trim_start_matches('.'))))
+        });
     if exempt {
         config.proxy_url = None;
     }

@@ -27,9 +27,17 @@ pub enum ClusterEvent {
     /// The initial list of `kind` completed (also after a re-list).
     Synced { generation: u64, kind: ResourceKind },
     /// The server refused the list (401/403): the message says which list.
-    Refused { generation: u64, kind: ResourceKind, message: String },
+    Refused {
+        generation: u64,
+        kind: ResourceKind,
+        message: String,
+    },
     /// The connection failed; the watch retries with backoff.
-    Disconnected { generation: u64, kind: ResourceKind, message: String },
+    Disconnected {
+        generation: u64,
+        kind: ResourceKind,
+        message: String,
+    },
 }
 
 impl ClusterEvent {

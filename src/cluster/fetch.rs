@@ -11,13 +11,25 @@ use super::kubeconfig::error_chain;
 use crate::model::{ObjKey, ResourceKind};
 
 /// Gets the object as JSON.
-pub async fn fetch_object(client: Client, kind: ResourceKind, key: &ObjKey) -> Result<serde_json::Value, String> {
+pub async fn fetch_object(
+    client: Client,
+    kind: ResourceKind,
+    key: &ObjKey,
+) -> Result<serde_json::Value, String> {
     match kind {
         ResourceKind::Pods => get::<Pod>(Api::namespaced(client, &key.namespace), key).await,
-        ResourceKind::Deployments => get::<Deployment>(Api::namespaced(client, &key.namespace), key).await,
-        ResourceKind::Services => get::<Service>(Api::namespaced(client, &key.namespace), key).await,
-        ResourceKind::Endpoints => get::<Endpoints>(Api::namespaced(client, &key.namespace), key).await,
-        ResourceKind::Events => get::<CoreEvent>(Api::namespaced(client, &key.namespace), key).await,
+        ResourceKind::Deployments => {
+            get::<Deployment>(Api::namespaced(client, &key.namespace), key).await
+        }
+        ResourceKind::Services => {
+            get::<Service>(Api::namespaced(client, &key.namespace), key).await
+        }
+        ResourceKind::Endpoints => {
+            get::<Endpoints>(Api::namespaced(client, &key.namespace), key).await
+        }
+        ResourceKind::Events => {
+            get::<CoreEvent>(Api::namespaced(client, &key.namespace), key).await
+        }
         ResourceKind::Nodes => get::<Node>(Api::all(client), key).await,
         ResourceKind::Namespaces => get::<Namespace>(Api::all(client), key).await,
     }

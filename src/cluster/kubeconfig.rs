@@ -33,7 +33,9 @@ pub struct KubeSetup {
 pub enum KubeconfigProblem {
     #[error("kubeconfig {0} does not exist (set --kubeconfig or KUBECONFIG, or try `kmedic demo`)")]
     Missing(PathBuf),
-    #[error("no kubeconfig found: $HOME is not set and neither --kubeconfig nor KUBECONFIG was given")]
+    #[error(
+        "no kubeconfig found: $HOME is not set and neither --kubeconfig nor KUBECONFIG was given"
+    )]
     NoHome,
     #[error("kubeconfig {file} could not be read: {message}")]
     Unreadable { file: PathBuf, message: String },
@@ -41,12 +43,22 @@ pub enum KubeconfigProblem {
     Malformed { file: PathBuf, message: String },
     #[error("kubeconfig {files} has no contexts")]
     Empty { files: String },
-    #[error("kubeconfig {files} has no current-context; choose one with --context (available: {available})")]
+    #[error(
+        "kubeconfig {files} has no current-context; choose one with --context (available: {available})"
+    )]
     NoCurrentContext { files: String, available: String },
     #[error("context \"{context}\" not found in {files} (available: {available})")]
-    UnknownContext { context: String, files: String, available: String },
+    UnknownContext {
+        context: String,
+        files: String,
+        available: String,
+    },
     #[error("context \"{context}\" in {files} names cluster \"{cluster}\", which is not defined")]
-    UnknownCluster { context: String, cluster: String, files: String },
+    UnknownCluster {
+        context: String,
+        cluster: String,
+        files: String,
+    },
 }
 
 /// The kubeconfig files to read, in merge order.
@@ -55,8 +67,9 @@ pub fn kubeconfig_paths(explicit: Option<&Path>) -> Result<Vec<PathBuf>, Kubecon
         return Ok(vec![path.to_path_buf()]);
     }
     if let Some(value) = std::env::var_os("KUBECONFIG") {
-        let paths: Vec<PathBuf> =
-            std::env::split_paths(&value).filter(|p| !p.as_os_str().is_empty()).collect();
+        let paths: Vec<PathBuf> = std::env::split_paths(&value)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
         if !paths.is_empty() {
             return Ok(paths);
         }
@@ -124,14 +137,20 @@ pub fn load_kubeconfig(opts: &ConnectOptions) -> Result<KubeSetup, KubeconfigPro
     }
     let files_text = display_files(if read.is_empty() { &files } else { &read });
     let Some(mut kubeconfig) = merged else {
-        return Err(KubeconfigProblem::Missing(files.first().cloned().unwrap_or_default()));
+        return Err(KubeconfigProblem::Missing(
+            files.first().cloned().unwrap_or_default(),
+        ));
     };
     make_exec_non_interactive(&mut kubeconfig);
     choose_context(kubeconfig, opts, read, files_text)
 }
 
 fn display_files(files: &[PathBuf]) -> String {
-    files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+    files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Exec credential plugins would otherwise inherit the terminal that the UI has taken over.
@@ -149,20 +168,41 @@ fn choose_context(
     files: Vec<PathBuf>,
     files_text: String,
 ) -> Result<KubeSetup, KubeconfigProblem> {
-    let available = kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
+    let available = kubeconfig
+        .contexts
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     if kubeconfig.contexts.is_empty() {
         return Err(KubeconfigProblem::Empty { files: files_text });
     }
-    let wanted = match opts.context.clone().or_else(|| kubeconfig.current_context.clone()) {
+    let wanted = match opts
+        .context
+        .clone()
+        .or_else(|| kubeconfig.current_context.clone())
+    {
         Some(name) if !name.is_empty() => name,
-        _ => return Err(KubeconfigProblem::NoCurrentContext { files: files_text, available }),
+        _ => {
+            return Err(KubeconfigProblem::NoCurrentContext {
+                files: files_text,
+                available,
+            });
+        }
     };
     let Some(context) = kubeconfig.contexts.iter().find(|c| c.name == wanted) else {
-        return Err(KubeconfigProblem::UnknownContext { context: wanted, files: files_text, available });
+        return Err(KubeconfigProblem::UnknownContext {
+            context: wanted,
+            files: files_text,
+            available,
+        });
     };
     let ctx = context.context.clone().unwrap_or_default();
     let cluster = kubeconfig.clusters.iter().find(|c| c.name == ctx.cluster);
-    let Some(server) = cluster.and_then(|c| c.cluster.as_ref()).and_then(|c| c.server.clone()) else {
+    let Some(server) = cluster
+        .and_then(|c| c.cluster.as_ref())
+        .and_then(|c| c.server.clone())
+    else {
         return Err(KubeconfigProblem::UnknownCluster {
             context: wanted,
             cluster: ctx.cluster,
@@ -204,8 +244,11 @@ mod tests {
     fn picks_current_context_and_its_namespace() {
         let dir = tempfile::tempdir().expect("tmp");
         let file = write(dir.path(), "config", TWO_CONTEXTS);
-        let setup = load_kubeconfig(&ConnectOptions { kubeconfig: Some(file), ..Default::default() })
-            .expect("loads");
+        let setup = load_kubeconfig(&ConnectOptions {
+            kubeconfig: Some(file),
+            ..Default::default()
+        })
+        .expect("loads");
         assert_eq!(setup.context, "a");
         assert_eq!(setup.server, "http://127.0.0.1:1");
         assert_eq!(setup.namespace, "shop");
@@ -229,31 +272,56 @@ mod tests {
     fn unknown_context_lists_the_available_ones() {
         let dir = tempfile::tempdir().expect("tmp");
         let file = write(dir.path(), "config", TWO_CONTEXTS);
-        let opts = ConnectOptions { kubeconfig: Some(file), context: Some("zz".into()), ..Default::default() };
+        let opts = ConnectOptions {
+            kubeconfig: Some(file),
+            context: Some("zz".into()),
+            ..Default::default()
+        };
         let err = load_kubeconfig(&opts).expect_err("must fail").to_string();
-        assert!(err.contains("\"zz\" not found") && err.contains("a, b"), "{err}");
+        assert!(
+            err.contains("\"zz\" not found") && err.contains("a, b"),
+            "{err}"
+        );
     }
 
     #[test]
     fn malformed_empty_and_missing_files_are_named() {
         let dir = tempfile::tempdir().expect("tmp");
         let bad = write(dir.path(), "bad", "clusters: [\n  - {name: x\n");
-        let err = load_kubeconfig(&ConnectOptions { kubeconfig: Some(bad.clone()), ..Default::default() })
-            .expect_err("malformed")
-            .to_string();
-        assert!(err.contains(&bad.display().to_string()) && err.contains("not valid"), "{err}");
+        let err = load_kubeconfig(&ConnectOptions {
+            kubeconfig: Some(bad.clone()),
+            ..Default::default()
+        })
+        .expect_err("malformed")
+        .to_string();
+        assert!(
+            err.contains(&bad.display().to_string()) && err.contains("not valid"),
+            "{err}"
+        );
 
         let empty = write(dir.path(), "empty", "");
-        let err = load_kubeconfig(&ConnectOptions { kubeconfig: Some(empty.clone()), ..Default::default() })
-            .expect_err("empty")
-            .to_string();
-        assert!(err.contains("has no contexts") && err.contains(&empty.display().to_string()), "{err}");
+        let err = load_kubeconfig(&ConnectOptions {
+            kubeconfig: Some(empty.clone()),
+            ..Default::default()
+        })
+        .expect_err("empty")
+        .to_string();
+        assert!(
+            err.contains("has no contexts") && err.contains(&empty.display().to_string()),
+            "{err}"
+        );
 
         let missing = dir.path().join("nope");
-        let err = load_kubeconfig(&ConnectOptions { kubeconfig: Some(missing.clone()), ..Default::default() })
-            .expect_err("missing")
-            .to_string();
-        assert!(err.contains("does not exist") && err.contains("nope"), "{err}");
+        let err = load_kubeconfig(&ConnectOptions {
+            kubeconfig: Some(missing.clone()),
+            ..Default::default()
+        })
+        .expect_err("missing")
+        .to_string();
+        assert!(
+            err.contains("does not exist") && err.contains("nope"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -261,9 +329,18 @@ mod tests {
         let text = "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:1'}\nusers:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: plugin}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n";
         let dir = tempfile::tempdir().expect("tmp");
         let file = write(dir.path(), "config", text);
-        let setup = load_kubeconfig(&ConnectOptions { kubeconfig: Some(file), ..Default::default() })
-            .expect("loads");
-        let exec = setup.kubeconfig.auth_infos[0].auth_info.as_ref().and_then(|a| a.exec.as_ref());
-        assert!(matches!(exec.and_then(|e| e.interactive_mode.clone()), Some(ExecInteractiveMode::Never)));
+        let setup = load_kubeconfig(&ConnectOptions {
+            kubeconfig: Some(file),
+            ..Default::default()
+        })
+        .expect("loads");
+        let exec = setup.kubeconfig.auth_infos[0]
+            .auth_info
+            .as_ref()
+            .and_then(|a| a.exec.as_ref());
+        assert!(matches!(
+            exec.and_then(|e| e.interactive_mode.clone()),
+            Some(ExecInteractiveMode::Never)
+        ));
     }
 }

@@ -49,7 +49,10 @@ impl<S> Layer<S> for ReadOnlyLayer {
     type Service = ReadOnlyService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        ReadOnlyService { inner, allow_writes: self.allow_writes }
+        ReadOnlyService {
+            inner,
+            allow_writes: self.allow_writes,
+        }
     }
 }
 
@@ -81,7 +84,9 @@ where
         let path = request.uri().path().to_string();
         if !self.allow_writes && !is_read_only_request(&method, &path) {
             tracing::warn!(%method, %path, "refused a mutating request in read-only mode");
-            return Box::pin(async move { Err(Box::new(WriteRefused { method, path }) as BoxError) });
+            return Box::pin(
+                async move { Err(Box::new(WriteRefused { method, path }) as BoxError) },
+            );
         }
         let future = self.inner.call(request);
         Box::pin(async move { future.await.map_err(Into::into) })
@@ -103,11 +108,23 @@ mod tests {
             &Method::POST,
             "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews"
         ));
-        assert!(!is_read_only_request(&Method::POST, "/api/v1/namespaces/default/pods"));
-        assert!(!is_read_only_request(&Method::DELETE, "/api/v1/namespaces/default/pods/x"));
-        assert!(!is_read_only_request(&Method::PATCH, "/apis/apps/v1/namespaces/a/deployments/b"));
+        assert!(!is_read_only_request(
+            &Method::POST,
+            "/api/v1/namespaces/default/pods"
+        ));
+        assert!(!is_read_only_request(
+            &Method::DELETE,
+            "/api/v1/namespaces/default/pods/x"
+        ));
+        assert!(!is_read_only_request(
+            &Method::PATCH,
+            "/apis/apps/v1/namespaces/a/deployments/b"
+        ));
         assert!(!is_read_only_request(&Method::PUT, "/api/v1/nodes/n"));
         // A review path under another group is not trusted.
-        assert!(!is_read_only_request(&Method::POST, "/apis/evil.io/v1/selfsubjectaccessreviews"));
+        assert!(!is_read_only_request(
+            &Method::POST,
+            "/apis/evil.io/v1/selfsubjectaccessreviews"
+        ));
     }
 }

@@ -37,7 +37,10 @@ impl KindRows {
     /// All rows, in no particular order.
     pub fn snapshot(&self) -> Vec<Arc<Row>> {
         self.notified.store(false, Ordering::SeqCst);
-        self.rows.read().map(|g| g.values().cloned().collect()).unwrap_or_default()
+        self.rows
+            .read()
+            .map(|g| g.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Marks a change; true when the caller should send a notification (none is outstanding).
@@ -62,8 +65,13 @@ pub struct RowStores {
 
 impl RowStores {
     pub fn new() -> Self {
-        let kinds = ResourceKind::WATCHED.iter().map(|k| (*k, KindRows::default())).collect();
-        RowStores { kinds: Arc::new(kinds) }
+        let kinds = ResourceKind::WATCHED
+            .iter()
+            .map(|k| (*k, KindRows::default()))
+            .collect();
+        RowStores {
+            kinds: Arc::new(kinds),
+        }
     }
 
     pub fn kind(&self, kind: ResourceKind) -> Option<&KindRows> {
@@ -81,7 +89,12 @@ mod tests {
     use crate::model::{Health, RowLinks};
 
     fn row(name: &str) -> Row {
-        Row { key: ObjKey::new("ns", name), cells: vec![], health: Health::Ok, links: RowLinks::None }
+        Row {
+            key: ObjKey::new("ns", name),
+            cells: vec![],
+            health: Health::Ok,
+            links: RowLinks::None,
+        }
     }
 
     #[test]
@@ -94,7 +107,10 @@ mod tests {
         assert!(!pods.mark_changed(), "second change must not notify again");
         assert_eq!(pods.snapshot().len(), 2);
         pods.remove(&ObjKey::new("ns", "a"));
-        assert!(pods.mark_changed(), "after a snapshot, a change notifies again");
+        assert!(
+            pods.mark_changed(),
+            "after a snapshot, a change notifies again"
+        );
         assert_eq!(stores.snapshot(ResourceKind::Pods).len(), 1);
     }
 }

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Endpoints, Event as CoreEvent, Namespace, Node, Pod, Service};
-use kube::runtime::watcher::{self, Event};
 use kube::runtime::WatchStreamExt;
+use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client, Resource, ResourceExt};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc::UnboundedSender;
@@ -51,18 +51,69 @@ struct WatchContext {
 
 impl WatchSet {
     /// Starts watching every kind kmedic shows, in `scope`.
-    pub fn start(client: Client, scope: Scope, generation: u64, tx: UnboundedSender<ClusterEvent>) -> Self {
+    pub fn start(
+        client: Client,
+        scope: Scope,
+        generation: u64,
+        tx: UnboundedSender<ClusterEvent>,
+    ) -> Self {
         let stores = RowStores::new();
         let cancel = CancellationToken::new();
-        let ctx = WatchContext { generation, stores: stores.clone(), tx, cancel: cancel.clone(), scope: scope.clone() };
-        spawn_kind::<Pod>(namespaced_api(&client, &scope), ResourceKind::Pods, build::pod_row, &ctx);
-        spawn_kind::<Deployment>(namespaced_api(&client, &scope), ResourceKind::Deployments, build::deployment_row, &ctx);
-        spawn_kind::<Service>(namespaced_api(&client, &scope), ResourceKind::Services, build::service_row, &ctx);
-        spawn_kind::<Endpoints>(namespaced_api(&client, &scope), ResourceKind::Endpoints, build::endpoints_row, &ctx);
-        spawn_kind::<CoreEvent>(namespaced_api(&client, &scope), ResourceKind::Events, build::event_row, &ctx);
-        spawn_kind::<Node>(Api::all(client.clone()), ResourceKind::Nodes, build::node_row, &ctx);
-        spawn_kind::<Namespace>(Api::all(client), ResourceKind::Namespaces, build::namespace_row, &ctx);
-        WatchSet { generation, scope, stores, cancel }
+        let ctx = WatchContext {
+            generation,
+            stores: stores.clone(),
+            tx,
+            cancel: cancel.clone(),
+            scope: scope.clone(),
+        };
+        spawn_kind::<Pod>(
+            namespaced_api(&client, &scope),
+            ResourceKind::Pods,
+            build::pod_row,
+            &ctx,
+        );
+        spawn_kind::<Deployment>(
+            namespaced_api(&client, &scope),
+            ResourceKind::Deployments,
+            build::deployment_row,
+            &ctx,
+        );
+        spawn_kind::<Service>(
+            namespaced_api(&client, &scope),
+            ResourceKind::Services,
+            build::service_row,
+            &ctx,
+        );
+        spawn_kind::<Endpoints>(
+            namespaced_api(&client, &scope),
+            ResourceKind::Endpoints,
+            build::endpoints_row,
+            &ctx,
+        );
+        spawn_kind::<CoreEvent>(
+            namespaced_api(&client, &scope),
+            ResourceKind::Events,
+            build::event_row,
+            &ctx,
+        );
+        spawn_kind::<Node>(
+            Api::all(client.clone()),
+            ResourceKind::Nodes,
+            build::node_row,
+            &ctx,
+        );
+        spawn_kind::<Namespace>(
+            Api::all(client),
+            ResourceKind::Namespaces,
+            build::namespace_row,
+            &ctx,
+        );
+        WatchSet {
+            generation,
+            scope,
+            stores,
+            cancel,
+        }
     }
 }
 
@@ -78,7 +129,10 @@ where
 }
 
 fn key_of<K: Resource>(obj: &K) -> ObjKey {
-    ObjKey::new(obj.meta().namespace.clone().unwrap_or_default(), obj.meta().name.clone().unwrap_or_default())
+    ObjKey::new(
+        obj.meta().namespace.clone().unwrap_or_default(),
+        obj.meta().name.clone().unwrap_or_default(),
+    )
 }
 
 fn spawn_kind<K>(api: Api<K>, kind: ResourceKind, build: fn(&K) -> Row, ctx: &WatchContext)
@@ -101,7 +155,9 @@ where
     K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
     <K as Resource>::DynamicType: Default,
 {
-    let Some(rows) = ctx.stores.kind(kind) else { return };
+    let Some(rows) = ctx.stores.kind(kind) else {
+        return;
+    };
     let config = watcher::Config::default().page_size(PAGE_SIZE);
     let mut stream = watcher::watcher(api, config).default_backoff().boxed();
     let mut buffer: Option<HashMap<ObjKey, Arc<Row>>> = None;
@@ -116,7 +172,13 @@ where
             Ok(Event::InitDone) => {
                 rows.replace(buffer.take().unwrap_or_default());
                 rows.mark_changed();
-                send(&ctx, ClusterEvent::Synced { generation: ctx.generation, kind });
+                send(
+                    &ctx,
+                    ClusterEvent::Synced {
+                        generation: ctx.generation,
+                        kind,
+                    },
+                );
             }
             Ok(Event::Apply(obj)) => {
                 rows.upsert(build(&strip(obj)));
@@ -142,7 +204,13 @@ fn strip<K: Resource>(mut obj: K) -> K {
 
 fn notify(ctx: &WatchContext, rows: &KindRows, kind: ResourceKind) {
     if rows.mark_changed() {
-        send(ctx, ClusterEvent::Changed { generation: ctx.generation, kind });
+        send(
+            ctx,
+            ClusterEvent::Changed {
+                generation: ctx.generation,
+                kind,
+            },
+        );
     }
 }
 
@@ -154,12 +222,12 @@ fn send(ctx: &WatchContext, event: ClusterEvent) {
 /// Tells a refused list (RBAC) from a connection problem.
 fn classify(error: &watcher::Error, kind: ResourceKind, ctx: &WatchContext) -> ClusterEvent {
     let api_error = match error {
-        watcher::Error::InitialListFailed(e) | watcher::Error::WatchStartFailed(e) | watcher::Error::WatchFailed(e) => {
-            match e {
-                kube::Error::Api(status) => Some(status.as_ref().clone()),
-                _ => None,
-            }
-        }
+        watcher::Error::InitialListFailed(e)
+        | watcher::Error::WatchStartFailed(e)
+        | watcher::Error::WatchFailed(e) => match e {
+            kube::Error::Api(status) => Some(status.as_ref().clone()),
+            _ => None,
+        },
         watcher::Error::WatchError(status) => Some(status.as_ref().clone()),
         watcher::Error::NoResourceVersion => None,
     };
@@ -171,17 +239,34 @@ fn classify(error: &watcher::Error, kind: ResourceKind, ctx: &WatchContext) -> C
             } else {
                 status.message
             };
-            ClusterEvent::Refused { generation, kind, message }
+            ClusterEvent::Refused {
+                generation,
+                kind,
+                message,
+            }
         }
-        _ => ClusterEvent::Disconnected { generation, kind, message: short_error(error) },
+        _ => ClusterEvent::Disconnected {
+            generation,
+            kind,
+            message: short_error(error),
+        },
     }
 }
 
 fn refused_message(kind: ResourceKind, scope: &Scope, code: u16) -> String {
-    let reason = if code == 401 { "unauthorized: credentials rejected; " } else { "" };
+    let reason = if code == 401 {
+        "unauthorized: credentials rejected; "
+    } else {
+        ""
+    };
     match (kind.namespaced(), scope) {
-        (true, Scope::Namespace(ns)) => format!("{reason}cannot list {} in namespace {ns}", kind.resource()),
-        _ => format!("{reason}cannot list {} at the cluster scope", kind.resource()),
+        (true, Scope::Namespace(ns)) => {
+            format!("{reason}cannot list {} in namespace {ns}", kind.resource())
+        }
+        _ => format!(
+            "{reason}cannot list {} at the cluster scope",
+            kind.resource()
+        ),
     }
 }
 

@@ -5,12 +5,19 @@ use super::ResourceKind;
 /// The column titles of `kind`'s table.
 pub fn columns(kind: ResourceKind) -> &'static [&'static str] {
     match kind {
-        ResourceKind::Pods => {
-            &["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
-        }
-        ResourceKind::Nodes => {
-            &["NAME", "STATUS", "ROLES", "VERSION", "AGE", "CPU", "MEMORY", "PODS"]
-        }
+        ResourceKind::Pods => &[
+            "NAMESPACE",
+            "NAME",
+            "READY",
+            "STATUS",
+            "RESTARTS",
+            "AGE",
+            "IP",
+            "NODE",
+        ],
+        ResourceKind::Nodes => &[
+            "NAME", "STATUS", "ROLES", "VERSION", "AGE", "CPU", "MEMORY", "PODS",
+        ],
         ResourceKind::Services => &[
             "NAMESPACE",
             "NAME",
@@ -23,12 +30,23 @@ pub fn columns(kind: ResourceKind) -> &'static [&'static str] {
             "AGE",
         ],
         ResourceKind::Namespaces => &["NAME", "STATUS", "AGE"],
-        ResourceKind::Deployments => {
-            &["NAMESPACE", "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
-        }
-        ResourceKind::Events => {
-            &["NAMESPACE", "LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", "COUNT"]
-        }
+        ResourceKind::Deployments => &[
+            "NAMESPACE",
+            "NAME",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "AGE",
+        ],
+        ResourceKind::Events => &[
+            "NAMESPACE",
+            "LAST SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "MESSAGE",
+            "COUNT",
+        ],
         ResourceKind::Endpoints => &["NAMESPACE", "NAME", "ENDPOINTS", "AGE"],
     }
 }

@@ -105,7 +105,10 @@ mod tests {
     fn kubectl_short_names_resolve() {
         assert_eq!(ResourceKind::from_name("no"), Some(ResourceKind::Nodes));
         assert_eq!(ResourceKind::from_name("SVC"), Some(ResourceKind::Services));
-        assert_eq!(ResourceKind::from_name("deploy"), Some(ResourceKind::Deployments));
+        assert_eq!(
+            ResourceKind::from_name("deploy"),
+            Some(ResourceKind::Deployments)
+        );
         assert_eq!(ResourceKind::from_name("po"), Some(ResourceKind::Pods));
         assert_eq!(ResourceKind::from_name("bogus"), None);
     }

@@ -16,7 +16,10 @@ pub struct ObjKey {
 
 impl ObjKey {
     pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
-        ObjKey { namespace: namespace.into(), name: name.into() }
+        ObjKey {
+            namespace: namespace.into(),
+            name: name.into(),
+        }
     }
 }
 
@@ -41,13 +44,22 @@ pub enum Cell {
     Status(String, Health),
     Count(i64),
     /// `ready/total`, as in the READY column.
-    Ratio { ready: u32, total: u32 },
+    Ratio {
+        ready: u32,
+        total: u32,
+    },
     /// Restart count with the time of the last restart: `5 (3m ago)`.
-    Restarts { count: i64, last: Option<Timestamp> },
+    Restarts {
+        count: i64,
+        last: Option<Timestamp>,
+    },
     /// Age since a timestamp, formatted like kubectl.
     Age(Option<Timestamp>),
     /// A resource quantity: display text and a number to sort by.
-    Quantity { text: String, value: f64 },
+    Quantity {
+        text: String,
+        value: f64,
+    },
     /// Filled from other kinds when the table is built (node pod counts, service endpoints).
     Joined,
 }
@@ -90,9 +102,16 @@ impl Cell {
         match (self, other) {
             (Cell::Count(a), Cell::Count(b)) => a.cmp(b),
             (Cell::Restarts { count: a, .. }, Cell::Restarts { count: b, .. }) => a.cmp(b),
-            (Cell::Ratio { ready: ar, total: at }, Cell::Ratio { ready: br, total: bt }) => {
-                (*ar, *at).cmp(&(*br, *bt))
-            }
+            (
+                Cell::Ratio {
+                    ready: ar,
+                    total: at,
+                },
+                Cell::Ratio {
+                    ready: br,
+                    total: bt,
+                },
+            ) => (*ar, *at).cmp(&(*br, *bt)),
             // Older objects have earlier timestamps and so larger ages.
             (Cell::Age(a), Cell::Age(b)) => b.cmp(a),
             (Cell::Quantity { value: a, .. }, Cell::Quantity { value: b, .. }) => {
@@ -115,8 +134,10 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
             (None, Some(_)) => return Ordering::Less,
             (Some(_), None) => return Ordering::Greater,
             (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let na: String = std::iter::from_fn(|| ai.next_if(|c| c.is_ascii_digit())).collect();
-                let nb: String = std::iter::from_fn(|| bi.next_if(|c| c.is_ascii_digit())).collect();
+                let na: String =
+                    std::iter::from_fn(|| ai.next_if(|c| c.is_ascii_digit())).collect();
+                let nb: String =
+                    std::iter::from_fn(|| bi.next_if(|c| c.is_ascii_digit())).collect();
                 let ord = na
                     .trim_start_matches('0')
                     .len()
@@ -147,7 +168,12 @@ pub enum RowLinks {
     /// An Endpoints object: ready and total addresses over all subsets and ports.
     Endpoints { ready: u32, total: u32 },
     /// An event: the object it is about and when it was last seen.
-    Event { kind: String, namespace: String, name: String, last_seen: Option<Timestamp> },
+    Event {
+        kind: String,
+        namespace: String,
+        name: String,
+        last_seen: Option<Timestamp>,
+    },
 }
 
 /// One object as a table shows it.

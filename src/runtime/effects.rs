@@ -31,7 +31,12 @@ pub fn spawn_fetch(
 
 /// While the connection is down, asks the server for its version with growing pauses, and
 /// reports when it answers. Not a poll of cluster data: it stops at the first answer.
-pub fn spawn_probe(client: Client, generation: u64, tx: UnboundedSender<Msg>, cancel: CancellationToken) {
+pub fn spawn_probe(
+    client: Client,
+    generation: u64,
+    tx: UnboundedSender<Msg>,
+    cancel: CancellationToken,
+) {
     tokio::spawn(async move {
         let mut pause = Duration::from_millis(500);
         loop {

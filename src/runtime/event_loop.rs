@@ -21,7 +21,10 @@ const FRAME: Duration = Duration::from_millis(33);
 pub async fn run_tui(mut session: Session, theme: Theme) -> std::io::Result<()> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
-    session.dispatch(Msg::Resize { width: size.width, height: size.height });
+    session.dispatch(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    });
     let mut input = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -29,7 +32,9 @@ pub async fn run_tui(mut session: Session, theme: Theme) -> std::io::Result<()> 
     let mut stop = stop_signals()?;
     loop {
         if session.state.dirty && last_frame.elapsed() >= FRAME {
-            guard.terminal.draw(|frame| crate::ui::render(frame, &session.state, &theme))?;
+            guard
+                .terminal
+                .draw(|frame| crate::ui::render(frame, &session.state, &theme))?;
             session.state.dirty = false;
             last_frame = Instant::now();
         }
@@ -57,7 +62,11 @@ pub async fn run_tui(mut session: Session, theme: Theme) -> std::io::Result<()> 
 fn stop_signals() -> std::io::Result<tokio::sync::mpsc::Receiver<()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let (tx, rx) = tokio::sync::mpsc::channel(1);
-    for kind in [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt()] {
+    for kind in [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+    ] {
         let mut stream = signal(kind)?;
         let tx = tx.clone();
         tokio::spawn(async move {

@@ -39,8 +39,18 @@ impl Drop for Session {
 
 impl Session {
     /// Starts watching `setup`'s cluster through `client`.
-    pub fn start(client: Client, setup: &KubeSetup, all_namespaces: bool, read_only: bool, keymap: Arc<Keymap>) -> Self {
-        let scope = if all_namespaces { Scope::All } else { Scope::Namespace(setup.namespace.clone()) };
+    pub fn start(
+        client: Client,
+        setup: &KubeSetup,
+        all_namespaces: bool,
+        read_only: bool,
+        keymap: Arc<Keymap>,
+    ) -> Self {
+        let scope = if all_namespaces {
+            Scope::All
+        } else {
+            Scope::Namespace(setup.namespace.clone())
+        };
         let target = Target {
             context: setup.context.clone(),
             cluster: setup.cluster.clone(),
@@ -51,7 +61,16 @@ impl Session {
         let (cluster_tx, cluster_rx) = mpsc::unbounded_channel();
         let (results_tx, results_rx) = mpsc::unbounded_channel();
         let watches = WatchSet::start(client.clone(), scope, state.generation, cluster_tx.clone());
-        Session { state, client, watches, cluster_tx, cluster_rx, results_tx, results_rx, cancel: CancellationToken::new() }
+        Session {
+            state,
+            client,
+            watches,
+            cluster_tx,
+            cluster_rx,
+            results_tx,
+            results_rx,
+            cancel: CancellationToken::new(),
+        }
     }
 
     /// Runs the reducer on `msg` and performs the effects it asks for.
@@ -66,13 +85,30 @@ impl Session {
         match effect {
             Effect::Rewatch { scope, generation } => {
                 // Dropping the old set cancels its tasks; its late events carry an old generation.
-                self.watches = WatchSet::start(self.client.clone(), scope, generation, self.cluster_tx.clone());
+                self.watches = WatchSet::start(
+                    self.client.clone(),
+                    scope,
+                    generation,
+                    self.cluster_tx.clone(),
+                );
             }
             Effect::Fetch { request, kind, key } => {
-                effects::spawn_fetch(self.client.clone(), request, kind, key, self.results_tx.clone(), self.cancel.clone());
+                effects::spawn_fetch(
+                    self.client.clone(),
+                    request,
+                    kind,
+                    key,
+                    self.results_tx.clone(),
+                    self.cancel.clone(),
+                );
             }
             Effect::Probe { generation } => {
-                effects::spawn_probe(self.client.clone(), generation, self.results_tx.clone(), self.cancel.clone());
+                effects::spawn_probe(
+                    self.client.clone(),
+                    generation,
+                    self.results_tx.clone(),
+                    self.cancel.clone(),
+                );
             }
         }
     }
@@ -127,15 +163,26 @@ impl Session {
     fn pull(&mut self, kind: ResourceKind) {
         let rows = self.watches.stores.snapshot(kind);
         let generation = self.watches.generation;
-        self.dispatch(Msg::Rows { generation, kind, rows });
+        self.dispatch(Msg::Rows {
+            generation,
+            kind,
+            rows,
+        });
     }
 
     /// Processes events until `done(state)` holds or `timeout` passes; true if it held.
-    pub async fn wait_until(&mut self, timeout: Duration, done: impl Fn(&AppState) -> bool) -> bool {
+    pub async fn wait_until(
+        &mut self,
+        timeout: Duration,
+        done: impl Fn(&AppState) -> bool,
+    ) -> bool {
         let deadline = tokio::time::Instant::now() + timeout;
         self.drain();
         while !done(&self.state) {
-            if tokio::time::timeout_at(deadline, self.next()).await.is_err() {
+            if tokio::time::timeout_at(deadline, self.next())
+                .await
+                .is_err()
+            {
                 return done(&self.state);
             }
         }

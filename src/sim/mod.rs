@@ -17,7 +17,11 @@ pub enum ScenarioSource {
     /// A YAML/JSON file (multi-document, `kind: List`) or a `cluster-info dump` directory.
     Path(PathBuf),
     /// A generated cluster of the given size, for benchmarks.
-    Synthetic { pods: usize, nodes: usize, namespaces: usize },
+    Synthetic {
+        pods: usize,
+        nodes: usize,
+        namespaces: usize,
+    },
     /// These objects, as given (tests and embedders); never calls the scenario module unless
     /// `live` is set.
     Objects(Vec<serde_json::Value>),
@@ -45,7 +49,12 @@ pub struct SimOptions {
 
 impl Default for SimOptions {
     fn default() -> Self {
-        SimOptions { source: ScenarioSource::Builtin, port: 0, live: true, forbidden: Vec::new() }
+        SimOptions {
+            source: ScenarioSource::Builtin,
+            port: 0,
+            live: true,
+            forbidden: Vec::new(),
+        }
     }
 }
 

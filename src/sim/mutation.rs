@@ -9,9 +9,24 @@ pub enum Mutation {
     /// assigns uid/resourceVersion/creationTimestamp when missing and emits ADDED or MODIFIED.
     Upsert(serde_json::Value),
     /// Delete an object; the store emits DELETED.
-    Delete { api_version: String, kind: String, namespace: Option<String>, name: String },
+    Delete {
+        api_version: String,
+        kind: String,
+        namespace: Option<String>,
+        name: String,
+    },
     /// Append a log line to a container's current instance.
-    Log { namespace: String, pod: String, container: String, time: Timestamp, line: String },
+    Log {
+        namespace: String,
+        pod: String,
+        container: String,
+        time: Timestamp,
+        line: String,
+    },
     /// The container restarted: its current log becomes the `previous` log, a new one starts.
-    ContainerRestarted { namespace: String, pod: String, container: String },
+    ContainerRestarted {
+        namespace: String,
+        pod: String,
+        container: String,
+    },
 }

@@ -23,7 +23,15 @@ fn drop_order(kind: ResourceKind) -> &'static [&'static str] {
     match kind {
         ResourceKind::Pods => &["IP", "NODE", "AGE", "READY", "NAMESPACE"],
         ResourceKind::Nodes => &["MEMORY", "CPU", "VERSION", "AGE", "ROLES", "PODS"],
-        ResourceKind::Services => &["SELECTOR", "EXTERNAL-IP", "AGE", "PORTS", "CLUSTER-IP", "NAMESPACE", "TYPE"],
+        ResourceKind::Services => &[
+            "SELECTOR",
+            "EXTERNAL-IP",
+            "AGE",
+            "PORTS",
+            "CLUSTER-IP",
+            "NAMESPACE",
+            "TYPE",
+        ],
         ResourceKind::Deployments => &["AGE", "UP-TO-DATE", "AVAILABLE", "NAMESPACE"],
         ResourceKind::Events => &["COUNT", "NAMESPACE", "TYPE", "OBJECT"],
         ResourceKind::Namespaces => &["AGE"],
@@ -37,31 +45,62 @@ fn total(widths: &[usize]) -> usize {
 
 /// Chooses which of `shown` columns (indices into `titles`, with natural `widths`) fit in
 /// `available` cells, and how wide each is. Returns (columns, widths).
-pub fn fit(kind: ResourceKind, titles: &[&str], shown: &[usize], widths: &[usize], available: usize) -> (Vec<usize>, Vec<usize>) {
-    let mut columns: Vec<(usize, usize)> = shown.iter().copied().zip(widths.iter().copied()).collect();
+pub fn fit(
+    kind: ResourceKind,
+    titles: &[&str],
+    shown: &[usize],
+    widths: &[usize],
+    available: usize,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut columns: Vec<(usize, usize)> =
+        shown.iter().copied().zip(widths.iter().copied()).collect();
     let flexible_title = flexible(kind);
-    let is_flexible = |column: usize| flexible_title.is_some() && titles.get(column).copied() == flexible_title;
+    let is_flexible =
+        |column: usize| flexible_title.is_some() && titles.get(column).copied() == flexible_title;
     let needed = |columns: &[(usize, usize)]| {
-        let widths: Vec<usize> =
-            columns.iter().map(|&(c, w)| if is_flexible(c) { w.min(FLEXIBLE_MIN) } else { w }).collect();
+        let widths: Vec<usize> = columns
+            .iter()
+            .map(|&(c, w)| {
+                if is_flexible(c) {
+                    w.min(FLEXIBLE_MIN)
+                } else {
+                    w
+                }
+            })
+            .collect();
         total(&widths)
     };
     for title in drop_order(kind) {
         if needed(&columns) <= available {
             break;
         }
-        if let Some(pos) = columns.iter().position(|(c, _)| titles.get(*c) == Some(title)) {
+        if let Some(pos) = columns
+            .iter()
+            .position(|(c, _)| titles.get(*c) == Some(title))
+        {
             columns.remove(pos);
         }
     }
     let mut widths: Vec<usize> = columns.iter().map(|c| c.1).collect();
     // The flexible column gives way first.
     if let Some(pos) = columns.iter().position(|&(c, _)| is_flexible(c)) {
-        let others: usize = widths.iter().enumerate().filter(|(i, _)| *i != pos).map(|(_, w)| w + SPACING).sum();
-        widths[pos] = widths[pos].min(available.saturating_sub(others).max(MIN_WIDTH.min(widths[pos])));
+        let others: usize = widths
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != pos)
+            .map(|(_, w)| w + SPACING)
+            .sum();
+        widths[pos] = widths[pos].min(
+            available
+                .saturating_sub(others)
+                .max(MIN_WIDTH.min(widths[pos])),
+        );
     }
     while total(&widths) > available {
-        let Some((widest, width)) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w) else { break };
+        let Some((widest, width)) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w)
+        else {
+            break;
+        };
         if width <= MIN_WIDTH {
             break;
         }
@@ -84,7 +123,10 @@ mod tests {
         let widths = [11, 30, 5, 16, 14, 5, 11, 8];
         let (cols, w) = fit(ResourceKind::Pods, titles, &shown, &widths, 95);
         let names: Vec<&str> = cols.iter().map(|c| titles[*c]).collect();
-        assert_eq!(names, ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+        assert_eq!(
+            names,
+            ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+        );
         assert_eq!(w[3], 16, "STATUS keeps its width");
         assert!(total(&w) <= 95);
 
@@ -102,7 +144,11 @@ mod tests {
         let widths = [9, 7, 16, 30, 120, 5];
         let (cols, w) = fit(ResourceKind::Events, titles, &shown, &widths, 100);
         let names: Vec<&str> = cols.iter().map(|c| titles[*c]).collect();
-        assert_eq!(names, ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], "COUNT goes, MESSAGE is cut");
+        assert_eq!(
+            names,
+            ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+            "COUNT goes, MESSAGE is cut"
+        );
         assert_eq!(total(&w), 100, "the message takes the rest");
     }
 

@@ -17,7 +17,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Span::styled(input.text.clone(), theme.style(Token::Input)),
         ];
         if let Some(error) = &input.error {
-            spans.push(Span::styled(format!("   ✗ {error}"), theme.style(Token::Error)));
+            spans.push(Span::styled(
+                format!("   ✗ {error}"),
+                theme.style(Token::Error),
+            ));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
         let x = area.x + 1 + unicode_width::UnicodeWidthStr::width(input.text.as_str()) as u16;
@@ -25,8 +28,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     if let Some(notice) = &state.notice {
-        let style = theme.style(if notice.error { Token::Error } else { Token::Text });
-        frame.render_widget(Paragraph::new(Span::styled(notice.text.clone(), style)), area);
+        let style = theme.style(if notice.error {
+            Token::Error
+        } else {
+            Token::Text
+        });
+        frame.render_widget(
+            Paragraph::new(Span::styled(notice.text.clone(), style)),
+            area,
+        );
         return;
     }
     let layer = current_layer(state);
@@ -54,8 +64,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = Vec::new();
     for (action, label) in wanted {
         if let Some(key) = state.keymap.hint(layer, *action) {
-            spans.push(Span::styled(format!("<{key}>"), theme.style(Token::KeyHint)));
-            spans.push(Span::styled(format!(" {label}  "), theme.style(Token::Muted)));
+            spans.push(Span::styled(
+                format!("<{key}>"),
+                theme.style(Token::KeyHint),
+            ));
+            spans.push(Span::styled(
+                format!(" {label}  "),
+                theme.style(Token::Muted),
+            ));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

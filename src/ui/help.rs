@@ -17,10 +17,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &TextView, 
         if bindings.is_empty() {
             continue;
         }
-        lines.push(Line::from(Span::styled(format!("{}:", section_title(*layer)), theme.style(Token::TableHeader))));
+        lines.push(Line::from(Span::styled(
+            format!("{}:", section_title(*layer)),
+            theme.style(Token::TableHeader),
+        )));
         for binding in bindings {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", binding.keys), theme.style(Token::KeyHint)),
+                Span::styled(
+                    format!("  {:<16}", binding.keys),
+                    theme.style(Token::KeyHint),
+                ),
                 Span::styled(binding.desc, theme.style(Token::Text)),
             ]));
         }
@@ -35,7 +41,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &TextView, 
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Token::Border))
-        .title(Span::styled(" Help — keys of the active keymap ", theme.style(Token::Title)));
+        .title(Span::styled(
+            " Help — keys of the active keymap ",
+            theme.style(Token::Title),
+        ));
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 

@@ -25,8 +25,12 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
         render_too_small(frame, area, theme);
         return;
     }
-    let [header_area, body, footer_area] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let [header_area, body, footer_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     header::render(frame, header_area, state, theme);
     match &state.overlay {
         Some(Overlay::Help(view)) => help::render(frame, body, state, view, theme),
@@ -44,14 +48,21 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
 fn render_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     let text = vec![
         Line::from("Terminal too small"),
-        Line::from(format!("need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}", area.width, area.height)),
+        Line::from(format!(
+            "need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
+            area.width, area.height
+        )),
     ];
     let paragraph = Paragraph::new(text)
         .style(theme.style(Token::Warning))
         .alignment(Alignment::Center)
         .wrap(Wrap { trim: true });
     let y = area.height.saturating_sub(2) / 2;
-    let inner = Rect { y: area.y + y, height: area.height.saturating_sub(y), ..area };
+    let inner = Rect {
+        y: area.y + y,
+        height: area.height.saturating_sub(y),
+        ..area
+    };
     frame.render_widget(paragraph, inner);
 }
 

@@ -11,7 +11,10 @@ use crate::config::{Theme, Token};
 
 pub fn render(frame: &mut Frame, body: Rect, state: &AppState, picker: &Picker, theme: &Theme) {
     let names = state.namespace_names();
-    let items: Vec<ListItem> = entries(&names, &picker.filter).into_iter().map(|n| ListItem::new(n.to_string())).collect();
+    let items: Vec<ListItem> = entries(&names, &picker.filter)
+        .into_iter()
+        .map(|n| ListItem::new(n.to_string()))
+        .collect();
     let width = body.width.clamp(20, 50);
     let height = (items.len() as u16 + 2).clamp(4, body.height);
     let area = Rect {
@@ -25,7 +28,12 @@ pub fn render(frame: &mut Frame, body: Rect, state: &AppState, picker: &Picker, 
         Span::styled(format!("{}▏", picker.filter), theme.style(Token::Input)),
     ]);
     let list = List::new(items)
-        .block(Block::default().borders(Borders::ALL).border_style(theme.style(Token::Border)).title(title))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.style(Token::Border))
+                .title(title),
+        )
         .highlight_style(theme.style(Token::Selection));
     let mut list_state = ListState::default().with_selected(Some(picker.selected));
     frame.render_widget(Clear, area);

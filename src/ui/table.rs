@@ -5,7 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell as TableCell, Paragraph, Row as TableRow, Table, TableState, Wrap};
+use ratatui::widgets::{
+    Block, Borders, Cell as TableCell, Paragraph, Row as TableRow, Table, TableState, Wrap,
+};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::state::AppState;
@@ -34,58 +36,109 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let (text, token) = match (&refused, synced) {
             (Some(message), _) => (format!("✗ {message}"), Token::Error),
             (None, true) => (empty_message(state, kind), Token::Muted),
-            (None, false) => (format!("Loading {}…", kind.title().to_lowercase()), Token::Muted),
+            (None, false) => (
+                format!("Loading {}…", kind.title().to_lowercase()),
+                Token::Muted,
+            ),
         };
-        let paragraph = Paragraph::new(Span::styled(text, theme.style(token))).block(block).wrap(Wrap { trim: true });
+        let paragraph = Paragraph::new(Span::styled(text, theme.style(token)))
+            .block(block)
+            .wrap(Wrap { trim: true });
         frame.render_widget(paragraph, area);
         return;
     }
     let shown: Vec<usize> = visible_columns(state, kind);
     let height = usize::from(area.height.saturating_sub(3));
-    let window: Vec<&Row> =
-        table.visible.iter().skip(table.offset).take(height).filter_map(|&i| rows.get(i).map(|r| r.as_ref())).collect();
+    let window: Vec<&Row> = table
+        .visible
+        .iter()
+        .skip(table.offset)
+        .take(height)
+        .filter_map(|&i| rows.get(i).map(|r| r.as_ref()))
+        .collect();
     let texts: Vec<Vec<String>> = window
         .iter()
-        .map(|row| shown.iter().map(|&c| cell_at(kind, row, c, &state.joins).display(state.now)).collect())
+        .map(|row| {
+            shown
+                .iter()
+                .map(|&c| cell_at(kind, row, c, &state.joins).display(state.now))
+                .collect()
+        })
         .collect();
     let titles = columns(kind);
     let natural = column_widths(&shown, titles, &texts, table);
     // Inside the borders, minus the highlight symbol column ratatui reserves.
     let available = usize::from(area.width.saturating_sub(2));
     let (fitted, widths) = column_fit::fit(kind, titles, &shown, &natural, available);
-    let keep: Vec<usize> = fitted.iter().filter_map(|c| shown.iter().position(|s| s == c)).collect();
-    let texts: Vec<Vec<String>> = texts.into_iter().map(|row| keep.iter().map(|&i| row[i].clone()).collect()).collect();
+    let keep: Vec<usize> = fitted
+        .iter()
+        .filter_map(|c| shown.iter().position(|s| s == c))
+        .collect();
+    let texts: Vec<Vec<String>> = texts
+        .into_iter()
+        .map(|row| keep.iter().map(|&i| row[i].clone()).collect())
+        .collect();
     let shown = fitted;
     let header = TableRow::new(shown.iter().map(|&c| {
-        let marker = if c == table.sort.column { if table.sort.descending { "↓" } else { "↑" } } else { "" };
-        TableCell::from(format!("{}{marker}", titles.get(c).copied().unwrap_or_default()))
+        let marker = if c == table.sort.column {
+            if table.sort.descending { "↓" } else { "↑" }
+        } else {
+            ""
+        };
+        TableCell::from(format!(
+            "{}{marker}",
+            titles.get(c).copied().unwrap_or_default()
+        ))
     }))
     .style(theme.style(Token::TableHeader));
     let stale = state.stale();
     let body = window.iter().zip(texts).map(|(row, texts)| {
-        let cells = shown.iter().zip(texts).zip(&widths).map(|((&c, text), &width)| {
-            let text = truncate(&text, width);
-            let style = match cell_at(kind, row, c, &state.joins).health() {
-                Some(h) => theme.health(h),
-                None => Style::default(),
-            };
-            TableCell::from(Span::styled(text, style))
-        });
-        let row_style = if stale { theme.style(Token::Stale) } else { theme.style(Token::Text) };
+        let cells = shown
+            .iter()
+            .zip(texts)
+            .zip(&widths)
+            .map(|((&c, text), &width)| {
+                let text = truncate(&text, width);
+                let style = match cell_at(kind, row, c, &state.joins).health() {
+                    Some(h) => theme.health(h),
+                    None => Style::default(),
+                };
+                TableCell::from(Span::styled(text, style))
+            });
+        let row_style = if stale {
+            theme.style(Token::Stale)
+        } else {
+            theme.style(Token::Text)
+        };
         TableRow::new(cells).style(row_style)
     });
-    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w as u16)).collect();
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .map(|w| Constraint::Length(*w as u16))
+        .collect();
     let widget = Table::new(body, constraints)
         .header(header)
         .block(block)
         .column_spacing(column_fit::SPACING as u16)
         .row_highlight_style(theme.style(Token::Selection));
-    let mut table_state = TableState::default().with_selected(Some(table.selected.saturating_sub(table.offset)));
+    let mut table_state =
+        TableState::default().with_selected(Some(table.selected.saturating_sub(table.offset)));
     frame.render_stateful_widget(widget, area, &mut table_state);
     if let Some(message) = refused {
         let y = area.bottom().saturating_sub(1);
-        let line = Rect { x: area.x + 1, y, width: area.width.saturating_sub(2), height: 1 };
-        frame.render_widget(Paragraph::new(Span::styled(format!("✗ {message}"), theme.style(Token::Error))), line);
+        let line = Rect {
+            x: area.x + 1,
+            y,
+            width: area.width.saturating_sub(2),
+            height: 1,
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("✗ {message}"),
+                theme.style(Token::Error),
+            )),
+            line,
+        );
     }
 }
 
@@ -93,11 +146,19 @@ fn empty_message(state: &AppState, kind: ResourceKind) -> String {
     let what = kind.title().to_lowercase();
     match (&state.scope, kind.namespaced()) {
         (crate::cluster::Scope::Namespace(ns), true) => {
-            let all = state.keymap.hint(crate::app::action::Layer::Table, crate::app::action::Action::AllNamespaces);
-            let pick = state.keymap.hint(crate::app::action::Layer::Table, crate::app::action::Action::NamespacePicker);
+            let all = state.keymap.hint(
+                crate::app::action::Layer::Table,
+                crate::app::action::Action::AllNamespaces,
+            );
+            let pick = state.keymap.hint(
+                crate::app::action::Layer::Table,
+                crate::app::action::Action::NamespacePicker,
+            );
             let mut text = format!("No {what} in namespace {ns}.");
             if let (Some(all), Some(pick)) = (all, pick) {
-                text.push_str(&format!(" Press {all} for all namespaces or {pick} to choose one."));
+                text.push_str(&format!(
+                    " Press {all} for all namespaces or {pick} to choose one."
+                ));
             }
             text
         }
@@ -106,18 +167,38 @@ fn empty_message(state: &AppState, kind: ResourceKind) -> String {
 }
 
 fn visible_columns(state: &AppState, kind: ResourceKind) -> Vec<usize> {
-    let hidden = if state.hide_namespace() { namespace_column(kind) } else { None };
-    (0..columns(kind).len()).filter(|c| Some(*c) != hidden).collect()
+    let hidden = if state.hide_namespace() {
+        namespace_column(kind)
+    } else {
+        None
+    };
+    (0..columns(kind).len())
+        .filter(|c| Some(*c) != hidden)
+        .collect()
 }
 
-fn column_widths(shown: &[usize], titles: &[&str], texts: &[Vec<String>], table: &TableView) -> Vec<usize> {
+fn column_widths(
+    shown: &[usize],
+    titles: &[&str],
+    texts: &[Vec<String>],
+    table: &TableView,
+) -> Vec<usize> {
     shown
         .iter()
         .enumerate()
         .map(|(pos, &c)| {
-            let title = titles.get(c).map(|t| t.width()).unwrap_or(0) + usize::from(c == table.sort.column);
-            let content = texts.iter().map(|t| t.get(pos).map(|s| s.width()).unwrap_or(0)).max().unwrap_or(0);
-            let limit = if pos + 1 == shown.len() { usize::MAX } else { MAX_COLUMN };
+            let title =
+                titles.get(c).map(|t| t.width()).unwrap_or(0) + usize::from(c == table.sort.column);
+            let content = texts
+                .iter()
+                .map(|t| t.get(pos).map(|s| s.width()).unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            let limit = if pos + 1 == shown.len() {
+                usize::MAX
+            } else {
+                MAX_COLUMN
+            };
             title.max(content).min(limit)
         })
         .collect()
@@ -125,14 +206,31 @@ fn column_widths(shown: &[usize], titles: &[&str], texts: &[Vec<String>], table:
 
 fn title<'a>(state: &AppState, table: &TableView, total: usize, theme: &Theme) -> Line<'a> {
     let kind = state.view;
-    let count = if table.filter.is_some() { format!("{}/{}", table.visible.len(), total) } else { total.to_string() };
-    let mut spans = vec![Span::styled(format!(" {} {count} ", kind.title()), theme.style(Token::Title))];
+    let count = if table.filter.is_some() {
+        format!("{}/{}", table.visible.len(), total)
+    } else {
+        total.to_string()
+    };
+    let mut spans = vec![Span::styled(
+        format!(" {} {count} ", kind.title()),
+        theme.style(Token::Title),
+    )];
     if kind.namespaced() {
-        spans.push(Span::styled(format!("[{}] ", state.scope.label()), theme.style(Token::Muted)));
+        spans.push(Span::styled(
+            format!("[{}] ", state.scope.label()),
+            theme.style(Token::Muted),
+        ));
     }
     if !table.filter_text.is_empty() {
-        let token = if table.filter_error.is_some() { Token::Error } else { Token::Highlight };
-        spans.push(Span::styled(format!("/{} ", truncate(&table.filter_text, 30)), theme.style(token)));
+        let token = if table.filter_error.is_some() {
+            Token::Error
+        } else {
+            Token::Highlight
+        };
+        spans.push(Span::styled(
+            format!("/{} ", truncate(&table.filter_text, 30)),
+            theme.style(token),
+        ));
     }
     if state.stale() {
         spans.push(Span::styled("[stale] ", theme.style(Token::Warning)));

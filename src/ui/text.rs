@@ -11,7 +11,13 @@ use crate::app::state::AppState;
 use crate::app::text_view::TextView;
 use crate::config::{Theme, Token};
 
-pub fn render_detail(frame: &mut Frame, area: Rect, _state: &AppState, detail: &DetailView, theme: &Theme) {
+pub fn render_detail(
+    frame: &mut Frame,
+    area: Rect,
+    _state: &AppState,
+    detail: &DetailView,
+    theme: &Theme,
+) {
     let lines: Vec<(String, Style)> = detail
         .lines
         .iter()
@@ -28,7 +34,11 @@ pub fn render_detail(frame: &mut Frame, area: Rect, _state: &AppState, detail: &
 }
 
 pub fn render_yaml(frame: &mut Frame, area: Rect, yaml: &YamlView, theme: &Theme) {
-    let lines = yaml.lines.iter().map(|l| (l.clone(), theme.style(Token::Text))).collect();
+    let lines = yaml
+        .lines
+        .iter()
+        .map(|l| (l.clone(), theme.style(Token::Text)))
+        .collect();
     render_lines(frame, area, &yaml.target, "yaml", lines, theme);
 }
 
@@ -45,18 +55,34 @@ fn render_lines(
     } else {
         format!("{}/{}", target.key.namespace, target.key.name)
     };
-    let mut title = vec![Span::styled(format!(" {} {name} ({what}) ", target.kind.kind_name()), theme.style(Token::Title))];
+    let mut title = vec![Span::styled(
+        format!(" {} {name} ({what}) ", target.kind.kind_name()),
+        theme.style(Token::Title),
+    )];
     if let Some(search) = &target.view.search {
-        let position = if search.matches.is_empty() { 0 } else { search.current + 1 };
+        let position = if search.matches.is_empty() {
+            0
+        } else {
+            search.current + 1
+        };
         title.push(Span::styled(
             format!("/{} [{position}/{}] ", search.pattern, search.matches.len()),
             theme.style(Token::Highlight),
         ));
     }
-    let block = Block::default().borders(Borders::ALL).border_style(theme.style(Token::Border)).title(Line::from(title));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Token::Border))
+        .title(Line::from(title));
     let body: Vec<Line> = match (&target.object, &target.error) {
-        (_, Some(error)) => vec![Line::from(Span::styled(format!("✗ {error}"), theme.style(Token::Error)))],
-        (None, None) => vec![Line::from(Span::styled("Loading…", theme.style(Token::Muted)))],
+        (_, Some(error)) => vec![Line::from(Span::styled(
+            format!("✗ {error}"),
+            theme.style(Token::Error),
+        ))],
+        (None, None) => vec![Line::from(Span::styled(
+            "Loading…",
+            theme.style(Token::Muted),
+        ))],
         (Some(_), None) => {
             let height = usize::from(area.height.saturating_sub(2));
             lines
@@ -71,8 +97,16 @@ fn render_lines(
     frame.render_widget(Paragraph::new(body).block(block), area);
 }
 
-fn highlight<'a>(index: usize, text: String, style: Style, view: &TextView, theme: &Theme) -> Line<'a> {
-    let Some(search) = &view.search else { return Line::from(Span::styled(text, style)) };
+fn highlight<'a>(
+    index: usize,
+    text: String,
+    style: Style,
+    view: &TextView,
+    theme: &Theme,
+) -> Line<'a> {
+    let Some(search) = &view.search else {
+        return Line::from(Span::styled(text, style));
+    };
     if !search.matches.contains(&index) {
         return Line::from(Span::styled(text, style));
     }
@@ -82,7 +116,10 @@ fn highlight<'a>(index: usize, text: String, style: Style, view: &TextView, them
         if m.start() > last {
             spans.push(Span::styled(text[last..m.start()].to_string(), style));
         }
-        spans.push(Span::styled(m.as_str().to_string(), theme.style(Token::Highlight)));
+        spans.push(Span::styled(
+            m.as_str().to_string(),
+            theme.style(Token::Highlight),
+        ));
         last = m.end();
     }
     spans.push(Span::styled(text[last..].to_string(), style));

@@ -21,9 +21,14 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 
 /// The built-in demo scenario, still (no liveness) so tests are deterministic.
 pub async fn start_demo() -> RunningSim {
-    kmedic::sim::start(SimOptions { source: ScenarioSource::Builtin, port: 0, live: false, forbidden: Vec::new() })
-        .await
-        .expect("simulated cluster starts")
+    kmedic::sim::start(SimOptions {
+        source: ScenarioSource::Builtin,
+        port: 0,
+        live: false,
+        forbidden: Vec::new(),
+    })
+    .await
+    .expect("simulated cluster starts")
 }
 
 /// Writes `yaml` to a temp kubeconfig file that lives as long as the returned guard.
@@ -45,8 +50,17 @@ pub async fn session(kubeconfig_yaml: &str, namespace: Option<&str>, all: bool) 
     })
     .expect("kubeconfig loads");
     let client = build_client(&setup, false).await.expect("client builds");
-    let mut session = Session::start(client, &setup, all, true, Arc::new(Keymap::builtin_default()));
-    session.dispatch(Msg::Resize { width: 160, height: 40 });
+    let mut session = Session::start(
+        client,
+        &setup,
+        all,
+        true,
+        Arc::new(Keymap::builtin_default()),
+    );
+    session.dispatch(Msg::Resize {
+        width: 160,
+        height: 40,
+    });
     session
 }
 
@@ -54,7 +68,9 @@ pub async fn session(kubeconfig_yaml: &str, namespace: Option<&str>, all: bool) 
 pub fn screen(session: &Session, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let theme = Theme::builtin_default();
-    terminal.draw(|f| kmedic::ui::render(f, &session.state, &theme)).expect("draw");
+    terminal
+        .draw(|f| kmedic::ui::render(f, &session.state, &theme))
+        .expect("draw");
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..buffer.area.height {
@@ -77,7 +93,11 @@ pub fn ctrl(c: char) -> Msg {
 /// Types `text` key by key.
 pub fn type_text(session: &mut Session, text: &str) {
     for c in text.chars() {
-        let modifiers = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+        let modifiers = if c.is_ascii_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
         session.dispatch(Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers)));
     }
 }
@@ -97,16 +117,30 @@ pub async fn wait_for_screen(session: &mut Session, needle: &str) -> String {
         if text.contains(needle) {
             return text;
         }
-        if tokio::time::timeout_at(deadline, session.next()).await.is_err() {
+        if tokio::time::timeout_at(deadline, session.next())
+            .await
+            .is_err()
+        {
             let text = screen(session, 160, 40);
-            assert!(text.contains(needle), "screen never showed {needle:?}; last screen:\n{text}");
+            assert!(
+                text.contains(needle),
+                "screen never showed {needle:?}; last screen:\n{text}"
+            );
             return text;
         }
     }
 }
 
 /// Waits until `done(state)` holds, failing the test with `what` otherwise.
-pub async fn wait_state(session: &mut Session, what: &str, done: impl Fn(&kmedic::app::AppState) -> bool) {
+pub async fn wait_state(
+    session: &mut Session,
+    what: &str,
+    done: impl Fn(&kmedic::app::AppState) -> bool,
+) {
     let ok = session.wait_until(DEADLINE, done).await;
-    assert!(ok, "timed out waiting for {what}; screen:\n{}", screen(session, 160, 40));
+    assert!(
+        ok,
+        "timed out waiting for {what}; screen:\n{}",
+        screen(session, 160, 40)
+    );
 }
