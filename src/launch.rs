@@ -68,7 +68,6 @@ pub fn load_config(ui: &UiArgs) -> (Theme, Keymap, Vec<ConfigError>) {
 /// `kmedic demo`: starts the simulated cluster in-process and runs the UI on it through a
 /// generated kubeconfig — the same path as a real cluster.
 pub async fn run_demo(args: &DemoArgs, ui: &UiArgs) -> Result<(), String> {
-    terminal::check_terminal()?;
     let source = match &args.scenario {
         Some(path) => ScenarioSource::Path(path.clone()),
         None => ScenarioSource::Builtin,

@@ -280,7 +280,11 @@ fn row_matches(
     (0..row.cells.len())
         .filter(|c| Some(*c) != ns_col)
         .filter(|&c| !matches!(row.cells.get(c), Some(Cell::Age(_))))
-        .any(|c| re.is_match(&cell_at(kind, row, c, joins).display(now)))
+        .any(|c| match row.cells.get(c) {
+            Some(Cell::Joined) => joins.resolve(kind, row).is_match(re, now),
+            Some(cell) => cell.is_match(re, now),
+            None => false,
+        })
 }
 
 fn first_line(text: &str) -> String {

@@ -124,11 +124,15 @@ fn on_rows(state: &mut AppState, kind: ResourceKind, rows: Vec<Arc<Row>>) -> Vec
     }
     let changed_target = detail_target_changed(state, kind, &rows);
     state.kinds.entry(kind).or_default().rows = rows;
-    refresh_table(state, kind);
-    match kind {
-        ResourceKind::Pods => refresh_table(state, ResourceKind::Nodes),
-        ResourceKind::Endpoints => refresh_table(state, ResourceKind::Services),
-        _ => {}
+    // Only the table on screen is recomputed; another view is refreshed when it is shown.
+    let shown_depends = match (kind, state.view) {
+        (ResourceKind::Pods, ResourceKind::Nodes)
+        | (ResourceKind::Endpoints, ResourceKind::Services) => true,
+        (kind, view) => kind == view,
+    };
+    if shown_depends {
+        let view = state.view;
+        refresh_table(state, view);
     }
     if kind == ResourceKind::Events {
         rebuild_overlay(state);

@@ -63,10 +63,23 @@ pub enum KubeconfigProblem {
 
 /// The kubeconfig files to read, in merge order.
 pub fn kubeconfig_paths(explicit: Option<&Path>) -> Result<Vec<PathBuf>, KubeconfigProblem> {
+    paths_from(
+        explicit,
+        std::env::var_os("KUBECONFIG"),
+        std::env::var_os("HOME"),
+    )
+}
+
+/// `kubeconfig_paths` with the environment passed in.
+fn paths_from(
+    explicit: Option<&Path>,
+    kubeconfig_env: Option<std::ffi::OsString>,
+    home: Option<std::ffi::OsString>,
+) -> Result<Vec<PathBuf>, KubeconfigProblem> {
     if let Some(path) = explicit {
         return Ok(vec![path.to_path_buf()]);
     }
-    if let Some(value) = std::env::var_os("KUBECONFIG") {
+    if let Some(value) = kubeconfig_env {
         let paths: Vec<PathBuf> = std::env::split_paths(&value)
             .filter(|p| !p.as_os_str().is_empty())
             .collect();
@@ -74,7 +87,7 @@ pub fn kubeconfig_paths(explicit: Option<&Path>) -> Result<Vec<PathBuf>, Kubecon
             return Ok(paths);
         }
     }
-    let home = std::env::var_os("HOME").ok_or(KubeconfigProblem::NoHome)?;
+    let home = home.ok_or(KubeconfigProblem::NoHome)?;
     Ok(vec![PathBuf::from(home).join(".kube").join("config")])
 }
 
@@ -117,6 +130,11 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 /// Loads and merges the kubeconfig, picks the context and checks it can be used.
 pub fn load_kubeconfig(opts: &ConnectOptions) -> Result<KubeSetup, KubeconfigProblem> {
     let files = kubeconfig_paths(opts.kubeconfig.as_deref())?;
+    load_files(files, opts)
+}
+
+/// Loads `files` merged in order (kubectl's rules: the first to set a value wins).
+fn load_files(files: Vec<PathBuf>, opts: &ConnectOptions) -> Result<KubeSetup, KubeconfigProblem> {
     let mut merged: Option<Kubeconfig> = None;
     // Like kubectl, files in KUBECONFIG that do not exist are skipped; an explicit one must exist.
     let skip_missing = opts.kubeconfig.is_none() && files.len() > 1;
@@ -321,6 +339,35 @@ mod tests {
         assert!(
             err.contains("does not exist") && err.contains("nope"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn kubeconfig_env_lists_several_files_merged_in_order() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let first = write(
+            dir.path(),
+            "one",
+            "current-context: b\nclusters:\n- name: cb\n  cluster: {server: 'http://127.0.0.1:9'}\n",
+        );
+        let second = write(dir.path(), "two", TWO_CONTEXTS);
+        let missing = dir.path().join("absent");
+        let env = std::env::join_paths([&first, &missing, &second]).expect("join");
+        let paths = paths_from(None, Some(env), None).expect("paths");
+        assert_eq!(paths, vec![first.clone(), missing, second]);
+        let setup = load_files(paths, &ConnectOptions::default()).expect("merged");
+        // current-context and cluster cb come from the first file, the context from the second.
+        assert_eq!(setup.context, "b");
+        assert_eq!(setup.server, "http://127.0.0.1:9");
+        assert_eq!(setup.files, vec![first, dir.path().join("two")]);
+        assert!(matches!(
+            paths_from(None, None, None),
+            Err(KubeconfigProblem::NoHome)
+        ));
+        let explicit = dir.path().join("x");
+        assert_eq!(
+            paths_from(Some(&explicit), Some("a:b".into()), None).expect("explicit"),
+            vec![explicit]
         );
     }
 

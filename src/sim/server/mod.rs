@@ -148,15 +148,18 @@ pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
     let now = Timestamp::now();
     let objects = load_objects(&opts.source, now)?;
     let store = Arc::new(Store::new());
-    for object in &objects {
-        if let Err(error) = store.upsert(object.clone()) {
+    let scripted = !matches!(opts.source, ScenarioSource::Objects(_));
+    let logs = if scripted || opts.live {
+        scenario::seed_logs(&objects, now)
+    } else {
+        Vec::new()
+    };
+    for object in objects {
+        if let Err(error) = store.upsert(object) {
             tracing::warn!(%error, "simulated cluster skips an object");
         }
     }
-    let scripted = !matches!(opts.source, ScenarioSource::Objects(_));
-    if scripted || opts.live {
-        apply_all(&store, scenario::seed_logs(&objects, now));
-    }
+    apply_all(&store, logs);
     start_with_store(store, opts).await
 }
 
