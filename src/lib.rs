@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+pub mod findings;
 pub mod launch;
 pub mod logging;
 pub mod model;
