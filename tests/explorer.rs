@@ -277,3 +277,32 @@ async fn tiny_terminal_shows_a_notice_instead_of_panicking() {
     });
     assert!(screen(&s, 80, 24).contains("Pods"));
 }
+
+#[tokio::test]
+async fn narrow_screens_reach_dropped_columns_by_scrolling_right() {
+    let sim = start_demo().await;
+    let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
+    wait_state(&mut s, "pods", |st| synced(st, ResourceKind::Pods)).await;
+    s.dispatch(kmedic::app::Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let text = screen(&s, 80, 24);
+    assert!(!text.contains("NODE"), "80 columns drop NODE first\n{text}");
+    for _ in 0..4 {
+        type_text(&mut s, "l");
+    }
+    let text = screen(&s, 80, 24);
+    assert!(
+        text.contains("NAME") && text.contains("NODE") && text.contains("worker-"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("NAMESPACE"),
+        "scrolled-out columns are hidden\n{text}"
+    );
+    for _ in 0..10 {
+        type_text(&mut s, "h");
+    }
+    assert!(screen(&s, 80, 24).contains("NAMESPACE"));
+}

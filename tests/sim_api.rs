@@ -95,7 +95,6 @@ async fn list_pages_return_every_object_once() {
 #[tokio::test]
 async fn fifty_thousand_pods_page_and_watch() {
     let sim = start_objects(many_pods(50_000)).await;
-    let started = std::time::Instant::now();
     let pods: Api<Pod> = Api::all(client(&sim).await);
     let (mut count, mut params) = (0, ListParams::default().limit(500));
     loop {
@@ -124,11 +123,6 @@ async fn fifty_thousand_pods_page_and_watch() {
         .expect("watch inits in time")
         .unwrap();
     assert_eq!(*seen.lock().unwrap(), 50_000);
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "took {:?}",
-        started.elapsed()
-    );
     sim.shutdown().await;
 }
 

@@ -214,7 +214,7 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::PageDown => move_cursor(state, page(state) as isize),
         Action::Top => move_cursor(state, isize::MIN / 2),
         Action::Bottom => move_cursor(state, isize::MAX / 2),
-        Action::Left | Action::Right => {}
+        Action::Left | Action::Right => scroll_columns(state, action == Action::Right),
         Action::SortNext | Action::SortPrevious | Action::SortReverse => sort(state, action),
         Action::Describe => return open_object(state, false),
         Action::Yaml => return open_object(state, true),
@@ -286,6 +286,22 @@ fn move_cursor(state: &mut AppState, delta: isize) {
             p.selected =
                 (p.selected as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
         }
+    }
+}
+
+/// Scrolls the table's columns (the NAME column stays); text views ignore it.
+fn scroll_columns(state: &mut AppState, right: bool) {
+    if state.overlay.is_some() {
+        return;
+    }
+    let view = state.view;
+    let max = crate::model::columns(view).len().saturating_sub(2);
+    if let Some(table) = state.tables.get_mut(&view) {
+        table.column_offset = if right {
+            (table.column_offset + 1).min(max)
+        } else {
+            table.column_offset.saturating_sub(1)
+        };
     }
 }
 

@@ -95,6 +95,8 @@ pub struct TableView {
     pub offset: usize,
     /// The selected object, kept across data changes.
     pub selected_key: Option<ObjKey>,
+    /// Columns scrolled out on the left (NAME stays pinned), to reach those a narrow screen drops.
+    pub column_offset: usize,
 }
 
 impl TableView {
@@ -119,6 +121,7 @@ impl TableView {
             selected: 0,
             offset: 0,
             selected_key: None,
+            column_offset: 0,
         }
     }
 

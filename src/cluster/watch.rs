@@ -221,6 +221,15 @@ fn send(ctx: &WatchContext, event: ClusterEvent) {
 
 /// Tells a refused list (RBAC) from a connection problem.
 fn classify(error: &watcher::Error, kind: ResourceKind, ctx: &WatchContext) -> ClusterEvent {
+    classify_error(error, kind, ctx.generation, &ctx.scope)
+}
+
+fn classify_error(
+    error: &watcher::Error,
+    kind: ResourceKind,
+    generation: u64,
+    scope: &Scope,
+) -> ClusterEvent {
     let api_error = match error {
         watcher::Error::InitialListFailed(e)
         | watcher::Error::WatchStartFailed(e)
@@ -231,11 +240,11 @@ fn classify(error: &watcher::Error, kind: ResourceKind, ctx: &WatchContext) -> C
         watcher::Error::WatchError(status) => Some(status.as_ref().clone()),
         watcher::Error::NoResourceVersion => None,
     };
-    let generation = ctx.generation;
     match api_error {
         Some(status) if status.code == 401 || status.code == 403 => {
-            let message = if status.message.is_empty() {
-                refused_message(kind, &ctx.scope, status.code)
+            // A 401 says only "Unauthorized"; say what it means for this list.
+            let message = if status.code == 401 || status.message.is_empty() {
+                refused_message(kind, scope, status.code)
             } else {
                 status.message
             };
@@ -255,7 +264,7 @@ fn classify(error: &watcher::Error, kind: ResourceKind, ctx: &WatchContext) -> C
 
 fn refused_message(kind: ResourceKind, scope: &Scope, code: u16) -> String {
     let reason = if code == 401 {
-        "unauthorized: credentials rejected; "
+        "credentials rejected (401 Unauthorized: token or client certificate expired or invalid, log in again): "
     } else {
         ""
     };
@@ -290,4 +299,66 @@ fn short_error(error: &watcher::Error) -> String {
 /// The name of an object, for logs.
 pub fn object_name<K: Resource>(obj: &K) -> String {
     obj.name_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kube::core::Status;
+
+    fn api_error(code: u16, message: &str) -> watcher::Error {
+        let status = Status {
+            code,
+            message: message.to_string(),
+            ..Status::default()
+        };
+        watcher::Error::InitialListFailed(kube::Error::Api(Box::new(status)))
+    }
+
+    #[test]
+    fn forbidden_keeps_the_servers_words() {
+        let scope = Scope::Namespace("shop".into());
+        let message = "pods is forbidden: User \"dev\" cannot list resource \"pods\" in API group \"\" in the namespace \"shop\"";
+        let event = classify_error(&api_error(403, message), ResourceKind::Pods, 3, &scope);
+        assert_eq!(
+            event,
+            ClusterEvent::Refused {
+                generation: 3,
+                kind: ResourceKind::Pods,
+                message: message.to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn unauthorized_explains_expired_credentials() {
+        let event = classify_error(
+            &api_error(401, "Unauthorized"),
+            ResourceKind::Nodes,
+            1,
+            &Scope::All,
+        );
+        let ClusterEvent::Refused { message, .. } = event else {
+            panic!("401 is a refusal: {event:?}")
+        };
+        assert!(
+            message.contains("credentials rejected")
+                && message.contains("cannot list nodes at the cluster scope"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn other_errors_are_connection_problems() {
+        let event = classify_error(
+            &api_error(500, "etcdserver: request timed out"),
+            ResourceKind::Pods,
+            1,
+            &Scope::All,
+        );
+        assert!(
+            matches!(event, ClusterEvent::Disconnected { .. }),
+            "{event:?}"
+        );
+    }
 }

@@ -172,8 +172,20 @@ fn visible_columns(state: &AppState, kind: ResourceKind) -> Vec<usize> {
     } else {
         None
     };
+    // Columns scrolled out on the left go, except NAME.
+    let name = crate::app::table::name_column(kind);
+    let offset = state.tables.get(&kind).map_or(0, |t| t.column_offset);
+    let mut skipped = 0;
     (0..columns(kind).len())
         .filter(|c| Some(*c) != hidden)
+        .filter(|&c| {
+            if c == name || skipped >= offset {
+                true
+            } else {
+                skipped += 1;
+                false
+            }
+        })
         .collect()
 }
 
@@ -230,6 +242,12 @@ fn title<'a>(state: &AppState, table: &TableView, total: usize, theme: &Theme) -
         spans.push(Span::styled(
             format!("/{} ", truncate(&table.filter_text, 30)),
             theme.style(token),
+        ));
+    }
+    if table.column_offset > 0 {
+        spans.push(Span::styled(
+            format!("[←{}] ", table.column_offset),
+            theme.style(Token::Muted),
         ));
     }
     if state.stale() {

@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failure
 
 use std::collections::HashSet;
-use std::time::Instant;
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -107,41 +106,29 @@ fn objects_are_valid_consistent_and_some_fail() {
 }
 
 #[test]
-fn deterministic_and_fast() {
+fn deterministic_at_scale() {
     assert_eq!(synthetic(300, 4, 3, now()), synthetic(300, 4, 3, now()));
-    let start = Instant::now();
-    let objs = synthetic(50_000, 500, 50, now());
-    let took = start.elapsed();
-    eprintln!("50k pods: {} objects in {took:?}", objs.len());
-    assert_eq!(count(&objs, "Pod"), 50_000);
-    // Debug builds are much slower than release; this still catches accidental quadratic work.
-    assert!(took.as_secs_f64() < 20.0, "{took:?}");
+    // Generation speed is measured by `cargo bench --bench explorer`, not asserted here.
+    let objs = synthetic(20_000, 200, 20, now());
+    assert_eq!(count(&objs, "Pod"), 20_000);
+    assert_eq!(count(&objs, "Node"), 200);
 }
 
 #[test]
 fn seed_logs_and_liveness_scale_to_big_clusters() {
-    let objs = synthetic(50_000, 500, 50, now());
-    let start = Instant::now();
+    let objs = synthetic(20_000, 200, 20, now());
     let logs = super::seed_logs(&objs, now());
-    let seeded = start.elapsed();
     let pods: Vec<Value> = objs
         .into_iter()
         .filter(|o| json::s(o, "/kind") == "Pod")
         .collect();
     let mut live = super::Liveness::new(3);
-    let start = Instant::now();
     let mut n = 0;
     for s in 1..=3 {
-        let t = Instant::now();
         let at = Timestamp::from_second(now().as_second() + s).unwrap();
         n += live.step(&pods, at).len();
-        eprintln!("step {s}: {:?}", t.elapsed());
     }
-    let stepped = start.elapsed();
-    eprintln!(
-        "seed_logs: {} mutations in {seeded:?}; 3 liveness steps: {n} mutations in {stepped:?}",
-        logs.len()
-    );
-    assert!(logs.len() <= 600_000);
+    // Bounded work per cluster: logs are capped per pod, liveness looks at a window of pods.
+    assert!(logs.len() <= 240_000, "{} seed log mutations", logs.len());
     assert!(n > 0);
 }
