@@ -39,6 +39,7 @@ pub enum Action {
     Search,
     SearchNext,
     SearchPrevious,
+    ContextPicker,
 }
 
 impl Action {
@@ -76,6 +77,7 @@ impl Action {
         Action::Search,
         Action::SearchNext,
         Action::SearchPrevious,
+        Action::ContextPicker,
     ];
 }
 

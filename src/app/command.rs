@@ -14,6 +14,8 @@ pub enum Command {
     Namespace(NamespaceChoice),
     Quit,
     Help,
+    /// `:ctx` opens the context picker; `:ctx NAME` switches.
+    Context(Option<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +41,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
     match first {
         "q" | "q!" | "quit" | "exit" => return Ok(Command::Quit),
         "help" | "?" => return Ok(Command::Help),
+        "ctx" | "context" | "contexts" => return Ok(Command::Context(arg.map(str::to_string))),
         _ => {}
     }
     let Some(kind) = ResourceKind::from_name(first) else {
@@ -107,6 +110,8 @@ mod tests {
             })
         );
         assert_eq!(parse("q"), Ok(Command::Quit));
+        assert_eq!(parse("ctx prod"), Ok(Command::Context(Some("prod".into()))));
+        assert_eq!(parse("ctx"), Ok(Command::Context(None)));
         assert!(parse("bogus").expect_err("unknown").contains("bogus"));
     }
 }

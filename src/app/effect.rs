@@ -13,6 +13,12 @@ pub enum Effect {
         kind: ResourceKind,
         key: ObjKey,
     },
+    /// Make a client for another context, then watch `scope` through it with `generation`.
+    SwitchContext {
+        context: String,
+        scope: Scope,
+        generation: u64,
+    },
     /// Check whether the cluster answers again (only while disconnected).
     Probe { generation: u64 },
 }

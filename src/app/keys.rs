@@ -8,6 +8,7 @@ use crate::model::{ObjKey, ResourceKind};
 
 use super::action::{Action, Layer};
 use super::command::{self, Command, NamespaceChoice};
+use super::contexts;
 use super::effect::Effect;
 use super::input::{Edit, InputLine, InputPurpose};
 use super::overlay::{DetailView, ObjectView, Overlay, YamlView};
@@ -23,7 +24,7 @@ pub fn current_layer(state: &AppState) -> Layer {
         Some(Overlay::Help(_)) => Layer::Help,
         Some(Overlay::Detail(_)) => Layer::Detail,
         Some(Overlay::Yaml(_)) => Layer::Yaml,
-        Some(Overlay::Namespaces(_)) => Layer::Picker,
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => Layer::Picker,
     }
 }
 
@@ -82,22 +83,42 @@ fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// Typing in the namespace picker filters it; Enter chooses.
+/// The entries the open picker shows, as names.
+fn picker_entries(state: &AppState) -> Vec<String> {
+    match &state.overlay {
+        Some(Overlay::Namespaces(p)) => {
+            let names = state.namespace_names();
+            picker::entries(&names, &p.filter)
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        }
+        Some(Overlay::Contexts(p)) => contexts::entries(&state.contexts, &p.filter)
+            .into_iter()
+            .map(|c| c.name.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Typing in a picker filters it; Enter chooses.
 fn picker_text_key(state: &mut AppState, key: &KeyEvent) -> Option<Vec<Effect>> {
-    let names = state.namespace_names();
-    let Some(Overlay::Namespaces(picker)) = state.overlay.as_mut() else {
-        return None;
+    let entries = picker_entries(state);
+    let (picker, is_contexts) = match state.overlay.as_mut() {
+        Some(Overlay::Namespaces(p)) => (p, false),
+        Some(Overlay::Contexts(p)) => (p, true),
+        _ => return None,
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Enter => {
-            let entries = picker::entries(&names, &picker.filter);
-            let choice = entries.get(picker.selected).map(|s| s.to_string());
+            let choice = entries.get(picker.selected).cloned();
             state.overlay = None;
-            Some(match choice.as_deref() {
-                Some(picker::ALL_NAMESPACES) => switch_scope(state, Scope::All),
-                Some(name) => switch_scope(state, Scope::Namespace(name.to_string())),
-                None => Vec::new(),
+            Some(match (choice.as_deref(), is_contexts) {
+                (None, _) => Vec::new(),
+                (Some(name), true) => contexts::switch_context(state, name),
+                (Some(picker::ALL_NAMESPACES), false) => switch_scope(state, Scope::All),
+                (Some(name), false) => switch_scope(state, Scope::Namespace(name.to_string())),
             })
         }
         KeyCode::Backspace => {
@@ -137,6 +158,8 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
             }
         }
         Ok(Command::Namespace(choice)) => switch_scope(state, scope_of(choice)),
+        Ok(Command::Context(Some(name))) => contexts::switch_context(state, &name),
+        Ok(Command::Context(None)) => apply(state, Action::ContextPicker),
         Err(message) => {
             state.notice = Some(Notice {
                 text: message,
@@ -230,6 +253,17 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             }));
         }
         Action::AllNamespaces => return switch_scope(state, Scope::All),
+        Action::ContextPicker => {
+            let current = state
+                .contexts
+                .iter()
+                .position(|c| c.name == state.target.context)
+                .unwrap_or(0);
+            state.overlay = Some(Overlay::Contexts(Picker {
+                filter: String::new(),
+                selected: current,
+            }));
+        }
         Action::ViewPods => show_view(state, ResourceKind::Pods),
         Action::ViewNodes => show_view(state, ResourceKind::Nodes),
         Action::ViewServices => show_view(state, ResourceKind::Services),
@@ -262,7 +296,7 @@ fn page(state: &AppState) -> usize {
 
 fn move_cursor(state: &mut AppState, delta: isize) {
     let height = state.text_height();
-    let names = state.namespace_names();
+    let picker_len = picker_entries(state).len();
     let help_lines = state.keymap_lines();
     match &mut state.overlay {
         None => {
@@ -281,10 +315,9 @@ fn move_cursor(state: &mut AppState, delta: isize) {
         Some(Overlay::Help(view)) => view.scroll_by(delta, help_lines, height),
         Some(Overlay::Detail(d)) => d.target.view.scroll_by(delta, d.lines.len(), height),
         Some(Overlay::Yaml(y)) => y.target.view.scroll_by(delta, y.lines.len(), height),
-        Some(Overlay::Namespaces(p)) => {
-            let count = picker::entries(&names, &p.filter).len();
-            p.selected =
-                (p.selected as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
+        Some(Overlay::Namespaces(p) | Overlay::Contexts(p)) => {
+            p.selected = (p.selected as isize + delta)
+                .clamp(0, picker_len.saturating_sub(1) as isize) as usize;
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod command;
+pub mod contexts;
 pub mod effect;
 pub mod input;
 pub mod keys;

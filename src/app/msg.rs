@@ -31,6 +31,11 @@ pub enum Msg {
         request: u64,
         result: Result<serde_json::Value, String>,
     },
+    /// No client could be made for the context switched to in `generation`.
+    ContextFailed {
+        generation: u64,
+        error: String,
+    },
     /// A connection probe succeeded.
     Reachable {
         generation: u64,

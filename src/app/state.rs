@@ -22,12 +22,29 @@ pub struct Target {
     pub user: String,
 }
 
+/// A context of the kubeconfig, as the context picker lists it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContextInfo {
+    pub name: String,
+    pub cluster: String,
+    pub server: String,
+    pub user: String,
+    /// The context's default namespace (empty when it has none).
+    pub namespace: String,
+}
+
 /// The state of the connection, as the header shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Connection {
     Connecting,
     Live,
-    Reconnecting { error: String },
+    Reconnecting {
+        error: String,
+    },
+    /// No client could be made for the context (bad credentials config, missing plugin...).
+    Failed {
+        error: String,
+    },
 }
 
 /// What we know about one kind's data.
@@ -51,6 +68,8 @@ pub struct Notice {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub target: Target,
+    /// Every context of the merged kubeconfig.
+    pub contexts: Vec<ContextInfo>,
     pub scope: Scope,
     pub read_only: bool,
     pub connection: Connection,
@@ -97,6 +116,7 @@ impl AppState {
             .collect();
         AppState {
             target,
+            contexts: Vec::new(),
             scope,
             read_only,
             connection: Connection::Connecting,

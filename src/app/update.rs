@@ -61,6 +61,13 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_fetched(state, request, result);
             Vec::new()
         }
+        Msg::ContextFailed { generation, error } => {
+            if generation == state.generation {
+                state.connection = Connection::Failed { error };
+                state.dirty = true;
+            }
+            Vec::new()
+        }
         Msg::Reachable { generation } => {
             if generation == state.generation && state.stale() {
                 state.disconnected.clear();

@@ -29,7 +29,7 @@ pub async fn build_client(setup: &KubeSetup, allow_writes: bool) -> Result<Clien
     };
     let mut config = Config::from_custom_kubeconfig(setup.kubeconfig.clone(), &options)
         .await
-        .map_err(|e| format!("context {}: {}", setup.context, error_chain(&e)))?;
+        .map_err(|e| explain_config_error(setup, &error_chain(&e)))?;
     config.default_namespace = setup.namespace.clone();
     config.connect_timeout = Some(CONNECT_TIMEOUT);
     apply_no_proxy(
@@ -39,10 +39,69 @@ pub async fn build_client(setup: &KubeSetup, allow_writes: bool) -> Result<Clien
             .ok(),
     );
     let builder = ClientBuilder::try_from(config)
-        .map_err(|e| format!("context {}: {}", setup.context, error_chain(&e)))?;
+        .map_err(|e| explain_config_error(setup, &error_chain(&e)))?;
     Ok(builder
         .with_layer(&ReadOnlyLayer::new(allow_writes))
         .build())
+}
+
+/// Says which exec credential plugin failed, when that is the problem.
+fn explain_config_error(setup: &KubeSetup, chain: &str) -> String {
+    let plugin = setup
+        .kubeconfig
+        .auth_infos
+        .iter()
+        .find(|u| u.name == setup.user)
+        .and_then(|u| u.auth_info.as_ref())
+        .and_then(|a| a.exec.as_ref())
+        .and_then(|e| e.command.clone());
+    match plugin {
+        Some(command) if chain.contains("auth exec") || chain.contains("exec auth") => {
+            let detail = match (
+                debug_field(chain, "stderr: \""),
+                chain.find("failed with status "),
+            ) {
+                (Some(stderr), Some(at)) => {
+                    let status = chain[at + "failed with status ".len()..]
+                        .split(':')
+                        .take(2)
+                        .collect::<Vec<_>>()
+                        .join(":");
+                    format!("({}) {}", status.trim(), stderr.trim())
+                }
+                _ => chain
+                    .rsplit("auth exec")
+                    .next()
+                    .unwrap_or(chain)
+                    .trim_start_matches([':', ' '])
+                    .to_string(),
+            };
+            format!(
+                "context {}: exec credential plugin '{command}' of user '{}' failed: {detail} (is it installed and on PATH? try running it by hand)",
+                setup.context, setup.user
+            )
+        }
+        _ => format!("context {}: {chain}", setup.context),
+    }
+}
+
+/// The text of a quoted field in a `{:?}` dump (e.g. a process `Output`'s stderr), unescaped.
+fn debug_field(text: &str, prefix: &str) -> Option<String> {
+    let start = text.find(prefix)? + prefix.len();
+    let mut out = String::new();
+    let mut chars = text[start..].chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out.split_whitespace().collect::<Vec<_>>().join(" ")),
+            '\\' => match chars.next() {
+                Some('n' | 't' | 'r') => out.push(' '),
+                Some(other) => out.push(other),
+                None => break,
+            },
+            other => out.push(other),
+        }
+    }
+    None
 }
 
 /// Drops the proxy when the cluster's host is listed in NO_PROXY (exact host, `.suffix`,

@@ -163,6 +163,48 @@ fn load_files(files: Vec<PathBuf>, opts: &ConnectOptions) -> Result<KubeSetup, K
     choose_context(kubeconfig, opts, read, files_text)
 }
 
+impl KubeSetup {
+    /// The same kubeconfig with another context chosen (its own default namespace).
+    pub fn for_context(&self, context: &str) -> Result<KubeSetup, KubeconfigProblem> {
+        let opts = ConnectOptions {
+            context: Some(context.to_string()),
+            ..Default::default()
+        };
+        choose_context(
+            self.kubeconfig.clone(),
+            &opts,
+            self.files.clone(),
+            display_files(&self.files),
+        )
+    }
+
+    /// Every context: (name, cluster, server, user, namespace).
+    pub fn contexts(&self) -> Vec<(String, String, String, String, String)> {
+        self.kubeconfig
+            .contexts
+            .iter()
+            .map(|named| {
+                let ctx = named.context.clone().unwrap_or_default();
+                let server = self
+                    .kubeconfig
+                    .clusters
+                    .iter()
+                    .find(|c| c.name == ctx.cluster)
+                    .and_then(|c| c.cluster.as_ref())
+                    .and_then(|c| c.server.clone())
+                    .unwrap_or_default();
+                (
+                    named.name.clone(),
+                    ctx.cluster,
+                    server,
+                    ctx.user.unwrap_or_default(),
+                    ctx.namespace.unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+}
+
 fn display_files(files: &[PathBuf]) -> String {
     files
         .iter()

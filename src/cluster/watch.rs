@@ -50,6 +50,16 @@ struct WatchContext {
 }
 
 impl WatchSet {
+    /// A set that watches nothing (while a client for a new context is being made).
+    pub fn idle(generation: u64) -> Self {
+        WatchSet {
+            generation,
+            scope: Scope::All,
+            stores: RowStores::new(),
+            cancel: CancellationToken::new(),
+        }
+    }
+
     /// Starts watching every kind kmedic shows, in `scope`.
     pub fn start(
         client: Client,

@@ -11,9 +11,12 @@ use kube::Client;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 
-use crate::app::state::Target;
+use crate::app::state::{ContextInfo, Target};
 use crate::app::{AppState, Effect, Msg, update};
-use crate::cluster::{ClusterEvent, KubeSetup, Scope, WatchSet};
+use crate::cluster::{ClusterEvent, KubeSetup, Scope, WatchSet, build_client};
+
+/// How long making a client for another context may take before the switch is reported failed.
+const SWITCH_TIMEOUT: Duration = Duration::from_secs(10);
 use crate::config::Keymap;
 use crate::model::ResourceKind;
 
@@ -23,6 +26,10 @@ use super::effects;
 pub struct Session {
     pub state: AppState,
     client: Client,
+    setup: KubeSetup,
+    allow_writes: bool,
+    switched_tx: UnboundedSender<(u64, Scope, Result<Client, String>)>,
+    switched_rx: UnboundedReceiver<(u64, Scope, Result<Client, String>)>,
     watches: WatchSet,
     cluster_tx: UnboundedSender<ClusterEvent>,
     cluster_rx: UnboundedReceiver<ClusterEvent>,
@@ -57,13 +64,29 @@ impl Session {
             server: setup.server.clone(),
             user: setup.user.clone(),
         };
-        let state = AppState::new(target, scope.clone(), read_only, keymap, Timestamp::now());
+        let mut state = AppState::new(target, scope.clone(), read_only, keymap, Timestamp::now());
+        state.contexts = setup
+            .contexts()
+            .into_iter()
+            .map(|(name, cluster, server, user, namespace)| ContextInfo {
+                name,
+                cluster,
+                server,
+                user,
+                namespace,
+            })
+            .collect();
+        let (switched_tx, switched_rx) = mpsc::unbounded_channel();
         let (cluster_tx, cluster_rx) = mpsc::unbounded_channel();
         let (results_tx, results_rx) = mpsc::unbounded_channel();
         let watches = WatchSet::start(client.clone(), scope, state.generation, cluster_tx.clone());
         Session {
             state,
             client,
+            setup: setup.clone(),
+            allow_writes: !read_only,
+            switched_tx,
+            switched_rx,
             watches,
             cluster_tx,
             cluster_rx,
@@ -102,6 +125,32 @@ impl Session {
                     self.cancel.clone(),
                 );
             }
+            Effect::SwitchContext {
+                context,
+                scope,
+                generation,
+            } => {
+                // The old cluster's watches stop now; nothing of theirs is accepted any more.
+                self.watches = WatchSet::idle(generation);
+                let setup = self.setup.for_context(&context).map_err(|e| e.to_string());
+                let tx = self.switched_tx.clone();
+                let allow_writes = self.allow_writes;
+                let cancel = self.cancel.clone();
+                tokio::spawn(async move {
+                    let build = async {
+                        let setup = setup?;
+                        tokio::time::timeout(SWITCH_TIMEOUT, build_client(&setup, allow_writes))
+                            .await
+                            .map_err(|_| {
+                                format!("context {context}: no client after {SWITCH_TIMEOUT:?}")
+                            })?
+                    };
+                    tokio::select! {
+                        () = cancel.cancelled() => {}
+                        result = build => { let _ = tx.send((generation, scope, result)); }
+                    }
+                });
+            }
             Effect::Probe { generation } => {
                 effects::spawn_probe(
                     self.client.clone(),
@@ -119,8 +168,29 @@ impl Session {
         tokio::select! {
             Some(event) = self.cluster_rx.recv() => self.absorb_cluster(vec![event]),
             Some(msg) = self.results_rx.recv() => self.dispatch(msg),
+            Some((generation, scope, result)) = self.switched_rx.recv() => self.switched(generation, scope, result),
         }
         self.drain();
+    }
+
+    /// A client for a context switched to is ready (or could not be made). Results of a switch
+    /// that was superseded by another are dropped.
+    fn switched(&mut self, generation: u64, scope: Scope, result: Result<Client, String>) {
+        if generation != self.state.generation {
+            return;
+        }
+        match result {
+            Ok(client) => {
+                self.client = client;
+                self.watches = WatchSet::start(
+                    self.client.clone(),
+                    scope,
+                    generation,
+                    self.cluster_tx.clone(),
+                );
+            }
+            Err(error) => self.dispatch(Msg::ContextFailed { generation, error }),
+        }
     }
 
     /// Applies everything queued without waiting.

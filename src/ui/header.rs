@@ -43,6 +43,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let connection = match &state.connection {
         Connection::Connecting => Span::styled("○ connecting…", theme.style(Token::Progressing)),
         Connection::Live => Span::styled("● live", theme.style(Token::Ok)),
+        Connection::Failed { error } => {
+            Span::styled(format!("✗ {error}"), theme.style(Token::Error))
+        }
         Connection::Reconnecting { error } => Span::styled(
             format!("◌ reconnecting: {error} (showing last data)"),
             theme.style(Token::Error),

@@ -40,6 +40,10 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
             table::render(frame, body, state, theme);
             picker::render(frame, body, state, p, theme);
         }
+        Some(Overlay::Contexts(p)) => {
+            table::render(frame, body, state, theme);
+            picker::render_contexts(frame, body, state, p, theme);
+        }
         None => table::render(frame, body, state, theme),
     }
     footer::render(frame, footer_area, state, theme);

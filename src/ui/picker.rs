@@ -39,3 +39,60 @@ pub fn render(frame: &mut Frame, body: Rect, state: &AppState, picker: &Picker, 
     frame.render_widget(Clear, area);
     frame.render_stateful_widget(list, area, &mut list_state);
 }
+
+/// The context picker: name, cluster, server, user and default namespace; the current one marked.
+pub fn render_contexts(
+    frame: &mut Frame,
+    body: Rect,
+    state: &AppState,
+    picker: &Picker,
+    theme: &Theme,
+) {
+    let shown = crate::app::contexts::entries(&state.contexts, &picker.filter);
+    let items: Vec<ListItem> = shown
+        .iter()
+        .map(|c| {
+            let mark = if c.name == state.target.context {
+                "*"
+            } else {
+                " "
+            };
+            let namespace = if c.namespace.is_empty() {
+                "-"
+            } else {
+                c.namespace.as_str()
+            };
+            ListItem::new(format!(
+                "{mark} {:<24} {:<18} {:<28} {:<14} {namespace}",
+                c.name, c.cluster, c.server, c.user
+            ))
+        })
+        .collect();
+    let width = body.width.clamp(20, 110);
+    let height = (items.len() as u16 + 2).clamp(4, body.height);
+    let area = Rect {
+        x: body.x + (body.width.saturating_sub(width)) / 2,
+        y: body.y + (body.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
+    let title = Line::from(vec![
+        Span::styled(" Context ", theme.style(Token::Title)),
+        Span::styled(format!("{}▏", picker.filter), theme.style(Token::Input)),
+        Span::styled(
+            " (name, cluster, server, user, namespace) ",
+            theme.style(Token::Muted),
+        ),
+    ]);
+    let list = List::new(items)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.style(Token::Border))
+                .title(title),
+        )
+        .highlight_style(theme.style(Token::Selection));
+    let mut list_state = ListState::default().with_selected(Some(picker.selected));
+    frame.render_widget(Clear, area);
+    frame.render_stateful_widget(list, area, &mut list_state);
+}

@@ -1,0 +1,91 @@
+//! Switching kubeconfig contexts: the picker's entries (fuzzy filtered) and the switch itself,
+//! which starts a new generation so nothing from the old cluster can land in the new view.
+
+use crate::cluster::Scope;
+use crate::model::ResourceKind;
+
+use super::effect::Effect;
+use super::state::{AppState, Connection, ContextInfo, Target};
+use super::update::refresh_table;
+
+/// Whether `pattern`'s characters appear in `text` in order (case-insensitive).
+pub fn fuzzy_match(pattern: &str, text: &str) -> bool {
+    let mut chars = text.chars().flat_map(char::to_lowercase);
+    pattern
+        .chars()
+        .flat_map(char::to_lowercase)
+        .all(|p| chars.any(|c| c == p))
+}
+
+/// Contexts whose name (or cluster) matches `filter`, in kubeconfig order.
+pub fn entries<'a>(contexts: &'a [ContextInfo], filter: &str) -> Vec<&'a ContextInfo> {
+    contexts
+        .iter()
+        .filter(|c| {
+            filter.is_empty() || fuzzy_match(filter, &c.name) || fuzzy_match(filter, &c.cluster)
+        })
+        .collect()
+}
+
+/// Switches to context `name`: new target, new generation, data of the old cluster dropped.
+pub fn switch_context(state: &mut AppState, name: &str) -> Vec<Effect> {
+    let Some(info) = state.contexts.iter().find(|c| c.name == name).cloned() else {
+        state.notice = Some(super::state::Notice {
+            text: format!("no context named '{name}' in the kubeconfig"),
+            error: true,
+        });
+        return Vec::new();
+    };
+    let scope = match (&state.scope, info.namespace.as_str()) {
+        (Scope::All, _) => Scope::All,
+        (_, "") => Scope::Namespace("default".to_string()),
+        (_, ns) => Scope::Namespace(ns.to_string()),
+    };
+    state.target = Target {
+        context: info.name.clone(),
+        cluster: info.cluster.clone(),
+        server: info.server.clone(),
+        user: info.user.clone(),
+    };
+    state.generation += 1;
+    state.scope = scope.clone();
+    state.connection = Connection::Connecting;
+    state.disconnected.clear();
+    state.kinds.clear();
+    state.joins = Default::default();
+    state.overlay = None;
+    for kind in ResourceKind::VIEWS {
+        refresh_table(state, *kind);
+    }
+    vec![Effect::SwitchContext {
+        context: info.name,
+        scope,
+        generation: state.generation,
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_matches_in_order_only() {
+        assert!(fuzzy_match("prd", "prod-eu-1"));
+        assert!(fuzzy_match("PEU", "prod-eu-1"));
+        assert!(!fuzzy_match("dp", "prod"));
+        let contexts = vec![
+            ContextInfo {
+                name: "prod-eu".into(),
+                cluster: "eu".into(),
+                ..Default::default()
+            },
+            ContextInfo {
+                name: "staging".into(),
+                cluster: "stg".into(),
+                ..Default::default()
+            },
+        ];
+        assert_eq!(entries(&contexts, "stg").len(), 1);
+        assert_eq!(entries(&contexts, "").len(), 2);
+    }
+}
