@@ -60,6 +60,11 @@ pub struct UiArgs {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// Where kmedic remembers the last namespace and view of each context (default: the user's
+    /// data directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub state_file: Option<PathBuf>,
+
     /// Where kmedic writes its own log (default: the user's state directory).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,

@@ -8,7 +8,8 @@ use crate::app::state::Notice;
 use crate::cli::{ConnectArgs, DemoArgs, ServeDemoArgs, UiArgs};
 use crate::cluster::{ConnectOptions, build_client, load_kubeconfig};
 use crate::config::{self, ConfigError, Keymap, Theme};
-use crate::runtime::{Session, run_tui, terminal};
+use crate::model::ResourceKind;
+use crate::runtime::{Session, memory, run_tui, terminal};
 use crate::sim::{ScenarioSource, SimOptions};
 
 /// `kmedic`: the UI on a kubeconfig context.
@@ -23,13 +24,31 @@ pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
     let client = build_client(&setup, ui.write).await?;
     tracing::info!(context = %setup.context, server = %setup.server, "starting UI");
     let (theme, keymap, problems) = load_config(ui);
-    let mut session = Session::start(
-        client,
-        &setup,
-        ui.all_namespaces,
-        !ui.write,
-        Arc::new(keymap),
-    );
+    let memory_file = ui.state_file.clone().or_else(memory::default_path);
+    let memory = memory_file.as_deref().map(memory::load).unwrap_or_default();
+    let remembered = memory.contexts.get(&setup.context).cloned();
+    let explicit_scope = ui.namespace.is_some() || ui.all_namespaces;
+    let mut setup = setup;
+    let mut all_namespaces = ui.all_namespaces;
+    if let (false, Some(place)) = (explicit_scope, &remembered) {
+        match &place.namespace {
+            Some(ns) => setup.namespace = ns.clone(),
+            None => all_namespaces = true,
+        }
+    }
+    let mut session = Session::start(client, &setup, all_namespaces, !ui.write, Arc::new(keymap));
+    session.state.remembered = memory
+        .contexts
+        .iter()
+        .filter_map(|(context, place)| {
+            ResourceKind::from_name(&place.view)
+                .map(|view| (context.clone(), (place.namespace.clone(), view)))
+        })
+        .collect();
+    if let Some(view) = remembered.and_then(|p| ResourceKind::from_name(&p.view)) {
+        session.state.view = view;
+        crate::app::update::refresh_table(&mut session.state, view);
+    }
     if let Some(first) = problems.first() {
         let more = if problems.len() > 1 {
             format!(" (+{} more in the log)", problems.len() - 1)
@@ -41,9 +60,30 @@ pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
             error: true,
         });
     }
-    run_tui(session, theme)
+    let result = run_tui(&mut session, theme)
         .await
-        .map_err(|e| format!("terminal error: {e}"))
+        .map_err(|e| format!("terminal error: {e}"));
+    if let Some(file) = memory_file {
+        session.state.remember();
+        let contexts = session
+            .state
+            .remembered
+            .iter()
+            .map(|(context, (namespace, view))| {
+                (
+                    context.clone(),
+                    memory::Remembered {
+                        namespace: namespace.clone(),
+                        view: view.resource().to_string(),
+                    },
+                )
+            })
+            .collect();
+        if let Err(e) = memory::save(&file, &memory::Memory { contexts }) {
+            tracing::warn!(file = %file.display(), error = %e, "cannot save the state file");
+        }
+    }
+    result
 }
 
 /// Theme and keymap: the shipped preset chosen on the command line, overlaid by the user's

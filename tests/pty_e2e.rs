@@ -73,6 +73,112 @@ impl Screen {
     }
 }
 
+/// The binary running in a pseudo-terminal, with its screen.
+struct Ui {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Screen,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+fn spawn_ui(args: &[&str]) -> Ui {
+    let pty = native_pty_system();
+    let pair = pty
+        .openpty(PtySize {
+            rows: 40,
+            cols: 140,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("pty");
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.args(args);
+    cmd.env("TERM", "xterm-256color");
+    let child = pair
+        .slave
+        .spawn_command(cmd)
+        .expect("kmedic starts in the pty");
+    drop(pair.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(40, 140, 0)));
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let feed = parser.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut p) = feed.lock() {
+                p.process(&buf[..n]);
+            }
+        }
+    });
+    let writer = pair.master.take_writer().expect("writer");
+    Ui {
+        child,
+        writer,
+        screen: Screen { parser },
+        _master: pair.master,
+    }
+}
+
+impl Ui {
+    fn quit(mut self) {
+        self.writer.write_all(b"q").expect("quit");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                assert!(status.success(), "clean exit: {status:?}");
+                return;
+            }
+            assert!(start.elapsed() < DEADLINE, "kmedic did not exit on q");
+            std::thread::park_timeout(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn namespace_and_view_are_remembered_per_context_across_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_server, kubeconfig) = serve_demo(dir.path());
+    let state = dir.path().join("state").join("kmedic-state.json");
+    let log = dir.path().join("ui.log");
+    let args = [
+        "--kubeconfig",
+        kubeconfig.to_str().expect("utf8"),
+        "--state-file",
+        state.to_str().expect("utf8"),
+        "--log-file",
+        log.to_str().expect("utf8"),
+    ];
+
+    let mut first = spawn_ui(&args);
+    first.screen.wait_for("namespace: default");
+    first.writer.write_all(b":svc kube-system\r").expect("type");
+    first.screen.wait_for("kube-dns");
+    first.quit();
+    let saved = std::fs::read_to_string(&state).expect("state file written");
+    assert!(
+        saved.contains("kube-system") && saved.contains("services"),
+        "{saved}"
+    );
+
+    let second = spawn_ui(&args);
+    let text = second.screen.wait_for("kube-dns");
+    assert!(
+        text.contains("namespace: kube-system") && text.contains("Services"),
+        "{text}"
+    );
+    second.quit();
+
+    // An explicit -n wins over the memory.
+    let mut explicit = args.to_vec();
+    explicit.extend(["-n", "shop"]);
+    let third = spawn_ui(&explicit);
+    third.screen.wait_for("namespace: shop");
+    third.quit();
+}
+
 #[test]
 fn real_binary_in_a_pty_browses_the_demo_cluster() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -36,11 +36,17 @@ pub fn switch_context(state: &mut AppState, name: &str) -> Vec<Effect> {
         });
         return Vec::new();
     };
-    let scope = match (&state.scope, info.namespace.as_str()) {
-        (Scope::All, _) => Scope::All,
-        (_, "") => Scope::Namespace("default".to_string()),
-        (_, ns) => Scope::Namespace(ns.to_string()),
+    state.remember();
+    let remembered = state.remembered.get(&info.name).cloned();
+    let scope = match (&remembered, &state.scope, info.namespace.as_str()) {
+        (Some((Some(ns), _)), _, _) => Scope::Namespace(ns.clone()),
+        (Some((None, _)), _, _) | (None, Scope::All, _) => Scope::All,
+        (None, _, "") => Scope::Namespace("default".to_string()),
+        (None, _, ns) => Scope::Namespace(ns.to_string()),
     };
+    if let Some((_, view)) = remembered {
+        state.view = view;
+    }
     state.target = Target {
         context: info.name.clone(),
         cluster: info.cluster.clone(),

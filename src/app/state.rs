@@ -70,6 +70,8 @@ pub struct AppState {
     pub target: Target,
     /// Every context of the merged kubeconfig.
     pub contexts: Vec<ContextInfo>,
+    /// Per context, the namespace (None = all) and view last used; saved between runs.
+    pub remembered: std::collections::BTreeMap<String, (Option<String>, ResourceKind)>,
     pub scope: Scope,
     pub read_only: bool,
     pub connection: Connection,
@@ -117,6 +119,7 @@ impl AppState {
         AppState {
             target,
             contexts: Vec::new(),
+            remembered: Default::default(),
             scope,
             read_only,
             connection: Connection::Connecting,
@@ -178,6 +181,16 @@ impl AppState {
     /// Whether the data on screen may be out of date (the connection is down).
     pub fn stale(&self) -> bool {
         matches!(self.connection, Connection::Reconnecting { .. })
+    }
+
+    /// Records where the user is, so it can be restored for this context later.
+    pub fn remember(&mut self) {
+        let namespace = match &self.scope {
+            Scope::All => None,
+            Scope::Namespace(ns) => Some(ns.clone()),
+        };
+        self.remembered
+            .insert(self.target.context.clone(), (namespace, self.view));
     }
 
     /// Namespace names from the namespaces view, sorted.

@@ -18,7 +18,7 @@ use super::terminal::TerminalGuard;
 const FRAME: Duration = Duration::from_millis(33);
 
 /// Runs the UI until the user quits or the process is told to stop.
-pub async fn run_tui(mut session: Session, theme: Theme) -> std::io::Result<()> {
+pub async fn run_tui(session: &mut Session, theme: Theme) -> std::io::Result<()> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     session.dispatch(Msg::Resize {

@@ -3,6 +3,7 @@
 
 pub mod effects;
 pub mod event_loop;
+pub mod memory;
 pub mod session;
 pub mod terminal;
 
