@@ -56,6 +56,10 @@ pub struct UiArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub keymap: Option<String>,
 
+    /// Draw borders and symbols in plain ASCII, for terminals without good Unicode fonts.
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
     /// No colours (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,

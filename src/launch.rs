@@ -49,6 +49,7 @@ pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
         session.state.view = view;
         crate::app::update::refresh_table(&mut session.state, view);
     }
+    session.state.ascii = ui.ascii;
     if let Some(first) = problems.first() {
         let more = if problems.len() > 1 {
             format!(" (+{} more in the log)", problems.len() - 1)

@@ -90,6 +90,8 @@ pub struct AppState {
     pub width: u16,
     pub height: u16,
     pub keymap: Arc<Keymap>,
+    /// Draw borders and symbols in plain ASCII (`--ascii`).
+    pub ascii: bool,
     pub quit: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
@@ -136,6 +138,7 @@ impl AppState {
             width: 80,
             height: 24,
             keymap,
+            ascii: false,
             quit: false,
             dirty: true,
             next_request: 1,

@@ -1,6 +1,7 @@
 //! Pure render functions: `render(frame, &AppState, &Theme)` draws the whole screen and never
 //! awaits or mutates state.
 
+pub mod ascii;
 mod column_fit;
 mod footer;
 mod header;
@@ -23,6 +24,9 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
     let area = frame.area();
     if state.too_small() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         render_too_small(frame, area, theme);
+        if state.ascii {
+            ascii::asciify(frame.buffer_mut());
+        }
         return;
     }
     let [header_area, body, footer_area] = Layout::vertical([
@@ -47,6 +51,9 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
         None => table::render(frame, body, state, theme),
     }
     footer::render(frame, footer_area, state, theme);
+    if state.ascii {
+        ascii::asciify(frame.buffer_mut());
+    }
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
