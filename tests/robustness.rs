@@ -174,3 +174,36 @@ async fn changes_stream_in_and_410_gone_relists() {
     wait_for_screen(&mut s, "after-expiry").await;
     assert_eq!(s.state.connection, Connection::Live);
 }
+
+#[tokio::test]
+async fn access_view_says_which_lists_are_refused() {
+    let sim = kmedic::sim::start(SimOptions {
+        source: ScenarioSource::Builtin,
+        port: 0,
+        live: false,
+        forbidden: vec![Forbidden {
+            resource: "pods".into(),
+            namespace: Some("shop".into()),
+        }],
+    })
+    .await
+    .expect("sim");
+    let mut s = session(&sim.kubeconfig_yaml(), Some("shop"), false).await;
+    command(&mut s, "can-i");
+    let text = wait_for_screen(&mut s, "What kmedic needs").await;
+    let line_of = |needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line_of("list   pods").contains("no "), "{text}");
+    assert!(line_of("list   services").contains("yes"), "{text}");
+    assert!(line_of("list   nodes").contains("cluster-wide"), "{text}");
+    assert!(text.contains("Your rules in namespace shop"), "{text}");
+    assert_eq!(
+        sim.mutating_requests(),
+        0,
+        "access reviews are not mutations"
+    );
+}

@@ -40,6 +40,7 @@ pub enum Action {
     SearchNext,
     SearchPrevious,
     ContextPicker,
+    AccessReview,
 }
 
 impl Action {
@@ -78,6 +79,7 @@ impl Action {
         Action::SearchNext,
         Action::SearchPrevious,
         Action::ContextPicker,
+        Action::AccessReview,
     ];
 }
 

@@ -16,6 +16,8 @@ pub enum Command {
     Help,
     /// `:ctx` opens the context picker; `:ctx NAME` switches.
     Context(Option<String>),
+    /// `:can-i` shows what the user may do here.
+    Access,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +44,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "q" | "q!" | "quit" | "exit" => return Ok(Command::Quit),
         "help" | "?" => return Ok(Command::Help),
         "ctx" | "context" | "contexts" => return Ok(Command::Context(arg.map(str::to_string))),
+        "can-i" | "access" | "auth" => return Ok(Command::Access),
         _ => {}
     }
     let Some(kind) = ResourceKind::from_name(first) else {

@@ -19,6 +19,8 @@ pub enum Effect {
         scope: Scope,
         generation: u64,
     },
+    /// Ask the server what the user may do in `scope`.
+    ReviewAccess { request: u64, scope: Scope },
     /// Check whether the cluster answers again (only while disconnected).
     Probe { generation: u64 },
 }

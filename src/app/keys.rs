@@ -11,7 +11,7 @@ use super::command::{self, Command, NamespaceChoice};
 use super::contexts;
 use super::effect::Effect;
 use super::input::{Edit, InputLine, InputPurpose};
-use super::overlay::{DetailView, ObjectView, Overlay, YamlView};
+use super::overlay::{AccessView, DetailView, ObjectView, Overlay, YamlView};
 use super::picker::{self, Picker};
 use super::state::{AppState, Notice};
 use super::text_view::TextView;
@@ -22,7 +22,7 @@ pub fn current_layer(state: &AppState) -> Layer {
     match &state.overlay {
         None => Layer::Table,
         Some(Overlay::Help(_)) => Layer::Help,
-        Some(Overlay::Detail(_)) => Layer::Detail,
+        Some(Overlay::Detail(_) | Overlay::Access(_)) => Layer::Detail,
         Some(Overlay::Yaml(_)) => Layer::Yaml,
         Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => Layer::Picker,
     }
@@ -160,6 +160,7 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
         Ok(Command::Namespace(choice)) => switch_scope(state, scope_of(choice)),
         Ok(Command::Context(Some(name))) => contexts::switch_context(state, &name),
         Ok(Command::Context(None)) => apply(state, Action::ContextPicker),
+        Ok(Command::Access) => apply(state, Action::AccessReview),
         Err(message) => {
             state.notice = Some(Notice {
                 text: message,
@@ -253,6 +254,19 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             }));
         }
         Action::AllNamespaces => return switch_scope(state, Scope::All),
+        Action::AccessReview => {
+            let request = state.next_request;
+            state.next_request += 1;
+            state.overlay = Some(Overlay::Access(Box::new(AccessView {
+                request,
+                lines: None,
+                view: TextView::default(),
+            })));
+            return vec![Effect::ReviewAccess {
+                request,
+                scope: state.scope.clone(),
+            }];
+        }
         Action::ContextPicker => {
             let current = state
                 .contexts
@@ -315,6 +329,13 @@ fn move_cursor(state: &mut AppState, delta: isize) {
         Some(Overlay::Help(view)) => view.scroll_by(delta, help_lines, height),
         Some(Overlay::Detail(d)) => d.target.view.scroll_by(delta, d.lines.len(), height),
         Some(Overlay::Yaml(y)) => y.target.view.scroll_by(delta, y.lines.len(), height),
+        Some(Overlay::Access(a)) => {
+            let count = match &a.lines {
+                Some(Ok(lines)) => lines.len(),
+                _ => 0,
+            };
+            a.view.scroll_by(delta, count, height);
+        }
         Some(Overlay::Namespaces(p) | Overlay::Contexts(p)) => {
             p.selected = (p.selected as isize + delta)
                 .clamp(0, picker_len.saturating_sub(1) as isize) as usize;

@@ -36,6 +36,11 @@ pub enum Msg {
         generation: u64,
         error: String,
     },
+    /// The answer to an `Effect::ReviewAccess`.
+    AccessReviewed {
+        request: u64,
+        result: Result<Vec<(String, Option<bool>)>, String>,
+    },
     /// A connection probe succeeded.
     Reachable {
         generation: u64,

@@ -40,4 +40,14 @@ pub enum Overlay {
     Yaml(Box<YamlView>),
     Namespaces(Picker),
     Contexts(Picker),
+    Access(Box<AccessView>),
+}
+
+/// The "what can I do here" view: the answer of the access reviews, once it arrives.
+#[derive(Debug, Clone)]
+pub struct AccessView {
+    pub request: u64,
+    /// Lines with an allowed/denied flag for colouring; or why the review failed.
+    pub lines: Option<Result<Vec<(String, Option<bool>)>, String>>,
+    pub view: TextView,
 }

@@ -68,6 +68,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::AccessReviewed { request, result } => {
+            if let Some(Overlay::Access(view)) = &mut state.overlay
+                && view.request == request
+            {
+                view.lines = Some(result);
+                state.dirty = true;
+            }
+            Vec::new()
+        }
         Msg::Reachable { generation } => {
             if generation == state.generation && state.stale() {
                 state.disconnected.clear();

@@ -1,6 +1,7 @@
 //! The only module that talks to a cluster: kubeconfig loading, the client with its read-only
 //! choke point, the watch tasks that keep compact row stores up to date, and one-off reads.
 
+pub mod access;
 pub mod client;
 pub mod events;
 pub mod fetch;

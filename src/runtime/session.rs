@@ -151,6 +151,20 @@ impl Session {
                     }
                 });
             }
+            Effect::ReviewAccess { request, scope } => {
+                let client = self.client.clone();
+                let tx = self.results_tx.clone();
+                let cancel = self.cancel.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        () = cancel.cancelled() => {}
+                        report = crate::cluster::access::review_access(client, &scope) => {
+                            let result = report.map(|r| crate::cluster::access::report_lines(&r));
+                            let _ = tx.send(Msg::AccessReviewed { request, result });
+                        }
+                    }
+                });
+            }
             Effect::Probe { generation } => {
                 effects::spawn_probe(
                     self.client.clone(),

@@ -1,6 +1,7 @@
 //! Pure render functions: `render(frame, &AppState, &Theme)` draws the whole screen and never
 //! awaits or mutates state.
 
+mod access;
 pub mod ascii;
 mod column_fit;
 mod footer;
@@ -44,6 +45,7 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
             table::render(frame, body, state, theme);
             picker::render(frame, body, state, p, theme);
         }
+        Some(Overlay::Access(view)) => access::render(frame, body, state, view, theme),
         Some(Overlay::Contexts(p)) => {
             table::render(frame, body, state, theme);
             picker::render_contexts(frame, body, state, p, theme);

@@ -32,12 +32,18 @@ pub struct RecordedRequest {
 }
 
 impl RecordedRequest {
-    /// POST, PUT, PATCH or DELETE.
+    /// POST, PUT, PATCH or DELETE, except the POSTs of access reviews, which only ask a
+    /// question and change nothing.
     pub fn is_mutating(&self) -> bool {
-        matches!(
-            self.method,
-            Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-        )
+        let review = self.method == Method::POST
+            && self.path.starts_with("/apis/authorization.k8s.io/")
+            && (self.path.ends_with("/selfsubjectaccessreviews")
+                || self.path.ends_with("/selfsubjectrulesreviews"));
+        !review
+            && matches!(
+                self.method,
+                Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+            )
     }
 }
 
@@ -47,7 +53,7 @@ pub struct AppState {
     pub forbidden: Vec<Forbidden>,
     pub shutdown: CancellationToken,
     pub requests: Mutex<VecDeque<RecordedRequest>>,
-    /// POST/PUT/PATCH/DELETE requests received (exact, unlike the bounded request log).
+    /// Mutating requests received (exact, unlike the bounded request log).
     pub mutating: AtomicUsize,
     pub server_address: String,
 }
@@ -58,17 +64,15 @@ impl AppState {
         if requests.len() >= MAX_RECORDED {
             requests.pop_front();
         }
-        if matches!(
-            *method,
-            Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-        ) {
-            self.mutating.fetch_add(1, Ordering::SeqCst);
-        }
-        requests.push_back(RecordedRequest {
+        let request = RecordedRequest {
             method: method.clone(),
             path: uri.path().to_string(),
             query: uri.query().unwrap_or("").to_string(),
-        });
+        };
+        if request.is_mutating() {
+            self.mutating.fetch_add(1, Ordering::SeqCst);
+        }
+        requests.push_back(request);
     }
 }
 
