@@ -48,6 +48,6 @@ pub enum Overlay {
 pub struct AccessView {
     pub request: u64,
     /// Lines with an allowed/denied flag for colouring; or why the review failed.
-    pub lines: Option<Result<Vec<(String, Option<bool>)>, String>>,
+    pub lines: Option<Result<Vec<crate::cluster::access::AccessLine>, String>>,
     pub view: TextView,
 }

@@ -146,8 +146,24 @@ async fn rules_review(client: Client, namespace: &str) -> (Result<Vec<RuleLine>,
     }
 }
 
+/// A line of the access view: its text and whether it says allowed (`Some(true)`), refused
+/// (`Some(false)`) or neither.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessLine {
+    pub text: String,
+    pub allowed: Option<bool>,
+}
+
 /// The report as text lines for the access view.
-pub fn report_lines(report: &AccessReport) -> Vec<(String, Option<bool>)> {
+pub fn report_lines(report: &AccessReport) -> Vec<AccessLine> {
+    let lines = report_text(report);
+    lines
+        .into_iter()
+        .map(|(text, allowed)| AccessLine { text, allowed })
+        .collect()
+}
+
+fn report_text(report: &AccessReport) -> Vec<(String, Option<bool>)> {
     let mut lines = vec![("What kmedic needs (kubectl auth can-i):".to_string(), None)];
     for check in &report.checks {
         let place = if check.namespace.is_empty() {
