@@ -39,7 +39,7 @@ pub enum Msg {
     /// The answer to an `Effect::ReviewAccess`.
     AccessReviewed {
         request: u64,
-        result: Result<Vec<(String, Option<bool>)>, String>,
+        result: Result<Vec<crate::cluster::access::AccessLine>, String>,
     },
     /// A connection probe succeeded.
     Reachable {

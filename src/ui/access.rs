@@ -33,13 +33,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &AccessView
             .iter()
             .skip(view.view.scroll)
             .take(height)
-            .map(|(text, allowed)| {
-                let token = match allowed {
+            .map(|line| {
+                let token = match line.allowed {
                     Some(true) => Token::Ok,
                     Some(false) => Token::Error,
                     None => Token::Text,
                 };
-                Line::from(Span::styled(text.clone(), theme.style(token)))
+                Line::from(Span::styled(line.text.clone(), theme.style(token)))
             })
             .collect(),
     };
