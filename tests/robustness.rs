@@ -207,3 +207,38 @@ async fn access_view_says_which_lists_are_refused() {
         "access reviews are not mutations"
     );
 }
+
+#[tokio::test]
+async fn a_namespace_can_be_typed_when_namespaces_cannot_be_listed() {
+    let sim = kmedic::sim::start(SimOptions {
+        source: ScenarioSource::Builtin,
+        port: 0,
+        live: false,
+        forbidden: vec![Forbidden {
+            resource: "namespaces".into(),
+            namespace: None,
+        }],
+    })
+    .await
+    .expect("sim");
+    let mut s = session(&sim.kubeconfig_yaml(), None, false).await;
+    wait_state(&mut s, "namespaces refused", |st| {
+        st.kinds
+            .get(&ResourceKind::Namespaces)
+            .is_some_and(|k| k.refused.is_some())
+    })
+    .await;
+    type_text(&mut s, "n");
+    type_text(&mut s, "shop");
+    s.dispatch(key(crossterm::event::KeyCode::Enter));
+    assert_eq!(
+        s.state.scope,
+        kmedic::cluster::Scope::Namespace("shop".into())
+    );
+    wait_state(&mut s, "shop pods", |st| {
+        st.rows(ResourceKind::Pods)
+            .iter()
+            .any(|r| r.key.namespace == "shop")
+    })
+    .await;
+}

@@ -112,7 +112,11 @@ fn picker_text_key(state: &mut AppState, key: &KeyEvent) -> Option<Vec<Effect>> 
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Enter => {
-            let choice = entries.get(picker.selected).cloned();
+            // Users who may not list namespaces can type one: when nothing matches, the typed
+            // text is the namespace.
+            let typed = (!is_contexts && entries.is_empty() && !picker.filter.trim().is_empty())
+                .then(|| picker.filter.trim().to_string());
+            let choice = typed.or_else(|| entries.get(picker.selected).cloned());
             state.overlay = None;
             Some(match (choice.as_deref(), is_contexts) {
                 (None, _) => Vec::new(),
