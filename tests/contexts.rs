@@ -231,3 +231,64 @@ async fn a_failing_exec_plugin_shows_its_stderr() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn kubeconfig_edited_on_disk_is_picked_up() {
+    let a = sim_with(vec![namespace("team-a"), pod("team-a", "from-a")]).await;
+    let b = sim_with(vec![namespace("team-b"), pod("team-b", "from-b")]).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("config");
+    let single = |port: u16, extra: &str| {
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: main\nclusters:\n- name: c\n  cluster: {{server: 'http://127.0.0.1:{port}'}}\nusers:\n- name: u\n  user: {{token: t}}\ncontexts:\n- name: main\n  context: {{cluster: c, user: u, namespace: team-a}}\n{extra}"
+        )
+    };
+    std::fs::write(&path, single(a.addr.port(), "")).expect("write");
+    let mut s = session_for_file(path.clone(), None, false).await;
+    wait_state(&mut s, "cluster a", |st| live_with(st, "from-a")).await;
+    assert_eq!(s.state.contexts.len(), 1);
+
+    // A new context appears in the file.
+    std::fs::write(
+        &path,
+        single(
+            a.addr.port(),
+            "- name: added-later\n  context: {cluster: c, user: u}\n",
+        ),
+    )
+    .expect("write");
+    wait_state(&mut s, "the new context", |st| {
+        st.contexts.iter().any(|c| c.name == "added-later")
+    })
+    .await;
+    assert!(
+        live_with(&s.state, "from-a"),
+        "an unrelated change does not reconnect"
+    );
+
+    // The current context's cluster moves: kmedic reconnects to the new server.
+    std::fs::write(&path, single(b.addr.port(), "")).expect("write");
+    let b_server = format!("http://127.0.0.1:{}", b.addr.port());
+    wait_state(&mut s, "cluster b after the edit", |st| {
+        st.target.server == b_server
+            && st.connection == Connection::Live
+            && st.kinds.get(&ResourceKind::Pods).is_some_and(|k| k.synced)
+    })
+    .await;
+    assert!(
+        pod_names(&s.state).is_empty(),
+        "cluster b has nothing in team-a (the namespace is kept)"
+    );
+    command(&mut s, "ns team-b");
+    wait_state(&mut s, "cluster b's pod", |st| live_with(st, "from-b")).await;
+
+    // A broken edit keeps the working configuration and says so.
+    std::fs::write(&path, "contexts: [broken\n").expect("write");
+    wait_state(&mut s, "the complaint", |st| {
+        st.notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("cannot be used"))
+    })
+    .await;
+    assert!(live_with(&s.state, "from-b"));
+}

@@ -164,6 +164,38 @@ fn load_files(files: Vec<PathBuf>, opts: &ConnectOptions) -> Result<KubeSetup, K
 }
 
 impl KubeSetup {
+    /// Reads the same files again, keeping the chosen context and namespace.
+    pub fn reload(&self) -> Result<KubeSetup, KubeconfigProblem> {
+        let opts = ConnectOptions {
+            kubeconfig: None,
+            context: Some(self.context.clone()),
+            namespace: Some(self.namespace.clone()),
+        };
+        load_files(self.files.clone(), &opts)
+    }
+
+    /// Whether connecting with `other` would differ from this (server, TLS or credentials of
+    /// the current context changed).
+    pub fn connection_differs(&self, other: &KubeSetup) -> bool {
+        let cluster = |s: &KubeSetup| {
+            s.kubeconfig
+                .clusters
+                .iter()
+                .find(|c| c.name == s.cluster)
+                .and_then(|c| serde_json::to_string(&c.cluster).ok())
+        };
+        let user = |s: &KubeSetup| {
+            s.kubeconfig
+                .auth_infos
+                .iter()
+                .find(|u| u.name == s.user)
+                .and_then(|u| serde_json::to_string(&u.auth_info).ok())
+        };
+        self.context != other.context
+            || cluster(self) != cluster(other)
+            || user(self) != user(other)
+    }
+
     /// The same kubeconfig with another context chosen (its own default namespace).
     pub fn for_context(&self, context: &str) -> Result<KubeSetup, KubeconfigProblem> {
         let opts = ConnectOptions {

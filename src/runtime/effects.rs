@@ -52,3 +52,40 @@ pub fn spawn_probe(
         }
     });
 }
+
+/// Reports when any of `files` changes on disk (modification time or size), checking once a
+/// second. Local files only: this never talks to the cluster.
+pub fn watch_files(
+    files: Vec<std::path::PathBuf>,
+    cancel: CancellationToken,
+) -> tokio::sync::mpsc::UnboundedReceiver<()> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let stamp = move |files: &[std::path::PathBuf]| -> Vec<Option<(std::time::SystemTime, u64)>> {
+        files
+            .iter()
+            .map(|f| {
+                std::fs::metadata(f)
+                    .ok()
+                    .and_then(|m| Some((m.modified().ok()?, m.len())))
+            })
+            .collect()
+    };
+    tokio::spawn(async move {
+        let mut last = stamp(&files);
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                _ = tick.tick() => {}
+            }
+            let now = stamp(&files);
+            if now != last {
+                last = now;
+                if tx.send(()).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}

@@ -11,7 +11,7 @@ use kube::Client;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 
-use crate::app::state::{ContextInfo, Target};
+use crate::app::state::{ContextInfo, Notice, Target};
 use crate::app::{AppState, Effect, Msg, update};
 use crate::cluster::{ClusterEvent, KubeSetup, Scope, WatchSet, build_client};
 
@@ -30,6 +30,7 @@ pub struct Session {
     allow_writes: bool,
     switched_tx: UnboundedSender<(u64, Scope, Result<Client, String>)>,
     switched_rx: UnboundedReceiver<(u64, Scope, Result<Client, String>)>,
+    kubeconfig_changed: UnboundedReceiver<()>,
     watches: WatchSet,
     cluster_tx: UnboundedSender<ClusterEvent>,
     cluster_rx: UnboundedReceiver<ClusterEvent>,
@@ -65,18 +66,10 @@ impl Session {
             user: setup.user.clone(),
         };
         let mut state = AppState::new(target, scope.clone(), read_only, keymap, Timestamp::now());
-        state.contexts = setup
-            .contexts()
-            .into_iter()
-            .map(|(name, cluster, server, user, namespace)| ContextInfo {
-                name,
-                cluster,
-                server,
-                user,
-                namespace,
-            })
-            .collect();
+        state.contexts = context_infos(setup);
         let (switched_tx, switched_rx) = mpsc::unbounded_channel();
+        let cancel = CancellationToken::new();
+        let kubeconfig_changed = effects::watch_files(setup.files.clone(), cancel.clone());
         let (cluster_tx, cluster_rx) = mpsc::unbounded_channel();
         let (results_tx, results_rx) = mpsc::unbounded_channel();
         let watches = WatchSet::start(client.clone(), scope, state.generation, cluster_tx.clone());
@@ -87,12 +80,13 @@ impl Session {
             allow_writes: !read_only,
             switched_tx,
             switched_rx,
+            kubeconfig_changed,
             watches,
             cluster_tx,
             cluster_rx,
             results_tx,
             results_rx,
-            cancel: CancellationToken::new(),
+            cancel,
         }
     }
 
@@ -183,8 +177,46 @@ impl Session {
             Some(event) = self.cluster_rx.recv() => self.absorb_cluster(vec![event]),
             Some(msg) = self.results_rx.recv() => self.dispatch(msg),
             Some((generation, scope, result)) = self.switched_rx.recv() => self.switched(generation, scope, result),
+            Some(()) = self.kubeconfig_changed.recv() => self.reload_kubeconfig(),
         }
         self.drain();
+    }
+
+    /// The kubeconfig changed on disk: take the new context list, and reconnect when the current
+    /// context's server or credentials changed.
+    fn reload_kubeconfig(&mut self) {
+        match self.setup.reload() {
+            Ok(setup) => {
+                let reconnect = self.setup.connection_differs(&setup);
+                self.state.contexts = context_infos(&setup);
+                self.setup = setup;
+                let text = if reconnect {
+                    "kubeconfig changed on disk: reconnecting with the new settings"
+                } else {
+                    "kubeconfig changed on disk: context list updated"
+                };
+                self.state.notice = Some(Notice {
+                    text: text.to_string(),
+                    error: false,
+                });
+                self.state.dirty = true;
+                if reconnect {
+                    let context = self.state.target.context.clone();
+                    for effect in crate::app::contexts::switch_context(&mut self.state, &context) {
+                        self.perform(effect);
+                    }
+                }
+            }
+            Err(e) => {
+                self.state.notice = Some(Notice {
+                    text: format!(
+                        "kubeconfig changed on disk but cannot be used ({e}); keeping the previous one"
+                    ),
+                    error: true,
+                });
+                self.state.dirty = true;
+            }
+        }
     }
 
     /// A client for a context switched to is ready (or could not be made). Results of a switch
@@ -272,4 +304,18 @@ impl Session {
         }
         true
     }
+}
+
+fn context_infos(setup: &KubeSetup) -> Vec<ContextInfo> {
+    setup
+        .contexts()
+        .into_iter()
+        .map(|(name, cluster, server, user, namespace)| ContextInfo {
+            name,
+            cluster,
+            server,
+            user,
+            namespace,
+        })
+        .collect()
 }

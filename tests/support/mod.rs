@@ -42,7 +42,14 @@ pub fn kubeconfig_file(yaml: &str) -> (tempfile::TempDir, PathBuf) {
 
 /// A session on `kubeconfig_yaml`'s current context, as `kmedic [-n ns | -A]` would start.
 pub async fn session(kubeconfig_yaml: &str, namespace: Option<&str>, all: bool) -> Session {
-    let (_dir, path) = kubeconfig_file(kubeconfig_yaml);
+    let (dir, path) = kubeconfig_file(kubeconfig_yaml);
+    // The session watches its kubeconfig for changes, so the file must outlive this function.
+    let _kept = dir.keep();
+    session_for_file(path, namespace, all).await
+}
+
+/// A session on the kubeconfig file at `path` (which the caller may edit later).
+pub async fn session_for_file(path: PathBuf, namespace: Option<&str>, all: bool) -> Session {
     let setup = load_kubeconfig(&ConnectOptions {
         kubeconfig: Some(path),
         context: None,
