@@ -97,6 +97,7 @@ pub fn load_config(ui: &UiArgs) -> (Theme, Keymap, Vec<ConfigError>) {
     };
     let (theme, mut problems) =
         config::load_theme(theme_name, config::user_theme_file().as_deref());
+    let theme = theme.fitted(config::color_depth::detect_from_env());
     let (keymap, keymap_problems) =
         config::load_keymap(ui.keymap.as_deref(), config::user_keymap_file().as_deref());
     problems.extend(keymap_problems);

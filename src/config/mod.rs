@@ -4,6 +4,7 @@
 //! Loading never fails: problems come back as [`ConfigError`]s (file, line, message) next to a
 //! usable result, so the app can show them and carry on.
 
+pub mod color_depth;
 pub mod key;
 pub mod keymap;
 mod keymap_file;
