@@ -11,4 +11,5 @@ pub mod logging;
 pub mod model;
 pub mod runtime;
 pub mod sim;
+pub mod troubleshoot;
 pub mod ui;
