@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod config;
 pub mod findings;
 pub mod launch;
+pub mod launch_check;
 pub mod logging;
 pub mod model;
 pub mod runtime;

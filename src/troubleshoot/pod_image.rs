@@ -126,7 +126,8 @@ fn pull_failure(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, reason: &str) -> Find
         .snap
         .events_for("Pod", &o.namespace, &o.name)
         .filter(|e| e.container().is_none_or(|n| n == c.name))
-        .filter(|e| e.reason == "Failed" || e.reason == "InspectFailed" || e.reason == "BackOff")
+        .filter(|e| e.reason == "Failed" || e.reason == "InspectFailed")
+        .filter(|e| !e.message.starts_with("Error: "))
         .collect();
     let mut problem = classify(waiting_message(c));
     if reason == "InvalidImageName" {
