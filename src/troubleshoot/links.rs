@@ -4,7 +4,8 @@
 //! Rules: a Service without ready endpoints is caused by the failing pods it selects; a
 //! Deployment that is unavailable or stuck by its pods' failures and its ReplicaSets' refused
 //! creations; a failed Job by its pods' failures; a pod that cannot be scheduled by NotReady
-//! nodes when those are the only ones it could run on; a pod stuck Terminating by its node.
+//! nodes when those are the only ones it could run on, or by its unbound claims; a pod stuck
+//! Terminating by its node.
 
 use std::collections::HashMap;
 
@@ -77,10 +78,16 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
                 .collect(),
             _ => Vec::new(),
         };
-        let causes: Vec<CauseRef> = nodes
+        let mut causes: Vec<CauseRef> = nodes
             .iter()
             .flat_map(|n| causes_of(&index, findings, &key_of("Node", "", n)))
             .collect();
+        if f.check == "pod-unschedulable" {
+            for claim in claims(pod) {
+                let k = key_of("PersistentVolumeClaim", &f.object.namespace, &claim);
+                causes.extend(causes_of(&index, findings, &k));
+            }
+        }
         if !causes.is_empty() {
             links.push((i, causes));
         }
@@ -140,12 +147,28 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
     for (i, causes) in links {
         if let Some(f) = findings.get_mut(i) {
             for c in causes {
-                if !f.caused_by.contains(&c) && !(c.check == f.check && c.object == f.object) {
+                let is_self = c.check == f.check && c.object == f.object;
+                if !is_self && !f.caused_by.contains(&c) {
                     f.caused_by.push(c);
                 }
             }
         }
     }
+}
+
+/// The PersistentVolumeClaims a pod mounts.
+fn claims(pod: &Pod) -> Vec<String> {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            v.persistent_volume_claim
+                .as_ref()
+                .map(|c| c.claim_name.clone())
+        })
+        .collect()
 }
 
 /// The nodes the pod could run on if they were Ready, when every one of them is NotReady.
@@ -268,10 +291,10 @@ pub fn group_by_root(findings: &[Finding]) -> Vec<RootGroup> {
         }
     }
     for (i, &r) in root_of.iter().enumerate() {
-        if r != i {
-            if let Some(&g) = pos.get(&r) {
-                groups[g].symptoms.push(i);
-            }
+        if r != i
+            && let Some(&g) = pos.get(&r)
+        {
+            groups[g].symptoms.push(i);
         }
     }
     groups

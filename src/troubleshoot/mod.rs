@@ -21,6 +21,7 @@ mod pod_image;
 mod pod_lifecycle;
 mod pod_pending;
 mod pod_probe;
+mod pvc;
 mod scheduler_message;
 mod service;
 mod snapshot;
@@ -104,6 +105,7 @@ pub fn analyze(snapshot: &Snapshot, now: Timestamp, opts: &Options) -> Vec<Findi
     }
     workload::check_all(&ctx, &mut findings);
     service::check_all(&ctx, &mut findings);
+    pvc::check_all(&ctx, &mut findings);
     node::check_all(&ctx, &mut findings);
     links::link(&ctx, &mut findings);
     filter(&mut findings, opts);

@@ -199,12 +199,12 @@ fn config_error(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Finding {
             "missing",
             format!("{} (namespace {})", m.describe(), o.namespace),
         );
-        if let Some(key) = &m.key {
-            if let Some(existing) = keys(ctx, &o.namespace, m.kind, &m.name) {
-                let close = near_misses(key, &existing);
-                if !close.is_empty() {
-                    f = f.with("did you mean", close.join(", "));
-                }
+        if let Some(key) = &m.key
+            && let Some(existing) = keys(ctx, &o.namespace, m.kind, &m.name)
+        {
+            let close = near_misses(key, &existing);
+            if !close.is_empty() {
+                f = f.with("did you mean", close.join(", "));
             }
         }
     }

@@ -33,10 +33,10 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
                 let f = init_failed(ctx, pod, c, t.exit_code, t.reason.as_deref());
                 out.push(f);
             }
-        } else if is_running(c) {
-            if let Some(f) = history(ctx, pod, c) {
-                out.push(f);
-            }
+        } else if is_running(c)
+            && let Some(f) = history(ctx, pod, c)
+        {
+            out.push(f);
         }
     }
 }

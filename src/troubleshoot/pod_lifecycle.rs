@@ -36,10 +36,10 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         out.push(evicted(ctx, pod));
     } else if phase == "Failed" && FAILED_REASONS.contains(&reason) {
         out.push(rejected(ctx, pod, reason));
-    } else if phase == "Pending" || phase == "Running" {
-        if let Some(f) = creating(ctx, pod) {
-            out.push(f);
-        }
+    } else if (phase == "Pending" || phase == "Running")
+        && let Some(f) = creating(ctx, pod)
+    {
+        out.push(f);
     }
 }
 

@@ -308,6 +308,7 @@ mod tests {
         let ev = evidence_text(p);
         assert!(ev.contains("PVC data: phase Pending"), "{ev}");
         assert!(ev.contains("\"fast\" not found"));
+        assert_eq!(p.caused_by[0].check, "pvc-pending");
     }
 
     #[test]

@@ -107,12 +107,13 @@ impl Snapshot {
                     }
                     let api = value.get("apiVersion").cloned();
                     for mut item in items {
-                        if let Some(obj) = item.as_object_mut() {
-                            if !obj.contains_key("kind") && item_kind.len() > 1 {
-                                obj.insert("kind".into(), Value::String(item_kind.clone()));
-                                if let Some(api) = &api {
-                                    obj.insert("apiVersion".into(), api.clone());
-                                }
+                        if let Some(obj) = item.as_object_mut()
+                            && !obj.contains_key("kind")
+                            && item_kind.len() > 1
+                        {
+                            obj.insert("kind".into(), Value::String(item_kind.clone()));
+                            if let Some(api) = &api {
+                                obj.insert("apiVersion".into(), api.clone());
                             }
                         }
                         queue.push_back(item);

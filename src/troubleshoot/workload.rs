@@ -171,7 +171,7 @@ fn job(ctx: &Ctx, j: &Job) -> Option<Finding> {
         }
         "DeadlineExceeded" => "it ran longer than activeDeadlineSeconds".to_string(),
         "PodFailurePolicy" => "a pod failure matched the Job's podFailurePolicy".to_string(),
-        _ => format!("{reason}"),
+        _ => reason.clone(),
     };
     Some(
         app(
