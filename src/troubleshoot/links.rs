@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::{Node, Pod, Service};
 
 use super::Ctx;
 use super::node::{is_cordoned, is_ready};
@@ -41,12 +41,40 @@ fn causes_of(index: &HashMap<Key, Vec<usize>>, findings: &[Finding], k: &Key) ->
         .collect()
 }
 
-fn owned_by(pod: &Pod, kind: &str, name: &str) -> bool {
-    pod.metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .any(|o| o.kind == kind && o.name == name)
+/// Children by owner: (namespace, owner kind, owner name) → names of pods and ReplicaSets.
+#[derive(Default)]
+struct Owners<'a> {
+    children: HashMap<(&'a str, &'a str, &'a str), Vec<&'a str>>,
+}
+
+impl<'a> Owners<'a> {
+    fn build(ctx: &Ctx<'a>) -> Owners<'a> {
+        let mut children: HashMap<(&str, &str, &str), Vec<&str>> = HashMap::new();
+        let metas = ctx
+            .snap
+            .pods
+            .iter()
+            .map(|p| &p.metadata)
+            .chain(ctx.snap.replicasets.iter().map(|r| &r.metadata));
+        for meta in metas {
+            let ns = meta.namespace.as_deref().unwrap_or("");
+            let name = meta.name.as_deref().unwrap_or("");
+            for o in meta.owner_references.iter().flatten() {
+                children
+                    .entry((ns, o.kind.as_str(), o.name.as_str()))
+                    .or_default()
+                    .push(name);
+            }
+        }
+        Owners { children }
+    }
+
+    fn children(&self, ns: &str, kind: &str, name: &str) -> Vec<&'a str> {
+        self.children
+            .get(&(ns, kind, name))
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
 /// Fills `caused_by` on every symptom.
@@ -58,7 +86,7 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
     let mut links: Vec<(usize, Vec<CauseRef>)> = Vec::new();
     // Pods first: their node causes.
     for (i, f) in findings.iter().enumerate() {
-        if f.object.kind != "Pod" {
+        if f.check != "pod-unschedulable" && f.check != "pod-stuck-terminating" {
             continue;
         }
         let Some(pod) = ctx
@@ -92,15 +120,29 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
             links.push((i, causes));
         }
     }
+    let needs_owners = findings
+        .iter()
+        .any(|f| f.object.kind == "Deployment" || f.object.kind == "Job");
+    let owners = if needs_owners {
+        Owners::build(ctx)
+    } else {
+        Owners::default()
+    };
+    let services: HashMap<(&str, &str), &Service> = ctx
+        .snap
+        .services
+        .iter()
+        .map(|s| {
+            let ns = s.metadata.namespace.as_deref().unwrap_or("");
+            ((ns, s.metadata.name.as_deref().unwrap_or("")), s)
+        })
+        .collect();
     for (i, f) in findings.iter().enumerate() {
         let (ns, name) = (f.object.namespace.as_str(), f.object.name.as_str());
         let mut causes = Vec::new();
         match (f.object.kind.as_str(), f.check.as_str()) {
             ("Service", "service-no-ready-endpoints") => {
-                let Some(svc) = ctx.snap.services.iter().find(|s| {
-                    s.metadata.namespace.as_deref() == Some(ns)
-                        && s.metadata.name.as_deref() == Some(name)
-                }) else {
+                let Some(svc) = services.get(&(ns, name)) else {
                     continue;
                 };
                 for pod in selected_pods(ctx, svc).unwrap_or_default() {
@@ -109,31 +151,15 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
                 }
             }
             ("Deployment", _) => {
-                let rss = ctx.snap.replicasets.iter().filter(|rs| {
-                    rs.metadata.namespace.as_deref() == Some(ns)
-                        && rs
-                            .metadata
-                            .owner_references
-                            .iter()
-                            .flatten()
-                            .any(|o| o.kind == "Deployment" && o.name == name)
-                });
-                for rs in rss {
-                    let rn = rs.metadata.name.as_deref().unwrap_or("");
+                for rn in owners.children(ns, "Deployment", name) {
                     causes.extend(causes_of(&index, findings, &key_of("ReplicaSet", ns, rn)));
-                    for pod in ctx
-                        .snap
-                        .pods_in(ns)
-                        .filter(|p| owned_by(p, "ReplicaSet", rn))
-                    {
-                        let pn = pod.metadata.name.as_deref().unwrap_or("");
+                    for pn in owners.children(ns, "ReplicaSet", rn) {
                         causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
                     }
                 }
             }
             ("Job", _) => {
-                for pod in ctx.snap.pods_in(ns).filter(|p| owned_by(p, "Job", name)) {
-                    let pn = pod.metadata.name.as_deref().unwrap_or("");
+                for pn in owners.children(ns, "Job", name) {
                     causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
                 }
             }

@@ -65,9 +65,13 @@ pub fn selected_pods<'a>(ctx: &Ctx<'a>, svc: &Service) -> Option<Vec<&'a Pod>> {
         .as_ref()
         .filter(|s| !s.is_empty())?;
     let ns = svc.metadata.namespace.as_deref().unwrap_or("");
+    // Start from the rarest selector label, then check the others.
+    let (k, v) = selector
+        .iter()
+        .min_by_key(|(k, v)| ctx.snap.label_count(ns, k, v))?;
     Some(
         ctx.snap
-            .pods_in(ns)
+            .pods_with_label(ns, k, v)
             .filter(|p| is_live(p) && selects(selector, p))
             .collect(),
     )

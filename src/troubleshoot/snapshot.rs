@@ -43,7 +43,10 @@ pub struct Snapshot {
     listed: HashSet<String>,
     previous_logs: HashMap<ContainerKey, Vec<String>>,
     pods_by_ns: HashMap<String, Vec<usize>>,
-    events_by_object: HashMap<(String, String, String), Vec<usize>>,
+    /// Pods by a hash of (namespace, label key, label value); lookups verify the labels.
+    pods_by_label: HashMap<u64, Vec<usize>>,
+    /// Events by a hash of (kind, namespace, name); lookups verify the object.
+    events_by_object: HashMap<u64, Vec<usize>>,
 }
 
 fn take<T: DeserializeOwned>(value: Value, skipped: &mut Vec<String>) -> Option<T> {
@@ -82,6 +85,13 @@ fn blank_secret(value: &mut Value) {
             }
         }
     }
+}
+
+fn triple_hash(ns: &str, key: &str, value: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (ns, key, value).hash(&mut h);
+    h.finish()
 }
 
 impl Snapshot {
@@ -175,17 +185,20 @@ impl Snapshot {
 
     fn reindex(&mut self) {
         self.pods_by_ns.clear();
+        self.pods_by_label.clear();
         for (i, pod) in self.pods.iter().enumerate() {
             let ns = pod.metadata.namespace.clone().unwrap_or_default();
+            for (k, v) in pod.metadata.labels.iter().flatten() {
+                self.pods_by_label
+                    .entry(triple_hash(&ns, k, v))
+                    .or_default()
+                    .push(i);
+            }
             self.pods_by_ns.entry(ns).or_default().push(i);
         }
         self.events_by_object.clear();
         for (i, e) in self.events.iter().enumerate() {
-            let key = (
-                e.object.kind.clone(),
-                e.object.namespace.clone(),
-                e.object.name.clone(),
-            );
+            let key = triple_hash(&e.object.kind, &e.object.namespace, &e.object.name);
             self.events_by_object.entry(key).or_default().push(i);
         }
     }
@@ -206,6 +219,36 @@ impl Snapshot {
             .filter_map(|&i| self.pods.get(i))
     }
 
+    /// Pods of a namespace carrying the label `key=value`.
+    pub fn pods_with_label<'s: 'k, 'k>(
+        &'s self,
+        ns: &'k str,
+        key: &'k str,
+        value: &'k str,
+    ) -> impl Iterator<Item = &'s Pod> + 'k {
+        self.pods_by_label
+            .get(&triple_hash(ns, key, value))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.pods.get(i))
+            .filter(move |p| {
+                p.metadata.namespace.as_deref().unwrap_or("") == ns
+                    && p.metadata
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get(key))
+                        .map(String::as_str)
+                        == Some(value)
+            })
+    }
+
+    /// How many pods carry the label (an upper bound, from the index).
+    pub fn label_count(&self, ns: &str, key: &str, value: &str) -> usize {
+        self.pods_by_label
+            .get(&triple_hash(ns, key, value))
+            .map_or(0, Vec::len)
+    }
+
     /// Events about an object, newest first.
     pub fn events_for(
         &self,
@@ -214,10 +257,13 @@ impl Snapshot {
         name: &str,
     ) -> impl Iterator<Item = &EventRecord> {
         self.events_by_object
-            .get(&(kind.to_string(), ns.to_string(), name.to_string()))
+            .get(&triple_hash(kind, ns, name))
             .into_iter()
             .flatten()
             .filter_map(|&i| self.events.get(i))
+            .filter(move |e| {
+                e.object.name == name && e.object.namespace == ns && e.object.kind == kind
+            })
     }
 
     pub fn node(&self, name: &str) -> Option<&Node> {
