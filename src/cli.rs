@@ -80,6 +80,33 @@ pub enum Command {
     Demo(DemoArgs),
     /// Serve the simulated cluster in the foreground for kubectl and other clients.
     ServeDemo(ServeDemoArgs),
+    /// Analyse the cluster (or a dump file) and print what is broken, without the UI.
+    /// Exits 0 when nothing is an error, 1 when something is, 2 when it could not run.
+    Check(CheckArgs),
+}
+
+/// Output format of `kmedic check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CheckOutput {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Analyse objects from a YAML/JSON file, a `kind: List`, or a `kubectl cluster-info dump`
+    /// directory instead of a cluster (offline; every namespace unless -n is given).
+    #[arg(long, value_name = "PATH")]
+    pub scenario: Option<PathBuf>,
+
+    /// Only these panes (comma-separated): app, control-plane, node, network, certs.
+    #[arg(long, value_name = "PANES", value_delimiter = ',')]
+    pub pane: Vec<String>,
+
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = CheckOutput::Text)]
+    pub output: CheckOutput,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,0 +1,243 @@
+//! `kmedic check`: the troubleshooting engine without the UI. Loads objects from a dump file
+//! (`--scenario`, offline) or LISTs them from the cluster through the read-only client
+//! (a forbidden or unserved list is reported and the rest analysed), fetches the previous logs
+//! of crashed containers, analyses, and prints text or JSON. Returns the process exit code:
+//! 0 when no finding is an error or critical, 1 when one is; errors (exit 2) are returned as
+//! messages.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+
+use futures::StreamExt;
+use jiff::Timestamp;
+use k8s_openapi::api::core::v1::Pod;
+use kube::Client;
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams, LogParams};
+use serde_json::Value;
+
+use crate::cli::{CheckArgs, CheckOutput, ConnectArgs, UiArgs};
+use crate::cluster::{ConnectOptions, build_client, load_kubeconfig};
+use crate::findings::Pane;
+use crate::troubleshoot::{self, ContainerKey, Options, Snapshot, output};
+
+/// What `check` lists: (group, version, kind, plural, namespaced).
+const KINDS: &[(&str, &str, &str, &str, bool)] = &[
+    ("", "v1", "Node", "nodes", false),
+    ("", "v1", "Pod", "pods", true),
+    ("", "v1", "Event", "events", true),
+    ("events.k8s.io", "v1", "Event", "events", true),
+    ("", "v1", "Service", "services", true),
+    ("", "v1", "Endpoints", "endpoints", true),
+    ("apps", "v1", "Deployment", "deployments", true),
+    ("apps", "v1", "ReplicaSet", "replicasets", true),
+    ("batch", "v1", "Job", "jobs", true),
+    (
+        "",
+        "v1",
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        true,
+    ),
+    ("", "v1", "ConfigMap", "configmaps", true),
+    ("", "v1", "Secret", "secrets", true),
+];
+
+/// At most this many previous logs are fetched.
+const MAX_LOGS: usize = 50;
+/// Lines of each previous log.
+const LOG_TAIL: i64 = 20;
+
+/// Parses `--pane` values.
+pub fn parse_panes(names: &[String]) -> Result<Vec<Pane>, String> {
+    names
+        .iter()
+        .map(|n| match n.trim() {
+            "app" => Ok(Pane::App),
+            "control-plane" | "cp" => Ok(Pane::ControlPlane),
+            "node" => Ok(Pane::Node),
+            "network" | "net" => Ok(Pane::Network),
+            "certs" | "cert" => Ok(Pane::Certs),
+            other => Err(format!(
+                "unknown pane \"{other}\" (expected app, control-plane, node, network, certs)"
+            )),
+        })
+        .collect()
+}
+
+/// Runs `kmedic check`; Ok(exit code 0 or 1), Err(reason) for exit code 2.
+pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result<u8, String> {
+    let panes = parse_panes(&args.pane)?;
+    let now = Timestamp::now();
+    let (snapshot, namespace) = match &args.scenario {
+        Some(path) => {
+            let objects = crate::sim::scenario::load_path(path).map_err(|e| e.to_string())?;
+            let ns = if ui.all_namespaces {
+                None
+            } else {
+                ui.namespace.clone()
+            };
+            (Snapshot::from_objects(objects), ns)
+        }
+        None => live_snapshot(connect, ui).await?,
+    };
+    for s in &snapshot.skipped {
+        eprintln!("kmedic: skipped {s}");
+    }
+    let opts = Options {
+        namespace,
+        panes,
+        ..Options::default()
+    };
+    let findings = troubleshoot::analyze(&snapshot, now, &opts);
+    let mut stdout = std::io::stdout().lock();
+    let text = match args.output {
+        CheckOutput::Json => {
+            let mut t = serde_json::to_string_pretty(&output::to_json(&findings))
+                .map_err(|e| e.to_string())?;
+            t.push('\n');
+            t
+        }
+        CheckOutput::Text => {
+            let color = std::io::stdout().is_terminal()
+                && !ui.no_color
+                && !crate::config::no_color_requested();
+            output::to_text(&findings, color)
+        }
+    };
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))?;
+    Ok(u8::from(findings.iter().any(|f| f.severity.fails_check())))
+}
+
+/// Lists everything from the cluster; returns the snapshot and the namespace filter.
+async fn live_snapshot(
+    connect: &ConnectArgs,
+    ui: &UiArgs,
+) -> Result<(Snapshot, Option<String>), String> {
+    let options = ConnectOptions {
+        kubeconfig: connect.kubeconfig.clone(),
+        context: connect.context.clone(),
+        namespace: ui.namespace.clone(),
+    };
+    let setup = load_kubeconfig(&options).map_err(|e| e.to_string())?;
+    let client = build_client(&setup, false).await?;
+    let namespace = (!ui.all_namespaces).then(|| setup.namespace.clone());
+    let mut objects = Vec::new();
+    let mut listed = Vec::new();
+    for &(group, version, kind, plural, namespaced) in KINDS {
+        let ns = if namespaced {
+            namespace.as_deref()
+        } else {
+            None
+        };
+        match list(client.clone(), group, version, kind, plural, ns).await {
+            Ok(items) => {
+                listed.push(kind);
+                objects.extend(items);
+            }
+            Err(ListError::Skip(reason)) => {
+                let api = if group.is_empty() {
+                    version.to_string()
+                } else {
+                    format!("{group}/{version}")
+                };
+                eprintln!("kmedic: cannot list {plural} ({api}): {reason}; analysing the rest");
+            }
+            Err(ListError::Fatal(reason)) => {
+                return Err(format!(
+                    "cannot reach the cluster ({}): {reason}",
+                    setup.server
+                ));
+            }
+        }
+    }
+    let snapshot = Snapshot::from_objects(objects).mark_listed(&listed);
+    let logs = previous_logs(
+        &client,
+        troubleshoot::containers_needing_previous_logs(&snapshot),
+    )
+    .await;
+    Ok((snapshot.with_previous_logs(logs), namespace))
+}
+
+enum ListError {
+    /// Forbidden or not served: report and go on.
+    Skip(String),
+    /// The cluster cannot be reached at all.
+    Fatal(String),
+}
+
+async fn list(
+    client: Client,
+    group: &str,
+    version: &str,
+    kind: &str,
+    plural: &str,
+    namespace: Option<&str>,
+) -> Result<Vec<Value>, ListError> {
+    let gvk = GroupVersionKind::gvk(group, version, kind);
+    let resource = ApiResource::from_gvk_with_plural(&gvk, plural);
+    let api: Api<DynamicObject> = match namespace {
+        Some(ns) => Api::namespaced_with(client, ns, &resource),
+        None => Api::all_with(client, &resource),
+    };
+    let mut out = Vec::new();
+    let mut params = ListParams::default().limit(500);
+    loop {
+        let page = api.list(&params).await.map_err(|e| match e {
+            kube::Error::Api(status) if matches!(status.code, 401 | 403 | 404 | 405) => {
+                ListError::Skip(format!("{} ({})", status.message, status.code))
+            }
+            other => ListError::Fatal(crate::cluster::kubeconfig::error_chain(&other)),
+        })?;
+        for item in page.items {
+            let mut value =
+                serde_json::to_value(item).map_err(|e| ListError::Skip(e.to_string()))?;
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("kind".into(), Value::String(kind.to_string()));
+                obj.insert(
+                    "apiVersion".into(),
+                    Value::String(resource.api_version.clone()),
+                );
+            }
+            out.push(value);
+        }
+        match page.metadata.continue_.filter(|c| !c.is_empty()) {
+            Some(token) => params = params.continue_token(&token),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// The last lines of the previous instance of each container (failures are skipped).
+async fn previous_logs(
+    client: &Client,
+    wanted: Vec<ContainerKey>,
+) -> HashMap<ContainerKey, Vec<String>> {
+    let fetches = wanted.into_iter().take(MAX_LOGS).map(|key| {
+        let api: Api<Pod> = Api::namespaced(client.clone(), &key.0);
+        async move {
+            let params = LogParams {
+                container: Some(key.2.clone()),
+                previous: true,
+                tail_lines: Some(LOG_TAIL),
+                ..LogParams::default()
+            };
+            match api.logs(&key.1, &params).await {
+                Ok(text) => Some((key, text.lines().map(str::to_string).collect::<Vec<_>>())),
+                Err(error) => {
+                    tracing::debug!(%error, pod = %key.1, "no previous log");
+                    None
+                }
+            }
+        }
+    });
+    futures::stream::iter(fetches)
+        .buffer_unordered(8)
+        .filter_map(|x| async move { x })
+        .collect()
+        .await
+}

@@ -1,0 +1,436 @@
+//! Root-cause links between findings, their order (root causes first), and grouping of
+//! symptoms under their root causes for display.
+//!
+//! Rules: a Service without ready endpoints is caused by the failing pods it selects; a
+//! Deployment that is unavailable or stuck by its pods' failures and its ReplicaSets' refused
+//! creations; a failed Job by its pods' failures; a pod that cannot be scheduled by NotReady
+//! nodes when those are the only ones it could run on, or by its unbound claims; a pod stuck
+//! Terminating by its node.
+
+use std::collections::HashMap;
+
+use k8s_openapi::api::core::v1::{Node, Pod, Service};
+
+use super::Ctx;
+use super::node::{is_cordoned, is_ready};
+use super::service::selected_pods;
+use crate::findings::{CauseRef, Finding, ObjectRef};
+
+type Key = (String, String, String);
+
+fn key(o: &ObjectRef) -> Key {
+    (o.kind.clone(), o.namespace.clone(), o.name.clone())
+}
+
+fn key_of(kind: &str, ns: &str, name: &str) -> Key {
+    (kind.to_string(), ns.to_string(), name.to_string())
+}
+
+/// Root-cause candidates: the findings about an object that fail the check.
+fn causes_of(index: &HashMap<Key, Vec<usize>>, findings: &[Finding], k: &Key) -> Vec<CauseRef> {
+    index
+        .get(k)
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| findings.get(i))
+        .filter(|f| f.severity.fails_check())
+        .map(|f| CauseRef {
+            check: f.check.clone(),
+            object: f.object.clone(),
+        })
+        .collect()
+}
+
+/// Children by owner: (namespace, owner kind, owner name) → names of pods and ReplicaSets.
+#[derive(Default)]
+struct Owners<'a> {
+    children: HashMap<(&'a str, &'a str, &'a str), Vec<&'a str>>,
+}
+
+impl<'a> Owners<'a> {
+    fn build(ctx: &Ctx<'a>) -> Owners<'a> {
+        let mut children: HashMap<(&str, &str, &str), Vec<&str>> = HashMap::new();
+        let metas = ctx
+            .snap
+            .pods
+            .iter()
+            .map(|p| &p.metadata)
+            .chain(ctx.snap.replicasets.iter().map(|r| &r.metadata));
+        for meta in metas {
+            let ns = meta.namespace.as_deref().unwrap_or("");
+            let name = meta.name.as_deref().unwrap_or("");
+            for o in meta.owner_references.iter().flatten() {
+                children
+                    .entry((ns, o.kind.as_str(), o.name.as_str()))
+                    .or_default()
+                    .push(name);
+            }
+        }
+        Owners { children }
+    }
+
+    fn children(&self, ns: &str, kind: &str, name: &str) -> Vec<&'a str> {
+        self.children
+            .get(&(ns, kind, name))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Fills `caused_by` on every symptom.
+pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
+    let mut index: HashMap<Key, Vec<usize>> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        index.entry(key(&f.object)).or_default().push(i);
+    }
+    let mut links: Vec<(usize, Vec<CauseRef>)> = Vec::new();
+    // Pods first: their node causes.
+    for (i, f) in findings.iter().enumerate() {
+        if f.check != "pod-unschedulable" && f.check != "pod-stuck-terminating" {
+            continue;
+        }
+        let Some(pod) = ctx
+            .snap
+            .pods_in(&f.object.namespace)
+            .find(|p| p.metadata.name.as_deref() == Some(f.object.name.as_str()))
+        else {
+            continue;
+        };
+        let nodes: Vec<String> = match f.check.as_str() {
+            "pod-unschedulable" => only_not_ready_candidates(ctx, pod),
+            "pod-stuck-terminating" => pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_name.clone())
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut causes: Vec<CauseRef> = nodes
+            .iter()
+            .flat_map(|n| causes_of(&index, findings, &key_of("Node", "", n)))
+            .collect();
+        if f.check == "pod-unschedulable" {
+            for claim in claims(pod) {
+                let k = key_of("PersistentVolumeClaim", &f.object.namespace, &claim);
+                causes.extend(causes_of(&index, findings, &k));
+            }
+        }
+        if !causes.is_empty() {
+            links.push((i, causes));
+        }
+    }
+    let needs_owners = findings
+        .iter()
+        .any(|f| f.object.kind == "Deployment" || f.object.kind == "Job");
+    let owners = if needs_owners {
+        Owners::build(ctx)
+    } else {
+        Owners::default()
+    };
+    let services: HashMap<(&str, &str), &Service> = ctx
+        .snap
+        .services
+        .iter()
+        .map(|s| {
+            let ns = s.metadata.namespace.as_deref().unwrap_or("");
+            ((ns, s.metadata.name.as_deref().unwrap_or("")), s)
+        })
+        .collect();
+    for (i, f) in findings.iter().enumerate() {
+        let (ns, name) = (f.object.namespace.as_str(), f.object.name.as_str());
+        let mut causes = Vec::new();
+        match (f.object.kind.as_str(), f.check.as_str()) {
+            ("Service", "service-no-ready-endpoints") => {
+                let Some(svc) = services.get(&(ns, name)) else {
+                    continue;
+                };
+                for pod in selected_pods(ctx, svc).unwrap_or_default() {
+                    let pn = pod.metadata.name.as_deref().unwrap_or("");
+                    causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
+                }
+            }
+            ("Deployment", _) => {
+                for rn in owners.children(ns, "Deployment", name) {
+                    causes.extend(causes_of(&index, findings, &key_of("ReplicaSet", ns, rn)));
+                    for pn in owners.children(ns, "ReplicaSet", rn) {
+                        causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
+                    }
+                }
+            }
+            ("Job", _) => {
+                for pn in owners.children(ns, "Job", name) {
+                    causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
+                }
+            }
+            _ => {}
+        }
+        if !causes.is_empty() {
+            causes.truncate(10);
+            links.push((i, causes));
+        }
+    }
+    for (i, causes) in links {
+        if let Some(f) = findings.get_mut(i) {
+            for c in causes {
+                let is_self = c.check == f.check && c.object == f.object;
+                if !is_self && !f.caused_by.contains(&c) {
+                    f.caused_by.push(c);
+                }
+            }
+        }
+    }
+}
+
+/// The PersistentVolumeClaims a pod mounts.
+fn claims(pod: &Pod) -> Vec<String> {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            v.persistent_volume_claim
+                .as_ref()
+                .map(|c| c.claim_name.clone())
+        })
+        .collect()
+}
+
+/// The nodes the pod could run on if they were Ready, when every one of them is NotReady.
+fn only_not_ready_candidates(ctx: &Ctx, pod: &Pod) -> Vec<String> {
+    let candidates: Vec<&Node> = ctx
+        .snap
+        .nodes
+        .iter()
+        .filter(|n| could_host(pod, n))
+        .collect();
+    if candidates.is_empty() || candidates.iter().any(|n| is_ready(n)) {
+        return Vec::new();
+    }
+    candidates
+        .iter()
+        .filter_map(|n| n.metadata.name.clone())
+        .collect()
+}
+
+/// Whether the node would take the pod, ignoring NotReady state and resources.
+fn could_host(pod: &Pod, node: &Node) -> bool {
+    if is_cordoned(node) {
+        return false;
+    }
+    let spec = pod.spec.as_ref();
+    let labels = node.metadata.labels.as_ref();
+    let selector_ok = spec
+        .and_then(|s| s.node_selector.as_ref())
+        .into_iter()
+        .flatten()
+        .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v));
+    let tolerations = spec.and_then(|s| s.tolerations.as_ref());
+    let taints_ok = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|t| t.effect != "PreferNoSchedule")
+        .filter(|t| {
+            t.key != "node.kubernetes.io/unreachable" && t.key != "node.kubernetes.io/not-ready"
+        })
+        .all(|t| {
+            tolerations.into_iter().flatten().any(|tol| {
+                let key_ok = tol
+                    .key
+                    .as_deref()
+                    .is_none_or(|k| k.is_empty() || k == t.key);
+                let op_exists = tol.operator.as_deref() == Some("Exists");
+                let value_ok = op_exists
+                    || tol.value.as_deref().unwrap_or("") == t.value.as_deref().unwrap_or("");
+                let effect_ok = tol
+                    .effect
+                    .as_deref()
+                    .is_none_or(|e| e.is_empty() || e == t.effect);
+                key_ok && value_ok && effect_ok
+            })
+        });
+    selector_ok && taints_ok
+}
+
+/// Root causes first (then by severity, namespace, object, check), symptoms after.
+pub fn order(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (!a.caused_by.is_empty())
+            .cmp(&!b.caused_by.is_empty())
+            .then(a.severity.cmp(&b.severity))
+            .then_with(|| a.object.namespace.cmp(&b.object.namespace))
+            .then_with(|| a.object.kind.cmp(&b.object.kind))
+            .then_with(|| a.object.name.cmp(&b.object.name))
+            .then_with(|| a.check.cmp(&b.check))
+    });
+}
+
+/// A root cause and the symptoms it explains (indexes into the analysed slice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootGroup {
+    pub root: usize,
+    pub symptoms: Vec<usize>,
+}
+
+/// Groups findings under their root causes: a finding whose causes are all absent from the
+/// slice is a root; every other finding goes under the root reached by following its first
+/// present cause. Groups come in the order of their roots in the slice.
+pub fn group_by_root(findings: &[Finding]) -> Vec<RootGroup> {
+    let mut index: HashMap<(&str, &ObjectRef), usize> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        index.entry((f.check.as_str(), &f.object)).or_insert(i);
+    }
+    let first_cause = |i: usize| -> Option<usize> {
+        findings.get(i)?.caused_by.iter().find_map(|c| {
+            index
+                .get(&(c.check.as_str(), &c.object))
+                .copied()
+                .filter(|&j| j != i)
+        })
+    };
+    let mut root_of = vec![0usize; findings.len()];
+    for (i, slot) in root_of.iter_mut().enumerate() {
+        let mut cur = i;
+        let mut steps = 0;
+        while let Some(next) = first_cause(cur) {
+            cur = next;
+            steps += 1;
+            if steps > findings.len() {
+                break;
+            }
+        }
+        *slot = cur;
+    }
+    let mut groups: Vec<RootGroup> = Vec::new();
+    let mut pos: HashMap<usize, usize> = HashMap::new();
+    for (i, &r) in root_of.iter().enumerate() {
+        if r == i {
+            pos.insert(i, groups.len());
+            groups.push(RootGroup {
+                root: i,
+                symptoms: Vec::new(),
+            });
+        }
+    }
+    for (i, &r) in root_of.iter().enumerate() {
+        if r != i
+            && let Some(&g) = pos.get(&r)
+        {
+            groups[g].symptoms.push(i);
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::super::testutil::*;
+    use super::*;
+    use serde_json::json;
+
+    fn node(name: &str, ready: &str, taints: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name},
+            "spec": {"taints": taints},
+            "status": {"conditions": [{"type": "Ready", "status": ready}]}})
+    }
+
+    #[test]
+    fn pending_because_the_only_schedulable_node_is_not_ready() {
+        let p = pod(
+            "web",
+            spec1(),
+            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled",
+            "status": "False", "reason": "Unschedulable", "lastTransitionTime": ago(600),
+            "message": "0/2 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }."}]}),
+        );
+        let f = run(vec![
+            p,
+            node(
+                "cp",
+                "True",
+                json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]),
+            ),
+            node(
+                "w1",
+                "Unknown",
+                json!([{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"}]),
+            ),
+        ]);
+        assert_eq!(f[0].check, "node-not-ready");
+        let p = one(&f, "pod-unschedulable");
+        assert_eq!(
+            p.caused_by,
+            vec![CauseRef {
+                check: "node-not-ready".into(),
+                object: ObjectRef::new("Node", "", "w1")
+            }]
+        );
+        let groups = group_by_root(&f);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].symptoms.len(), 1);
+    }
+
+    #[test]
+    fn pending_with_a_ready_candidate_is_not_blamed_on_the_node() {
+        let p = pod(
+            "web",
+            spec1(),
+            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled",
+            "status": "False", "reason": "Unschedulable", "lastTransitionTime": ago(600),
+            "message": "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }."}]}),
+        );
+        let f = run(vec![
+            p,
+            node("w0", "True", json!([])),
+            node("w1", "Unknown", json!([])),
+        ]);
+        assert!(one(&f, "pod-unschedulable").caused_by.is_empty());
+    }
+
+    #[test]
+    fn groups_follow_chains_to_the_root() {
+        let mk = |check: &str, name: &str, cause: Option<(&str, &str)>| Finding {
+            pane: crate::findings::Pane::App,
+            check: check.into(),
+            severity: crate::findings::Severity::Error,
+            object: ObjectRef::new("X", "ns", name),
+            summary: String::new(),
+            explanation: String::new(),
+            evidence: vec![],
+            next_steps: vec![],
+            caused_by: cause
+                .map(|(c, n)| {
+                    vec![CauseRef {
+                        check: c.into(),
+                        object: ObjectRef::new("X", "ns", n),
+                    }]
+                })
+                .unwrap_or_default(),
+        };
+        let f = vec![
+            mk("a", "root", None),
+            mk("b", "mid", Some(("a", "root"))),
+            mk("c", "leaf", Some(("b", "mid"))),
+            mk("d", "orphan", Some(("zz", "gone"))),
+        ];
+        let g = group_by_root(&f);
+        assert_eq!(
+            g,
+            vec![
+                RootGroup {
+                    root: 0,
+                    symptoms: vec![1, 2]
+                },
+                RootGroup {
+                    root: 3,
+                    symptoms: vec![]
+                }
+            ]
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! The troubleshooting engine: pure analyzers over a consistent [`Snapshot`] of cluster objects.
+//!
+//! ```text
+//! let snapshot = Snapshot::from_objects(objects).with_previous_logs(logs);
+//! let findings = troubleshoot::analyze(&snapshot, now, &Options::default());
+//! for group in troubleshoot::group_by_root(&findings) { … }
+//! ```
+//! `analyze` does no I/O and never awaits. Findings come back ordered root causes first
+//! (severity, namespace, object), each symptom carrying `caused_by` links to the findings that
+//! explain it. One file per analyzer; `links` chains them, `output` renders text and JSON.
+
+mod build;
+mod container;
+mod events;
+mod links;
+mod node;
+pub mod output;
+mod pod_config;
+mod pod_crash;
+mod pod_image;
+mod pod_lifecycle;
+mod pod_pending;
+mod pod_probe;
+mod pvc;
+mod scheduler_message;
+mod service;
+mod snapshot;
+mod workload;
+
+#[cfg(test)]
+mod testutil;
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::findings::{Finding, Pane};
+
+pub use events::EventRecord;
+pub use links::{RootGroup, group_by_root};
+pub use snapshot::{ContainerKey, Snapshot};
+
+/// Thresholds and filters of one analysis.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Only findings about objects in this namespace (cluster-scoped findings that explain
+    /// them are kept). `None`: every namespace.
+    pub namespace: Option<String>,
+    /// Only these panes; empty means all.
+    pub panes: Vec<Pane>,
+    /// A running container restarted more often than this (recently) is reported.
+    pub restart_threshold: i32,
+    /// How recent a restart must be to count for the restart and OOM checks.
+    pub restart_window: Duration,
+    /// A pod Pending for less than this is still being scheduled.
+    pub pending_grace: Duration,
+    /// A pod with no scheduling attempt after this long points at the scheduler.
+    pub unscheduled_grace: Duration,
+    /// Extra time beyond the grace period before a deleted pod counts as stuck.
+    pub terminating_grace: Duration,
+    /// How long a container may stay in ContainerCreating before it is reported.
+    pub creating_grace: Duration,
+    /// Probe failure events older than this are history, not a current problem.
+    pub event_window: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            namespace: None,
+            panes: Vec::new(),
+            restart_threshold: 3,
+            restart_window: Duration::from_secs(24 * 3600),
+            pending_grace: Duration::from_secs(30),
+            unscheduled_grace: Duration::from_secs(60),
+            terminating_grace: Duration::from_secs(60),
+            creating_grace: Duration::from_secs(120),
+            event_window: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+/// Everything the analyzers need besides the snapshot.
+pub(crate) struct Ctx<'a> {
+    pub snap: &'a Snapshot,
+    pub now: Timestamp,
+    pub opts: &'a Options,
+}
+
+/// Runs every analyzer over the snapshot; root causes first, symptoms linked to them.
+pub fn analyze(snapshot: &Snapshot, now: Timestamp, opts: &Options) -> Vec<Finding> {
+    let ctx = Ctx {
+        snap: snapshot,
+        now,
+        opts,
+    };
+    let mut findings = Vec::new();
+    for pod in &snapshot.pods {
+        pod_crash::check(&ctx, pod, &mut findings);
+        pod_image::check(&ctx, pod, &mut findings);
+        pod_config::check(&ctx, pod, &mut findings);
+        pod_pending::check(&ctx, pod, &mut findings);
+        pod_lifecycle::check(&ctx, pod, &mut findings);
+        pod_probe::check(&ctx, pod, &mut findings);
+    }
+    workload::check_all(&ctx, &mut findings);
+    service::check_all(&ctx, &mut findings);
+    pvc::check_all(&ctx, &mut findings);
+    node::check_all(&ctx, &mut findings);
+    links::link(&ctx, &mut findings);
+    filter(&mut findings, opts);
+    links::order(&mut findings);
+    findings
+}
+
+/// Keeps the findings of the asked panes and namespace, plus the causes they link to.
+fn filter(findings: &mut Vec<Finding>, opts: &Options) {
+    let wanted = |f: &Finding| {
+        (opts.panes.is_empty() || opts.panes.contains(&f.pane))
+            && opts
+                .namespace
+                .as_ref()
+                .is_none_or(|ns| f.object.namespace == *ns)
+    };
+    let causes: std::collections::HashSet<(String, crate::findings::ObjectRef)> = findings
+        .iter()
+        .filter(|f| wanted(f))
+        .flat_map(|f| f.caused_by.iter())
+        .map(|c| (c.check.clone(), c.object.clone()))
+        .collect();
+    findings.retain(|f| {
+        wanted(f)
+            || (opts.panes.is_empty() || opts.panes.contains(&f.pane))
+                && causes.contains(&(f.check.clone(), f.object.clone()))
+    });
+}
+
+/// The containers whose previous logs would help explain a finding (crash loops, failing init
+/// containers), as (namespace, pod, container). `kmedic check` fetches these.
+pub fn containers_needing_previous_logs(snapshot: &Snapshot) -> Vec<ContainerKey> {
+    container::crashed_containers(snapshot)
+}

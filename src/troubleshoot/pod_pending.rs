@@ -1,0 +1,337 @@
+//! Pods that are not scheduled: Unschedulable with the scheduler's message decoded per
+//! constraint (resources, taints, node selector/affinity, unbound PVCs, …), scheduling gates,
+//! and Pending pods with no scheduling attempt at all (the scheduler is not running).
+
+use k8s_openapi::api::core::v1::Pod;
+
+use super::Ctx;
+use super::build::{FindingExt, app, ns_flag, obj, secs_since};
+use super::scheduler_message::{Constraint, parse};
+use crate::findings::{Finding, Severity};
+
+pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
+    let status = pod.status.as_ref();
+    if status.and_then(|s| s.phase.as_deref()) != Some("Pending")
+        || pod.metadata.deletion_timestamp.is_some()
+        || pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_deref())
+            .is_some_and(|n| !n.is_empty())
+    {
+        return;
+    }
+    let o = obj("Pod", &pod.metadata);
+    let cond = status
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+        .find(|c| c.type_ == "PodScheduled");
+    let failed_event = ctx
+        .snap
+        .events_for("Pod", &o.namespace, &o.name)
+        .find(|e| e.reason == "FailedScheduling");
+    let created = pod.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    let age = created.map(|t| secs_since(t, ctx.now)).unwrap_or(i64::MAX);
+    match cond {
+        Some(c) if c.reason.as_deref() == Some("SchedulingGated") => {
+            out.push(gated(ctx, pod));
+        }
+        Some(c) if c.status == "False" => {
+            let since = c.last_transition_time.as_ref().map(|t| t.0);
+            let pending = since.map(|t| secs_since(t, ctx.now)).unwrap_or(age);
+            if pending >= ctx.opts.pending_grace.as_secs() as i64 {
+                let msg = c
+                    .message
+                    .clone()
+                    .or_else(|| failed_event.map(|e| e.message.clone()))
+                    .unwrap_or_default();
+                out.push(unschedulable(ctx, pod, &msg));
+            }
+        }
+        Some(_) => {}
+        None => match failed_event {
+            Some(e) => out.push(unschedulable(ctx, pod, &e.message.clone())),
+            None if age >= ctx.opts.unscheduled_grace.as_secs() as i64 => {
+                out.push(not_scheduled(pod, age));
+            }
+            None => {}
+        },
+    }
+}
+
+fn requests(pod: &Pod, resource: &str) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    let values: Vec<String> = spec
+        .containers
+        .iter()
+        .filter_map(|c| c.resources.as_ref()?.requests.as_ref()?.get(resource))
+        .map(|q| q.0.clone())
+        .collect();
+    (!values.is_empty()).then(|| values.join(" + "))
+}
+
+fn unschedulable(ctx: &Ctx, pod: &Pod, message: &str) -> Finding {
+    let o = obj("Pod", &pod.metadata);
+    let nsf = ns_flag(&o.namespace);
+    let exclusions = parse(message);
+    let request = |r: &str| requests(pod, r);
+    let decoded: Vec<String> = exclusions.iter().map(|e| e.meaning(&request)).collect();
+    let headline = exclusions
+        .iter()
+        .filter(|e| !matches!(e.constraint(), Constraint::Taint { .. }))
+        .max_by_key(|e| e.nodes)
+        .or(exclusions.first())
+        .map(|e| match e.constraint() {
+            Constraint::Insufficient(r) => format!("insufficient {r}"),
+            Constraint::Taint { key, .. } => format!("untolerated taint {key}"),
+            Constraint::Affinity => "no node matches its node selector/affinity".into(),
+            Constraint::UnboundPvc => "its PersistentVolumeClaim is not bound".into(),
+            _ => e.reason.clone(),
+        })
+        .unwrap_or_else(|| "no node fits".to_string());
+    let mut f = app(
+        "pod-unschedulable",
+        Severity::Error,
+        o.clone(),
+        format!("pod cannot be scheduled: {headline}"),
+    )
+    .explain(format!(
+        "The scheduler found no node for this pod. {}.",
+        if decoded.is_empty() {
+            message.to_string()
+        } else {
+            decoded.join("; ")
+        }
+    ))
+    .with("scheduler message", message);
+    for d in &decoded {
+        f = f.with("excluded", d.clone());
+    }
+    let spec = pod.spec.as_ref();
+    for r in ["cpu", "memory"] {
+        if let Some(q) = requests(pod, r) {
+            f = f.with(&format!("requests.{r}"), q);
+        }
+    }
+    if let Some(sel) = spec
+        .and_then(|s| s.node_selector.as_ref())
+        .filter(|s| !s.is_empty())
+    {
+        let text: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        f = f.with("nodeSelector", text.join(", "));
+    }
+    let constraints: Vec<Constraint> = exclusions.iter().map(|e| e.constraint()).collect();
+    if constraints.contains(&Constraint::UnboundPvc) {
+        f = pvc_evidence(ctx, pod, f);
+    }
+    f = f.events(ctx, &["FailedScheduling"], false);
+    for c in &constraints {
+        f = match c {
+            Constraint::Insufficient(_) => f.step(
+                "compare the requests with free capacity: kubectl describe nodes | grep -A 8 'Allocated resources'",
+            ),
+            Constraint::Taint { not_ready: false, .. } => f.step(
+                "kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints",
+            ),
+            Constraint::Taint { not_ready: true, .. } => {
+                f.step("kubectl get nodes (fix the NotReady node, see the Node pane)")
+            }
+            Constraint::Affinity => f.step("kubectl get nodes --show-labels"),
+            Constraint::UnboundPvc => f.step(format!("kubectl get pvc{nsf}")),
+            _ => f,
+        };
+    }
+    f.next_steps.dedup();
+    f.step(format!("kubectl describe pod {}{nsf}", o.name))
+}
+
+fn pvc_evidence(ctx: &Ctx, pod: &Pod, mut f: Finding) -> Finding {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+    let claims = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            v.persistent_volume_claim
+                .as_ref()
+                .map(|c| c.claim_name.clone())
+        });
+    for claim in claims {
+        let phase = ctx
+            .snap
+            .pvc(ns, &claim)
+            .and_then(|p| p.status.as_ref()?.phase.clone())
+            .unwrap_or_else(|| "missing".to_string());
+        f = f.with(&format!("PVC {claim}"), format!("phase {phase}"));
+        let events: Vec<_> = ctx
+            .snap
+            .events_for("PersistentVolumeClaim", ns, &claim)
+            .filter(|e| e.is_warning())
+            .take(3)
+            .map(|e| e.evidence(ctx.now))
+            .collect();
+        f.evidence.extend(events);
+    }
+    f
+}
+
+fn gated(ctx: &Ctx, pod: &Pod) -> Finding {
+    let o = obj("Pod", &pod.metadata);
+    let gates: Vec<String> = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.scheduling_gates.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|g| g.name.clone())
+        .collect();
+    app(
+        "pod-scheduling-gated",
+        Severity::Warning,
+        o.clone(),
+        format!("pod is held back by scheduling gates: {}", gates.join(", ")),
+    )
+    .explain("A controller added scheduling gates and has not removed them yet; the scheduler ignores the pod until it does.")
+    .with("schedulingGates", gates.join(", "))
+    .events(ctx, &[], false)
+    .step("find the controller that owns the gate name and check its logs")
+}
+
+fn not_scheduled(pod: &Pod, age: i64) -> Finding {
+    let o = obj("Pod", &pod.metadata);
+    let scheduler = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.scheduler_name.clone())
+        .unwrap_or_else(|| "default-scheduler".to_string());
+    let custom = scheduler != "default-scheduler";
+    let f = app(
+        "pod-not-scheduled",
+        Severity::Error,
+        o.clone(),
+        format!(
+            "pod has been Pending for {} with no scheduling attempt",
+            crate::model::age::format_seconds(age)
+        ),
+    )
+    .explain(if custom {
+        "Nothing has tried to schedule this pod: it names a custom scheduler, and no scheduler \
+         of that name seems to be running."
+    } else {
+        "Nothing has tried to schedule this pod: there is no PodScheduled condition and no \
+         FailedScheduling event. The kube-scheduler is probably down or cannot reach the API server."
+    })
+    .with("spec.nodeName", "(empty)")
+    .with("spec.schedulerName", scheduler.clone())
+    .with("PodScheduled condition", "absent");
+    if custom {
+        f.step(format!(
+            "check that the scheduler '{scheduler}' is deployed and running"
+        ))
+    } else {
+        f.step("kubectl -n kube-system get pods -l component=kube-scheduler")
+            .step("kubectl -n kube-system get lease kube-scheduler -o yaml")
+            .step("on the control-plane node: crictl ps -a --name kube-scheduler")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::super::testutil::*;
+    use serde_json::json;
+
+    fn pending(message: &str, extra_spec: serde_json::Value) -> serde_json::Value {
+        let mut spec = json!({"containers": [{"name": "app", "image": "x",
+            "resources": {"requests": {"cpu": "4", "memory": "1Gi"}}}]});
+        for (k, v) in extra_spec.as_object().unwrap() {
+            spec[k] = v.clone();
+        }
+        pod(
+            "web",
+            spec,
+            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled",
+            "status": "False", "reason": "Unschedulable", "message": message,
+            "lastTransitionTime": ago(600)}]}),
+        )
+    }
+
+    #[test]
+    fn insufficient_cpu_and_taint_are_decoded() {
+        let f = run(vec![pending(
+            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
+            json!({}),
+        )]);
+        let p = one(&f, "pod-unschedulable");
+        assert_eq!(p.summary, "pod cannot be scheduled: insufficient cpu");
+        assert!(
+            p.explanation.contains("the pod requests cpu 4"),
+            "{}",
+            p.explanation
+        );
+        assert!(p.explanation.contains("control-plane"));
+    }
+
+    #[test]
+    fn node_selector_is_shown() {
+        let f = run(vec![pending(
+            "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
+            json!({"nodeSelector": {"disktype": "ssd"}}),
+        )]);
+        let p = one(&f, "pod-unschedulable");
+        assert!(p.summary.contains("node selector"));
+        assert!(evidence_text(p).contains("nodeSelector: disktype=ssd"));
+    }
+
+    #[test]
+    fn unbound_pvc_shows_the_claim_and_its_events() {
+        let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": {"name": "data", "namespace": "ns"},
+            "spec": {"storageClassName": "fast"}, "status": {"phase": "Pending"}});
+        let ev = json!({"apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": "data.1", "namespace": "ns", "uid": "e1"},
+            "involvedObject": {"kind": "PersistentVolumeClaim", "namespace": "ns", "name": "data"},
+            "reason": "ProvisioningFailed", "type": "Warning",
+            "message": "storageclass.storage.k8s.io \"fast\" not found", "lastTimestamp": ago(30)});
+        let f = run(vec![
+            pending(
+                "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: x",
+                json!({"volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]}),
+            ),
+            pvc,
+            ev,
+        ]);
+        let p = one(&f, "pod-unschedulable");
+        let ev = evidence_text(p);
+        assert!(ev.contains("PVC data: phase Pending"), "{ev}");
+        assert!(ev.contains("\"fast\" not found"));
+        assert_eq!(p.caused_by[0].check, "pvc-pending");
+    }
+
+    #[test]
+    fn no_scheduling_attempt_points_at_the_scheduler() {
+        let p = pod("web", spec1(), json!({"phase": "Pending"}));
+        let f = run(vec![p]);
+        assert!(
+            one(&f, "pod-not-scheduled")
+                .explanation
+                .contains("kube-scheduler")
+        );
+    }
+
+    #[test]
+    fn freshly_created_or_scheduled_pods_are_not_flagged() {
+        let mut p = pod("web", spec1(), json!({"phase": "Pending"}));
+        p["metadata"]["creationTimestamp"] = json!(ago(5));
+        assert!(run(vec![p]).is_empty());
+        let p = pod(
+            "web",
+            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Pending"}),
+        );
+        assert!(run(vec![p]).is_empty());
+    }
+}

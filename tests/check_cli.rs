@@ -1,0 +1,272 @@
+//! `kmedic check` as a user runs it: the real binary on scenario files (offline) and against a
+//! running simulated cluster, in text and JSON, with its exit codes (0 clean, 1 findings,
+//! 2 could not run).
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use kmedic::sim::{Forbidden, RunningSim, ScenarioSource, SimOptions};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kmedic");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/troubleshoot")
+        .join(name)
+}
+
+async fn check(dir: &Path, args: &[&str]) -> Output {
+    tokio::process::Command::new(BIN)
+        .arg("check")
+        .args(args)
+        .arg("--log-file")
+        .arg(dir.join("kmedic.log"))
+        .env_remove("KUBECONFIG")
+        .env("HOME", dir)
+        .output()
+        .await
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn findings(o: &Output) -> Vec<Value> {
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)));
+    v["findings"].as_array().unwrap().clone()
+}
+
+fn has(findings: &[Value], check: &str, name: &str) -> bool {
+    findings
+        .iter()
+        .any(|f| f["check"] == check && f["object"]["name"] == name)
+}
+
+#[tokio::test]
+async fn offline_text_reports_findings_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("broken.yaml");
+    let o = check(dir.path(), &["--scenario", scenario.to_str().unwrap()]).await;
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("ERROR (4)"), "{text}");
+    assert!(text.contains(
+        "Pod/api-5f6d7c8b9-abcde: container api is crash-looping: Error (exit code 127)"
+    ));
+    assert!(text.contains("command not found"));
+    assert!(text.contains("caused by: pod-crashloop on Pod/web/api-5f6d7c8b9-abcde"));
+    assert!(
+        !text.contains('\x1b'),
+        "no colours when stdout is not a terminal"
+    );
+}
+
+#[tokio::test]
+async fn offline_json_has_the_documented_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("broken.yaml");
+    let o = check(
+        dir.path(),
+        &["--scenario", scenario.to_str().unwrap(), "--output", "json"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let f = findings(&o);
+    assert_eq!(f.len(), 4);
+    for x in &f {
+        for key in [
+            "pane",
+            "check",
+            "severity",
+            "object",
+            "summary",
+            "explanation",
+            "evidence",
+            "next_steps",
+            "caused_by",
+        ] {
+            assert!(x.get(key).is_some(), "{key} missing in {x}");
+        }
+        for key in ["kind", "namespace", "name"] {
+            assert!(x["object"][key].is_string());
+        }
+    }
+    assert!(has(&f, "pod-crashloop", "api-5f6d7c8b9-abcde"));
+    assert!(has(&f, "service-port-mismatch", "site"));
+    assert!(has(&f, "job-failed", "nightly-report"));
+    let svc = f
+        .iter()
+        .find(|x| x["check"] == "service-no-ready-endpoints")
+        .unwrap();
+    assert_eq!(svc["caused_by"][0]["check"], "pod-crashloop");
+    assert_eq!(svc["caused_by"][0]["object"]["name"], "api-5f6d7c8b9-abcde");
+    // Root causes come before their symptoms.
+    let pos = |c: &str| f.iter().position(|x| x["check"] == c).unwrap();
+    assert!(pos("pod-crashloop") < pos("service-no-ready-endpoints"));
+    // The BackOff event is listed once although both event APIs carry it.
+    let crash = &f[pos("pod-crashloop")];
+    let backoffs = crash["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["label"] == "event BackOff")
+        .count();
+    assert_eq!(backoffs, 1);
+    assert!(crash["evidence"].to_string().contains("×41"));
+}
+
+#[tokio::test]
+async fn offline_namespace_and_pane_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("broken.yaml");
+    let s = scenario.to_str().unwrap();
+    let o = check(dir.path(), &["--scenario", s, "-n", "batch", "-o", "json"]).await;
+    let f = findings(&o);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["check"], "job-failed");
+    let o = check(dir.path(), &["--scenario", s, "--pane", "node,certs"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "No problems found.\n");
+}
+
+#[tokio::test]
+async fn healthy_scenario_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("healthy.yaml");
+    let o = check(
+        dir.path(),
+        &["--scenario", scenario.to_str().unwrap(), "-o", "json"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(findings(&o), Vec::<Value>::new());
+}
+
+#[tokio::test]
+async fn cannot_run_exits_2_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.yaml");
+    let o = check(dir.path(), &["--scenario", missing.to_str().unwrap()]).await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nope.yaml"), "{}", stderr(&o));
+    let scenario = fixture("healthy.yaml");
+    let o = check(
+        dir.path(),
+        &["--scenario", scenario.to_str().unwrap(), "--pane", "bogus"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown pane \"bogus\""),
+        "{}",
+        stderr(&o)
+    );
+    // A cluster that is not there.
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: \"http://127.0.0.1:9\"}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n",
+    )
+    .unwrap();
+    let o = check(dir.path(), &["--kubeconfig", kubeconfig.to_str().unwrap()]).await;
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("cannot reach the cluster"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+async fn sim(forbidden: Vec<Forbidden>) -> (RunningSim, tempfile::TempDir, PathBuf) {
+    let sim = kmedic::sim::start(SimOptions {
+        source: ScenarioSource::Builtin,
+        port: 0,
+        live: false,
+        forbidden,
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(&kubeconfig, sim.kubeconfig_yaml()).unwrap();
+    (sim, dir, kubeconfig)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_cluster_json_with_previous_logs() {
+    let (sim, dir, kubeconfig) = sim(Vec::new()).await;
+    let o = check(
+        dir.path(),
+        &[
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-A",
+            "-o",
+            "json",
+            "--pane",
+            "app",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let f = findings(&o);
+    assert!(has(&f, "pod-crashloop", "cart-7c9d8b6f4-x2k9p"));
+    assert!(has(&f, "pod-image-pull", "recommender-84f6c9d7b5-tq5wz"));
+    assert!(has(
+        &f,
+        "pod-unschedulable",
+        "fraud-detector-5d6c7b8f9-8wq3j"
+    ));
+    assert!(has(&f, "service-no-pods", "payments"));
+    assert!(has(&f, "pod-readiness-failing", "catalog-6b9f7d5c8-q4n8s"));
+    assert!(f.iter().all(|x| x["pane"] == "app"));
+    let cart = f.iter().find(|x| x["check"] == "pod-crashloop").unwrap();
+    assert!(
+        cart["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["label"] == "previous log (tail)"),
+        "{cart}"
+    );
+    // Read-only: nothing was changed.
+    assert_eq!(sim.mutating_requests(), 0);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_cluster_namespace_and_forbidden_lists() {
+    let (sim, dir, kubeconfig) = sim(vec![Forbidden {
+        resource: "secrets".into(),
+        namespace: None,
+    }])
+    .await;
+    let kc = kubeconfig.to_str().unwrap();
+    let o = check(
+        dir.path(),
+        &["--kubeconfig", kc, "-n", "shop", "-o", "json"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot list secrets"), "{}", stderr(&o));
+    let f = findings(&o);
+    assert!(
+        f.iter().all(|x| x["object"]["namespace"] == "shop"),
+        "{f:?}"
+    );
+    assert!(has(&f, "pod-crashloop", "cart-7c9d8b6f4-x2k9p"));
+    // Text output against the cluster too.
+    let o = check(dir.path(), &["--kubeconfig", kc, "-n", "payments"]).await;
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("Service/payments: selector app=paymnts matches no pods"));
+    sim.shutdown().await;
+}

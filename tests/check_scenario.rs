@@ -1,0 +1,169 @@
+//! The built-in demo cluster yields exactly its intended application findings and root-cause
+//! links, and nothing on its healthy objects.
+
+#![allow(clippy::unwrap_used)]
+
+use jiff::Timestamp;
+use kmedic::findings::{Finding, Pane, Severity};
+use kmedic::troubleshoot::{Options, Snapshot, analyze, group_by_root};
+
+fn demo() -> Vec<Finding> {
+    let now = Timestamp::now();
+    let objects = kmedic::sim::scenario::builtin(now).unwrap();
+    analyze(&Snapshot::from_objects(objects), now, &Options::default())
+}
+
+fn ids(findings: &[Finding]) -> Vec<String> {
+    let mut v: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}/{}/{}",
+                f.check, f.object.kind, f.object.namespace, f.object.name
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn find<'a>(findings: &'a [Finding], check: &str, name: &str) -> &'a Finding {
+    findings
+        .iter()
+        .find(|f| f.check == check && f.object.name == name)
+        .unwrap_or_else(|| panic!("{check} {name} not in {:#?}", ids(findings)))
+}
+
+fn cause_names(f: &Finding) -> Vec<String> {
+    f.caused_by
+        .iter()
+        .map(|c| format!("{} {}", c.check, c.object.name))
+        .collect()
+}
+
+#[test]
+fn demo_yields_exactly_its_intended_findings() {
+    let findings = demo();
+    let app: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.pane == Pane::App)
+        .cloned()
+        .collect();
+    assert_eq!(
+        ids(&app),
+        vec![
+            "deployment-stuck Deployment/payments/fraud-detector",
+            "deployment-stuck Deployment/shop/cart",
+            "deployment-stuck Deployment/shop/recommender",
+            "deployment-unavailable Deployment/shop/catalog",
+            "pod-crashloop Pod/shop/cart-7c9d8b6f4-x2k9p",
+            "pod-image-pull Pod/shop/recommender-84f6c9d7b5-tq5wz",
+            "pod-readiness-failing Pod/shop/catalog-6b9f7d5c8-q4n8s",
+            "pod-unschedulable Pod/payments/fraud-detector-5d6c7b8f9-8wq3j",
+            "service-no-pods Service/payments/payments",
+            "service-no-ready-endpoints Service/payments/fraud-detector",
+            "service-no-ready-endpoints Service/shop/cart",
+            "service-no-ready-endpoints Service/shop/recommender",
+        ]
+    );
+    // Only the unreachable node beyond the application pane.
+    let other: Vec<String> = ids(&findings
+        .iter()
+        .filter(|f| f.pane != Pane::App)
+        .cloned()
+        .collect::<Vec<_>>());
+    assert_eq!(other, vec!["node-not-ready Node//worker-3"]);
+}
+
+#[test]
+fn demo_findings_explain_the_failures() {
+    let f = demo();
+    let cart = find(&f, "pod-crashloop", "cart-7c9d8b6f4-x2k9p");
+    assert_eq!(cart.severity, Severity::Error);
+    assert!(
+        cart.summary.contains("OOMKilled (exit code 137)"),
+        "{}",
+        cart.summary
+    );
+    assert!(
+        cart.evidence
+            .iter()
+            .any(|e| e.label == "memory limit" && e.value == "256Mi")
+    );
+    assert!(cart.evidence.iter().any(|e| e.label == "event BackOff"));
+
+    let rec = find(&f, "pod-image-pull", "recommender-84f6c9d7b5-tq5wz");
+    assert!(rec.summary.ends_with("image not found"), "{}", rec.summary);
+
+    let fraud = find(&f, "pod-unschedulable", "fraud-detector-5d6c7b8f9-8wq3j");
+    assert_eq!(
+        fraud.summary,
+        "pod cannot be scheduled: insufficient memory"
+    );
+    assert!(
+        fraud.explanation.contains("the pod requests memory 10Gi"),
+        "{}",
+        fraud.explanation
+    );
+    assert!(fraud.explanation.contains("NotReady/unreachable"));
+    // worker-1 and worker-2 are Ready: the NotReady node is not the cause.
+    assert!(fraud.caused_by.is_empty());
+
+    let pay = find(&f, "service-no-pods", "payments");
+    assert!(
+        pay.evidence
+            .iter()
+            .any(|e| e.value.contains("pods have app=payments")),
+        "{:?}",
+        pay.evidence
+    );
+
+    let cat = find(&f, "pod-readiness-failing", "catalog-6b9f7d5c8-q4n8s");
+    assert!(cat.explanation.contains("reports itself unhealthy"));
+    assert!(
+        cat.evidence
+            .iter()
+            .any(|e| e.label == "event Unhealthy" && e.value.contains("statuscode: 503"))
+    );
+}
+
+#[test]
+fn demo_root_causes_come_first_and_link_their_symptoms() {
+    let f = demo();
+    assert_eq!(
+        cause_names(find(&f, "service-no-ready-endpoints", "cart")),
+        vec!["pod-crashloop cart-7c9d8b6f4-x2k9p"]
+    );
+    assert_eq!(
+        cause_names(find(&f, "deployment-stuck", "recommender")),
+        vec!["pod-image-pull recommender-84f6c9d7b5-tq5wz"]
+    );
+    assert_eq!(
+        cause_names(find(&f, "deployment-stuck", "fraud-detector")),
+        vec!["pod-unschedulable fraud-detector-5d6c7b8f9-8wq3j"]
+    );
+    assert_eq!(
+        cause_names(find(&f, "deployment-unavailable", "catalog")),
+        vec!["pod-readiness-failing catalog-6b9f7d5c8-q4n8s"]
+    );
+    // Roots first.
+    let first_symptom = f.iter().position(|x| !x.caused_by.is_empty()).unwrap();
+    assert!(f[first_symptom..].iter().all(|x| !x.caused_by.is_empty()));
+    let groups = group_by_root(&f);
+    let roots: Vec<&str> = groups.iter().map(|g| f[g.root].check.as_str()).collect();
+    assert!(!roots.contains(&"service-no-ready-endpoints"), "{roots:?}");
+    let cart = groups
+        .iter()
+        .find(|g| f[g.root].object.name == "cart-7c9d8b6f4-x2k9p")
+        .unwrap();
+    assert_eq!(cart.symptoms.len(), 2);
+}
+
+#[test]
+fn synthetic_cluster_is_analysed_quickly_enough_to_matter() {
+    let now = Timestamp::now();
+    let snap = Snapshot::from_objects(kmedic::sim::scenario::synthetic(2000, 20, 10, now));
+    let f = analyze(&snap, now, &Options::default());
+    assert!(f.iter().any(|x| x.check == "pod-crashloop"));
+    assert!(f.iter().any(|x| x.check == "pod-image-pull"));
+}
