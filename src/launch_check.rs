@@ -124,14 +124,27 @@ async fn live_snapshot(
     let setup = load_kubeconfig(&options).map_err(|e| e.to_string())?;
     let client = build_client(&setup, false).await?;
     let namespace = (!ui.all_namespaces).then(|| setup.namespace.clone());
+    let (snapshot, skipped) =
+        snapshot_from_cluster(&client, namespace.as_deref(), &setup.server).await?;
+    for reason in skipped {
+        eprintln!("kmedic: {reason}; analysing the rest");
+    }
+    Ok((snapshot, namespace))
+}
+
+/// Lists every kind the analyzers read (in `namespace`, or everywhere) and the previous logs of
+/// crashed containers. Lists the server refuses are skipped and described in the second value;
+/// an unreachable server is an error.
+pub async fn snapshot_from_cluster(
+    client: &Client,
+    namespace: Option<&str>,
+    server: &str,
+) -> Result<(Snapshot, Vec<String>), String> {
     let mut objects = Vec::new();
     let mut listed = Vec::new();
+    let mut skipped = Vec::new();
     for &(group, version, kind, plural, namespaced) in KINDS {
-        let ns = if namespaced {
-            namespace.as_deref()
-        } else {
-            None
-        };
+        let ns = if namespaced { namespace } else { None };
         match list(client.clone(), group, version, kind, plural, ns).await {
             Ok(items) => {
                 listed.push(kind);
@@ -143,23 +156,20 @@ async fn live_snapshot(
                 } else {
                     format!("{group}/{version}")
                 };
-                eprintln!("kmedic: cannot list {plural} ({api}): {reason}; analysing the rest");
+                skipped.push(format!("cannot list {plural} ({api}): {reason}"));
             }
             Err(ListError::Fatal(reason)) => {
-                return Err(format!(
-                    "cannot reach the cluster ({}): {reason}",
-                    setup.server
-                ));
+                return Err(format!("cannot reach the cluster ({server}): {reason}"));
             }
         }
     }
     let snapshot = Snapshot::from_objects(objects).mark_listed(&listed);
     let logs = previous_logs(
-        &client,
+        client,
         troubleshoot::containers_needing_previous_logs(&snapshot),
     )
     .await;
-    Ok((snapshot.with_previous_logs(logs), namespace))
+    Ok((snapshot.with_previous_logs(logs), skipped))
 }
 
 enum ListError {

@@ -200,6 +200,8 @@ fn real_binary_in_a_pty_browses_the_demo_cluster() {
         "-A",
         "--log-file",
         &dir.path().join("ui.log").display().to_string(),
+        "--state-file",
+        &dir.path().join("state.json").display().to_string(),
     ]);
     cmd.env("TERM", "xterm-256color");
     let mut child = pair
@@ -319,6 +321,8 @@ fn dumb_terminals_are_refused_with_a_message() {
         &kubeconfig.display().to_string(),
         "--log-file",
         &dir.path().join("ui.log").display().to_string(),
+        "--state-file",
+        &dir.path().join("state.json").display().to_string(),
     ]);
     cmd.env("TERM", "dumb");
     let mut child = pair.slave.spawn_command(cmd).expect("spawn");

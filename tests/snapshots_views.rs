@@ -29,6 +29,10 @@ async fn frozen_demo() -> (kmedic::sim::RunningSim, kmedic::runtime::Session, Ti
             .all(|k| st.kinds.get(k).is_some_and(|d| d.synced))
     })
     .await;
+    wait_state(&mut s, "the analysis to settle", |st| {
+        st.troubleshoot.analysis.is_some() && st.troubleshoot.pending.is_none()
+    })
+    .await;
     s.dispatch(Msg::Tick(reference));
     (sim, s, reference)
 }

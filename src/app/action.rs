@@ -41,6 +41,7 @@ pub enum Action {
     SearchPrevious,
     ContextPicker,
     AccessReview,
+    Troubleshoot,
 }
 
 impl Action {
@@ -80,6 +81,7 @@ impl Action {
         Action::SearchPrevious,
         Action::ContextPicker,
         Action::AccessReview,
+        Action::Troubleshoot,
     ];
 }
 

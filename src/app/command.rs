@@ -18,6 +18,8 @@ pub enum Command {
     Context(Option<String>),
     /// `:can-i` shows what the user may do here.
     Access,
+    /// `:tr` opens the Troubleshoot view.
+    Troubleshoot,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "help" | "?" => return Ok(Command::Help),
         "ctx" | "context" | "contexts" => return Ok(Command::Context(arg.map(str::to_string))),
         "can-i" | "access" | "auth" => return Ok(Command::Access),
+        "tr" | "troubleshoot" | "check" | "findings" => return Ok(Command::Troubleshoot),
         _ => {}
     }
     let Some(kind) = ResourceKind::from_name(first) else {

@@ -59,6 +59,7 @@ pub fn switch_context(state: &mut AppState, name: &str) -> Vec<Effect> {
     state.disconnected.clear();
     state.kinds.clear();
     state.joins = Default::default();
+    super::troubleshoot::reset(state);
     state.overlay = None;
     for kind in ResourceKind::VIEWS {
         refresh_table(state, *kind);

@@ -19,6 +19,13 @@ pub enum Effect {
         scope: Scope,
         generation: u64,
     },
+    /// Analyse `scope` after `delay` (debounce), for generation `generation`.
+    Analyze {
+        request: u64,
+        generation: u64,
+        scope: Scope,
+        delay: std::time::Duration,
+    },
     /// Ask the server what the user may do in `scope`.
     ReviewAccess { request: u64, scope: Scope },
     /// Check whether the cluster answers again (only while disconnected).

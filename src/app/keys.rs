@@ -15,6 +15,7 @@ use super::overlay::{AccessView, DetailView, ObjectView, Overlay, YamlView};
 use super::picker::{self, Picker};
 use super::state::{AppState, Notice};
 use super::text_view::TextView;
+use super::troubleshoot_keys;
 use super::update::refresh_table;
 
 /// The keymap layer that has the keyboard now.
@@ -23,6 +24,7 @@ pub fn current_layer(state: &AppState) -> Layer {
         None => Layer::Table,
         Some(Overlay::Help(_)) => Layer::Help,
         Some(Overlay::Detail(_) | Overlay::Access(_)) => Layer::Detail,
+        Some(Overlay::Troubleshoot) => Layer::Table,
         Some(Overlay::Yaml(_)) => Layer::Yaml,
         Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => Layer::Picker,
     }
@@ -165,6 +167,7 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
         Ok(Command::Context(Some(name))) => contexts::switch_context(state, &name),
         Ok(Command::Context(None)) => apply(state, Action::ContextPicker),
         Ok(Command::Access) => apply(state, Action::AccessReview),
+        Ok(Command::Troubleshoot) => apply(state, Action::Troubleshoot),
         Err(message) => {
             state.notice = Some(Notice {
                 text: message,
@@ -197,6 +200,7 @@ pub fn switch_scope(state: &mut AppState, scope: Scope) -> Vec<Effect> {
         data.refused = None;
     }
     state.disconnected.clear();
+    super::troubleshoot::reset(state);
     for kind in ResourceKind::VIEWS {
         refresh_table(state, *kind);
     }
@@ -224,6 +228,11 @@ fn cycle_view(state: &mut AppState, forward: bool) {
 }
 
 fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
+    if matches!(state.overlay, Some(Overlay::Troubleshoot))
+        && let Some(effects) = troubleshoot_keys::apply(state, action)
+    {
+        return effects;
+    }
     match action {
         Action::Quit => state.quit = true,
         Action::Help => {
@@ -258,6 +267,12 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             }));
         }
         Action::AllNamespaces => return switch_scope(state, Scope::All),
+        Action::Troubleshoot => {
+            state.overlay = match state.overlay {
+                Some(Overlay::Troubleshoot) => None,
+                _ => Some(Overlay::Troubleshoot),
+            };
+        }
         Action::AccessReview => {
             let request = state.next_request;
             state.next_request += 1;
@@ -333,6 +348,7 @@ fn move_cursor(state: &mut AppState, delta: isize) {
         Some(Overlay::Help(view)) => view.scroll_by(delta, help_lines, height),
         Some(Overlay::Detail(d)) => d.target.view.scroll_by(delta, d.lines.len(), height),
         Some(Overlay::Yaml(y)) => y.target.view.scroll_by(delta, y.lines.len(), height),
+        Some(Overlay::Troubleshoot) => {}
         Some(Overlay::Access(a)) => {
             let count = match &a.lines {
                 Some(Ok(lines)) => lines.len(),
@@ -429,17 +445,13 @@ fn next_match(state: &mut AppState, forward: bool) {
     }
 }
 
-/// Opens the detail (or YAML) view of the selected row, or switches between the two views.
-fn open_object(state: &mut AppState, yaml: bool) -> Vec<Effect> {
-    let (kind, key): (ResourceKind, ObjKey) = match &state.overlay {
-        Some(Overlay::Detail(d)) => (d.target.kind, d.target.key.clone()),
-        Some(Overlay::Yaml(y)) => (y.target.kind, y.target.key.clone()),
-        None => match state.selected_row() {
-            Some(row) => (state.view, row.key.clone()),
-            None => return Vec::new(),
-        },
-        _ => return Vec::new(),
-    };
+/// Opens the detail (or YAML) view of one object.
+pub fn open_object_view(
+    state: &mut AppState,
+    kind: ResourceKind,
+    key: ObjKey,
+    yaml: bool,
+) -> Vec<Effect> {
     let request = state.next_request;
     state.next_request += 1;
     let target = ObjectView {
@@ -462,6 +474,20 @@ fn open_object(state: &mut AppState, yaml: bool) -> Vec<Effect> {
         }))
     });
     vec![Effect::Fetch { request, kind, key }]
+}
+
+/// Opens the detail (or YAML) view of the selected row, or switches between the two views.
+fn open_object(state: &mut AppState, yaml: bool) -> Vec<Effect> {
+    let (kind, key): (ResourceKind, ObjKey) = match &state.overlay {
+        Some(Overlay::Detail(d)) => (d.target.kind, d.target.key.clone()),
+        Some(Overlay::Yaml(y)) => (y.target.kind, y.target.key.clone()),
+        None => match state.selected_row() {
+            Some(row) => (state.view, row.key.clone()),
+            None => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    open_object_view(state, kind, key, yaml)
 }
 
 impl AppState {

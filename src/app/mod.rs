@@ -13,6 +13,8 @@ pub mod picker;
 pub mod state;
 pub mod table;
 pub mod text_view;
+pub mod troubleshoot;
+pub mod troubleshoot_keys;
 pub mod update;
 
 pub use effect::Effect;

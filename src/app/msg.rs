@@ -36,6 +36,12 @@ pub enum Msg {
         generation: u64,
         error: String,
     },
+    /// The result of an `Effect::Analyze`.
+    Analyzed {
+        request: u64,
+        generation: u64,
+        result: Result<super::troubleshoot::Analysis, String>,
+    },
     /// The answer to an `Effect::ReviewAccess`.
     AccessReviewed {
         request: u64,

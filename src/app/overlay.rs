@@ -41,6 +41,8 @@ pub enum Overlay {
     Namespaces(Picker),
     Contexts(Picker),
     Access(Box<AccessView>),
+    /// The Troubleshoot view (its data lives in `AppState::troubleshoot`, kept while closed).
+    Troubleshoot,
 }
 
 /// The "what can I do here" view: the answer of the access reviews, once it arrives.

@@ -90,6 +90,8 @@ pub struct AppState {
     pub width: u16,
     pub height: u16,
     pub keymap: Arc<Keymap>,
+    /// Findings of the troubleshooting engine, for the Troubleshoot view and the header badge.
+    pub troubleshoot: super::troubleshoot::Troubleshoot,
     /// Draw borders and symbols in plain ASCII (`--ascii`).
     pub ascii: bool,
     pub quit: bool,
@@ -138,6 +140,7 @@ impl AppState {
             width: 80,
             height: 24,
             keymap,
+            troubleshoot: Default::default(),
             ascii: false,
             quit: false,
             dirty: true,

@@ -68,6 +68,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Analyzed {
+            request,
+            generation,
+            result,
+        } => super::troubleshoot::on_result(state, request, generation, result),
         Msg::AccessReviewed { request, result } => {
             if let Some(Overlay::Access(view)) = &mut state.overlay
                 && view.request == request
@@ -153,11 +158,11 @@ fn on_rows(state: &mut AppState, kind: ResourceKind, rows: Vec<Arc<Row>>) -> Vec
     if kind == ResourceKind::Events {
         rebuild_overlay(state);
     }
+    let mut effects = super::troubleshoot::on_change(state);
     if changed_target {
-        refetch_overlay(state)
-    } else {
-        Vec::new()
+        effects.extend(refetch_overlay(state));
     }
+    effects
 }
 
 /// Asks again for the object shown in the detail/YAML view, which changed in the cluster.

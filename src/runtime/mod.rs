@@ -1,6 +1,7 @@
 //! The event loop and everything that performs I/O for the app: the session (state, watches,
 //! effects), the terminal guard, and the loop that draws only when something changed.
 
+pub mod analysis;
 pub mod effects;
 pub mod event_loop;
 pub mod memory;

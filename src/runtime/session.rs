@@ -145,6 +145,26 @@ impl Session {
                     }
                 });
             }
+            Effect::Analyze {
+                request,
+                generation,
+                scope,
+                delay,
+            } => {
+                let server = self.state.target.server.clone();
+                super::analysis::spawn_analysis(
+                    self.client.clone(),
+                    super::analysis::AnalysisRequest {
+                        request,
+                        generation,
+                        scope,
+                        delay,
+                        server,
+                    },
+                    self.results_tx.clone(),
+                    self.cancel.clone(),
+                );
+            }
             Effect::ReviewAccess { request, scope } => {
                 let client = self.client.clone();
                 let tx = self.results_tx.clone();

@@ -51,6 +51,29 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.style(Token::Error),
         ),
     };
-    let second = Line::from(vec![Span::raw(" "), badge, Span::raw("  "), connection]);
+    let mut spans = vec![Span::raw(" "), badge, Span::raw("  "), connection];
+    let (critical, errors) = state.troubleshoot.counts();
+    if critical + errors > 0 {
+        let key = state
+            .keymap
+            .hint(
+                crate::app::action::Layer::Table,
+                crate::app::action::Action::Troubleshoot,
+            )
+            .map(|k| format!(" (press {k})"))
+            .unwrap_or_default();
+        let mut text = String::from("  ▲ ");
+        if critical > 0 {
+            text.push_str(&format!("{critical} critical, "));
+        }
+        text.push_str(&format!(
+            "{errors} error{}{key}",
+            if errors == 1 { "" } else { "s" }
+        ));
+        spans.push(Span::styled(text, theme.style(Token::Error)));
+    } else if state.troubleshoot.analysis.is_some() {
+        spans.push(Span::styled("  no errors found", theme.style(Token::Ok)));
+    }
+    let second = Line::from(spans);
     frame.render_widget(Paragraph::new(vec![first, second]), area);
 }

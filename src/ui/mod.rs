@@ -10,6 +10,7 @@ mod help;
 mod picker;
 mod table;
 mod text;
+mod troubleshoot;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -46,6 +47,7 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
             picker::render(frame, body, state, p, theme);
         }
         Some(Overlay::Access(view)) => access::render(frame, body, state, view, theme),
+        Some(Overlay::Troubleshoot) => troubleshoot::render(frame, body, state, theme),
         Some(Overlay::Contexts(p)) => {
             table::render(frame, body, state, theme);
             picker::render_contexts(frame, body, state, p, theme);
