@@ -71,6 +71,34 @@ pub enum Command {
     Demo(DemoArgs),
     /// Serve the simulated cluster in the foreground for kubectl and other clients.
     ServeDemo(ServeDemoArgs),
+    /// Inspect certificates (kubeconfig, node PKI, the API server's TLS handshake) and report
+    /// problems. Exits 0 when nothing is wrong, 1 on an error or critical finding, 2 when it
+    /// could not run.
+    Certs(CertsArgs),
+}
+
+/// Output format of `kmedic certs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CertsArgs {
+    /// Root of the node's file system, for /etc/kubernetes/pki, /etc/kubernetes/*.conf and
+    /// /var/lib/kubelet/pki (read-only).
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub host_root: PathBuf,
+
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// Do not connect to the cluster (no TLS handshake, no cluster objects).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Clone, Args)]

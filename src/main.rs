@@ -34,13 +34,14 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match &cli.command {
-            None => launch::run_ui(&cli.connect, &cli.ui).await,
-            Some(Command::Demo(args)) => launch::run_demo(args, &cli.ui).await,
-            Some(Command::ServeDemo(args)) => launch::serve_demo(args).await,
+            None => launch::run_ui(&cli.connect, &cli.ui).await.map(|()| 0),
+            Some(Command::Demo(args)) => launch::run_demo(args, &cli.ui).await.map(|()| 0),
+            Some(Command::ServeDemo(args)) => launch::serve_demo(args).await.map(|()| 0),
+            Some(Command::Certs(args)) => kmedic::launch_certs::run(&cli.connect, args).await,
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("kmedic: {message}");
             ExitCode::from(2)

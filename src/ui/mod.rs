@@ -1,6 +1,7 @@
 //! Pure render functions: `render(frame, &AppState, &Theme)` draws the whole screen and never
 //! awaits or mutates state.
 
+pub mod certs;
 mod column_fit;
 mod footer;
 mod header;
