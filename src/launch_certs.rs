@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use crate::certs::{self, CertEntry, CertsReport};
 use crate::cli::{CertsArgs, ConnectArgs, OutputFormat};
 use crate::cluster::kubeconfig::kubeconfig_paths;
-use crate::cluster::{ConnectOptions, load_kubeconfig};
+use crate::cluster::{ConnectOptions, KubeSetup, build_client, load_kubeconfig};
 use crate::findings::{Evidence, Finding, ObjectRef, Pane, Severity};
 
 /// How long the capture handshake may take.
@@ -39,10 +39,8 @@ pub async fn collect(
     args: &CertsArgs,
     now: Timestamp,
 ) -> Result<CertsReport, String> {
-    if let Some(explicit) = &connect.kubeconfig {
-        if !explicit.exists() {
-            return Err(format!("kubeconfig {} does not exist", explicit.display()));
-        }
+    if let Some(explicit) = connect.kubeconfig.as_ref().filter(|k| !k.exists()) {
+        return Err(format!("kubeconfig {} does not exist", explicit.display()));
     }
     if !args.host_root.is_dir() {
         return Err(format!(
@@ -60,21 +58,13 @@ pub async fn collect(
         namespace: None,
     };
     let setup = load_kubeconfig(&options);
+    let mut notes = Vec::new();
     match (&setup, args.offline) {
         (Ok(setup), false) => {
-            let base = setup
-                .files
-                .first()
-                .and_then(|f| f.parent())
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
-            let ca = certs::served::context_ca(&setup.kubeconfig, &setup.context, &base);
-            let served =
-                certs::served::collect(&setup.server, &setup.context, ca, None, HANDSHAKE_TIMEOUT);
-            match served.await {
-                Ok(entry) => entries.push(entry),
-                Err(message) => extra.push(no_handshake(&setup.server, message)),
-            }
+            let (served, cluster_extra, cluster_notes) = from_cluster(setup, now).await;
+            entries.extend(served);
+            extra.extend(cluster_extra);
+            notes.extend(cluster_notes);
         }
         (Err(problem), _) if connect.kubeconfig.is_some() || connect.context.is_some() => {
             return Err(problem.to_string());
@@ -88,9 +78,63 @@ pub async fn collect(
         ));
     }
     let mut report = CertsReport::new(entries, now);
+    report.notes = notes;
     report.findings.extend(extra);
-    report.findings.sort_by(|a, b| a.severity.cmp(&b.severity));
+    report.findings.sort_by_key(|f| f.severity);
     Ok(report)
+}
+
+/// The current context's serving chain, then (when the API answers) the in-cluster
+/// certificates. Returns entries, findings and notes about sources that were skipped.
+async fn from_cluster(
+    setup: &KubeSetup,
+    now: Timestamp,
+) -> (Vec<CertEntry>, Vec<Finding>, Vec<String>) {
+    let mut entries = Vec::new();
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    let base = setup
+        .files
+        .first()
+        .and_then(|f| f.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let ca = certs::served::context_ca(&setup.kubeconfig, &setup.context, &base);
+    let served =
+        certs::served::collect(&setup.server, &setup.context, ca, None, HANDSHAKE_TIMEOUT).await;
+    let mut served_index = None;
+    match served {
+        Ok(entry) => {
+            served_index = Some(entries.len());
+            entries.push(entry);
+        }
+        Err(message) if setup.server.starts_with("http://") => notes.push(message),
+        Err(message) => {
+            findings.push(no_handshake(&setup.server, message));
+            return (entries, findings, notes);
+        }
+    }
+    let client = match build_client(setup, false).await {
+        Ok(client) => client,
+        Err(e) => {
+            notes.push(format!("cluster objects not read: {e}"));
+            return (entries, findings, notes);
+        }
+    };
+    let Some(ip) = certs::cluster::service_ip(&client).await else {
+        notes.push("cluster objects not read: the API server did not answer".into());
+        return (entries, findings, notes);
+    };
+    if let Some(entry) = served_index.and_then(|i| entries.get_mut(i)) {
+        if !entry.required_names.contains(&ip) {
+            entry.required_names.push(ip);
+        }
+    }
+    let (cluster_entries, cluster_findings, skipped) = certs::cluster::collect(&client, now).await;
+    entries.extend(cluster_entries);
+    findings.extend(cluster_findings);
+    notes.extend(skipped.into_iter().map(|s| format!("not read: {s}")));
+    (entries, findings, notes)
 }
 
 fn no_handshake(server: &str, message: String) -> Finding {

@@ -19,7 +19,7 @@ pub fn findings(entries: &[CertEntry], now: Timestamp) -> Vec<Finding> {
     for entry in entries {
         entry_findings(entry, now, &mut out);
     }
-    out.sort_by(|a, b| a.severity.cmp(&b.severity));
+    out.sort_by_key(|f| f.severity);
     out
 }
 

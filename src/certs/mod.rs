@@ -3,6 +3,7 @@
 //! handshake and the cluster, and turning what is wrong into shared [`crate::findings::Finding`]s.
 
 pub mod checks;
+pub mod cluster;
 pub mod entry;
 pub mod from_kubeconfig;
 pub mod handshake;

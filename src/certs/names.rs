@@ -50,10 +50,8 @@ pub fn manifest_flag(text: &str, flag: &str) -> Option<String> {
             .trim_start_matches("- ")
             .trim()
             .trim_matches(['"', '\'']);
-        if let Some(rest) = item.strip_prefix(&prefix) {
-            if let Some(value) = rest.strip_prefix('=') {
-                return Some(value.trim().to_string());
-            }
+        if let Some(value) = item.strip_prefix(&prefix).and_then(|r| r.strip_prefix('=')) {
+            return Some(value.trim().to_string());
         }
     }
     None

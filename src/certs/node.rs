@@ -168,16 +168,14 @@ pub fn collect(root: &Path) -> Vec<CertEntry> {
                     certs: cluster_ca.clone(),
                 });
             }
-            if entry.role == Role::Client {
-                if let Some((_, critical)) = listed {
-                    entry.name = conf_name.clone();
-                    entry.critical = *critical;
-                    entry.kubeadm = Some(KubeadmRow {
-                        name: conf_name.clone(),
-                        authority: "ca".into(),
-                        externally_managed: has_pki && ca_key_missing("ca"),
-                    });
-                }
+            if let (Role::Client, Some((_, critical))) = (entry.role, listed) {
+                entry.name = conf_name.clone();
+                entry.critical = *critical;
+                entry.kubeadm = Some(KubeadmRow {
+                    name: conf_name.clone(),
+                    authority: "ca".into(),
+                    externally_managed: has_pki && ca_key_missing("ca"),
+                });
             }
             out.push(entry);
         }

@@ -13,6 +13,8 @@ use crate::findings::Finding;
 pub struct CertsReport {
     pub certificates: Vec<CertEntry>,
     pub findings: Vec<Finding>,
+    /// Sources that could not be read (not problems of the certificates themselves).
+    pub notes: Vec<String>,
 }
 
 impl CertsReport {
@@ -22,6 +24,7 @@ impl CertsReport {
         CertsReport {
             certificates,
             findings,
+            notes: Vec::new(),
         }
     }
 
@@ -232,6 +235,9 @@ pub fn render_text(report: &CertsReport, now: Timestamp) -> String {
     }
     out.push('\n');
     out.push_str(&findings_text(&report.findings));
+    for note in &report.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
     out
 }
 
