@@ -125,10 +125,11 @@ async fn from_cluster(
         notes.push("cluster objects not read: the API server did not answer".into());
         return (entries, findings, notes);
     };
-    if let Some(entry) = served_index.and_then(|i| entries.get_mut(i)) {
-        if !entry.required_names.contains(&ip) {
-            entry.required_names.push(ip);
-        }
+    if let Some(entry) = served_index
+        .and_then(|i| entries.get_mut(i))
+        .filter(|e| !e.required_names.contains(&ip))
+    {
+        entry.required_names.push(ip);
     }
     let (cluster_entries, cluster_findings, skipped) = certs::cluster::collect(&client, now).await;
     entries.extend(cluster_entries);

@@ -200,7 +200,7 @@ fn same_name_different_ca_is_caught_by_signature() {
 #[test]
 fn intermediates_in_the_file_are_followed() {
     let root = ca("root");
-    let intermediate = leaf_ca(&root);
+    let intermediate = generated::intermediate(&root, "intermediate");
     let pair = leaf(&intermediate, Leaf::default());
     let bundle = format!("{}{}", pair.cert_pem, intermediate.pair.cert_pem);
     let chain = parse_certificates(bundle.as_bytes()).expect("chain");
@@ -213,25 +213,6 @@ fn intermediates_in_the_file_are_followed() {
         verify_chain(&chain[..1], &trusted),
         Some(ChainVerdict::UnknownAuthority { .. })
     ));
-}
-
-fn leaf_ca(root: &generated::Ca) -> generated::Ca {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-    let key = KeyPair::generate().expect("key");
-    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "intermediate");
-    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    let cert = params.signed_by(&key, &root.issuer).expect("signed");
-    generated::Ca {
-        pair: generated::Pair {
-            cert_pem: cert.pem(),
-            key_pem: key.serialize_pem(),
-            der: cert.der().to_vec(),
-        },
-        issuer: Issuer::new(params, key),
-    }
 }
 
 #[test]
@@ -306,4 +287,21 @@ fn group_close_to_system_masters() {
         },
     );
     assert!(checks_of(&entry(Role::Client, &fine.cert_pem)).is_empty());
+}
+
+#[test]
+fn usage_must_fit_the_role() {
+    let ca = ca("kubernetes");
+    let client_only = leaf(
+        &ca,
+        Leaf {
+            cn: "kube-apiserver",
+            ..Leaf::default()
+        },
+    );
+    assert_eq!(
+        checks_of(&entry(Role::Server, &client_only.cert_pem)),
+        vec![("cert-usage".into(), Severity::Error)]
+    );
+    assert!(checks_of(&entry(Role::Client, &client_only.cert_pem)).is_empty());
 }

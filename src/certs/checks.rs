@@ -143,6 +143,63 @@ fn entry_findings(entry: &CertEntry, now: Timestamp, out: &mut Vec<Finding>) {
     if entry.role == Role::Client {
         group_findings(entry, leaf, out);
     }
+    usage_findings(entry, leaf, out);
+}
+
+fn usage_findings(entry: &CertEntry, leaf: &CertInfo, out: &mut Vec<Finding>) {
+    let eku = &leaf.extended_key_usage;
+    let allows = |usage: &str| {
+        eku.is_empty()
+            || eku
+                .iter()
+                .any(|u| u == usage || u == "Any Extended Key Usage")
+    };
+    let missing = match entry.role {
+        Role::Server if !allows("TLS Web Server Authentication") => Some("server"),
+        Role::Client if !allows("TLS Web Client Authentication") => Some("client"),
+        _ => None,
+    };
+    if let Some(kind) = missing {
+        let mut f = finding(
+            entry,
+            "cert-usage",
+            Severity::Error,
+            format!(
+                "{} is used as a {kind} certificate but its extended key usage does not allow it",
+                entry.name
+            ),
+        );
+        f.explanation = format!(
+            "Peers reject a {kind} certificate without \"TLS Web {} Authentication\" in its extended key usage.",
+            if kind == "server" { "Server" } else { "Client" }
+        );
+        f.evidence
+            .push(Evidence::new("extended key usage", eku.join(", ")));
+        f.next_steps = renew_steps(entry);
+        out.push(f);
+    }
+    let weak_rsa = leaf.key_type == "RSA" && leaf.key_bits.is_some_and(|b| b < 2048);
+    let sha1 = leaf
+        .signature_algorithm
+        .to_ascii_lowercase()
+        .contains("sha1");
+    if weak_rsa || sha1 {
+        let mut f = finding(
+            entry,
+            "cert-weak-crypto",
+            Severity::Warning,
+            format!("{} uses weak cryptography", entry.name),
+        );
+        f.explanation = "RSA keys shorter than 2048 bits and SHA-1 signatures are refused by current TLS libraries (Go rejects SHA-1 certificates).".into();
+        f.evidence.push(Evidence::new(
+            "public key",
+            format!("{} {:?}", leaf.key_type, leaf.key_bits),
+        ));
+        f.evidence
+            .push(Evidence::new("signature", leaf.signature_algorithm.clone()));
+        f.next_steps = renew_steps(entry);
+        out.push(f);
+    }
 }
 
 fn validity_findings(entry: &CertEntry, cert: &CertInfo, now: Timestamp, out: &mut Vec<Finding>) {

@@ -85,8 +85,11 @@ pub async fn collect(
     let mut names = vec![host];
     names.extend(service_names("cluster.local"));
     names.extend(service_ip);
-    names.dedup();
-    entry.required_names = names;
+    for name in names {
+        if !entry.required_names.contains(&name) {
+            entry.required_names.push(name);
+        }
+    }
     if let Some(ca) = ca.filter(|c| !c.is_empty()) {
         entry.trust(Trust {
             name: format!("certificate-authority of context {context}"),
