@@ -9,7 +9,9 @@ use generated::{Leaf, b64, ca, leaf};
 use jiff::{Timestamp, ToSpan};
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::Secret;
-use kmedic::certs::cluster::{CaBundleUser, ca_bundles, csr_finding, tls_secret_entries};
+use kmedic::certs::cluster::{
+    CaBundleUser, ca_bundles, csr_entry, csr_finding, tls_secret_entries,
+};
 use kmedic::findings::{ObjectRef, Severity};
 use serde_json::json;
 
@@ -79,6 +81,46 @@ fn csrs_pending_for_long_or_approved_without_certificate() {
         ("csr-not-issued", Severity::Error)
     );
     assert!(csr_finding(&csr("denied", old, "x", &["Denied"]), now).is_none());
+
+    let pending_entry = csr_entry(
+        &csr("csr-a", old, "kubernetes.io/kubelet-serving", &[]),
+        now,
+    );
+    assert_eq!(pending_entry.name, "CSR csr-a (Pending)");
+    assert!(
+        pending_entry
+            .location
+            .contains("signer kubernetes.io/kubelet-serving"),
+        "{}",
+        pending_entry.location
+    );
+    assert!(
+        pending_entry.location.contains("age 120m"),
+        "{}",
+        pending_entry.location
+    );
+    assert!(pending_entry.chain.is_empty() && pending_entry.error.is_none());
+
+    let authority = ca("kubernetes");
+    let issued_cert = leaf(
+        &authority,
+        Leaf {
+            cn: "system:node:worker-1",
+            server: true,
+            ..Leaf::default()
+        },
+    );
+    let mut issued = csr("csr-c", old, "kubernetes.io/kubelet-serving", &["Approved"]);
+    if let Some(status) = issued.status.as_mut() {
+        status.certificate = Some(k8s_openapi::ByteString(issued_cert.cert_pem.into_bytes()));
+    }
+    let entry = csr_entry(&issued, now);
+    assert_eq!(entry.name, "CSR csr-c (Issued)");
+    assert_eq!(
+        entry.leaf().and_then(|c| c.common_name.clone()).as_deref(),
+        Some("system:node:worker-1")
+    );
+    assert!(csr_finding(&issued, now).is_none());
 }
 
 fn tls_secret(ns: &str, name: &str, crt: &str, key: &str) -> Secret {

@@ -48,17 +48,22 @@ fn cert_evidence(cert: &CertInfo) -> Vec<Evidence> {
 }
 
 fn renew_steps(entry: &CertEntry) -> Vec<String> {
-    if entry.kubeadm.is_some() {
-        vec![
-            format!("kubeadm certs renew {}", entry.name),
-            "restart the static pods that use it (move their manifests out of /etc/kubernetes/manifests and back)".into(),
-        ]
-    } else {
-        vec![format!(
+    let Some(row) = &entry.kubeadm else {
+        return vec![format!(
             "issue a new certificate for {} and replace it",
             entry.location
-        )]
+        )];
+    };
+    let mut steps = vec![format!("kubeadm certs renew {}", row.name)];
+    if row.name == "admin.conf" || row.name == "super-admin.conf" {
+        steps.push(format!(
+            "cp /etc/kubernetes/{} ~/.kube/config   # where it was copied before",
+            row.name
+        ));
+    } else {
+        steps.push("restart the static pods that use it (move their manifests out of /etc/kubernetes/manifests and back)".into());
     }
+    steps
 }
 
 fn entry_findings(entry: &CertEntry, now: Timestamp, out: &mut Vec<Finding>) {

@@ -15,6 +15,7 @@ use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 use kube::Client;
 use kube::api::{Api, ListParams};
 
+pub use super::csr::{csr_entry, csr_finding};
 use super::entry::{CertEntry, Role, SourceKind};
 use super::info::parse_certificates;
 use super::verify::{ChainVerdict, key_matches, verify_chain};
@@ -22,8 +23,6 @@ use crate::findings::{Evidence, Finding, ObjectRef, Pane, Severity};
 
 /// How long one list may take.
 const LIST_TIMEOUT: Duration = Duration::from_secs(10);
-/// A CSR pending longer than this is reported.
-pub const CSR_PENDING_MINUTES: i64 = 10;
 
 /// The `kubernetes` Service's cluster IP, when it can be read.
 pub async fn service_ip(client: &Client) -> Option<String> {
@@ -79,7 +78,10 @@ pub async fn collect(
     )
     .await
     {
-        Ok(csrs) => findings.extend(csrs.iter().filter_map(|c| csr_finding(c, now))),
+        Ok(csrs) => {
+            findings.extend(csrs.iter().filter_map(|c| csr_finding(c, now)));
+            entries.extend(csrs.iter().map(|c| csr_entry(c, now)));
+        }
         Err(e) => skipped.push(format!("CertificateSigningRequests: {e}")),
     }
     let mut users = Vec::new();
@@ -164,75 +166,6 @@ pub fn tls_secret_entries(secret: &Secret) -> Vec<CertEntry> {
     }
     out.push(entry);
     out
-}
-
-/// A CSR pending too long, or approved but never issued.
-pub fn csr_finding(csr: &CertificateSigningRequest, now: Timestamp) -> Option<Finding> {
-    let name = csr.metadata.name.clone().unwrap_or_default();
-    let created = csr.metadata.creation_timestamp.as_ref()?.0;
-    let age_minutes = (now.as_second() - created.as_second()) / 60;
-    let status = csr.status.clone().unwrap_or_default();
-    let conditions: Vec<String> = status
-        .conditions
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| c.type_)
-        .collect();
-    let signer = csr.spec.signer_name.clone();
-    let issued = status.certificate.as_ref().is_some_and(|c| !c.0.is_empty());
-    let decided = conditions
-        .iter()
-        .any(|c| c == "Approved" || c == "Denied" || c == "Failed");
-    let (check, severity, summary, explanation, step) = if !decided
-        && age_minutes > CSR_PENDING_MINUTES
-    {
-        let why = if signer == "kubernetes.io/kubelet-serving" {
-            "kubelet serving certificates are never approved automatically; until approved, `kubectl logs/exec` to the node fail with \"remote error: tls: internal error\"."
-        } else {
-            "Nobody approved it: client certificates of nodes should be approved automatically, so a pending one points at the controller-manager or its RBAC."
-        };
-        (
-            "csr-pending",
-            Severity::Warning,
-            format!("CSR {name} has been pending for {age_minutes} minutes"),
-            why,
-            format!(
-                "kubectl certificate approve {name}   # after checking who asked: kubectl get csr {name} -o yaml"
-            ),
-        )
-    } else if conditions.iter().any(|c| c == "Approved") && !issued && age_minutes > 5 {
-        (
-            "csr-not-issued",
-            Severity::Error,
-            format!("CSR {name} was approved but no certificate was issued"),
-            "The signer is not running or cannot sign (kube-controller-manager --cluster-signing-cert-file/--cluster-signing-key-file).",
-            "kubectl -n kube-system logs -l component=kube-controller-manager | grep -i csr".into(),
-        )
-    } else {
-        return None;
-    };
-    Some(Finding {
-        pane: Pane::Certs,
-        check: check.into(),
-        severity,
-        object: ObjectRef::new("CertificateSigningRequest", "", name),
-        summary,
-        explanation: explanation.into(),
-        evidence: vec![
-            Evidence::new("signer", signer),
-            Evidence::new(
-                "requested by",
-                csr.spec.username.clone().unwrap_or_default(),
-            ),
-            Evidence::new(
-                "usages",
-                csr.spec.usages.clone().unwrap_or_default().join(", "),
-            ),
-            Evidence::new("created", created.to_string()),
-        ],
-        next_steps: vec![step],
-        caused_by: Vec::new(),
-    })
 }
 
 fn bundle_user(

@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod cluster;
+pub mod csr;
 pub mod entry;
 pub mod from_kubeconfig;
 pub mod handshake;

@@ -177,6 +177,16 @@ pub fn inventory_table(entries: &[CertEntry], now: Timestamp) -> String {
                 String::new(),
             ]);
         }
+        if entry.error.is_none() && entry.chain.is_empty() {
+            rows.push(vec![
+                entry.source.label().into(),
+                entry.name.clone(),
+                "(no certificate)".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
         for (i, cert) in entry.chain.iter().enumerate() {
             let name = if i == 0 {
                 entry.name.clone()
