@@ -156,6 +156,11 @@ fn expired_not_yet_valid_and_expiring_soon() {
         vec![("cert-expiring".into(), Severity::Error)]
     );
 
+    let ageing_ca = generated::ca_window("ageing-ca", -3000, 200);
+    assert_eq!(
+        checks_of(&entry(Role::Ca, &ageing_ca.pair.cert_pem)),
+        vec![("cert-expiring".into(), Severity::Warning)]
+    );
     let expired_ca = generated::ca_window("old-ca", -4000, -1);
     assert_eq!(
         checks_of(&entry(Role::Ca, &expired_ca.pair.cert_pem)),

@@ -66,6 +66,26 @@ fn healthy_kubeadm_root_has_every_row_and_no_findings() {
         .find(|e| e.name == "kubelet client")
         .expect("kubelet");
     assert_eq!(kubelet.key, Some(KeyMatch::Matches));
+
+    // Rotation left a dangling symlink: reported, not a crash.
+    let current = dir
+        .path()
+        .join("var/lib/kubelet/pki/kubelet-client-current.pem");
+    std::fs::remove_file(&current).expect("rm");
+    std::os::unix::fs::symlink("kubelet-client-2026-01-01.pem", &current).expect("symlink");
+    let report = CertsReport::new(node::collect(dir.path()), now);
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.check == "cert-unreadable")
+        .expect("finding");
+    assert!(
+        finding
+            .summary
+            .contains("dangling symlink to kubelet-client-2026-01-01.pem"),
+        "{}",
+        finding.summary
+    );
 }
 
 #[test]

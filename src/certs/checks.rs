@@ -10,6 +10,8 @@ use crate::findings::{Evidence, Finding, Pane, Severity};
 
 /// A certificate expiring within this many days is a warning.
 pub const WARN_DAYS: i64 = 30;
+/// A CA expiring within this many days is a warning (every leaf must be re-issued with it).
+pub const CA_WARN_DAYS: i64 = 365;
 /// A certificate expiring within this many days is an error.
 pub const ERROR_DAYS: i64 = 7;
 
@@ -245,15 +247,23 @@ fn validity_findings(entry: &CertEntry, cert: &CertInfo, now: Timestamp, out: &m
             ),
             "Once it expires every connection using it fails; renew it now.",
         );
-    } else if cert.not_after < now + (WARN_DAYS * 24).hours() {
+    } else if cert.not_after < now + (WARN_DAYS * 24).hours()
+        || (cert.is_ca && cert.not_after < now + (CA_WARN_DAYS * 24).hours())
+    {
         push(
             "cert-expiring",
             Severity::Warning,
             format!(
-                "{} ({who}) expires within {WARN_DAYS} days, on {}",
-                entry.name, cert.not_after
+                "{} ({who}) expires within {} days, on {}",
+                entry.name,
+                if cert.is_ca { CA_WARN_DAYS } else { WARN_DAYS },
+                cert.not_after
             ),
-            "Once it expires every connection using it fails; schedule its renewal.",
+            if cert.is_ca {
+                "Once the CA expires every certificate it signed stops verifying; plan the CA rotation (every leaf must be re-issued) now."
+            } else {
+                "Once it expires every connection using it fails; schedule its renewal."
+            },
         );
     }
 }

@@ -68,7 +68,6 @@ pub struct CertEntry {
     pub name: String,
     /// File path, kubeconfig field or object and key.
     pub location: String,
-    #[serde(skip)]
     pub object: ObjectRef,
     pub role: Role,
     /// Its failure takes the cluster (or a control-plane component) down.

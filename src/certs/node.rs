@@ -73,7 +73,10 @@ fn file_entry(name: &str, path: &Path, role: Role) -> CertEntry {
         ObjectRef::new("File", "", location),
         role,
     );
-    if path.exists() {
+    if path.is_symlink() && !path.exists() {
+        let target = std::fs::read_link(path).unwrap_or_default();
+        entry.error = Some(format!("dangling symlink to {}", target.display()));
+    } else if path.exists() {
         fill_chain(
             &mut entry,
             std::fs::read(path).map_err(|e| format!("{}: {e}", path.display())),
