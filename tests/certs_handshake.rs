@@ -314,3 +314,57 @@ async fn unreachable_server_is_a_warning_not_a_failure() {
     assert_eq!(checks, vec!["cert-handshake-failed"]);
     assert!(!report.fails());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renewed_on_disk_but_still_serving_the_old_certificate() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("root");
+    let cas = generated::kubeadm_root(&root);
+    const SANS: [&str; 7] = [
+        "127.0.0.1",
+        "192.168.1.10",
+        "kubernetes",
+        "kubernetes.default",
+        "kubernetes.default.svc",
+        "kubernetes.default.svc.cluster.local",
+        "10.96.0.1",
+    ];
+    let old = leaf(
+        &cas.ca,
+        Leaf {
+            cn: "kube-apiserver",
+            sans: &SANS,
+            from_days: -300,
+            to_days: 65,
+            server: true,
+            ..Leaf::default()
+        },
+    );
+    let renewed = leaf(
+        &cas.ca,
+        Leaf {
+            cn: "kube-apiserver",
+            sans: &SANS,
+            server: true,
+            ..Leaf::default()
+        },
+    );
+    generated::overwrite(&root, "etc/kubernetes/pki/apiserver.crt", &renewed.cert_pem);
+    generated::overwrite(&root, "etc/kubernetes/pki/apiserver.key", &renewed.key_pem);
+    let sim = serve(
+        old.cert_pem.clone(),
+        old.key_pem.clone(),
+        &cas.ca,
+        objects(&renewed.cert_pem, &renewed.key_pem, &cas.ca.pair.cert_pem),
+    )
+    .await;
+    let kubeconfig = write_kubeconfig(dir.path(), &sim);
+    let report = certs_report(&kubeconfig, &root).await;
+    let checks: Vec<&str> = report.findings.iter().map(|f| f.check.as_str()).collect();
+    assert_eq!(checks, vec!["cert-not-reloaded"], "{:#?}", report.findings);
+    assert_eq!(
+        report.findings[0].severity,
+        kmedic::findings::Severity::Warning
+    );
+    sim.shutdown().await;
+}

@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod cluster;
 pub mod csr;
+pub mod drift;
 pub mod entry;
 pub mod from_kubeconfig;
 pub mod handshake;

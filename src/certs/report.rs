@@ -20,7 +20,9 @@ pub struct CertsReport {
 impl CertsReport {
     /// Builds the report and its findings at time `now`.
     pub fn new(certificates: Vec<CertEntry>, now: Timestamp) -> Self {
-        let findings = super::checks::findings(&certificates, now);
+        let mut findings = super::checks::findings(&certificates, now);
+        findings.extend(super::drift::served_vs_disk(&certificates, now));
+        findings.sort_by_key(|f| f.severity);
         CertsReport {
             certificates,
             findings,
