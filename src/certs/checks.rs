@@ -68,6 +68,24 @@ fn renew_steps(entry: &CertEntry) -> Vec<String> {
     steps
 }
 
+/// The command that shows the certificate by hand.
+fn inspect_step(entry: &CertEntry) -> String {
+    let o = &entry.object;
+    match o.kind.as_str() {
+        "File" => format!("openssl x509 -in {} -noout -text", o.name),
+        "Secret" => {
+            let key = entry.location.rsplit(' ').next().unwrap_or("tls.crt");
+            format!(
+                "kubectl -n {} get secret {} -o jsonpath='{{.data.{}}}' | base64 -d | openssl x509 -noout -text",
+                o.namespace,
+                o.name,
+                key.replace('.', "\\.")
+            )
+        }
+        _ => format!("check {} ({})", entry.location, o.kind),
+    }
+}
+
 fn entry_findings(entry: &CertEntry, now: Timestamp, out: &mut Vec<Finding>) {
     if let Some(error) = &entry.error {
         let mut f = finding(
@@ -79,7 +97,7 @@ fn entry_findings(entry: &CertEntry, now: Timestamp, out: &mut Vec<Finding>) {
         f.explanation =
             "The certificate could not be read, so whatever uses it fails to start or to connect."
                 .into();
-        f.next_steps = vec![format!("openssl x509 -in {} -noout -text", entry.location)];
+        f.next_steps = vec![inspect_step(entry)];
         out.push(f);
     }
     for cert in &entry.chain {

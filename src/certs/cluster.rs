@@ -42,6 +42,10 @@ where
 {
     match tokio::time::timeout(LIST_TIMEOUT, api.list(params)).await {
         Ok(Ok(list)) => Ok(list.items),
+        Ok(Err(kube::Error::Api(status))) if status.code == 404 => {
+            Err("not served by this cluster".into())
+        }
+        Ok(Err(kube::Error::Api(status))) => Err(format!("{} ({})", status.message, status.code)),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err("timed out".into()),
     }
