@@ -51,7 +51,7 @@ pub async fn collect(
     let files = kubeconfig_paths(connect.kubeconfig.as_deref()).unwrap_or_default();
     let mut entries: Vec<CertEntry> = certs::from_kubeconfig::collect(&files);
     entries.extend(certs::node::collect(&args.host_root));
-    let mut extra = Vec::new();
+    let mut extra = certs::from_kubeconfig::insecure_clusters(&files);
     let options = ConnectOptions {
         kubeconfig: connect.kubeconfig.clone(),
         context: connect.context.clone(),

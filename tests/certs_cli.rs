@@ -212,3 +212,24 @@ fn malformed_kubeconfig_certificate_is_reported_not_fatal() {
     );
     assert!(value.to_string().contains("no matching END"), "{value}");
 }
+
+#[test]
+fn insecure_kubeconfig_is_a_warning() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: lab\n  cluster:\n    server: https://10.0.0.1:6443\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: lab\n  context:\n    cluster: lab\n    user: u\ncurrent-context: lab\n";
+    std::fs::write(dir.path().join("kubeconfig"), yaml).expect("write");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).expect("mkdir");
+    let out = certs(
+        dir.path(),
+        &[
+            "--host-root",
+            &empty.display().to_string(),
+            "--offline",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(checks(&json(&out)), vec!["kubeconfig-insecure"]);
+}

@@ -137,3 +137,42 @@ pub fn collect(files: &[std::path::PathBuf]) -> Vec<CertEntry> {
     }
     out
 }
+
+/// Clusters that turn TLS verification off (`insecure-skip-tls-verify: true`).
+pub fn insecure_clusters(files: &[std::path::PathBuf]) -> Vec<crate::findings::Finding> {
+    use crate::findings::{Evidence, Finding, Pane, Severity};
+    let mut out = Vec::new();
+    for path in files {
+        let Ok(file) = read_kubefile(path) else {
+            continue;
+        };
+        for cluster in file
+            .clusters
+            .iter()
+            .filter(|c| c.cluster.insecure_skip_tls_verify == Some(true))
+        {
+            out.push(Finding {
+                pane: Pane::Certs,
+                check: "kubeconfig-insecure".into(),
+                severity: Severity::Warning,
+                object: ObjectRef::new("KubeconfigCluster", "", cluster.name.clone()),
+                summary: format!(
+                    "cluster {} in {} skips TLS verification",
+                    cluster.name,
+                    path.display()
+                ),
+                explanation: "With insecure-skip-tls-verify the client accepts any certificate, so a wrong or intercepted API server goes unnoticed (and certificate problems are hidden).".into(),
+                evidence: vec![Evidence::new(
+                    "server",
+                    cluster.cluster.server.clone().unwrap_or_default(),
+                )],
+                next_steps: vec![format!(
+                    "kubectl config set-cluster {} --insecure-skip-tls-verify=false --certificate-authority=<ca.crt> --embed-certs",
+                    cluster.name
+                )],
+                caused_by: Vec::new(),
+            });
+        }
+    }
+    out
+}
