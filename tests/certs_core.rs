@@ -310,3 +310,38 @@ fn usage_must_fit_the_role() {
     );
     assert!(checks_of(&entry(Role::Client, &client_only.cert_pem)).is_empty());
 }
+
+#[test]
+fn mangled_input_never_panics() {
+    let authority = ca("kubernetes");
+    let pair = leaf(
+        &authority,
+        Leaf {
+            sans: &["a.example", "10.0.0.1"],
+            ..Leaf::default()
+        },
+    );
+    let cert = parse_certificates(pair.cert_pem.as_bytes()).expect("valid")[0].clone();
+    let pem = pair.cert_pem.as_bytes();
+    for cut in (0..pem.len()).step_by(7) {
+        let _ = parse_certificates(&pem[..cut]);
+        let _ = key_matches(&cert, &pair.key_pem[..cut.min(pair.key_pem.len())]);
+    }
+    for cut in 0..pair.der.len() {
+        let _ = parse_certificates(&pair.der[..cut]);
+    }
+    let mut seed = 0x9e37_79b9_u32;
+    for round in 0..300 {
+        let mut der = pair.der.clone();
+        for _ in 0..(round % 5 + 1) {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let at = seed as usize % der.len();
+            der[at] ^= (seed >> 24) as u8 | 1;
+        }
+        if let Ok(certs) = parse_certificates(&der) {
+            // Whatever decodes must still be checkable without panicking.
+            let _ = verify_chain(&certs, &[cert.clone()]);
+            let _ = findings(&[entry(Role::Server, &pair.cert_pem)], Timestamp::now());
+        }
+    }
+}
