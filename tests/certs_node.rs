@@ -138,6 +138,36 @@ fn broken_node_files_become_findings() {
         "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
     );
     std::fs::remove_file(root.join("etc/kubernetes/pki/front-proxy-ca.key")).expect("rm");
+    // kubelet client issued to the wrong identity; scheduler.conf to the wrong CN.
+    let kubelet = leaf(
+        &cas.ca,
+        Leaf {
+            cn: "worker-1",
+            orgs: &["system:node"],
+            ..Leaf::default()
+        },
+    );
+    overwrite(
+        root,
+        "var/lib/kubelet/pki/kubelet-client-current.pem",
+        &format!("{}{}", kubelet.cert_pem, kubelet.key_pem),
+    );
+    let scheduler = leaf(
+        &cas.ca,
+        Leaf {
+            cn: "kube-scheduler",
+            ..Leaf::default()
+        },
+    );
+    overwrite(
+        root,
+        "etc/kubernetes/scheduler.conf",
+        &generated::kubeconfig(
+            "https://192.168.1.10:6443",
+            &cas.ca.pair.cert_pem,
+            &scheduler,
+        ),
+    );
 
     let now = Timestamp::now();
     let report = CertsReport::new(node::collect(root), now);
@@ -167,6 +197,28 @@ fn broken_node_files_become_findings() {
     assert!(
         found.contains(&("cert-unreadable".into(), at("etcd/healthcheck-client.crt"))),
         "{found:?}"
+    );
+    let identity: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.check == "cert-identity")
+        .map(|f| f.summary.as_str())
+        .collect();
+    assert_eq!(identity.len(), 2, "{identity:?}");
+    assert!(
+        identity.iter().any(|s| s.starts_with("kubelet client")
+            && s.contains(
+                "CN=system:node:… , O=system:nodes"
+                    .replace(" ,", ",")
+                    .as_str()
+            )),
+        "{identity:?}"
+    );
+    assert!(
+        identity
+            .iter()
+            .any(|s| s.starts_with("scheduler.conf") && s.contains("CN=system:kube-scheduler")),
+        "{identity:?}"
     );
     let expired = report
         .findings

@@ -85,6 +85,19 @@ pub struct CertEntry {
     /// Host names and IPs the serving certificate must cover.
     pub required_names: Vec<String>,
     pub kubeadm: Option<KubeadmRow>,
+    /// Who the client certificate must say it is, when its use is known.
+    pub identity: Option<Identity>,
+}
+
+/// The identity a client certificate needs for its job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    /// The CN must start with this (e.g. `system:node:`).
+    pub cn_prefix: String,
+    /// One of these must be among the O= values (empty: any).
+    pub any_group: Vec<String>,
+    /// Why, in one line (e.g. "the Node authorizer only admits system:node:<name> in system:nodes").
+    pub reason: String,
 }
 
 impl CertEntry {
@@ -111,6 +124,7 @@ impl CertEntry {
             key: None,
             required_names: Vec::new(),
             kubeadm: None,
+            identity: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod drift;
 pub mod entry;
 pub mod from_kubeconfig;
 pub mod handshake;
+pub mod identity;
 pub mod info;
 pub mod kubefile;
 pub mod names;
@@ -19,7 +20,7 @@ pub mod served;
 pub mod verify;
 pub mod view;
 
-pub use entry::{CertEntry, KubeadmRow, Role, SourceKind, Trust};
+pub use entry::{CertEntry, Identity, KubeadmRow, Role, SourceKind, Trust};
 pub use info::{CertError, CertInfo, parse_certificates};
 pub use pem::{PemBlock, PemError, parse_pem};
 pub use report::CertsReport;

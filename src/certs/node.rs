@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::entry::{CertEntry, KubeadmRow, Role, SourceKind, Trust};
+use super::entry::{CertEntry, Identity, KubeadmRow, Role, SourceKind, Trust};
 use super::from_kubeconfig::{check_key, collect_file, fill_chain};
 use super::info::CertInfo;
 use super::kubefile::{Material, PathRules, read_kubefile};
@@ -172,6 +172,7 @@ pub fn collect(root: &Path) -> Vec<CertEntry> {
                 });
             }
             if let (Role::Client, Some((_, critical))) = (entry.role, listed) {
+                entry.identity = conf_identity(&conf_name);
                 entry.name = conf_name.clone();
                 entry.critical = *critical;
                 entry.kubeadm = Some(KubeadmRow {
@@ -186,6 +187,38 @@ pub fn collect(root: &Path) -> Vec<CertEntry> {
     out.extend(kubelet(root, &cluster_ca));
     out.extend(other_pki_files(&pki, &cas));
     out
+}
+
+/// What kubeadm issues each kubeconfig to.
+fn conf_identity(conf: &str) -> Option<Identity> {
+    let (cn_prefix, groups, reason): (&str, &[&str], &str) = match conf {
+        "admin.conf" => (
+            "",
+            &["kubeadm:cluster-admins", "system:masters"],
+            "admin.conf grants cluster-admin through its group",
+        ),
+        "super-admin.conf" => (
+            "",
+            &["system:masters"],
+            "super-admin.conf bypasses RBAC through system:masters",
+        ),
+        "controller-manager.conf" => (
+            "system:kube-controller-manager",
+            &[],
+            "RBAC binds the controller-manager's roles to CN=system:kube-controller-manager",
+        ),
+        "scheduler.conf" => (
+            "system:kube-scheduler",
+            &[],
+            "RBAC binds the scheduler's roles to CN=system:kube-scheduler",
+        ),
+        _ => return None,
+    };
+    Some(Identity {
+        cn_prefix: cn_prefix.into(),
+        any_group: groups.iter().map(|g| g.to_string()).collect(),
+        reason: reason.into(),
+    })
 }
 
 type Conf = (String, PathBuf, super::kubefile::KubeFile);
@@ -241,6 +274,11 @@ fn kubelet(root: &Path, cluster_ca: &[CertInfo]) -> Vec<CertEntry> {
     let client = dir.join("kubelet-client-current.pem");
     if client.exists() || client.is_symlink() {
         let mut entry = file_entry("kubelet client", &client, Role::Client);
+        entry.identity = Some(Identity {
+            cn_prefix: "system:node:".into(),
+            any_group: vec!["system:nodes".into()],
+            reason: "The Node authorizer only admits a kubelet as system:node:<name> in group system:nodes".into(),
+        });
         key_of(&mut entry, &client);
         if !cluster_ca.is_empty() {
             entry.trust(Trust {
