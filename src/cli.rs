@@ -83,15 +83,22 @@ pub enum Command {
     /// Analyse the cluster (or a dump file) and print what is broken, without the UI.
     /// Exits 0 when nothing is an error, 1 when something is, 2 when it could not run.
     Check(CheckArgs),
+    /// Inspect certificates (kubeconfig, node PKI, the API server's TLS handshake) and report
+    /// problems. Exits 0 when nothing is wrong, 1 on an error or critical finding, 2 when it
+    /// could not run.
+    Certs(CertsArgs),
 }
 
-/// Output format of `kmedic check`.
+/// Output format of `kmedic check` and `kmedic certs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum CheckOutput {
+pub enum OutputFormat {
     #[default]
     Text,
     Json,
 }
+
+/// The output format of `kmedic check` (the same as every command's).
+pub type CheckOutput = OutputFormat;
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
@@ -107,6 +114,22 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = CheckOutput::Text)]
     pub output: CheckOutput,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CertsArgs {
+    /// Root of the node's file system, for /etc/kubernetes/pki, /etc/kubernetes/*.conf and
+    /// /var/lib/kubelet/pki (read-only).
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub host_root: PathBuf,
+
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// Do not connect to the cluster (no TLS handshake, no cluster objects).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Clone, Args)]

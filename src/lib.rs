@@ -2,11 +2,13 @@
 //! out what is broken. The binary in `main.rs` is a thin shell over this library.
 
 pub mod app;
+pub mod certs;
 pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod findings;
 pub mod launch;
+pub mod launch_certs;
 pub mod launch_check;
 pub mod logging;
 pub mod model;

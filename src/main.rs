@@ -40,6 +40,7 @@ fn main() -> ExitCode {
             Some(Command::Check(args)) => {
                 kmedic::launch_check::run(args, &cli.connect, &cli.ui).await
             }
+            Some(Command::Certs(args)) => kmedic::launch_certs::run(&cli.connect, args).await,
         }
     });
     match result {

@@ -58,7 +58,9 @@ impl Default for SimOptions {
     }
 }
 
-pub use server::{RecordedRequest, RunningSim, Store, start, start_with_store};
+pub use server::{
+    RecordedRequest, RunningSim, SimTls, Store, start, start_https, start_with_store,
+};
 
 /// The address a kubeconfig for the simulated cluster points at.
 pub fn server_url(addr: SocketAddr) -> String {

@@ -3,6 +3,7 @@
 
 mod access;
 pub mod ascii;
+pub mod certs;
 mod column_fit;
 mod footer;
 mod header;

@@ -22,6 +22,7 @@ mod store;
 mod store_query;
 mod store_watch;
 mod table;
+mod tls;
 mod watch;
 
 use std::collections::VecDeque;
@@ -39,6 +40,7 @@ use tokio_util::sync::CancellationToken;
 pub use app::RecordedRequest;
 pub use log_buffer::{ContainerKey, ContainerLogs, LogLine};
 pub use store::{Store, StoreError};
+pub use tls::SimTls;
 
 use super::mutation::Mutation;
 use super::{ScenarioSource, SimOptions, scenario};
@@ -51,6 +53,8 @@ pub struct RunningSim {
     /// Taken by `shutdown`; dropping a `RunningSim` stops it too (without waiting).
     server: Option<JoinHandle<()>>,
     liveness: Option<JoinHandle<()>>,
+    /// Set when serving HTTPS.
+    tls: Option<SimTls>,
 }
 
 impl Drop for RunningSim {
@@ -65,14 +69,24 @@ impl Drop for RunningSim {
 impl RunningSim {
     /// A kubeconfig (YAML) with one context `kmedic-demo` pointing at this server.
     pub fn kubeconfig_yaml(&self) -> String {
-        let server = super::server_url(self.addr);
+        let server = self.url();
+        let ca = match self.tls.as_ref().and_then(|t| t.ca_pem.as_ref()) {
+            Some(pem) => {
+                use base64::Engine;
+                format!(
+                    "\n    certificate-authority-data: {}",
+                    base64::engine::general_purpose::STANDARD.encode(pem)
+                )
+            }
+            None => String::new(),
+        };
         format!(
             "apiVersion: v1
 kind: Config
 clusters:
 - name: kmedic-demo
   cluster:
-    server: {server}
+    server: {server}{ca}
 users:
 - name: kmedic-demo
   user:
@@ -87,6 +101,14 @@ current-context: kmedic-demo
 preferences: {{}}
 "
         )
+    }
+
+    /// The server's URL: `https://…` when serving TLS, else `http://…`.
+    pub fn url(&self) -> String {
+        match self.tls {
+            Some(_) => format!("https://{}", self.addr),
+            None => super::server_url(self.addr),
+        }
     }
 
     /// The object store; tests mutate the cluster through it and see watch events.
@@ -145,6 +167,15 @@ fn load_objects(source: &ScenarioSource, now: Timestamp) -> anyhow::Result<Vec<s
 
 /// Loads the scenario and starts serving on 127.0.0.1 (`opts.port`, 0 = a free port).
 pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
+    start_maybe_tls(opts, None).await
+}
+
+/// Like [`start`], but serves HTTPS with the given chain and key.
+pub async fn start_https(opts: SimOptions, tls: SimTls) -> anyhow::Result<RunningSim> {
+    start_maybe_tls(opts, Some(tls)).await
+}
+
+async fn start_maybe_tls(opts: SimOptions, tls: Option<SimTls>) -> anyhow::Result<RunningSim> {
     let now = Timestamp::now();
     let objects = load_objects(&opts.source, now)?;
     let store = Arc::new(Store::new());
@@ -160,12 +191,20 @@ pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
         }
     }
     apply_all(&store, logs);
-    start_with_store(store, opts).await
+    serve(store, opts, tls).await
 }
 
 /// Serves an existing store (e.g. the one of a server that was shut down, to test clients
 /// reconnecting on the same port). `opts.source` is ignored.
 pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Result<RunningSim> {
+    serve(store, opts, None).await
+}
+
+async fn serve(
+    store: Arc<Store>,
+    opts: SimOptions,
+    tls: Option<SimTls>,
+) -> anyhow::Result<RunningSim> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port))
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", opts.port))?;
@@ -183,12 +222,25 @@ pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Re
         .fallback(app::handle)
         .with_state(state.clone());
     let stop = shutdown.clone();
-    let server = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned());
-        if let Err(error) = serve.await {
-            tracing::error!(%error, "simulated cluster server failed");
+    let server = match &tls {
+        None => tokio::spawn(async move {
+            let serve =
+                axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned());
+            if let Err(error) = serve.await {
+                tracing::error!(%error, "simulated cluster server failed");
+            }
+        }),
+        Some(config) => {
+            let listener = tls::TlsListener::new(listener, tls::acceptor(config)?, stop.clone())?;
+            tokio::spawn(async move {
+                let serve =
+                    axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned());
+                if let Err(error) = serve.await {
+                    tracing::error!(%error, "simulated cluster HTTPS server failed");
+                }
+            })
         }
-    });
+    };
     let liveness = opts
         .live
         .then(|| tokio::spawn(run_liveness(store, shutdown)));
@@ -197,6 +249,7 @@ pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Re
         state,
         server: Some(server),
         liveness,
+        tls,
     })
 }
 
