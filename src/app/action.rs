@@ -42,6 +42,7 @@ pub enum Action {
     ContextPicker,
     AccessReview,
     Troubleshoot,
+    Certs,
 }
 
 impl Action {
@@ -82,6 +83,7 @@ impl Action {
         Action::ContextPicker,
         Action::AccessReview,
         Action::Troubleshoot,
+        Action::Certs,
     ];
 }
 

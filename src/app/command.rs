@@ -20,6 +20,8 @@ pub enum Command {
     Access,
     /// `:tr` opens the Troubleshoot view.
     Troubleshoot,
+    /// `:certs` opens the Certs view.
+    Certs,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +50,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "ctx" | "context" | "contexts" => return Ok(Command::Context(arg.map(str::to_string))),
         "can-i" | "access" | "auth" => return Ok(Command::Access),
         "tr" | "troubleshoot" | "check" | "findings" => return Ok(Command::Troubleshoot),
+        "certs" | "cert" | "certificates" => return Ok(Command::Certs),
         _ => {}
     }
     let Some(kind) = ResourceKind::from_name(first) else {

@@ -26,6 +26,8 @@ pub enum Effect {
         scope: Scope,
         delay: std::time::Duration,
     },
+    /// Inspect every certificate source (kubeconfig, node PKI, API server, cluster objects).
+    InspectCerts { request: u64 },
     /// Ask the server what the user may do in `scope`.
     ReviewAccess { request: u64, scope: Scope },
     /// Check whether the cluster answers again (only while disconnected).

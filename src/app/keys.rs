@@ -11,7 +11,7 @@ use super::command::{self, Command, NamespaceChoice};
 use super::contexts;
 use super::effect::Effect;
 use super::input::{Edit, InputLine, InputPurpose};
-use super::overlay::{AccessView, DetailView, ObjectView, Overlay, YamlView};
+use super::overlay::{AccessView, CertsPane, DetailView, ObjectView, Overlay, YamlView};
 use super::picker::{self, Picker};
 use super::state::{AppState, Notice};
 use super::text_view::TextView;
@@ -25,6 +25,7 @@ pub fn current_layer(state: &AppState) -> Layer {
         Some(Overlay::Help(_)) => Layer::Help,
         Some(Overlay::Detail(_) | Overlay::Access(_)) => Layer::Detail,
         Some(Overlay::Troubleshoot) => Layer::Table,
+        Some(Overlay::Certs(_)) => Layer::Detail,
         Some(Overlay::Yaml(_)) => Layer::Yaml,
         Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => Layer::Picker,
     }
@@ -168,6 +169,7 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
         Ok(Command::Context(None)) => apply(state, Action::ContextPicker),
         Ok(Command::Access) => apply(state, Action::AccessReview),
         Ok(Command::Troubleshoot) => apply(state, Action::Troubleshoot),
+        Ok(Command::Certs) => apply(state, Action::Certs),
         Err(message) => {
             state.notice = Some(Notice {
                 text: message,
@@ -233,6 +235,12 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
     {
         return effects;
     }
+    if let Some(Overlay::Certs(pane)) = &mut state.overlay
+        && let Some(Ok(view)) = &mut pane.view
+        && certs_keys(view, action)
+    {
+        return Vec::new();
+    }
     match action {
         Action::Quit => state.quit = true,
         Action::Help => {
@@ -272,6 +280,15 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
                 Some(Overlay::Troubleshoot) => None,
                 _ => Some(Overlay::Troubleshoot),
             };
+        }
+        Action::Certs => {
+            let request = state.next_request;
+            state.next_request += 1;
+            state.overlay = Some(Overlay::Certs(Box::new(CertsPane {
+                request,
+                view: None,
+            })));
+            return vec![Effect::InspectCerts { request }];
         }
         Action::AccessReview => {
             let request = state.next_request;
@@ -348,7 +365,7 @@ fn move_cursor(state: &mut AppState, delta: isize) {
         Some(Overlay::Help(view)) => view.scroll_by(delta, help_lines, height),
         Some(Overlay::Detail(d)) => d.target.view.scroll_by(delta, d.lines.len(), height),
         Some(Overlay::Yaml(y)) => y.target.view.scroll_by(delta, y.lines.len(), height),
-        Some(Overlay::Troubleshoot) => {}
+        Some(Overlay::Troubleshoot | Overlay::Certs(_)) => {}
         Some(Overlay::Access(a)) => {
             let count = match &a.lines {
                 Some(Ok(lines)) => lines.len(),
@@ -443,6 +460,23 @@ fn next_match(state: &mut AppState, forward: bool) {
         Some(Overlay::Yaml(y)) => y.target.view.next_match(forward, y.lines.len(), height),
         _ => {}
     }
+}
+
+/// Tree navigation in the Certs view; true when the action was used.
+fn certs_keys(view: &mut crate::certs::view::CertsView, action: Action) -> bool {
+    match action {
+        Action::Up => view.move_selection(-1),
+        Action::Down => view.move_selection(1),
+        Action::PageUp => view.move_selection(-10),
+        Action::PageDown => view.move_selection(10),
+        Action::Top => view.move_selection(isize::MIN / 2),
+        Action::Bottom => view.move_selection(isize::MAX / 2),
+        Action::Left => view.left(),
+        Action::Right => view.right(),
+        Action::Describe => view.toggle(),
+        _ => return false,
+    }
+    true
 }
 
 /// Opens the detail (or YAML) view of one object.

@@ -42,6 +42,11 @@ pub enum Msg {
         generation: u64,
         result: Result<super::troubleshoot::Analysis, String>,
     },
+    /// The answer to an `Effect::InspectCerts`.
+    CertsInspected {
+        request: u64,
+        result: Result<Box<crate::certs::view::CertsView>, String>,
+    },
     /// The answer to an `Effect::ReviewAccess`.
     AccessReviewed {
         request: u64,

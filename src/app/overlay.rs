@@ -43,6 +43,14 @@ pub enum Overlay {
     Access(Box<AccessView>),
     /// The Troubleshoot view (its data lives in `AppState::troubleshoot`, kept while closed).
     Troubleshoot,
+    Certs(Box<CertsPane>),
+}
+
+/// The Certs view: the inspection report once it arrives, as a navigable tree.
+#[derive(Debug, Clone)]
+pub struct CertsPane {
+    pub request: u64,
+    pub view: Option<Result<crate::certs::view::CertsView, String>>,
 }
 
 /// The "what can I do here" view: the answer of the access reviews, once it arrives.

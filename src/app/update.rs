@@ -73,6 +73,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             generation,
             result,
         } => super::troubleshoot::on_result(state, request, generation, result),
+        Msg::CertsInspected { request, result } => {
+            if let Some(Overlay::Certs(pane)) = &mut state.overlay
+                && pane.request == request
+            {
+                pane.view = Some(result.map(|v| *v));
+                state.dirty = true;
+            }
+            Vec::new()
+        }
         Msg::AccessReviewed { request, result } => {
             if let Some(Overlay::Access(view)) = &mut state.overlay
                 && view.request == request

@@ -165,6 +165,30 @@ impl Session {
                     self.cancel.clone(),
                 );
             }
+            Effect::InspectCerts { request } => {
+                // The same kubeconfig files and context the session uses; node files under /.
+                let connect = crate::cli::ConnectArgs {
+                    kubeconfig: (self.setup.files.len() == 1).then(|| self.setup.files[0].clone()),
+                    context: Some(self.state.target.context.clone()),
+                };
+                let args = crate::cli::CertsArgs {
+                    host_root: std::path::PathBuf::from("/"),
+                    output: crate::cli::OutputFormat::Text,
+                    offline: false,
+                };
+                let tx = self.results_tx.clone();
+                let cancel = self.cancel.clone();
+                tokio::spawn(async move {
+                    let now = Timestamp::now();
+                    tokio::select! {
+                        () = cancel.cancelled() => {}
+                        report = crate::launch_certs::collect(&connect, &args, now) => {
+                            let result = report.map(|r| Box::new(crate::certs::view::CertsView::new(r, now)));
+                            let _ = tx.send(Msg::CertsInspected { request, result });
+                        }
+                    }
+                });
+            }
             Effect::ReviewAccess { request, scope } => {
                 let client = self.client.clone();
                 let tx = self.results_tx.clone();

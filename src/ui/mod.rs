@@ -49,6 +49,16 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
         }
         Some(Overlay::Access(view)) => access::render(frame, body, state, view, theme),
         Some(Overlay::Troubleshoot) => troubleshoot::render(frame, body, state, theme),
+        Some(Overlay::Certs(pane)) => match &pane.view {
+            Some(Ok(view)) => certs::render(frame, body, view, theme),
+            other => text::render_message(
+                frame,
+                body,
+                " Certificates ",
+                other.as_ref().and_then(|r| r.as_ref().err()),
+                theme,
+            ),
+        },
         Some(Overlay::Contexts(p)) => {
             table::render(frame, body, state, theme);
             picker::render_contexts(frame, body, state, p, theme);

@@ -125,3 +125,22 @@ fn highlight<'a>(
     spans.push(Span::styled(text[last..].to_string(), style));
     Line::from(spans)
 }
+
+/// A bordered box saying the content is loading, or why it failed.
+pub fn render_message(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    error: Option<&String>,
+    theme: &Theme,
+) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(Token::Border))
+        .title(Span::styled(title.to_string(), theme.style(Token::Title)));
+    let line = match error {
+        Some(e) => Line::from(Span::styled(format!("✗ {e}"), theme.style(Token::Error))),
+        None => Line::from(Span::styled("Loading…", theme.style(Token::Muted))),
+    };
+    frame.render_widget(Paragraph::new(line).block(block), area);
+}
