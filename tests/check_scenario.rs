@@ -167,3 +167,23 @@ fn synthetic_cluster_is_analysed_quickly_enough_to_matter() {
     assert!(f.iter().any(|x| x.check == "pod-crashloop"));
     assert!(f.iter().any(|x| x.check == "pod-image-pull"));
 }
+
+#[test]
+fn namespace_scoped_analysis_matches_the_full_one() {
+    let now = Timestamp::now();
+    let snap = Snapshot::from_objects(kmedic::sim::scenario::builtin(now).unwrap());
+    let full = analyze(&snap, now, &Options::default());
+    for ns in ["shop", "payments", "monitoring", "kube-system"] {
+        let opts = Options {
+            namespace: Some(ns.to_string()),
+            ..Options::default()
+        };
+        let scoped = analyze(&snap, now, &opts);
+        let expected: Vec<Finding> = full
+            .iter()
+            .filter(|f| f.object.namespace == ns)
+            .cloned()
+            .collect();
+        assert_eq!(ids(&scoped), ids(&expected), "{ns}");
+    }
+}

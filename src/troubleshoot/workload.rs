@@ -10,19 +10,14 @@ use super::build::{FindingExt, app, ns_flag, obj};
 use crate::findings::{Finding, Severity};
 
 pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
-    out.extend(
-        ctx.snap
-            .deployments
-            .iter()
-            .filter_map(|d| deployment(ctx, d)),
-    );
-    out.extend(
-        ctx.snap
-            .replicasets
-            .iter()
-            .filter_map(|r| replicaset(ctx, r)),
-    );
-    out.extend(ctx.snap.jobs.iter().filter_map(|j| job(ctx, j)));
+    let deployments = ctx.snap.deployments.iter();
+    let deployments = deployments.filter(|d| ctx.in_scope(&d.metadata));
+    out.extend(deployments.filter_map(|d| deployment(ctx, d)));
+    let replicasets = ctx.snap.replicasets.iter();
+    let replicasets = replicasets.filter(|r| ctx.in_scope(&r.metadata));
+    out.extend(replicasets.filter_map(|r| replicaset(ctx, r)));
+    let jobs = ctx.snap.jobs.iter().filter(|j| ctx.in_scope(&j.metadata));
+    out.extend(jobs.filter_map(|j| job(ctx, j)));
 }
 
 fn deployment(ctx: &Ctx, d: &Deployment) -> Option<Finding> {
