@@ -76,7 +76,9 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
             } else {
                 ui.namespace.clone()
             };
-            (Snapshot::from_objects(objects), ns)
+            let snapshot = Snapshot::from_objects(objects);
+            let logs = dump_log_tails(path, &snapshot, now);
+            (snapshot.with_previous_logs(logs), ns)
         }
         None => live_snapshot(connect, ui).await?,
     };
@@ -109,6 +111,43 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(u8::from(findings.iter().any(|f| f.severity.fails_check())))
+}
+
+/// The log tails a `cluster-info dump` directory holds for the crashed containers (for a
+/// container waiting to restart, its log is the one of the instance that crashed).
+fn dump_log_tails(
+    path: &std::path::Path,
+    snapshot: &Snapshot,
+    now: Timestamp,
+) -> HashMap<ContainerKey, Vec<String>> {
+    let wanted: std::collections::HashSet<ContainerKey> =
+        troubleshoot::containers_needing_previous_logs(snapshot)
+            .into_iter()
+            .collect();
+    let mut out: HashMap<ContainerKey, Vec<String>> = HashMap::new();
+    if wanted.is_empty() || !path.is_dir() {
+        return out;
+    }
+    for m in crate::sim::scenario::dump_logs(path, now) {
+        if let crate::sim::mutation::Mutation::Log {
+            namespace,
+            pod,
+            container,
+            line,
+            ..
+        } = m
+        {
+            let key = (namespace, pod, container);
+            if wanted.contains(&key) {
+                out.entry(key).or_default().push(line);
+            }
+        }
+    }
+    for lines in out.values_mut() {
+        let skip = lines.len().saturating_sub(LOG_TAIL as usize);
+        lines.drain(..skip);
+    }
+    out
 }
 
 /// Lists everything from the cluster; returns the snapshot and the namespace filter.
