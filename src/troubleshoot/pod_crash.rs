@@ -321,6 +321,47 @@ mod tests {
     }
 
     #[test]
+    fn crashloop_137_after_liveness_failures_is_attributed_to_the_probe() {
+        let f = run(vec![
+            looping("Error", 137),
+            event(
+                "web",
+                "Unhealthy",
+                "Warning",
+                "Liveness probe failed: HTTP probe failed with statuscode: 500",
+                400,
+            ),
+        ]);
+        let c = one(&f, "pod-crashloop");
+        assert!(
+            c.explanation.contains("liveness probe failed"),
+            "{}",
+            c.explanation
+        );
+        assert!(evidence_text(c).contains("event Unhealthy"));
+    }
+
+    #[test]
+    fn init_container_that_failed_once_with_restart_policy_never() {
+        let p = pod(
+            "web",
+            json!({"nodeName": "n1", "restartPolicy": "Never",
+                   "initContainers": [{"name": "migrate", "image": "x"}],
+                   "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Failed",
+                "initContainerStatuses": [{"name": "migrate", "image": "x", "imageID": "",
+                    "ready": false, "restartCount": 0,
+                    "state": {"terminated": {"exitCode": 126, "reason": "Error"}}}]}),
+        );
+        let f = run(vec![p]);
+        assert!(
+            one(&f, "pod-init-failing")
+                .explanation
+                .contains("not executable")
+        );
+    }
+
+    #[test]
     fn crashloop_exit_codes() {
         for (reason, code, text) in [
             ("Error", 1, "application exited with an error"),

@@ -312,6 +312,36 @@ mod tests {
     }
 
     #[test]
+    fn scheduling_gates_are_a_warning() {
+        let p = pod(
+            "web",
+            json!({"schedulingGates": [{"name": "example.com/quota"}],
+                   "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
+                "reason": "SchedulingGated", "lastTransitionTime": ago(600)}]}),
+        );
+        let f = run(vec![p]);
+        let g = one(&f, "pod-scheduling-gated");
+        assert_eq!(g.severity, crate::findings::Severity::Warning);
+        assert!(g.summary.contains("example.com/quota"));
+    }
+
+    #[test]
+    fn custom_scheduler_without_attempt() {
+        let p = pod(
+            "web",
+            json!({"schedulerName": "volcano", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Pending"}),
+        );
+        let f = run(vec![p]);
+        assert!(
+            one(&f, "pod-not-scheduled")
+                .explanation
+                .contains("custom scheduler")
+        );
+    }
+
+    #[test]
     fn no_scheduling_attempt_points_at_the_scheduler() {
         let p = pod("web", spec1(), json!({"phase": "Pending"}));
         let f = run(vec![p]);

@@ -143,6 +143,16 @@ mod tests {
     }
 
     #[test]
+    fn lost_claim_and_bound_claim() {
+        let mut lost = pvc();
+        lost["status"]["phase"] = json!("Lost");
+        one(&run(vec![lost]), "pvc-lost");
+        let mut bound = pvc();
+        bound["status"]["phase"] = json!("Bound");
+        assert!(run(vec![bound]).is_empty());
+    }
+
+    #[test]
     fn wait_for_first_consumer_is_not_flagged() {
         let f = run(vec![
             pvc(),

@@ -223,6 +223,31 @@ mod tests {
     }
 
     #[test]
+    fn unavailable_deployment_is_caused_by_its_crashing_pod() {
+        let d = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "ns"},
+            "spec": {"replicas": 1, "selector": {}, "template": {}},
+            "status": {"conditions": [{"type": "Available", "status": "False", "reason": "MinimumReplicasUnavailable"}]}});
+        let rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "web-1", "namespace": "ns",
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u"}]},
+            "spec": {"selector": {}}, "status": {"replicas": 1}});
+        let mut p = pod(
+            "web-1-abc",
+            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Running", "containerStatuses": [{"name": "app", "image": "x", "imageID": "",
+                "ready": false, "restartCount": 4, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}),
+        );
+        p["metadata"]["ownerReferences"] =
+            json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "uid": "r"}]);
+        let f = run(vec![d, rs, p]);
+        assert_eq!(f[0].check, "pod-crashloop");
+        let d = one(&f, "deployment-unavailable");
+        assert_eq!(d.caused_by[0].object.name, "web-1-abc");
+    }
+
+    #[test]
     fn failed_job_but_not_a_completed_one() {
         let job = |conds: serde_json::Value, failed: i32| {
             json!({"apiVersion": "batch/v1", "kind": "Job",
