@@ -12,11 +12,13 @@
 mod build;
 mod container;
 mod events;
+mod grouping;
 mod links;
 mod node;
 pub mod output;
 mod pod_config;
 mod pod_crash;
+mod pod_history;
 mod pod_image;
 mod pod_lifecycle;
 mod pod_pending;
@@ -37,7 +39,7 @@ use jiff::Timestamp;
 use crate::findings::{Finding, Pane};
 
 pub use events::EventRecord;
-pub use links::{RootGroup, group_by_root};
+pub use grouping::{RootGroup, group_by_root};
 pub use snapshot::{ContainerKey, Snapshot};
 
 /// Thresholds and filters of one analysis.
@@ -127,7 +129,7 @@ pub fn analyze(snapshot: &Snapshot, now: Timestamp, opts: &Options) -> Vec<Findi
     node::check_all(&ctx, &mut findings);
     links::link(&ctx, &mut findings);
     filter(&mut findings, opts);
-    links::order(&mut findings);
+    grouping::order(&mut findings);
     findings
 }
 
