@@ -4,7 +4,8 @@
 //! Deployment that is unavailable or stuck by its pods' failures and its ReplicaSets' refused
 //! creations; a failed Job by its pods' failures; a pod that cannot be scheduled by NotReady
 //! nodes when those are the only ones it could run on, or by its unbound claims; a pod stuck
-//! Terminating by its node.
+//! Terminating by its node. A pod without findings of its own that sits on a NotReady node
+//! stands for that node in the Service and workload rules.
 
 use std::collections::HashMap;
 
@@ -40,35 +41,53 @@ fn causes_of(index: &HashMap<Key, Vec<usize>>, findings: &[Finding], k: &Key) ->
         .collect()
 }
 
-/// Children by owner: (namespace, owner kind, owner name) → names of pods and ReplicaSets.
+/// A pod or ReplicaSet owned by something: its name, and the node of a pod ("" otherwise).
+type Child<'a> = (&'a str, &'a str);
+
+/// The failing findings of a pod, or else those of its node (a pod on a NotReady node is not
+/// served although nothing is wrong with the pod itself).
+fn pod_causes(
+    index: &HashMap<Key, Vec<usize>>,
+    findings: &[Finding],
+    ns: &str,
+    (pod, node): Child,
+) -> Vec<CauseRef> {
+    let own = causes_of(index, findings, &key_of("Pod", ns, pod));
+    if own.is_empty() && !node.is_empty() {
+        causes_of(index, findings, &key_of("Node", "", node))
+    } else {
+        own
+    }
+}
+
+/// Children by owner: (namespace, owner kind, owner name) → pods and ReplicaSets.
 #[derive(Default)]
 struct Owners<'a> {
-    children: HashMap<(&'a str, &'a str, &'a str), Vec<&'a str>>,
+    children: HashMap<(&'a str, &'a str, &'a str), Vec<Child<'a>>>,
 }
 
 impl<'a> Owners<'a> {
     fn build(ctx: &Ctx<'a>) -> Owners<'a> {
-        let mut children: HashMap<(&str, &str, &str), Vec<&str>> = HashMap::new();
-        let metas = ctx
-            .snap
-            .pods
-            .iter()
-            .map(|p| &p.metadata)
-            .chain(ctx.snap.replicasets.iter().map(|r| &r.metadata));
-        for meta in metas {
+        let mut children: HashMap<(&str, &str, &str), Vec<Child>> = HashMap::new();
+        let pods = ctx.snap.pods.iter().map(|p| {
+            let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            (&p.metadata, node.unwrap_or(""))
+        });
+        let rss = ctx.snap.replicasets.iter().map(|r| (&r.metadata, ""));
+        for (meta, node) in pods.chain(rss) {
             let ns = meta.namespace.as_deref().unwrap_or("");
             let name = meta.name.as_deref().unwrap_or("");
             for o in meta.owner_references.iter().flatten() {
                 children
                     .entry((ns, o.kind.as_str(), o.name.as_str()))
                     .or_default()
-                    .push(name);
+                    .push((name, node));
             }
         }
         Owners { children }
     }
 
-    fn children(&self, ns: &str, kind: &str, name: &str) -> Vec<&'a str> {
+    fn children(&self, ns: &str, kind: &str, name: &str) -> Vec<Child<'a>> {
         self.children
             .get(&(ns, kind, name))
             .cloned()
@@ -146,20 +165,21 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
                 };
                 for pod in selected_pods(ctx, svc).unwrap_or_default() {
                     let pn = pod.metadata.name.as_deref().unwrap_or("");
-                    causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
+                    let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
+                    causes.extend(pod_causes(&index, findings, ns, (pn, node.unwrap_or(""))));
                 }
             }
             ("Deployment", _) => {
-                for rn in owners.children(ns, "Deployment", name) {
+                for (rn, _) in owners.children(ns, "Deployment", name) {
                     causes.extend(causes_of(&index, findings, &key_of("ReplicaSet", ns, rn)));
-                    for pn in owners.children(ns, "ReplicaSet", rn) {
-                        causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
+                    for child in owners.children(ns, "ReplicaSet", rn) {
+                        causes.extend(pod_causes(&index, findings, ns, child));
                     }
                 }
             }
             ("Job", _) => {
-                for pn in owners.children(ns, "Job", name) {
-                    causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
+                for child in owners.children(ns, "Job", name) {
+                    causes.extend(pod_causes(&index, findings, ns, child));
                 }
             }
             _ => {}
@@ -302,6 +322,21 @@ mod tests {
         let groups = super::super::group_by_root(&f);
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].symptoms.len(), 1);
+    }
+
+    #[test]
+    fn service_whose_only_pod_sits_on_a_not_ready_node() {
+        let mut p = pod(
+            "web",
+            json!({"nodeName": "w1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}]}),
+        );
+        p["metadata"]["labels"] = json!({"app": "web"});
+        let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "ns"},
+            "spec": {"clusterIP": "10.0.0.1", "selector": {"app": "web"}, "ports": [{"port": 80}]}});
+        let f = run(vec![p, svc, node("w1", "Unknown", json!([]))]);
+        let s = one(&f, "service-no-ready-endpoints");
+        assert_eq!(s.caused_by[0].check, "node-not-ready");
     }
 
     #[test]
