@@ -39,7 +39,7 @@ const KINDS: &[(&str, &str, &str, &str, bool)] = &[
         true,
     ),
     ("", "v1", "ConfigMap", "configmaps", true),
-    ("", "v1", "Secret", "secrets", true),
+    ("", "v1", "Secret", "secrets", true), // metadata only
 ];
 
 /// At most this many previous logs are fetched.
@@ -224,16 +224,30 @@ async fn list(
     };
     let mut out = Vec::new();
     let mut params = ListParams::default().limit(500);
+    let classify = |e: kube::Error| match e {
+        kube::Error::Api(status) if matches!(status.code, 401 | 403 | 404 | 405) => {
+            ListError::Skip(format!("{} ({})", status.message, status.code))
+        }
+        other => ListError::Fatal(crate::cluster::kubeconfig::error_chain(&other)),
+    };
     loop {
-        let page = api.list(&params).await.map_err(|e| match e {
-            kube::Error::Api(status) if matches!(status.code, 401 | 403 | 404 | 405) => {
-                ListError::Skip(format!("{} ({})", status.message, status.code))
-            }
-            other => ListError::Fatal(crate::cluster::kubeconfig::error_chain(&other)),
-        })?;
-        for item in page.items {
-            let mut value =
-                serde_json::to_value(item).map_err(|e| ListError::Skip(e.to_string()))?;
+        // Secrets: names only, their values never leave the API server.
+        let (items, next) = if kind == "Secret" {
+            let page = api.list_metadata(&params).await.map_err(classify)?;
+            let items: Result<Vec<Value>, _> = page
+                .items
+                .into_iter()
+                .map(|m| serde_json::to_value(serde_json::json!({"metadata": m.metadata})))
+                .collect();
+            (items, page.metadata.continue_)
+        } else {
+            let page = api.list(&params).await.map_err(classify)?;
+            let items: Result<Vec<Value>, _> =
+                page.items.into_iter().map(serde_json::to_value).collect();
+            (items, page.metadata.continue_)
+        };
+        let items = items.map_err(|e| ListError::Skip(e.to_string()))?;
+        for mut value in items {
             if let Some(obj) = value.as_object_mut() {
                 obj.insert("kind".into(), Value::String(kind.to_string()));
                 obj.insert(
@@ -243,7 +257,7 @@ async fn list(
             }
             out.push(value);
         }
-        match page.metadata.continue_.filter(|c| !c.is_empty()) {
+        match next.filter(|c| !c.is_empty()) {
             Some(token) => params = params.continue_token(&token),
             None => break,
         }

@@ -244,6 +244,7 @@ async fn live_cluster_json_with_previous_logs() {
     )
     .await;
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("cannot list"), "{}", stderr(&o));
     let f = findings(&o);
     assert!(has(&f, "pod-crashloop", "cart-7c9d8b6f4-x2k9p"));
     assert!(has(&f, "pod-image-pull", "recommender-84f6c9d7b5-tq5wz"));
