@@ -123,6 +123,7 @@ pub fn analyze(snapshot: &Snapshot, now: Timestamp, opts: &Options) -> Vec<Findi
         pod_lifecycle::check(&ctx, pod, &mut findings);
         pod_probe::check(&ctx, pod, &mut findings);
     }
+    pod_pending::escalate(&mut findings);
     workload::check_all(&ctx, &mut findings);
     service::check_all(&ctx, &mut findings);
     pvc::check_all(&ctx, &mut findings);

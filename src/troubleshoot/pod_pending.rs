@@ -60,6 +60,27 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
     }
 }
 
+/// This many pods without any scheduling attempt mean the scheduler is down: critical.
+const MANY_UNSCHEDULED: usize = 5;
+
+/// Raises `pod-not-scheduled` to critical when many pods are affected.
+pub fn escalate(findings: &mut [Finding]) {
+    let count = findings
+        .iter()
+        .filter(|f| f.check == "pod-not-scheduled")
+        .count();
+    if count >= MANY_UNSCHEDULED {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.check == "pod-not-scheduled")
+        {
+            f.severity = Severity::Critical;
+            f.summary
+                .push_str(&format!(" ({count} pods are in the same state)"));
+        }
+    }
+}
+
 fn requests(pod: &Pod, resource: &str) -> Option<String> {
     let spec = pod.spec.as_ref()?;
     let values: Vec<String> = spec
@@ -350,6 +371,21 @@ mod tests {
                 .explanation
                 .contains("kube-scheduler")
         );
+    }
+
+    #[test]
+    fn many_pods_without_scheduling_attempt_are_critical() {
+        let pods: Vec<_> = (0..5)
+            .map(|i| pod(&format!("p{i}"), spec1(), json!({"phase": "Pending"})))
+            .collect();
+        let f = run(pods);
+        assert_eq!(f.len(), 5);
+        assert!(
+            f.iter()
+                .all(|x| x.severity == crate::findings::Severity::Critical)
+        );
+        let f = run(vec![pod("p", spec1(), json!({"phase": "Pending"}))]);
+        assert_eq!(f[0].severity, crate::findings::Severity::Error);
     }
 
     #[test]
