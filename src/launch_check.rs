@@ -39,7 +39,7 @@ const KINDS: &[(&str, &str, &str, &str, bool)] = &[
         true,
     ),
     ("", "v1", "ConfigMap", "configmaps", true),
-    ("", "v1", "Secret", "secrets", true),
+    ("", "v1", "Secret", "secrets", true), // metadata only
 ];
 
 /// At most this many previous logs are fetched.
@@ -76,7 +76,9 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
             } else {
                 ui.namespace.clone()
             };
-            (Snapshot::from_objects(objects), ns)
+            let snapshot = Snapshot::from_objects(objects);
+            let logs = dump_log_tails(path, &snapshot, now);
+            (snapshot.with_previous_logs(logs), ns)
         }
         None => live_snapshot(connect, ui).await?,
     };
@@ -109,6 +111,43 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(u8::from(findings.iter().any(|f| f.severity.fails_check())))
+}
+
+/// The log tails a `cluster-info dump` directory holds for the crashed containers (for a
+/// container waiting to restart, its log is the one of the instance that crashed).
+fn dump_log_tails(
+    path: &std::path::Path,
+    snapshot: &Snapshot,
+    now: Timestamp,
+) -> HashMap<ContainerKey, Vec<String>> {
+    let wanted: std::collections::HashSet<ContainerKey> =
+        troubleshoot::containers_needing_previous_logs(snapshot)
+            .into_iter()
+            .collect();
+    let mut out: HashMap<ContainerKey, Vec<String>> = HashMap::new();
+    if wanted.is_empty() || !path.is_dir() {
+        return out;
+    }
+    for m in crate::sim::scenario::dump_logs(path, now) {
+        if let crate::sim::mutation::Mutation::Log {
+            namespace,
+            pod,
+            container,
+            line,
+            ..
+        } = m
+        {
+            let key = (namespace, pod, container);
+            if wanted.contains(&key) {
+                out.entry(key).or_default().push(line);
+            }
+        }
+    }
+    for lines in out.values_mut() {
+        let skip = lines.len().saturating_sub(LOG_TAIL as usize);
+        lines.drain(..skip);
+    }
+    out
 }
 
 /// Lists everything from the cluster; returns the snapshot and the namespace filter.
@@ -195,16 +234,30 @@ async fn list(
     };
     let mut out = Vec::new();
     let mut params = ListParams::default().limit(500);
+    let classify = |e: kube::Error| match e {
+        kube::Error::Api(status) if matches!(status.code, 401 | 403 | 404 | 405) => {
+            ListError::Skip(format!("{} ({})", status.message, status.code))
+        }
+        other => ListError::Fatal(crate::cluster::kubeconfig::error_chain(&other)),
+    };
     loop {
-        let page = api.list(&params).await.map_err(|e| match e {
-            kube::Error::Api(status) if matches!(status.code, 401 | 403 | 404 | 405) => {
-                ListError::Skip(format!("{} ({})", status.message, status.code))
-            }
-            other => ListError::Fatal(crate::cluster::kubeconfig::error_chain(&other)),
-        })?;
-        for item in page.items {
-            let mut value =
-                serde_json::to_value(item).map_err(|e| ListError::Skip(e.to_string()))?;
+        // Secrets: names only, their values never leave the API server.
+        let (items, next) = if kind == "Secret" {
+            let page = api.list_metadata(&params).await.map_err(classify)?;
+            let items: Result<Vec<Value>, _> = page
+                .items
+                .into_iter()
+                .map(|m| serde_json::to_value(serde_json::json!({"metadata": m.metadata})))
+                .collect();
+            (items, page.metadata.continue_)
+        } else {
+            let page = api.list(&params).await.map_err(classify)?;
+            let items: Result<Vec<Value>, _> =
+                page.items.into_iter().map(serde_json::to_value).collect();
+            (items, page.metadata.continue_)
+        };
+        let items = items.map_err(|e| ListError::Skip(e.to_string()))?;
+        for mut value in items {
             if let Some(obj) = value.as_object_mut() {
                 obj.insert("kind".into(), Value::String(kind.to_string()));
                 obj.insert(
@@ -214,7 +267,7 @@ async fn list(
             }
             out.push(value);
         }
-        match page.metadata.continue_.filter(|c| !c.is_empty()) {
+        match next.filter(|c| !c.is_empty()) {
             Some(token) => params = params.continue_token(&token),
             None => break,
         }

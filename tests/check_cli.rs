@@ -139,6 +139,32 @@ async fn offline_namespace_and_pane_filters() {
 }
 
 #[tokio::test]
+async fn offline_cluster_info_dump_with_its_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("dump");
+    let o = check(
+        dir.path(),
+        &["--scenario", scenario.to_str().unwrap(), "-o", "json"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let f = findings(&o);
+    assert_eq!(f.len(), 1);
+    let evidence = f[0]["evidence"].as_array().unwrap();
+    let log = evidence
+        .iter()
+        .find(|e| e["label"] == "previous log (tail)")
+        .unwrap();
+    assert!(
+        log["value"]
+            .as_str()
+            .unwrap()
+            .ends_with("panic: DB_HOST not set")
+    );
+    assert!(evidence.iter().any(|e| e["label"] == "termination message"));
+}
+
+#[tokio::test]
 async fn healthy_scenario_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = fixture("healthy.yaml");
@@ -218,6 +244,7 @@ async fn live_cluster_json_with_previous_logs() {
     )
     .await;
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("cannot list"), "{}", stderr(&o));
     let f = findings(&o);
     assert!(has(&f, "pod-crashloop", "cart-7c9d8b6f4-x2k9p"));
     assert!(has(&f, "pod-image-pull", "recommender-84f6c9d7b5-tq5wz"));

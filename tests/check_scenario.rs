@@ -160,10 +160,30 @@ fn demo_root_causes_come_first_and_link_their_symptoms() {
 }
 
 #[test]
-fn synthetic_cluster_is_analysed_quickly_enough_to_matter() {
+fn synthetic_cluster_failures_are_found() {
     let now = Timestamp::now();
     let snap = Snapshot::from_objects(kmedic::sim::scenario::synthetic(2000, 20, 10, now));
     let f = analyze(&snap, now, &Options::default());
     assert!(f.iter().any(|x| x.check == "pod-crashloop"));
     assert!(f.iter().any(|x| x.check == "pod-image-pull"));
+}
+
+#[test]
+fn namespace_scoped_analysis_matches_the_full_one() {
+    let now = Timestamp::now();
+    let snap = Snapshot::from_objects(kmedic::sim::scenario::builtin(now).unwrap());
+    let full = analyze(&snap, now, &Options::default());
+    for ns in ["shop", "payments", "monitoring", "kube-system"] {
+        let opts = Options {
+            namespace: Some(ns.to_string()),
+            ..Options::default()
+        };
+        let scoped = analyze(&snap, now, &opts);
+        let expected: Vec<Finding> = full
+            .iter()
+            .filter(|f| f.object.namespace == ns)
+            .cloned()
+            .collect();
+        assert_eq!(ids(&scoped), ids(&expected), "{ns}");
+    }
 }

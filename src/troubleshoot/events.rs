@@ -75,6 +75,24 @@ fn object_ref(r: Option<&ObjectReference>) -> ObjectRef {
     )
 }
 
+/// Kinds without a namespace whose events live in `default`.
+fn cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Node"
+            | "Namespace"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CertificateSigningRequest"
+            | "CustomResourceDefinition"
+            | "APIService"
+            | "ValidatingWebhookConfiguration"
+            | "MutatingWebhookConfiguration"
+    )
+}
+
 fn latest(times: &[Option<Timestamp>]) -> Option<Timestamp> {
     times.iter().flatten().max().copied()
 }
@@ -82,7 +100,7 @@ fn latest(times: &[Option<Timestamp>]) -> Option<Timestamp> {
 fn from_core(e: CoreEvent) -> EventRecord {
     let mut object = object_ref(Some(&e.involved_object));
     let namespace = e.metadata.namespace.clone().unwrap_or_default();
-    if object.namespace.is_empty() && object.kind != "Node" {
+    if object.namespace.is_empty() && !cluster_scoped(&object.kind) {
         object.namespace = namespace.clone();
     }
     let series = e.series.as_ref();
@@ -115,7 +133,7 @@ fn from_core(e: CoreEvent) -> EventRecord {
 fn from_new(e: NewEvent) -> EventRecord {
     let namespace = e.metadata.namespace.clone().unwrap_or_default();
     let mut object = object_ref(e.regarding.as_ref());
-    if object.namespace.is_empty() && object.kind != "Node" {
+    if object.namespace.is_empty() && !cluster_scoped(&object.kind) {
         object.namespace = namespace.clone();
     }
     let series = e.series.as_ref();

@@ -1,11 +1,11 @@
-//! Root-cause links between findings, their order (root causes first), and grouping of
-//! symptoms under their root causes for display.
+//! Root-cause links between findings: fills `caused_by` on symptoms.
 //!
 //! Rules: a Service without ready endpoints is caused by the failing pods it selects; a
 //! Deployment that is unavailable or stuck by its pods' failures and its ReplicaSets' refused
 //! creations; a failed Job by its pods' failures; a pod that cannot be scheduled by NotReady
 //! nodes when those are the only ones it could run on, or by its unbound claims; a pod stuck
-//! Terminating by its node.
+//! Terminating by its node. A pod without findings of its own that sits on a NotReady node
+//! stands for that node in the Service and workload rules.
 
 use std::collections::HashMap;
 
@@ -41,35 +41,53 @@ fn causes_of(index: &HashMap<Key, Vec<usize>>, findings: &[Finding], k: &Key) ->
         .collect()
 }
 
-/// Children by owner: (namespace, owner kind, owner name) → names of pods and ReplicaSets.
+/// A pod or ReplicaSet owned by something: its name, and the node of a pod ("" otherwise).
+type Child<'a> = (&'a str, &'a str);
+
+/// The failing findings of a pod, or else those of its node (a pod on a NotReady node is not
+/// served although nothing is wrong with the pod itself).
+fn pod_causes(
+    index: &HashMap<Key, Vec<usize>>,
+    findings: &[Finding],
+    ns: &str,
+    (pod, node): Child,
+) -> Vec<CauseRef> {
+    let own = causes_of(index, findings, &key_of("Pod", ns, pod));
+    if own.is_empty() && !node.is_empty() {
+        causes_of(index, findings, &key_of("Node", "", node))
+    } else {
+        own
+    }
+}
+
+/// Children by owner: (namespace, owner kind, owner name) → pods and ReplicaSets.
 #[derive(Default)]
 struct Owners<'a> {
-    children: HashMap<(&'a str, &'a str, &'a str), Vec<&'a str>>,
+    children: HashMap<(&'a str, &'a str, &'a str), Vec<Child<'a>>>,
 }
 
 impl<'a> Owners<'a> {
     fn build(ctx: &Ctx<'a>) -> Owners<'a> {
-        let mut children: HashMap<(&str, &str, &str), Vec<&str>> = HashMap::new();
-        let metas = ctx
-            .snap
-            .pods
-            .iter()
-            .map(|p| &p.metadata)
-            .chain(ctx.snap.replicasets.iter().map(|r| &r.metadata));
-        for meta in metas {
+        let mut children: HashMap<(&str, &str, &str), Vec<Child>> = HashMap::new();
+        let pods = ctx.snap.pods.iter().map(|p| {
+            let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            (&p.metadata, node.unwrap_or(""))
+        });
+        let rss = ctx.snap.replicasets.iter().map(|r| (&r.metadata, ""));
+        for (meta, node) in pods.chain(rss) {
             let ns = meta.namespace.as_deref().unwrap_or("");
             let name = meta.name.as_deref().unwrap_or("");
             for o in meta.owner_references.iter().flatten() {
                 children
                     .entry((ns, o.kind.as_str(), o.name.as_str()))
                     .or_default()
-                    .push(name);
+                    .push((name, node));
             }
         }
         Owners { children }
     }
 
-    fn children(&self, ns: &str, kind: &str, name: &str) -> Vec<&'a str> {
+    fn children(&self, ns: &str, kind: &str, name: &str) -> Vec<Child<'a>> {
         self.children
             .get(&(ns, kind, name))
             .cloned()
@@ -147,20 +165,21 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
                 };
                 for pod in selected_pods(ctx, svc).unwrap_or_default() {
                     let pn = pod.metadata.name.as_deref().unwrap_or("");
-                    causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
+                    let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
+                    causes.extend(pod_causes(&index, findings, ns, (pn, node.unwrap_or(""))));
                 }
             }
             ("Deployment", _) => {
-                for rn in owners.children(ns, "Deployment", name) {
+                for (rn, _) in owners.children(ns, "Deployment", name) {
                     causes.extend(causes_of(&index, findings, &key_of("ReplicaSet", ns, rn)));
-                    for pn in owners.children(ns, "ReplicaSet", rn) {
-                        causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
+                    for child in owners.children(ns, "ReplicaSet", rn) {
+                        causes.extend(pod_causes(&index, findings, ns, child));
                     }
                 }
             }
             ("Job", _) => {
-                for pn in owners.children(ns, "Job", name) {
-                    causes.extend(causes_of(&index, findings, &key_of("Pod", ns, pn)));
+                for child in owners.children(ns, "Job", name) {
+                    causes.extend(pod_causes(&index, findings, ns, child));
                 }
             }
             _ => {}
@@ -256,76 +275,6 @@ fn could_host(pod: &Pod, node: &Node) -> bool {
     selector_ok && taints_ok
 }
 
-/// Root causes first (then by severity, namespace, object, check), symptoms after.
-pub fn order(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (!a.caused_by.is_empty())
-            .cmp(&!b.caused_by.is_empty())
-            .then(a.severity.cmp(&b.severity))
-            .then_with(|| a.object.namespace.cmp(&b.object.namespace))
-            .then_with(|| a.object.kind.cmp(&b.object.kind))
-            .then_with(|| a.object.name.cmp(&b.object.name))
-            .then_with(|| a.check.cmp(&b.check))
-    });
-}
-
-/// A root cause and the symptoms it explains (indexes into the analysed slice).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RootGroup {
-    pub root: usize,
-    pub symptoms: Vec<usize>,
-}
-
-/// Groups findings under their root causes: a finding whose causes are all absent from the
-/// slice is a root; every other finding goes under the root reached by following its first
-/// present cause. Groups come in the order of their roots in the slice.
-pub fn group_by_root(findings: &[Finding]) -> Vec<RootGroup> {
-    let mut index: HashMap<(&str, &ObjectRef), usize> = HashMap::new();
-    for (i, f) in findings.iter().enumerate() {
-        index.entry((f.check.as_str(), &f.object)).or_insert(i);
-    }
-    let first_cause = |i: usize| -> Option<usize> {
-        findings.get(i)?.caused_by.iter().find_map(|c| {
-            index
-                .get(&(c.check.as_str(), &c.object))
-                .copied()
-                .filter(|&j| j != i)
-        })
-    };
-    let mut root_of = vec![0usize; findings.len()];
-    for (i, slot) in root_of.iter_mut().enumerate() {
-        let mut cur = i;
-        let mut steps = 0;
-        while let Some(next) = first_cause(cur) {
-            cur = next;
-            steps += 1;
-            if steps > findings.len() {
-                break;
-            }
-        }
-        *slot = cur;
-    }
-    let mut groups: Vec<RootGroup> = Vec::new();
-    let mut pos: HashMap<usize, usize> = HashMap::new();
-    for (i, &r) in root_of.iter().enumerate() {
-        if r == i {
-            pos.insert(i, groups.len());
-            groups.push(RootGroup {
-                root: i,
-                symptoms: Vec::new(),
-            });
-        }
-    }
-    for (i, &r) in root_of.iter().enumerate() {
-        if r != i
-            && let Some(&g) = pos.get(&r)
-        {
-            groups[g].symptoms.push(i);
-        }
-    }
-    groups
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -370,9 +319,24 @@ mod tests {
                 object: ObjectRef::new("Node", "", "w1")
             }]
         );
-        let groups = group_by_root(&f);
+        let groups = super::super::group_by_root(&f);
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].symptoms.len(), 1);
+    }
+
+    #[test]
+    fn service_whose_only_pod_sits_on_a_not_ready_node() {
+        let mut p = pod(
+            "web",
+            json!({"nodeName": "w1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}]}),
+        );
+        p["metadata"]["labels"] = json!({"app": "web"});
+        let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "ns"},
+            "spec": {"clusterIP": "10.0.0.1", "selector": {"app": "web"}, "ports": [{"port": 80}]}});
+        let f = run(vec![p, svc, node("w1", "Unknown", json!([]))]);
+        let s = one(&f, "service-no-ready-endpoints");
+        assert_eq!(s.caused_by[0].check, "node-not-ready");
     }
 
     #[test]
@@ -390,47 +354,5 @@ mod tests {
             node("w1", "Unknown", json!([])),
         ]);
         assert!(one(&f, "pod-unschedulable").caused_by.is_empty());
-    }
-
-    #[test]
-    fn groups_follow_chains_to_the_root() {
-        let mk = |check: &str, name: &str, cause: Option<(&str, &str)>| Finding {
-            pane: crate::findings::Pane::App,
-            check: check.into(),
-            severity: crate::findings::Severity::Error,
-            object: ObjectRef::new("X", "ns", name),
-            summary: String::new(),
-            explanation: String::new(),
-            evidence: vec![],
-            next_steps: vec![],
-            caused_by: cause
-                .map(|(c, n)| {
-                    vec![CauseRef {
-                        check: c.into(),
-                        object: ObjectRef::new("X", "ns", n),
-                    }]
-                })
-                .unwrap_or_default(),
-        };
-        let f = vec![
-            mk("a", "root", None),
-            mk("b", "mid", Some(("a", "root"))),
-            mk("c", "leaf", Some(("b", "mid"))),
-            mk("d", "orphan", Some(("zz", "gone"))),
-        ];
-        let g = group_by_root(&f);
-        assert_eq!(
-            g,
-            vec![
-                RootGroup {
-                    root: 0,
-                    symptoms: vec![1, 2]
-                },
-                RootGroup {
-                    root: 3,
-                    symptoms: vec![]
-                }
-            ]
-        );
     }
 }

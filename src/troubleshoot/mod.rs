@@ -12,11 +12,13 @@
 mod build;
 mod container;
 mod events;
+mod grouping;
 mod links;
 mod node;
 pub mod output;
 mod pod_config;
 mod pod_crash;
+mod pod_history;
 mod pod_image;
 mod pod_lifecycle;
 mod pod_pending;
@@ -37,14 +39,15 @@ use jiff::Timestamp;
 use crate::findings::{Finding, Pane};
 
 pub use events::EventRecord;
-pub use links::{RootGroup, group_by_root};
+pub use grouping::{RootGroup, group_by_root};
 pub use snapshot::{ContainerKey, Snapshot};
 
 /// Thresholds and filters of one analysis.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Only findings about objects in this namespace (cluster-scoped findings that explain
-    /// them are kept). `None`: every namespace.
+    /// Only objects in this namespace are analysed, and only their findings reported
+    /// (cluster-scoped findings that explain them are kept). `None`: every namespace. A UI can
+    /// use it to re-analyse just the namespaces whose objects changed.
     pub namespace: Option<String>,
     /// Only these panes; empty means all.
     pub panes: Vec<Pane>,
@@ -87,6 +90,19 @@ pub(crate) struct Ctx<'a> {
     pub opts: &'a Options,
 }
 
+impl Ctx<'_> {
+    /// Whether an object of this metadata is in the namespace being analysed.
+    pub fn in_scope(
+        &self,
+        meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    ) -> bool {
+        self.opts
+            .namespace
+            .as_ref()
+            .is_none_or(|ns| meta.namespace.as_ref() == Some(ns))
+    }
+}
+
 /// Runs every analyzer over the snapshot; root causes first, symptoms linked to them.
 pub fn analyze(snapshot: &Snapshot, now: Timestamp, opts: &Options) -> Vec<Finding> {
     let ctx = Ctx {
@@ -95,7 +111,11 @@ pub fn analyze(snapshot: &Snapshot, now: Timestamp, opts: &Options) -> Vec<Findi
         opts,
     };
     let mut findings = Vec::new();
-    for pod in &snapshot.pods {
+    let pods: Box<dyn Iterator<Item = &k8s_openapi::api::core::v1::Pod>> = match &opts.namespace {
+        Some(ns) => Box::new(snapshot.pods_in(ns)),
+        None => Box::new(snapshot.pods.iter()),
+    };
+    for pod in pods {
         pod_crash::check(&ctx, pod, &mut findings);
         pod_image::check(&ctx, pod, &mut findings);
         pod_config::check(&ctx, pod, &mut findings);
@@ -103,13 +123,14 @@ pub fn analyze(snapshot: &Snapshot, now: Timestamp, opts: &Options) -> Vec<Findi
         pod_lifecycle::check(&ctx, pod, &mut findings);
         pod_probe::check(&ctx, pod, &mut findings);
     }
+    pod_pending::escalate(&mut findings);
     workload::check_all(&ctx, &mut findings);
     service::check_all(&ctx, &mut findings);
     pvc::check_all(&ctx, &mut findings);
     node::check_all(&ctx, &mut findings);
     links::link(&ctx, &mut findings);
     filter(&mut findings, opts);
-    links::order(&mut findings);
+    grouping::order(&mut findings);
     findings
 }
 

@@ -80,3 +80,30 @@ pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
         out.push(f);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::super::testutil::*;
+    use crate::findings::{Pane, Severity};
+    use serde_json::json;
+
+    fn node(name: &str, ready: &str) -> serde_json::Value {
+        json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name},
+            "status": {"conditions": [{"type": "Ready", "status": ready,
+                "message": "Kubelet stopped posting node status."}]}})
+    }
+
+    #[test]
+    fn not_ready_nodes_and_a_cluster_wide_outage() {
+        let f = run(vec![node("a", "True"), node("b", "Unknown")]);
+        let n = one(&f, "node-not-ready");
+        assert_eq!(
+            (n.pane, n.severity, n.object.name.as_str()),
+            (Pane::Node, Severity::Error, "b")
+        );
+        let f = run(vec![node("a", "False"), node("b", "Unknown")]);
+        assert!(f.iter().all(|x| x.severity == Severity::Critical));
+        assert!(run(vec![node("a", "True")]).is_empty());
+    }
+}

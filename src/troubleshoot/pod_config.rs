@@ -69,18 +69,19 @@ pub fn parse_message(message: &str) -> Option<Missing> {
     })
 }
 
-/// Keys (for a ConfigMap or Secret) that exist, or None when the object is missing.
-fn keys(ctx: &Ctx, ns: &str, kind: &str, name: &str) -> Option<Vec<String>> {
+/// Whether the object exists, and its keys when they are known (a Secret read as metadata
+/// only has no `data`: its keys are unknown).
+fn keys(ctx: &Ctx, ns: &str, kind: &str, name: &str) -> Option<Option<Vec<String>>> {
     if kind == "Secret" {
         let s = ctx.snap.secret(ns, name)?;
-        Some(s.data.iter().flat_map(|d| d.keys().cloned()).collect())
+        Some(s.data.as_ref().map(|d| d.keys().cloned().collect()))
     } else {
         let c = ctx.snap.configmap(ns, name)?;
         let data = c.data.iter().flat_map(|d| d.keys().cloned());
-        Some(
+        Some(Some(
             data.chain(c.binary_data.iter().flat_map(|d| d.keys().cloned()))
                 .collect(),
-        )
+        ))
     }
 }
 
@@ -132,7 +133,8 @@ pub fn missing_refs(ctx: &Ctx, ns: &str, c: &Container) -> Vec<Missing> {
         }
         match keys(ctx, ns, m.kind, &m.name) {
             None => out.push(Missing { key: None, ..m }),
-            Some(keys) => {
+            Some(None) => {}
+            Some(Some(keys)) => {
                 if m.key.as_ref().is_some_and(|k| !keys.contains(k)) {
                     out.push(m);
                 }
@@ -200,7 +202,7 @@ fn config_error(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Finding {
             format!("{} (namespace {})", m.describe(), o.namespace),
         );
         if let Some(key) = &m.key
-            && let Some(existing) = keys(ctx, &o.namespace, m.kind, &m.name)
+            && let Some(Some(existing)) = keys(ctx, &o.namespace, m.kind, &m.name)
         {
             let close = near_misses(key, &existing);
             if !close.is_empty() {
@@ -290,6 +292,21 @@ mod tests {
         assert_eq!(
             p.evidence.iter().filter(|e| e.label == "missing").count(),
             1
+        );
+    }
+
+    #[test]
+    fn secret_known_by_metadata_only_is_not_reported_missing_a_key() {
+        let secret = json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "db-secret", "namespace": "ns"}});
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "app-config", "namespace": "ns"}, "data": {"DB_HOST": "db"}});
+        let f = run(vec![configerr("some other problem"), secret, cm]);
+        let p = one(&f, "pod-config-error");
+        assert!(
+            !evidence_text(p).contains("missing"),
+            "{}",
+            evidence_text(p)
         );
     }
 

@@ -1,11 +1,11 @@
 //! Containers that crash: CrashLoopBackOff with the last termination explained (exit code,
-//! OOM, termination message, previous log tail), start errors, failing init containers, OOM
-//! kills in the recent past of a container that is running now, and high restart counts.
+//! OOM, termination message, previous log tail), start errors and failing init containers.
+//! Running containers' recent past is in `pod_history`.
 
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 
 use super::Ctx;
-use super::build::{FindingExt, app, ns_flag, obj, secs_since};
+use super::build::{FindingExt, app, ns_flag, obj};
 use super::container::{
     Role, current_terminated, explain_exit, is_running, last_terminated, spec, statuses,
     waiting_message, waiting_reason,
@@ -34,14 +34,14 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
                 out.push(f);
             }
         } else if is_running(c)
-            && let Some(f) = history(ctx, pod, c)
+            && let Some(f) = super::pod_history::history(ctx, pod, c)
         {
             out.push(f);
         }
     }
 }
 
-fn add_log_tail(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, f: Finding) -> Finding {
+pub(super) fn add_log_tail(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, f: Finding) -> Finding {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("");
     let name = pod.metadata.name.as_deref().unwrap_or("");
     match ctx.snap.previous_log(ns, name, &c.name) {
@@ -50,7 +50,7 @@ fn add_log_tail(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, f: Finding) -> Findin
     }
 }
 
-fn memory_limit(pod: &Pod, container: &str) -> String {
+pub(super) fn memory_limit(pod: &Pod, container: &str) -> String {
     spec(pod, container)
         .and_then(|c| c.resources.as_ref())
         .and_then(|r| r.limits.as_ref())
@@ -206,76 +206,6 @@ fn init_failed(
         .step(format!("kubectl logs {}{nsf} -c {}", o.name, c.name))
 }
 
-/// A running container's recent past: an OOM kill, or many restarts.
-fn history(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Option<Finding> {
-    let last = last_terminated(c)?;
-    let finished = last.finished_at.as_ref()?.0;
-    if secs_since(finished, ctx.now) > ctx.opts.restart_window.as_secs() as i64 {
-        return None;
-    }
-    let o = obj("Pod", &pod.metadata);
-    let nsf = ns_flag(&o.namespace);
-    let reason = last.reason.as_deref().unwrap_or("");
-    let ago = crate::model::age::human_duration(finished, ctx.now);
-    if reason == "OOMKilled" {
-        let f = app(
-            "pod-oomkilled",
-            Severity::Warning,
-            o.clone(),
-            format!(
-                "container {} was OOMKilled {ago} ago (running again now)",
-                c.name
-            ),
-        )
-        .explain(
-            "The container went over its memory limit and the kernel killed it; it has been \
-             restarted and runs now, but it will likely happen again under the same load.",
-        )
-        .with("container", c.name.clone())
-        .with("lastState.terminated", "reason=OOMKilled exitCode=137")
-        .with("finishedAt", finished.to_string())
-        .with("restartCount", c.restart_count.to_string())
-        .with("memory limit", memory_limit(pod, &c.name));
-        return Some(
-            f.step(format!("kubectl top pod {}{nsf} --containers", o.name))
-                .step(format!(
-                    "kubectl logs {}{nsf} -c {} --previous",
-                    o.name, c.name
-                )),
-        );
-    }
-    if c.restart_count <= ctx.opts.restart_threshold {
-        return None;
-    }
-    let f = app(
-        "pod-restarts",
-        Severity::Warning,
-        o.clone(),
-        format!(
-            "container {} restarted {} times (last {ago} ago)",
-            c.name, c.restart_count
-        ),
-    )
-    .explain(format!(
-        "The container is running but keeps restarting. Last termination: {}.",
-        explain_exit(last.exit_code, reason)
-    ))
-    .with("container", c.name.clone())
-    .with("restartCount", c.restart_count.to_string())
-    .with(
-        "lastState.terminated",
-        format!("reason={reason} exitCode={}", last.exit_code),
-    );
-    Some(
-        add_log_tail(ctx, pod, c, f)
-            .events(ctx, &["Unhealthy", "Killing", "BackOff"], false)
-            .step(format!(
-                "kubectl logs {}{nsf} -c {} --previous",
-                o.name, c.name
-            )),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -321,6 +251,47 @@ mod tests {
     }
 
     #[test]
+    fn crashloop_137_after_liveness_failures_is_attributed_to_the_probe() {
+        let f = run(vec![
+            looping("Error", 137),
+            event(
+                "web",
+                "Unhealthy",
+                "Warning",
+                "Liveness probe failed: HTTP probe failed with statuscode: 500",
+                400,
+            ),
+        ]);
+        let c = one(&f, "pod-crashloop");
+        assert!(
+            c.explanation.contains("liveness probe failed"),
+            "{}",
+            c.explanation
+        );
+        assert!(evidence_text(c).contains("event Unhealthy"));
+    }
+
+    #[test]
+    fn init_container_that_failed_once_with_restart_policy_never() {
+        let p = pod(
+            "web",
+            json!({"nodeName": "n1", "restartPolicy": "Never",
+                   "initContainers": [{"name": "migrate", "image": "x"}],
+                   "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Failed",
+                "initContainerStatuses": [{"name": "migrate", "image": "x", "imageID": "",
+                    "ready": false, "restartCount": 0,
+                    "state": {"terminated": {"exitCode": 126, "reason": "Error"}}}]}),
+        );
+        let f = run(vec![p]);
+        assert!(
+            one(&f, "pod-init-failing")
+                .explanation
+                .contains("not executable")
+        );
+    }
+
+    #[test]
     fn crashloop_exit_codes() {
         for (reason, code, text) in [
             ("Error", 1, "application exited with an error"),
@@ -348,48 +319,6 @@ mod tests {
             );
         let f = super::super::analyze(&snap, now(), &Default::default());
         assert!(evidence_text(one(&f, "pod-crashloop")).contains("fatal: no DB"));
-    }
-
-    #[test]
-    fn oom_history_while_running_is_a_warning() {
-        let p = pod(
-            "web",
-            spec1(),
-            json!({"phase": "Running", "containerStatuses": [{"name": "app", "image": "x",
-                "imageID": "", "ready": true, "restartCount": 1,
-                "state": {"running": {"startedAt": ago(120)}},
-                "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled",
-                    "finishedAt": ago(121)}}}]}),
-        );
-        let f = run(vec![p]);
-        assert_eq!(
-            one(&f, "pod-oomkilled").severity,
-            crate::findings::Severity::Warning
-        );
-    }
-
-    fn restarted(count: i32, secs: i64) -> serde_json::Value {
-        pod(
-            "web",
-            spec1(),
-            json!({"phase": "Running", "containerStatuses": [{"name": "app", "image": "x",
-                "imageID": "", "ready": true, "restartCount": count,
-                "state": {"running": {"startedAt": ago(secs - 1)}},
-                "lastState": {"terminated": {"exitCode": 1, "reason": "Error",
-                    "finishedAt": ago(secs)}}}]}),
-        )
-    }
-
-    #[test]
-    fn high_restarts_flagged_only_when_recent_and_many() {
-        assert_eq!(
-            one(&run(vec![restarted(12, 600)]), "pod-restarts")
-                .object
-                .name,
-            "web"
-        );
-        assert!(run(vec![restarted(2, 600)]).is_empty());
-        assert!(run(vec![restarted(12, 3 * 86400)]).is_empty());
     }
 
     #[test]

@@ -290,6 +290,23 @@ mod tests {
         assert!(evidence_text(e).contains("qosClass: BestEffort"));
     }
 
+    #[test]
+    fn kubelet_rejection_is_decoded_but_a_succeeded_pod_is_not() {
+        let p = pod(
+            "web",
+            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Failed", "reason": "OutOfcpu", "message": "Pod Node didn't have enough resource: cpu"}),
+        );
+        let f = run(vec![p]);
+        assert!(one(&f, "pod-failed").explanation.contains("admission"));
+        let p = pod(
+            "done",
+            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Succeeded"}),
+        );
+        assert!(run(vec![p]).is_empty());
+    }
+
     fn deleting(finalizers: serde_json::Value, secs: i64) -> serde_json::Value {
         let mut p = pod(
             "web",

@@ -60,6 +60,27 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
     }
 }
 
+/// This many pods without any scheduling attempt mean the scheduler is down: critical.
+const MANY_UNSCHEDULED: usize = 5;
+
+/// Raises `pod-not-scheduled` to critical when many pods are affected.
+pub fn escalate(findings: &mut [Finding]) {
+    let count = findings
+        .iter()
+        .filter(|f| f.check == "pod-not-scheduled")
+        .count();
+    if count >= MANY_UNSCHEDULED {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.check == "pod-not-scheduled")
+        {
+            f.severity = Severity::Critical;
+            f.summary
+                .push_str(&format!(" ({count} pods are in the same state)"));
+        }
+    }
+}
+
 fn requests(pod: &Pod, resource: &str) -> Option<String> {
     let spec = pod.spec.as_ref()?;
     let values: Vec<String> = spec
@@ -312,6 +333,36 @@ mod tests {
     }
 
     #[test]
+    fn scheduling_gates_are_a_warning() {
+        let p = pod(
+            "web",
+            json!({"schedulingGates": [{"name": "example.com/quota"}],
+                   "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
+                "reason": "SchedulingGated", "lastTransitionTime": ago(600)}]}),
+        );
+        let f = run(vec![p]);
+        let g = one(&f, "pod-scheduling-gated");
+        assert_eq!(g.severity, crate::findings::Severity::Warning);
+        assert!(g.summary.contains("example.com/quota"));
+    }
+
+    #[test]
+    fn custom_scheduler_without_attempt() {
+        let p = pod(
+            "web",
+            json!({"schedulerName": "volcano", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Pending"}),
+        );
+        let f = run(vec![p]);
+        assert!(
+            one(&f, "pod-not-scheduled")
+                .explanation
+                .contains("custom scheduler")
+        );
+    }
+
+    #[test]
     fn no_scheduling_attempt_points_at_the_scheduler() {
         let p = pod("web", spec1(), json!({"phase": "Pending"}));
         let f = run(vec![p]);
@@ -320,6 +371,21 @@ mod tests {
                 .explanation
                 .contains("kube-scheduler")
         );
+    }
+
+    #[test]
+    fn many_pods_without_scheduling_attempt_are_critical() {
+        let pods: Vec<_> = (0..5)
+            .map(|i| pod(&format!("p{i}"), spec1(), json!({"phase": "Pending"})))
+            .collect();
+        let f = run(pods);
+        assert_eq!(f.len(), 5);
+        assert!(
+            f.iter()
+                .all(|x| x.severity == crate::findings::Severity::Critical)
+        );
+        let f = run(vec![pod("p", spec1(), json!({"phase": "Pending"}))]);
+        assert_eq!(f[0].severity, crate::findings::Severity::Error);
     }
 
     #[test]

@@ -9,7 +9,8 @@ use super::build::{FindingExt, app, ns_flag, obj};
 use crate::findings::{Finding, Severity};
 
 pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
-    out.extend(ctx.snap.pvcs.iter().filter_map(|p| check(ctx, p)));
+    let pvcs = ctx.snap.pvcs.iter().filter(|p| ctx.in_scope(&p.metadata));
+    out.extend(pvcs.filter_map(|p| check(ctx, p)));
 }
 
 fn waits_for_consumer(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> bool {
@@ -139,6 +140,16 @@ mod tests {
                 .summary
                 .contains("StorageClass fast does not exist")
         );
+    }
+
+    #[test]
+    fn lost_claim_and_bound_claim() {
+        let mut lost = pvc();
+        lost["status"]["phase"] = json!("Lost");
+        one(&run(vec![lost]), "pvc-lost");
+        let mut bound = pvc();
+        bound["status"]["phase"] = json!("Bound");
+        assert!(run(vec![bound]).is_empty());
     }
 
     #[test]

@@ -22,7 +22,12 @@ pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
             ((ns, e.metadata.name.as_deref().unwrap_or("")), e)
         })
         .collect();
-    for svc in &ctx.snap.services {
+    for svc in ctx
+        .snap
+        .services
+        .iter()
+        .filter(|s| ctx.in_scope(&s.metadata))
+    {
         let key = (
             svc.metadata.namespace.as_deref().unwrap_or(""),
             svc.metadata.name.as_deref().unwrap_or(""),

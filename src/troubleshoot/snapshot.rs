@@ -183,7 +183,20 @@ impl Snapshot {
         self
     }
 
-    fn reindex(&mut self) {
+    /// Replaces the events with these (both APIs), deduplicated and ordered newest first.
+    /// Call [`Snapshot::reindex`] afterwards.
+    pub fn set_events(
+        &mut self,
+        core: Vec<k8s_openapi::api::core::v1::Event>,
+        new: Vec<k8s_openapi::api::events::v1::Event>,
+    ) {
+        self.events = events::merge(core, new);
+    }
+
+    /// Rebuilds the lookup indexes. Needed after filling or changing the public vectors
+    /// directly (e.g. from typed watch stores) instead of using [`Snapshot::from_objects`];
+    /// kinds filled that way should also be declared with [`Snapshot::mark_listed`].
+    pub fn reindex(&mut self) {
         self.pods_by_ns.clear();
         self.pods_by_label.clear();
         for (i, pod) in self.pods.iter().enumerate() {
@@ -294,5 +307,52 @@ impl Snapshot {
         self.replicasets.iter().find(|c| {
             c.metadata.namespace.as_deref() == Some(ns) && c.metadata.name.as_deref() == Some(name)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::super::testutil::*;
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lists_are_unpacked_and_managed_fields_dropped() {
+        let list = json!({"apiVersion": "v1", "kind": "PodList", "items": [
+            {"metadata": {"name": "a", "namespace": "ns", "managedFields": [{"manager": "x"}]}, "spec": {"containers": []}}]});
+        let s = Snapshot::from_objects(vec![list]);
+        assert_eq!(s.pods.len(), 1);
+        assert!(s.pods[0].metadata.managed_fields.is_none());
+        assert!(s.has_kind("Pod"));
+        assert!(!s.has_kind("Secret"));
+    }
+
+    #[test]
+    fn typed_objects_filled_directly_after_reindex() {
+        let p: Pod = serde_json::from_value(pod(
+            "web",
+            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Running", "containerStatuses": [{"name": "app", "image": "x",
+                "imageID": "", "ready": false, "restartCount": 3,
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}),
+        ))
+        .unwrap();
+        let mut s = Snapshot::default().mark_listed(&["Pod"]);
+        s.pods.push(p);
+        s.set_events(Vec::new(), Vec::new());
+        s.reindex();
+        assert_eq!(s.pods_in("ns").count(), 1);
+        let f = super::super::analyze(&s, now(), &Default::default());
+        assert_eq!(f[0].check, "pod-crashloop");
+    }
+
+    #[test]
+    fn secret_values_are_blanked() {
+        let s = Snapshot::from_objects(vec![json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "s", "namespace": "ns"}, "data": {"password": "c2VjcmV0"}})]);
+        let data = s.secrets[0].data.as_ref().unwrap();
+        assert!(data["password"].0.is_empty());
     }
 }

@@ -10,19 +10,14 @@ use super::build::{FindingExt, app, ns_flag, obj};
 use crate::findings::{Finding, Severity};
 
 pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
-    out.extend(
-        ctx.snap
-            .deployments
-            .iter()
-            .filter_map(|d| deployment(ctx, d)),
-    );
-    out.extend(
-        ctx.snap
-            .replicasets
-            .iter()
-            .filter_map(|r| replicaset(ctx, r)),
-    );
-    out.extend(ctx.snap.jobs.iter().filter_map(|j| job(ctx, j)));
+    let deployments = ctx.snap.deployments.iter();
+    let deployments = deployments.filter(|d| ctx.in_scope(&d.metadata));
+    out.extend(deployments.filter_map(|d| deployment(ctx, d)));
+    let replicasets = ctx.snap.replicasets.iter();
+    let replicasets = replicasets.filter(|r| ctx.in_scope(&r.metadata));
+    out.extend(replicasets.filter_map(|r| replicaset(ctx, r)));
+    let jobs = ctx.snap.jobs.iter().filter(|j| ctx.in_scope(&j.metadata));
+    out.extend(jobs.filter_map(|j| job(ctx, j)));
 }
 
 fn deployment(ctx: &Ctx, d: &Deployment) -> Option<Finding> {
@@ -225,6 +220,31 @@ mod tests {
         // The Deployment is a symptom of the ReplicaSet's refusal.
         let d = one(&f, "deployment-stuck");
         assert_eq!(d.caused_by[0].check, "replicaset-failed-create");
+    }
+
+    #[test]
+    fn unavailable_deployment_is_caused_by_its_crashing_pod() {
+        let d = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "ns"},
+            "spec": {"replicas": 1, "selector": {}, "template": {}},
+            "status": {"conditions": [{"type": "Available", "status": "False", "reason": "MinimumReplicasUnavailable"}]}});
+        let rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "web-1", "namespace": "ns",
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u"}]},
+            "spec": {"selector": {}}, "status": {"replicas": 1}});
+        let mut p = pod(
+            "web-1-abc",
+            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Running", "containerStatuses": [{"name": "app", "image": "x", "imageID": "",
+                "ready": false, "restartCount": 4, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}),
+        );
+        p["metadata"]["ownerReferences"] =
+            json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "uid": "r"}]);
+        let f = run(vec![d, rs, p]);
+        assert_eq!(f[0].check, "pod-crashloop");
+        let d = one(&f, "deployment-unavailable");
+        assert_eq!(d.caused_by[0].object.name, "web-1-abc");
     }
 
     #[test]
