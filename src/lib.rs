@@ -8,6 +8,7 @@ pub mod config;
 pub mod findings;
 pub mod launch;
 pub mod logging;
+pub mod logs;
 pub mod model;
 pub mod runtime;
 pub mod sim;

@@ -39,6 +39,20 @@ pub enum Action {
     Search,
     SearchNext,
     SearchPrevious,
+    Logs,
+    LogsPrevious,
+    LogsSelector,
+    ToggleFollow,
+    ToggleTimestamps,
+    ToggleWrap,
+    ToggleAnsi,
+    NextContainer,
+    LogRange,
+    FilterOut,
+    JumpLive,
+    Mark,
+    Copy,
+    Save,
 }
 
 impl Action {
@@ -76,6 +90,20 @@ impl Action {
         Action::Search,
         Action::SearchNext,
         Action::SearchPrevious,
+        Action::Logs,
+        Action::LogsPrevious,
+        Action::LogsSelector,
+        Action::ToggleFollow,
+        Action::ToggleTimestamps,
+        Action::ToggleWrap,
+        Action::ToggleAnsi,
+        Action::NextContainer,
+        Action::LogRange,
+        Action::FilterOut,
+        Action::JumpLive,
+        Action::Mark,
+        Action::Copy,
+        Action::Save,
     ];
 }
 
@@ -90,6 +118,7 @@ pub enum Layer {
     Yaml,
     Help,
     Picker,
+    Logs,
 }
 
 impl Layer {
@@ -100,6 +129,7 @@ impl Layer {
         Layer::Yaml,
         Layer::Help,
         Layer::Picker,
+        Layer::Logs,
     ];
 
     /// The section name used in keymap files.
@@ -111,6 +141,7 @@ impl Layer {
             Layer::Yaml => "yaml",
             Layer::Help => "help",
             Layer::Picker => "picker",
+            Layer::Logs => "logs",
         }
     }
 }

@@ -15,4 +15,6 @@ pub enum Effect {
     },
     /// Check whether the cluster answers again (only while disconnected).
     Probe { generation: u64 },
+    /// Start/stop log streams, save or copy log lines.
+    Logs(crate::logs::LogEffect),
 }

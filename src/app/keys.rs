@@ -10,6 +10,7 @@ use super::action::{Action, Layer};
 use super::command::{self, Command, NamespaceChoice};
 use super::effect::Effect;
 use super::input::{Edit, InputLine, InputPurpose};
+use super::logs_keys;
 use super::overlay::{DetailView, ObjectView, Overlay, YamlView};
 use super::picker::{self, Picker};
 use super::state::{AppState, Notice};
@@ -24,6 +25,7 @@ pub fn current_layer(state: &AppState) -> Layer {
         Some(Overlay::Detail(_)) => Layer::Detail,
         Some(Overlay::Yaml(_)) => Layer::Yaml,
         Some(Overlay::Namespaces(_)) => Layer::Picker,
+        Some(Overlay::Logs(_)) => Layer::Logs,
     }
 }
 
@@ -35,10 +37,27 @@ pub fn handle_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         return effects;
     }
     state.notice = None;
-    match state.keymap.resolve(current_layer(state), key) {
-        Some(action) => apply(state, action),
-        None => Vec::new(),
+    let layer = current_layer(state);
+    let Some(action) = state.keymap.resolve(layer, key) else {
+        return Vec::new();
+    };
+    if layer == Layer::Logs
+        && let Some(effects) = logs_keys::apply(state, action)
+    {
+        return effects;
     }
+    let logs_pane = match &state.overlay {
+        Some(Overlay::Logs(p)) => Some(p.id),
+        _ => None,
+    };
+    let mut effects = apply(state, action);
+    // Whatever replaced or closed the log pane also stops its streams.
+    if let Some(pane) = logs_pane
+        && !matches!(&state.overlay, Some(Overlay::Logs(p)) if p.id == pane)
+    {
+        effects.push(Effect::Logs(crate::logs::LogEffect::StopPane { pane }));
+    }
+    effects
 }
 
 fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
@@ -47,6 +66,26 @@ fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     };
     let edit = input.edit(key);
     let (purpose, text) = (input.purpose, input.text.clone());
+    if matches!(
+        purpose,
+        InputPurpose::LogSearch
+            | InputPurpose::LogFilter
+            | InputPurpose::LogFilterOut
+            | InputPurpose::LogRange
+            | InputPurpose::LogSelector
+    ) {
+        return match edit {
+            Edit::Submit => {
+                state.input = None;
+                logs_keys::input(state, purpose, &text)
+            }
+            Edit::Cancel => {
+                state.input = None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+    }
     match (edit, purpose) {
         (Edit::Changed, InputPurpose::Filter) => {
             set_filter(state, &text);
@@ -241,6 +280,26 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::SearchNext | Action::SearchPrevious => {
             next_match(state, action == Action::SearchNext)
         }
+        Action::Logs | Action::LogsPrevious if state.overlay.is_none() => {
+            return logs_keys::open_from_table(state, action == Action::LogsPrevious);
+        }
+        Action::LogsSelector => {
+            state.input = Some(InputLine::new(InputPurpose::LogSelector, ""));
+        }
+        // The remaining log actions only mean something in the log pane.
+        Action::Logs
+        | Action::LogsPrevious
+        | Action::ToggleFollow
+        | Action::ToggleTimestamps
+        | Action::ToggleWrap
+        | Action::ToggleAnsi
+        | Action::NextContainer
+        | Action::LogRange
+        | Action::FilterOut
+        | Action::JumpLive
+        | Action::Mark
+        | Action::Copy
+        | Action::Save => {}
     }
     Vec::new()
 }
@@ -286,6 +345,7 @@ fn move_cursor(state: &mut AppState, delta: isize) {
             p.selected =
                 (p.selected as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
         }
+        Some(Overlay::Logs(_)) => {}
     }
 }
 

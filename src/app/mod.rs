@@ -6,6 +6,8 @@ pub mod command;
 pub mod effect;
 pub mod input;
 pub mod keys;
+pub mod logs_keys;
+pub mod logs_pane;
 pub mod msg;
 pub mod overlay;
 pub mod picker;

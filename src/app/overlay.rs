@@ -39,4 +39,5 @@ pub enum Overlay {
     Detail(Box<DetailView>),
     Yaml(Box<YamlView>),
     Namespaces(Picker),
+    Logs(Box<super::logs_pane::LogsPane>),
 }

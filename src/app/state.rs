@@ -73,6 +73,8 @@ pub struct AppState {
     /// Something changed since the last frame.
     pub dirty: bool,
     pub next_request: u64,
+    /// Settings new log panes start with.
+    pub log_settings: super::logs_pane::LogSettings,
 }
 
 /// Smallest terminal the layout works in; below it a notice is shown instead.
@@ -116,6 +118,7 @@ impl AppState {
             quit: false,
             dirty: true,
             next_request: 1,
+            log_settings: Default::default(),
         }
     }
 
