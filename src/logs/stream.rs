@@ -150,7 +150,7 @@ async fn stream_loop(client: Client, task: &StreamTask) {
             && let Phase::Waiting(reason) = pod_info::phase(&pod, &chosen)
         {
             state(task, StreamState::Waiting { reason });
-            wait_for_change(&api, &spec.pod).await;
+            wait_for_change(&api, &spec.pod, pod.metadata.resource_version.clone()).await;
             continue;
         }
         let instance = pod_info::instance(&pod, &chosen);
@@ -227,13 +227,14 @@ async fn stream_loop(client: Client, task: &StreamTask) {
                     resumed = false;
                     if let Some(reason) = pod_info::waiting_reason(&now, &chosen) {
                         state(task, StreamState::Waiting { reason });
-                        wait_for_change(&api, &spec.pod).await;
+                        wait_for_change(&api, &spec.pod, now.metadata.resource_version.clone())
+                            .await;
                     }
                     continue;
                 }
                 if let Some(reason) = pod_info::waiting_reason(&now, &chosen) {
                     state(task, StreamState::Waiting { reason });
-                    wait_for_change(&api, &spec.pod).await;
+                    wait_for_change(&api, &spec.pod, now.metadata.resource_version.clone()).await;
                     resumed = true;
                     continue;
                 }
@@ -371,19 +372,20 @@ fn flush(task: &StreamTask, batch: &mut Vec<LogLine>) {
     }
 }
 
-/// Waits until the pod changes (watching just that pod), or a while if the watch fails.
-async fn wait_for_change(api: &Api<Pod>, name: &str) {
+/// Waits until the pod differs from the version `seen` (watching just that pod), or a while
+/// if the watch fails.
+async fn wait_for_change(api: &Api<Pod>, name: &str, seen: Option<String>) {
     let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
     let mut events = Box::pin(watcher(api.clone(), config));
-    let mut initial = true;
     let fallback = tokio::time::sleep(Duration::from_secs(30));
     tokio::pin!(fallback);
+    let changed = |pod: &Pod| pod.metadata.resource_version != seen;
     loop {
         tokio::select! {
             () = &mut fallback => return,
             event = events.next() => match event {
-                Some(Ok(watcher::Event::InitDone)) => initial = false,
-                Some(Ok(watcher::Event::Apply(_) | watcher::Event::Delete(_))) if !initial => return,
+                Some(Ok(watcher::Event::Apply(p) | watcher::Event::InitApply(p))) if changed(&p) => return,
+                Some(Ok(watcher::Event::Delete(_))) => return,
                 Some(Ok(_)) => {}
                 Some(Err(_)) => {
                     tokio::time::sleep(Duration::from_secs(2)).await;
