@@ -261,7 +261,9 @@ fn params(spec: &StreamSpec, container: &str, resume: Option<Timestamp>) -> LogP
         ..LogParams::default()
     };
     match (resume, spec.range) {
-        (Some(since), _) => params.since_time = Some(since),
+        // kube rounds sinceTime to the nearest second, which may be later than `since`:
+        // ask from the start of its second (lines before `since` are skipped when read).
+        (Some(since), _) => params.since_time = Timestamp::from_second(since.as_second()).ok(),
         (None, Range::Tail(n)) => params.tail_lines = Some(n),
         (None, Range::Since(s)) => params.since_seconds = Some(s),
         (None, Range::All) => {}
