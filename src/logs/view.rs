@@ -130,9 +130,9 @@ pub fn next_hit(
             .clone()
             .rev()
             .find(|s| s.seq < at)
-            .or_else(|| hits.clone().last()),
+            .or_else(|| hits.clone().next_back()),
         (None, true) => hits.clone().next(),
-        (None, false) => hits.clone().last(),
+        (None, false) => hits.clone().next_back(),
     }
     .map(|s| s.seq)
 }
