@@ -67,6 +67,7 @@ async fn a_dropped_stream_resumes_without_duplicates_or_gaps() {
             port,
             live: false,
             forbidden: Vec::new(),
+            log_generators: Vec::new(),
         },
     )
     .await

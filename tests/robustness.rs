@@ -120,6 +120,8 @@ async fn forbidden_list_is_named_while_other_views_work() {
             resource: "pods".into(),
             namespace: None,
         }],
+
+        log_generators: Vec::new(),
     })
     .await
     .expect("sim");

@@ -103,6 +103,9 @@ pub struct LogsPane {
     /// Selection anchor (sequence number) for copying.
     pub mark: Option<u64>,
     pub error: Option<String>,
+    /// Batches and lines received (diagnostics: lines arrive in batches, not one by one).
+    pub batches: u64,
+    pub received: u64,
 }
 
 impl LogsPane {
@@ -196,6 +199,8 @@ fn new_pane(state: &mut AppState, target: Target, previous: bool) -> LogsPane {
         current_hit: None,
         mark: None,
         error: None,
+        batches: 0,
+        received: 0,
     }
 }
 
@@ -342,6 +347,8 @@ fn apply_news(p: &mut LogsPane, news: LogNews, new_ids: Vec<u64>) -> Vec<Effect>
     match news {
         LogNews::Lines { stream, lines } => {
             if let Some(index) = source_of(p, stream) {
+                p.batches += 1;
+                p.received += lines.len() as u64;
                 for mut line in lines {
                     line.source = index as u16;
                     p.push(line);

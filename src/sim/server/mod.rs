@@ -8,6 +8,7 @@ mod discovery;
 mod discovery_v2;
 mod event_mirror;
 mod log_buffer;
+pub mod log_generator;
 mod logs;
 mod objects;
 mod printers;
@@ -51,6 +52,7 @@ pub struct RunningSim {
     /// Taken by `shutdown`; dropping a `RunningSim` stops it too (without waiting).
     server: Option<JoinHandle<()>>,
     liveness: Option<JoinHandle<()>>,
+    generators: Option<JoinHandle<()>>,
 }
 
 impl Drop for RunningSim {
@@ -58,6 +60,9 @@ impl Drop for RunningSim {
         self.state.shutdown.cancel();
         if let Some(liveness) = self.liveness.take() {
             liveness.abort();
+        }
+        if let Some(generators) = self.generators.take() {
+            generators.abort();
         }
     }
 }
@@ -116,6 +121,9 @@ preferences: {{}}
         self.state.shutdown.cancel();
         if let Some(liveness) = self.liveness.take() {
             liveness.abort();
+        }
+        if let Some(generators) = self.generators.take() {
+            generators.abort();
         }
         let Some(mut server) = self.server.take() else {
             return;
@@ -189,6 +197,13 @@ pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Re
             tracing::error!(%error, "simulated cluster server failed");
         }
     });
+    let generators = (!opts.log_generators.is_empty()).then(|| {
+        tokio::spawn(log_generator::run(
+            store.clone(),
+            opts.log_generators.clone(),
+            shutdown.clone(),
+        ))
+    });
     let liveness = opts
         .live
         .then(|| tokio::spawn(run_liveness(store, shutdown)));
@@ -197,6 +212,7 @@ pub async fn start_with_store(store: Arc<Store>, opts: SimOptions) -> anyhow::Re
         state,
         server: Some(server),
         liveness,
+        generators,
     })
 }
 
