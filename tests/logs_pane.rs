@@ -170,6 +170,42 @@ async fn containers_include_init_ones_and_c_cycles() {
     })
     .await;
     wait_for_screen(&mut s, "api-1:migrate").await;
+    let text = wait_for_screen(
+        &mut s,
+        "ended: container terminated: Completed, exit code 0",
+    )
+    .await;
+    assert!(text.contains("from-migrate"), "{text}");
+}
+
+#[tokio::test]
+async fn following_across_a_container_restart_marks_it_and_continues() {
+    let sim = start_objects(small_cluster()).await;
+    let web = container("default", "web-1", "app");
+    write(&sim, &web, &["first-life".to_string()]);
+    let mut s = session(&sim.kubeconfig_yaml(), Some("default"), false).await;
+    open_pod_logs(&mut s, "web-1").await;
+    wait_state(&mut s, "the first instance", |st| {
+        has_line(st, "first-life")
+    })
+    .await;
+    wait_state(&mut s, "streaming", |st| {
+        state_of(st) == Some(StreamState::Streaming)
+    })
+    .await;
+
+    let mut restarted = simple_pod("default", "web-1");
+    restarted["status"]["containerStatuses"][0]["restartCount"] = json!(1);
+    restarted["status"]["containerStatuses"][0]["lastState"] =
+        json!({"terminated": {"exitCode": 137, "reason": "OOMKilled"}});
+    sim.store().upsert(restarted).expect("pod updates");
+    sim.store().restart_container(web.clone());
+    write(&sim, &web, &["second-life".to_string()]);
+    wait_state(&mut s, "the new instance", |st| has_line(st, "second-life")).await;
+    assert_eq!(
+        texts(&s.state),
+        ["first-life", "── container restarted ──", "second-life"]
+    );
 }
 
 #[tokio::test]

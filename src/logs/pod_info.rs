@@ -63,8 +63,6 @@ pub enum Phase {
     HasLogs,
     /// Not started yet, with the reason.
     Waiting(String),
-    /// Ended and will not restart (with a description).
-    Terminated(String),
 }
 
 /// The container's phase. A container waiting after it already ran (CrashLoopBackOff) still
@@ -78,32 +76,40 @@ pub fn phase(pod: &Pod, container: &str) -> Phase {
             .unwrap_or_else(|| "Pending".to_string());
         return Phase::Waiting(format!("{why}: container not started"));
     };
-    let state = status.state.as_ref();
-    if let Some(waiting) = state.and_then(|s| s.waiting.as_ref()) {
-        let ran = status
-            .last_state
-            .as_ref()
-            .is_some_and(|l| l.terminated.is_some());
-        if !ran {
+    let ran = status
+        .last_state
+        .as_ref()
+        .is_some_and(|l| l.terminated.is_some());
+    match status.state.as_ref().and_then(|s| s.waiting.as_ref()) {
+        Some(waiting) if !ran => {
             let reason = waiting.reason.clone().unwrap_or_else(|| "Waiting".into());
-            return Phase::Waiting(match &waiting.message {
+            Phase::Waiting(match &waiting.message {
                 Some(m) if !m.is_empty() => format!("{reason}: {m}"),
                 _ => reason,
-            });
+            })
         }
+        _ => Phase::HasLogs,
     }
-    if let Some(t) = state.and_then(|s| s.terminated.as_ref()) {
-        let restarts = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.restart_policy.as_deref())
-            .unwrap_or("Always");
-        if restarts != "Always" {
-            let reason = t.reason.clone().unwrap_or_else(|| "Terminated".into());
-            return Phase::Terminated(format!("{reason}, exit code {}", t.exit_code));
-        }
+}
+
+/// Whether the kubelet will start the (terminated) container again: regular containers under
+/// `restartPolicy: Always`, or `OnFailure` after a failure. Init and ephemeral ones never.
+pub fn restarts(pod: &Pod, container: &str) -> bool {
+    let Some(spec) = &pod.spec else {
+        return false;
+    };
+    if !spec.containers.iter().any(|c| c.name == container) {
+        return false;
     }
-    Phase::HasLogs
+    let failed = status(pod, container)
+        .and_then(|s| s.state.as_ref())
+        .and_then(|s| s.terminated.as_ref())
+        .is_some_and(|t| t.exit_code != 0);
+    match spec.restart_policy.as_deref().unwrap_or("Always") {
+        "Always" => true,
+        "OnFailure" => failed,
+        _ => false,
+    }
 }
 
 /// Whether the container is waiting now (for any reason, including CrashLoopBackOff).

@@ -154,7 +154,12 @@ async fn stream_loop(client: Client, task: &StreamTask) {
             continue;
         }
         let instance = pod_info::instance(&pod, &chosen);
-        let params = params(spec, &chosen, resumed.then_some(resume.last).flatten());
+        // A container that ended for good writes nothing more: read what it wrote and stop.
+        let finished = pod_info::terminated(&pod, &chosen)
+            .filter(|_| !pod_info::restarts(&pod, &chosen) && !spec.previous);
+        let follow = spec.follow && !spec.previous && finished.is_none();
+        let since = resumed.then_some(resume.last).flatten();
+        let params = params(spec, &chosen, follow, since);
         let reader = match api.log_stream(&spec.pod, &params).await {
             Ok(reader) => reader,
             Err(Error::Api(status)) if status.code == 404 => {
@@ -185,11 +190,12 @@ async fn stream_loop(client: Client, task: &StreamTask) {
         backoff = Duration::from_millis(250);
         let mut skip = if resumed { resume.at_last } else { 0 };
         let outcome = pump(task, Box::pin(reader), &mut resume, &mut skip).await;
-        if !spec.follow || spec.previous {
-            let reason = match outcome {
-                Outcome::Failed(e) => format!("read failed: {e}"),
-                Outcome::Eof if spec.previous => "previous instance's log".to_string(),
-                Outcome::Eof => "end of log (not following)".to_string(),
+        if !follow {
+            let reason = match (outcome, finished) {
+                (Outcome::Failed(e), _) => format!("read failed: {e}"),
+                (Outcome::Eof, Some(desc)) => format!("container terminated: {desc}"),
+                (Outcome::Eof, None) if spec.previous => "previous instance's log".to_string(),
+                (Outcome::Eof, None) => "end of log (not following)".to_string(),
             };
             return state(task, StreamState::Ended { reason });
         }
@@ -203,16 +209,7 @@ async fn stream_loop(client: Client, task: &StreamTask) {
                 );
             }
             Ok(Some(now)) => {
-                if let Some(reason) = pod_info::terminated(&now, &chosen)
-                    && matches!(pod_info::phase(&now, &chosen), Phase::Terminated(_))
-                {
-                    return state(
-                        task,
-                        StreamState::Ended {
-                            reason: format!("container terminated: {reason}"),
-                        },
-                    );
-                }
+                let version = now.metadata.resource_version.clone();
                 if pod_info::instance(&now, &chosen) != instance {
                     let marker = LogLine::marker(
                         task.source,
@@ -227,14 +224,21 @@ async fn stream_loop(client: Client, task: &StreamTask) {
                     resumed = false;
                     if let Some(reason) = pod_info::waiting_reason(&now, &chosen) {
                         state(task, StreamState::Waiting { reason });
-                        wait_for_change(&api, &spec.pod, now.metadata.resource_version.clone())
-                            .await;
+                        wait_for_change(&api, &spec.pod, version).await;
                     }
                     continue;
                 }
-                if let Some(reason) = pod_info::waiting_reason(&now, &chosen) {
+                let waiting = match pod_info::terminated(&now, &chosen) {
+                    Some(desc) if !pod_info::restarts(&now, &chosen) => {
+                        let reason = format!("container terminated: {desc}");
+                        return state(task, StreamState::Ended { reason });
+                    }
+                    Some(desc) => Some(format!("terminated ({desc}), waiting for a restart")),
+                    None => pod_info::waiting_reason(&now, &chosen),
+                };
+                if let Some(reason) = waiting {
                     state(task, StreamState::Waiting { reason });
-                    wait_for_change(&api, &spec.pod, now.metadata.resource_version.clone()).await;
+                    wait_for_change(&api, &spec.pod, version).await;
                     resumed = true;
                     continue;
                 }
@@ -252,10 +256,15 @@ async fn stream_loop(client: Client, task: &StreamTask) {
     }
 }
 
-fn params(spec: &StreamSpec, container: &str, resume: Option<Timestamp>) -> LogParams {
+fn params(
+    spec: &StreamSpec,
+    container: &str,
+    follow: bool,
+    resume: Option<Timestamp>,
+) -> LogParams {
     let mut params = LogParams {
         container: Some(container.to_string()),
-        follow: spec.follow && !spec.previous,
+        follow,
         previous: spec.previous,
         timestamps: true,
         ..LogParams::default()
