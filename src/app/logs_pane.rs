@@ -3,15 +3,13 @@
 //! the pane has the keyboard. Pure: it only returns `LogEffect`s for the runtime.
 
 use crate::logs::buffer::LogBuffer;
-use crate::logs::spec::{
-    ContainerChoice, LogEffect, LogNews, PodSet, Range, StreamSpec, StreamState,
-};
+use crate::logs::spec::{ContainerChoice, LogEffect, PodSet, Range, StreamSpec, StreamState};
 use crate::logs::view::{Filter, Pattern};
 use crate::logs::{LogLine, view};
 
 use super::effect::Effect;
 use super::overlay::Overlay;
-use super::state::{AppState, Notice};
+use super::state::AppState;
 
 /// Settings every new pane starts with (from the config; tests change them).
 #[derive(Debug, Clone, PartialEq)]
@@ -138,7 +136,7 @@ impl LogsPane {
         self.filter.as_ref()
     }
 
-    fn push(&mut self, line: LogLine) {
+    pub(super) fn push(&mut self, line: LogLine) {
         let hit = self.search.as_ref().is_some_and(|p| p.matches(&line));
         let kept = self.filter.as_ref().is_none_or(|f| f.keeps(&line));
         if self.bottom.is_some() && kept {
@@ -147,7 +145,7 @@ impl LogsPane {
         self.buffer.push(line, hit);
     }
 
-    fn stream_spec(&self, source: &Source) -> StreamSpec {
+    pub(super) fn stream_spec(&self, source: &Source) -> StreamSpec {
         let multi = self.multi();
         StreamSpec {
             namespace: source.namespace.clone(),
@@ -164,7 +162,7 @@ impl LogsPane {
     }
 }
 
-fn next_id(state: &mut AppState) -> u64 {
+pub(super) fn next_id(state: &mut AppState) -> u64 {
     let id = state.next_request;
     state.next_request += 1;
     id
@@ -310,135 +308,6 @@ pub fn restart(state: &mut AppState) -> Vec<Effect> {
     effects.extend(start_all(p));
     state.dirty = true;
     effects
-}
-
-/// Applies news from a log task.
-pub fn on_news(state: &mut AppState, news: LogNews) -> Vec<Effect> {
-    if let LogNews::Saved { result } = news {
-        state.notice = Some(match result {
-            Ok((path, lines)) => Notice {
-                text: format!("saved {lines} lines to {path}"),
-                error: false,
-            },
-            Err(text) => Notice { text, error: true },
-        });
-        state.dirty = true;
-        return Vec::new();
-    }
-    let mut new_ids = Vec::new();
-    if let LogNews::PodJoined { containers, .. } = &news {
-        for _ in containers {
-            new_ids.push(next_id(state));
-        }
-    }
-    let Some(p) = pane(state) else {
-        return Vec::new();
-    };
-    let effects = apply_news(p, news, new_ids);
-    state.dirty = true;
-    effects
-}
-
-fn source_of(p: &LogsPane, stream: u64) -> Option<usize> {
-    p.sources.iter().position(|s| s.stream == stream)
-}
-
-fn apply_news(p: &mut LogsPane, news: LogNews, new_ids: Vec<u64>) -> Vec<Effect> {
-    match news {
-        LogNews::Lines { stream, lines } => {
-            if let Some(index) = source_of(p, stream) {
-                p.batches += 1;
-                p.received += lines.len() as u64;
-                for mut line in lines {
-                    line.source = index as u16;
-                    p.push(line);
-                }
-            }
-        }
-        LogNews::State { stream, state } => {
-            if let Some(index) = source_of(p, stream) {
-                p.sources[index].state = state;
-            }
-        }
-        LogNews::Containers {
-            stream,
-            containers,
-            chosen,
-        } => {
-            if let Some(index) = source_of(p, stream) {
-                p.sources[index].container = chosen;
-                if !p.multi() {
-                    p.containers = containers;
-                }
-            }
-        }
-        LogNews::PodJoined {
-            pane,
-            namespace,
-            pod,
-            containers,
-        } if pane == p.id => {
-            let first = p.sources.len();
-            let rejoin = p.sources.iter().any(|s| s.pod == pod);
-            for (container, stream) in containers.into_iter().zip(new_ids) {
-                p.sources.push(Source {
-                    namespace: namespace.clone(),
-                    pod: pod.clone(),
-                    container,
-                    stream,
-                    state: StreamState::Connecting,
-                    left: false,
-                });
-            }
-            if first < p.sources.len() {
-                let note = if rejoin {
-                    "pod came back"
-                } else {
-                    "pod joined"
-                };
-                p.push(LogLine::marker(
-                    first as u16,
-                    None,
-                    format!("── {pod} {note} ──"),
-                ));
-            }
-            let effects = (first..p.sources.len())
-                .map(|i| {
-                    Effect::Logs(LogEffect::Stream {
-                        pane: p.id,
-                        stream: p.sources[i].stream,
-                        source: i as u16,
-                        spec: p.stream_spec(&p.sources[i]),
-                    })
-                })
-                .collect();
-            return effects;
-        }
-        LogNews::PodLeft { pane, pod } if pane == p.id => {
-            let mut effects = Vec::new();
-            let mut first = None;
-            for (i, s) in p
-                .sources
-                .iter_mut()
-                .enumerate()
-                .filter(|(_, s)| s.pod == pod && !s.left)
-            {
-                s.left = true;
-                s.state = StreamState::Ended {
-                    reason: "pod deleted".into(),
-                };
-                first.get_or_insert(i);
-                effects.push(Effect::Logs(LogEffect::StopStream { stream: s.stream }));
-            }
-            if let Some(i) = first {
-                p.push(LogLine::marker(i as u16, None, format!("── {pod} left ──")));
-            }
-            return effects;
-        }
-        LogNews::PodSetError { pane, error } if pane == p.id => p.error = Some(error),
-        _ => {}
-    }
-    Vec::new()
 }
 
 /// Lines of the buffer as text for saving or copying: time (when known), tag, text.

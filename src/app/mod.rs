@@ -7,6 +7,7 @@ pub mod effect;
 pub mod input;
 pub mod keys;
 pub mod logs_keys;
+pub mod logs_news;
 pub mod logs_pane;
 pub mod msg;
 pub mod overlay;

@@ -61,7 +61,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_fetched(state, request, result);
             Vec::new()
         }
-        Msg::Logs(news) => super::logs_pane::on_news(state, news),
+        Msg::Logs(news) => super::logs_news::on_news(state, news),
         Msg::Reachable { generation } => {
             if generation == state.generation && state.stale() {
                 state.disconnected.clear();

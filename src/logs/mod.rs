@@ -6,6 +6,7 @@ pub mod buffer;
 pub mod clipboard;
 pub mod pod_info;
 pub mod pods;
+pub mod reader;
 pub mod sanitize;
 pub mod spec;
 pub mod stream;
