@@ -276,3 +276,42 @@ async fn the_buffer_is_bounded_and_says_how_many_lines_it_dropped() {
         Some((100, 450))
     );
 }
+
+#[tokio::test]
+async fn logs_command_tails_a_statefulset_with_match_expressions() {
+    let mut objects = fix_labels(web_cluster());
+    objects.push(json!({
+        "apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"namespace": "default", "name": "db"},
+        "spec": {
+            "replicas": 1, "serviceName": "db",
+            "selector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["db"]}]},
+            "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "app", "image": "db:1"}]}}
+        }
+    }));
+    let sim = start_objects(objects).await;
+    write(
+        &sim,
+        &container("default", "db-1", "app"),
+        &["db-0".to_string()],
+    );
+    write(
+        &sim,
+        &container("default", "web-2", "app"),
+        &["w2-0".to_string()],
+    );
+    let mut s = session(&sim.kubeconfig_yaml(), Some("default"), false).await;
+    command(&mut s, "logs sts/db");
+    wait_state(&mut s, "the statefulset's pod", |st| has_line(st, "db-0")).await;
+    assert_eq!(tags(&s.state), ["db-1/app"]);
+    wait_for_screen(&mut s, "StatefulSet/db").await;
+
+    command(&mut s, "logs web-2");
+    wait_state(&mut s, "a pod by name", |st| has_line(st, "w2-0")).await;
+    assert!(
+        !has_line(&s.state, "db-0"),
+        "the new pane replaced the old one"
+    );
+    command(&mut s, "logs cm/x");
+    assert!(s.state.notice.as_ref().is_some_and(|n| n.error));
+}

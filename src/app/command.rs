@@ -14,6 +14,8 @@ pub enum Command {
     Namespace(NamespaceChoice),
     Quit,
     Help,
+    /// `:logs …`: open the log pane.
+    Logs(crate::logs::command::LogsCommand),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +41,10 @@ pub fn parse(text: &str) -> Result<Command, String> {
     match first {
         "q" | "q!" | "quit" | "exit" => return Ok(Command::Quit),
         "help" | "?" => return Ok(Command::Help),
+        "logs" | "log" => {
+            let rest: Vec<&str> = text.split_whitespace().skip(1).collect();
+            return crate::logs::command::parse(&rest).map(Command::Logs);
+        }
         _ => {}
     }
     let Some(kind) = ResourceKind::from_name(first) else {

@@ -176,6 +176,7 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
             }
         }
         Ok(Command::Namespace(choice)) => switch_scope(state, scope_of(choice)),
+        Ok(Command::Logs(what)) => logs_keys::open_command(state, what),
         Err(message) => {
             state.notice = Some(Notice {
                 text: message,

@@ -3,6 +3,7 @@
 
 use crate::cluster::Scope;
 use crate::logs::clipboard::save_name;
+use crate::logs::command::LogsCommand;
 use crate::logs::spec::{LogEffect, PodSet, Range, StreamState};
 use crate::logs::view::{self, Filter, Pattern};
 use crate::model::ResourceKind;
@@ -32,6 +33,32 @@ pub fn open_from_table(state: &mut AppState, previous: bool) -> Vec<Effect> {
         ResourceKind::Services => logs_pane::open_pods(state, Some(ns), PodSet::Service { name }),
         _ => {
             notice(state, "logs: select a pod, a deployment or a service", true);
+            Vec::new()
+        }
+    }
+}
+
+/// Opens the pane `:logs …` asked for, in the current namespace.
+pub fn open_command(state: &mut AppState, what: LogsCommand) -> Vec<Effect> {
+    let namespace = match &state.scope {
+        Scope::Namespace(ns) => Some(ns.clone()),
+        Scope::All => None,
+    };
+    match (what, namespace) {
+        (LogsCommand::Pods(PodSet::Labels(selector)), ns) => {
+            logs_pane::open_pods(state, ns, PodSet::Labels(selector))
+        }
+        (LogsCommand::Pods(set), Some(ns)) => logs_pane::open_pods(state, Some(ns), set),
+        (
+            LogsCommand::Pod {
+                name,
+                container,
+                previous,
+            },
+            Some(ns),
+        ) => logs_pane::open_pod(state, &ns, &name, container, previous),
+        (_, None) => {
+            notice(state, "logs: choose a namespace first (:ns NAME)", true);
             Vec::new()
         }
     }

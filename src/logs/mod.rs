@@ -4,6 +4,7 @@
 
 pub mod buffer;
 pub mod clipboard;
+pub mod command;
 pub mod pod_info;
 pub mod pods;
 pub mod reader;
