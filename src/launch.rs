@@ -30,6 +30,13 @@ pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
         !ui.write,
         Arc::new(keymap),
     );
+    session.state.log_settings = crate::app::logs_pane::LogSettings {
+        max_lines: ui.log_lines.max(1),
+        max_bytes: ui.log_mib.max(1).saturating_mul(1024 * 1024),
+        ansi: !ui.log_no_ansi,
+        save_dir: ui.log_dir.clone().unwrap_or_else(|| ".".into()),
+        ..Default::default()
+    };
     if let Some(first) = problems.first() {
         let more = if problems.len() > 1 {
             format!(" (+{} more in the log)", problems.len() - 1)
