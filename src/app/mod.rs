@@ -9,6 +9,8 @@ pub mod keys;
 pub mod logs_keys;
 pub mod logs_news;
 pub mod logs_pane;
+#[cfg(test)]
+mod logs_tests;
 pub mod msg;
 pub mod overlay;
 pub mod picker;
