@@ -212,12 +212,16 @@ async fn following_across_a_container_restart_marks_it_and_continues() {
 async fn a_container_that_never_started_says_why_then_streams() {
     let mut stuck = simple_pod("default", "stuck-1");
     stuck["status"]["phase"] = json!("Pending");
-    stuck["status"]["containerStatuses"][0]["state"] = json!({"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image \"example/app:1.0\""}});
+    stuck["status"]["containerStatuses"][0]["state"] = json!({"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image \"example/app:1.0\"\u{7}\u{1b}[2J"}});
     let sim = start_objects(vec![namespace("default"), node("node-1"), stuck.clone()]).await;
     let mut s = session(&sim.kubeconfig_yaml(), Some("default"), false).await;
     open_pod_logs(&mut s, "stuck-1").await;
     let text = wait_for_screen(&mut s, "waiting: ImagePullBackOff").await;
     assert!(text.contains("Back-off pulling image"), "{text}");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
 
     // The image arrives: the container runs and writes.
     stuck["status"]["phase"] = json!("Running");

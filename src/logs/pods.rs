@@ -35,7 +35,10 @@ pub async fn run(
 async fn watch(client: Client, pane: u64, namespace: Option<&str>, set: &PodSet, report: &Report) {
     let selector = match resolve(&client, namespace, set).await {
         Ok(selector) => selector,
-        Err(error) => return report(LogNews::PodSetError { pane, error }),
+        Err(error) => {
+            let error = super::one_line(&error, 240);
+            return report(LogNews::PodSetError { pane, error });
+        }
     };
     let api: Api<Pod> = match namespace {
         Some(ns) => Api::namespaced(client, ns),

@@ -124,6 +124,27 @@ pub enum StreamState {
 }
 
 impl StreamState {
+    /// The same state with its text on one line, without control characters (reasons come
+    /// from the cluster: untrusted).
+    pub fn cleaned(self) -> StreamState {
+        let clean = |text: String| super::one_line(&text, 240);
+        match self {
+            StreamState::Reconnecting { reason } => StreamState::Reconnecting {
+                reason: clean(reason),
+            },
+            StreamState::Waiting { reason } => StreamState::Waiting {
+                reason: clean(reason),
+            },
+            StreamState::Ended { reason } => StreamState::Ended {
+                reason: clean(reason),
+            },
+            StreamState::Failed { error } => StreamState::Failed {
+                error: clean(error),
+            },
+            other => other,
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             StreamState::Connecting => "connecting…".to_string(),

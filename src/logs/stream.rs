@@ -44,7 +44,7 @@ pub async fn run(client: Client, task: StreamTask, cancel: CancellationToken) {
 fn state(task: &StreamTask, state: StreamState) {
     (task.report)(LogNews::State {
         stream: task.stream,
-        state,
+        state: state.cleaned(),
     });
 }
 
