@@ -193,3 +193,51 @@ async fn save_writes_the_buffer_and_copy_uses_osc52() {
         "keep-37\nkeep-38\nkeep-39\n"
     );
 }
+
+fn stable(text: &str) -> String {
+    let port = regex::Regex::new(r"127\.0\.0\.1:\d+").expect("regex");
+    port.replace_all(text, "127.0.0.1:PORT").to_string()
+}
+
+/// Timestamps are of the moment the test wrote the lines.
+fn stable_time(text: &str) -> String {
+    let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z").expect("regex");
+    time.replace_all(&stable(text), "YYYY-MM-DDTHH:MM:SS.mmmZ")
+        .to_string()
+}
+
+#[tokio::test]
+async fn log_pane_snapshots_at_two_sizes() {
+    let mut lines = mixed(30);
+    lines.insert(
+        20,
+        "\u{1b}[1;31mFATAL\u{1b}[0m out of memory \u{7}".to_string(),
+    );
+    let (_sim, mut s) = pane_with(lines).await;
+    wait_state(&mut s, "streaming", |st| {
+        pane(st).and_then(|p| p.sources.first()).map(|s| &s.state)
+            == Some(&kmedic::logs::StreamState::Streaming)
+    })
+    .await;
+    submit(&mut s, "/", "error");
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        s.dispatch(kmedic::app::Msg::Resize {
+            width: w,
+            height: h,
+        });
+        insta::assert_snapshot!(format!("logs_search_{w}x{h}"), stable(&screen(&s, w, h)));
+    }
+    s.state.notice = None;
+    s.dispatch(kmedic::app::Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    type_text(&mut s, "G");
+    type_text(&mut s, "k");
+    type_text(&mut s, "k");
+    type_text(&mut s, "t");
+    insta::assert_snapshot!(
+        "logs_paused_timestamps_80x24",
+        stable_time(&screen(&s, 80, 24))
+    );
+}

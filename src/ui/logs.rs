@@ -147,6 +147,21 @@ fn status_line(pane: &LogsPane, theme: &Theme) -> Line<'static> {
             state_style(&source.state, theme),
         ));
     }
+    if pane.bottom.is_some() {
+        spans.push(Span::styled(
+            format!(" │ ⏸ paused, {} new lines (G: live)", pane.unseen),
+            theme.style(Token::Highlight),
+        ));
+    }
+    if pane.mark.is_some() {
+        spans.push(Span::styled(" │ selecting", theme.style(Token::KeyHint)));
+    }
+    if pane.buffer.dropped > 0 {
+        spans.push(Span::styled(
+            format!(" │ {} dropped", pane.buffer.dropped),
+            theme.style(Token::Warning),
+        ));
+    }
     let mut flags = vec![if pane.previous {
         "previous".to_string()
     } else if pane.follow {
@@ -176,21 +191,6 @@ fn status_line(pane: &LogsPane, theme: &Theme) -> Line<'static> {
     }
     flags.push(format!("{} lines", pane.buffer.len()));
     spans.push(Span::styled(format!(" │ {}", flags.join(" │ ")), muted));
-    if pane.buffer.dropped > 0 {
-        spans.push(Span::styled(
-            format!(" │ {} dropped", pane.buffer.dropped),
-            theme.style(Token::Warning),
-        ));
-    }
-    if pane.mark.is_some() {
-        spans.push(Span::styled(" │ selecting", theme.style(Token::KeyHint)));
-    }
-    if pane.bottom.is_some() {
-        spans.push(Span::styled(
-            format!(" │ ⏸ paused, {} new lines (jump to live: G)", pane.unseen),
-            theme.style(Token::Highlight),
-        ));
-    }
     Line::from(spans)
 }
 
