@@ -46,18 +46,7 @@ pub fn handle_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     {
         return effects;
     }
-    let logs_pane = match &state.overlay {
-        Some(Overlay::Logs(p)) => Some(p.id),
-        _ => None,
-    };
-    let mut effects = apply(state, action);
-    // Whatever replaced or closed the log pane also stops its streams.
-    if let Some(pane) = logs_pane
-        && !matches!(&state.overlay, Some(Overlay::Logs(p)) if p.id == pane)
-    {
-        effects.push(Effect::Logs(crate::logs::LogEffect::StopPane { pane }));
-    }
-    effects
+    logs_keys::stop_if_replaced(state, |state| apply(state, action))
 }
 
 fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
@@ -66,25 +55,8 @@ fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     };
     let edit = input.edit(key);
     let (purpose, text) = (input.purpose, input.text.clone());
-    if matches!(
-        purpose,
-        InputPurpose::LogSearch
-            | InputPurpose::LogFilter
-            | InputPurpose::LogFilterOut
-            | InputPurpose::LogRange
-            | InputPurpose::LogSelector
-    ) {
-        return match edit {
-            Edit::Submit => {
-                state.input = None;
-                logs_keys::input(state, purpose, &text)
-            }
-            Edit::Cancel => {
-                state.input = None;
-                Vec::new()
-            }
-            _ => Vec::new(),
-        };
+    if let Some(effects) = logs_keys::input_edit(state, &edit, purpose, &text) {
+        return effects;
     }
     match (edit, purpose) {
         (Edit::Changed, InputPurpose::Filter) => {

@@ -10,7 +10,7 @@ use crate::model::ResourceKind;
 
 use super::action::Action;
 use super::effect::Effect;
-use super::input::{InputLine, InputPurpose};
+use super::input::{Edit, InputLine, InputPurpose};
 use super::logs_pane::{self, LogsPane, export, pane, restart};
 use super::state::{AppState, Notice};
 
@@ -238,6 +238,52 @@ fn jump_to_hit(p: &mut LogsPane, from: Option<u64>, forward: bool, height: usize
         }
         None => {}
     }
+}
+
+/// Runs `f` (a general action) and, if it replaced or closed the log pane, stops the pane's
+/// streams too.
+pub fn stop_if_replaced(
+    state: &mut AppState,
+    f: impl FnOnce(&mut AppState) -> Vec<Effect>,
+) -> Vec<Effect> {
+    let before = pane(state).map(|p| p.id);
+    let mut effects = f(state);
+    if let Some(id) = before
+        && pane(state).is_none_or(|p| p.id != id)
+    {
+        effects.push(Effect::Logs(LogEffect::StopPane { pane: id }));
+    }
+    effects
+}
+
+/// Handles an edit of the input line when it is one of the log pane's; `None` otherwise.
+pub fn input_edit(
+    state: &mut AppState,
+    edit: &Edit,
+    purpose: InputPurpose,
+    text: &str,
+) -> Option<Vec<Effect>> {
+    if !matches!(
+        purpose,
+        InputPurpose::LogSearch
+            | InputPurpose::LogFilter
+            | InputPurpose::LogFilterOut
+            | InputPurpose::LogRange
+            | InputPurpose::LogSelector
+    ) {
+        return None;
+    }
+    Some(match edit {
+        Edit::Submit => {
+            state.input = None;
+            input(state, purpose, text)
+        }
+        Edit::Cancel => {
+            state.input = None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    })
 }
 
 /// Typed text for the pane (search, filters, range, label selector).
