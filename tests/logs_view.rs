@@ -160,11 +160,20 @@ async fn save_writes_the_buffer_and_copy_uses_osc52() {
             .is_some_and(|n| n.text.starts_with("saved 40 lines to"))
     })
     .await;
+    // Saving again never overwrites the first file.
+    s.state.notice = None;
+    type_text(&mut s, "S");
+    wait_state(&mut s, "the second save", |st| {
+        st.notice
+            .as_ref()
+            .is_some_and(|n| n.text.starts_with("saved"))
+    })
+    .await;
     let files: Vec<_> = std::fs::read_dir(dir.path())
         .expect("dir")
         .flatten()
         .collect();
-    assert_eq!(files.len(), 1);
+    assert_eq!(files.len(), 2, "the second save made a new file");
     let saved = std::fs::read_to_string(files[0].path()).expect("saved file");
     let lines: Vec<&str> = saved.lines().collect();
     assert_eq!(lines.len(), 40);

@@ -76,9 +76,9 @@ impl LogTasks {
             LogEffect::Save { path, text, lines } => {
                 let report = report.clone();
                 tokio::spawn(async move {
-                    let result = tokio::fs::write(&path, text)
+                    let result = save_new(&path, text.as_bytes())
                         .await
-                        .map(|()| (path.clone(), lines))
+                        .map(|saved| (saved, lines))
                         .map_err(|e| format!("cannot save to {path}: {e}"));
                     report(LogNews::Saved { result });
                 });
@@ -98,4 +98,33 @@ impl LogTasks {
     pub fn running(&self) -> usize {
         self.streams.values().filter(|t| !t.is_cancelled()).count()
     }
+}
+
+/// Writes a new file at `path`, or `path` with `-2`, `-3`… before the extension when it
+/// exists: saving never overwrites a file. Returns the path written.
+async fn save_new(path: &str, bytes: &[u8]) -> std::io::Result<String> {
+    use tokio::io::AsyncWriteExt;
+    let (stem, ext) = path.rsplit_once('.').unwrap_or((path, ""));
+    for n in 1..100 {
+        let candidate = match (n, ext) {
+            (1, _) => path.to_string(),
+            (_, "") => format!("{stem}-{n}"),
+            (_, ext) => format!("{stem}-{n}.{ext}"),
+        };
+        let opened = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+            .await;
+        match opened {
+            Ok(mut file) => {
+                file.write_all(bytes).await?;
+                file.flush().await?;
+                return Ok(candidate);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("too many files with this name"))
 }
