@@ -46,7 +46,7 @@ pub fn handle_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     {
         return effects;
     }
-    logs_keys::stop_if_replaced(state, |state| apply(state, action))
+    apply(state, action)
 }
 
 fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {

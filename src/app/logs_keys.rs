@@ -12,7 +12,9 @@ use super::action::Action;
 use super::effect::Effect;
 use super::input::{Edit, InputLine, InputPurpose};
 use super::logs_pane::{self, LogsPane, export, pane, restart};
+use super::overlay::Overlay;
 use super::state::{AppState, Notice};
+use super::text_view::TextView;
 
 /// Opens logs for the selected row (`previous`: the previous container instance).
 pub fn open_from_table(state: &mut AppState, previous: bool) -> Vec<Effect> {
@@ -80,6 +82,15 @@ pub fn apply(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     let mut effects = Vec::new();
     match action {
         Action::Back => return Some(logs_pane::close(state)),
+        Action::Help => {
+            // Help goes over the pane; leaving help brings the pane back.
+            if let Some(Overlay::Logs(p)) = state.overlay.take() {
+                state.parked_logs = Some(p);
+            }
+            state.overlay = Some(Overlay::Help(TextView::default()));
+            state.dirty = true;
+            return Some(Vec::new());
+        }
         Action::Up => scroll(p, -1, height),
         Action::Down => scroll(p, 1, height),
         Action::PageUp => scroll(p, -(height as isize), height),
@@ -247,9 +258,22 @@ pub fn stop_if_replaced(
     f: impl FnOnce(&mut AppState) -> Vec<Effect>,
 ) -> Vec<Effect> {
     let before = pane(state).map(|p| p.id);
+    let screen = (state.view, state.generation);
     let mut effects = f(state);
+    // Help was left: the parked pane comes back, unless something else took the screen.
+    if state.parked_logs.is_some() && !matches!(state.overlay, Some(Overlay::Help(_))) {
+        let back = state.overlay.is_none() && screen == (state.view, state.generation);
+        match (back, state.parked_logs.take()) {
+            (true, Some(parked)) => state.overlay = Some(Overlay::Logs(parked)),
+            (_, Some(parked)) => {
+                effects.push(Effect::Logs(LogEffect::StopPane { pane: parked.id }))
+            }
+            (_, None) => {}
+        }
+    }
     if let Some(id) = before
         && pane(state).is_none_or(|p| p.id != id)
+        && !effects.contains(&Effect::Logs(LogEffect::StopPane { pane: id }))
     {
         effects.push(Effect::Logs(LogEffect::StopPane { pane: id }));
     }

@@ -168,10 +168,11 @@ pub(super) fn next_id(state: &mut AppState) -> u64 {
     id
 }
 
+/// The log pane: on screen, or parked while help is shown over it.
 pub(super) fn pane(state: &mut AppState) -> Option<&mut LogsPane> {
     match state.overlay.as_mut() {
         Some(Overlay::Logs(p)) => Some(p),
-        _ => None,
+        _ => state.parked_logs.as_deref_mut(),
     }
 }
 

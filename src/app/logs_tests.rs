@@ -97,3 +97,37 @@ fn switching_views_stops_the_pane() {
         [Effect::Logs(LogEffect::StopPane { .. })]
     ));
 }
+
+#[test]
+fn help_goes_over_the_pane_and_leaving_it_brings_the_pane_back() {
+    let mut s = state();
+    let effects = open_pod(&mut s, "default", "web-1", None, false);
+    let (stream, _) = stream_of(&effects).expect("a stream");
+    assert!(
+        press(&mut s, '?').is_empty(),
+        "the stream keeps running under help"
+    );
+    assert!(matches!(s.overlay, Some(Overlay::Help(_))));
+    let batch = vec![LogLine::log(0, None, sanitize::clean(b"while in help"))];
+    update(
+        &mut s,
+        Msg::Logs(LogNews::Lines {
+            stream,
+            lines: batch,
+        }),
+    );
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    assert!(effects.is_empty());
+    let Some(Overlay::Logs(p)) = &s.overlay else {
+        panic!("the pane is back");
+    };
+    assert_eq!(p.buffer.len(), 1, "lines that arrived meanwhile are there");
+    let pane = p.id;
+    press(&mut s, '?');
+    let effects = press(&mut s, '2');
+    assert_eq!(effects, vec![Effect::Logs(LogEffect::StopPane { pane })]);
+    assert!(s.parked_logs.is_none());
+}
