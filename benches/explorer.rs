@@ -58,6 +58,7 @@ async fn run(pods: usize) {
         port: 0,
         live: false,
         forbidden: Vec::new(),
+        log_generators: Vec::new(),
     })
     .await
     .expect("sim");

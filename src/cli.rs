@@ -72,6 +72,22 @@ pub struct UiArgs {
     /// Where kmedic writes its own log (default: the user's state directory).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+
+    /// Lines a log pane keeps (older ones are dropped and counted).
+    #[arg(long, global = true, value_name = "N", default_value_t = 10_000)]
+    pub log_lines: usize,
+
+    /// Memory a log pane's lines may use, in MiB (older lines are dropped and counted).
+    #[arg(long, global = true, value_name = "MIB", default_value_t = 16)]
+    pub log_mib: usize,
+
+    /// Strip ANSI colours from pod logs instead of drawing them (`a` toggles in the pane).
+    #[arg(long, global = true)]
+    pub log_no_ansi: bool,
+
+    /// Directory where the log pane saves files (default: the current directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

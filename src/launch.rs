@@ -45,11 +45,22 @@ pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
                 .map(|view| (context.clone(), (place.namespace.clone(), view)))
         })
         .collect();
-    if let Some(view) = remembered.and_then(|p| ResourceKind::from_name(&p.view)) {
+    // Explicit -n/-A means a fresh start; otherwise the last view of this context comes back.
+    if let Some(view) = remembered
+        .filter(|_| !explicit_scope)
+        .and_then(|p| ResourceKind::from_name(&p.view))
+    {
         session.state.view = view;
         crate::app::update::refresh_table(&mut session.state, view);
     }
     session.state.ascii = ui.ascii;
+    session.state.log_settings = crate::app::logs_pane::LogSettings {
+        max_lines: ui.log_lines.max(1),
+        max_bytes: ui.log_mib.max(1).saturating_mul(1024 * 1024),
+        ansi: !ui.log_no_ansi,
+        save_dir: ui.log_dir.clone().unwrap_or_else(|| ".".into()),
+        ..Default::default()
+    };
     if let Some(first) = problems.first() {
         let more = if problems.len() > 1 {
             format!(" (+{} more in the log)", problems.len() - 1)

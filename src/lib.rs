@@ -11,6 +11,7 @@ pub mod launch;
 pub mod launch_certs;
 pub mod launch_check;
 pub mod logging;
+pub mod logs;
 pub mod model;
 pub mod runtime;
 pub mod sim;

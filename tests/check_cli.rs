@@ -218,6 +218,7 @@ async fn sim(forbidden: Vec<Forbidden>) -> (RunningSim, tempfile::TempDir, PathB
         port: 0,
         live: false,
         forbidden,
+        ..SimOptions::default()
     })
     .await
     .unwrap();

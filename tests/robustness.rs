@@ -120,6 +120,8 @@ async fn forbidden_list_is_named_while_other_views_work() {
             resource: "pods".into(),
             namespace: None,
         }],
+
+        log_generators: Vec::new(),
     })
     .await
     .expect("sim");
@@ -185,6 +187,7 @@ async fn access_view_says_which_lists_are_refused() {
             resource: "pods".into(),
             namespace: Some("shop".into()),
         }],
+        ..SimOptions::default()
     })
     .await
     .expect("sim");
@@ -218,6 +221,7 @@ async fn a_namespace_can_be_typed_when_namespaces_cannot_be_listed() {
             resource: "namespaces".into(),
             namespace: None,
         }],
+        ..SimOptions::default()
     })
     .await
     .expect("sim");

@@ -19,6 +19,7 @@ async fn frozen_demo() -> (kmedic::sim::RunningSim, kmedic::runtime::Session, Ti
         port: 0,
         live: false,
         forbidden: Vec::new(),
+        log_generators: Vec::new(),
     })
     .await
     .expect("sim");

@@ -43,6 +43,20 @@ pub enum Action {
     AccessReview,
     Troubleshoot,
     Certs,
+    Logs,
+    LogsPrevious,
+    LogsSelector,
+    ToggleFollow,
+    ToggleTimestamps,
+    ToggleWrap,
+    ToggleAnsi,
+    NextContainer,
+    LogRange,
+    FilterOut,
+    JumpLive,
+    Mark,
+    Copy,
+    Save,
 }
 
 impl Action {
@@ -84,6 +98,20 @@ impl Action {
         Action::AccessReview,
         Action::Troubleshoot,
         Action::Certs,
+        Action::Logs,
+        Action::LogsPrevious,
+        Action::LogsSelector,
+        Action::ToggleFollow,
+        Action::ToggleTimestamps,
+        Action::ToggleWrap,
+        Action::ToggleAnsi,
+        Action::NextContainer,
+        Action::LogRange,
+        Action::FilterOut,
+        Action::JumpLive,
+        Action::Mark,
+        Action::Copy,
+        Action::Save,
     ];
 }
 
@@ -98,6 +126,7 @@ pub enum Layer {
     Yaml,
     Help,
     Picker,
+    Logs,
 }
 
 impl Layer {
@@ -108,6 +137,7 @@ impl Layer {
         Layer::Yaml,
         Layer::Help,
         Layer::Picker,
+        Layer::Logs,
     ];
 
     /// The section name used in keymap files.
@@ -119,6 +149,7 @@ impl Layer {
             Layer::Yaml => "yaml",
             Layer::Help => "help",
             Layer::Picker => "picker",
+            Layer::Logs => "logs",
         }
     }
 }

@@ -22,6 +22,8 @@ pub enum Command {
     Troubleshoot,
     /// `:certs` opens the Certs view.
     Certs,
+    /// `:logs …`: open the log pane.
+    Logs(crate::logs::command::LogsCommand),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +53,10 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "can-i" | "access" | "auth" => return Ok(Command::Access),
         "tr" | "troubleshoot" | "check" | "findings" => return Ok(Command::Troubleshoot),
         "certs" | "cert" | "certificates" => return Ok(Command::Certs),
+        "logs" | "log" => {
+            let rest: Vec<&str> = text.split_whitespace().skip(1).collect();
+            return crate::logs::command::parse(&rest).map(Command::Logs);
+        }
         _ => {}
     }
     let Some(kind) = ResourceKind::from_name(first) else {

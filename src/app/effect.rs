@@ -32,4 +32,6 @@ pub enum Effect {
     ReviewAccess { request: u64, scope: Scope },
     /// Check whether the cluster answers again (only while disconnected).
     Probe { generation: u64 },
+    /// Start/stop log streams, save or copy log lines.
+    Logs(crate::logs::LogEffect),
 }

@@ -8,13 +8,22 @@ pub enum InputPurpose {
     Command,
     Filter,
     Search,
+    LogSearch,
+    LogFilter,
+    LogFilterOut,
+    LogRange,
+    LogSelector,
 }
 
 impl InputPurpose {
     pub fn prompt(self) -> &'static str {
         match self {
             InputPurpose::Command => ":",
-            InputPurpose::Filter | InputPurpose::Search => "/",
+            InputPurpose::Filter | InputPurpose::Search | InputPurpose::LogSearch => "/",
+            InputPurpose::LogFilter => "filter: ",
+            InputPurpose::LogFilterOut => "hide: ",
+            InputPurpose::LogRange => "tail lines or since (200, 5m, 1h, all): ",
+            InputPurpose::LogSelector => "label selector: ",
         }
     }
 }

@@ -11,6 +11,7 @@ use super::command::{self, Command, NamespaceChoice};
 use super::contexts;
 use super::effect::Effect;
 use super::input::{Edit, InputLine, InputPurpose};
+use super::logs_keys;
 use super::overlay::{AccessView, CertsPane, DetailView, ObjectView, Overlay, YamlView};
 use super::picker::{self, Picker};
 use super::state::{AppState, Notice};
@@ -28,6 +29,7 @@ pub fn current_layer(state: &AppState) -> Layer {
         Some(Overlay::Certs(_)) => Layer::Detail,
         Some(Overlay::Yaml(_)) => Layer::Yaml,
         Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => Layer::Picker,
+        Some(Overlay::Logs(_)) => Layer::Logs,
     }
 }
 
@@ -39,10 +41,16 @@ pub fn handle_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         return effects;
     }
     state.notice = None;
-    match state.keymap.resolve(current_layer(state), key) {
-        Some(action) => apply(state, action),
-        None => Vec::new(),
+    let layer = current_layer(state);
+    let Some(action) = state.keymap.resolve(layer, key) else {
+        return Vec::new();
+    };
+    if layer == Layer::Logs
+        && let Some(effects) = logs_keys::apply(state, action)
+    {
+        return effects;
     }
+    apply(state, action)
 }
 
 fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
@@ -51,6 +59,9 @@ fn input_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     };
     let edit = input.edit(key);
     let (purpose, text) = (input.purpose, input.text.clone());
+    if let Some(effects) = logs_keys::input_edit(state, &edit, purpose, &text) {
+        return effects;
+    }
     match (edit, purpose) {
         (Edit::Changed, InputPurpose::Filter) => {
             set_filter(state, &text);
@@ -170,6 +181,7 @@ fn run_command(state: &mut AppState, text: &str) -> Vec<Effect> {
         Ok(Command::Access) => apply(state, Action::AccessReview),
         Ok(Command::Troubleshoot) => apply(state, Action::Troubleshoot),
         Ok(Command::Certs) => apply(state, Action::Certs),
+        Ok(Command::Logs(what)) => logs_keys::open_command(state, what),
         Err(message) => {
             state.notice = Some(Notice {
                 text: message,
@@ -325,6 +337,26 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::SearchNext | Action::SearchPrevious => {
             next_match(state, action == Action::SearchNext)
         }
+        Action::Logs | Action::LogsPrevious if state.overlay.is_none() => {
+            return logs_keys::open_from_table(state, action == Action::LogsPrevious);
+        }
+        Action::LogsSelector => {
+            state.input = Some(InputLine::new(InputPurpose::LogSelector, ""));
+        }
+        // The remaining log actions only mean something in the log pane.
+        Action::Logs
+        | Action::LogsPrevious
+        | Action::ToggleFollow
+        | Action::ToggleTimestamps
+        | Action::ToggleWrap
+        | Action::ToggleAnsi
+        | Action::NextContainer
+        | Action::LogRange
+        | Action::FilterOut
+        | Action::JumpLive
+        | Action::Mark
+        | Action::Copy
+        | Action::Save => {}
     }
     Vec::new()
 }
@@ -377,6 +409,7 @@ fn move_cursor(state: &mut AppState, delta: isize) {
             p.selected = (p.selected as isize + delta)
                 .clamp(0, picker_len.saturating_sub(1) as isize) as usize;
         }
+        Some(Overlay::Logs(_)) => {}
     }
 }
 

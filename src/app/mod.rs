@@ -7,6 +7,11 @@ pub mod contexts;
 pub mod effect;
 pub mod input;
 pub mod keys;
+pub mod logs_keys;
+pub mod logs_news;
+pub mod logs_pane;
+#[cfg(test)]
+mod logs_tests;
 pub mod msg;
 pub mod overlay;
 pub mod picker;

@@ -56,4 +56,6 @@ pub enum Msg {
     Reachable {
         generation: u64,
     },
+    /// News from a log task (a batch of lines, a stream state, a pod joining…).
+    Logs(crate::logs::LogNews),
 }

@@ -44,6 +44,7 @@ pub enum Overlay {
     /// The Troubleshoot view (its data lives in `AppState::troubleshoot`, kept while closed).
     Troubleshoot,
     Certs(Box<CertsPane>),
+    Logs(Box<super::logs_pane::LogsPane>),
 }
 
 /// The Certs view: the inspection report once it arrives, as a navigable tree.

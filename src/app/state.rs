@@ -98,6 +98,10 @@ pub struct AppState {
     /// Something changed since the last frame.
     pub dirty: bool,
     pub next_request: u64,
+    /// Settings new log panes start with.
+    pub log_settings: super::logs_pane::LogSettings,
+    /// The log pane while help is shown over it (its streams keep running).
+    pub parked_logs: Option<Box<super::logs_pane::LogsPane>>,
 }
 
 /// Smallest terminal the layout works in; below it a notice is shown instead.
@@ -145,6 +149,8 @@ impl AppState {
             quit: false,
             dirty: true,
             next_request: 1,
+            log_settings: Default::default(),
+            parked_logs: None,
         }
     }
 

@@ -19,7 +19,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             state.dirty = true;
-            handle_key(state, &key)
+            super::logs_keys::stop_if_replaced(state, |state| handle_key(state, &key))
         }
         Msg::Resize { width, height } => {
             state.width = width;
@@ -91,6 +91,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Logs(news) => super::logs_news::on_news(state, news),
         Msg::Reachable { generation } => {
             if generation == state.generation && state.stale() {
                 state.disconnected.clear();

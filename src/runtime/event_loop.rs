@@ -31,6 +31,12 @@ pub async fn run_tui(session: &mut Session, theme: Theme) -> std::io::Result<()>
     let mut last_frame = Instant::now() - FRAME;
     let mut stop = stop_signals()?;
     loop {
+        for sequence in session.take_clipboard() {
+            use std::io::Write;
+            let out = guard.terminal.backend_mut();
+            out.write_all(sequence.as_bytes())?;
+            out.flush()?;
+        }
         if session.state.dirty && last_frame.elapsed() >= FRAME {
             guard
                 .terminal

@@ -18,6 +18,8 @@ use crate::cluster::{ClusterEvent, KubeSetup, Scope, WatchSet, build_client};
 /// How long making a client for another context may take before the switch is reported failed.
 const SWITCH_TIMEOUT: Duration = Duration::from_secs(10);
 use crate::config::Keymap;
+use crate::logs::stream::Report;
+use crate::logs::tasks::LogTasks;
 use crate::model::ResourceKind;
 
 use super::effects;
@@ -37,6 +39,8 @@ pub struct Session {
     results_tx: UnboundedSender<Msg>,
     results_rx: UnboundedReceiver<Msg>,
     cancel: CancellationToken,
+    logs: LogTasks,
+    log_report: Report,
 }
 
 impl Drop for Session {
@@ -73,6 +77,10 @@ impl Session {
         let (cluster_tx, cluster_rx) = mpsc::unbounded_channel();
         let (results_tx, results_rx) = mpsc::unbounded_channel();
         let watches = WatchSet::start(client.clone(), scope, state.generation, cluster_tx.clone());
+        let report_tx = results_tx.clone();
+        let log_report: Report = Arc::new(move |news| {
+            let _ = report_tx.send(Msg::Logs(news));
+        });
         Session {
             state,
             client,
@@ -87,6 +95,8 @@ impl Session {
             results_tx,
             results_rx,
             cancel,
+            logs: LogTasks::default(),
+            log_report,
         }
     }
 
@@ -202,6 +212,10 @@ impl Session {
                         }
                     }
                 });
+            }
+            Effect::Logs(effect) => {
+                self.logs
+                    .perform(effect, &self.client, &self.log_report, &self.cancel);
             }
             Effect::Probe { generation } => {
                 effects::spawn_probe(
@@ -328,6 +342,16 @@ impl Session {
             kind,
             rows,
         });
+    }
+
+    /// OSC 52 clipboard sequences the log pane asked for, for the terminal to write.
+    pub fn take_clipboard(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.logs.clipboard)
+    }
+
+    /// Log streams running now.
+    pub fn log_streams(&self) -> usize {
+        self.logs.running()
     }
 
     /// Processes events until `done(state)` holds or `timeout` passes; true if it held.

@@ -45,6 +45,9 @@ pub struct SimOptions {
     /// Run the liveness driver (restarts grow, pods are replaced, logs are written).
     pub live: bool,
     pub forbidden: Vec<Forbidden>,
+    /// Containers that write generated log lines (rate, stack traces, long lines, ANSI,
+    /// invalid UTF-8); empty = off.
+    pub log_generators: Vec<server::log_generator::LogGenerator>,
 }
 
 impl Default for SimOptions {
@@ -54,6 +57,7 @@ impl Default for SimOptions {
             port: 0,
             live: true,
             forbidden: Vec::new(),
+            log_generators: Vec::new(),
         }
     }
 }

@@ -59,6 +59,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             (Action::Describe, "describe"),
             (Action::Help, "help"),
         ],
+        crate::app::action::Layer::Logs => &[
+            (Action::Back, "close"),
+            (Action::ToggleFollow, "follow"),
+            (Action::LogsPrevious, "previous"),
+            (Action::LogRange, "range"),
+            (Action::Search, "search"),
+            (Action::Filter, "filter"),
+            (Action::JumpLive, "live"),
+            (Action::Save, "save"),
+            (Action::Help, "help"),
+        ],
         _ => &[(Action::Back, "back"), (Action::Help, "help")],
     };
     let mut spans = Vec::new();

@@ -56,5 +56,6 @@ fn section_title(layer: Layer) -> &'static str {
         Layer::Yaml => "YAML view",
         Layer::Help => "Help",
         Layer::Picker => "Namespace picker (type to filter, Enter to choose)",
+        Layer::Logs => "Log pane",
     }
 }

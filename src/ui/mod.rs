@@ -8,6 +8,7 @@ mod column_fit;
 mod footer;
 mod header;
 mod help;
+mod logs;
 mod picker;
 mod table;
 mod text;
@@ -63,6 +64,7 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
             table::render(frame, body, state, theme);
             picker::render_contexts(frame, body, state, p, theme);
         }
+        Some(Overlay::Logs(pane)) => logs::render(frame, body, state, pane, theme),
         None => table::render(frame, body, state, theme),
     }
     footer::render(frame, footer_area, state, theme);

@@ -26,6 +26,7 @@ pub async fn start_demo() -> RunningSim {
         port: 0,
         live: false,
         forbidden: Vec::new(),
+        log_generators: Vec::new(),
     })
     .await
     .expect("simulated cluster starts")

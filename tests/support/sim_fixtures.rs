@@ -131,6 +131,7 @@ pub fn options(objects: Vec<Value>, forbidden: Vec<Forbidden>) -> SimOptions {
         port: 0,
         live: false,
         forbidden,
+        log_generators: Vec::new(),
     }
 }
 

@@ -13,6 +13,7 @@ use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use super::log_buffer::{ContainerKey, LogEvent, LogLine, rfc3339_nano};
+use super::log_generator::to_wire;
 use super::query::Params;
 use super::status::{ApiError, text_response};
 use super::store::Store;
@@ -148,7 +149,7 @@ pub fn logs(
         truncate_bytes(&mut text, limit);
     }
     if !follow || previous {
-        return Ok(text_response(text));
+        return Ok(text_response(to_wire(text)));
     }
     let (tx, rx) = mpsc::channel::<Bytes>(256);
     tokio::spawn(follow_log(key, options, text, receiver, tx, shutdown));
@@ -177,7 +178,7 @@ async fn follow_log(
     shutdown: CancellationToken,
 ) {
     let mut sent = initial.len();
-    if !initial.is_empty() && tx.send(Bytes::from(initial)).await.is_err() {
+    if !initial.is_empty() && tx.send(Bytes::from(to_wire(initial))).await.is_err() {
         return;
     }
     loop {
@@ -200,7 +201,7 @@ async fn follow_log(
             truncate_bytes(&mut text, limit - sent);
         }
         sent += text.len();
-        if tx.send(Bytes::from(text)).await.is_err() {
+        if tx.send(Bytes::from(to_wire(text))).await.is_err() {
             return;
         }
     }

@@ -8,6 +8,7 @@ mod discovery;
 mod discovery_v2;
 mod event_mirror;
 mod log_buffer;
+pub mod log_generator;
 mod logs;
 mod objects;
 mod printers;
@@ -55,6 +56,7 @@ pub struct RunningSim {
     liveness: Option<JoinHandle<()>>,
     /// Set when serving HTTPS.
     tls: Option<SimTls>,
+    generators: Option<JoinHandle<()>>,
 }
 
 impl Drop for RunningSim {
@@ -62,6 +64,9 @@ impl Drop for RunningSim {
         self.state.shutdown.cancel();
         if let Some(liveness) = self.liveness.take() {
             liveness.abort();
+        }
+        if let Some(generators) = self.generators.take() {
+            generators.abort();
         }
     }
 }
@@ -138,6 +143,9 @@ preferences: {{}}
         self.state.shutdown.cancel();
         if let Some(liveness) = self.liveness.take() {
             liveness.abort();
+        }
+        if let Some(generators) = self.generators.take() {
+            generators.abort();
         }
         let Some(mut server) = self.server.take() else {
             return;
@@ -241,6 +249,13 @@ async fn serve(
             })
         }
     };
+    let generators = (!opts.log_generators.is_empty()).then(|| {
+        tokio::spawn(log_generator::run(
+            store.clone(),
+            opts.log_generators.clone(),
+            shutdown.clone(),
+        ))
+    });
     let liveness = opts
         .live
         .then(|| tokio::spawn(run_liveness(store, shutdown)));
@@ -250,6 +265,7 @@ async fn serve(
         server: Some(server),
         liveness,
         tls,
+        generators,
     })
 }
 
