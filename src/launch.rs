@@ -37,14 +37,7 @@ pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
         }
     }
     let mut session = Session::start(client, &setup, all_namespaces, !ui.write, Arc::new(keymap));
-    session.state.remembered = memory
-        .contexts
-        .iter()
-        .filter_map(|(context, place)| {
-            ResourceKind::from_name(&place.view)
-                .map(|view| (context.clone(), (place.namespace.clone(), view)))
-        })
-        .collect();
+    memory::apply_to(&memory, &mut session.state);
     // Explicit -n/-A means a fresh start; otherwise the last view of this context comes back.
     if let Some(view) = remembered
         .filter(|_| !explicit_scope)
@@ -77,21 +70,7 @@ pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
         .map_err(|e| format!("terminal error: {e}"));
     if let Some(file) = memory_file {
         session.state.remember();
-        let contexts = session
-            .state
-            .remembered
-            .iter()
-            .map(|(context, (namespace, view))| {
-                (
-                    context.clone(),
-                    memory::Remembered {
-                        namespace: namespace.clone(),
-                        view: view.resource().to_string(),
-                    },
-                )
-            })
-            .collect();
-        if let Err(e) = memory::save(&file, &memory::Memory { contexts }) {
+        if let Err(e) = memory::save(&file, &memory::from_state(&session.state)) {
             tracing::warn!(file = %file.display(), error = %e, "cannot save the state file");
         }
     }

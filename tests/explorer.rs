@@ -306,3 +306,67 @@ async fn narrow_screens_reach_dropped_columns_by_scrolling_right() {
     }
     assert!(screen(&s, 80, 24).contains("NAMESPACE"));
 }
+
+#[tokio::test]
+async fn names_and_yaml_are_copied_with_osc52() {
+    let sim = start_demo().await;
+    let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
+    wait_state(&mut s, "pods", |st| synced(st, ResourceKind::Pods)).await;
+    let selected = s
+        .state
+        .selected_row()
+        .map(|r| format!("{}/{}", r.key.namespace, r.key.name))
+        .expect("a row");
+    type_text(&mut s, "Y");
+    let copied = s.take_clipboard();
+    assert_eq!(copied.len(), 1);
+    let expected = base64_encode(selected.as_bytes());
+    assert!(
+        copied[0].starts_with("\u{1b}]52;c;") && copied[0].contains(&expected),
+        "{copied:?}"
+    );
+    assert!(screen(&s, 160, 40).contains("copied the name"));
+
+    type_text(&mut s, "y");
+    wait_for_screen(&mut s, "apiVersion").await;
+    type_text(&mut s, "Y");
+    let copied = s.take_clipboard();
+    assert_eq!(copied.len(), 1, "the YAML is copied");
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[tokio::test]
+async fn favourite_namespaces_are_listed_first_and_remembered() {
+    let sim = start_demo().await;
+    let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
+    wait_state(&mut s, "namespaces", |st| {
+        synced(st, ResourceKind::Namespaces)
+    })
+    .await;
+    type_text(&mut s, "n");
+    type_text(&mut s, "shop");
+    s.dispatch(ctrl('f'));
+    assert!(s.state.current_favourites().contains("shop"));
+    s.dispatch(key(KeyCode::Esc));
+    type_text(&mut s, "n");
+    let text = screen(&s, 160, 40);
+    let all = text.find("<all namespaces>").expect("all entry");
+    let shop = text.find("★ shop").expect("favourite marked");
+    let default = text.find("default").expect("other namespace");
+    assert!(
+        all < shop && shop < default,
+        "favourites come right after all\n{text}"
+    );
+
+    let memory = kmedic::runtime::memory::from_state(&s.state);
+    let mut fresh = session(&sim.kubeconfig_yaml(), None, true).await;
+    kmedic::runtime::memory::apply_to(&memory, &mut fresh.state);
+    assert!(
+        fresh.state.current_favourites().contains("shop"),
+        "favourites survive a restart"
+    );
+}

@@ -82,6 +82,10 @@ struct Ui {
 }
 
 fn spawn_ui(args: &[&str]) -> Ui {
+    spawn_ui_with_term(args, "xterm-256color")
+}
+
+fn spawn_ui_with_term(args: &[&str], term: &str) -> Ui {
     let pty = native_pty_system();
     let pair = pty
         .openpty(PtySize {
@@ -93,7 +97,7 @@ fn spawn_ui(args: &[&str]) -> Ui {
         .expect("pty");
     let mut cmd = CommandBuilder::new(BIN);
     cmd.args(args);
-    cmd.env("TERM", "xterm-256color");
+    cmd.env("TERM", term);
     let child = pair
         .slave
         .spawn_command(cmd)
@@ -333,4 +337,28 @@ fn dumb_terminals_are_refused_with_a_message() {
     let status = child.wait().expect("exit");
     assert!(!status.success());
     assert!(String::from_utf8_lossy(&output).contains("TERM=dumb"));
+}
+
+#[test]
+fn works_under_the_terminals_of_ssh_and_tmux() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_server, kubeconfig) = serve_demo(dir.path());
+    let state = dir.path().join("state.json");
+    let log = dir.path().join("ui.log");
+    for term in ["screen-256color", "tmux-256color", "xterm"] {
+        let args = [
+            "--kubeconfig",
+            kubeconfig.to_str().expect("utf8"),
+            "-A",
+            "--state-file",
+            state.to_str().expect("utf8"),
+            "--log-file",
+            log.to_str().expect("utf8"),
+        ];
+        let mut ui = spawn_ui_with_term(&args, term);
+        ui.screen.wait_for("CrashLoopBackOff");
+        ui.writer.write_all(b":no\r").expect("type");
+        ui.screen.wait_for("NotReady");
+        ui.quit();
+    }
 }

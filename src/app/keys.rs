@@ -102,7 +102,8 @@ fn picker_entries(state: &AppState) -> Vec<String> {
     match &state.overlay {
         Some(Overlay::Namespaces(p)) => {
             let names = state.namespace_names();
-            picker::entries(&names, &p.filter)
+            let favourites = state.current_favourites();
+            picker::entries(&names, &favourites, &p.filter)
                 .into_iter()
                 .map(str::to_string)
                 .collect()
@@ -302,6 +303,8 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             })));
             return vec![Effect::InspectCerts { request }];
         }
+        Action::Copy => return copy_to_clipboard(state),
+        Action::ToggleFavourite => toggle_favourite(state),
         Action::AccessReview => {
             let request = state.next_request;
             state.next_request += 1;
@@ -355,7 +358,6 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         | Action::FilterOut
         | Action::JumpLive
         | Action::Mark
-        | Action::Copy
         | Action::Save => {}
     }
     Vec::new()
@@ -493,6 +495,58 @@ fn next_match(state: &mut AppState, forward: bool) {
         Some(Overlay::Yaml(y)) => y.target.view.next_match(forward, y.lines.len(), height),
         _ => {}
     }
+}
+
+/// Marks or unmarks the namespace under the cursor of the namespace picker as a favourite.
+fn toggle_favourite(state: &mut AppState) {
+    let Some(Overlay::Namespaces(picker)) = &state.overlay else {
+        return;
+    };
+    let Some(name) = picker_entries(state).get(picker.selected).cloned() else {
+        return;
+    };
+    if name == picker::ALL_NAMESPACES {
+        return;
+    }
+    let favourites = state
+        .favourites
+        .entry(state.target.context.clone())
+        .or_default();
+    if !favourites.remove(&name) {
+        favourites.insert(name.clone());
+    }
+    // Keep the cursor on the same namespace, which moved up or down the list.
+    let position = picker_entries(state).iter().position(|e| *e == name);
+    if let (Some(Overlay::Namespaces(picker)), Some(position)) = (&mut state.overlay, position) {
+        picker.selected = position;
+    }
+}
+
+/// Copies what is in view to the local clipboard through OSC 52 (works over SSH): the selected
+/// object's name in a table, the whole text in the describe and YAML views.
+fn copy_to_clipboard(state: &mut AppState) -> Vec<Effect> {
+    let (what, text) = match &state.overlay {
+        None => match state.selected_row() {
+            Some(row) if row.key.namespace.is_empty() => ("name", row.key.name.clone()),
+            Some(row) => ("name", format!("{}/{}", row.key.namespace, row.key.name)),
+            None => return Vec::new(),
+        },
+        Some(Overlay::Detail(d)) => (
+            "describe text",
+            d.lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        Some(Overlay::Yaml(y)) => ("YAML", y.lines.join("\n")),
+        _ => return Vec::new(),
+    };
+    state.notice = Some(Notice {
+        text: format!("copied the {what} to the clipboard (OSC 52)"),
+        error: false,
+    });
+    vec![Effect::Logs(crate::logs::LogEffect::Copy { text })]
 }
 
 /// Tree navigation in the Certs view; true when the action was used.

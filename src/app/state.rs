@@ -72,6 +72,8 @@ pub struct AppState {
     pub contexts: Vec<ContextInfo>,
     /// Per context, the namespace (None = all) and view last used; saved between runs.
     pub remembered: std::collections::BTreeMap<String, (Option<String>, ResourceKind)>,
+    /// Favourite namespaces per context; saved between runs.
+    pub favourites: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
     pub scope: Scope,
     pub read_only: bool,
     pub connection: Connection,
@@ -128,6 +130,7 @@ impl AppState {
             target,
             contexts: Vec::new(),
             remembered: Default::default(),
+            favourites: Default::default(),
             scope,
             read_only,
             connection: Connection::Connecting,
@@ -203,6 +206,14 @@ impl AppState {
         };
         self.remembered
             .insert(self.target.context.clone(), (namespace, self.view));
+    }
+
+    /// Favourite namespaces of the current context.
+    pub fn current_favourites(&self) -> std::collections::BTreeSet<String> {
+        self.favourites
+            .get(&self.target.context)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Namespace names from the namespaces view, sorted.

@@ -32,8 +32,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Tick(now) => {
-            // Ages are shown in whole seconds; redraw only when the second changes.
-            if now.as_second() != state.now.as_second() {
+            // Redraw only when some text on screen depends on the clock and changed.
+            if clock_changes_screen(state, now) {
                 state.dirty = true;
             }
             state.now = now;
@@ -321,4 +321,106 @@ pub fn rebuild_overlay(state: &mut AppState) {
 enum Rebuilt {
     Detail(Vec<crate::model::detail::DetailLine>),
     Yaml(Vec<String>),
+}
+
+/// Whether moving the clock to `now` changes any text on screen: the ages in the visible rows
+/// of the table, or the live views that count time. An idle screen of old objects (whose ages
+/// read "3d4h") is not redrawn every second.
+fn clock_changes_screen(state: &AppState, now: jiff::Timestamp) -> bool {
+    if now.as_second() == state.now.as_second() {
+        return false;
+    }
+    match &state.overlay {
+        Some(Overlay::Troubleshoot | Overlay::Logs(_)) => true,
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) | None => {
+            let Some(table) = state.table() else {
+                return false;
+            };
+            let rows = state.rows(state.view);
+            let height = state.table_height();
+            table
+                .visible
+                .iter()
+                .skip(table.offset)
+                .take(height)
+                .filter_map(|&i| rows.get(i))
+                .any(|row| {
+                    row.cells.iter().any(|cell| {
+                        matches!(
+                            cell,
+                            crate::model::Cell::Age(_) | crate::model::Cell::Restarts { .. }
+                        ) && cell.display(state.now) != cell.display(now)
+                    })
+                })
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::cluster::Scope;
+    use crate::model::{Cell, Health, ObjKey};
+
+    fn state_with_age(created: jiff::Timestamp, now: jiff::Timestamp) -> AppState {
+        let keymap = Arc::new(crate::config::Keymap::builtin_default());
+        let mut state = AppState::new(Default::default(), Scope::All, true, keymap, now);
+        let row = Row {
+            key: ObjKey::new("ns", "p"),
+            cells: vec![
+                Cell::text("ns"),
+                Cell::text("p"),
+                Cell::Ratio { ready: 1, total: 1 },
+                Cell::Status("Running".into(), Health::Ok),
+                Cell::Restarts {
+                    count: 0,
+                    last: None,
+                },
+                Cell::Age(Some(created)),
+                Cell::text("-"),
+                Cell::text("-"),
+            ],
+            health: Health::Ok,
+            links: RowLinks::None,
+        };
+        let generation = state.generation;
+        update(
+            &mut state,
+            Msg::Rows {
+                generation,
+                kind: ResourceKind::Pods,
+                rows: vec![Arc::new(row)],
+            },
+        );
+        state.dirty = false;
+        state
+    }
+
+    #[test]
+    fn the_clock_redraws_only_when_a_visible_age_changes() {
+        let now = jiff::Timestamp::from_second(1_000_000).expect("time");
+        let young = state_with_age(
+            jiff::Timestamp::from_second(1_000_000 - 30).expect("time"),
+            now,
+        );
+        let mut state = young;
+        update(
+            &mut state,
+            Msg::Tick(jiff::Timestamp::from_second(1_000_001).expect("time")),
+        );
+        assert!(state.dirty, "30s → 31s changes on screen");
+
+        let mut state = state_with_age(
+            jiff::Timestamp::from_second(1_000_000 - 5 * 86_400).expect("time"),
+            now,
+        );
+        update(
+            &mut state,
+            Msg::Tick(jiff::Timestamp::from_second(1_000_001).expect("time")),
+        );
+        assert!(!state.dirty, "5d stays 5d: nothing to redraw");
+    }
 }

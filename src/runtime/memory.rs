@@ -13,6 +13,9 @@ pub struct Remembered {
     pub namespace: Option<String>,
     /// The view's kubectl name, e.g. "pods".
     pub view: String,
+    /// Namespaces marked as favourites in this context, listed first in the picker.
+    #[serde(default)]
+    pub favourites: Vec<String>,
 }
 
 /// Everything remembered, by context name.
@@ -55,6 +58,49 @@ pub fn save(path: &Path, memory: &Memory) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Puts what was remembered into the state: places per context and favourites.
+pub fn apply_to(memory: &Memory, state: &mut crate::app::AppState) {
+    for (context, place) in &memory.contexts {
+        if let Some(view) = crate::model::ResourceKind::from_name(&place.view) {
+            state
+                .remembered
+                .insert(context.clone(), (place.namespace.clone(), view));
+        }
+        if !place.favourites.is_empty() {
+            state
+                .favourites
+                .insert(context.clone(), place.favourites.iter().cloned().collect());
+        }
+    }
+}
+
+/// What to remember of the state (call `AppState::remember` first for the current context).
+pub fn from_state(state: &crate::app::AppState) -> Memory {
+    let mut contexts: BTreeMap<String, Remembered> = state
+        .remembered
+        .iter()
+        .map(|(context, (namespace, view))| {
+            let remembered = Remembered {
+                namespace: namespace.clone(),
+                view: view.resource().to_string(),
+                favourites: Vec::new(),
+            };
+            (context.clone(), remembered)
+        })
+        .collect();
+    for (context, favourites) in &state.favourites {
+        let entry = contexts
+            .entry(context.clone())
+            .or_insert_with(|| Remembered {
+                namespace: None,
+                view: "pods".to_string(),
+                favourites: Vec::new(),
+            });
+        entry.favourites = favourites.iter().cloned().collect();
+    }
+    Memory { contexts }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +120,7 @@ mod tests {
             Remembered {
                 namespace: Some("shop".into()),
                 view: "services".into(),
+                favourites: vec!["shop".into(), "ops".into()],
             },
         );
         memory.contexts.insert(
@@ -81,10 +128,21 @@ mod tests {
             Remembered {
                 namespace: None,
                 view: "pods".into(),
+                favourites: Vec::new(),
             },
         );
         save(&path, &memory).expect("save");
         assert_eq!(load(&path), memory);
+        // Files written before favourites existed still load.
+        std::fs::write(
+            &path,
+            r#"{"contexts":{"old":{"namespace":"a","view":"pods"}}}"#,
+        )
+        .expect("write");
+        assert_eq!(
+            load(&path).contexts.get("old").map(|r| r.favourites.len()),
+            Some(0)
+        );
         std::fs::write(&path, "{not json").expect("write");
         assert_eq!(load(&path), Memory::default());
     }

@@ -11,9 +11,13 @@ use crate::config::{Theme, Token};
 
 pub fn render(frame: &mut Frame, body: Rect, state: &AppState, picker: &Picker, theme: &Theme) {
     let names = state.namespace_names();
-    let items: Vec<ListItem> = entries(&names, &picker.filter)
+    let favourites = state.current_favourites();
+    let items: Vec<ListItem> = entries(&names, &favourites, &picker.filter)
         .into_iter()
-        .map(|n| ListItem::new(n.to_string()))
+        .map(|n| {
+            let mark = if favourites.contains(n) { "★ " } else { "  " };
+            ListItem::new(format!("{mark}{n}"))
+        })
         .collect();
     let width = body.width.clamp(20, 50);
     let height = (items.len() as u16 + 2).clamp(4, body.height);
