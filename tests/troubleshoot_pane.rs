@@ -76,8 +76,20 @@ async fn findings_badge_view_links_and_jump_to_the_object() {
     );
     wait_for_screen(&mut s, "Last State:").await;
 
-    // Other panes are tabs.
+    // Back to the findings: P opens the crashed container's previous logs.
     type_text(&mut s, "t");
+    assert!(matches!(s.state.overlay, Some(Overlay::Troubleshoot)));
+    type_text(&mut s, "P");
+    assert!(
+        matches!(s.state.overlay, Some(Overlay::Logs(_))),
+        "P opens the log pane"
+    );
+    wait_for_screen(&mut s, "previous").await;
+
+    // Other panes are tabs.
+    s.dispatch(key(KeyCode::Esc));
+    type_text(&mut s, "t");
+    assert!(matches!(s.state.overlay, Some(Overlay::Troubleshoot)));
     type_text(&mut s, "l");
     assert_ne!(s.state.troubleshoot.tab, 0);
 }

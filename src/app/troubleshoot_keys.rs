@@ -38,6 +38,9 @@ pub fn apply(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         }
         Action::SearchNext => t.detail_scroll += 1,
         Action::SearchPrevious => t.detail_scroll = t.detail_scroll.saturating_sub(1),
+        Action::Logs | Action::LogsPrevious => {
+            return Some(open_finding_logs(state, action == Action::LogsPrevious));
+        }
         Action::Describe | Action::Yaml => {
             return Some(open_finding_object(state, action == Action::Yaml));
         }
@@ -76,6 +79,46 @@ fn open_finding_object(state: &mut AppState, yaml: bool) -> Vec<Effect> {
                     object.name,
                     object.namespace
                 ),
+                error: true,
+            });
+            Vec::new()
+        }
+    }
+}
+
+/// Opens the log pane on what the selected finding is about: a pod's (previous) logs, or every
+/// pod of a workload or Service.
+fn open_finding_logs(state: &mut AppState, previous: bool) -> Vec<Effect> {
+    let Some(object) = state
+        .troubleshoot
+        .selected_finding()
+        .map(|f| f.object.clone())
+    else {
+        return Vec::new();
+    };
+    let ns = object.namespace.clone();
+    match object.kind.as_str() {
+        "Pod" => super::logs_pane::open_pod(state, &ns, &object.name, None, previous),
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
+            super::logs_pane::open_pods(
+                state,
+                Some(ns),
+                crate::logs::PodSet::Workload {
+                    kind: object.kind.clone(),
+                    name: object.name.clone(),
+                },
+            )
+        }
+        "Service" => super::logs_pane::open_pods(
+            state,
+            Some(ns),
+            crate::logs::PodSet::Service {
+                name: object.name.clone(),
+            },
+        ),
+        other => {
+            state.notice = Some(Notice {
+                text: format!("no logs for a {other}"),
                 error: true,
             });
             Vec::new()

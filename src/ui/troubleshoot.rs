@@ -67,7 +67,7 @@ fn tab_line<'a>(t: &Troubleshoot, theme: &Theme) -> Line<'a> {
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
-        "←/→ pane  Enter describe  y yaml",
+        "←/→ pane  Enter describe  y yaml  L logs  P previous logs",
         theme.style(Token::Muted),
     ));
     Line::from(spans)
