@@ -152,3 +152,6 @@ pub async fn wait_state(
         screen(session, 160, 40)
     );
 }
+
+#[allow(dead_code)]
+pub mod pty;
