@@ -15,6 +15,7 @@ mod logs_tests;
 pub mod msg;
 pub mod overlay;
 pub mod picker;
+pub mod picker_keys;
 pub mod state;
 pub mod table;
 pub mod text_view;
