@@ -1,4 +1,4 @@
-//! The namespace picker popup.
+//! The namespace and context picker popups.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,29 +19,11 @@ pub fn render(frame: &mut Frame, body: Rect, state: &AppState, picker: &Picker, 
             ListItem::new(format!("{mark}{n}"))
         })
         .collect();
-    let width = body.width.clamp(20, 50);
-    let height = (items.len() as u16 + 2).clamp(4, body.height);
-    let area = Rect {
-        x: body.x + (body.width.saturating_sub(width)) / 2,
-        y: body.y + (body.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    };
     let title = Line::from(vec![
         Span::styled(" Namespace ", theme.style(Token::Title)),
         Span::styled(format!("{}▏", picker.filter), theme.style(Token::Input)),
     ]);
-    let list = List::new(items)
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.style(Token::Border))
-                .title(title),
-        )
-        .highlight_style(theme.style(Token::Selection));
-    let mut list_state = ListState::default().with_selected(Some(picker.selected));
-    frame.render_widget(Clear, area);
-    frame.render_stateful_widget(list, area, &mut list_state);
+    render_popup(frame, body, 50, title, items, picker.selected, theme);
 }
 
 /// The context picker: name, cluster, server, user and default namespace; the current one marked.
@@ -72,14 +54,6 @@ pub fn render_contexts(
             ))
         })
         .collect();
-    let width = body.width.clamp(20, 110);
-    let height = (items.len() as u16 + 2).clamp(4, body.height);
-    let area = Rect {
-        x: body.x + (body.width.saturating_sub(width)) / 2,
-        y: body.y + (body.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    };
     let title = Line::from(vec![
         Span::styled(" Context ", theme.style(Token::Title)),
         Span::styled(format!("{}▏", picker.filter), theme.style(Token::Input)),
@@ -88,6 +62,27 @@ pub fn render_contexts(
             theme.style(Token::Muted),
         ),
     ]);
+    render_popup(frame, body, 110, title, items, picker.selected, theme);
+}
+
+/// A list popup centred over `body`, at most `max_width` wide and as tall as its items.
+fn render_popup(
+    frame: &mut Frame,
+    body: Rect,
+    max_width: u16,
+    title: Line,
+    items: Vec<ListItem>,
+    selected: usize,
+    theme: &Theme,
+) {
+    let width = body.width.clamp(20, max_width);
+    let height = (items.len() as u16 + 2).clamp(4, body.height);
+    let area = Rect {
+        x: body.x + (body.width.saturating_sub(width)) / 2,
+        y: body.y + (body.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    };
     let list = List::new(items)
         .block(
             Block::default()
@@ -96,7 +91,7 @@ pub fn render_contexts(
                 .title(title),
         )
         .highlight_style(theme.style(Token::Selection));
-    let mut list_state = ListState::default().with_selected(Some(picker.selected));
+    let mut list_state = ListState::default().with_selected(Some(selected));
     frame.render_widget(Clear, area);
     frame.render_stateful_widget(list, area, &mut list_state);
 }
