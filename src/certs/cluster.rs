@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use k8s_openapi::api::admissionregistration::v1::{
-    MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
+    MutatingWebhookConfiguration, ValidatingWebhookConfiguration, WebhookClientConfig,
 };
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::{Secret, Service};
@@ -189,43 +189,50 @@ fn bundle_user(
 }
 
 fn validating_users(c: &ValidatingWebhookConfiguration) -> Vec<CaBundleUser> {
-    let name = c.metadata.name.clone().unwrap_or_default();
-    c.webhooks
+    let webhooks = c
+        .webhooks
         .iter()
         .flatten()
-        .filter_map(|w| {
-            let svc = w
-                .client_config
-                .service
-                .as_ref()
-                .map(|s| (s.namespace.clone(), s.name.clone()));
-            bundle_user(
-                "ValidatingWebhookConfiguration",
-                &name,
-                &w.name,
-                w.client_config.ca_bundle.as_ref().map(|b| &b.0),
-                svc,
-            )
-        })
-        .collect()
+        .map(|w| (&w.name, &w.client_config));
+    webhook_users(
+        "ValidatingWebhookConfiguration",
+        c.metadata.name.as_deref(),
+        webhooks,
+    )
 }
 
 fn mutating_users(c: &MutatingWebhookConfiguration) -> Vec<CaBundleUser> {
-    let name = c.metadata.name.clone().unwrap_or_default();
-    c.webhooks
+    let webhooks = c
+        .webhooks
         .iter()
         .flatten()
-        .filter_map(|w| {
-            let svc = w
-                .client_config
+        .map(|w| (&w.name, &w.client_config));
+    webhook_users(
+        "MutatingWebhookConfiguration",
+        c.metadata.name.as_deref(),
+        webhooks,
+    )
+}
+
+/// The caBundle users of one webhook configuration (validating and mutating ones share the
+/// client config shape).
+fn webhook_users<'a>(
+    kind: &str,
+    name: Option<&str>,
+    webhooks: impl Iterator<Item = (&'a String, &'a WebhookClientConfig)>,
+) -> Vec<CaBundleUser> {
+    let name = name.unwrap_or_default().to_string();
+    webhooks
+        .filter_map(|(webhook, config)| {
+            let svc = config
                 .service
                 .as_ref()
                 .map(|s| (s.namespace.clone(), s.name.clone()));
             bundle_user(
-                "MutatingWebhookConfiguration",
+                kind,
                 &name,
-                &w.name,
-                w.client_config.ca_bundle.as_ref().map(|b| &b.0),
+                webhook,
+                config.ca_bundle.as_ref().map(|b| &b.0),
                 svc,
             )
         })
