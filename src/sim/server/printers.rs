@@ -93,6 +93,25 @@ pub fn int(object: &Value, pointer: &str) -> i64 {
     object.pointer(pointer).and_then(Value::as_i64).unwrap_or(0)
 }
 
+/// The IPs (else host names) a Service's or Ingress's load balancer reports.
+pub fn load_balancer_addresses(object: &Value) -> Vec<&str> {
+    object
+        .pointer("/status/loadBalancer/ingress")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|i| {
+                    if text(i, "/ip").is_empty() {
+                        text(i, "/hostname")
+                    } else {
+                        text(i, "/ip")
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn or_none(text: String) -> String {
     if text.is_empty() {
         "<none>".to_string()
@@ -269,21 +288,7 @@ fn service_cells(svc: &Value, now: Timestamp) -> Vec<Value> {
                 .collect()
         })
         .unwrap_or_default();
-    let external: Vec<&str> = svc
-        .pointer("/status/loadBalancer/ingress")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .map(|i| {
-                    if text(i, "/ip").is_empty() {
-                        text(i, "/hostname")
-                    } else {
-                        text(i, "/ip")
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let external: Vec<&str> = load_balancer_addresses(svc);
     let selector: Vec<String> = svc
         .pointer("/spec/selector")
         .and_then(Value::as_object)

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::printers::{Column, age, human_duration, int, text};
+use super::printers::{Column, age, human_duration, int, load_balancer_addresses, text};
 use super::resources::ResourceType;
 
 type Cells = fn(&Value, Timestamp) -> Vec<Value>;
@@ -274,21 +274,7 @@ fn ingress(ing: &Value, now: Timestamp) -> Vec<Value> {
                 .collect()
         })
         .unwrap_or_default();
-    let address: Vec<&str> = ing
-        .pointer("/status/loadBalancer/ingress")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .map(|i| {
-                    if text(i, "/ip").is_empty() {
-                        text(i, "/hostname")
-                    } else {
-                        text(i, "/ip")
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let address: Vec<&str> = load_balancer_addresses(ing);
     let ports = if ing
         .pointer("/spec/tls")
         .and_then(Value::as_array)
