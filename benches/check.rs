@@ -4,15 +4,13 @@
 //! `cargo bench --bench check`; `KMEDIC_BENCH_PODS=N` changes the size. Results are printed;
 //! BENCHMARKS.md records them.
 
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Instant;
 
 use jiff::Timestamp;
 use kmedic::troubleshoot::{Options, Snapshot, analyze, group_by_root};
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples.get(samples.len() / 2).copied().unwrap_or_default()
-}
+use support::median;
 
 fn main() {
     let pods: usize = std::env::var("KMEDIC_BENCH_PODS")

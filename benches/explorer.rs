@@ -3,6 +3,8 @@
 //! change-to-state latency, and the cost of drawing one frame. Run with `cargo bench`;
 //! `KMEDIC_BENCH_PODS=N` changes the size. Results are printed; BENCHMARKS.md records them.
 
+mod support;
+
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,22 +17,7 @@ use kmedic::runtime::Session;
 use kmedic::sim::{ScenarioSource, SimOptions};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples.get(samples.len() / 2).copied().unwrap_or_default()
-}
+use support::{median, rss_mib};
 
 fn main() {
     let pods: usize = std::env::var("KMEDIC_BENCH_PODS")

@@ -6,6 +6,8 @@
 //! frames/s, while a key arrives every 50 ms; key-to-frame latency is measured from the key's
 //! arrival time to the end of the frame that shows it. Run with `cargo bench --bench logs`.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -25,17 +27,7 @@ use kmedic::sim::{ScenarioSource, SimOptions};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
-
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
-}
+use support::rss_mib;
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort();
