@@ -82,8 +82,8 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
         }
         None => live_snapshot(connect, ui).await?,
     };
-    for s in &snapshot.skipped {
-        eprintln!("kmedic: skipped {s}");
+    for s in &snapshot.coverage.skipped {
+        eprintln!("kmedic: skipped {}", s.describe());
     }
     let opts = Options {
         namespace,
@@ -202,6 +202,10 @@ pub async fn snapshot_from_cluster(
             }
         }
     }
+    let listed: Vec<crate::objects::Kind> = listed
+        .iter()
+        .filter_map(|k| crate::objects::Kind::by_name(k))
+        .collect();
     let snapshot = Snapshot::from_objects(objects).mark_listed(&listed);
     let logs = previous_logs(
         client,

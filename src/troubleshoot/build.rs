@@ -1,7 +1,7 @@
 //! Small helpers for writing findings: a builder, object references from metadata, and the
 //! recent events of an object as evidence.
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use crate::objects::ObjectMeta;
 
 use super::Ctx;
 use crate::findings::{Evidence, Finding, ObjectRef, Pane, Severity};

@@ -1,7 +1,7 @@
 //! Container-status helpers shared by the pod analyzers: which statuses a pod has, what an
 //! exit code means, and which containers have crashed.
 
-use k8s_openapi::api::core::v1::{Container, ContainerStateTerminated, ContainerStatus, Pod};
+use crate::objects::{Container, ContainerStateTerminated, ContainerStatus, Pod};
 
 use super::snapshot::{ContainerKey, Snapshot};
 
@@ -118,7 +118,7 @@ pub fn crashed_containers(snap: &Snapshot) -> Vec<ContainerKey> {
             let looping = waiting_reason(c) == Some("CrashLoopBackOff");
             let failed_before = c.restart_count > 0 && last_terminated(c).is_some();
             if looping || (failed_before && !c.ready) {
-                out.push((ns.clone(), name.clone(), c.name.clone()));
+                out.push((ns.to_string(), name.to_string(), c.name.to_string()));
             }
         }
     }

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use k8s_openapi::api::core::v1::{Node, Pod, Service};
+use crate::objects::{Node, Pod, Service};
 
 use super::Ctx;
 use super::node::{is_cordoned, is_ready};
@@ -119,7 +119,7 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
             "pod-stuck-terminating" => pod
                 .spec
                 .as_ref()
-                .and_then(|s| s.node_name.clone())
+                .and_then(|s| s.node_name.as_ref().map(|n| n.to_string()))
                 .into_iter()
                 .collect(),
             _ => Vec::new(),
@@ -211,7 +211,7 @@ fn claims(pod: &Pod) -> Vec<String> {
         .filter_map(|v| {
             v.persistent_volume_claim
                 .as_ref()
-                .map(|c| c.claim_name.clone())
+                .map(|c| c.claim_name.to_string())
         })
         .collect()
 }
@@ -229,7 +229,7 @@ fn only_not_ready_candidates(ctx: &Ctx, pod: &Pod) -> Vec<String> {
     }
     candidates
         .iter()
-        .filter_map(|n| n.metadata.name.clone())
+        .filter_map(|n| n.metadata.name.as_ref().map(|n| n.to_string()))
         .collect()
 }
 

@@ -11,7 +11,7 @@
 
 mod build;
 mod container;
-mod events;
+pub mod engine;
 mod grouping;
 mod links;
 mod node;
@@ -24,6 +24,7 @@ mod pod_lifecycle;
 mod pod_pending;
 mod pod_probe;
 mod pvc;
+pub mod registry;
 mod scheduler_message;
 mod service;
 mod snapshot;
@@ -38,9 +39,11 @@ use jiff::Timestamp;
 
 use crate::findings::{Finding, Pane};
 
-pub use events::EventRecord;
+/// One event, whichever API it came from.
+pub type EventRecord = crate::objects::Event;
 pub use grouping::{RootGroup, group_by_root};
-pub use snapshot::{ContainerKey, Snapshot};
+pub use engine::Engine;
+pub use snapshot::{Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table};
 
 /// Thresholds and filters of one analysis.
 #[derive(Debug, Clone)]
@@ -84,23 +87,10 @@ impl Default for Options {
 }
 
 /// Everything the analyzers need besides the snapshot.
-pub(crate) struct Ctx<'a> {
+pub struct Ctx<'a> {
     pub snap: &'a Snapshot,
     pub now: Timestamp,
     pub opts: &'a Options,
-}
-
-impl Ctx<'_> {
-    /// Whether an object of this metadata is in the namespace being analysed.
-    pub fn in_scope(
-        &self,
-        meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
-    ) -> bool {
-        self.opts
-            .namespace
-            .as_ref()
-            .is_none_or(|ns| meta.namespace.as_ref() == Some(ns))
-    }
 }
 
 /// Runs every analyzer over the snapshot; root causes first, symptoms linked to them.
@@ -111,25 +101,19 @@ pub fn analyze(snapshot: &Snapshot, now: Timestamp, opts: &Options) -> Vec<Findi
         opts,
     };
     let mut findings = Vec::new();
-    let pods: Box<dyn Iterator<Item = &k8s_openapi::api::core::v1::Pod>> = match &opts.namespace {
-        Some(ns) => Box::new(snapshot.pods_in(ns)),
-        None => Box::new(snapshot.pods.iter()),
-    };
-    for pod in pods {
-        pod_crash::check(&ctx, pod, &mut findings);
-        pod_image::check(&ctx, pod, &mut findings);
-        pod_config::check(&ctx, pod, &mut findings);
-        pod_pending::check(&ctx, pod, &mut findings);
-        pod_lifecycle::check(&ctx, pod, &mut findings);
-        pod_probe::check(&ctx, pod, &mut findings);
+    for (kind, key) in registry::subjects(&ctx) {
+        registry::check_object(&ctx, kind, &key, &mut findings);
     }
+    registry::check_cluster(&ctx, &mut findings);
+    finish(&ctx, findings)
+}
+
+/// The steps after the checks: escalations that look at many findings at once, root-cause
+/// links, the pane and namespace filter, and the order.
+pub(crate) fn finish(ctx: &Ctx, mut findings: Vec<Finding>) -> Vec<Finding> {
     pod_pending::escalate(&mut findings);
-    workload::check_all(&ctx, &mut findings);
-    service::check_all(&ctx, &mut findings);
-    pvc::check_all(&ctx, &mut findings);
-    node::check_all(&ctx, &mut findings);
-    links::link(&ctx, &mut findings);
-    filter(&mut findings, opts);
+    links::link(ctx, &mut findings);
+    filter(&mut findings, ctx.opts);
     grouping::order(&mut findings);
     findings
 }

@@ -1,7 +1,7 @@
 //! The minimum of the worker-node pane the application pane needs as a root cause: nodes
 //! whose Ready condition is not True. (The full node pane comes later.)
 
-use k8s_openapi::api::core::v1::Node;
+use crate::objects::Node;
 
 use super::Ctx;
 use super::build::{FindingExt, obj};
@@ -23,7 +23,8 @@ pub fn is_cordoned(node: &Node) -> bool {
         .unwrap_or(false)
 }
 
-pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// Nodes that are not Ready (critical when none is): a cluster check, cheap per node.
+pub fn check_nodes(ctx: &Ctx, out: &mut Vec<Finding>) {
     let total = ctx.snap.nodes.len();
     let not_ready: Vec<&Node> = ctx.snap.nodes.iter().filter(|n| !is_ready(n)).collect();
     let all = total > 0 && not_ready.len() == total;
@@ -45,8 +46,8 @@ pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
             .map(|t| {
                 format!(
                     "{} ({} ago)",
-                    t.0,
-                    crate::model::age::human_duration(t.0, ctx.now)
+                    t.ts(),
+                    crate::model::age::human_duration(t.ts(), ctx.now)
                 )
             })
             .unwrap_or_else(|| "unknown".into());

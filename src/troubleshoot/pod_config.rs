@@ -2,7 +2,8 @@
 //! context. Names the missing ConfigMap, Secret or key (from the message and by checking every
 //! non-optional reference of the container against the snapshot), with near-miss key hints.
 
-use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod};
+use crate::objects::Kind;
+use crate::objects::{Container, ContainerStatus, Pod};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -74,14 +75,14 @@ pub fn parse_message(message: &str) -> Option<Missing> {
 fn keys(ctx: &Ctx, ns: &str, kind: &str, name: &str) -> Option<Option<Vec<String>>> {
     if kind == "Secret" {
         let s = ctx.snap.secret(ns, name)?;
-        Some(s.data.as_ref().map(|d| d.keys().cloned().collect()))
+        Some(
+            s.keys
+                .as_ref()
+                .map(|k| k.iter().map(|k| k.to_string()).collect()),
+        )
     } else {
         let c = ctx.snap.configmap(ns, name)?;
-        let data = c.data.iter().flat_map(|d| d.keys().cloned());
-        Some(Some(
-            data.chain(c.binary_data.iter().flat_map(|d| d.keys().cloned()))
-                .collect(),
-        ))
+        Some(Some(c.keys.iter().map(|k| k.to_string()).collect()))
     }
 }
 
@@ -94,16 +95,16 @@ pub fn missing_refs(ctx: &Ctx, ns: &str, c: &Container) -> Vec<Missing> {
         if let Some(r) = &from.config_map_key_ref {
             let m = Missing {
                 kind: "ConfigMap",
-                name: r.name.clone(),
-                key: Some(r.key.clone()),
+                name: r.name.to_string(),
+                key: Some(r.key.to_string()),
             };
             refs.push((m, r.optional.unwrap_or(false)));
         }
         if let Some(r) = &from.secret_key_ref {
             let m = Missing {
                 kind: "Secret",
-                name: r.name.clone(),
-                key: Some(r.key.clone()),
+                name: r.name.to_string(),
+                key: Some(r.key.to_string()),
             };
             refs.push((m, r.optional.unwrap_or(false)));
         }
@@ -112,7 +113,7 @@ pub fn missing_refs(ctx: &Ctx, ns: &str, c: &Container) -> Vec<Missing> {
         if let Some(r) = &e.config_map_ref {
             let m = Missing {
                 kind: "ConfigMap",
-                name: r.name.clone(),
+                name: r.name.to_string(),
                 key: None,
             };
             refs.push((m, r.optional.unwrap_or(false)));
@@ -120,7 +121,7 @@ pub fn missing_refs(ctx: &Ctx, ns: &str, c: &Container) -> Vec<Missing> {
         if let Some(r) = &e.secret_ref {
             let m = Missing {
                 kind: "Secret",
-                name: r.name.clone(),
+                name: r.name.to_string(),
                 key: None,
             };
             refs.push((m, r.optional.unwrap_or(false)));
@@ -128,7 +129,7 @@ pub fn missing_refs(ctx: &Ctx, ns: &str, c: &Container) -> Vec<Missing> {
     }
     let mut out = Vec::new();
     for (m, optional) in refs {
-        if optional || !ctx.snap.has_kind(m.kind) {
+        if optional || !Kind::by_name(m.kind).is_some_and(|k| ctx.snap.has_kind(k)) {
             continue;
         }
         match keys(ctx, ns, m.kind, &m.name) {

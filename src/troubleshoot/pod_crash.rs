@@ -2,7 +2,7 @@
 //! OOM, termination message, previous log tail), start errors and failing init containers.
 //! Running containers' recent past is in `pod_history`.
 
-use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
+use crate::objects::{ContainerStatus, Pod};
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj};
@@ -55,7 +55,7 @@ pub(super) fn memory_limit(pod: &Pod, container: &str) -> String {
         .and_then(|c| c.resources.as_ref())
         .and_then(|r| r.limits.as_ref())
         .and_then(|l| l.get("memory"))
-        .map(|q| q.0.clone())
+        .map(|q| q.0.to_string())
         .unwrap_or_else(|| "none (limited by the node)".to_string())
 }
 
@@ -126,7 +126,7 @@ fn crash_loop(ctx: &Ctx, pod: &Pod, role: Role, c: &ContainerStatus) -> Finding 
             format!("reason={reason} exitCode={code}"),
         );
         if let Some(at) = &t.finished_at {
-            f = f.with("finishedAt", at.0.to_string());
+            f = f.with("finishedAt", at.ts().to_string());
         }
         if let Some(msg) = t.message.as_deref().filter(|m| !m.is_empty()) {
             f = f.with("termination message", msg);

@@ -1,7 +1,7 @@
 //! The recent past of a container that is running now: an OOM kill (even though it runs
 //! again) and many recent restarts.
 
-use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
+use crate::objects::{ContainerStatus, Pod};
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj, secs_since};
@@ -12,7 +12,7 @@ use crate::findings::{Finding, Severity};
 /// A running container's recent past: an OOM kill, or many restarts.
 pub fn history(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Option<Finding> {
     let last = last_terminated(c)?;
-    let finished = last.finished_at.as_ref()?.0;
+    let finished = last.finished_at.as_ref()?.ts();
     if secs_since(finished, ctx.now) > ctx.opts.restart_window.as_secs() as i64 {
         return None;
     }

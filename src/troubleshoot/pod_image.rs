@@ -2,7 +2,8 @@
 //! the waiting message and the kubelet's `Failed` events: image not found, unauthorized (and
 //! whether the pod's pull secrets exist), registry unreachable, rate limited, bad reference.
 
-use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
+use crate::objects::Kind;
+use crate::objects::{ContainerStatus, Pod};
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj};
@@ -148,9 +149,9 @@ fn pull_failure(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, reason: &str) -> Find
         .and_then(|s| s.image_pull_secrets.as_ref())
         .into_iter()
         .flatten()
-        .filter_map(|r| Some(r.name.clone()).filter(|n| !n.is_empty()))
+        .filter_map(|r| Some(r.name.to_string()).filter(|n| !n.is_empty()))
         .collect();
-    let missing: Vec<&String> = if ctx.snap.has_kind("Secret") {
+    let missing: Vec<&String> = if ctx.snap.has_kind(Kind::Secret) {
         secrets
             .iter()
             .filter(|s| ctx.snap.secret(&o.namespace, s).is_none())

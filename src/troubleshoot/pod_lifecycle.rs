@@ -2,7 +2,8 @@
 //! reason), pods stuck Terminating (finalizers, or a node that is gone or NotReady), and
 //! containers stuck in ContainerCreating because of volume or sandbox errors.
 
-use k8s_openapi::api::core::v1::Pod;
+use crate::objects::Kind;
+use crate::objects::Pod;
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj, secs_since};
@@ -118,7 +119,7 @@ fn rejected(ctx: &Ctx, pod: &Pod, reason: &str) -> Finding {
 }
 
 fn terminating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
-    let deleted = pod.metadata.deletion_timestamp.as_ref()?.0;
+    let deleted = pod.metadata.deletion_timestamp.as_ref()?.ts();
     let grace = pod.metadata.deletion_grace_period_seconds.unwrap_or(30);
     // deletionTimestamp is already "deleted at + grace"; allow the extra margin on top.
     let overdue = secs_since(deleted, ctx.now);
@@ -137,7 +138,7 @@ fn terminating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
         None
     } else {
         match ctx.snap.node(&node_name) {
-            None if ctx.snap.has_kind("Node") => Some("gone"),
+            None if ctx.snap.has_kind(Kind::Node) => Some("gone"),
             Some(n) if !is_ready(n) => Some("NotReady"),
             _ => None,
         }
@@ -217,7 +218,7 @@ fn creating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
         .as_ref()
         .and_then(|s| s.start_time.as_ref())
         .or(pod.metadata.creation_timestamp.as_ref())
-        .map(|t| t.0)?;
+        .map(|t| t.ts())?;
     let waited = secs_since(started, ctx.now);
     if waited < ctx.opts.creating_grace.as_secs() as i64 {
         return None;

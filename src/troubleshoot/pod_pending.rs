@@ -2,7 +2,7 @@
 //! constraint (resources, taints, node selector/affinity, unbound PVCs, …), scheduling gates,
 //! and Pending pods with no scheduling attempt at all (the scheduler is not running).
 
-use k8s_openapi::api::core::v1::Pod;
+use crate::objects::Pod;
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj, secs_since};
@@ -31,14 +31,14 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         .snap
         .events_for("Pod", &o.namespace, &o.name)
         .find(|e| e.reason == "FailedScheduling");
-    let created = pod.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    let created = pod.metadata.creation_timestamp.as_ref().map(|t| t.ts());
     let age = created.map(|t| secs_since(t, ctx.now)).unwrap_or(i64::MAX);
     match cond {
         Some(c) if c.reason.as_deref() == Some("SchedulingGated") => {
             out.push(gated(ctx, pod));
         }
         Some(c) if c.status == "False" => {
-            let since = c.last_transition_time.as_ref().map(|t| t.0);
+            let since = c.last_transition_time.as_ref().map(|t| t.ts());
             let pending = since.map(|t| secs_since(t, ctx.now)).unwrap_or(age);
             if pending >= ctx.opts.pending_grace.as_secs() as i64 {
                 let msg = c
@@ -87,7 +87,7 @@ fn requests(pod: &Pod, resource: &str) -> Option<String> {
         .containers
         .iter()
         .filter_map(|c| c.resources.as_ref()?.requests.as_ref()?.get(resource))
-        .map(|q| q.0.clone())
+        .map(|q| q.0.to_string())
         .collect();
     (!values.is_empty()).then(|| values.join(" + "))
 }
@@ -184,7 +184,7 @@ fn pvc_evidence(ctx: &Ctx, pod: &Pod, mut f: Finding) -> Finding {
         let phase = ctx
             .snap
             .pvc(ns, &claim)
-            .and_then(|p| p.status.as_ref()?.phase.clone())
+            .and_then(|p| p.status.as_ref()?.phase.as_ref().map(|s| s.to_string()))
             .unwrap_or_else(|| "missing".to_string());
         f = f.with(&format!("PVC {claim}"), format!("phase {phase}"));
         let events: Vec<_> = ctx
@@ -207,7 +207,7 @@ fn gated(ctx: &Ctx, pod: &Pod) -> Finding {
         .and_then(|s| s.scheduling_gates.as_ref())
         .into_iter()
         .flatten()
-        .map(|g| g.name.clone())
+        .map(|g| g.name.to_string())
         .collect();
     app(
         "pod-scheduling-gated",
@@ -226,7 +226,7 @@ fn not_scheduled(pod: &Pod, age: i64) -> Finding {
     let scheduler = pod
         .spec
         .as_ref()
-        .and_then(|s| s.scheduler_name.clone())
+        .and_then(|s| s.scheduler_name.as_ref().map(|s| s.to_string()))
         .unwrap_or_else(|| "default-scheduler".to_string());
     let custom = scheduler != "default-scheduler";
     let f = app(

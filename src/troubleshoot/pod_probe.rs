@@ -2,13 +2,13 @@
 //! ready because its readiness probe fails (with the probe port checked against the declared
 //! container ports), and restarts caused by a failing liveness or startup probe.
 
-use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod, Probe};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use crate::objects::{Container, ContainerStatus, Pod, Probe};
+use crate::objects::IntOrString;
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj};
 use super::container::{Role, is_running, spec, statuses, waiting_reason};
-use super::events::EventRecord;
+use super::EventRecord;
 use crate::findings::{Finding, Severity};
 
 pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
@@ -104,7 +104,7 @@ fn describe_probe(probe: &Probe) -> String {
 fn port_text(p: &IntOrString) -> String {
     match p {
         IntOrString::Int(n) => n.to_string(),
-        IntOrString::String(s) => s.clone(),
+        IntOrString::String(s) => s.to_string(),
     }
 }
 

@@ -2,15 +2,15 @@
 //! missing StorageClass, no matching PV) and Lost claims. A claim whose class binds on first
 //! consumer (WaitForFirstConsumer) is waiting by design and not reported.
 
-use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use crate::objects::Kind;
+use crate::objects::PersistentVolumeClaim;
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj};
 use crate::findings::{Finding, Severity};
 
-pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let pvcs = ctx.snap.pvcs.iter().filter(|p| ctx.in_scope(&p.metadata));
-    out.extend(pvcs.filter_map(|p| check(ctx, p)));
+pub fn check_claim(ctx: &Ctx, pvc: &PersistentVolumeClaim, out: &mut Vec<Finding>) {
+    out.extend(check(ctx, pvc));
 }
 
 fn waits_for_consumer(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> bool {
@@ -38,7 +38,7 @@ fn check(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
     let class = pvc
         .spec
         .as_ref()
-        .and_then(|s| s.storage_class_name.clone())
+        .and_then(|s| s.storage_class_name.as_ref().map(|s| s.to_string()))
         .unwrap_or_else(|| "(default)".to_string());
     if phase == "Lost" {
         return Some(
@@ -62,7 +62,7 @@ fn check(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
         .find(|e| {
             e.is_warning() && (e.reason == "ProvisioningFailed" || e.reason == "FailedBinding")
         });
-    let class_missing = ctx.snap.has_kind("StorageClass")
+    let class_missing = ctx.snap.has_kind(Kind::StorageClass)
         && class != "(default)"
         && !ctx
             .snap

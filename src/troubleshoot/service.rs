@@ -3,43 +3,24 @@
 //! first broken link, with near-miss label hints when the selector matches nothing. Headless
 //! Services with no pods, ExternalName Services and Services without a selector are skipped.
 
-use std::collections::{BTreeMap, HashMap};
 
-use k8s_openapi::api::core::v1::{Endpoints, Pod, Service, ServicePort};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use crate::objects::{Endpoints, Map, Pod, Service, ServicePort};
+use crate::objects::IntOrString;
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj};
 use crate::findings::{Finding, Severity};
 
-pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let endpoints: HashMap<(&str, &str), &Endpoints> = ctx
+pub fn check_service(ctx: &Ctx, svc: &Service, out: &mut Vec<Finding>) {
+    let endpoints = ctx
         .snap
         .endpoints
-        .iter()
-        .map(|e| {
-            let ns = e.metadata.namespace.as_deref().unwrap_or("");
-            ((ns, e.metadata.name.as_deref().unwrap_or("")), e)
-        })
-        .collect();
-    for svc in ctx
-        .snap
-        .services
-        .iter()
-        .filter(|s| ctx.in_scope(&s.metadata))
-    {
-        let key = (
-            svc.metadata.namespace.as_deref().unwrap_or(""),
-            svc.metadata.name.as_deref().unwrap_or(""),
-        );
-        if let Some(f) = check(ctx, svc, endpoints.get(&key).copied()) {
-            out.push(f);
-        }
-    }
+        .find(svc.metadata.namespace(), svc.metadata.name());
+    out.extend(check(ctx, svc, endpoints));
 }
 
 /// Whether the pod's labels include every selector pair.
-pub fn selects(selector: &BTreeMap<String, String>, pod: &Pod) -> bool {
+pub fn selects(selector: &Map, pod: &Pod) -> bool {
     let labels = pod.metadata.labels.as_ref();
     selector
         .iter()
@@ -195,8 +176,8 @@ fn endpoint_evidence(f: Finding, endpoints: Option<&Endpoints>) -> Finding {
     let subsets = ep.subsets.iter().flatten();
     let (mut ready, mut not_ready) = (0, 0);
     for s in subsets {
-        ready += s.addresses.as_ref().map_or(0, Vec::len);
-        not_ready += s.not_ready_addresses.as_ref().map_or(0, Vec::len);
+        ready += s.addresses.as_ref().map_or(0, |a| a.len());
+        not_ready += s.not_ready_addresses.as_ref().map_or(0, |a| a.len());
     }
     f.with("endpoints", format!("{ready} ready, {not_ready} not ready"))
 }
@@ -204,7 +185,7 @@ fn endpoint_evidence(f: Finding, endpoints: Option<&Endpoints>) -> Finding {
 fn describe_port(p: &ServicePort) -> String {
     let target = match &p.target_port {
         Some(IntOrString::Int(n)) => n.to_string(),
-        Some(IntOrString::String(s)) => s.clone(),
+        Some(IntOrString::String(s)) => s.to_string(),
         None => p.port.to_string(),
     };
     format!(
@@ -262,7 +243,7 @@ fn port_problem(port: &ServicePort, pods: &[&Pod]) -> Option<String> {
 }
 
 /// Labels on pods in the namespace that almost match the selector.
-fn near_misses(ctx: &Ctx, ns: &str, selector: &BTreeMap<String, String>) -> Vec<String> {
+fn near_misses(ctx: &Ctx, ns: &str, selector: &Map) -> Vec<String> {
     let mut hints = Vec::new();
     for (k, v) in selector {
         let mut seen: Vec<String> = Vec::new();

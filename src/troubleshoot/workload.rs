@@ -2,22 +2,23 @@
 //! ReplicaSets that cannot create pods (FailedCreate: quota, PodSecurity, webhooks), and
 //! failed Jobs (BackoffLimitExceeded, DeadlineExceeded).
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-use k8s_openapi::api::batch::v1::Job;
+use crate::objects::{Deployment, ReplicaSet};
+use crate::objects::Job;
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj};
 use crate::findings::{Finding, Severity};
 
-pub fn check_all(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let deployments = ctx.snap.deployments.iter();
-    let deployments = deployments.filter(|d| ctx.in_scope(&d.metadata));
-    out.extend(deployments.filter_map(|d| deployment(ctx, d)));
-    let replicasets = ctx.snap.replicasets.iter();
-    let replicasets = replicasets.filter(|r| ctx.in_scope(&r.metadata));
-    out.extend(replicasets.filter_map(|r| replicaset(ctx, r)));
-    let jobs = ctx.snap.jobs.iter().filter(|j| ctx.in_scope(&j.metadata));
-    out.extend(jobs.filter_map(|j| job(ctx, j)));
+pub fn check_deployment(ctx: &Ctx, d: &Deployment, out: &mut Vec<Finding>) {
+    out.extend(deployment(ctx, d));
+}
+
+pub fn check_replicaset(ctx: &Ctx, r: &ReplicaSet, out: &mut Vec<Finding>) {
+    out.extend(replicaset(ctx, r));
+}
+
+pub fn check_job(ctx: &Ctx, j: &Job, out: &mut Vec<Finding>) {
+    out.extend(job(ctx, j));
 }
 
 fn deployment(ctx: &Ctx, d: &Deployment) -> Option<Finding> {
@@ -157,7 +158,7 @@ fn job(ctx: &Ctx, j: &Job) -> Option<Finding> {
         .find(|c| (c.type_ == "Failed" || c.type_ == "FailureTarget") && c.status == "True")?;
     let o = obj("Job", &j.metadata);
     let nsf = ns_flag(&o.namespace);
-    let reason = failed.reason.clone().unwrap_or_default();
+    let reason = failed.reason.as_deref().unwrap_or_default().to_string();
     let failures = j.status.as_ref().and_then(|s| s.failed).unwrap_or(0);
     let limit = j.spec.as_ref().and_then(|s| s.backoff_limit).unwrap_or(6);
     let why = match reason.as_str() {

@@ -1,0 +1,293 @@
+//! Compact workloads: Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs,
+//! each with its pod template in the compact pod shape.
+
+use serde::{Deserialize, Serialize};
+
+use super::list::List;
+use super::meta::{Condition, IntOrString, LabelSelector, ObjectMeta, ObjectReference, Time};
+use super::pod::{PodTemplateSpec, Present};
+use super::storage::PersistentVolumeClaim;
+use super::str::Str;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Deployment {
+    pub metadata: ObjectMeta,
+    pub spec: Option<DeploymentSpec>,
+    pub status: Option<DeploymentStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentSpec {
+    pub replicas: Option<i32>,
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+    pub strategy: Option<UpdateStrategy>,
+    pub min_ready_seconds: Option<i32>,
+    pub revision_history_limit: Option<i32>,
+    pub progress_deadline_seconds: Option<i32>,
+    pub paused: Option<bool>,
+}
+
+/// The update strategy of Deployments, DaemonSets and StatefulSets.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UpdateStrategy {
+    #[serde(rename = "type")]
+    pub type_: Option<Str>,
+    pub rolling_update: Option<RollingUpdate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RollingUpdate {
+    pub max_unavailable: Option<IntOrString>,
+    pub max_surge: Option<IntOrString>,
+    /// StatefulSets only.
+    pub partition: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentStatus {
+    pub observed_generation: Option<i64>,
+    pub replicas: Option<i32>,
+    pub updated_replicas: Option<i32>,
+    pub ready_replicas: Option<i32>,
+    pub available_replicas: Option<i32>,
+    pub unavailable_replicas: Option<i32>,
+    pub conditions: Option<List<Condition>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicaSet {
+    pub metadata: ObjectMeta,
+    pub spec: Option<ReplicaSetSpec>,
+    pub status: Option<ReplicaSetStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicaSetSpec {
+    pub replicas: Option<i32>,
+    pub selector: LabelSelector,
+    pub template: Option<PodTemplateSpec>,
+    pub min_ready_seconds: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicaSetStatus {
+    pub replicas: i32,
+    pub fully_labeled_replicas: Option<i32>,
+    pub ready_replicas: Option<i32>,
+    pub available_replicas: Option<i32>,
+    pub observed_generation: Option<i64>,
+    pub conditions: Option<List<Condition>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSet {
+    pub metadata: ObjectMeta,
+    pub spec: Option<StatefulSetSpec>,
+    pub status: Option<StatefulSetStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSetSpec {
+    pub replicas: Option<i32>,
+    pub selector: LabelSelector,
+    pub service_name: Option<Str>,
+    pub template: PodTemplateSpec,
+    pub volume_claim_templates: Option<List<PersistentVolumeClaim>>,
+    pub pod_management_policy: Option<Str>,
+    pub update_strategy: Option<UpdateStrategy>,
+    pub min_ready_seconds: Option<i32>,
+    pub ordinals: Option<StatefulSetOrdinals>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSetOrdinals {
+    pub start: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StatefulSetStatus {
+    pub observed_generation: Option<i64>,
+    pub replicas: i32,
+    pub ready_replicas: Option<i32>,
+    pub current_replicas: Option<i32>,
+    pub updated_replicas: Option<i32>,
+    pub available_replicas: Option<i32>,
+    pub current_revision: Option<Str>,
+    pub update_revision: Option<Str>,
+    pub conditions: Option<List<Condition>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DaemonSet {
+    pub metadata: ObjectMeta,
+    pub spec: Option<DaemonSetSpec>,
+    pub status: Option<DaemonSetStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DaemonSetSpec {
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+    pub update_strategy: Option<UpdateStrategy>,
+    pub min_ready_seconds: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DaemonSetStatus {
+    pub current_number_scheduled: i32,
+    pub desired_number_scheduled: i32,
+    pub number_available: Option<i32>,
+    pub number_misscheduled: i32,
+    pub number_ready: i32,
+    pub number_unavailable: Option<i32>,
+    pub updated_number_scheduled: Option<i32>,
+    pub observed_generation: Option<i64>,
+    pub conditions: Option<List<Condition>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Job {
+    pub metadata: ObjectMeta,
+    pub spec: Option<JobSpec>,
+    pub status: Option<JobStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct JobSpec {
+    pub parallelism: Option<i32>,
+    pub completions: Option<i32>,
+    pub completion_mode: Option<Str>,
+    pub active_deadline_seconds: Option<i64>,
+    pub backoff_limit: Option<i32>,
+    pub backoff_limit_per_index: Option<i32>,
+    pub selector: Option<LabelSelector>,
+    pub template: PodTemplateSpec,
+    pub suspend: Option<bool>,
+    pub ttl_seconds_after_finished: Option<i32>,
+    pub pod_failure_policy: Option<Present>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct JobStatus {
+    pub active: Option<i32>,
+    pub succeeded: Option<i32>,
+    pub failed: Option<i32>,
+    pub ready: Option<i32>,
+    pub terminating: Option<i32>,
+    pub start_time: Option<Time>,
+    pub completion_time: Option<Time>,
+    pub conditions: Option<List<Condition>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CronJob {
+    pub metadata: ObjectMeta,
+    pub spec: Option<CronJobSpec>,
+    pub status: Option<CronJobStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CronJobSpec {
+    pub schedule: Str,
+    pub time_zone: Option<Str>,
+    pub starting_deadline_seconds: Option<i64>,
+    pub concurrency_policy: Option<Str>,
+    pub suspend: Option<bool>,
+    pub job_template: JobTemplateSpec,
+    pub successful_jobs_history_limit: Option<i32>,
+    pub failed_jobs_history_limit: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct JobTemplateSpec {
+    pub metadata: Option<ObjectMeta>,
+    pub spec: Option<JobSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CronJobStatus {
+    pub active: Option<List<ObjectReference>>,
+    pub last_schedule_time: Option<Time>,
+    pub last_successful_time: Option<Time>,
+}
+
+impl Deployment {
+    pub fn compact(&mut self) {
+        self.metadata.compact();
+        if let Some(s) = &mut self.spec {
+            s.template.compact();
+        }
+    }
+}
+
+impl ReplicaSet {
+    pub fn compact(&mut self) {
+        self.metadata.compact();
+        if let Some(t) = self.spec.as_mut().and_then(|s| s.template.as_mut()) {
+            t.compact();
+        }
+    }
+}
+
+impl StatefulSet {
+    pub fn compact(&mut self) {
+        self.metadata.compact();
+        if let Some(s) = &mut self.spec {
+            s.template.compact();
+        }
+    }
+}
+
+impl DaemonSet {
+    pub fn compact(&mut self) {
+        self.metadata.compact();
+        if let Some(s) = &mut self.spec {
+            s.template.compact();
+        }
+    }
+}
+
+impl Job {
+    pub fn compact(&mut self) {
+        self.metadata.compact();
+        if let Some(s) = &mut self.spec {
+            s.template.compact();
+        }
+    }
+}
+
+impl CronJob {
+    pub fn compact(&mut self) {
+        self.metadata.compact();
+        if let Some(t) = self
+            .spec
+            .as_mut()
+            .and_then(|s| s.job_template.spec.as_mut())
+        {
+            t.template.compact();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Which analyzer runs on what. Analysis has two kinds of work:
+//!
+//! - **object checks**: the checks of one object (a pod, a Deployment, a Service …). They run
+//!   for every object on a full analysis, and only for the objects whose inputs changed on an
+//!   incremental one (see `engine::deps` for what a change touches). Their findings are kept
+//!   per object.
+//! - **cluster checks**: checks over the cluster as a whole (nodes, control plane, DNS …). They
+//!   run on every pass, so they must cost in proportion to nodes and system namespaces, never
+//!   to all pods.
+//!
+//! To add an analyzer: write `fn check_x(ctx: &Ctx, obj: &X, out: &mut Vec<Finding>)` in its
+//! own file, call it from [`check_object`] for its kind (or from [`check_cluster`]), and list
+//! its check ids with the kinds they read in [`CHECKS`], so coverage can say what could not be
+//! checked.
+
+use crate::findings::{Finding, Pane};
+use crate::model::ObjKey;
+use crate::objects::Kind;
+
+use super::Ctx;
+
+/// A check: its id, pane, and the kinds it must read to give an answer.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInfo {
+    pub id: &'static str,
+    pub pane: Pane,
+    pub needs: &'static [Kind],
+}
+
+const fn check(id: &'static str, pane: Pane, needs: &'static [Kind]) -> CheckInfo {
+    CheckInfo { id, pane, needs }
+}
+
+const POD: &[Kind] = &[Kind::Pod];
+const POD_EVENTS: &[Kind] = &[Kind::Pod, Kind::Event];
+
+/// Every check, with what it reads.
+pub const CHECKS: &[CheckInfo] = &[
+    check("pod-crashloop", Pane::App, POD),
+    check("pod-oomkilled", Pane::App, POD),
+    check("pod-restarts", Pane::App, POD),
+    check("pod-start-error", Pane::App, POD),
+    check("pod-init-failing", Pane::App, POD),
+    check("pod-image-pull", Pane::App, POD_EVENTS),
+    check("pod-config-error", Pane::App, &[Kind::Pod, Kind::ConfigMap, Kind::Secret]),
+    check("pod-unschedulable", Pane::App, &[Kind::Pod, Kind::Node]),
+    check("pod-not-scheduled", Pane::App, POD),
+    check("pod-scheduling-gated", Pane::App, POD),
+    check("pod-stuck-creating", Pane::App, POD_EVENTS),
+    check("pod-readiness-failing", Pane::App, POD_EVENTS),
+    check("pod-liveness-failing", Pane::App, POD_EVENTS),
+    check("pod-evicted", Pane::App, POD),
+    check("pod-failed", Pane::App, POD),
+    check("pod-stuck-terminating", Pane::App, &[Kind::Pod, Kind::Node]),
+    check("deployment-stuck", Pane::App, &[Kind::Deployment]),
+    check("deployment-unavailable", Pane::App, &[Kind::Deployment, Kind::Pod]),
+    check("replicaset-failed-create", Pane::App, &[Kind::ReplicaSet]),
+    check("job-failed", Pane::App, &[Kind::Job]),
+    check("service-no-pods", Pane::App, &[Kind::Service, Kind::Pod]),
+    check("service-port-mismatch", Pane::App, &[Kind::Service, Kind::Pod]),
+    check("service-no-ready-endpoints", Pane::App, &[Kind::Service, Kind::Pod]),
+    check("pvc-pending", Pane::App, &[Kind::PersistentVolumeClaim, Kind::StorageClass]),
+    check("pvc-lost", Pane::App, &[Kind::PersistentVolumeClaim]),
+    check("node-not-ready", Pane::Node, &[Kind::Node]),
+];
+
+/// The kinds that have object checks, in the order a full analysis visits them.
+pub const SUBJECT_KINDS: &[Kind] = &[
+    Kind::Pod,
+    Kind::Deployment,
+    Kind::ReplicaSet,
+    Kind::StatefulSet,
+    Kind::DaemonSet,
+    Kind::Job,
+    Kind::CronJob,
+    Kind::Service,
+    Kind::Ingress,
+    Kind::PersistentVolumeClaim,
+    Kind::PersistentVolume,
+    Kind::HorizontalPodAutoscaler,
+    Kind::PodDisruptionBudget,
+    Kind::NetworkPolicy,
+    Kind::Namespace,
+];
+
+/// Runs the checks of one object (nothing when it no longer exists).
+pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>) {
+    let snap = ctx.snap;
+    match kind {
+        Kind::Pod => {
+            if let Some(pod) = snap.pods.get(key) {
+                super::pod_crash::check(ctx, pod, out);
+                super::pod_image::check(ctx, pod, out);
+                super::pod_config::check(ctx, pod, out);
+                super::pod_pending::check(ctx, pod, out);
+                super::pod_lifecycle::check(ctx, pod, out);
+                super::pod_probe::check(ctx, pod, out);
+            }
+        }
+        Kind::Deployment => {
+            if let Some(d) = snap.deployments.get(key) {
+                super::workload::check_deployment(ctx, d, out);
+            }
+        }
+        Kind::ReplicaSet => {
+            if let Some(r) = snap.replicasets.get(key) {
+                super::workload::check_replicaset(ctx, r, out);
+            }
+        }
+        Kind::Job => {
+            if let Some(j) = snap.jobs.get(key) {
+                super::workload::check_job(ctx, j, out);
+            }
+        }
+        Kind::Service => {
+            if let Some(s) = snap.services.get(key) {
+                super::service::check_service(ctx, s, out);
+            }
+        }
+        Kind::PersistentVolumeClaim => {
+            if let Some(p) = snap.pvcs.get(key) {
+                super::pvc::check_claim(ctx, p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Runs the checks over the cluster as a whole.
+pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
+    super::node::check_nodes(ctx, out);
+}
+
+/// Every object with checks (of `namespace` only, when given; cluster-scoped objects always).
+pub fn subjects(ctx: &Ctx) -> Vec<(Kind, ObjKey)> {
+    let snap = ctx.snap;
+    let mut out = Vec::new();
+    let ns = ctx.opts.namespace.as_deref();
+    let mut push = |kind: Kind, key: &ObjKey| {
+        if ns.is_none_or(|ns| key.namespace.is_empty() || key.namespace == ns) {
+            out.push((kind, key.clone()));
+        }
+    };
+    macro_rules! keys {
+        ($table:expr, $kind:expr) => {
+            for (key, _, _) in $table.entries() {
+                push($kind, key);
+            }
+        };
+    }
+    keys!(snap.pods, Kind::Pod);
+    keys!(snap.deployments, Kind::Deployment);
+    keys!(snap.replicasets, Kind::ReplicaSet);
+    keys!(snap.statefulsets, Kind::StatefulSet);
+    keys!(snap.daemonsets, Kind::DaemonSet);
+    keys!(snap.jobs, Kind::Job);
+    keys!(snap.cronjobs, Kind::CronJob);
+    keys!(snap.services, Kind::Service);
+    keys!(snap.ingresses, Kind::Ingress);
+    keys!(snap.pvcs, Kind::PersistentVolumeClaim);
+    keys!(snap.pvs, Kind::PersistentVolume);
+    keys!(snap.hpas, Kind::HorizontalPodAutoscaler);
+    keys!(snap.pdbs, Kind::PodDisruptionBudget);
+    keys!(snap.network_policies, Kind::NetworkPolicy);
+    keys!(snap.namespaces, Kind::Namespace);
+    out
+}
+
+/// The information about a check id.
+pub fn info(id: &str) -> Option<&'static CheckInfo> {
+    CHECKS.iter().find(|c| c.id == id)
+}

@@ -1,0 +1,168 @@
+//! Filling a snapshot from a dump: objects of any mix of kinds (`kind: List` and `*List`
+//! wrappers unpacked), decoded into the same compact objects the watch caches hold. Objects
+//! that cannot be read are recorded (with their file and line when known), events served by
+//! both event APIs are folded into one, and the kinds present count as listed.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{Change, KindState, Skipped, Snapshot};
+use crate::model::ObjKey;
+use crate::objects::{self, Head, Kind, Object, Time};
+
+/// An object from a dump, with where it came from (`file:line`) when known.
+pub type Sourced = (Value, Option<String>);
+
+impl Snapshot {
+    /// Reads objects as an API server returns them.
+    pub fn from_objects(objects: Vec<Value>) -> Snapshot {
+        Snapshot::from_sourced(objects.into_iter().map(|v| (v, None)).collect())
+    }
+
+    /// Reads objects with their sources. Kinds kmedic does not analyse are ignored; kinds
+    /// that do not appear count as not part of the dump.
+    pub fn from_sourced(objects: Vec<Sourced>) -> Snapshot {
+        let mut snap = Snapshot::default();
+        for kind in Kind::ALL {
+            snap.coverage.set(*kind, KindState::NotInDump);
+        }
+        let mut events: HashMap<ObjKey, objects::Event> = HashMap::new();
+        let mut queue: VecDeque<Sourced> = objects.into();
+        while let Some((mut value, source)) = queue.pop_front() {
+            let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+            let api = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+            if let Some(item_kind) = kind_name.strip_suffix("List")
+                && let Some(Value::Array(items)) = value.get_mut("items").map(Value::take)
+            {
+                if let Some(k) = Kind::by_name(item_kind) {
+                    snap.coverage.set(k, KindState::Listed);
+                }
+                for mut item in items {
+                    if let Some(obj) = item.as_object_mut()
+                        && !obj.contains_key("kind")
+                        && !item_kind.is_empty()
+                    {
+                        obj.insert("kind".into(), Value::String(item_kind.to_string()));
+                        if !api.is_empty() {
+                            obj.insert("apiVersion".into(), Value::String(api.clone()));
+                        }
+                    }
+                    queue.push_back((item, source.clone()));
+                }
+                continue;
+            }
+            let Some(kind) = Kind::of(&api, &kind_name).or_else(|| Kind::by_name(&kind_name)) else {
+                continue;
+            };
+            snap.coverage.set(kind, KindState::Listed);
+            match objects::decode_value(kind, &value) {
+                Ok(Object::Event(e)) => {
+                    let key = ObjKey::new(e.namespace.as_str(), e.name.as_str());
+                    match events.get_mut(&key) {
+                        Some(existing) => existing.merge(&e),
+                        None => {
+                            events.insert(key, (*e).clone());
+                        }
+                    }
+                }
+                Ok(obj) => {
+                    snap.apply(Change::Upsert(obj));
+                }
+                Err(e) => {
+                    let key = Head::of_value(&value).key();
+                    snap.coverage.skipped.push(Skipped {
+                        kind: kind_name.clone(),
+                        namespace: key.namespace,
+                        name: key.name,
+                        reason: e.to_string(),
+                        source,
+                    });
+                }
+            }
+        }
+        for e in events.into_values() {
+            snap.apply(Change::Upsert(Object::Event(Arc::new(e))));
+        }
+        snap
+    }
+
+    /// The newest time recorded in the objects: when a dump was taken, for judging ages in
+    /// it as they were on that day.
+    pub fn newest_time(&self) -> Option<jiff::Timestamp> {
+        let mut newest: Option<Time> = None;
+        let mut see = |t: Option<Time>| {
+            if t > newest {
+                newest = t;
+            }
+        };
+        let meta = |m: &objects::ObjectMeta, see: &mut dyn FnMut(Option<Time>)| {
+            see(m.creation_timestamp);
+            see(m.deletion_timestamp);
+        };
+        let conditions = |c: Option<&objects::List<objects::Condition>>, see: &mut dyn FnMut(Option<Time>)| {
+            for c in c.into_iter().flatten() {
+                see(c.last_transition_time);
+                see(c.last_update_time);
+                see(c.last_heartbeat_time);
+            }
+        };
+        for p in self.pods.iter() {
+            meta(&p.metadata, &mut see);
+            if let Some(s) = &p.status {
+                see(s.start_time);
+                conditions(s.conditions.as_ref(), &mut see);
+                let statuses = s
+                    .container_statuses
+                    .iter()
+                    .flatten()
+                    .chain(s.init_container_statuses.iter().flatten());
+                for c in statuses {
+                    for state in [&c.state, &c.last_state].into_iter().flatten() {
+                        see(state.running.as_ref().and_then(|r| r.started_at));
+                        if let Some(t) = &state.terminated {
+                            see(t.started_at);
+                            see(t.finished_at);
+                        }
+                    }
+                }
+            }
+        }
+        for n in self.nodes.iter() {
+            meta(&n.metadata, &mut see);
+            conditions(n.status.as_ref().and_then(|s| s.conditions.as_ref()), &mut see);
+        }
+        for e in self.events.iter() {
+            see(e.last_seen.map(Time::from));
+        }
+        for l in self.leases.iter() {
+            see(l.spec.as_ref().and_then(|s| s.renew_time));
+        }
+        for d in self.deployments.iter() {
+            meta(&d.metadata, &mut see);
+            conditions(d.status.as_ref().and_then(|s| s.conditions.as_ref()), &mut see);
+        }
+        for j in self.jobs.iter() {
+            meta(&j.metadata, &mut see);
+            if let Some(s) = &j.status {
+                see(s.start_time);
+                see(s.completion_time);
+                conditions(s.conditions.as_ref(), &mut see);
+            }
+        }
+        for c in self.cronjobs.iter() {
+            see(c.status.as_ref().and_then(|s| s.last_schedule_time));
+        }
+        for s in self.services.iter() {
+            meta(&s.metadata, &mut see);
+        }
+        for r in self.replicasets.iter() {
+            meta(&r.metadata, &mut see);
+        }
+        for p in self.pvcs.iter() {
+            meta(&p.metadata, &mut see);
+        }
+        newest.map(Time::ts)
+    }
+}

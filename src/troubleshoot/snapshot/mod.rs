@@ -1,0 +1,542 @@
+//! The analyzers' view of the cluster: one [`Table`] of compact objects per kind, kept up to
+//! date change by change (from the watch caches, or all at once from a dump), with the indexes
+//! analyzers need (pods by label and node, events by object, objects by owner, EndpointSlices
+//! by Service), what each kind's coverage is, and optional previous container logs.
+//! Analyzers read it; only [`Snapshot::apply`] changes it.
+
+mod coverage;
+mod load;
+mod table;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use crate::model::ObjKey;
+use crate::objects::{self, Kind, Object, Str};
+
+pub use coverage::{Coverage, KindState, Skipped};
+pub use table::Table;
+
+/// (namespace, pod, container).
+pub type ContainerKey = (String, String, String);
+
+/// A change to the snapshot.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// An object was added or changed.
+    Upsert(Object),
+    /// An object was deleted.
+    Delete(Kind, ObjKey),
+    /// A complete list of a kind (initial sync or relist): replaces what was there.
+    Reset(Kind, Vec<Object>),
+    /// What is known about a kind's coverage changed (synced, refused, not served…).
+    State(Kind, KindState),
+    /// An object of the kind could not be read.
+    Malformed(Skipped),
+    /// The tail of a container's previous log.
+    PreviousLog(ContainerKey, Vec<String>),
+}
+
+/// The objects of one moment.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub namespaces: Table<objects::Namespace>,
+    pub nodes: Table<objects::Node>,
+    pub pods: Table<objects::Pod>,
+    pub services: Table<objects::Service>,
+    pub endpoints: Table<objects::Endpoints>,
+    pub endpoint_slices: Table<objects::EndpointSlice>,
+    pub deployments: Table<objects::Deployment>,
+    pub replicasets: Table<objects::ReplicaSet>,
+    pub statefulsets: Table<objects::StatefulSet>,
+    pub daemonsets: Table<objects::DaemonSet>,
+    pub jobs: Table<objects::Job>,
+    pub cronjobs: Table<objects::CronJob>,
+    pub events: Table<objects::Event>,
+    pub configmaps: Table<objects::ConfigMap>,
+    pub secrets: Table<objects::Secret>,
+    pub service_accounts: Table<objects::ServiceAccount>,
+    pub pvcs: Table<objects::PersistentVolumeClaim>,
+    pub pvs: Table<objects::PersistentVolume>,
+    pub storage_classes: Table<objects::StorageClass>,
+    pub leases: Table<objects::Lease>,
+    pub hpas: Table<objects::HorizontalPodAutoscaler>,
+    pub pdbs: Table<objects::PodDisruptionBudget>,
+    pub ingresses: Table<objects::Ingress>,
+    pub ingress_classes: Table<objects::IngressClass>,
+    pub network_policies: Table<objects::NetworkPolicy>,
+    pub validating_webhooks: Table<objects::WebhookConfiguration>,
+    pub mutating_webhooks: Table<objects::WebhookConfiguration>,
+    pub api_services: Table<objects::ApiService>,
+    pub csrs: Table<objects::CertificateSigningRequest>,
+    /// What is known about each kind (listed, refused, absent from a dump…) and the objects
+    /// that could not be read.
+    pub coverage: Coverage,
+    previous_logs: HashMap<ContainerKey, Vec<String>>,
+    /// Pod ids by a hash of (namespace, label key, label value); lookups verify the labels.
+    pods_by_label: HashMap<u64, Vec<u32>>,
+    /// Pod ids by node name.
+    pods_by_node: HashMap<Str, Vec<u32>>,
+    /// Event ids by a hash of (kind, namespace, name) of the object they are about.
+    events_by_object: HashMap<u64, Vec<u32>>,
+    /// (kind, id) of objects by the uid of their controlling owner.
+    owned: HashMap<Str, Vec<(Kind, u32)>>,
+    /// EndpointSlice ids by a hash of (namespace, service name).
+    slices_by_service: HashMap<u64, Vec<u32>>,
+}
+
+fn hash3(a: &str, b: &str, c: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (a, b, c).hash(&mut h);
+    h.finish()
+}
+
+fn add<K: Hash + Eq>(index: &mut HashMap<K, Vec<u32>>, key: K, id: u32) {
+    index.entry(key).or_default().push(id);
+}
+
+fn drop_id<K: Hash + Eq>(index: &mut HashMap<K, Vec<u32>>, key: &K, id: u32) {
+    if let Some(ids) = index.get_mut(key) {
+        if let Some(pos) = ids.iter().position(|&i| i == id) {
+            ids.swap_remove(pos);
+        }
+        if ids.is_empty() {
+            index.remove(key);
+        }
+    }
+}
+
+macro_rules! with_table {
+    ($snap:expr, $kind:expr, $t:ident => $body:expr) => {
+        match $kind {
+            Kind::Namespace => { let $t = &mut $snap.namespaces; $body }
+            Kind::Node => { let $t = &mut $snap.nodes; $body }
+            Kind::Pod => { let $t = &mut $snap.pods; $body }
+            Kind::Service => { let $t = &mut $snap.services; $body }
+            Kind::Endpoints => { let $t = &mut $snap.endpoints; $body }
+            Kind::EndpointSlice => { let $t = &mut $snap.endpoint_slices; $body }
+            Kind::Deployment => { let $t = &mut $snap.deployments; $body }
+            Kind::ReplicaSet => { let $t = &mut $snap.replicasets; $body }
+            Kind::StatefulSet => { let $t = &mut $snap.statefulsets; $body }
+            Kind::DaemonSet => { let $t = &mut $snap.daemonsets; $body }
+            Kind::Job => { let $t = &mut $snap.jobs; $body }
+            Kind::CronJob => { let $t = &mut $snap.cronjobs; $body }
+            Kind::Event => { let $t = &mut $snap.events; $body }
+            Kind::ConfigMap => { let $t = &mut $snap.configmaps; $body }
+            Kind::Secret => { let $t = &mut $snap.secrets; $body }
+            Kind::ServiceAccount => { let $t = &mut $snap.service_accounts; $body }
+            Kind::PersistentVolumeClaim => { let $t = &mut $snap.pvcs; $body }
+            Kind::PersistentVolume => { let $t = &mut $snap.pvs; $body }
+            Kind::StorageClass => { let $t = &mut $snap.storage_classes; $body }
+            Kind::Lease => { let $t = &mut $snap.leases; $body }
+            Kind::HorizontalPodAutoscaler => { let $t = &mut $snap.hpas; $body }
+            Kind::PodDisruptionBudget => { let $t = &mut $snap.pdbs; $body }
+            Kind::Ingress => { let $t = &mut $snap.ingresses; $body }
+            Kind::IngressClass => { let $t = &mut $snap.ingress_classes; $body }
+            Kind::NetworkPolicy => { let $t = &mut $snap.network_policies; $body }
+            Kind::ValidatingWebhookConfiguration => { let $t = &mut $snap.validating_webhooks; $body }
+            Kind::MutatingWebhookConfiguration => { let $t = &mut $snap.mutating_webhooks; $body }
+            Kind::ApiService => { let $t = &mut $snap.api_services; $body }
+            Kind::CertificateSigningRequest => { let $t = &mut $snap.csrs; $body }
+        }
+    };
+}
+
+/// Wraps a table's object back into an `Object` of `kind`.
+fn wrap(kind: Kind, any: &dyn std::any::Any) -> Option<Object> {
+    macro_rules! w {
+        ($($k:ident => $t:ty),* $(,)?) => {
+            match kind {
+                $(Kind::$k => any.downcast_ref::<Arc<$t>>().map(|a| Object::$k(a.clone())),)*
+            }
+        };
+    }
+    w!(
+        Namespace => objects::Namespace,
+        Node => objects::Node,
+        Pod => objects::Pod,
+        Service => objects::Service,
+        Endpoints => objects::Endpoints,
+        EndpointSlice => objects::EndpointSlice,
+        Deployment => objects::Deployment,
+        ReplicaSet => objects::ReplicaSet,
+        StatefulSet => objects::StatefulSet,
+        DaemonSet => objects::DaemonSet,
+        Job => objects::Job,
+        CronJob => objects::CronJob,
+        Event => objects::Event,
+        ConfigMap => objects::ConfigMap,
+        Secret => objects::Secret,
+        ServiceAccount => objects::ServiceAccount,
+        PersistentVolumeClaim => objects::PersistentVolumeClaim,
+        PersistentVolume => objects::PersistentVolume,
+        StorageClass => objects::StorageClass,
+        Lease => objects::Lease,
+        HorizontalPodAutoscaler => objects::HorizontalPodAutoscaler,
+        PodDisruptionBudget => objects::PodDisruptionBudget,
+        Ingress => objects::Ingress,
+        IngressClass => objects::IngressClass,
+        NetworkPolicy => objects::NetworkPolicy,
+        ValidatingWebhookConfiguration => objects::WebhookConfiguration,
+        MutatingWebhookConfiguration => objects::WebhookConfiguration,
+        ApiService => objects::ApiService,
+        CertificateSigningRequest => objects::CertificateSigningRequest,
+    )
+}
+
+/// The object inside an `Object`, as `Any` (for [`wrap`]'s inverse).
+fn unwrap_any(obj: &Object) -> &dyn std::any::Any {
+    match obj {
+        Object::Namespace(o) => o,
+        Object::Node(o) => o,
+        Object::Pod(o) => o,
+        Object::Service(o) => o,
+        Object::Endpoints(o) => o,
+        Object::EndpointSlice(o) => o,
+        Object::Deployment(o) => o,
+        Object::ReplicaSet(o) => o,
+        Object::StatefulSet(o) => o,
+        Object::DaemonSet(o) => o,
+        Object::Job(o) => o,
+        Object::CronJob(o) => o,
+        Object::Event(o) => o,
+        Object::ConfigMap(o) => o,
+        Object::Secret(o) => o,
+        Object::ServiceAccount(o) => o,
+        Object::PersistentVolumeClaim(o) => o,
+        Object::PersistentVolume(o) => o,
+        Object::StorageClass(o) => o,
+        Object::Lease(o) => o,
+        Object::HorizontalPodAutoscaler(o) => o,
+        Object::PodDisruptionBudget(o) => o,
+        Object::Ingress(o) => o,
+        Object::IngressClass(o) => o,
+        Object::NetworkPolicy(o) => o,
+        Object::ValidatingWebhookConfiguration(o) => o,
+        Object::MutatingWebhookConfiguration(o) => o,
+        Object::ApiService(o) => o,
+        Object::CertificateSigningRequest(o) => o,
+    }
+}
+
+fn insert_any<T: 'static>(table: &mut Table<T>, key: ObjKey, obj: &Object) -> Option<(u32, Option<Arc<T>>)> {
+    let arc = unwrap_any(obj).downcast_ref::<Arc<T>>()?.clone();
+    Some(table.upsert(key, arc))
+}
+
+impl Snapshot {
+    /// Applies a change; returns the previous version of the object it replaced or deleted
+    /// (for a reset: nothing; the caller treats a reset as touching the whole kind).
+    pub fn apply(&mut self, change: Change) -> Option<Object> {
+        match change {
+            Change::Upsert(obj) => self.upsert(obj),
+            Change::Delete(kind, key) => self.delete(kind, &key),
+            Change::Reset(kind, objects) => {
+                self.clear_kind(kind);
+                for o in objects {
+                    self.upsert(o);
+                }
+                self.coverage.set(kind, KindState::Listed);
+                None
+            }
+            Change::State(kind, state) => {
+                self.coverage.set(kind, state);
+                None
+            }
+            Change::Malformed(s) => {
+                self.coverage.skipped.push(s);
+                None
+            }
+            Change::PreviousLog(key, lines) => {
+                self.previous_logs.insert(key, lines);
+                None
+            }
+        }
+    }
+
+    fn upsert(&mut self, obj: Object) -> Option<Object> {
+        let kind = obj.kind();
+        let key = obj.key();
+        self.upsert_plain(kind, key, obj)
+    }
+
+    fn upsert_plain(&mut self, kind: Kind, key: ObjKey, obj: Object) -> Option<Object> {
+        let old = self.delete(kind, &key);
+        let id = with_table!(self, kind, t => insert_any(t, key, &obj).map(|(id, _)| id))?;
+        self.index(&obj, id);
+        old
+    }
+
+    fn delete(&mut self, kind: Kind, key: &ObjKey) -> Option<Object> {
+        let (id, old) = with_table!(self, kind, t => {
+            let (id, arc) = t.remove(key)?;
+            (id, wrap(kind, &arc as &dyn std::any::Any)?)
+        });
+        self.unindex(&old, id);
+        Some(old)
+    }
+
+    fn clear_kind(&mut self, kind: Kind) {
+        let keys: Vec<ObjKey> = with_table!(self, kind, t => t.entries().map(|(k, _, _)| k.clone()).collect());
+        for key in keys {
+            self.delete(kind, &key);
+        }
+    }
+
+    fn index(&mut self, obj: &Object, id: u32) {
+        self.index_edit(obj, id, true);
+    }
+
+    fn unindex(&mut self, obj: &Object, id: u32) {
+        self.index_edit(obj, id, false);
+    }
+
+    fn index_edit(&mut self, obj: &Object, id: u32, adding: bool) {
+        let kind = obj.kind();
+        if let Some(meta) = obj.meta_opt()
+            && let Some(owner) = meta.controller()
+        {
+            let list = self.owned.entry(owner.uid.clone()).or_default();
+            if adding {
+                list.push((kind, id));
+            } else {
+                list.retain(|&(k, i)| !(k == kind && i == id));
+                if list.is_empty() {
+                    self.owned.remove(&owner.uid);
+                }
+            }
+        }
+        match obj {
+            Object::Pod(p) => {
+                let ns = p.metadata.namespace();
+                for (k, v) in p.metadata.labels.iter().flatten() {
+                    let h = hash3(ns, k, v);
+                    if adding {
+                        add(&mut self.pods_by_label, h, id);
+                    } else {
+                        drop_id(&mut self.pods_by_label, &h, id);
+                    }
+                }
+                // Pods not yet scheduled are indexed under the empty node name.
+                let node = p
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.clone())
+                    .unwrap_or_default();
+                if adding {
+                    add(&mut self.pods_by_node, node, id);
+                } else {
+                    drop_id(&mut self.pods_by_node, &node, id);
+                }
+            }
+            Object::Event(e) => {
+                let h = hash3(&e.object.kind, &e.object.namespace, &e.object.name);
+                if adding {
+                    add(&mut self.events_by_object, h, id);
+                } else {
+                    drop_id(&mut self.events_by_object, &h, id);
+                }
+            }
+            Object::EndpointSlice(s) => {
+                if let Some(svc) = s.service_name() {
+                    let h = hash3(s.metadata.namespace(), svc, "");
+                    if adding {
+                        add(&mut self.slices_by_service, h, id);
+                    } else {
+                        drop_id(&mut self.slices_by_service, &h, id);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether objects of `kind` are known (listed from the cluster, or part of the dump), so
+    /// that "none found" means none exist.
+    pub fn has_kind(&self, kind: Kind) -> bool {
+        self.coverage.listed(kind)
+    }
+
+    /// Declares kinds listed (an empty list means "none exist", not "unknown").
+    pub fn mark_listed(mut self, kinds: &[Kind]) -> Snapshot {
+        for k in kinds {
+            self.coverage.set(*k, KindState::Listed);
+        }
+        self
+    }
+
+    /// Adds the tails of previous container logs, keyed by (namespace, pod, container).
+    pub fn with_previous_logs(mut self, logs: HashMap<ContainerKey, Vec<String>>) -> Snapshot {
+        self.previous_logs.extend(logs);
+        self
+    }
+
+    /// The previous log tail of a container, if it was supplied.
+    pub fn previous_log(&self, ns: &str, pod: &str, container: &str) -> Option<&[String]> {
+        self.previous_logs
+            .get(&(ns.to_string(), pod.to_string(), container.to_string()))
+            .map(Vec::as_slice)
+    }
+
+    /// Pods of a namespace.
+    pub fn pods_in<'a>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a objects::Pod> + 'a {
+        self.pods.in_namespace(ns)
+    }
+
+    /// Pods of a namespace carrying the label `key=value`.
+    pub fn pods_with_label<'s: 'k, 'k>(
+        &'s self,
+        ns: &'k str,
+        key: &'k str,
+        value: &'k str,
+    ) -> impl Iterator<Item = &'s objects::Pod> + 'k {
+        self.pods_by_label
+            .get(&hash3(ns, key, value))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.pods.by_id(i))
+            .map(Arc::as_ref)
+            .filter(move |p| p.metadata.namespace() == ns && p.metadata.label(key) == Some(value))
+    }
+
+    /// How many pods carry the label (an upper bound, from the index).
+    pub fn label_count(&self, ns: &str, key: &str, value: &str) -> usize {
+        self.pods_by_label
+            .get(&hash3(ns, key, value))
+            .map_or(0, Vec::len)
+    }
+
+    /// Pods of a namespace matching an equality selector (every `key=value` of `selector`).
+    pub fn pods_selected<'a>(
+        &'a self,
+        ns: &'a str,
+        selector: &'a objects::Map,
+    ) -> Box<dyn Iterator<Item = &'a objects::Pod> + 'a> {
+        let rarest = selector
+            .iter()
+            .min_by_key(|(k, v)| self.label_count(ns, k, v));
+        match rarest {
+            None => Box::new(self.pods_in(ns)),
+            Some((k, v)) => Box::new(
+                self.pods_with_label(ns, k, v)
+                    .filter(move |p| {
+                        p.metadata
+                            .labels
+                            .as_ref()
+                            .is_some_and(|l| selector.is_subset_of(l))
+                    }),
+            ),
+        }
+    }
+
+    /// Pods scheduled on a node (`""`: pods not scheduled yet).
+    pub fn pods_on<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a objects::Pod> + 'a {
+        let node = node.to_string();
+        self.pods_by_node
+            .get(node.as_str())
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.pods.by_id(i))
+            .map(Arc::as_ref)
+            .filter(move |p| {
+                p.spec.as_ref().and_then(|s| s.node_name.as_deref()).unwrap_or("") == node
+            })
+    }
+
+    /// Events about an object, newest first.
+    pub fn events_for(
+        &self,
+        kind: &str,
+        ns: &str,
+        name: &str,
+    ) -> std::vec::IntoIter<&objects::Event> {
+        let mut out: Vec<&objects::Event> = self
+            .events_by_object
+            .get(&hash3(kind, ns, name))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.events.by_id(i))
+            .map(Arc::as_ref)
+            .filter(|e| e.object.name == name && e.object.namespace == ns && e.object.kind == kind)
+            .collect();
+        out.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then_with(|| a.name.cmp(&b.name)));
+        out.into_iter()
+    }
+
+    /// Objects whose controlling owner has this uid, as (kind, key).
+    pub fn owned_by(&self, uid: &str) -> Vec<(Kind, ObjKey)> {
+        self.owned
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|&(kind, id)| {
+                let snap: &Snapshot = self;
+                let key = match kind {
+                    Kind::Pod => snap.pods.key_of(id),
+                    Kind::ReplicaSet => snap.replicasets.key_of(id),
+                    Kind::Job => snap.jobs.key_of(id),
+                    Kind::EndpointSlice => snap.endpoint_slices.key_of(id),
+                    Kind::Deployment => snap.deployments.key_of(id),
+                    Kind::StatefulSet => snap.statefulsets.key_of(id),
+                    Kind::DaemonSet => snap.daemonsets.key_of(id),
+                    Kind::PersistentVolumeClaim => snap.pvcs.key_of(id),
+                    _ => None,
+                };
+                key.map(|k| (kind, k.clone()))
+            })
+            .collect()
+    }
+
+    /// Pods whose controlling owner has this uid.
+    pub fn pods_owned_by<'a>(&'a self, uid: &str) -> Vec<&'a objects::Pod> {
+        self.owned
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| *k == Kind::Pod)
+            .filter_map(|&(_, id)| self.pods.by_id(id))
+            .map(Arc::as_ref)
+            .collect()
+    }
+
+    /// EndpointSlices of a Service.
+    pub fn slices_of<'a>(&'a self, ns: &str, service: &str) -> Vec<&'a objects::EndpointSlice> {
+        self.slices_by_service
+            .get(&hash3(ns, service, ""))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.endpoint_slices.by_id(i))
+            .map(Arc::as_ref)
+            .filter(|s| s.metadata.namespace() == ns && s.service_name() == Some(service))
+            .collect()
+    }
+
+    pub fn node(&self, name: &str) -> Option<&objects::Node> {
+        self.nodes.find("", name)
+    }
+
+    pub fn configmap(&self, ns: &str, name: &str) -> Option<&objects::ConfigMap> {
+        self.configmaps.find(ns, name)
+    }
+
+    pub fn secret(&self, ns: &str, name: &str) -> Option<&objects::Secret> {
+        self.secrets.find(ns, name)
+    }
+
+    pub fn pvc(&self, ns: &str, name: &str) -> Option<&objects::PersistentVolumeClaim> {
+        self.pvcs.find(ns, name)
+    }
+
+    pub fn replicaset(&self, ns: &str, name: &str) -> Option<&objects::ReplicaSet> {
+        self.replicasets.find(ns, name)
+    }
+
+    /// Objects of a kind (for counts in coverage and tests).
+    pub fn count(&mut self, kind: Kind) -> usize {
+        with_table!(self, kind, t => t.len())
+    }
+}
+
+#[cfg(test)]
+mod tests;

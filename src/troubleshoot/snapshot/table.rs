@@ -1,0 +1,159 @@
+//! `Table<T>`: the objects of one kind, ordered by (namespace, name), each with a small
+//! integer id that the indexes hold instead of copies of the key.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::model::ObjKey;
+
+/// Objects of one kind.
+#[derive(Debug, Clone)]
+pub struct Table<T> {
+    slots: Vec<Option<(ObjKey, Arc<T>)>>,
+    by_key: BTreeMap<ObjKey, u32>,
+    free: Vec<u32>,
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            slots: Vec::new(),
+            by_key: BTreeMap::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T> Table<T> {
+    /// Inserts or replaces; returns the id and the previous object.
+    pub fn upsert(&mut self, key: ObjKey, obj: Arc<T>) -> (u32, Option<Arc<T>>) {
+        if let Some(&id) = self.by_key.get(&key) {
+            let old = self
+                .slots
+                .get_mut(id as usize)
+                .and_then(|s| s.replace((key, obj)))
+                .map(|(_, o)| o);
+            return (id, old);
+        }
+        let id = match self.free.pop() {
+            Some(id) => {
+                if let Some(slot) = self.slots.get_mut(id as usize) {
+                    *slot = Some((key.clone(), obj));
+                }
+                id
+            }
+            None => {
+                self.slots.push(Some((key.clone(), obj)));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.by_key.insert(key, id);
+        (id, None)
+    }
+
+    /// Removes; returns the id it had and the object.
+    pub fn remove(&mut self, key: &ObjKey) -> Option<(u32, Arc<T>)> {
+        let id = self.by_key.remove(key)?;
+        let (_, obj) = self.slots.get_mut(id as usize)?.take()?;
+        self.free.push(id);
+        Some((id, obj))
+    }
+
+    pub fn get(&self, key: &ObjKey) -> Option<&Arc<T>> {
+        self.by_key.get(key).and_then(|&id| self.by_id(id))
+    }
+
+    /// The object in namespace `ns` named `name`.
+    pub fn find(&self, ns: &str, name: &str) -> Option<&T> {
+        self.get(&ObjKey::new(ns, name)).map(Arc::as_ref)
+    }
+
+    pub fn id_of(&self, key: &ObjKey) -> Option<u32> {
+        self.by_key.get(key).copied()
+    }
+
+    pub fn by_id(&self, id: u32) -> Option<&Arc<T>> {
+        self.slots
+            .get(id as usize)
+            .and_then(|s| s.as_ref())
+            .map(|(_, o)| o)
+    }
+
+    pub fn key_of(&self, id: u32) -> Option<&ObjKey> {
+        self.slots
+            .get(id as usize)
+            .and_then(|s| s.as_ref())
+            .map(|(k, _)| k)
+    }
+
+    /// Every object, ordered by namespace and name.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.by_key
+            .values()
+            .filter_map(|&id| self.by_id(id))
+            .map(Arc::as_ref)
+    }
+
+    /// Every object with its key and id, ordered by namespace and name.
+    pub fn entries(&self) -> impl Iterator<Item = (&ObjKey, u32, &Arc<T>)> {
+        self.by_key
+            .iter()
+            .filter_map(|(k, &id)| self.by_id(id).map(|o| (k, id, o)))
+    }
+
+    /// The objects of one namespace, ordered by name.
+    pub fn in_namespace<'a>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a T> + 'a {
+        self.by_key
+            .range(ObjKey::new(ns, "")..)
+            .take_while(move |(k, _)| k.namespace == ns)
+            .filter_map(|(_, &id)| self.by_id(id))
+            .map(Arc::as_ref)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// Removes everything; returns what was there.
+    pub fn clear(&mut self) -> Vec<(ObjKey, Arc<T>)> {
+        self.by_key.clear();
+        self.free.clear();
+        std::mem::take(&mut self.slots)
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_reused_and_namespaces_are_ranges() {
+        let mut t: Table<u32> = Table::default();
+        let (a, _) = t.upsert(ObjKey::new("a", "x"), Arc::new(1));
+        t.upsert(ObjKey::new("b", "y"), Arc::new(2));
+        t.upsert(ObjKey::new("b", "x"), Arc::new(3));
+        let (_, old) = t.upsert(ObjKey::new("a", "x"), Arc::new(4));
+        assert_eq!(old.as_deref(), Some(&1));
+        assert_eq!(t.in_namespace("b").copied().collect::<Vec<_>>(), [3, 2]);
+        assert_eq!(t.remove(&ObjKey::new("a", "x")).map(|(id, _)| id), Some(a));
+        let (reused, _) = t.upsert(ObjKey::new("c", "z"), Arc::new(5));
+        assert_eq!(reused, a);
+        assert_eq!(t.iter().copied().collect::<Vec<_>>(), [3, 2, 5]);
+        assert_eq!(t.find("c", "z"), Some(&5));
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Table<T> {
+    type Item = &'a T;
+    type IntoIter = Box<dyn Iterator<Item = &'a T> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
