@@ -130,6 +130,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = CheckOutput::Text)]
     pub output: CheckOutput,
+
+    /// Judge ages against this time (RFC 3339, e.g. 2026-11-20T10:00:00Z). Default: now for a
+    /// cluster; for a dump, its newest timestamp (so it reads as on the day it was taken).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,51 +1,33 @@
-//! `kmedic check`: the troubleshooting engine without the UI. Loads objects from a dump file
-//! (`--scenario`, offline) or LISTs them from the cluster through the read-only client
-//! (a forbidden or unserved list is reported and the rest analysed), fetches the previous logs
-//! of crashed containers, analyses, and prints text or JSON. Returns the process exit code:
-//! 0 when no finding is an error or critical, 1 when one is; errors (exit 2) are returned as
-//! messages.
+//! `kmedic check`: the troubleshooting engine without the UI. It fills an analysis snapshot
+//! the way the UI does — from the cluster by syncing the same watch caches once (read-only),
+//! or from a dump (`--scenario`, decoded into the same objects) — analyses it, and prints
+//! text or JSON with what it found and what it could not look at. Returns the exit code:
+//! 0 when no finding is an error or critical, 1 when one is; errors (exit 2, also when it
+//! could not look at anything) are returned as messages.
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use futures::StreamExt;
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Pod;
 use kube::Client;
-use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams, LogParams};
-use serde_json::Value;
+use kube::api::{Api, LogParams};
 
 use crate::cli::{CheckArgs, CheckOutput, ConnectArgs, UiArgs};
-use crate::cluster::{ConnectOptions, build_client, load_kubeconfig};
-use crate::findings::Pane;
-use crate::troubleshoot::{self, ContainerKey, Options, Snapshot, output};
-
-/// What `check` lists: (group, version, kind, plural, namespaced).
-const KINDS: &[(&str, &str, &str, &str, bool)] = &[
-    ("", "v1", "Node", "nodes", false),
-    ("", "v1", "Pod", "pods", true),
-    ("", "v1", "Event", "events", true),
-    ("events.k8s.io", "v1", "Event", "events", true),
-    ("", "v1", "Service", "services", true),
-    ("", "v1", "Endpoints", "endpoints", true),
-    ("apps", "v1", "Deployment", "deployments", true),
-    ("apps", "v1", "ReplicaSet", "replicasets", true),
-    ("batch", "v1", "Job", "jobs", true),
-    (
-        "",
-        "v1",
-        "PersistentVolumeClaim",
-        "persistentvolumeclaims",
-        true,
-    ),
-    ("", "v1", "ConfigMap", "configmaps", true),
-    ("", "v1", "Secret", "secrets", true), // metadata only
-];
+use crate::cluster::{ConnectOptions, Scope, build_client, load_kubeconfig};
+use crate::findings::{Finding, Pane};
+use crate::objects::Kind;
+use crate::troubleshoot::{
+    self, Change, ContainerKey, CoverageReport, Engine, KindState, Options, Snapshot, output,
+};
 
 /// At most this many previous logs are fetched.
 const MAX_LOGS: usize = 50;
 /// Lines of each previous log.
 const LOG_TAIL: i64 = 20;
+/// How long syncing the caches may take before the silent lists are reported.
+const SYNC_LIMIT: Duration = Duration::from_secs(60);
 
 /// Parses `--pane` values.
 pub fn parse_panes(names: &[String]) -> Result<Vec<Pane>, String> {
@@ -64,38 +46,72 @@ pub fn parse_panes(names: &[String]) -> Result<Vec<Pane>, String> {
         .collect()
 }
 
+/// Parses `--now`: an RFC 3339 time (`2026-11-20T10:00:00Z`).
+pub fn parse_now(text: &str) -> Result<Timestamp, String> {
+    text.parse::<Timestamp>().map_err(|e| {
+        format!("--now {text:?} is not an RFC 3339 time such as 2026-11-20T10:00:00Z ({e})")
+    })
+}
+
+/// What was analysed, and against which time.
+struct Input {
+    engine: Engine,
+    now: Timestamp,
+    /// Findings gathered outside the engine (certificates).
+    extra: Vec<Finding>,
+    /// Notes about what was read (time base, certificates).
+    notes: Vec<String>,
+    /// Analysing a dump (no cluster, no node files).
+    offline: bool,
+}
+
 /// Runs `kmedic check`; Ok(exit code 0 or 1), Err(reason) for exit code 2.
 pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result<u8, String> {
     let panes = parse_panes(&args.pane)?;
-    let now = Timestamp::now();
-    let (snapshot, namespace) = match &args.scenario {
-        Some(path) => {
-            let objects = crate::sim::scenario::load_path(path).map_err(|e| e.to_string())?;
-            let ns = if ui.all_namespaces {
-                None
-            } else {
-                ui.namespace.clone()
-            };
-            let snapshot = Snapshot::from_objects(objects);
-            let logs = dump_log_tails(path, &snapshot, now);
-            (snapshot.with_previous_logs(logs), ns)
-        }
-        None => live_snapshot(connect, ui).await?,
+    let forced_now = args.now.as_deref().map(parse_now).transpose()?;
+    let mut input = match &args.scenario {
+        Some(path) => from_dump(path, ui, &panes, forced_now)?,
+        None => from_cluster(connect, ui, &panes, forced_now).await?,
     };
-    for s in &snapshot.coverage.skipped {
-        eprintln!("kmedic: skipped {}", s.describe());
+    let findings = {
+        let mut f = input.engine.analyze(input.now, true);
+        f.extend(
+            input
+                .extra
+                .drain(..)
+                .filter(|f| panes.is_empty() || panes.contains(&f.pane)),
+        );
+        f
+    };
+    let mut coverage = CoverageReport::of(input.engine.snapshot(), &panes);
+    if input.offline && (panes.is_empty() || panes.contains(&Pane::Certs)) {
+        coverage.add_gap(troubleshoot::Gap {
+            what: "certificates".into(),
+            reason: "a dump holds no certificate files or handshakes; run `kmedic certs` (or \
+                     `kmedic node --host-root`) where they are"
+                .into(),
+            checks: vec!["cert-*".into()],
+            panes: vec![Pane::Certs],
+        });
     }
-    let opts = Options {
-        namespace,
-        panes,
-        ..Options::default()
-    };
-    let findings = troubleshoot::analyze(&snapshot, now, &opts);
-    let mut stdout = std::io::stdout().lock();
     let text = match args.output {
         CheckOutput::Json => {
-            let mut t = serde_json::to_string_pretty(&output::to_json(&findings))
-                .map_err(|e| e.to_string())?;
+            let mut value = output::to_json(&findings);
+            if let Some(map) = value.as_object_mut() {
+                map.insert(
+                    "coverage".into(),
+                    serde_json::to_value(&coverage).map_err(|e| e.to_string())?,
+                );
+                map.insert(
+                    "analysed_at".into(),
+                    serde_json::Value::String(input.now.to_string()),
+                );
+                map.insert(
+                    "notes".into(),
+                    serde_json::to_value(&input.notes).map_err(|e| e.to_string())?,
+                );
+            }
+            let mut t = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
             t.push('\n');
             t
         }
@@ -103,14 +119,122 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
             let color = std::io::stdout().is_terminal()
                 && !ui.no_color
                 && !crate::config::no_color_requested();
-            output::to_text(&findings, color)
+            text_report(&findings, &coverage, &input.notes, color)
         }
     };
+    let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(u8::from(findings.iter().any(|f| f.severity.fails_check())))
+}
+
+/// The text report: findings, then what could not be looked at.
+fn text_report(
+    findings: &[Finding],
+    coverage: &CoverageReport,
+    notes: &[String],
+    color: bool,
+) -> String {
+    let mut out = if findings.is_empty() {
+        if coverage.complete {
+            "No problems found.\n".to_string()
+        } else {
+            "No problems found in what could be read (see \"Not checked\" below).\n".to_string()
+        }
+    } else {
+        output::to_text(findings, color)
+    };
+    let lines = coverage.lines();
+    if !lines.is_empty() {
+        out.push_str("\nNot checked:\n");
+        for l in lines {
+            out.push_str(&format!("  - {l}\n"));
+        }
+    }
+    for n in notes {
+        out.push_str(&format!("\nNote: {n}\n"));
+    }
+    out
+}
+
+fn options(namespace: Option<String>, panes: &[Pane]) -> Options {
+    Options {
+        namespace,
+        panes: panes.to_vec(),
+        ..Options::default()
+    }
+}
+
+/// A dump, decoded into the same objects the watch caches hold.
+fn from_dump(
+    path: &std::path::Path,
+    ui: &UiArgs,
+    panes: &[Pane],
+    forced_now: Option<Timestamp>,
+) -> Result<Input, String> {
+    let objects = crate::sim::scenario::load_path_sourced(path).map_err(|e| e.to_string())?;
+    let snapshot =
+        Snapshot::from_sourced(objects.into_iter().map(|(v, src)| (v, Some(src))).collect());
+    let listed = Kind::ALL.iter().any(|k| snapshot.has_kind(*k));
+    if !listed {
+        return Err(format!(
+            "{} holds no Kubernetes objects kmedic can analyse",
+            path.display()
+        ));
+    }
+    let readable = Kind::ALL.iter().any(|k| snapshot.count(*k) > 0);
+    if !readable && !snapshot.coverage.skipped.is_empty() {
+        let first = snapshot.coverage.skipped[0].describe();
+        return Err(format!(
+            "none of the objects in {} could be read ({} skipped; the first: {first})",
+            path.display(),
+            snapshot.coverage.skipped.len()
+        ));
+    }
+    let namespace = if ui.all_namespaces {
+        None
+    } else {
+        ui.namespace.clone()
+    };
+    if let Some(ns) = &namespace
+        && !dump_has_namespace(&snapshot, ns)
+    {
+        return Err(format!(
+            "namespace {ns} has no objects in {}",
+            path.display()
+        ));
+    }
+    let mut notes = Vec::new();
+    let now = match forced_now {
+        Some(t) => {
+            notes.push(format!("ages are judged against --now {t}"));
+            t
+        }
+        None => match snapshot.newest_time() {
+            Some(t) => {
+                notes.push(format!(
+                    "ages are judged against the dump's newest timestamp, {t} (use --now to change)"
+                ));
+                t
+            }
+            None => Timestamp::now(),
+        },
+    };
+    let logs = dump_log_tails(path, &snapshot, now);
+    let snapshot = snapshot.with_previous_logs(logs);
+    Ok(Input {
+        engine: Engine::from_snapshot(snapshot, options(namespace, panes)),
+        now,
+        extra: Vec::new(),
+        notes,
+        offline: true,
+    })
+}
+
+fn dump_has_namespace(snap: &Snapshot, ns: &str) -> bool {
+    snap.namespaces.find("", ns).is_some() || snap.has_objects_in(ns)
 }
 
 /// The log tails a `cluster-info dump` directory holds for the crashed containers (for a
@@ -150,142 +274,108 @@ fn dump_log_tails(
     out
 }
 
-/// Lists everything from the cluster; returns the snapshot and the namespace filter.
-async fn live_snapshot(
+/// The cluster: the watch caches synced once, the previous logs of crashed containers, and
+/// the certificate findings.
+async fn from_cluster(
     connect: &ConnectArgs,
     ui: &UiArgs,
-) -> Result<(Snapshot, Option<String>), String> {
-    let options = ConnectOptions {
+    panes: &[Pane],
+    forced_now: Option<Timestamp>,
+) -> Result<Input, String> {
+    let options_kc = ConnectOptions {
         kubeconfig: connect.kubeconfig.clone(),
         context: connect.context.clone(),
         namespace: ui.namespace.clone(),
     };
-    let setup = load_kubeconfig(&options).map_err(|e| e.to_string())?;
+    let setup = load_kubeconfig(&options_kc).map_err(|e| e.to_string())?;
     let client = build_client(&setup, false).await?;
-    let namespace = (!ui.all_namespaces).then(|| setup.namespace.clone());
-    let (snapshot, skipped) =
-        snapshot_from_cluster(&client, namespace.as_deref(), &setup.server).await?;
-    for reason in skipped {
-        eprintln!("kmedic: {reason}; analysing the rest");
+    let scope = if ui.all_namespaces {
+        Scope::All
+    } else {
+        Scope::Namespace(setup.namespace.clone())
+    };
+    let namespace = match &scope {
+        Scope::All => None,
+        Scope::Namespace(ns) => Some(ns.clone()),
+    };
+    let synced = crate::cluster::sync::sync_once(client.clone(), scope, SYNC_LIMIT).await;
+    let mut engine = Engine::new(options(namespace.clone(), panes));
+    for change in synced.changes {
+        engine.apply(change);
     }
-    Ok((snapshot, namespace))
+    let snap = engine.snapshot();
+    if !Kind::ALL.iter().any(|k| snap.has_kind(*k)) {
+        return Err(nothing_listed(snap, &setup.server));
+    }
+    if let Some(ns) = &namespace
+        && snap.has_kind(Kind::Namespace)
+        && snap.namespaces.find("", ns).is_none()
+    {
+        return Err(format!(
+            "namespace {ns} does not exist in context {}",
+            setup.context
+        ));
+    }
+    let wanted = troubleshoot::containers_needing_previous_logs(engine.snapshot());
+    for (key, lines) in previous_logs(&client, wanted).await {
+        engine.apply(Change::PreviousLog(key, lines));
+    }
+    let now = forced_now.unwrap_or_else(Timestamp::now);
+    let (extra, notes) = certificate_findings(connect, panes, now).await;
+    Ok(Input {
+        engine,
+        now,
+        extra,
+        notes,
+        offline: false,
+    })
 }
 
-/// Lists every kind the analyzers read (in `namespace`, or everywhere) and the previous logs of
-/// crashed containers. Lists the server refuses are skipped and described in the second value;
-/// an unreachable server is an error.
-pub async fn snapshot_from_cluster(
-    client: &Client,
-    namespace: Option<&str>,
-    server: &str,
-) -> Result<(Snapshot, Vec<String>), String> {
-    let mut objects = Vec::new();
-    let mut listed = Vec::new();
-    let mut skipped = Vec::new();
-    for &(group, version, kind, plural, namespaced) in KINDS {
-        let ns = if namespaced { namespace } else { None };
-        match list(client.clone(), group, version, kind, plural, ns).await {
-            Ok(items) => {
-                listed.push(kind);
-                objects.extend(items);
+/// Why nothing at all could be listed, in one sentence naming the server.
+fn nothing_listed(snap: &Snapshot, server: &str) -> String {
+    let mut reasons: Vec<String> = snap
+        .coverage
+        .scoped_states()
+        .filter_map(|(_, _, s)| match s {
+            KindState::Refused(m) | KindState::Failed(m) | KindState::NotServed(m) => {
+                Some(m.clone())
             }
-            Err(ListError::Skip(reason)) => {
-                let api = if group.is_empty() {
-                    version.to_string()
-                } else {
-                    format!("{group}/{version}")
-                };
-                skipped.push(format!("cannot list {plural} ({api}): {reason}"));
-            }
-            Err(ListError::Fatal(reason)) => {
-                return Err(format!("cannot reach the cluster ({server}): {reason}"));
-            }
-        }
-    }
-    let listed: Vec<crate::objects::Kind> = listed
-        .iter()
-        .filter_map(|k| crate::objects::Kind::by_name(k))
+            _ => None,
+        })
         .collect();
-    let snapshot = Snapshot::from_objects(objects).mark_listed(&listed);
-    let logs = previous_logs(
-        client,
-        troubleshoot::containers_needing_previous_logs(&snapshot),
-    )
-    .await;
-    Ok((snapshot.with_previous_logs(logs), skipped))
+    reasons.sort();
+    reasons.dedup();
+    let why = reasons.into_iter().take(3).collect::<Vec<_>>().join("; ");
+    format!("could not list anything from {server}: {why}")
 }
 
-enum ListError {
-    /// Forbidden or not served: report and go on.
-    Skip(String),
-    /// The cluster cannot be reached at all.
-    Fatal(String),
-}
-
-async fn list(
-    client: Client,
-    group: &str,
-    version: &str,
-    kind: &str,
-    plural: &str,
-    namespace: Option<&str>,
-) -> Result<Vec<Value>, ListError> {
-    let gvk = GroupVersionKind::gvk(group, version, kind);
-    let resource = ApiResource::from_gvk_with_plural(&gvk, plural);
-    let api: Api<DynamicObject> = match namespace {
-        Some(ns) => Api::namespaced_with(client, ns, &resource),
-        None => Api::all_with(client, &resource),
-    };
-    let mut out = Vec::new();
-    let mut params = ListParams::default().limit(500);
-    let classify = |e: kube::Error| match e {
-        kube::Error::Api(status) if matches!(status.code, 401 | 403 | 404 | 405) => {
-            ListError::Skip(format!("{} ({})", status.message, status.code))
-        }
-        other => ListError::Fatal(crate::cluster::kubeconfig::error_chain(&other)),
-    };
-    loop {
-        // Secrets: names only, their values never leave the API server.
-        let (items, next) = if kind == "Secret" {
-            let page = api.list_metadata(&params).await.map_err(classify)?;
-            let items: Result<Vec<Value>, _> = page
-                .items
-                .into_iter()
-                .map(|m| serde_json::to_value(serde_json::json!({"metadata": m.metadata})))
-                .collect();
-            (items, page.metadata.continue_)
-        } else {
-            let page = api.list(&params).await.map_err(classify)?;
-            let items: Result<Vec<Value>, _> =
-                page.items.into_iter().map(serde_json::to_value).collect();
-            (items, page.metadata.continue_)
-        };
-        let items = items.map_err(|e| ListError::Skip(e.to_string()))?;
-        for mut value in items {
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("kind".into(), Value::String(kind.to_string()));
-                obj.insert(
-                    "apiVersion".into(),
-                    Value::String(resource.api_version.clone()),
-                );
-            }
-            out.push(value);
-        }
-        match next.filter(|c| !c.is_empty()) {
-            Some(token) => params = params.continue_token(&token),
-            None => break,
-        }
+/// The certificate findings `kmedic certs` reports, for the certs pane.
+async fn certificate_findings(
+    connect: &ConnectArgs,
+    panes: &[Pane],
+    now: Timestamp,
+) -> (Vec<Finding>, Vec<String>) {
+    if !panes.is_empty() && !panes.contains(&Pane::Certs) {
+        return (Vec::new(), Vec::new());
     }
-    Ok(out)
+    let args = crate::cli::CertsArgs {
+        host_root: std::path::PathBuf::from("/"),
+        output: crate::cli::OutputFormat::Text,
+        offline: false,
+    };
+    match crate::launch_certs::collect(connect, &args, now).await {
+        Ok(report) => (report.findings.clone(), Vec::new()),
+        Err(e) => (Vec::new(), vec![format!("certificates not checked: {e}")]),
+    }
 }
 
 /// The last lines of the previous instance of each container (failures are skipped).
 async fn previous_logs(
     client: &Client,
     wanted: Vec<ContainerKey>,
-) -> HashMap<ContainerKey, Vec<String>> {
+) -> Vec<(ContainerKey, Vec<String>)> {
     let fetches = wanted.into_iter().take(MAX_LOGS).map(|key| {
-        let api: Api<Pod> = Api::namespaced(client.clone(), &key.0);
+        let api: Api<k8s_openapi::api::core::v1::Pod> = Api::namespaced(client.clone(), &key.0);
         async move {
             let params = LogParams {
                 container: Some(key.2.clone()),

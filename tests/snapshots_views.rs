@@ -31,7 +31,10 @@ async fn frozen_demo() -> (kmedic::sim::RunningSim, kmedic::runtime::Session, Ti
     })
     .await;
     wait_state(&mut s, "the analysis to settle", |st| {
-        st.troubleshoot.analysis.is_some() && st.troubleshoot.pending.is_none()
+        st.troubleshoot
+            .analysis
+            .as_ref()
+            .is_some_and(|a| !a.coverage.syncing)
     })
     .await;
     s.dispatch(Msg::Tick(reference));

@@ -19,13 +19,6 @@ pub enum Effect {
         scope: Scope,
         generation: u64,
     },
-    /// Analyse `scope` after `delay` (debounce), for generation `generation`.
-    Analyze {
-        request: u64,
-        generation: u64,
-        scope: Scope,
-        delay: std::time::Duration,
-    },
     /// Inspect every certificate source (kubeconfig, node PKI, API server, cluster objects).
     InspectCerts { request: u64 },
     /// Ask the server what the user may do in `scope`.

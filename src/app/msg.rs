@@ -36,9 +36,8 @@ pub enum Msg {
         generation: u64,
         error: String,
     },
-    /// The result of an `Effect::Analyze`.
+    /// A new analysis from the engine of watch generation `generation`.
     Analyzed {
-        request: u64,
         generation: u64,
         result: Result<super::troubleshoot::Analysis, String>,
     },

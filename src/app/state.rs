@@ -45,6 +45,10 @@ pub enum Connection {
     Failed {
         error: String,
     },
+    /// The server answers but rejects the credentials (401 on every list).
+    Rejected {
+        error: String,
+    },
 }
 
 /// What we know about one kind's data.
@@ -55,6 +59,8 @@ pub struct KindData {
     pub synced: bool,
     /// The server refused to list this kind (RBAC); the message says which list.
     pub refused: Option<String>,
+    /// Objects that could not be read and are not shown: "Kind ns/name: why".
+    pub malformed: Vec<String>,
 }
 
 /// A short message in the footer.

@@ -1,5 +1,5 @@
-//! The Troubleshoot view's state: the latest analysis (findings grouped root cause first), which
-//! pane tab and finding are selected, and when to analyse again (debounced after changes).
+//! The Troubleshoot view's state: the latest analysis the engine sent (findings grouped root
+//! cause first, and what it could not look at), and which pane tab and finding are selected.
 
 use std::time::Duration;
 
@@ -17,18 +17,15 @@ pub const PANES: [Pane; 5] = [
     Pane::Certs,
 ];
 
-/// Quiet time after a change before the cluster is analysed again.
-pub const DEBOUNCE: Duration = Duration::from_secs(3);
-
 /// One completed analysis.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub findings: Vec<Finding>,
     pub groups: Vec<RootGroup>,
-    /// Lists the server refused; the analysis covers the rest.
-    pub skipped: Vec<String>,
+    /// What could not be looked at (refused or unserved kinds, unreadable objects).
+    pub coverage: crate::troubleshoot::CoverageReport,
     pub at: Timestamp,
-    /// How long it took, to space out the next one on big clusters.
+    /// How long the pass took.
     pub took: Duration,
 }
 
@@ -44,10 +41,6 @@ pub struct ListRow {
 pub struct Troubleshoot {
     pub analysis: Option<Analysis>,
     pub error: Option<String>,
-    /// Request id of the analysis running or scheduled.
-    pub pending: Option<u64>,
-    /// The cluster changed since the pending or last analysis started.
-    pub changed: bool,
     pub tab: usize,
     pub selected: usize,
     pub detail_scroll: usize,
@@ -108,57 +101,15 @@ impl Troubleshoot {
             .as_ref()
             .map_or(0, |a| a.findings.iter().filter(|f| f.pane == pane).count())
     }
-
-    /// How long to wait after a change before analysing again: the debounce, stretched on
-    /// clusters whose analysis is slow.
-    pub fn next_delay(&self) -> Duration {
-        let took = self.analysis.as_ref().map_or(Duration::ZERO, |a| a.took);
-        DEBOUNCE.max(took * 5)
-    }
 }
 
-use super::effect::Effect;
 use super::state::AppState;
 
-/// Asks for an analysis after `delay` unless one is already running or scheduled.
-pub fn schedule(state: &mut AppState, delay: Duration) -> Vec<Effect> {
-    if state.troubleshoot.pending.is_some() {
-        state.troubleshoot.changed = true;
-        return Vec::new();
+/// A new analysis arrived (results of an older watch generation are dropped).
+pub fn on_result(state: &mut AppState, generation: u64, result: Result<Analysis, String>) {
+    if generation != state.generation {
+        return;
     }
-    let request = state.next_request;
-    state.next_request += 1;
-    state.troubleshoot.pending = Some(request);
-    state.troubleshoot.changed = false;
-    vec![Effect::Analyze {
-        request,
-        generation: state.generation,
-        scope: state.scope.clone(),
-        delay,
-    }]
-}
-
-/// The cluster changed: analyse again once it has been quiet for a while.
-pub fn on_change(state: &mut AppState) -> Vec<Effect> {
-    let delay = if state.troubleshoot.analysis.is_none() {
-        Duration::from_millis(500)
-    } else {
-        state.troubleshoot.next_delay()
-    };
-    schedule(state, delay)
-}
-
-/// An analysis finished.
-pub fn on_result(
-    state: &mut AppState,
-    request: u64,
-    generation: u64,
-    result: Result<Analysis, String>,
-) -> Vec<Effect> {
-    if generation != state.generation || state.troubleshoot.pending != Some(request) {
-        return Vec::new();
-    }
-    state.troubleshoot.pending = None;
     match result {
         Ok(analysis) => {
             state.troubleshoot.analysis = Some(analysis);
@@ -169,18 +120,11 @@ pub fn on_result(
     let rows = state.troubleshoot.rows().len();
     state.troubleshoot.selected = state.troubleshoot.selected.min(rows.saturating_sub(1));
     state.dirty = true;
-    if state.troubleshoot.changed {
-        let delay = state.troubleshoot.next_delay();
-        schedule(state, delay)
-    } else {
-        Vec::new()
-    }
 }
 
 /// Forgets findings of another cluster or namespace (after a switch).
 pub fn reset(state: &mut AppState) {
     state.troubleshoot.analysis = None;
     state.troubleshoot.error = None;
-    state.troubleshoot.pending = None;
     state.troubleshoot.selected = 0;
 }

@@ -68,11 +68,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Analyzed {
-            request,
-            generation,
-            result,
-        } => super::troubleshoot::on_result(state, request, generation, result),
+        Msg::Analyzed { generation, result } => {
+            super::troubleshoot::on_result(state, generation, result);
+            Vec::new()
+        }
         Msg::CertsInspected { request, result } => {
             if let Some(Overlay::Certs(pane)) = &mut state.overlay
                 && pane.request == request
@@ -124,10 +123,29 @@ fn on_cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
             mark_connected(state, kind);
             Vec::new()
         }
-        ClusterEvent::Refused { kind, message, .. } => {
-            state.kinds.entry(kind).or_default().refused = Some(message);
-            // The server answered, so the connection itself works.
-            mark_connected(state, kind);
+        ClusterEvent::Refused {
+            kind,
+            code,
+            message,
+            ..
+        } => {
+            state.kinds.entry(kind).or_default().refused = Some(message.clone());
+            if code == 401 {
+                // Every request is refused: the header must not say "live".
+                state.connection = Connection::Rejected { error: message };
+            } else {
+                // The server answered, so the connection itself works.
+                mark_connected(state, kind);
+            }
+            Vec::new()
+        }
+        ClusterEvent::Malformed { kind, objects, .. } => {
+            let data = state.kinds.entry(kind).or_default();
+            for o in objects {
+                if !data.malformed.contains(&o) {
+                    data.malformed.push(o);
+                }
+            }
             Vec::new()
         }
         ClusterEvent::Disconnected { kind, message, .. } => {
@@ -168,11 +186,11 @@ fn on_rows(state: &mut AppState, kind: ResourceKind, rows: Vec<Arc<Row>>) -> Vec
     if kind == ResourceKind::Events {
         rebuild_overlay(state);
     }
-    let mut effects = super::troubleshoot::on_change(state);
     if changed_target {
-        effects.extend(refetch_overlay(state));
+        refetch_overlay(state)
+    } else {
+        Vec::new()
     }
-    effects
 }
 
 /// Asks again for the object shown in the detail/YAML view, which changed in the cluster.

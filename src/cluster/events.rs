@@ -30,7 +30,14 @@ pub enum ClusterEvent {
     Refused {
         generation: u64,
         kind: ResourceKind,
+        code: u16,
         message: String,
+    },
+    /// Objects of `kind` that could not be read (the rest are shown): "Kind ns/name: why".
+    Malformed {
+        generation: u64,
+        kind: ResourceKind,
+        objects: Vec<String>,
     },
     /// The connection failed; the watch retries with backoff.
     Disconnected {
@@ -46,6 +53,7 @@ impl ClusterEvent {
             ClusterEvent::Changed { generation, .. }
             | ClusterEvent::Synced { generation, .. }
             | ClusterEvent::Refused { generation, .. }
+            | ClusterEvent::Malformed { generation, .. }
             | ClusterEvent::Disconnected { generation, .. } => *generation,
         }
     }

@@ -7,7 +7,9 @@ pub mod events;
 pub mod fetch;
 pub mod kubeconfig;
 pub mod readonly;
+pub mod reflector;
 pub mod store;
+pub mod sync;
 pub mod watch;
 
 pub use client::build_client;

@@ -1,29 +1,41 @@
-//! Watch tasks: one kube `watcher` per kind (initial list, then watch with bookmarks, re-list on
-//! 410 Gone, backoff on errors) turning objects into rows in the `RowStores` and announcing
-//! changes. A `WatchSet` is one generation of tasks; dropping it cancels them all.
+//! The one set of watches: a [`reflector`](super::reflector) loop per kind the tables and the
+//! engine read, in the scope shown (one namespace, or all), plus the system namespaces the
+//! cluster checks need (kube-system, kube-node-lease) when one other namespace is shown. Each
+//! object is decoded once into its compact form, which goes to the engine as a change and,
+//! for kinds with a table, becomes a row in the `RowStores`. A `WatchSet` is one generation of
+//! these tasks; dropping it cancels them all.
 
-use std::collections::HashMap;
-use std::fmt::Debug;
 use std::sync::Arc;
 
-use futures::StreamExt;
-use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Endpoints, Event as CoreEvent, Namespace, Node, Pod, Service};
-use kube::runtime::WatchStreamExt;
-use kube::runtime::watcher::{self, Event};
-use kube::{Api, Client, Resource, ResourceExt};
-use serde::de::DeserializeOwned;
+use kube::Client;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::events::{ClusterEvent, Scope};
-use super::kubeconfig::error_chain;
+use super::reflector::{self, Reflected, Target};
 use super::store::{KindRows, RowStores};
-use crate::model::build;
-use crate::model::{ObjKey, ResourceKind, Row};
+use crate::model::{ObjKey, ResourceKind, Row, build};
+use crate::objects::{Kind, Object};
+use crate::troubleshoot::{Change, KindState};
 
-/// Page size of the initial list; keeps memory flat on huge clusters.
-const PAGE_SIZE: u32 = 500;
+/// Where the engine's changes go.
+pub type ChangeSink = Arc<dyn Fn(Change) + Send + Sync>;
+
+/// Kinds the cluster checks read in kube-system when another namespace is shown.
+const SYSTEM_KINDS: &[Kind] = &[
+    Kind::Pod,
+    Kind::Service,
+    Kind::Endpoints,
+    Kind::EndpointSlice,
+    Kind::Deployment,
+    Kind::DaemonSet,
+    Kind::ConfigMap,
+    Kind::Lease,
+];
+
+/// System namespaces the cluster checks read.
+pub const SYSTEM_NAMESPACE: &str = "kube-system";
+pub const NODE_LEASE_NAMESPACE: &str = "kube-node-lease";
 
 /// One generation of watch tasks over a scope.
 pub struct WatchSet {
@@ -39,14 +51,85 @@ impl Drop for WatchSet {
     }
 }
 
-/// What every watch task of a set shares.
+/// What every loop of a set shares.
 #[derive(Clone)]
-struct WatchContext {
+struct Shared {
     generation: u64,
     stores: RowStores,
     tx: UnboundedSender<ClusterEvent>,
-    cancel: CancellationToken,
+    engine: ChangeSink,
     scope: Scope,
+}
+
+/// The table a kind's rows fill, if it has one.
+pub fn view_of(kind: Kind) -> Option<ResourceKind> {
+    Some(match kind {
+        Kind::Pod => ResourceKind::Pods,
+        Kind::Deployment => ResourceKind::Deployments,
+        Kind::Service => ResourceKind::Services,
+        Kind::Endpoints => ResourceKind::Endpoints,
+        Kind::Event => ResourceKind::Events,
+        Kind::Node => ResourceKind::Nodes,
+        Kind::Namespace => ResourceKind::Namespaces,
+        _ => return None,
+    })
+}
+
+/// The row of an object, for kinds with a table.
+pub fn row_of(obj: &Object) -> Option<Row> {
+    Some(match obj {
+        Object::Pod(p) => build::pod_row(p),
+        Object::Deployment(d) => build::deployment_row(d),
+        Object::Service(s) => build::service_row(s),
+        Object::Endpoints(e) => build::endpoints_row(e),
+        Object::Event(e) => build::event_row(e),
+        Object::Node(n) => build::node_row(n),
+        Object::Namespace(n) => build::namespace_row(n),
+        _ => return None,
+    })
+}
+
+/// The loops a scope needs: every kind in the scope, and the system namespaces' kinds for
+/// the cluster checks when the scope is another single namespace. The bool says whether the
+/// loop feeds the tables.
+pub fn targets(scope: &Scope) -> Vec<(Target, bool)> {
+    let mut out = Vec::new();
+    for kind in Kind::ALL {
+        let namespace = match scope {
+            Scope::Namespace(ns) if kind.namespaced() => Some(ns.clone()),
+            _ => None,
+        };
+        out.push((
+            Target {
+                kind: *kind,
+                namespace,
+            },
+            true,
+        ));
+    }
+    if let Scope::Namespace(ns) = scope {
+        if ns != SYSTEM_NAMESPACE {
+            for kind in SYSTEM_KINDS {
+                out.push((
+                    Target {
+                        kind: *kind,
+                        namespace: Some(SYSTEM_NAMESPACE.to_string()),
+                    },
+                    false,
+                ));
+            }
+        }
+        if ns != NODE_LEASE_NAMESPACE {
+            out.push((
+                Target {
+                    kind: Kind::Lease,
+                    namespace: Some(NODE_LEASE_NAMESPACE.to_string()),
+                },
+                false,
+            ));
+        }
+    }
+    out
 }
 
 impl WatchSet {
@@ -60,64 +143,39 @@ impl WatchSet {
         }
     }
 
-    /// Starts watching every kind kmedic shows, in `scope`.
+    /// Starts watching every kind in `scope`; rows go to the stores (and `tx` hears of them),
+    /// every object goes to `engine`.
     pub fn start(
         client: Client,
         scope: Scope,
         generation: u64,
         tx: UnboundedSender<ClusterEvent>,
+        engine: ChangeSink,
     ) -> Self {
         let stores = RowStores::new();
         let cancel = CancellationToken::new();
-        let ctx = WatchContext {
+        let shared = Shared {
             generation,
             stores: stores.clone(),
             tx,
-            cancel: cancel.clone(),
+            engine,
             scope: scope.clone(),
         };
-        spawn_kind::<Pod>(
-            namespaced_api(&client, &scope),
-            ResourceKind::Pods,
-            build::pod_row,
-            &ctx,
-        );
-        spawn_kind::<Deployment>(
-            namespaced_api(&client, &scope),
-            ResourceKind::Deployments,
-            build::deployment_row,
-            &ctx,
-        );
-        spawn_kind::<Service>(
-            namespaced_api(&client, &scope),
-            ResourceKind::Services,
-            build::service_row,
-            &ctx,
-        );
-        spawn_kind::<Endpoints>(
-            namespaced_api(&client, &scope),
-            ResourceKind::Endpoints,
-            build::endpoints_row,
-            &ctx,
-        );
-        spawn_kind::<CoreEvent>(
-            namespaced_api(&client, &scope),
-            ResourceKind::Events,
-            build::event_row,
-            &ctx,
-        );
-        spawn_kind::<Node>(
-            Api::all(client.clone()),
-            ResourceKind::Nodes,
-            build::node_row,
-            &ctx,
-        );
-        spawn_kind::<Namespace>(
-            Api::all(client),
-            ResourceKind::Namespaces,
-            build::namespace_row,
-            &ctx,
-        );
+        for (target, tables) in targets(&scope) {
+            let shared = shared.clone();
+            let client = client.clone();
+            let cancel = cancel.clone();
+            tokio::spawn(async move {
+                let view = if tables { view_of(target.kind) } else { None };
+                let kind = target.kind;
+                let namespace = target.namespace.clone();
+                let synced = std::sync::atomic::AtomicBool::new(false);
+                let report = move |event: Reflected| {
+                    on_event(&shared, kind, namespace.clone(), view, &synced, event);
+                };
+                reflector::run(client, target, report, cancel).await;
+            });
+        }
         WatchSet {
             generation,
             scope,
@@ -127,248 +185,229 @@ impl WatchSet {
     }
 }
 
-fn namespaced_api<K>(client: &Client, scope: &Scope) -> Api<K>
-where
-    K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
-    <K as Resource>::DynamicType: Default,
-{
-    match scope {
-        Scope::All => Api::all(client.clone()),
-        Scope::Namespace(ns) => Api::namespaced(client.clone(), ns),
-    }
-}
-
-fn key_of<K: Resource>(obj: &K) -> ObjKey {
-    ObjKey::new(
-        obj.meta().namespace.clone().unwrap_or_default(),
-        obj.meta().name.clone().unwrap_or_default(),
-    )
-}
-
-fn spawn_kind<K>(api: Api<K>, kind: ResourceKind, build: fn(&K) -> Row, ctx: &WatchContext)
-where
-    K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
-    <K as Resource>::DynamicType: Default,
-{
-    let ctx = ctx.clone();
-    tokio::spawn(async move {
-        let cancel = ctx.cancel.clone();
-        tokio::select! {
-            () = cancel.cancelled() => {}
-            () = run_kind(api, kind, build, ctx) => {}
-        }
-    });
-}
-
-async fn run_kind<K>(api: Api<K>, kind: ResourceKind, build: fn(&K) -> Row, ctx: WatchContext)
-where
-    K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
-    <K as Resource>::DynamicType: Default,
-{
-    let Some(rows) = ctx.stores.kind(kind) else {
-        return;
-    };
-    let config = watcher::Config::default().page_size(PAGE_SIZE);
-    let mut stream = watcher::watcher(api, config).default_backoff().boxed();
-    let mut buffer: Option<HashMap<ObjKey, Arc<Row>>> = None;
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(Event::Init) => buffer = Some(HashMap::new()),
-            Ok(Event::InitApply(obj)) => {
-                if let Some(buffer) = buffer.as_mut() {
-                    buffer.insert(key_of(&obj), Arc::new(build(&strip(obj))));
+fn on_event(
+    shared: &Shared,
+    kind: Kind,
+    namespace: Option<String>,
+    view: Option<ResourceKind>,
+    synced: &std::sync::atomic::AtomicBool,
+    event: Reflected,
+) {
+    use std::sync::atomic::Ordering;
+    let rows = view.and_then(|v| shared.stores.kind(v).map(|r| (v, r)));
+    match event {
+        Reflected::Listed { objects, malformed } => {
+            synced.store(true, Ordering::SeqCst);
+            if let Some((view, store)) = rows {
+                store.replace(
+                    objects
+                        .iter()
+                        .filter_map(|o| row_of(o).map(|r| (r.key.clone(), Arc::new(r))))
+                        .collect(),
+                );
+                store.mark_changed();
+                send(
+                    shared,
+                    ClusterEvent::Synced {
+                        generation: shared.generation,
+                        kind: view,
+                    },
+                );
+                if !malformed.is_empty() {
+                    send(
+                        shared,
+                        ClusterEvent::Malformed {
+                            generation: shared.generation,
+                            kind: view,
+                            objects: malformed.iter().map(|m| m.describe()).collect(),
+                        },
+                    );
                 }
             }
-            Ok(Event::InitDone) => {
-                rows.replace(buffer.take().unwrap_or_default());
-                rows.mark_changed();
+            (shared.engine)(Change::Reset(kind, namespace, objects));
+            for m in malformed {
+                (shared.engine)(Change::Malformed(m));
+            }
+        }
+        Reflected::Applied(obj) => {
+            if let Some((view, store)) = rows
+                && let Some(row) = row_of(&obj)
+            {
+                store.upsert(row);
+                notify(shared, store, view);
+            }
+            (shared.engine)(Change::Upsert(obj));
+        }
+        Reflected::Deleted(key) => {
+            if let Some((view, store)) = rows {
+                store.remove(&key);
+                notify(shared, store, view);
+            }
+            (shared.engine)(Change::Delete(kind, key));
+        }
+        Reflected::Malformed(m) => {
+            if let Some((view, _)) = rows {
                 send(
-                    &ctx,
-                    ClusterEvent::Synced {
-                        generation: ctx.generation,
-                        kind,
+                    shared,
+                    ClusterEvent::Malformed {
+                        generation: shared.generation,
+                        kind: view,
+                        objects: vec![m.describe()],
                     },
                 );
             }
-            Ok(Event::Apply(obj)) => {
-                rows.upsert(build(&strip(obj)));
-                notify(&ctx, rows, kind);
+            (shared.engine)(Change::Malformed(m));
+        }
+        Reflected::Refused { code, message } => {
+            tracing::warn!(kind = kind.name(), code, "list or watch refused");
+            if let Some((view, _)) = rows {
+                send(
+                    shared,
+                    ClusterEvent::Refused {
+                        generation: shared.generation,
+                        kind: view,
+                        code,
+                        message: refused_message(view, &shared.scope, code, &message),
+                    },
+                );
             }
-            Ok(Event::Delete(obj)) => {
-                rows.remove(&key_of(&obj));
-                notify(&ctx, rows, kind);
+            (shared.engine)(Change::State(kind, namespace, KindState::Refused(message)));
+        }
+        Reflected::NotServed(message) => {
+            (shared.engine)(Change::State(
+                kind,
+                namespace,
+                KindState::NotServed(message),
+            ));
+        }
+        Reflected::Failed(message) => {
+            tracing::warn!(kind = kind.name(), error = %message, "watch error");
+            if let Some((view, _)) = rows {
+                send(
+                    shared,
+                    ClusterEvent::Disconnected {
+                        generation: shared.generation,
+                        kind: view,
+                        message: short_error(&message),
+                    },
+                );
             }
-            Err(error) => {
-                tracing::warn!(?kind, error = %error_chain(&error), "watch error");
-                send(&ctx, classify(&error, kind, &ctx));
+            // Data already listed stays (marked stale by the UI); a kind never listed is
+            // not covered.
+            if !synced.load(Ordering::SeqCst) {
+                (shared.engine)(Change::State(
+                    kind,
+                    namespace,
+                    KindState::Failed(short_error(&message)),
+                ));
             }
         }
     }
 }
 
-/// Drops what no row needs before building (managedFields can be most of an object).
-fn strip<K: Resource>(mut obj: K) -> K {
-    obj.meta_mut().managed_fields = None;
-    obj
-}
-
-fn notify(ctx: &WatchContext, rows: &KindRows, kind: ResourceKind) {
+fn notify(shared: &Shared, rows: &KindRows, kind: ResourceKind) {
     if rows.mark_changed() {
         send(
-            ctx,
+            shared,
             ClusterEvent::Changed {
-                generation: ctx.generation,
+                generation: shared.generation,
                 kind,
             },
         );
     }
 }
 
-fn send(ctx: &WatchContext, event: ClusterEvent) {
+fn send(shared: &Shared, event: ClusterEvent) {
     // The receiver is gone only while the app shuts down.
-    let _ = ctx.tx.send(event);
+    let _ = shared.tx.send(event);
 }
 
-/// Tells a refused list (RBAC) from a connection problem.
-fn classify(error: &watcher::Error, kind: ResourceKind, ctx: &WatchContext) -> ClusterEvent {
-    classify_error(error, kind, ctx.generation, &ctx.scope)
-}
-
-fn classify_error(
-    error: &watcher::Error,
-    kind: ResourceKind,
-    generation: u64,
-    scope: &Scope,
-) -> ClusterEvent {
-    let api_error = match error {
-        watcher::Error::InitialListFailed(e)
-        | watcher::Error::WatchStartFailed(e)
-        | watcher::Error::WatchFailed(e) => match e {
-            kube::Error::Api(status) => Some(status.as_ref().clone()),
-            _ => None,
-        },
-        watcher::Error::WatchError(status) => Some(status.as_ref().clone()),
-        watcher::Error::NoResourceVersion => None,
-    };
-    match api_error {
-        Some(status) if status.code == 401 || status.code == 403 => {
-            // A 401 says only "Unauthorized"; say what it means for this list.
-            let message = if status.code == 401 || status.message.is_empty() {
-                refused_message(kind, scope, status.code)
-            } else {
-                status.message
-            };
-            ClusterEvent::Refused {
-                generation,
-                kind,
-                message,
+/// Says what a refusal means for this list: a 401 says only "Unauthorized".
+fn refused_message(kind: ResourceKind, scope: &Scope, code: u16, message: &str) -> String {
+    if code == 401 {
+        let what = match (kind.namespaced(), scope) {
+            (true, Scope::Namespace(ns)) => {
+                format!("cannot list {} in namespace {ns}", kind.resource())
             }
-        }
-        _ => ClusterEvent::Disconnected {
-            generation,
-            kind,
-            message: short_error(error),
-        },
+            _ => format!("cannot list {} at the cluster scope", kind.resource()),
+        };
+        return format!(
+            "credentials rejected (401 Unauthorized: the token or client certificate expired or is \
+             invalid; log in again): {what}"
+        );
     }
-}
-
-fn refused_message(kind: ResourceKind, scope: &Scope, code: u16) -> String {
-    let reason = if code == 401 {
-        "credentials rejected (401 Unauthorized: token or client certificate expired or invalid, log in again): "
-    } else {
-        ""
-    };
-    match (kind.namespaced(), scope) {
-        (true, Scope::Namespace(ns)) => {
-            format!("{reason}cannot list {} in namespace {ns}", kind.resource())
+    if message.is_empty() {
+        match (kind.namespaced(), scope) {
+            (true, Scope::Namespace(ns)) => {
+                format!("cannot list {} in namespace {ns}", kind.resource())
+            }
+            _ => format!("cannot list {} at the cluster scope", kind.resource()),
         }
-        _ => format!(
-            "{reason}cannot list {} at the cluster scope",
-            kind.resource()
-        ),
+    } else {
+        message.to_string()
     }
 }
 
 /// The innermost cause of a connection error, which is what a user can act on.
-fn short_error(error: &watcher::Error) -> String {
-    let chain = error_chain(error);
+pub fn short_error(chain: &str) -> String {
     let lower = chain.to_ascii_lowercase();
     if lower.contains("connection refused") {
         "connection refused".to_string()
-    } else if lower.contains("timed out") || lower.contains("timeout") {
+    } else if lower.contains("timed out")
+        || lower.contains("timeout")
+        || lower.contains("deadline has elapsed")
+    {
         "connection timed out".to_string()
     } else if lower.contains("dns error") || lower.contains("failed to lookup") {
         "cannot resolve the server's host name".to_string()
     } else if lower.contains("certificate") {
-        format!("TLS: {}", chain.rsplit(": ").next().unwrap_or(&chain))
+        format!("TLS: {}", chain.rsplit(": ").next().unwrap_or(chain))
     } else {
-        chain.rsplit(": ").next().unwrap_or(&chain).to_string()
+        chain.rsplit(": ").next().unwrap_or(chain).to_string()
     }
 }
 
-/// The name of an object, for logs.
-pub fn object_name<K: Resource>(obj: &K) -> String {
-    obj.name_any()
+/// The key of an object row, for tests.
+pub fn key_of(obj: &Object) -> ObjKey {
+    obj.key()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kube::core::Status;
-
-    fn api_error(code: u16, message: &str) -> watcher::Error {
-        let status = Status {
-            code,
-            message: message.to_string(),
-            ..Status::default()
-        };
-        watcher::Error::InitialListFailed(kube::Error::Api(Box::new(status)))
-    }
 
     #[test]
-    fn forbidden_keeps_the_servers_words() {
-        let scope = Scope::Namespace("shop".into());
-        let message = "pods is forbidden: User \"dev\" cannot list resource \"pods\" in API group \"\" in the namespace \"shop\"";
-        let event = classify_error(&api_error(403, message), ResourceKind::Pods, 3, &scope);
-        assert_eq!(
-            event,
-            ClusterEvent::Refused {
-                generation: 3,
-                kind: ResourceKind::Pods,
-                message: message.to_string()
-            }
+    fn a_namespace_scope_also_watches_what_cluster_checks_read() {
+        let t = targets(&Scope::Namespace("shop".into()));
+        assert!(t.iter().any(|(t, tables)| t.kind == Kind::Pod
+            && t.namespace.as_deref() == Some("kube-system")
+            && !tables));
+        assert!(t.iter().any(
+            |(t, _)| t.kind == Kind::Lease && t.namespace.as_deref() == Some("kube-node-lease")
+        ));
+        assert!(
+            t.iter()
+                .any(|(t, tables)| t.kind == Kind::Node && t.namespace.is_none() && *tables)
         );
+        let all = targets(&Scope::All);
+        assert!(all.iter().all(|(t, _)| t.namespace.is_none()));
+        assert_eq!(all.len(), Kind::ALL.len());
     }
 
     #[test]
     fn unauthorized_explains_expired_credentials() {
-        let event = classify_error(
-            &api_error(401, "Unauthorized"),
-            ResourceKind::Nodes,
-            1,
-            &Scope::All,
-        );
-        let ClusterEvent::Refused { message, .. } = event else {
-            panic!("401 is a refusal: {event:?}")
-        };
+        let m = refused_message(ResourceKind::Nodes, &Scope::All, 401, "Unauthorized");
         assert!(
-            message.contains("credentials rejected")
-                && message.contains("cannot list nodes at the cluster scope"),
-            "{message}"
+            m.contains("credentials rejected")
+                && m.contains("cannot list nodes at the cluster scope"),
+            "{m}"
         );
-    }
-
-    #[test]
-    fn other_errors_are_connection_problems() {
-        let event = classify_error(
-            &api_error(500, "etcdserver: request timed out"),
+        let f = refused_message(
             ResourceKind::Pods,
-            1,
-            &Scope::All,
+            &Scope::Namespace("shop".into()),
+            403,
+            "pods is forbidden: User \"dev\"",
         );
-        assert!(
-            matches!(event, ClusterEvent::Disconnected { .. }),
-            "{event:?}"
-        );
+        assert_eq!(f, "pods is forbidden: User \"dev\"");
     }
 }

@@ -1,8 +1,10 @@
 //! kubectl's pod summary: the STATUS word, READY counts and RESTARTS, following `printPod` in
 //! Kubernetes' `pkg/printers/internalversion/printers.go`, plus the health each status word means.
 
+use crate::objects::{
+    Condition as PodCondition, Container, ContainerState, ContainerStatus, Pod, Str,
+};
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStatus, Pod, PodCondition};
 
 use super::Health;
 
@@ -33,8 +35,7 @@ fn last_finished(cs: &ContainerStatus) -> Option<Timestamp> {
         .terminated
         .as_ref()?
         .finished_at
-        .as_ref()
-        .map(|t| t.0)
+        .map(|t| t.ts())
 }
 
 fn later(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
@@ -45,7 +46,7 @@ fn later(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
     }
 }
 
-fn nonempty(s: &Option<String>) -> Option<&str> {
+fn nonempty(s: &Option<Str>) -> Option<&str> {
     s.as_deref().filter(|s| !s.is_empty())
 }
 
@@ -58,9 +59,9 @@ pub fn summarize(pod: &Pod) -> PodSummary {
         .spec
         .as_ref()
         .and_then(|s| s.init_containers.as_deref())
-        .unwrap_or(&[]);
+        .map_or(&[][..], |l| &l[..]);
     let conditions: &[PodCondition] = status.conditions.as_deref().unwrap_or(&[]);
-    let phase = status.phase.clone().unwrap_or_default();
+    let phase = status.phase.as_deref().unwrap_or_default().to_string();
 
     let mut reason = nonempty(&status.reason)
         .map(str::to_string)

@@ -1,19 +1,21 @@
-//! `List`: the sequence type of the compact objects: a boxed slice (no spare capacity) that
-//! reads as a slice and decodes `null` as empty, as the API server sometimes sends it.
+//! `List`: the sequence type of the compact objects: one pointer wide (length and items share
+//! one allocation; an empty list allocates nothing), read as a slice, and `null` decodes as
+//! empty, as the API server sometimes sends it.
 
 use std::fmt;
 use std::ops::Deref;
 
 use serde::de::{SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use thin_vec::ThinVec;
 
 /// An immutable sequence.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct List<T>(Box<[T]>);
+pub struct List<T>(ThinVec<T>);
 
 impl<T> Default for List<T> {
     fn default() -> Self {
-        List(Box::new([]))
+        List(ThinVec::new())
     }
 }
 
@@ -26,13 +28,15 @@ impl<T> Deref for List<T> {
 
 impl<T> From<Vec<T>> for List<T> {
     fn from(v: Vec<T>) -> Self {
-        List(v.into_boxed_slice())
+        let mut t = ThinVec::with_capacity(v.len());
+        t.extend(v);
+        List(t)
     }
 }
 
 impl<T> FromIterator<T> for List<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        List(iter.into_iter().collect::<Vec<T>>().into_boxed_slice())
+        List::from(iter.into_iter().collect::<Vec<T>>())
     }
 }
 
@@ -46,9 +50,9 @@ impl<'a, T> IntoIterator for &'a List<T> {
 
 impl<T> IntoIterator for List<T> {
     type Item = T;
-    type IntoIter = std::vec::IntoIter<T>;
+    type IntoIter = thin_vec::IntoIter<T>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_vec().into_iter()
+        self.0.into_iter()
     }
 }
 
@@ -93,6 +97,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn it_is_one_pointer_wide() {
+        assert_eq!(std::mem::size_of::<List<u64>>(), 8);
+        assert_eq!(std::mem::size_of::<Option<List<u64>>>(), 8);
+    }
 
     #[test]
     fn null_is_empty_and_it_reads_as_a_slice() {

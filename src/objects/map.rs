@@ -1,23 +1,24 @@
 //! `Map`: a small ordered string map (labels, annotations, selectors, resource lists) stored as
-//! a sorted vector, a fraction of the memory of a `BTreeMap` for the handful of entries objects
-//! carry. Reads like a map: `get`, `iter`, `contains_key`, `keys`, `len`.
+//! a sorted [`List`] of pairs, a fraction of the memory of a `BTreeMap` for the handful of
+//! entries objects carry. Reads like a map: `get`, `iter`, `contains_key`, `keys`, `len`.
 
 use std::fmt;
 
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::list::List;
 use super::str::Str;
 
 /// A sorted map from strings to `V`.
 #[derive(Clone, PartialEq, Eq, Default)]
-pub struct Map<V = Str>(Box<[(Str, V)]>);
+pub struct Map<V = Str>(List<(Str, V)>);
 
 impl<V> Map<V> {
     pub fn from_pairs(mut pairs: Vec<(Str, V)>) -> Self {
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         pairs.dedup_by(|later, earlier| later.0 == earlier.0);
-        Map(pairs.into_boxed_slice())
+        Map(List::from(pairs))
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {
@@ -57,11 +58,10 @@ impl<V> Map<V> {
             return;
         }
         let kept: Vec<(Str, V)> = std::mem::take(&mut self.0)
-            .into_vec()
             .into_iter()
             .filter(|(k, _)| keep(k))
             .collect();
-        self.0 = kept.into_boxed_slice();
+        self.0 = List::from(kept);
     }
 }
 
@@ -82,7 +82,8 @@ impl Map<Str> {
 
 impl<'a, V> IntoIterator for &'a Map<V> {
     type Item = (&'a Str, &'a V);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Str, V)>, fn(&'a (Str, V)) -> (&'a Str, &'a V)>;
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (Str, V)>, fn(&'a (Str, V)) -> (&'a Str, &'a V)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(k, v)| (k, v))
     }
@@ -109,10 +110,10 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Map<V> {
                 f.write_str("a map of strings")
             }
             fn visit_unit<E>(self) -> Result<Map<V>, E> {
-                Ok(Map(Box::new([])))
+                Ok(Map(List::default()))
             }
             fn visit_none<E>(self) -> Result<Map<V>, E> {
-                Ok(Map(Box::new([])))
+                Ok(Map(List::default()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Map<V>, A::Error> {
                 let mut pairs = Vec::with_capacity(access.size_hint().unwrap_or(0).min(64));
@@ -135,7 +136,10 @@ mod tests {
         let m: Map = serde_json::from_str(r#"{"b": "2", "a": "1", "c": "3"}"#).expect("map");
         assert_eq!(m.get("a").map(Str::as_str), Some("1"));
         assert_eq!(m.get("z"), None);
-        assert_eq!(m.keys().map(Str::as_str).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            m.keys().map(Str::as_str).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
         assert_eq!(m.selector_text(), "a=1,b=2,c=3");
         let null: Map = serde_json::from_str("null").expect("null is empty");
         assert!(null.is_empty());

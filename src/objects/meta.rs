@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::list::List;
 use super::map::Map;
+use super::shared::{Prepare, Shared};
 use super::str::Str;
 
 /// A point in time, to the second (all the API's timestamps are compared at that precision).
@@ -131,21 +132,29 @@ impl<'de> Deserialize<'de> for IntOrString {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ObjectMeta {
+    #[serde(deserialize_with = "super::str::unique")]
     pub name: Option<Str>,
     pub namespace: Option<Str>,
+    #[serde(deserialize_with = "super::str::unique")]
     pub uid: Option<Str>,
     /// Read while decoding (watch bookkeeping); cleared before an object is cached.
+    #[serde(deserialize_with = "super::str::unique")]
     pub resource_version: Option<Str>,
     pub generation: Option<i64>,
     pub creation_timestamp: Option<Time>,
     pub deletion_timestamp: Option<Time>,
     pub deletion_grace_period_seconds: Option<i64>,
-    pub labels: Option<Map>,
+    /// Shared: pods of one template carry the same labels.
+    pub labels: Option<Shared<Map>>,
     /// Only the annotations some check reads (see [`KEPT_ANNOTATIONS`]).
     pub annotations: Option<Map>,
-    pub owner_references: Option<List<OwnerReference>>,
+    /// Shared: pods of one ReplicaSet have the same owner.
+    pub owner_references: Option<Shared<List<OwnerReference>>>,
     pub finalizers: Option<List<Str>>,
 }
+
+impl Prepare for Map {}
+impl Prepare for List<OwnerReference> {}
 
 /// Annotations worth keeping (prefixes). Everything else (notably
 /// `kubectl.kubernetes.io/last-applied-configuration`) is dropped while decoding.
@@ -335,7 +344,10 @@ impl Condition {
 }
 
 /// The condition of type `type_` in a list.
-pub fn condition<'a>(conditions: Option<&'a List<Condition>>, type_: &str) -> Option<&'a Condition> {
+pub fn condition<'a>(
+    conditions: Option<&'a List<Condition>>,
+    type_: &str,
+) -> Option<&'a Condition> {
     conditions?.iter().find(|c| c.type_ == type_)
 }
 
@@ -357,11 +369,19 @@ mod tests {
         .expect("metadata");
         m.compact();
         assert_eq!(m.annotation("kubernetes.io/config.source"), Some("file"));
-        assert_eq!(m.annotation("kubectl.kubernetes.io/last-applied-configuration"), None);
+        assert_eq!(
+            m.annotation("kubectl.kubernetes.io/last-applied-configuration"),
+            None
+        );
         assert_eq!(m.resource_version, None);
         assert_eq!(
             m.creation_timestamp.map(Time::as_second),
-            Some("2026-01-01T00:00:00Z".parse::<jiff::Timestamp>().expect("t").as_second())
+            Some(
+                "2026-01-01T00:00:00Z"
+                    .parse::<jiff::Timestamp>()
+                    .expect("t")
+                    .as_second()
+            )
         );
     }
 
@@ -376,8 +396,12 @@ mod tests {
         }))
         .expect("selector");
         let labels = |v: serde_json::Value| -> Map { serde_json::from_value(v).expect("labels") };
-        assert!(sel.matches(Some(&labels(serde_json::json!({"app": "web", "tier": "fe"})))));
-        assert!(!sel.matches(Some(&labels(serde_json::json!({"app": "web", "tier": "db"})))));
+        assert!(sel.matches(Some(&labels(
+            serde_json::json!({"app": "web", "tier": "fe"})
+        ))));
+        assert!(!sel.matches(Some(&labels(
+            serde_json::json!({"app": "web", "tier": "db"})
+        ))));
         assert!(!sel.matches(Some(&labels(
             serde_json::json!({"app": "web", "tier": "fe", "legacy": "1"})
         ))));
@@ -391,6 +415,9 @@ mod tests {
         assert!(t.as_second() >= 0);
         let ios: IntOrString = serde_json::from_str("\"http\"").expect("name");
         assert_eq!(ios, IntOrString::String(Str::new("http")));
-        assert_eq!(serde_json::from_str::<IntOrString>("8080").expect("n"), IntOrString::Int(8080));
+        assert_eq!(
+            serde_json::from_str::<IntOrString>("8080").expect("n"),
+            IntOrString::Int(8080)
+        );
     }
 }

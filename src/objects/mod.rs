@@ -17,6 +17,7 @@ mod node;
 mod pod;
 mod policy;
 mod service;
+mod shared;
 mod storage;
 mod str;
 mod workload;
@@ -39,6 +40,7 @@ pub use node::*;
 pub use pod::*;
 pub use policy::*;
 pub use service::*;
+pub use shared::{Prepare, Shared};
 pub use storage::*;
 pub use str::{Str, interned_count};
 pub use workload::*;
@@ -391,7 +393,11 @@ mod tests {
         assert_eq!(err.path, "spec.containers[0].ports[0].containerPort");
         let text = serde_json::to_string(&bad).expect("json");
         let err = decode_text(Kind::Pod, &text).expect_err("bad port");
-        assert!(err.to_string().starts_with("spec.containers[0].ports[0].containerPort: "), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("spec.containers[0].ports[0].containerPort: "),
+            "{err}"
+        );
         assert_eq!(Head::of_text(&text).key(), ObjKey::new("ns", "p"));
     }
 
@@ -401,5 +407,67 @@ mod tests {
         let o = decode_value(Kind::Node, &v).expect("node");
         assert_eq!(o.kind(), Kind::Node);
         assert_eq!(o.key(), ObjKey::new("", "n1"));
+    }
+}
+
+#[cfg(test)]
+mod memory_probe {
+    /// Prints the memory of 50,000 compact pods shaped like an independent fake API server's
+    /// (`cargo test --lib memory_probe -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn fifty_thousand_pods() {
+        fn rss_kib() -> u64 {
+            std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmRSS"))
+                        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+                })
+                .unwrap_or(0)
+        }
+        let template = serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "app-1-5d8c7f9b4-000001", "namespace": "ns-1", "uid": "00000000-0000-4000-8000-000000000001",
+                "resourceVersion": "1000", "creationTimestamp": "2026-11-20T10:00:00Z",
+                "labels": {"app": "app-1", "pod-template-hash": "5d8c7f9b4"},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "app-1-5d8c7f9b4",
+                    "uid": "00000000-0000-4000-9000-000000000001", "controller": true}]},
+            "spec": {"nodeName": "node-1", "containers": [{"name": "app", "image": "registry.example.com/app:1",
+                "ports": [{"containerPort": 8080, "name": "http", "protocol": "TCP"}],
+                "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}}}],
+                "restartPolicy": "Always", "serviceAccountName": "default"},
+            "status": {"phase": "Running", "podIP": "10.0.0.1", "hostIP": "192.0.2.1", "startTime": "2026-11-20T10:00:00Z",
+                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2026-11-20T10:00:00Z"},
+                    {"type": "PodScheduled", "status": "True", "lastTransitionTime": "2026-11-20T10:00:00Z"}],
+                "qosClass": "Burstable",
+                "containerStatuses": [{"name": "app", "image": "registry.example.com/app:1", "imageID": "", "ready": true,
+                    "started": true, "restartCount": 1, "state": {"running": {"startedAt": "2026-11-20T10:00:00Z"}}, "lastState": {}}]}});
+        let base = rss_kib();
+        let mut v = Vec::new();
+        for i in 0..50_000 {
+            let mut p = template.clone();
+            p["metadata"]["name"] = format!("app-{}-5d8c7f9b4-{i:06}", i % 50).into();
+            p["metadata"]["namespace"] = format!("ns-{}", i % 50).into();
+            p["metadata"]["uid"] = format!("00000000-0000-4000-8000-{i:012}").into();
+            p["spec"]["nodeName"] = format!("node-{}", i % 503).into();
+            p["status"]["podIP"] =
+                format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255).into();
+            v.push(super::decode_value(super::Kind::Pod, &p).expect("pod"));
+        }
+        let used = rss_kib() - base;
+        println!(
+            "50k compact pods: {} MiB ({} bytes each), {} interned strings; size_of Pod {} PodSpec {} PodStatus {} Container {} ContainerStatus {} Condition {}",
+            used / 1024,
+            used * 1024 / 50_000,
+            super::interned_count(),
+            std::mem::size_of::<super::Pod>(),
+            std::mem::size_of::<super::PodSpec>(),
+            std::mem::size_of::<super::PodStatus>(),
+            std::mem::size_of::<super::Container>(),
+            std::mem::size_of::<super::ContainerStatus>(),
+            std::mem::size_of::<super::Condition>(),
+        );
+        drop(v);
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::list::List;
 use super::map::Map;
 use super::meta::{Condition, IntOrString, LocalObjectReference, ObjectMeta, Quantity, Time};
+use super::shared::Shared;
 use super::str::Str;
 
 /// Any JSON value whose content is not kept, only its presence.
@@ -35,9 +36,49 @@ pub struct PodTemplateSpec {
     pub spec: Option<PodSpec>,
 }
 
+/// A pod's spec. What pods of one template share (containers, volumes, tolerations …) is held
+/// once (see [`PodSpecBody`], which this derefs to); the node and hostname are each pod's own.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PodSpec {
+    pub node_name: Option<Str>,
+    pub hostname: Option<Str>,
+    body: Shared<PodSpecBody>,
+}
+
+impl std::ops::Deref for PodSpec {
+    type Target = PodSpecBody;
+    fn deref(&self) -> &PodSpecBody {
+        &self.body
+    }
+}
+
+impl<'de> Deserialize<'de> for PodSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut body = PodSpecBody::deserialize(d)?;
+        let node_name = body.node_name.take();
+        let hostname = body.hostname.take();
+        Ok(PodSpec {
+            node_name,
+            hostname,
+            body: Shared::new(body),
+        })
+    }
+}
+
+impl Serialize for PodSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut body = (*self.body).clone();
+        body.node_name = self.node_name.clone();
+        body.hostname = self.hostname.clone();
+        body.serialize(s)
+    }
+}
+
+/// The fields of a pod spec that pods of one template have in common (`nodeName` and
+/// `hostname` are read here while decoding, then moved to [`PodSpec`]).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct PodSpec {
+pub struct PodSpecBody {
     pub node_name: Option<Str>,
     pub scheduler_name: Option<Str>,
     pub service_account_name: Option<Str>,
@@ -49,13 +90,14 @@ pub struct PodSpec {
     pub host_network: Option<bool>,
     pub dns_policy: Option<Str>,
     pub dns_config: Option<PodDnsConfig>,
-    pub containers: List<Container>,
-    pub init_containers: Option<List<Container>>,
+    /// Shared: every pod of a template holds the same containers.
+    pub containers: Shared<List<Container>>,
+    pub init_containers: Option<Shared<List<Container>>>,
     pub ephemeral_containers: Option<List<Container>>,
-    pub volumes: Option<List<Volume>>,
+    pub volumes: Option<Shared<List<Volume>>>,
     pub node_selector: Option<Map>,
-    pub tolerations: Option<List<Toleration>>,
-    pub affinity: Option<Box<Affinity>>,
+    pub tolerations: Option<Shared<List<Toleration>>>,
+    pub affinity: Option<Shared<Affinity>>,
     pub image_pull_secrets: Option<List<LocalObjectReference>>,
     pub scheduling_gates: Option<List<PodSchedulingGate>>,
     pub termination_grace_period_seconds: Option<i64>,
@@ -64,7 +106,7 @@ pub struct PodSpec {
     pub subdomain: Option<Str>,
 }
 
-impl PodSpec {
+impl PodSpecBody {
     /// The service account the pod runs as (`default` when unset).
     pub fn service_account(&self) -> &str {
         self.service_account_name
@@ -411,8 +453,11 @@ pub struct PodStatus {
     pub container_statuses: Option<List<ContainerStatus>>,
     pub init_container_statuses: Option<List<ContainerStatus>>,
     pub ephemeral_container_statuses: Option<List<ContainerStatus>>,
+    #[serde(rename = "podIP", deserialize_with = "super::str::unique")]
     pub pod_ip: Option<Str>,
+    #[serde(rename = "podIPs")]
     pub pod_ips: Option<List<PodIp>>,
+    #[serde(rename = "hostIP")]
     pub host_ip: Option<Str>,
     pub start_time: Option<Time>,
     pub qos_class: Option<Str>,
@@ -440,9 +485,9 @@ pub struct ContainerStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ContainerState {
-    pub waiting: Option<ContainerStateWaiting>,
+    pub waiting: Option<Box<ContainerStateWaiting>>,
     pub running: Option<ContainerStateRunning>,
-    pub terminated: Option<ContainerStateTerminated>,
+    pub terminated: Option<Box<ContainerStateTerminated>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -472,39 +517,56 @@ pub struct ContainerStateTerminated {
 /// Environment variable names whose literal values are kept (they name other services).
 fn address_like(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    ["HOST", "HOSTNAME", "ADDR", "ADDRESS", "URL", "URI", "ENDPOINT", "SERVER", "SERVICE", "PORT", "DSN"]
-        .iter()
-        .any(|s| upper == *s || upper.ends_with(&format!("_{s}")))
+    [
+        "HOST", "HOSTNAME", "ADDR", "ADDRESS", "URL", "URI", "ENDPOINT", "SERVER", "SERVICE",
+        "PORT", "DSN",
+    ]
+    .iter()
+    .any(|s| upper == *s || upper.ends_with(&format!("_{s}")))
 }
 
-impl PodSpec {
+impl super::shared::Prepare for List<Container> {
     /// Drops environment values that do not name a service (they may hold secrets).
-    pub fn compact(&mut self) {
-        let strip = |c: &mut Container| {
-            if let Some(env) = &mut c.env
-                && env.iter().any(|e| e.value.is_some() && !address_like(&e.name))
-            {
-                *env = std::mem::take(env)
-                    .into_iter()
-                    .map(|mut e| {
-                        if !address_like(&e.name) {
-                            e.value = None;
-                        }
-                        e
-                    })
-                    .collect();
-            }
-        };
-        let mut containers: Vec<Container> = std::mem::take(&mut self.containers).into_iter().collect();
-        containers.iter_mut().for_each(strip);
-        self.containers = containers.into();
-        for list in [&mut self.init_containers, &mut self.ephemeral_containers]
+    fn prepare(&mut self) {
+        if !self.iter().any(|c| {
+            c.env
+                .iter()
+                .flatten()
+                .any(|e| e.value.is_some() && !address_like(&e.name))
+        }) {
+            return;
+        }
+        let containers: Vec<Container> = std::mem::take(self)
             .into_iter()
-            .flatten()
-        {
-            let mut v: Vec<Container> = std::mem::take(list).into_iter().collect();
-            v.iter_mut().for_each(strip);
-            *list = v.into();
+            .map(|mut c| {
+                if let Some(env) = c.env.take() {
+                    c.env = Some(
+                        env.into_iter()
+                            .map(|mut e| {
+                                if !address_like(&e.name) {
+                                    e.value = None;
+                                }
+                                e
+                            })
+                            .collect(),
+                    );
+                }
+                c
+            })
+            .collect();
+        *self = containers.into();
+    }
+}
+
+impl super::shared::Prepare for List<Volume> {}
+impl super::shared::Prepare for List<Toleration> {}
+impl super::shared::Prepare for Affinity {}
+
+impl super::shared::Prepare for PodSpecBody {
+    /// Drops environment values of ephemeral containers that do not name a service.
+    fn prepare(&mut self) {
+        if let Some(list) = &mut self.ephemeral_containers {
+            super::shared::Prepare::prepare(list);
         }
     }
 }
@@ -512,9 +574,8 @@ impl PodSpec {
 impl Pod {
     pub fn compact(&mut self) {
         self.metadata.compact();
-        if let Some(spec) = &mut self.spec {
-            spec.compact();
-        }
+        // Nothing refers to a pod by its uid (pods own nothing kmedic reads).
+        self.metadata.uid = None;
     }
 }
 
@@ -522,9 +583,6 @@ impl PodTemplateSpec {
     pub fn compact(&mut self) {
         if let Some(m) = &mut self.metadata {
             m.compact();
-        }
-        if let Some(spec) = &mut self.spec {
-            spec.compact();
         }
     }
 }

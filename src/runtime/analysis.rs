@@ -1,77 +1,221 @@
-//! Running the troubleshooting engine for the UI: after a quiet period, list what the analyzers
-//! read, analyse off the async threads, and report the findings as one message.
+//! The engine's thread: it owns the analysis [`Engine`], applies the changes the watch loops
+//! send (as they come), and analyses what changed once the stream of changes pauses briefly
+//! (at most every `MIN_GAP`, and never later than `MAX_DELAY` after the first change), plus a
+//! full pass every `FULL_EVERY` so that checks that depend on time ("Pending for more than a
+//! minute") see the clock move. Each result goes to the app as one `Msg::Analyzed`. It also
+//! fetches the previous log of crashed containers once per restart, through the read-only
+//! client, and feeds it back as a change. The thread ends when every sender is dropped.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use kube::Client;
+use kube::api::{Api, LogParams};
 use tokio::sync::mpsc::UnboundedSender;
-use tokio_util::sync::CancellationToken;
 
 use crate::app::Msg;
 use crate::app::troubleshoot::Analysis;
-use crate::cluster::Scope;
-use crate::troubleshoot::{Options, analyze, group_by_root};
+use crate::cluster::watch::ChangeSink;
+use crate::objects::Kind;
+use crate::troubleshoot::{
+    Change, ContainerKey, CoverageReport, Engine, KindState, Options,
+    containers_needing_previous_logs, group_by_root,
+};
 
-/// What to analyse, and how to tag the answer.
-pub struct AnalysisRequest {
-    pub request: u64,
-    pub generation: u64,
-    pub scope: Scope,
-    pub delay: Duration,
-    /// For error messages.
-    pub server: String,
+/// Quiet time after a change before analysing.
+const QUIET: Duration = Duration::from_millis(150);
+/// The longest a change waits to be analysed, even while changes keep coming.
+const MAX_DELAY: Duration = Duration::from_millis(1000);
+/// Time-based checks are re-evaluated this often.
+const FULL_EVERY: Duration = Duration::from_secs(30);
+/// Lines of each previous log.
+const LOG_TAIL: i64 = 20;
+/// Previous logs fetched at most per pass.
+const MAX_LOGS: usize = 20;
+
+/// What the thread is told.
+enum Input {
+    Change(Change),
 }
 
-pub fn spawn_analysis(
+/// A running engine: clone the sink into every watch loop.
+pub struct EngineHandle {
+    tx: Sender<Input>,
+}
+
+impl EngineHandle {
+    /// A sink for the watch loops.
+    pub fn sink(&self) -> ChangeSink {
+        let tx = std::sync::Mutex::new(self.tx.clone());
+        Arc::new(move |change| {
+            if let Ok(tx) = tx.lock() {
+                let _ = tx.send(Input::Change(change));
+            }
+        })
+    }
+}
+
+/// Starts the engine thread for one watch generation. `expected` are the (kind, scope) pairs
+/// the watch set lists: they count as "not listed yet" until they report.
+pub fn spawn(
+    generation: u64,
+    opts: Options,
+    expected: Vec<(Kind, Option<String>)>,
+    client: Option<Client>,
+    results: UnboundedSender<Msg>,
+) -> EngineHandle {
+    let (tx, rx) = channel();
+    let handle = tokio::runtime::Handle::try_current().ok();
+    let feedback = tx.clone();
+    let spawned = std::thread::Builder::new()
+        .name(format!("kmedic-engine-{generation}"))
+        .spawn(move || {
+            let mut engine = Engine::new(opts);
+            for (kind, scope) in expected {
+                engine.apply(Change::State(kind, scope, KindState::Unknown));
+            }
+            let logs = client.zip(handle).map(|(c, h)| LogFetcher {
+                client: c,
+                runtime: h,
+                feedback,
+                asked: HashSet::new(),
+            });
+            run(engine, rx, generation, results, logs);
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start the analysis thread");
+    }
+    EngineHandle { tx }
+}
+
+struct LogFetcher {
     client: Client,
-    job: AnalysisRequest,
-    tx: UnboundedSender<Msg>,
-    cancel: CancellationToken,
+    runtime: tokio::runtime::Handle,
+    feedback: Sender<Input>,
+    /// (container, restart count) already asked for.
+    asked: HashSet<(ContainerKey, i32)>,
+}
+
+impl LogFetcher {
+    fn fetch_new(&mut self, engine: &Engine) {
+        let wanted = containers_needing_previous_logs(engine.snapshot());
+        let mut started = 0;
+        for key in wanted {
+            let restarts = restart_count(engine, &key);
+            if !self.asked.insert((key.clone(), restarts)) || started >= MAX_LOGS {
+                continue;
+            }
+            started += 1;
+            let api: Api<k8s_openapi::api::core::v1::Pod> =
+                Api::namespaced(self.client.clone(), &key.0);
+            let tx = self.feedback.clone();
+            self.runtime.spawn(async move {
+                let params = LogParams {
+                    container: Some(key.2.clone()),
+                    previous: true,
+                    tail_lines: Some(LOG_TAIL),
+                    ..LogParams::default()
+                };
+                match api.logs(&key.1, &params).await {
+                    Ok(text) => {
+                        let lines = text.lines().map(str::to_string).collect();
+                        let _ = tx.send(Input::Change(Change::PreviousLog(key, lines)));
+                    }
+                    Err(error) => tracing::debug!(%error, pod = %key.1, "no previous log"),
+                }
+            });
+        }
+    }
+}
+
+fn restart_count(engine: &Engine, key: &ContainerKey) -> i32 {
+    engine
+        .snapshot()
+        .pods
+        .find(&key.0, &key.1)
+        .and_then(|p| p.status.as_ref())
+        .into_iter()
+        .flat_map(|s| {
+            s.container_statuses
+                .iter()
+                .flatten()
+                .chain(s.init_container_statuses.iter().flatten())
+        })
+        .find(|c| c.name == key.2)
+        .map_or(0, |c| c.restart_count)
+}
+
+fn run(
+    mut engine: Engine,
+    rx: Receiver<Input>,
+    generation: u64,
+    results: UnboundedSender<Msg>,
+    mut logs: Option<LogFetcher>,
 ) {
-    tokio::spawn(async move {
-        tokio::select! {
-            () = cancel.cancelled() => return,
-            () = tokio::time::sleep(job.delay) => {}
+    let mut first_change: Option<Instant> = None;
+    let mut last_change = Instant::now();
+    let mut last_full = Instant::now();
+    let mut analysed_once = false;
+    loop {
+        let wait = match first_change {
+            Some(first) => {
+                let quiet_end = last_change + QUIET;
+                let cap = first + MAX_DELAY;
+                quiet_end.min(cap).saturating_duration_since(Instant::now())
+            }
+            None if analysed_once => FULL_EVERY.saturating_sub(last_full.elapsed()),
+            None => Duration::from_secs(3600),
+        };
+        match rx.recv_timeout(wait) {
+            Ok(Input::Change(change)) => {
+                engine.apply(change);
+                last_change = Instant::now();
+                first_change.get_or_insert(last_change);
+                // Apply everything already queued before deciding.
+                while let Ok(Input::Change(change)) = rx.try_recv() {
+                    engine.apply(change);
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        let due_change = first_change.is_some();
+        let due_full = analysed_once && last_full.elapsed() >= FULL_EVERY;
+        if !due_change && !due_full {
+            continue;
         }
         let started = Instant::now();
-        let namespace = match &job.scope {
-            Scope::All => None,
-            Scope::Namespace(ns) => Some(ns.clone()),
+        let now = Timestamp::now();
+        let findings = engine.analyze(now, due_full);
+        if due_full || engine.last_pass().full {
+            last_full = Instant::now();
+        }
+        let groups = group_by_root(&findings);
+        let coverage = CoverageReport::of(engine.snapshot(), &engine.options().panes);
+        let analysis = Analysis {
+            findings,
+            groups,
+            coverage,
+            at: now,
+            took: started.elapsed(),
         };
-        let listed = tokio::select! {
-            () = cancel.cancelled() => return,
-            listed = crate::launch_check::snapshot_from_cluster(&client, namespace.as_deref(), &job.server) => listed,
-        };
-        let result = match listed {
-            Ok((snapshot, skipped)) => {
-                let options = Options {
-                    namespace,
-                    ..Options::default()
-                };
-                let analysed = tokio::task::spawn_blocking(move || {
-                    let findings = analyze(&snapshot, Timestamp::now(), &options);
-                    let groups = group_by_root(&findings);
-                    (findings, groups)
-                })
-                .await;
-                match analysed {
-                    Ok((findings, groups)) => Ok(Analysis {
-                        findings,
-                        groups,
-                        skipped,
-                        at: Timestamp::now(),
-                        took: started.elapsed(),
-                    }),
-                    Err(e) => Err(format!("analysis failed: {e}")),
-                }
-            }
-            Err(e) => Err(e),
-        };
-        let _ = tx.send(Msg::Analyzed {
-            request: job.request,
-            generation: job.generation,
-            result,
-        });
-    });
+        first_change = None;
+        analysed_once = true;
+        if results
+            .send(Msg::Analyzed {
+                generation,
+                result: Ok(analysis),
+            })
+            .is_err()
+        {
+            return;
+        }
+        if let Some(f) = logs.as_mut() {
+            f.fetch_new(&engine);
+        }
+    }
 }

@@ -34,6 +34,8 @@ pub struct Session {
     switched_rx: UnboundedReceiver<(u64, Scope, Result<Client, String>)>,
     kubeconfig_changed: UnboundedReceiver<()>,
     watches: WatchSet,
+    /// The analysis engine of the current watch generation.
+    engine: super::analysis::EngineHandle,
     cluster_tx: UnboundedSender<ClusterEvent>,
     cluster_rx: UnboundedReceiver<ClusterEvent>,
     results_tx: UnboundedSender<Msg>,
@@ -76,7 +78,14 @@ impl Session {
         let kubeconfig_changed = effects::watch_files(setup.files.clone(), cancel.clone());
         let (cluster_tx, cluster_rx) = mpsc::unbounded_channel();
         let (results_tx, results_rx) = mpsc::unbounded_channel();
-        let watches = WatchSet::start(client.clone(), scope, state.generation, cluster_tx.clone());
+        let engine = start_engine(state.generation, &scope, Some(client.clone()), &results_tx);
+        let watches = WatchSet::start(
+            client.clone(),
+            scope,
+            state.generation,
+            cluster_tx.clone(),
+            engine.sink(),
+        );
         let report_tx = results_tx.clone();
         let log_report: Report = Arc::new(move |news| {
             let _ = report_tx.send(Msg::Logs(news));
@@ -90,6 +99,7 @@ impl Session {
             switched_rx,
             kubeconfig_changed,
             watches,
+            engine,
             cluster_tx,
             cluster_rx,
             results_tx,
@@ -112,12 +122,7 @@ impl Session {
         match effect {
             Effect::Rewatch { scope, generation } => {
                 // Dropping the old set cancels its tasks; its late events carry an old generation.
-                self.watches = WatchSet::start(
-                    self.client.clone(),
-                    scope,
-                    generation,
-                    self.cluster_tx.clone(),
-                );
+                self.restart_watches(scope, generation);
             }
             Effect::Fetch { request, kind, key } => {
                 effects::spawn_fetch(
@@ -154,26 +159,6 @@ impl Session {
                         result = build => { let _ = tx.send((generation, scope, result)); }
                     }
                 });
-            }
-            Effect::Analyze {
-                request,
-                generation,
-                scope,
-                delay,
-            } => {
-                let server = self.state.target.server.clone();
-                super::analysis::spawn_analysis(
-                    self.client.clone(),
-                    super::analysis::AnalysisRequest {
-                        request,
-                        generation,
-                        scope,
-                        delay,
-                        server,
-                    },
-                    self.results_tx.clone(),
-                    self.cancel.clone(),
-                );
             }
             Effect::InspectCerts { request } => {
                 // The same kubeconfig files and context the session uses; node files under /.
@@ -286,12 +271,7 @@ impl Session {
         match result {
             Ok(client) => {
                 self.client = client;
-                self.watches = WatchSet::start(
-                    self.client.clone(),
-                    scope,
-                    generation,
-                    self.cluster_tx.clone(),
-                );
+                self.restart_watches(scope, generation);
             }
             Err(error) => self.dispatch(Msg::ContextFailed { generation, error }),
         }
@@ -344,6 +324,23 @@ impl Session {
         });
     }
 
+    /// A new watch set (and a new engine) over `scope` for `generation`; the old ones stop.
+    fn restart_watches(&mut self, scope: Scope, generation: u64) {
+        self.engine = start_engine(
+            generation,
+            &scope,
+            Some(self.client.clone()),
+            &self.results_tx,
+        );
+        self.watches = WatchSet::start(
+            self.client.clone(),
+            scope,
+            generation,
+            self.cluster_tx.clone(),
+            self.engine.sink(),
+        );
+    }
+
     /// OSC 52 clipboard sequences the log pane asked for, for the terminal to write.
     pub fn take_clipboard(&mut self) -> Vec<String> {
         std::mem::take(&mut self.logs.clipboard)
@@ -372,6 +369,27 @@ impl Session {
         }
         true
     }
+}
+
+/// The engine for one watch generation: it expects every (kind, scope) the watch set lists.
+fn start_engine(
+    generation: u64,
+    scope: &Scope,
+    client: Option<Client>,
+    results: &UnboundedSender<Msg>,
+) -> super::analysis::EngineHandle {
+    let expected = crate::cluster::watch::targets(scope)
+        .into_iter()
+        .map(|(t, _)| (t.kind, t.namespace))
+        .collect();
+    let opts = crate::troubleshoot::Options {
+        namespace: match scope {
+            Scope::All => None,
+            Scope::Namespace(ns) => Some(ns.clone()),
+        },
+        ..Default::default()
+    };
+    super::analysis::spawn(generation, opts, expected, client, results.clone())
 }
 
 fn context_infos(setup: &KubeSetup) -> Vec<ContextInfo> {

@@ -50,11 +50,11 @@ pub fn waiting_message(c: &ContainerStatus) -> &str {
 }
 
 pub fn last_terminated(c: &ContainerStatus) -> Option<&ContainerStateTerminated> {
-    c.last_state.as_ref()?.terminated.as_ref()
+    c.last_state.as_ref()?.terminated.as_deref()
 }
 
 pub fn current_terminated(c: &ContainerStatus) -> Option<&ContainerStateTerminated> {
-    c.state.as_ref()?.terminated.as_ref()
+    c.state.as_ref()?.terminated.as_deref()
 }
 
 pub fn is_running(c: &ContainerStatus) -> bool {

@@ -11,6 +11,7 @@
 
 mod build;
 mod container;
+pub mod coverage_report;
 pub mod engine;
 mod grouping;
 mod links;
@@ -41,8 +42,9 @@ use crate::findings::{Finding, Pane};
 
 /// One event, whichever API it came from.
 pub type EventRecord = crate::objects::Event;
-pub use grouping::{RootGroup, group_by_root};
+pub use coverage_report::{CoverageReport, Gap};
 pub use engine::Engine;
+pub use grouping::{RootGroup, group_by_root};
 pub use snapshot::{Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table};
 
 /// Thresholds and filters of one analysis.

@@ -46,6 +46,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Connection::Failed { error } => {
             Span::styled(format!("✗ {error}"), theme.style(Token::Error))
         }
+        Connection::Rejected { .. } => Span::styled(
+            "✗ credentials rejected (401): log in again",
+            theme.style(Token::Error),
+        ),
         Connection::Reconnecting { error } => Span::styled(
             format!("◌ reconnecting: {error} (showing last data)"),
             theme.style(Token::Error),
@@ -71,8 +75,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             if errors == 1 { "" } else { "s" }
         ));
         spans.push(Span::styled(text, theme.style(Token::Error)));
-    } else if state.troubleshoot.analysis.is_some() {
-        spans.push(Span::styled("  no errors found", theme.style(Token::Ok)));
+    } else if let Some(analysis) = &state.troubleshoot.analysis {
+        if analysis.coverage.complete {
+            spans.push(Span::styled("  no errors found", theme.style(Token::Ok)));
+        } else {
+            let gaps = analysis.coverage.gaps.len() + analysis.coverage.skipped.len();
+            spans.push(Span::styled(
+                format!("  no errors in what could be read ({gaps} not checked)"),
+                theme.style(Token::Warning),
+            ));
+        }
     }
     let second = Line::from(spans);
     frame.render_widget(Paragraph::new(vec![first, second]), area);

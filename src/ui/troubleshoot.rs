@@ -83,22 +83,20 @@ fn object_name(f: &Finding) -> String {
 
 fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let t = &state.troubleshoot;
-    let status = match (&t.analysis, t.pending.is_some()) {
-        (Some(a), busy) => {
+    let status = match &t.analysis {
+        Some(a) => {
             let mut text = format!(
                 " Findings — analysed {} ago",
                 human_duration(a.at, state.now)
             );
-            if busy {
-                text.push_str(", updating…");
-            }
-            if !a.skipped.is_empty() {
-                text.push_str(&format!(", {} lists refused", a.skipped.len()));
+            let gaps = a.coverage.gaps.len() + a.coverage.skipped.len();
+            if gaps > 0 {
+                text.push_str(&format!(", {gaps} not checked"));
             }
             text.push(' ');
             text
         }
-        (None, _) => " Findings ".to_string(),
+        None => " Findings ".to_string(),
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -117,12 +115,37 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     };
     if rows.is_empty() {
-        let text = format!(
-            "No {} findings: nothing wrong found here.",
-            pane_title(t.pane()).to_lowercase()
-        );
+        let pane = t.pane();
+        let gaps: Vec<String> = analysis
+            .coverage
+            .gaps
+            .iter()
+            .filter(|g| g.panes.contains(&pane))
+            .map(|g| format!("  not checked: {} ({})", g.what, g.reason))
+            .collect();
+        let mut lines = Vec::new();
+        if gaps.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "No {} findings: nothing wrong found here.",
+                    pane_title(pane).to_lowercase()
+                ),
+                theme.style(Token::Ok),
+            )));
+        } else {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "No {} findings in what could be read; some checks could not run:",
+                    pane_title(pane).to_lowercase()
+                ),
+                theme.style(Token::Warning),
+            )));
+            lines.extend(gaps.into_iter().map(|g| Line::from(Span::raw(g))));
+        }
         frame.render_widget(
-            Paragraph::new(Span::styled(text, theme.style(Token::Ok))).block(block),
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
             area,
         );
         return;

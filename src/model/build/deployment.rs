@@ -1,6 +1,6 @@
 //! The Deployments table row.
 
-use k8s_openapi::api::apps::v1::Deployment;
+use crate::objects::Deployment;
 
 use super::{created, meta_key};
 use crate::model::{Cell, Health, Row, RowLinks};

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use k8s_openapi::api::core::v1::{EndpointAddress, Endpoints};
+use crate::objects::{EndpointAddress, Endpoints};
 
 use super::{created, meta_key};
 use crate::model::{Cell, Health, Row, RowLinks};
@@ -33,7 +33,7 @@ pub fn format_endpoints(e: &Endpoints) -> String {
                     more = true;
                     break;
                 }
-                list.push(a.ip.clone());
+                list.push(a.ip.to_string());
             }
             continue;
         }
@@ -44,7 +44,7 @@ pub fn format_endpoints(e: &Endpoints) -> String {
                     more = true;
                     break;
                 }
-                list.push(host_port(&a.ip, p.port));
+                list.push(host_port(&a.ip, p.port.unwrap_or(0)));
             }
         }
     }

@@ -1,34 +1,7 @@
-//! The Events table row (core/v1 Event), like `kubectl get events`.
+//! The Events table row (either event API), like `kubectl get events`.
 
-use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Event;
-
-use super::{created, meta_key};
-use crate::model::{Cell, Health, Row, RowLinks};
-
-/// When the event was last seen: the series' last observation, else lastTimestamp,
-/// firstTimestamp, eventTime, and finally the object's creation time.
-pub fn event_last_seen(e: &Event) -> Option<Timestamp> {
-    e.series
-        .as_ref()
-        .and_then(|s| s.last_observed_time.as_ref())
-        .map(|t| t.0)
-        .or_else(|| e.last_timestamp.as_ref().map(|t| t.0))
-        .or_else(|| e.first_timestamp.as_ref().map(|t| t.0))
-        .or_else(|| e.event_time.as_ref().map(|t| t.0))
-        .or_else(|| created(&e.metadata))
-}
-
-/// How many times the event happened: the series count, else count, at least 1.
-pub fn event_count(e: &Event) -> i64 {
-    let n = e
-        .series
-        .as_ref()
-        .and_then(|s| s.count)
-        .or(e.count)
-        .unwrap_or(0);
-    i64::from(n.max(1))
-}
+use crate::model::{Cell, Health, ObjKey, Row, RowLinks};
+use crate::objects::Event;
 
 /// The message on a single line, whitespace runs with newlines collapsed.
 pub fn single_line(msg: &str) -> String {
@@ -44,15 +17,17 @@ pub fn event_type_health(type_: &str) -> Health {
     }
 }
 
-/// core/v1 Event. `links` = `RowLinks::Event` naming the involved object.
+/// An event. `links` = `RowLinks::Event` naming the involved object.
 pub fn event_row(e: &Event) -> Row {
-    let key = meta_key(&e.metadata);
-    let last_seen = event_last_seen(e);
-    let type_ = e.type_.clone().unwrap_or_else(|| "Normal".to_string());
+    let key = ObjKey::new(e.namespace.as_str(), e.name.as_str());
+    let type_ = if e.type_.is_empty() {
+        "Normal".to_string()
+    } else {
+        e.type_.to_string()
+    };
     let health = event_type_health(&type_);
-    let involved = &e.involved_object;
-    let kind = involved.kind.clone().unwrap_or_default();
-    let name = involved.name.clone().unwrap_or_default();
+    let kind = e.object.kind.to_string();
+    let name = e.object.name.to_string();
     let object = if name.is_empty() {
         kind.to_lowercase()
     } else {
@@ -60,23 +35,22 @@ pub fn event_row(e: &Event) -> Row {
     };
     let cells = vec![
         Cell::Text(key.namespace.clone()),
-        Cell::Age(last_seen),
+        Cell::Age(e.last_seen),
         Cell::Status(type_, health),
-        Cell::Text(e.reason.clone().unwrap_or_default()),
+        Cell::Text(e.reason.to_string()),
         Cell::Text(object),
-        Cell::Text(single_line(e.message.as_deref().unwrap_or_default())),
-        Cell::Count(event_count(e)),
+        Cell::Text(single_line(&e.message)),
+        Cell::Count(i64::from(e.count.max(1))),
     ];
-    let namespace = involved.namespace.clone().unwrap_or_default();
     Row {
         key,
         cells,
         health,
         links: RowLinks::Event {
             kind,
-            namespace,
+            namespace: e.object.namespace.to_string(),
             name,
-            last_seen,
+            last_seen: e.last_seen,
         },
     }
 }

@@ -9,14 +9,14 @@ mod node;
 mod pod;
 mod service;
 
+use crate::objects::ObjectMeta;
 use jiff::Timestamp;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::ObjKey;
 
 pub use deployment::deployment_row;
 pub use endpoints::endpoints_row;
-pub use event::{event_count, event_last_seen, event_row, event_type_health};
+pub use event::{event_row, event_type_health, single_line};
 pub use namespace::namespace_row;
 pub use node::{node_roles, node_row, node_status};
 pub use pod::pod_row;
@@ -24,15 +24,12 @@ pub use service::{ports as service_ports, service_row};
 
 /// The object's namespace and name (empty strings when missing).
 pub(crate) fn meta_key(meta: &ObjectMeta) -> ObjKey {
-    ObjKey::new(
-        meta.namespace.clone().unwrap_or_default(),
-        meta.name.clone().unwrap_or_default(),
-    )
+    ObjKey::new(meta.namespace(), meta.name())
 }
 
 /// The object's creation time.
 pub(crate) fn created(meta: &ObjectMeta) -> Option<Timestamp> {
-    meta.creation_timestamp.as_ref().map(|t| t.0)
+    meta.creation_timestamp.map(|t| t.ts())
 }
 
 /// `s` if present and non-empty, else `<none>`.

@@ -1,6 +1,6 @@
 //! The Namespaces table row.
 
-use k8s_openapi::api::core::v1::Namespace;
+use crate::objects::Namespace;
 
 use super::{created, meta_key};
 use crate::model::{Cell, Health, Row, RowLinks};
@@ -11,8 +11,9 @@ pub fn namespace_row(ns: &Namespace) -> Row {
     let phase = ns
         .status
         .as_ref()
-        .and_then(|s| s.phase.clone())
-        .unwrap_or_else(|| "Unknown".into());
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("Unknown")
+        .to_string();
     let health = match phase.as_str() {
         "Active" => Health::Ok,
         "Terminating" => Health::Progressing,

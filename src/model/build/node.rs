@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use k8s_openapi::api::core::v1::Node;
+use crate::objects::Node;
 
 use super::{created, meta_key};
 use crate::model::quantity::{humanize_bytes, parse_quantity};
@@ -20,14 +20,16 @@ pub fn node_row(node: &Node) -> Row {
     let status_ref = node.status.as_ref();
     let version = status_ref
         .and_then(|s| s.node_info.as_ref())
-        .map(|i| i.kubelet_version.clone())
+        .map(|i| i.kubelet_version.to_string())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "<none>".to_string());
     let allocatable = status_ref.and_then(|s| s.allocatable.as_ref());
-    let cpu = allocatable.and_then(|a| a.get("cpu")).map(|q| q.0.clone());
+    let cpu = allocatable
+        .and_then(|a| a.get("cpu"))
+        .map(|q| q.0.to_string());
     let memory = allocatable
         .and_then(|a| a.get("memory"))
-        .map(|q| q.0.clone());
+        .map(|q| q.0.to_string());
     let cells = vec![
         Cell::Text(key.name.clone()),
         Cell::Status(status, health),
@@ -78,7 +80,7 @@ pub fn node_roles(node: &Node) -> String {
                 roles.insert(role.to_string());
             }
         } else if k == ROLE_LABEL && !v.is_empty() {
-            roles.insert(v.clone());
+            roles.insert(v.to_string());
         }
     }
     if roles.is_empty() {

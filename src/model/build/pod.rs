@@ -1,6 +1,6 @@
 //! The Pods table row.
 
-use k8s_openapi::api::core::v1::Pod;
+use crate::objects::Pod;
 
 use super::{created, meta_key, or_none};
 use crate::model::pod_status::{status_health, summarize};
@@ -16,8 +16,9 @@ pub fn pod_row(pod: &Pod) -> Row {
     let node = pod
         .spec
         .as_ref()
-        .and_then(|s| s.node_name.clone())
-        .unwrap_or_default();
+        .and_then(|s| s.node_name.as_deref())
+        .unwrap_or_default()
+        .to_string();
     let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or_default();
     let cells = vec![
         Cell::Text(key.namespace.clone()),

@@ -1,6 +1,6 @@
 //! The Services table row: type, cluster IP, external IP, ports and selector like kubectl.
 
-use k8s_openapi::api::core::v1::{LoadBalancerStatus, Service, ServicePort};
+use crate::objects::{LoadBalancerStatus, Service, ServicePort, Str};
 
 use super::{created, meta_key, or_none};
 use crate::model::{Cell, Health, Row, RowLinks};
@@ -15,9 +15,10 @@ pub fn service_row(svc: &Service) -> Row {
     let spec = svc.spec.clone().unwrap_or_default();
     let type_ = spec
         .type_
-        .clone()
+        .as_deref()
         .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| "ClusterIP".into());
+        .unwrap_or("ClusterIP")
+        .to_string();
     let selector = spec
         .selector
         .as_ref()
@@ -97,7 +98,7 @@ fn load_balancer_addresses(lb: Option<&LoadBalancerStatus>) -> String {
 /// kubectl's EXTERNAL-IP column.
 fn external_ip(
     type_: &str,
-    external_ips: &[String],
+    external_ips: &[Str],
     external_name: Option<&str>,
     lb: Option<&LoadBalancerStatus>,
 ) -> String {
@@ -115,7 +116,7 @@ fn external_ip(
             if !lb_ips.is_empty() {
                 all.extend(lb_ips.split(',').map(str::to_string));
             }
-            all.extend(external_ips.iter().cloned());
+            all.extend(external_ips.iter().map(|s| s.to_string()));
             if all.is_empty() {
                 "<pending>".to_string()
             } else {

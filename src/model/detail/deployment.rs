@@ -17,7 +17,7 @@ fn pct(v: Option<&IntOrString>) -> String {
     }
 }
 
-pub(crate) fn describe(out: &mut Out, d: &Deployment) {
+pub(crate) fn describe(out: &mut Out, d: &Deployment, lite: &crate::objects::Deployment) {
     let spec = d.spec.clone().unwrap_or_default();
     let status = d.status.clone().unwrap_or_default();
     let desired = spec.replicas.unwrap_or(1);
@@ -28,7 +28,7 @@ pub(crate) fn describe(out: &mut Out, d: &Deployment) {
         status.replicas.unwrap_or(0),
         status.available_replicas.unwrap_or(0),
     );
-    out.field_h(0, "Replicas:", replicas, deployment_row(d).health);
+    out.field_h(0, "Replicas:", replicas, deployment_row(lite).health);
     let selector: Vec<String> = spec
         .selector
         .match_labels

@@ -42,12 +42,14 @@ pub fn describe(
     let mut out = Out::new(now);
     out::metadata(&mut out, kind, obj);
     let parsed = match kind {
-        ResourceKind::Pods => typed(obj).map(|p| pod::describe(&mut out, &p)),
-        ResourceKind::Nodes => typed(obj).map(|n| node::describe(&mut out, &n)),
-        ResourceKind::Services => typed(obj).map(|s| service::describe(&mut out, &s)),
-        ResourceKind::Deployments => typed(obj).map(|d| deployment::describe(&mut out, &d)),
-        ResourceKind::Namespaces => typed(obj).map(|n| other::namespace(&mut out, &n)),
-        ResourceKind::Events => typed(obj).map(|e| other::event(&mut out, &e)),
+        ResourceKind::Pods => typed2(obj).map(|(p, l)| pod::describe(&mut out, &p, &l)),
+        ResourceKind::Nodes => typed2(obj).map(|(n, l)| node::describe(&mut out, &n, &l)),
+        ResourceKind::Services => typed2(obj).map(|(s, l)| service::describe(&mut out, &s, &l)),
+        ResourceKind::Deployments => {
+            typed2(obj).map(|(d, l)| deployment::describe(&mut out, &d, &l))
+        }
+        ResourceKind::Namespaces => typed2(obj).map(|(n, l)| other::namespace(&mut out, &n, &l)),
+        ResourceKind::Events => typed2(obj).map(|(e, l)| other::event(&mut out, &e, &l)),
         ResourceKind::Endpoints => typed(obj).map(|e| other::endpoints(&mut out, &e)),
     };
     if let Err(err) = parsed {
@@ -61,6 +63,16 @@ pub fn describe(
     out.finish()
 }
 
-fn typed<T: serde::de::DeserializeOwned>(obj: &Value) -> Result<T, serde_json::Error> {
-    serde_json::from_value(obj.clone())
+fn typed<T: serde::de::DeserializeOwned>(obj: &Value) -> Result<T, String> {
+    serde_json::from_value(obj.clone()).map_err(|e| e.to_string())
+}
+
+/// The object as the full API type (for every field describe prints) and as the compact type
+/// the tables use (for the same status words and health).
+fn typed2<T: serde::de::DeserializeOwned, L: serde::de::DeserializeOwned>(
+    obj: &Value,
+) -> Result<(T, L), String> {
+    let full = typed(obj)?;
+    let lite = serde_path_to_error::deserialize(obj).map_err(|e| e.to_string())?;
+    Ok((full, lite))
 }

@@ -33,10 +33,10 @@ fn quantities(out: &mut Out, label: &str, map: Option<&BTreeMap<String, Quantity
     }
 }
 
-pub(crate) fn describe(out: &mut Out, node: &Node) {
-    let (status, health) = node_status(node);
+pub(crate) fn describe(out: &mut Out, node: &Node, lite: &crate::objects::Node) {
+    let (status, health) = node_status(lite);
     out.field_h(0, "Status:", status, health);
-    out.field(0, "Roles:", node_roles(node));
+    out.field(0, "Roles:", node_roles(lite));
     let spec = node.spec.clone().unwrap_or_default();
     let taints: Vec<String> = spec
         .taints

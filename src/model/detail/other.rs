@@ -5,12 +5,12 @@ use k8s_openapi::api::core::v1::{Endpoints, Event, Namespace};
 use serde_json::Value;
 
 use super::out::{Out, clip};
-use crate::model::build::{event_count, event_last_seen, event_type_health};
+use crate::model::build::event_type_health;
 use crate::model::{Health, build};
 
 /// Namespace: its phase.
-pub(crate) fn namespace(out: &mut Out, ns: &Namespace) {
-    let row = build::namespace_row(ns);
+pub(crate) fn namespace(out: &mut Out, ns: &Namespace, lite: &crate::objects::Namespace) {
+    let row = build::namespace_row(lite);
     let phase = ns
         .status
         .as_ref()
@@ -32,7 +32,7 @@ pub(crate) fn namespace(out: &mut Out, ns: &Namespace) {
 }
 
 /// Event: every field.
-pub(crate) fn event(out: &mut Out, e: &Event) {
+pub(crate) fn event(out: &mut Out, e: &Event, lite: &crate::objects::Event) {
     let type_ = e.type_.as_deref().unwrap_or("Normal");
     out.field_h(0, "Type:", type_, event_type_health(type_));
     out.field(0, "Reason:", e.reason.as_deref().unwrap_or("<none>"));
@@ -41,8 +41,8 @@ pub(crate) fn event(out: &mut Out, e: &Event) {
         "Message:",
         clip(e.message.as_deref().unwrap_or("<none>")),
     );
-    out.field(0, "Count:", event_count(e).to_string());
-    if let Some(t) = event_last_seen(e) {
+    out.field(0, "Count:", lite.count.max(1).to_string());
+    if let Some(t) = lite.last_seen {
         let text = out.time(t);
         out.field(0, "Last Seen:", text);
     }

@@ -14,12 +14,12 @@ use crate::model::Health;
 use crate::model::age::human_duration;
 use crate::model::pod_status::{status_health, summarize};
 
-pub(crate) fn describe(out: &mut Out, pod: &Pod) {
+pub(crate) fn describe(out: &mut Out, pod: &Pod, lite: &crate::objects::Pod) {
     let empty_spec = Default::default();
     let spec = pod.spec.as_ref().unwrap_or(&empty_spec);
     let empty_status = Default::default();
     let status = pod.status.as_ref().unwrap_or(&empty_status);
-    let summary = summarize(pod);
+    let summary = summarize(lite);
     let health = status_health(&summary.status, summary.ready, summary.total);
 
     out.field_h(0, "Status:", &summary.status, health);

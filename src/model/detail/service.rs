@@ -8,9 +8,9 @@ use super::out::Out;
 use crate::model::Cell;
 use crate::model::build::service_row;
 
-pub(crate) fn describe(out: &mut Out, svc: &Service) {
+pub(crate) fn describe(out: &mut Out, svc: &Service, lite: &crate::objects::Service) {
     let spec = svc.spec.clone().unwrap_or_default();
-    let row = service_row(svc);
+    let row = service_row(lite);
     let cell = |i: usize| match row.cells.get(i) {
         Some(Cell::Text(s)) => s.clone(),
         _ => String::new(),

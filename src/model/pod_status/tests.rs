@@ -213,9 +213,7 @@ fn terminating_and_node_lost() {
         &[cs("a", true, json!({"running": {}}))],
         json!({}),
     );
-    p.metadata.deletion_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(ts(
-        "2024-01-01T00:00:00Z",
-    )));
+    p.metadata.deletion_timestamp = Some(crate::objects::Time::from(ts("2024-01-01T00:00:00Z")));
     assert_eq!(status_of(&p), ("Terminating".into(), Health::Progressing));
     if let Some(s) = p.status.as_mut() {
         s.reason = Some("NodeLost".into());
@@ -231,9 +229,7 @@ fn terminating_and_node_lost() {
         )],
         json!({}),
     );
-    done.metadata.deletion_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
-        ts("2024-01-01T00:00:00Z"),
-    ));
+    done.metadata.deletion_timestamp = Some(crate::objects::Time::from(ts("2024-01-01T00:00:00Z")));
     assert_eq!(status_of(&done).0, "Completed");
 }
 

@@ -29,13 +29,40 @@ pub fn load_path(path: &Path) -> Result<Vec<Value>, ScenarioError> {
 }
 
 fn load_file(path: &Path) -> Result<Vec<Value>, ScenarioError> {
+    let text = read_text(path)?;
+    parse_text(&path.display().to_string(), &text)
+}
+
+fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let bytes = fs::read(path).map_err(|e| io_err(path, &e, "cannot read"))?;
-    let text = String::from_utf8(bytes).map_err(|e| ScenarioError {
+    String::from_utf8(bytes).map_err(|e| ScenarioError {
         file: path.display().to_string(),
         line: None,
         message: format!("not UTF-8 text: {e}"),
-    })?;
-    parse_text(&path.display().to_string(), &text)
+    })
+}
+
+/// Like [`load_path`], each object with `file:line` of its document, and list markers (see
+/// `parse_text_sourced`).
+pub fn load_path_sourced(path: &Path) -> Result<Vec<(Value, String)>, ScenarioError> {
+    let meta = fs::metadata(path).map_err(|e| io_err(path, &e, "cannot read"))?;
+    let files = if meta.is_dir() {
+        let mut files = Vec::new();
+        let mut seen = HashSet::new();
+        collect_files(path, 0, &mut seen, &mut files)?;
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut out = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        let text = read_text(&file)?;
+        for (v, line) in super::parse::parse_text_sourced(&name, &text)? {
+            out.push((v, format!("{name}:{line}")));
+        }
+    }
+    Ok(out)
 }
 
 /// Directories deeper than this are not entered.

@@ -71,6 +71,12 @@ pub fn load_path(path: &Path) -> Result<Vec<serde_json::Value>, ScenarioError> {
     load::load_path(path)
 }
 
+/// Like [`load_path`], each object with the `file:line` it came from, plus a marker for every
+/// list (so an empty list still says its kind was listed).
+pub fn load_path_sourced(path: &Path) -> Result<Vec<(serde_json::Value, String)>, ScenarioError> {
+    load::load_path_sourced(path)
+}
+
 /// Container logs found in a `kubectl cluster-info dump --output-directory` tree (the
 /// `<namespace>/<pod>/logs.txt` files), as `Log` mutations ending at `now`; empty for anything
 /// else. Use together with `load_path` on the same directory.

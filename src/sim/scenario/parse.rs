@@ -17,6 +17,25 @@ struct Doc<'a> {
 
 /// Parses the text of one file into objects. `file` is only used in error messages.
 pub fn parse_text(file: &str, text: &str) -> Result<Vec<Value>, ScenarioError> {
+    Ok(parse_text_sourced(file, text)?
+        .into_iter()
+        .filter(|(v, _)| !is_list_marker(v))
+        .map(|(v, _)| v)
+        .collect())
+}
+
+/// Whether `v` is the marker of a list (kept so an empty list still tells its kind was listed).
+pub fn is_list_marker(v: &Value) -> bool {
+    v.get("items").is_some_and(Value::is_array)
+        && v.get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|k| k.ends_with("List"))
+}
+
+/// Like [`parse_text`], with the 1-based line each object's document starts at, and for each
+/// `*List` document a marker `{"kind": "PodList", "apiVersion": …, "items": []}` (so that an
+/// empty list still says its kind was listed).
+pub fn parse_text_sourced(file: &str, text: &str) -> Result<Vec<(Value, usize)>, ScenarioError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -43,7 +62,7 @@ pub fn parse_text(file: &str, text: &str) -> Result<Vec<Value>, ScenarioError> {
     Ok(out)
 }
 
-fn parse_json(file: &str, text: &str) -> Result<Vec<Value>, ScenarioError> {
+fn parse_json(file: &str, text: &str) -> Result<Vec<(Value, usize)>, ScenarioError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let line = if e.line() == 0 { None } else { Some(e.line()) };
         err(
@@ -73,7 +92,7 @@ fn push_document(
     file: &str,
     line: usize,
     value: Value,
-    out: &mut Vec<Value>,
+    out: &mut Vec<(Value, usize)>,
 ) -> Result<(), ScenarioError> {
     let Value::Object(map) = value else {
         if value.is_null() {
@@ -94,7 +113,7 @@ fn push_document(
     if !is_list {
         let obj = Value::Object(map);
         check_object(file, line, &obj, None)?;
-        out.push(obj);
+        out.push((obj, line));
         return Ok(());
     }
     let list_api = map
@@ -110,6 +129,10 @@ fn push_document(
         Some(Value::Array(items)) => items.clone(),
         _ => Vec::new(),
     };
+    out.push((
+        serde_json::json!({"apiVersion": list_api, "kind": kind, "items": []}),
+        line,
+    ));
     for (i, mut item) in items.into_iter().enumerate() {
         if let (Value::Object(obj), Some(k)) = (&mut item, &item_kind) {
             obj.entry("kind")
@@ -118,7 +141,7 @@ fn push_document(
                 .or_insert_with(|| Value::String(list_api.clone()));
         }
         check_object(file, line, &item, Some(i))?;
-        out.push(item);
+        out.push((item, line));
     }
     Ok(())
 }

@@ -55,28 +55,73 @@ impl Skipped {
     }
 }
 
-/// The coverage of a snapshot.
+/// The coverage of a snapshot: per kind and scope (a namespace, or `None` for everywhere).
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
-    states: BTreeMap<Kind, KindState>,
+    states: BTreeMap<(Kind, Option<String>), KindState>,
     pub skipped: Vec<Skipped>,
 }
 
 impl Coverage {
+    /// Sets the state of a kind everywhere.
     pub fn set(&mut self, kind: Kind, state: KindState) {
-        self.states.insert(kind, state);
+        self.set_in(kind, None, state);
     }
 
+    /// Sets the state of a kind in a scope.
+    pub fn set_in(&mut self, kind: Kind, scope: Option<String>, state: KindState) {
+        self.states.insert((kind, scope), state);
+    }
+
+    /// The state of a kind: listed if listed in any scope, else the first scope's state.
     pub fn state(&self, kind: Kind) -> &KindState {
-        self.states.get(&kind).unwrap_or(&KindState::Unknown)
+        let mut found = None;
+        for ((k, _), s) in self.states.range((kind, None)..) {
+            if *k != kind {
+                break;
+            }
+            if *s == KindState::Listed {
+                return s;
+            }
+            found.get_or_insert(s);
+        }
+        found.unwrap_or(&KindState::Unknown)
     }
 
     pub fn listed(&self, kind: Kind) -> bool {
-        matches!(self.states.get(&kind), Some(KindState::Listed))
+        matches!(self.state(kind), KindState::Listed)
+    }
+
+    /// Listed everywhere, or in namespace `ns`.
+    pub fn listed_in(&self, kind: Kind, ns: &str) -> bool {
+        matches!(self.states.get(&(kind, None)), Some(KindState::Listed))
+            || matches!(
+                self.states.get(&(kind, Some(ns.to_string()))),
+                Some(KindState::Listed)
+            )
+    }
+
+    /// Every scope's state of every kind that has one.
+    pub fn scoped_states(&self) -> impl Iterator<Item = (Kind, Option<&str>, &KindState)> {
+        self.states
+            .iter()
+            .map(|((k, s), st)| (*k, s.as_deref(), st))
+    }
+
+    /// Drops the malformed-object note of an object that was replaced or deleted.
+    pub fn forget(&mut self, kind: Kind, key: &crate::model::ObjKey) {
+        if !self.skipped.is_empty() {
+            self.skipped.retain(|s| {
+                !(s.kind == kind.name() && s.namespace == key.namespace && s.name == key.name)
+            });
+        }
     }
 
     /// Kinds that are not listed, with their state.
-    pub fn missing<'a>(&'a self, kinds: &'a [Kind]) -> impl Iterator<Item = (Kind, &'a KindState)> + 'a {
+    pub fn missing<'a>(
+        &'a self,
+        kinds: &'a [Kind],
+    ) -> impl Iterator<Item = (Kind, &'a KindState)> + 'a {
         kinds
             .iter()
             .map(|k| (*k, self.state(*k)))

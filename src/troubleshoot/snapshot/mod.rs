@@ -28,10 +28,11 @@ pub enum Change {
     Upsert(Object),
     /// An object was deleted.
     Delete(Kind, ObjKey),
-    /// A complete list of a kind (initial sync or relist): replaces what was there.
-    Reset(Kind, Vec<Object>),
-    /// What is known about a kind's coverage changed (synced, refused, not served…).
-    State(Kind, KindState),
+    /// A complete list of a kind in one namespace (`Some`) or everywhere (`None`), from the
+    /// initial sync or a relist: replaces what was there in that scope.
+    Reset(Kind, Option<String>, Vec<Object>),
+    /// What is known about a kind in a scope changed (synced, refused, not served…).
+    State(Kind, Option<String>, KindState),
     /// An object of the kind could not be read.
     Malformed(Skipped),
     /// The tail of a container's previous log.
@@ -110,35 +111,122 @@ fn drop_id<K: Hash + Eq>(index: &mut HashMap<K, Vec<u32>>, key: &K, id: u32) {
 macro_rules! with_table {
     ($snap:expr, $kind:expr, $t:ident => $body:expr) => {
         match $kind {
-            Kind::Namespace => { let $t = &mut $snap.namespaces; $body }
-            Kind::Node => { let $t = &mut $snap.nodes; $body }
-            Kind::Pod => { let $t = &mut $snap.pods; $body }
-            Kind::Service => { let $t = &mut $snap.services; $body }
-            Kind::Endpoints => { let $t = &mut $snap.endpoints; $body }
-            Kind::EndpointSlice => { let $t = &mut $snap.endpoint_slices; $body }
-            Kind::Deployment => { let $t = &mut $snap.deployments; $body }
-            Kind::ReplicaSet => { let $t = &mut $snap.replicasets; $body }
-            Kind::StatefulSet => { let $t = &mut $snap.statefulsets; $body }
-            Kind::DaemonSet => { let $t = &mut $snap.daemonsets; $body }
-            Kind::Job => { let $t = &mut $snap.jobs; $body }
-            Kind::CronJob => { let $t = &mut $snap.cronjobs; $body }
-            Kind::Event => { let $t = &mut $snap.events; $body }
-            Kind::ConfigMap => { let $t = &mut $snap.configmaps; $body }
-            Kind::Secret => { let $t = &mut $snap.secrets; $body }
-            Kind::ServiceAccount => { let $t = &mut $snap.service_accounts; $body }
-            Kind::PersistentVolumeClaim => { let $t = &mut $snap.pvcs; $body }
-            Kind::PersistentVolume => { let $t = &mut $snap.pvs; $body }
-            Kind::StorageClass => { let $t = &mut $snap.storage_classes; $body }
-            Kind::Lease => { let $t = &mut $snap.leases; $body }
-            Kind::HorizontalPodAutoscaler => { let $t = &mut $snap.hpas; $body }
-            Kind::PodDisruptionBudget => { let $t = &mut $snap.pdbs; $body }
-            Kind::Ingress => { let $t = &mut $snap.ingresses; $body }
-            Kind::IngressClass => { let $t = &mut $snap.ingress_classes; $body }
-            Kind::NetworkPolicy => { let $t = &mut $snap.network_policies; $body }
-            Kind::ValidatingWebhookConfiguration => { let $t = &mut $snap.validating_webhooks; $body }
-            Kind::MutatingWebhookConfiguration => { let $t = &mut $snap.mutating_webhooks; $body }
-            Kind::ApiService => { let $t = &mut $snap.api_services; $body }
-            Kind::CertificateSigningRequest => { let $t = &mut $snap.csrs; $body }
+            Kind::Namespace => {
+                let $t = &mut $snap.namespaces;
+                $body
+            }
+            Kind::Node => {
+                let $t = &mut $snap.nodes;
+                $body
+            }
+            Kind::Pod => {
+                let $t = &mut $snap.pods;
+                $body
+            }
+            Kind::Service => {
+                let $t = &mut $snap.services;
+                $body
+            }
+            Kind::Endpoints => {
+                let $t = &mut $snap.endpoints;
+                $body
+            }
+            Kind::EndpointSlice => {
+                let $t = &mut $snap.endpoint_slices;
+                $body
+            }
+            Kind::Deployment => {
+                let $t = &mut $snap.deployments;
+                $body
+            }
+            Kind::ReplicaSet => {
+                let $t = &mut $snap.replicasets;
+                $body
+            }
+            Kind::StatefulSet => {
+                let $t = &mut $snap.statefulsets;
+                $body
+            }
+            Kind::DaemonSet => {
+                let $t = &mut $snap.daemonsets;
+                $body
+            }
+            Kind::Job => {
+                let $t = &mut $snap.jobs;
+                $body
+            }
+            Kind::CronJob => {
+                let $t = &mut $snap.cronjobs;
+                $body
+            }
+            Kind::Event => {
+                let $t = &mut $snap.events;
+                $body
+            }
+            Kind::ConfigMap => {
+                let $t = &mut $snap.configmaps;
+                $body
+            }
+            Kind::Secret => {
+                let $t = &mut $snap.secrets;
+                $body
+            }
+            Kind::ServiceAccount => {
+                let $t = &mut $snap.service_accounts;
+                $body
+            }
+            Kind::PersistentVolumeClaim => {
+                let $t = &mut $snap.pvcs;
+                $body
+            }
+            Kind::PersistentVolume => {
+                let $t = &mut $snap.pvs;
+                $body
+            }
+            Kind::StorageClass => {
+                let $t = &mut $snap.storage_classes;
+                $body
+            }
+            Kind::Lease => {
+                let $t = &mut $snap.leases;
+                $body
+            }
+            Kind::HorizontalPodAutoscaler => {
+                let $t = &mut $snap.hpas;
+                $body
+            }
+            Kind::PodDisruptionBudget => {
+                let $t = &mut $snap.pdbs;
+                $body
+            }
+            Kind::Ingress => {
+                let $t = &mut $snap.ingresses;
+                $body
+            }
+            Kind::IngressClass => {
+                let $t = &mut $snap.ingress_classes;
+                $body
+            }
+            Kind::NetworkPolicy => {
+                let $t = &mut $snap.network_policies;
+                $body
+            }
+            Kind::ValidatingWebhookConfiguration => {
+                let $t = &mut $snap.validating_webhooks;
+                $body
+            }
+            Kind::MutatingWebhookConfiguration => {
+                let $t = &mut $snap.mutating_webhooks;
+                $body
+            }
+            Kind::ApiService => {
+                let $t = &mut $snap.api_services;
+                $body
+            }
+            Kind::CertificateSigningRequest => {
+                let $t = &mut $snap.csrs;
+                $body
+            }
         }
     };
 }
@@ -220,7 +308,11 @@ fn unwrap_any(obj: &Object) -> &dyn std::any::Any {
     }
 }
 
-fn insert_any<T: 'static>(table: &mut Table<T>, key: ObjKey, obj: &Object) -> Option<(u32, Option<Arc<T>>)> {
+fn insert_any<T: 'static>(
+    table: &mut Table<T>,
+    key: ObjKey,
+    obj: &Object,
+) -> Option<(u32, Option<Arc<T>>)> {
     let arc = unwrap_any(obj).downcast_ref::<Arc<T>>()?.clone();
     Some(table.upsert(key, arc))
 }
@@ -232,16 +324,16 @@ impl Snapshot {
         match change {
             Change::Upsert(obj) => self.upsert(obj),
             Change::Delete(kind, key) => self.delete(kind, &key),
-            Change::Reset(kind, objects) => {
-                self.clear_kind(kind);
+            Change::Reset(kind, scope, objects) => {
+                self.clear_kind(kind, scope.as_deref());
                 for o in objects {
                     self.upsert(o);
                 }
-                self.coverage.set(kind, KindState::Listed);
+                self.coverage.set_in(kind, scope, KindState::Listed);
                 None
             }
-            Change::State(kind, state) => {
-                self.coverage.set(kind, state);
+            Change::State(kind, scope, state) => {
+                self.coverage.set_in(kind, scope, state);
                 None
             }
             Change::Malformed(s) => {
@@ -258,6 +350,7 @@ impl Snapshot {
     fn upsert(&mut self, obj: Object) -> Option<Object> {
         let kind = obj.kind();
         let key = obj.key();
+        self.coverage.forget(kind, &key);
         self.upsert_plain(kind, key, obj)
     }
 
@@ -269,6 +362,7 @@ impl Snapshot {
     }
 
     fn delete(&mut self, kind: Kind, key: &ObjKey) -> Option<Object> {
+        self.coverage.forget(kind, key);
         let (id, old) = with_table!(self, kind, t => {
             let (id, arc) = t.remove(key)?;
             (id, wrap(kind, &arc as &dyn std::any::Any)?)
@@ -277,8 +371,12 @@ impl Snapshot {
         Some(old)
     }
 
-    fn clear_kind(&mut self, kind: Kind) {
-        let keys: Vec<ObjKey> = with_table!(self, kind, t => t.entries().map(|(k, _, _)| k.clone()).collect());
+    fn clear_kind(&mut self, kind: Kind, namespace: Option<&str>) {
+        let keys: Vec<ObjKey> = with_table!(self, kind, t => t
+            .entries()
+            .map(|(k, _, _)| k.clone())
+            .filter(|k| namespace.is_none_or(|ns| k.namespace == ns))
+            .collect());
         for key in keys {
             self.delete(kind, &key);
         }
@@ -366,6 +464,11 @@ impl Snapshot {
         self
     }
 
+    /// Whether objects of `kind` in namespace `ns` are known (listed everywhere, or in `ns`).
+    pub fn has_kind_in(&self, kind: Kind, ns: &str) -> bool {
+        self.coverage.listed_in(kind, ns)
+    }
+
     /// Adds the tails of previous container logs, keyed by (namespace, pod, container).
     pub fn with_previous_logs(mut self, logs: HashMap<ContainerKey, Vec<String>>) -> Snapshot {
         self.previous_logs.extend(logs);
@@ -418,15 +521,12 @@ impl Snapshot {
             .min_by_key(|(k, v)| self.label_count(ns, k, v));
         match rarest {
             None => Box::new(self.pods_in(ns)),
-            Some((k, v)) => Box::new(
-                self.pods_with_label(ns, k, v)
-                    .filter(move |p| {
-                        p.metadata
-                            .labels
-                            .as_ref()
-                            .is_some_and(|l| selector.is_subset_of(l))
-                    }),
-            ),
+            Some((k, v)) => Box::new(self.pods_with_label(ns, k, v).filter(move |p| {
+                p.metadata
+                    .labels
+                    .as_ref()
+                    .is_some_and(|l| selector.is_subset_of(l))
+            })),
         }
     }
 
@@ -440,7 +540,11 @@ impl Snapshot {
             .filter_map(|&i| self.pods.by_id(i))
             .map(Arc::as_ref)
             .filter(move |p| {
-                p.spec.as_ref().and_then(|s| s.node_name.as_deref()).unwrap_or("") == node
+                p.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .unwrap_or("")
+                    == node
             })
     }
 
@@ -460,7 +564,11 @@ impl Snapshot {
             .map(Arc::as_ref)
             .filter(|e| e.object.name == name && e.object.namespace == ns && e.object.kind == kind)
             .collect();
-        out.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then_with(|| a.name.cmp(&b.name)));
+        out.sort_by(|a, b| {
+            b.last_seen
+                .cmp(&a.last_seen)
+                .then_with(|| a.name.cmp(&b.name))
+        });
         out.into_iter()
     }
 
@@ -532,9 +640,68 @@ impl Snapshot {
         self.replicasets.find(ns, name)
     }
 
-    /// Objects of a kind (for counts in coverage and tests).
-    pub fn count(&mut self, kind: Kind) -> usize {
-        with_table!(self, kind, t => t.len())
+    /// Whether any namespaced object of any kind is in namespace `ns`.
+    pub fn has_objects_in(&self, ns: &str) -> bool {
+        macro_rules! any {
+            ($($t:ident),*) => { false $(|| self.$t.in_namespace(ns).next().is_some())* };
+        }
+        any!(
+            pods,
+            services,
+            endpoints,
+            endpoint_slices,
+            deployments,
+            replicasets,
+            statefulsets,
+            daemonsets,
+            jobs,
+            cronjobs,
+            events,
+            configmaps,
+            secrets,
+            service_accounts,
+            pvcs,
+            leases,
+            hpas,
+            pdbs,
+            ingresses,
+            network_policies
+        )
+    }
+
+    /// How many objects of a kind there are.
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Namespace => self.namespaces.len(),
+            Kind::Node => self.nodes.len(),
+            Kind::Pod => self.pods.len(),
+            Kind::Service => self.services.len(),
+            Kind::Endpoints => self.endpoints.len(),
+            Kind::EndpointSlice => self.endpoint_slices.len(),
+            Kind::Deployment => self.deployments.len(),
+            Kind::ReplicaSet => self.replicasets.len(),
+            Kind::StatefulSet => self.statefulsets.len(),
+            Kind::DaemonSet => self.daemonsets.len(),
+            Kind::Job => self.jobs.len(),
+            Kind::CronJob => self.cronjobs.len(),
+            Kind::Event => self.events.len(),
+            Kind::ConfigMap => self.configmaps.len(),
+            Kind::Secret => self.secrets.len(),
+            Kind::ServiceAccount => self.service_accounts.len(),
+            Kind::PersistentVolumeClaim => self.pvcs.len(),
+            Kind::PersistentVolume => self.pvs.len(),
+            Kind::StorageClass => self.storage_classes.len(),
+            Kind::Lease => self.leases.len(),
+            Kind::HorizontalPodAutoscaler => self.hpas.len(),
+            Kind::PodDisruptionBudget => self.pdbs.len(),
+            Kind::Ingress => self.ingresses.len(),
+            Kind::IngressClass => self.ingress_classes.len(),
+            Kind::NetworkPolicy => self.network_policies.len(),
+            Kind::ValidatingWebhookConfiguration => self.validating_webhooks.len(),
+            Kind::MutatingWebhookConfiguration => self.mutating_webhooks.len(),
+            Kind::ApiService => self.api_services.len(),
+            Kind::CertificateSigningRequest => self.csrs.len(),
+        }
     }
 }
 

@@ -1,0 +1,116 @@
+//! What an analysis could not look at, in words: the checks that could not run because a kind
+//! they read was refused, not served, not listed or absent from a dump, and the objects that
+//! could not be read. "No problems found" is only true when this is empty.
+
+use serde::Serialize;
+
+use super::registry::CHECKS;
+use super::snapshot::{KindState, Skipped, Snapshot};
+use crate::findings::Pane;
+
+/// A kind that could not be read, and which checks it leaves out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    /// e.g. `secrets` or `pods in kube-system`.
+    pub what: String,
+    /// Why: refused, not served, not part of the dump …
+    pub reason: String,
+    /// The checks that could not run (fully) because of it.
+    pub checks: Vec<String>,
+    /// The panes those checks belong to.
+    pub panes: Vec<Pane>,
+}
+
+/// Coverage of one analysis.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CoverageReport {
+    /// Every check could run and every object could be read.
+    pub complete: bool,
+    /// Some kinds have not been listed yet (the first sync is still running).
+    pub syncing: bool,
+    pub gaps: Vec<Gap>,
+    /// Objects that could not be read (kind, namespace, name, why, where).
+    pub skipped: Vec<Skipped>,
+}
+
+impl CoverageReport {
+    /// Reads the coverage of a snapshot, for the panes asked (all when empty).
+    pub fn of(snap: &Snapshot, panes: &[Pane]) -> CoverageReport {
+        let wanted = |p: Pane| panes.is_empty() || panes.contains(&p);
+        let mut gaps: Vec<Gap> = Vec::new();
+        for (kind, scope, state) in snap.coverage.scoped_states() {
+            if matches!(state, KindState::Listed) {
+                continue;
+            }
+            // A kind listed everywhere covers its per-namespace scopes.
+            if scope.is_some()
+                && snap.coverage.listed(kind)
+                && snap.coverage.listed_in(kind, scope.unwrap_or(""))
+            {
+                continue;
+            }
+            if scope.is_none() && snap.coverage.listed(kind) {
+                continue;
+            }
+            let checks: Vec<&super::registry::CheckInfo> = CHECKS
+                .iter()
+                .filter(|c| c.needs.contains(&kind) && wanted(c.pane))
+                .collect();
+            if checks.is_empty() {
+                continue;
+            }
+            let what = match scope {
+                Some(ns) => format!("{} in namespace {ns}", kind.info().plural),
+                None => kind.info().plural.to_string(),
+            };
+            let mut panes: Vec<Pane> = checks.iter().map(|c| c.pane).collect();
+            panes.sort();
+            panes.dedup();
+            gaps.push(Gap {
+                what,
+                reason: state.describe(),
+                checks: checks.iter().map(|c| c.id.to_string()).collect(),
+                panes,
+            });
+        }
+        let skipped = snap.coverage.skipped.clone();
+        let syncing = snap
+            .coverage
+            .scoped_states()
+            .any(|(_, _, s)| matches!(s, KindState::Unknown));
+        CoverageReport {
+            syncing,
+            complete: gaps.is_empty() && skipped.is_empty(),
+            gaps,
+            skipped,
+        }
+    }
+
+    /// Adds a gap found outside the snapshot (e.g. certificates not readable offline).
+    pub fn add_gap(&mut self, gap: Gap) {
+        self.gaps.push(gap);
+        self.complete = false;
+    }
+
+    /// One line per gap and skipped object, for text output and the UI.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .gaps
+            .iter()
+            .map(|g| {
+                format!(
+                    "not checked: {} ({}): {}",
+                    g.what,
+                    g.reason,
+                    g.checks.join(", ")
+                )
+            })
+            .collect();
+        out.extend(
+            self.skipped
+                .iter()
+                .map(|s| format!("could not read {}", s.describe())),
+        );
+        out
+    }
+}
