@@ -129,5 +129,5 @@ fn help_goes_over_the_pane_and_leaving_it_brings_the_pane_back() {
     press(&mut s, '?');
     let effects = press(&mut s, '2');
     assert_eq!(effects, vec![Effect::Logs(LogEffect::StopPane { pane })]);
-    assert!(s.parked_logs.is_none());
+    assert!(s.stack.is_empty() && s.overlay.is_none());
 }

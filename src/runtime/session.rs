@@ -41,6 +41,8 @@ pub struct Session {
     cancel: CancellationToken,
     logs: LogTasks,
     log_report: Report,
+    /// OSC 52 sequences waiting to be written to the terminal.
+    clipboard: Vec<String>,
 }
 
 impl Drop for Session {
@@ -97,6 +99,7 @@ impl Session {
             cancel,
             logs: LogTasks::default(),
             log_report,
+            clipboard: Vec::new(),
         }
     }
 
@@ -213,6 +216,7 @@ impl Session {
                     }
                 });
             }
+            Effect::Copy { text } => self.clipboard.push(super::clipboard::osc52(&text)),
             Effect::Logs(effect) => {
                 self.logs
                     .perform(effect, &self.client, &self.log_report, &self.cancel);
@@ -344,9 +348,9 @@ impl Session {
         });
     }
 
-    /// OSC 52 clipboard sequences the log pane asked for, for the terminal to write.
+    /// OSC 52 clipboard sequences the screens asked for, for the terminal to write.
     pub fn take_clipboard(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.logs.clipboard)
+        std::mem::take(&mut self.clipboard)
     }
 
     /// Log streams running now.

@@ -1,20 +1,71 @@
-//! What actions and typed text do while the log pane has the keyboard, and opening a pane from
-//! the table (a pod, a Deployment's or Service's pods, or a typed label selector).
+//! The log pane: scrolling back (the view pauses, the stream does not), follow, previous
+//! instance, containers, range, search and filters, saving, and selecting lines to copy
+//! (`v` starts a selection at the top line on screen — the newest line when live — `j`/`k`
+//! extend it, `Y` copies exactly the selected lines, `Esc` cancels it). Also opening a pane
+//! from the table, from `:logs …` and from a typed label selector.
 
 use crate::cluster::Scope;
-use crate::logs::clipboard::save_name;
 use crate::logs::command::LogsCommand;
+use crate::logs::save_name;
 use crate::logs::spec::{LogEffect, PodSet, Range, StreamState};
 use crate::logs::view::{self, Filter, Pattern};
 use crate::model::ResourceKind;
 
-use super::action::Action;
-use super::effect::Effect;
-use super::input::{Edit, InputLine, InputPurpose};
-use super::logs_pane::{self, LogsPane, export, pane, restart};
-use super::overlay::Overlay;
-use super::state::{AppState, Notice};
-use super::text_view::TextView;
+use super::super::action::Action;
+use super::super::effect::Effect;
+use super::super::input::{Edit, InputLine, InputPurpose};
+use super::super::logs_pane::{self, LogsPane, export, pane, restart};
+use super::super::state::{AppState, Notice};
+use super::Hint;
+
+pub const HANDLES: &[Action] = &[
+    Action::Back,
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+    Action::JumpLive,
+    Action::ToggleTimestamps,
+    Action::ToggleWrap,
+    Action::ToggleAnsi,
+    Action::ToggleFollow,
+    Action::LogsPrevious,
+    Action::NextContainer,
+    Action::Search,
+    Action::Filter,
+    Action::FilterOut,
+    Action::LogRange,
+    Action::ClearFilter,
+    Action::SearchNext,
+    Action::SearchPrevious,
+    Action::Mark,
+    Action::Copy,
+    Action::Save,
+];
+
+pub const FOOTER: &[Hint] = &[
+    (Action::Back, "close"),
+    (Action::ToggleFollow, "follow"),
+    (Action::LogsPrevious, "previous"),
+    (Action::Search, "search"),
+    (Action::Filter, "filter"),
+    (Action::Mark, "select"),
+    (Action::JumpLive, "live"),
+    (Action::LogRange, "range"),
+    (Action::Save, "save"),
+    (Action::Help, "help"),
+];
+
+/// The footer while lines are being selected.
+pub const SELECTING_FOOTER: &[Hint] = &[
+    (Action::Down, "extend"),
+    (Action::Up, "extend up"),
+    (Action::Copy, "copy"),
+    (Action::Back, "cancel"),
+    (Action::Mark, "stop"),
+];
 
 /// Opens logs for the selected row (`previous`: the previous container instance).
 pub fn open_from_table(state: &mut AppState, previous: bool) -> Vec<Effect> {
@@ -34,7 +85,11 @@ pub fn open_from_table(state: &mut AppState, previous: bool) -> Vec<Effect> {
         ),
         ResourceKind::Services => logs_pane::open_pods(state, Some(ns), PodSet::Service { name }),
         _ => {
-            notice(state, "logs: select a pod, a deployment or a service", true);
+            notice(
+                state,
+                "logs: select a pod, a deployment or a service (this row has no logs)",
+                true,
+            );
             Vec::new()
         }
     }
@@ -73,24 +128,29 @@ fn notice(state: &mut AppState, text: impl Into<String>, error: bool) {
     });
 }
 
-/// Handles `action` in the log pane; `None` leaves it to the general keys (quit, views, …).
-pub fn apply(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
-    let height = state.text_height().saturating_sub(1).max(1);
+/// Handles `action` while the log pane is on top.
+pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    let height = state.log_rows();
     let now = state.now;
     let save_dir = state.log_settings.save_dir.clone();
     let p = pane(state)?;
     let mut effects = Vec::new();
+    if action == Action::Copy
+        && let Some((from, to)) = selection(p)
+    {
+        let (text, lines) = export(p, from, to, p.timestamps);
+        p.mark = None;
+        p.cursor = None;
+        return Some(copy_lines(state, text, lines, "selected"));
+    }
+    if p.mark.is_some()
+        && let Some(effects) = selecting(p, action, height)
+    {
+        state.dirty = true;
+        return Some(effects);
+    }
     match action {
         Action::Back => return Some(logs_pane::close(state)),
-        Action::Help => {
-            // Help goes over the pane; leaving help brings the pane back.
-            if let Some(Overlay::Logs(p)) = state.overlay.take() {
-                state.parked_logs = Some(p);
-            }
-            state.overlay = Some(Overlay::Help(TextView::default()));
-            state.dirty = true;
-            return Some(Vec::new());
-        }
         Action::Up => scroll(p, -1, height),
         Action::Down => scroll(p, 1, height),
         Action::PageUp => scroll(p, -(height as isize), height),
@@ -156,24 +216,19 @@ pub fn apply(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             jump_to_hit(p, from, action == Action::SearchNext, height);
         }
         Action::Mark => {
-            p.mark = match p.mark {
-                Some(_) => None,
-                None => p.bottom.or_else(|| view::newest(&p.buffer, p.filter())),
-            };
+            let start = start_line(p, height);
+            p.mark = start;
+            p.cursor = start;
         }
         Action::Copy => {
-            let (from, to) = selection(p, height);
+            let shown = view::window(&p.buffer, p.filter(), p.bottom, height, |_| 1);
+            let from = shown.first().map_or(0, |s| s.seq);
+            let to = shown.last().map_or(0, |s| s.seq);
             let (text, lines) = export(p, from, to, p.timestamps);
-            p.mark = None;
-            effects.push(Effect::Logs(LogEffect::Copy { text }));
-            notice(
-                state,
-                format!("copied {lines} lines to the clipboard (OSC 52)"),
-                false,
-            );
+            return Some(copy_lines(state, text, lines, "on screen"));
         }
         Action::Save => {
-            let (text, lines) = export(p, 0, u64::MAX, true);
+            let (text, lines) = logs_pane::export_by_time(p, true);
             let path = save_dir.join(save_name(&p.title(), now));
             effects.push(Effect::Logs(LogEffect::Save {
                 path: path.to_string_lossy().into_owned(),
@@ -187,19 +242,86 @@ pub fn apply(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     Some(effects)
 }
 
-/// The lines to copy: from the mark to the bottom line, else the lines on screen.
-fn selection(p: &LogsPane, height: usize) -> (u64, u64) {
-    let bottom = p
-        .bottom
-        .or_else(|| view::newest(&p.buffer, p.filter()))
-        .unwrap_or(0);
-    match p.mark {
-        Some(mark) => (mark.min(bottom), mark.max(bottom)),
-        None => {
-            let shown = view::window(&p.buffer, p.filter(), p.bottom, height, |_| 1);
-            (shown.first().map_or(0, |s| s.seq), bottom)
+/// Keys while selecting: `j`/`k`, pages, `g`/`G` move the selection's end; `Y` copies the
+/// selection; `Esc` or `v` ends it. `None`: the key does what it does otherwise.
+fn selecting(p: &mut LogsPane, action: Action, height: usize) -> Option<Vec<Effect>> {
+    let cursor = p.cursor.or(p.mark)?;
+    let filter = p.filter.clone();
+    let filter = filter.as_ref();
+    let to = match action {
+        Action::Up => view::back(&p.buffer, filter, cursor, 1),
+        Action::Down => step_forward(p, filter, cursor, 1),
+        Action::PageUp => view::back(&p.buffer, filter, cursor, height),
+        Action::PageDown => step_forward(p, filter, cursor, height),
+        Action::Top => p.buffer.iter().find(|s| view::kept(filter, s)).map(|s| s.seq),
+        Action::Bottom | Action::JumpLive => view::newest(&p.buffer, filter),
+        Action::Back | Action::Mark => {
+            p.mark = None;
+            p.cursor = None;
+            return Some(Vec::new());
         }
+        _ => return None,
+    };
+    if let Some(to) = to {
+        p.cursor = Some(to);
+        show_line(p, to, height);
     }
+    Some(Vec::new())
+}
+
+/// The kept line `k` lines after `from`, stopping at the newest.
+fn step_forward(p: &LogsPane, filter: Option<&Filter>, from: u64, k: usize) -> Option<u64> {
+    p.buffer
+        .forward_from(from)
+        .filter(|s| view::kept(filter, s))
+        .take(k + 1)
+        .last()
+        .map(|s| s.seq)
+}
+
+/// Where a selection starts: the newest line when live, else the top line on screen.
+fn start_line(p: &LogsPane, height: usize) -> Option<u64> {
+    match p.bottom {
+        None => view::newest(&p.buffer, p.filter()),
+        Some(_) => view::window(&p.buffer, p.filter(), p.bottom, height, |_| 1)
+            .first()
+            .map(|s| s.seq),
+    }
+}
+
+/// Scrolls so that line `seq` is on screen (the view pauses).
+fn show_line(p: &mut LogsPane, seq: u64, height: usize) {
+    let shown = view::window(&p.buffer, p.filter(), p.bottom, height, |_| 1);
+    let (Some(first), Some(last)) = (shown.first().map(|s| s.seq), shown.last().map(|s| s.seq))
+    else {
+        return;
+    };
+    if seq < first {
+        // The line becomes the top one: the bottom is height-1 lines further.
+        let bottom = step_forward(p, p.filter(), seq, height.saturating_sub(1));
+        p.bottom = bottom;
+    } else if seq > last {
+        p.bottom = Some(seq);
+    }
+}
+
+/// The selected lines, oldest first, if a selection is open.
+pub fn selection(p: &LogsPane) -> Option<(u64, u64)> {
+    let mark = p.mark?;
+    let cursor = p.cursor.unwrap_or(mark);
+    Some((mark.min(cursor), mark.max(cursor)))
+}
+
+fn copy_lines(state: &mut AppState, text: String, lines: usize, what: &str) -> Vec<Effect> {
+    notice(
+        state,
+        format!(
+            "copied {lines} line{} {what} to the clipboard (OSC 52)",
+            if lines == 1 { "" } else { "s" }
+        ),
+        false,
+    );
+    vec![Effect::Copy { text }]
 }
 
 fn live(p: &mut LogsPane) {
@@ -251,35 +373,6 @@ fn jump_to_hit(p: &mut LogsPane, from: Option<u64>, forward: bool, height: usize
     }
 }
 
-/// Runs `f` (a general action) and, if it replaced or closed the log pane, stops the pane's
-/// streams too.
-pub fn stop_if_replaced(
-    state: &mut AppState,
-    f: impl FnOnce(&mut AppState) -> Vec<Effect>,
-) -> Vec<Effect> {
-    let before = pane(state).map(|p| p.id);
-    let screen = (state.view, state.generation);
-    let mut effects = f(state);
-    // Help was left: the parked pane comes back, unless something else took the screen.
-    if state.parked_logs.is_some() && !matches!(state.overlay, Some(Overlay::Help(_))) {
-        let back = state.overlay.is_none() && screen == (state.view, state.generation);
-        match (back, state.parked_logs.take()) {
-            (true, Some(parked)) => state.overlay = Some(Overlay::Logs(parked)),
-            (_, Some(parked)) => {
-                effects.push(Effect::Logs(LogEffect::StopPane { pane: parked.id }))
-            }
-            (_, None) => {}
-        }
-    }
-    if let Some(id) = before
-        && pane(state).is_none_or(|p| p.id != id)
-        && !effects.contains(&Effect::Logs(LogEffect::StopPane { pane: id }))
-    {
-        effects.push(Effect::Logs(LogEffect::StopPane { pane: id }));
-    }
-    effects
-}
-
 /// Handles an edit of the input line when it is one of the log pane's; `None` otherwise.
 pub fn input_edit(
     state: &mut AppState,
@@ -323,7 +416,7 @@ pub fn input(state: &mut AppState, purpose: InputPurpose, text: &str) -> Vec<Eff
         }
         return logs_pane::open_pods(state, namespace, PodSet::Labels(selector));
     }
-    let height = state.text_height().saturating_sub(1).max(1);
+    let height = state.log_rows();
     let Some(p) = pane(state) else {
         return Vec::new();
     };
