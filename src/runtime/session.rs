@@ -11,7 +11,7 @@ use kube::Client;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 
-use crate::app::state::{ContextInfo, Notice, Target};
+use crate::app::state::{ContextInfo, Target};
 use crate::app::{AppState, Effect, Msg, update};
 use crate::cluster::{ClusterEvent, KubeSetup, Scope, WatchSet, build_client};
 
@@ -180,13 +180,10 @@ impl Session {
             }
             Effect::InspectCerts { request } => {
                 // The same kubeconfig files and context the session uses; node files under /.
-                let connect = crate::cli::ConnectArgs {
+                let sources = crate::certs::collect::CertSources {
                     kubeconfig: (self.setup.files.len() == 1).then(|| self.setup.files[0].clone()),
                     context: Some(self.state.target.context.clone()),
-                };
-                let args = crate::cli::CertsArgs {
                     host_root: std::path::PathBuf::from("/"),
-                    output: crate::cli::OutputFormat::Text,
                     offline: false,
                 };
                 let tx = self.results_tx.clone();
@@ -195,7 +192,7 @@ impl Session {
                     let now = Timestamp::now();
                     tokio::select! {
                         () = cancel.cancelled() => {}
-                        report = crate::launch_certs::collect(&connect, &args, now) => {
+                        report = crate::certs::collect::collect(&sources, now) => {
                             let result = report.map(|r| Box::new(crate::certs::view::CertsView::new(r, now)));
                             let _ = tx.send(Msg::CertsInspected { request, result });
                         }
@@ -247,38 +244,16 @@ impl Session {
     /// The kubeconfig changed on disk: take the new context list, and reconnect when the current
     /// context's server or credentials changed.
     fn reload_kubeconfig(&mut self) {
-        match self.setup.reload() {
+        let result = match self.setup.reload() {
             Ok(setup) => {
                 let reconnect = self.setup.connection_differs(&setup);
-                self.state.contexts = context_infos(&setup);
+                let contexts = context_infos(&setup);
                 self.setup = setup;
-                let text = if reconnect {
-                    "kubeconfig changed on disk: reconnecting with the new settings"
-                } else {
-                    "kubeconfig changed on disk: context list updated"
-                };
-                self.state.notice = Some(Notice {
-                    text: text.to_string(),
-                    error: false,
-                });
-                self.state.dirty = true;
-                if reconnect {
-                    let context = self.state.target.context.clone();
-                    for effect in crate::app::contexts::switch_context(&mut self.state, &context) {
-                        self.perform(effect);
-                    }
-                }
+                Ok((contexts, reconnect))
             }
-            Err(e) => {
-                self.state.notice = Some(Notice {
-                    text: format!(
-                        "kubeconfig changed on disk but cannot be used ({e}); keeping the previous one"
-                    ),
-                    error: true,
-                });
-                self.state.dirty = true;
-            }
-        }
+            Err(e) => Err(e.to_string()),
+        };
+        self.dispatch(Msg::KubeconfigReloaded { result });
     }
 
     /// A client for a context switched to is ready (or could not be made). Results of a switch
