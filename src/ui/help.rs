@@ -13,6 +13,9 @@ use crate::app::text_view::TextView;
 use crate::app::wrap::width_of;
 use crate::config::{Theme, Token};
 
+/// Widest the key column grows before longer keys push their description to the right.
+const MAX_KEY_COLUMN: usize = 18;
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &TextView, theme: &Theme) {
     let height = usize::from(area.height.saturating_sub(2));
     let shown: Vec<Line> = lines(state, theme)
@@ -45,16 +48,17 @@ pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
         })
         .collect();
     let commands = screens::command_line::COMMANDS;
-    // One key column for the whole page, two spaces wider than its widest entry.
+    // One key column for the whole page, as wide as most keys; longer key lists push their
+    // description right, always after two spaces.
     let column = sections
         .iter()
         .flat_map(|(_, b)| b.iter().map(|(k, _)| width_of(k)))
-        .chain(commands.iter().map(|(c, _)| width_of(c)))
         .max()
         .unwrap_or(0)
+        .min(MAX_KEY_COLUMN)
         + 2;
     let entry = |keys: &str, desc: &str| {
-        let pad = column.saturating_sub(width_of(keys));
+        let pad = column.saturating_sub(width_of(keys)).max(2);
         Line::from(vec![
             Span::styled(
                 format!("  {keys}{}", " ".repeat(pad)),
