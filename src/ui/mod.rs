@@ -4,6 +4,7 @@
 mod access;
 pub mod ascii;
 pub mod certs;
+pub mod svg;
 mod column_fit;
 pub mod footer;
 mod header;

@@ -52,10 +52,15 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let t = &state.troubleshoot;
     let status = match (&t.analysis, t.pending.is_some()) {
         (Some(a), busy) => {
-            let mut text = format!(
-                " Findings — analysed {} ago",
-                human_duration(a.at, state.now)
-            );
+            // The analysis may carry a time a little ahead of the screen's clock.
+            let mut text = if a.at > state.now {
+                " Findings — analysed just now".to_string()
+            } else {
+                format!(
+                    " Findings — analysed {} ago",
+                    human_duration(a.at, state.now)
+                )
+            };
             if busy {
                 text.push_str(", updating…");
             }
