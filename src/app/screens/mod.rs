@@ -62,7 +62,8 @@ pub fn handles(layer: Layer) -> &'static [Action] {
 /// What the footer of the screen on top offers; only hints whose action is bound are shown.
 pub fn footer(state: &AppState) -> &'static [Hint] {
     match &state.overlay {
-        None => table::FOOTER,
+        None if table::has_logs(state) => table::FOOTER,
+        None => table::FOOTER_NO_LOGS,
         Some(Overlay::Help(_)) => help::FOOTER,
         Some(Overlay::Detail(_)) => detail::DETAIL_FOOTER,
         Some(Overlay::Yaml(_)) => detail::YAML_FOOTER,
@@ -80,7 +81,7 @@ pub fn footer(state: &AppState) -> &'static [Hint] {
 pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
     match layer {
         Layer::Global => Vec::new(),
-        Layer::Table => vec![table::FOOTER],
+        Layer::Table => vec![table::FOOTER, table::FOOTER_NO_LOGS],
         Layer::Troubleshoot => vec![troubleshoot::FOOTER],
         Layer::Certs => vec![certs::FOOTER],
         Layer::Access => vec![access::FOOTER],

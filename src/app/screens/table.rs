@@ -39,17 +39,41 @@ pub const HANDLES: &[Action] = &[
     Action::Copy,
 ];
 
+/// The footer of the tables whose rows have logs (pods, and the pods of deployments and
+/// services); the most used first, since a narrow footer keeps only what fits.
 pub const FOOTER: &[Hint] = &[
     (Action::CommandLine, "command"),
     (Action::Filter, "filter"),
     (Action::Describe, "describe"),
     (Action::Logs, "logs"),
+    (Action::Help, "help"),
+    (Action::Back, "quit"),
     (Action::Troubleshoot, "troubleshoot"),
     (Action::NamespacePicker, "namespace"),
     (Action::SortNext, "sort"),
+];
+
+/// The footer of the other tables (nodes, namespaces, events), which have no logs.
+pub const FOOTER_NO_LOGS: &[Hint] = &[
+    (Action::CommandLine, "command"),
+    (Action::Filter, "filter"),
+    (Action::Describe, "describe"),
     (Action::Help, "help"),
     (Action::Back, "quit"),
+    (Action::Troubleshoot, "troubleshoot"),
+    (Action::NamespacePicker, "namespace"),
+    (Action::SortNext, "sort"),
 ];
+
+/// Whether the rows of the table shown have logs to open.
+pub fn has_logs(state: &AppState) -> bool {
+    matches!(
+        state.view,
+        crate::model::ResourceKind::Pods
+            | crate::model::ResourceKind::Deployments
+            | crate::model::ResourceKind::Services
+    )
+}
 
 pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     match action {
