@@ -266,7 +266,10 @@ fn default_keymap_resolves_the_documented_keys() {
     assert_eq!(km.resolve(Layer::Table, &ctrl('j')), None);
     assert_eq!(km.hint(Layer::Table, Action::Help).as_deref(), Some("?"));
     assert_eq!(km.hint(Layer::Table, Action::Back).as_deref(), Some("q"));
-    assert_eq!(km.hint(Layer::Table, Action::Quit).as_deref(), Some("Ctrl-c"));
+    assert_eq!(
+        km.hint(Layer::Table, Action::Quit).as_deref(),
+        Some("Ctrl-c")
+    );
     let down = km
         .bindings(Layer::Table)
         .into_iter()

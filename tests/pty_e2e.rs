@@ -160,6 +160,8 @@ fn back_from_a_describe_opened_in_troubleshoot_returns_to_troubleshoot() {
     ui.type_keys(b"q");
     ui.wait_for("Quit kmedic?");
     ui.type_keys(b"n");
-    ui.wait("the question gone", |text, _| !text.contains("Quit kmedic?"));
+    ui.wait("the question gone", |text, _| {
+        !text.contains("Quit kmedic?")
+    });
     ui.quit();
 }

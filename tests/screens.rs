@@ -26,9 +26,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (160, 45)];
 fn footer_keys(screen: &str) -> Vec<String> {
     let footer = screen.lines().last().unwrap_or_default();
     let re = regex::Regex::new(r"<([^<>]+)>").unwrap();
-    re.captures_iter(footer)
-        .map(|c| c[1].to_string())
-        .collect()
+    re.captures_iter(footer).map(|c| c[1].to_string()).collect()
 }
 
 /// A footer key as the keymap files write it.
@@ -165,8 +163,15 @@ async fn every_screen_at_two_sizes_with_true_footers() {
 
     type_text(&mut s, "?");
     shoot(&mut s, "help");
-    let lines = s.state.keymap.bindings(kmedic::app::action::Layer::Global).len()
-        + s.state.keymap.bindings(kmedic::app::action::Layer::Table).len()
+    let lines = s
+        .state
+        .keymap
+        .bindings(kmedic::app::action::Layer::Global)
+        .len()
+        + s.state
+            .keymap
+            .bindings(kmedic::app::action::Layer::Table)
+            .len()
         + 4;
     for _ in 0..lines {
         s.dispatch(key(KeyCode::Down));
@@ -247,5 +252,8 @@ fn certs_view() -> kmedic::certs::view::CertsView {
     let ca_entry = entry("ca", &authority.pair.cert_pem, Role::Ca);
     // "Now" is when the certificates were made, so their remaining days never change.
     let now = ca_entry.chain[0].not_before + jiff::SignedDuration::from_hours(24);
-    kmedic::certs::view::CertsView::new(CertsReport::new(vec![ca_entry, apiserver, admin], now), now)
+    kmedic::certs::view::CertsView::new(
+        CertsReport::new(vec![ca_entry, apiserver, admin], now),
+        now,
+    )
 }

@@ -97,6 +97,46 @@ pub fn switch_scope(state: &mut AppState, scope: Scope) -> Vec<Effect> {
     }]
 }
 
+/// The kubeconfig changed on disk: take its contexts, and reconnect when the current context's
+/// server or credentials changed.
+pub fn on_kubeconfig_reloaded(
+    state: &mut AppState,
+    result: Result<(Vec<super::state::ContextInfo>, bool), String>,
+) -> Vec<Effect> {
+    match result {
+        Ok((contexts, reconnect)) => {
+            state.contexts = contexts;
+            if reconnect {
+                let context = state.target.context.clone();
+                let effects = switch_context(state, &context);
+                super::state::say(
+                    state,
+                    "kubeconfig changed on disk: reconnecting with the new settings",
+                    false,
+                );
+                effects
+            } else {
+                super::state::say(
+                    state,
+                    "kubeconfig changed on disk: context list updated",
+                    false,
+                );
+                Vec::new()
+            }
+        }
+        Err(e) => {
+            super::state::say(
+                state,
+                format!(
+                    "kubeconfig changed on disk but cannot be used ({e}); keeping the previous one"
+                ),
+                true,
+            );
+            Vec::new()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,6 +87,6 @@ mod tests {
         assert_eq!(log_rows(80, 24), 18);
         let (w, h) = troubleshoot_detail_text(80, 24);
         assert_eq!(w, 78);
-        assert!(h >= 1 && h < 21, "{h}");
+        assert!((1..21).contains(&h), "{h}");
     }
 }

@@ -147,6 +147,51 @@ impl LogsPane {
         self.buffer.push(line, hit);
     }
 
+    /// Takes in a batch of one stream. In a multi-pod tail each pod's backlog arrives as one
+    /// batch, older than lines already shown; while the view is live and nothing is selected
+    /// the buffer is merged by time, so the pods' lines interleave as they happened.
+    pub(super) fn push_batch(&mut self, lines: Vec<LogLine>) {
+        let newest = self.buffer.iter().rev().find_map(|s| s.line.time);
+        let older = match (newest, lines.iter().find_map(|l| l.time)) {
+            (Some(newest), Some(first)) => first < newest,
+            _ => false,
+        };
+        let can_reorder = self.multi()
+            && older
+            && self.bottom.is_none()
+            && self.mark.is_none()
+            && self.current_hit.is_none();
+        if !can_reorder {
+            for line in lines {
+                self.push(line);
+            }
+            return;
+        }
+        let dropped = self.buffer.dropped;
+        let mut all: Vec<LogLine> = self.buffer.iter().map(|s| s.line.clone()).collect();
+        all.extend(lines);
+        let mut last: std::collections::HashMap<u16, jiff::Timestamp> = Default::default();
+        let mut keyed: Vec<(jiff::Timestamp, LogLine)> = all
+            .into_iter()
+            .map(|line| {
+                let time = match line.time {
+                    Some(t) => *last.entry(line.source).insert_entry(t).get(),
+                    None => last
+                        .get(&line.source)
+                        .copied()
+                        .unwrap_or(jiff::Timestamp::MIN),
+                };
+                (time, line)
+            })
+            .collect();
+        keyed.sort_by_key(|(t, _)| *t);
+        self.buffer.clear();
+        for (_, line) in keyed {
+            self.push(line);
+        }
+        self.buffer.dropped += dropped;
+    }
+
     pub(super) fn stream_spec(&self, source: &Source) -> StreamSpec {
         let multi = self.multi();
         StreamSpec {

@@ -239,10 +239,47 @@ fn a_saved_multi_pod_tail_interleaves_pods_by_time() {
     // Each pod's backlog arrives as one batch: pod a's hour, then pod b's.
     for (source, minute) in [(0u16, 0), (0, 2), (0, 4), (1, 1), (1, 3), (1, 5)] {
         let text = format!("{source}@{minute}");
-        p.push(LogLine::log(source, at(minute), sanitize::clean(text.as_bytes())));
+        p.push(LogLine::log(
+            source,
+            at(minute),
+            sanitize::clean(text.as_bytes()),
+        ));
     }
     let (text, lines) = crate::app::logs_pane::export_by_time(p, false);
     assert_eq!(lines, 6);
     let order: Vec<&str> = text.lines().collect();
     assert_eq!(order, ["0@0", "1@1", "0@2", "1@3", "0@4", "1@5"]);
+}
+
+#[test]
+fn a_multi_pod_backlog_is_shown_merged_by_time() {
+    let mut s = state();
+    let _ = crate::app::logs_pane::open_pods(
+        &mut s,
+        Some("shop".into()),
+        crate::logs::PodSet::Labels("app=web".into()),
+    );
+    let Some(Overlay::Logs(p)) = &mut s.overlay else {
+        panic!("pane");
+    };
+    let at = |m: i64| Timestamp::from_second(1_000_000 + m * 60).ok();
+    let batch = |source: u16, minutes: &[i64]| {
+        minutes
+            .iter()
+            .map(|m| {
+                LogLine::log(
+                    source,
+                    at(*m),
+                    sanitize::clean(format!("{source}@{m}").as_bytes()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    p.push_batch(batch(0, &[0, 2, 4]));
+    p.push_batch(batch(1, &[1, 3, 5]));
+    let shown: Vec<&str> = p.buffer.iter().map(|s| s.line.text.as_str()).collect();
+    assert_eq!(shown, ["0@0", "1@1", "0@2", "1@3", "0@4", "1@5"]);
+    // Live lines after the backlog are appended as they come.
+    p.push_batch(batch(0, &[6]));
+    assert_eq!(p.buffer.len(), 7);
 }

@@ -94,45 +94,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Logs(news) => super::logs_news::on_news(state, news),
-        Msg::KubeconfigReloaded { result } => on_kubeconfig_reloaded(state, result),
+        Msg::KubeconfigReloaded { result } => {
+            super::contexts::on_kubeconfig_reloaded(state, result)
+        }
         Msg::Reachable { generation } => {
             if generation == state.generation && state.stale() {
                 state.disconnected.clear();
                 state.connection = Connection::Live;
                 state.dirty = true;
             }
-            Vec::new()
-        }
-    }
-}
-
-fn on_kubeconfig_reloaded(
-    state: &mut AppState,
-    result: Result<(Vec<super::state::ContextInfo>, bool), String>,
-) -> Vec<Effect> {
-    match result {
-        Ok((contexts, reconnect)) => {
-            state.contexts = contexts;
-            if reconnect {
-                let context = state.target.context.clone();
-                let effects = super::contexts::switch_context(state, &context);
-                super::state::say(
-                    state,
-                    "kubeconfig changed on disk: reconnecting with the new settings",
-                    false,
-                );
-                effects
-            } else {
-                super::state::say(state, "kubeconfig changed on disk: context list updated", false);
-                Vec::new()
-            }
-        }
-        Err(e) => {
-            super::state::say(
-                state,
-                format!("kubeconfig changed on disk but cannot be used ({e}); keeping the previous one"),
-                true,
-            );
             Vec::new()
         }
     }

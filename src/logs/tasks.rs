@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use kube::Client;
 use tokio_util::sync::CancellationToken;
 
+use super::pods;
 use super::spec::{LogEffect, LogNews};
 use super::stream::{self, Report, StreamTask};
-use super::pods;
 
 /// Running log tasks.
 #[derive(Default)]

@@ -120,7 +120,8 @@ pub fn to_text(findings: &[Finding], color: bool) -> String {
         out.push('\n');
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let n = |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
+    let n =
+        |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
     let _ = writeln!(
         out,
         "{}: {} critical, {}, {}, {} info",

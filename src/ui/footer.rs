@@ -35,9 +35,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
-        let x = area.x
-            + width_of(input.purpose.prompt()) as u16
-            + width_of(input.text.as_str()) as u16;
+        let x =
+            area.x + width_of(input.purpose.prompt()) as u16 + width_of(input.text.as_str()) as u16;
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
         return;
     }

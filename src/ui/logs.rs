@@ -161,7 +161,10 @@ fn status_line(pane: &LogsPane, theme: &Theme) -> Line<'static> {
             .filter(|s| view::kept(pane.filter(), s))
             .count();
         spans.push(Span::styled(
-            format!(" │ selecting {lines} line{}", if lines == 1 { "" } else { "s" }),
+            format!(
+                " │ selecting {lines} line{}",
+                if lines == 1 { "" } else { "s" }
+            ),
             theme.style(Token::KeyHint),
         ));
     }

@@ -4,13 +4,13 @@
 mod access;
 pub mod ascii;
 pub mod certs;
-pub mod svg;
 mod column_fit;
 pub mod footer;
 mod header;
 mod help;
 mod logs;
 mod picker;
+pub mod svg;
 mod table;
 mod text;
 mod troubleshoot;

@@ -126,7 +126,8 @@ fn colours(cell: &ratatui::buffer::Cell) -> (String, String) {
 
 /// A colour halfway to the background, for dim text.
 fn dim(hex: &str) -> String {
-    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    let channel =
+        |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
     let (r, g, b) = (channel(1), channel(3), channel(5));
     format!("#{:02x}{:02x}{:02x}", r / 2 + 14, g / 2 + 14, b / 2 + 14)
 }
@@ -209,8 +210,14 @@ mod tests {
         buffer.set_string(0, 0, "<a>", Style::default().fg(Color::Red));
         buffer.set_string(3, 0, "ok", Style::default().bg(Color::Rgb(1, 2, 3)));
         let svg = render(&buffer);
-        assert!(svg.contains(r##"fill="#cd3131" xml:space="preserve">&lt;a&gt;</text>"##), "{svg}");
-        assert!(svg.contains(r##"<rect x="25.2" y="0.0" width="16.8" height="18.0" fill="#010203"/>"##), "{svg}");
+        assert!(
+            svg.contains(r##"fill="#cd3131" xml:space="preserve">&lt;a&gt;</text>"##),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r##"<rect x="25.2" y="0.0" width="16.8" height="18.0" fill="#010203"/>"##),
+            "{svg}"
+        );
         assert!(svg.ends_with("</svg>\n"));
         assert_eq!(indexed(196), (255, 0, 0));
         assert_eq!(indexed(244), (128, 128, 128));

@@ -149,7 +149,12 @@ fn render_detail(frame: &mut Frame, area: Rect, t: &Troubleshoot, theme: &Theme)
         // Say where in the details we are, so hidden lines are never a surprise.
         let below = rows.len() - scroll - height.min(rows.len() - scroll);
         let text = if below > 0 {
-            format!(" lines {}-{} of {}, more below ", scroll + 1, scroll + height, rows.len())
+            format!(
+                " lines {}-{} of {}, more below ",
+                scroll + 1,
+                scroll + height,
+                rows.len()
+            )
         } else {
             format!(" lines {}-{} of {} ", scroll + 1, rows.len(), rows.len())
         };

@@ -11,7 +11,7 @@ use super::super::contexts;
 use super::super::effect::Effect;
 use super::super::input::{Edit, InputPurpose};
 use super::super::state::{AppState, say};
-use super::{detail, global, logs, table};
+use super::{detail, global, logs_input, table};
 
 pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     let Some(input) = state.input.as_mut() else {
@@ -19,7 +19,7 @@ pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     };
     let edit = input.edit(key);
     let (purpose, text) = (input.purpose, input.text.clone());
-    if let Some(effects) = logs::input_edit(state, &edit, purpose, &text) {
+    if let Some(effects) = logs_input::input_edit(state, &edit, purpose, &text) {
         return effects;
     }
     match (edit, purpose) {
@@ -86,7 +86,7 @@ pub fn run(state: &mut AppState, text: &str) -> Vec<Effect> {
             }
         }
         Ok(Command::Certs) => global::certs(state),
-        Ok(Command::Logs(what)) => logs::open_command(state, what),
+        Ok(Command::Logs(what)) => logs_input::open_command(state, what),
         Err(message) => {
             say(state, message, true);
             Vec::new()
@@ -107,13 +107,19 @@ pub const COMMANDS: &[(&str, &str)] = &[
         ":pods :deploy :svc :no :ns :ev",
         "Show a table (kubectl short names)",
     ),
-    (":pods -A  :svc kube-system", "Show a table in all / one namespace"),
+    (
+        ":pods -A  :svc kube-system",
+        "Show a table in all / one namespace",
+    ),
     (":ns NAME  :ns all", "Switch namespace"),
     (":ctx  :ctx NAME", "Context picker / switch context"),
     (":tr", "Troubleshoot"),
     (":certs", "Certificates"),
     (":can-i", "What can I do here"),
-    (":logs NAME [CONTAINER] [-p]", "Logs of a pod (-p: previous instance)"),
+    (
+        ":logs NAME [CONTAINER] [-p]",
+        "Logs of a pod (-p: previous instance)",
+    ),
     (
         ":logs deploy/NAME  :logs svc/NAME",
         "Tail every pod of a workload or Service",

@@ -4,16 +4,13 @@
 //! extend it, `Y` copies exactly the selected lines, `Esc` cancels it). Also opening a pane
 //! from the table, from `:logs …` and from a typed label selector.
 
-use crate::cluster::Scope;
-use crate::logs::command::LogsCommand;
 use crate::logs::save_name;
-use crate::logs::spec::{LogEffect, PodSet, Range, StreamState};
-use crate::logs::view::{self, Filter, Pattern};
-use crate::model::ResourceKind;
+use crate::logs::spec::{LogEffect, StreamState};
+use crate::logs::view::{self, Filter};
 
 use super::super::action::Action;
 use super::super::effect::Effect;
-use super::super::input::{Edit, InputLine, InputPurpose};
+use super::super::input::{InputLine, InputPurpose};
 use super::super::logs_pane::{self, LogsPane, export, pane, restart};
 use super::super::state::{AppState, Notice};
 use super::Hint;
@@ -67,61 +64,7 @@ pub const SELECTING_FOOTER: &[Hint] = &[
     (Action::Mark, "stop"),
 ];
 
-/// Opens logs for the selected row (`previous`: the previous container instance).
-pub fn open_from_table(state: &mut AppState, previous: bool) -> Vec<Effect> {
-    let Some(row) = state.selected_row().cloned() else {
-        return Vec::new();
-    };
-    let (ns, name) = (row.key.namespace.clone(), row.key.name.clone());
-    match state.view {
-        ResourceKind::Pods => logs_pane::open_pod(state, &ns, &name, None, previous),
-        ResourceKind::Deployments => logs_pane::open_pods(
-            state,
-            Some(ns),
-            PodSet::Workload {
-                kind: "Deployment".into(),
-                name,
-            },
-        ),
-        ResourceKind::Services => logs_pane::open_pods(state, Some(ns), PodSet::Service { name }),
-        _ => {
-            notice(
-                state,
-                "logs: select a pod, a deployment or a service (this row has no logs)",
-                true,
-            );
-            Vec::new()
-        }
-    }
-}
-
-/// Opens the pane `:logs …` asked for, in the current namespace.
-pub fn open_command(state: &mut AppState, what: LogsCommand) -> Vec<Effect> {
-    let namespace = match &state.scope {
-        Scope::Namespace(ns) => Some(ns.clone()),
-        Scope::All => None,
-    };
-    match (what, namespace) {
-        (LogsCommand::Pods(PodSet::Labels(selector)), ns) => {
-            logs_pane::open_pods(state, ns, PodSet::Labels(selector))
-        }
-        (LogsCommand::Pods(set), Some(ns)) => logs_pane::open_pods(state, Some(ns), set),
-        (
-            LogsCommand::Pod {
-                name,
-                container,
-                previous,
-            },
-            Some(ns),
-        ) => logs_pane::open_pod(state, &ns, &name, container, previous),
-        (_, None) => {
-            notice(state, "logs: choose a namespace first (:ns NAME)", true);
-            Vec::new()
-        }
-    }
-}
-
-fn notice(state: &mut AppState, text: impl Into<String>, error: bool) {
+pub(super) fn notice(state: &mut AppState, text: impl Into<String>, error: bool) {
     state.notice = Some(Notice {
         text: text.into(),
         error,
@@ -253,7 +196,11 @@ fn selecting(p: &mut LogsPane, action: Action, height: usize) -> Option<Vec<Effe
         Action::Down => step_forward(p, filter, cursor, 1),
         Action::PageUp => view::back(&p.buffer, filter, cursor, height),
         Action::PageDown => step_forward(p, filter, cursor, height),
-        Action::Top => p.buffer.iter().find(|s| view::kept(filter, s)).map(|s| s.seq),
+        Action::Top => p
+            .buffer
+            .iter()
+            .find(|s| view::kept(filter, s))
+            .map(|s| s.seq),
         Action::Bottom | Action::JumpLive => view::newest(&p.buffer, filter),
         Action::Back | Action::Mark => {
             p.mark = None;
@@ -324,7 +271,7 @@ fn copy_lines(state: &mut AppState, text: String, lines: usize, what: &str) -> V
     vec![Effect::Copy { text }]
 }
 
-fn live(p: &mut LogsPane) {
+pub(super) fn live(p: &mut LogsPane) {
     p.bottom = None;
     p.unseen = 0;
 }
@@ -357,7 +304,7 @@ fn scroll(p: &mut LogsPane, delta: isize, height: usize) {
     }
 }
 
-fn jump_to_hit(p: &mut LogsPane, from: Option<u64>, forward: bool, height: usize) {
+pub(super) fn jump_to_hit(p: &mut LogsPane, from: Option<u64>, forward: bool, height: usize) {
     let Some(hit) = view::next_hit(&p.buffer, p.filter(), from, forward) else {
         return;
     };
@@ -371,99 +318,4 @@ fn jump_to_hit(p: &mut LogsPane, from: Option<u64>, forward: bool, height: usize
         }
         None => {}
     }
-}
-
-/// Handles an edit of the input line when it is one of the log pane's; `None` otherwise.
-pub fn input_edit(
-    state: &mut AppState,
-    edit: &Edit,
-    purpose: InputPurpose,
-    text: &str,
-) -> Option<Vec<Effect>> {
-    if !matches!(
-        purpose,
-        InputPurpose::LogSearch
-            | InputPurpose::LogFilter
-            | InputPurpose::LogFilterOut
-            | InputPurpose::LogRange
-            | InputPurpose::LogSelector
-    ) {
-        return None;
-    }
-    Some(match edit {
-        Edit::Submit => {
-            state.input = None;
-            input(state, purpose, text)
-        }
-        Edit::Cancel => {
-            state.input = None;
-            Vec::new()
-        }
-        _ => Vec::new(),
-    })
-}
-
-/// Typed text for the pane (search, filters, range, label selector).
-pub fn input(state: &mut AppState, purpose: InputPurpose, text: &str) -> Vec<Effect> {
-    if purpose == InputPurpose::LogSelector {
-        let namespace = match &state.scope {
-            Scope::Namespace(ns) => Some(ns.clone()),
-            Scope::All => None,
-        };
-        let selector = text.trim().to_string();
-        if selector.is_empty() {
-            return Vec::new();
-        }
-        return logs_pane::open_pods(state, namespace, PodSet::Labels(selector));
-    }
-    let height = state.log_rows();
-    let Some(p) = pane(state) else {
-        return Vec::new();
-    };
-    let result: Result<Option<String>, String> = match purpose {
-        InputPurpose::LogRange => match Range::parse(text) {
-            Ok(range) => {
-                p.range = range;
-                return restart(state);
-            }
-            Err(e) => Err(e),
-        },
-        InputPurpose::LogFilter | InputPurpose::LogFilterOut if text.is_empty() => {
-            p.filter = None;
-            Ok(None)
-        }
-        InputPurpose::LogFilter | InputPurpose::LogFilterOut => Pattern::new(text).map(|pattern| {
-            p.filter = Some(Filter {
-                pattern,
-                inverse: purpose == InputPurpose::LogFilterOut,
-            });
-            live(p);
-            None
-        }),
-        _ => Pattern::new(text).map(|pattern| {
-            let count = {
-                p.buffer.rehit(|l| pattern.matches(l));
-                p.buffer
-                    .iter()
-                    .filter(|s| s.hit && view::kept(p.filter.as_ref(), s))
-                    .count()
-            };
-            p.search = Some(pattern);
-            p.current_hit = None;
-            let from = p.bottom.map(|b| b + 1).or(Some(u64::MAX));
-            jump_to_hit(p, from, false, height);
-            Some(if count == 0 {
-                format!("no match for /{text}")
-            } else {
-                format!("{count} matching lines for /{text}")
-            })
-        }),
-    };
-    match result {
-        Ok(Some(text)) => notice(state, text, false),
-        Ok(None) => {}
-        Err(e) => notice(state, format!("invalid: {e}"), true),
-    }
-    state.dirty = true;
-    Vec::new()
 }

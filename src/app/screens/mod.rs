@@ -12,6 +12,7 @@ pub mod detail;
 pub mod global;
 pub mod help;
 pub mod logs;
+pub mod logs_input;
 pub mod nav;
 pub mod picker;
 pub mod table;
@@ -153,7 +154,11 @@ pub fn on_action(state: &mut AppState, layer: Layer, action: Action) -> Vec<Effe
 
 /// Copies `text` to the clipboard and says so.
 pub fn copy(state: &mut AppState, what: &str, text: String) -> Vec<Effect> {
-    super::state::say(state, format!("copied {what} to the clipboard (OSC 52)"), false);
+    super::state::say(
+        state,
+        format!("copied {what} to the clipboard (OSC 52)"),
+        false,
+    );
     vec![Effect::Copy { text }]
 }
 

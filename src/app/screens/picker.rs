@@ -120,7 +120,9 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         }
         _ => return None,
     };
-    p.selected = (p.selected as isize).saturating_add(delta).clamp(0, len.saturating_sub(1) as isize) as usize;
+    p.selected = (p.selected as isize)
+        .saturating_add(delta)
+        .clamp(0, len.saturating_sub(1) as isize) as usize;
     state.dirty = true;
     Some(Vec::new())
 }

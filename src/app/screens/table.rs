@@ -10,7 +10,7 @@ use super::super::input::{InputLine, InputPurpose};
 use super::super::overlay::{AccessView, Overlay};
 use super::super::state::AppState;
 use super::super::text_view::TextView;
-use super::{Hint, detail, global, logs, nav, picker};
+use super::{Hint, detail, global, nav, picker};
 
 pub const HANDLES: &[Action] = &[
     Action::Back,
@@ -109,9 +109,11 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::NamespacePicker => picker::open_namespaces(state),
         Action::ContextPicker => picker::open_contexts(state),
         Action::AccessReview => return Some(open_access(state)),
-        Action::AllNamespaces => return Some(super::super::contexts::switch_scope(state, Scope::All)),
+        Action::AllNamespaces => {
+            return Some(super::super::contexts::switch_scope(state, Scope::All));
+        }
         Action::Logs | Action::LogsPrevious => {
-            return Some(logs::open_from_table(
+            return Some(super::logs_input::open_from_table(
                 state,
                 action == Action::LogsPrevious,
             ));

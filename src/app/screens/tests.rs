@@ -173,9 +173,15 @@ fn q_is_back_everywhere_and_asks_before_quitting_from_the_top() {
     press(&mut s, KeyCode::Char('?'));
     assert!(matches!(s.overlay, Some(Overlay::Help(_))));
     press(&mut s, KeyCode::Char('q'));
-    assert!(matches!(s.overlay, Some(Overlay::Troubleshoot)), "help → back");
+    assert!(
+        matches!(s.overlay, Some(Overlay::Troubleshoot)),
+        "help → back"
+    );
     press(&mut s, KeyCode::Char('q'));
-    assert!(s.overlay.is_none() && !s.quit, "Troubleshoot → back to the table");
+    assert!(
+        s.overlay.is_none() && !s.quit,
+        "Troubleshoot → back to the table"
+    );
     press(&mut s, KeyCode::Char('q'));
     assert!(s.confirm_quit && !s.quit, "the top asks first");
     press(&mut s, KeyCode::Char('n'));
@@ -196,10 +202,18 @@ fn describe_from_troubleshoot_returns_to_troubleshoot() {
     let mut s = state();
     nav::open(&mut s, Overlay::Troubleshoot);
     s.troubleshoot.tab = 2;
-    let effects = detail::open(&mut s, ResourceKind::Pods, ObjKey::new("shop", "web-1"), false);
+    let effects = detail::open(
+        &mut s,
+        ResourceKind::Pods,
+        ObjKey::new("shop", "web-1"),
+        false,
+    );
     assert!(matches!(effects.as_slice(), [Effect::Fetch { .. }]));
     press(&mut s, KeyCode::Char('y'));
-    assert!(matches!(s.overlay, Some(Overlay::Yaml(_))), "y switches in place");
+    assert!(
+        matches!(s.overlay, Some(Overlay::Yaml(_))),
+        "y switches in place"
+    );
     press(&mut s, KeyCode::Esc);
     assert!(matches!(s.overlay, Some(Overlay::Troubleshoot)));
     assert_eq!(s.troubleshoot.tab, 2, "with its cursor");

@@ -54,10 +54,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         t.detail_scroll = 0;
     };
     let scroll = |t: &mut super::super::troubleshoot::Troubleshoot, delta: isize| {
-        t.detail_scroll = t
-            .detail_scroll
-            .saturating_add_signed(delta)
-            .min(max_scroll);
+        t.detail_scroll = t.detail_scroll.saturating_add_signed(delta).min(max_scroll);
     };
     match action {
         Action::Up => select(t, t.selected as isize - 1),
@@ -111,7 +108,12 @@ fn open_object(state: &mut AppState, yaml: bool) -> Vec<Effect> {
         return Vec::new();
     };
     match ResourceKind::from_name(&object.kind) {
-        Some(kind) => detail::open(state, kind, ObjKey::new(object.namespace, object.name), yaml),
+        Some(kind) => detail::open(
+            state,
+            kind,
+            ObjKey::new(object.namespace, object.name),
+            yaml,
+        ),
         None => {
             let ns = if object.namespace.is_empty() {
                 String::new()
