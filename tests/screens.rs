@@ -257,3 +257,20 @@ fn certs_view() -> kmedic::certs::view::CertsView {
         now,
     )
 }
+
+#[tokio::test]
+async fn errors_are_sentences_not_debug_prints() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    command(&mut s, "ns shop");
+    // The payments Service lives in namespace payments, not shop.
+    command(&mut s, "logs svc/payments");
+    let text = wait_for_screen(&mut s, "was not found").await;
+    assert!(
+        text.contains("Service payments was not found in namespace shop."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("ApiError") && !text.contains("Status {"),
+        "{text}"
+    );
+}

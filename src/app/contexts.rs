@@ -60,7 +60,7 @@ pub fn switch_context(state: &mut AppState, name: &str) -> Vec<Effect> {
     state.kinds.clear();
     state.joins = Default::default();
     super::troubleshoot::reset(state);
-    super::screens::nav::to_top(state);
+    super::nav::to_top(state);
     for kind in ResourceKind::VIEWS {
         state.refresh_table(*kind);
     }

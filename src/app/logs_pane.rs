@@ -261,7 +261,7 @@ pub fn close(state: &mut AppState) -> Vec<Effect> {
     match &state.overlay {
         Some(Overlay::Logs(p)) => {
             let stop = vec![Effect::Logs(LogEffect::StopPane { pane: p.id })];
-            super::screens::nav::back(state);
+            super::nav::back(state);
             stop
         }
         _ => Vec::new(),
@@ -274,9 +274,9 @@ fn show(state: &mut AppState, p: LogsPane) -> Vec<Effect> {
     let mut effects = Vec::new();
     if let Some(Overlay::Logs(old)) = &state.overlay {
         effects.push(Effect::Logs(LogEffect::StopPane { pane: old.id }));
-        super::screens::nav::replace(state, Overlay::Logs(Box::new(p)));
+        super::nav::replace(state, Overlay::Logs(Box::new(p)));
     } else {
-        super::screens::nav::open(state, Overlay::Logs(Box::new(p)));
+        super::nav::open(state, Overlay::Logs(Box::new(p)));
     }
     effects
 }

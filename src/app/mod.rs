@@ -14,6 +14,7 @@ pub mod logs_pane;
 #[cfg(test)]
 mod logs_tests;
 pub mod msg;
+pub mod nav;
 pub mod overlay;
 pub mod picker;
 pub mod screens;

@@ -18,9 +18,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             state.dirty = true;
-            let panes = super::screens::nav::log_panes(state);
+            let panes = super::nav::log_panes(state);
             let mut effects = super::screens::on_key(state, &key);
-            super::screens::nav::stop_closed_panes(state, &panes, &mut effects);
+            super::nav::stop_closed_panes(state, &panes, &mut effects);
             effects
         }
         Msg::Resize { width, height } => {

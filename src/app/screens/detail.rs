@@ -6,10 +6,11 @@ use crate::model::{ObjKey, ResourceKind};
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::input::{InputLine, InputPurpose};
+use super::super::nav;
 use super::super::overlay::{DetailView, ObjectView, Overlay, YamlView};
 use super::super::state::{AppState, say};
 use super::super::text_view::TextView;
-use super::{Hint, nav};
+use super::Hint;
 
 pub const DETAIL_HANDLES: &[Action] = &[
     Action::Up,

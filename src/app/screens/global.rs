@@ -6,10 +6,10 @@ use crate::model::ResourceKind;
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::input::{InputLine, InputPurpose};
+use super::super::nav;
 use super::super::overlay::{CertsPane, Overlay};
 use super::super::state::AppState;
 use super::super::text_view::TextView;
-use super::nav;
 
 pub const HANDLES: &[Action] = &[
     Action::Quit,

@@ -13,7 +13,6 @@ pub mod global;
 pub mod help;
 pub mod logs;
 pub mod logs_input;
-pub mod nav;
 pub mod picker;
 pub mod table;
 pub mod troubleshoot;
@@ -22,6 +21,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::{Action, Layer};
 use super::effect::Effect;
+use super::nav;
 use super::overlay::Overlay;
 use super::state::AppState;
 

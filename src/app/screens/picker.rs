@@ -8,10 +8,11 @@ use crate::cluster::Scope;
 use super::super::action::Action;
 use super::super::contexts;
 use super::super::effect::Effect;
+use super::super::nav;
 use super::super::overlay::Overlay;
 use super::super::picker::{self, Picker};
 use super::super::state::{AppState, say};
-use super::{Hint, nav};
+use super::Hint;
 
 pub const HANDLES: &[Action] = &[
     Action::Up,

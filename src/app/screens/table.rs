@@ -7,10 +7,11 @@ use crate::cluster::Scope;
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::input::{InputLine, InputPurpose};
+use super::super::nav;
 use super::super::overlay::{AccessView, Overlay};
 use super::super::state::AppState;
 use super::super::text_view::TextView;
-use super::{Hint, detail, global, nav, picker};
+use super::{Hint, detail, global, picker};
 
 pub const HANDLES: &[Action] = &[
     Action::Back,

@@ -3,9 +3,9 @@
 
 use crate::logs::spec::LogEffect;
 
-use super::super::effect::Effect;
-use super::super::overlay::Overlay;
-use super::super::state::AppState;
+use super::effect::Effect;
+use super::overlay::Overlay;
+use super::state::AppState;
 
 /// Opens `screen` over the current one.
 pub fn open(state: &mut AppState, screen: Overlay) {
