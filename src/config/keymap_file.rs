@@ -1,7 +1,7 @@
-//! Reading keymap TOML. One table per layer section (`[global]`, `[table]`, `[troubleshoot]`,
-//! `[certs]`, `[access]`, `[detail]`, `[yaml]`, `[logs]`,
-//! `[help]`, `[picker]`), each with an ordered list of bindings and an optional list of keys to
-//! remove from the keymap underneath (applied before the bindings):
+//! Reading keymap TOML. One table per screen's layer section (`[global]`, `[table]`,
+//! `[troubleshoot]`, `[certs]`, `[access]`, `[detail]`, `[yaml]`, `[logs]`, `[picker]`,
+//! `[help]`), each with an ordered list of bindings and an optional list of keys to remove from
+//! the keymap underneath (applied before the bindings):
 //!
 //! ```toml
 //! [table]
