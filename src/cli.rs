@@ -1,5 +1,6 @@
-//! Command-line interface: kubectl-like connection flags, and the `demo`, `serve-demo`
-//! subcommands.
+//! Command-line interface. Each subcommand takes only its own flags: the UI's (`kmedic` and
+//! `kmedic demo`), `check`'s (connection, scope, output), `certs`'s and `serve-demo`'s. Only
+//! `--log-file` (kmedic's own log) is accepted everywhere.
 
 use std::path::PathBuf;
 
@@ -17,76 +18,87 @@ pub struct Cli {
 
     #[command(flatten)]
     pub ui: UiArgs,
+
+    /// Where kmedic writes its own log (default: the user's state directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
 }
 
 /// Which cluster and namespace, as in kubectl.
 #[derive(Debug, Clone, Args, Default)]
 pub struct ConnectArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
 
     /// The kubeconfig context to use (default: current-context).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub context: Option<String>,
 }
 
-/// Options of the UI.
+impl ConnectArgs {
+    /// These flags, with `outer`'s where these are not given (`kmedic --context c check` means
+    /// the same as `kmedic check --context c`).
+    pub fn or(&self, outer: &ConnectArgs) -> ConnectArgs {
+        ConnectArgs {
+            kubeconfig: self.kubeconfig.clone().or_else(|| outer.kubeconfig.clone()),
+            context: self.context.clone().or_else(|| outer.context.clone()),
+        }
+    }
+}
+
+/// Options of the UI (`kmedic` and `kmedic demo`).
 #[derive(Debug, Clone, Args, Default)]
 pub struct UiArgs {
     /// Namespace to show (default: the context's namespace, else "default").
-    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    #[arg(short = 'n', long, value_name = "NAME")]
     pub namespace: Option<String>,
 
     /// Show every namespace.
-    #[arg(short = 'A', long, global = true)]
+    #[arg(short = 'A', long)]
     pub all_namespaces: bool,
 
     /// Allow requests that change the cluster. Without it every mutating request is refused
     /// inside kmedic before it is sent.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub write: bool,
 
     /// Theme: dark (default), light, high-contrast, monochrome. A theme.toml in the config
     /// directory overlays it.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
 
     /// Keymap: default or vim. A keymap.toml in the config directory overlays it.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub keymap: Option<String>,
 
     /// Draw borders and symbols in plain ASCII, for terminals without good Unicode fonts.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub ascii: bool,
 
     /// No colours (also when NO_COLOR is set).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_color: bool,
 
     /// Where kmedic remembers the last namespace and view of each context (default: the user's
     /// data directory).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub state_file: Option<PathBuf>,
 
-    /// Where kmedic writes its own log (default: the user's state directory).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub log_file: Option<PathBuf>,
-
     /// Lines a log pane keeps (older ones are dropped and counted).
-    #[arg(long, global = true, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub log_lines: usize,
 
     /// Memory a log pane's lines may use, in MiB (older lines are dropped and counted).
-    #[arg(long, global = true, value_name = "MIB", default_value_t = 16)]
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
     pub log_mib: usize,
 
     /// Strip ANSI colours from pod logs instead of drawing them (`a` toggles in the pane).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub log_no_ansi: bool,
 
     /// Directory where the log pane saves files (default: the current directory).
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
 }
 
@@ -118,6 +130,21 @@ pub type CheckOutput = OutputFormat;
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Namespace to analyse (default: the context's namespace; a scenario: every namespace).
+    #[arg(short = 'n', long, value_name = "NAME")]
+    pub namespace: Option<String>,
+
+    /// Analyse every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// No colours (also when NO_COLOR is set or stdout is not a terminal).
+    #[arg(long)]
+    pub no_color: bool,
+
     /// Analyse objects from a YAML/JSON file, a `kind: List`, or a `kubectl cluster-info dump`
     /// directory instead of a cluster (offline; every namespace unless -n is given).
     #[arg(long, value_name = "PATH")]
@@ -137,8 +164,11 @@ pub struct CheckArgs {
     pub now: Option<String>,
 }
 
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct CertsArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
     /// Root of the node's file system, for /etc/kubernetes/pki, /etc/kubernetes/*.conf and
     /// /var/lib/kubelet/pki (read-only).
     #[arg(long, value_name = "DIR", default_value = "/")]
@@ -158,6 +188,21 @@ pub struct DemoArgs {
     /// Load objects from a YAML/JSON file, a `kind: List`, or a `kubectl cluster-info dump` directory.
     #[arg(long, value_name = "PATH")]
     pub scenario: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub ui: UiArgs,
+}
+
+impl CheckArgs {
+    /// The scope and colour flags in the shape `launch_check::run` reads them.
+    pub fn scope(&self) -> UiArgs {
+        UiArgs {
+            namespace: self.namespace.clone(),
+            all_namespaces: self.all_namespaces,
+            no_color: self.no_color,
+            ..UiArgs::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

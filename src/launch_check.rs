@@ -358,12 +358,13 @@ async fn certificate_findings(
     if !panes.is_empty() && !panes.contains(&Pane::Certs) {
         return (Vec::new(), Vec::new());
     }
-    let args = crate::cli::CertsArgs {
+    let sources = crate::certs::collect::CertSources {
+        kubeconfig: connect.kubeconfig.clone(),
+        context: connect.context.clone(),
         host_root: std::path::PathBuf::from("/"),
-        output: crate::cli::OutputFormat::Text,
         offline: false,
     };
-    match crate::launch_certs::collect(connect, &args, now).await {
+    match crate::certs::collect::collect(&sources, now).await {
         Ok(report) => (report.findings.clone(), Vec::new()),
         Err(e) => (Vec::new(), vec![format!("certificates not checked: {e}")]),
     }

@@ -21,7 +21,6 @@ fn main() -> ExitCode {
         }
     };
     let log_file = cli
-        .ui
         .log_file
         .clone()
         .unwrap_or_else(kmedic::logging::default_log_file);
@@ -35,12 +34,17 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match &cli.command {
             None => launch::run_ui(&cli.connect, &cli.ui).await.map(|()| 0),
-            Some(Command::Demo(args)) => launch::run_demo(args, &cli.ui).await.map(|()| 0),
+            Some(Command::Demo(args)) => launch::run_demo(args, &args.ui).await.map(|()| 0),
             Some(Command::ServeDemo(args)) => launch::serve_demo(args).await.map(|()| 0),
             Some(Command::Check(args)) => {
-                kmedic::launch_check::run(args, &cli.connect, &cli.ui).await
+                let connect = args.connect.or(&cli.connect);
+                kmedic::launch_check::run(args, &connect, &args.scope()).await
             }
-            Some(Command::Certs(args)) => kmedic::launch_certs::run(&cli.connect, args).await,
+            Some(Command::Certs(args)) => {
+                let mut args = args.clone();
+                args.connect = args.connect.or(&cli.connect);
+                kmedic::launch_certs::run(&args).await
+            }
         }
     });
     match result {

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use generated::{Ca, Leaf, b64, ca, leaf};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
+use kmedic::certs::collect::CertSources;
 use kmedic::certs::{CertsReport, ChainVerdict, SourceKind};
-use kmedic::cli::{CertsArgs, ConnectArgs, OutputFormat};
 use kmedic::cluster::{ConnectOptions, build_client, load_kubeconfig};
 use kmedic::sim::{RunningSim, ScenarioSource, SimOptions, SimTls};
 use kube::api::{Api, ListParams};
@@ -68,16 +68,13 @@ fn write_kubeconfig(dir: &Path, sim: &RunningSim) -> PathBuf {
 }
 
 async fn certs_report(kubeconfig: &Path, root: &Path) -> CertsReport {
-    let connect = ConnectArgs {
+    let sources = CertSources {
         kubeconfig: Some(kubeconfig.to_path_buf()),
         context: None,
-    };
-    let args = CertsArgs {
         host_root: root.to_path_buf(),
-        output: OutputFormat::Json,
         offline: false,
     };
-    kmedic::launch_certs::collect(&connect, &args, Timestamp::now())
+    kmedic::certs::collect::collect(&sources, Timestamp::now())
         .await
         .expect("certs runs")
 }

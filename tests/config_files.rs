@@ -185,8 +185,26 @@ fn default_keymap_resolves_the_documented_keys() {
     let shift = |c| press(KeyCode::Char(c), KeyModifiers::SHIFT);
     let ctrl = |c| press(KeyCode::Char(c), KeyModifiers::CONTROL);
     let cases = [
-        (Layer::Table, ch('q'), Action::Quit),
+        (Layer::Table, ch('q'), Action::Back),
         (Layer::Table, ctrl('c'), Action::Quit),
+        (Layer::Troubleshoot, ch('q'), Action::Back),
+        (Layer::Troubleshoot, shift('J'), Action::DetailDown),
+        (
+            Layer::Troubleshoot,
+            press(KeyCode::PageDown, KeyModifiers::NONE),
+            Action::PageDown,
+        ),
+        (
+            Layer::Troubleshoot,
+            press(KeyCode::Tab, KeyModifiers::NONE),
+            Action::Right,
+        ),
+        (
+            Layer::Certs,
+            press(KeyCode::Enter, KeyModifiers::NONE),
+            Action::Describe,
+        ),
+        (Layer::Logs, ch('v'), Action::Mark),
         (Layer::Table, shift('?'), Action::Help),
         (Layer::Table, ch(':'), Action::CommandLine),
         (
@@ -247,7 +265,11 @@ fn default_keymap_resolves_the_documented_keys() {
     assert_eq!(km.resolve(Layer::Table, &ch('x')), None);
     assert_eq!(km.resolve(Layer::Table, &ctrl('j')), None);
     assert_eq!(km.hint(Layer::Table, Action::Help).as_deref(), Some("?"));
-    assert_eq!(km.hint(Layer::Table, Action::Quit).as_deref(), Some("q"));
+    assert_eq!(km.hint(Layer::Table, Action::Back).as_deref(), Some("q"));
+    assert_eq!(
+        km.hint(Layer::Table, Action::Quit).as_deref(),
+        Some("Ctrl-c")
+    );
     let down = km
         .bindings(Layer::Table)
         .into_iter()

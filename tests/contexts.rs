@@ -171,6 +171,11 @@ async fn unreachable_and_broken_contexts_never_block_switching_back() {
 
     command(&mut s, "ctx dead");
     wait_state(&mut s, "the dead cluster reported", |st| matches!(&st.connection, Connection::Reconnecting { error } if error.contains("refused"))).await;
+    let text = screen(&s, 160, 40);
+    assert!(
+        text.contains("Cannot load pods yet") && !text.contains("Loading pods"),
+        "the table says what failed instead of loading forever\n{text}"
+    );
 
     command(&mut s, "ctx broken");
     wait_state(&mut s, "the broken context reported", |st| {
@@ -181,6 +186,10 @@ async fn unreachable_and_broken_contexts_never_block_switching_back() {
     assert!(
         text.contains("kmedic-ca.crt"),
         "the message names the missing file\n{text}"
+    );
+    assert!(
+        text.contains("Cannot load pods: no connection to context broken"),
+        "{text}"
     );
 
     command(&mut s, "ctx plugin");

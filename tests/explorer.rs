@@ -315,7 +315,7 @@ async fn names_and_yaml_are_copied_with_osc52() {
     let selected = s
         .state
         .selected_row()
-        .map(|r| format!("{}/{}", r.key.namespace, r.key.name))
+        .map(|r| format!("pod/{} -n {}", r.key.name, r.key.namespace))
         .expect("a row");
     type_text(&mut s, "Y");
     let copied = s.take_clipboard();
@@ -325,7 +325,10 @@ async fn names_and_yaml_are_copied_with_osc52() {
         copied[0].starts_with("\u{1b}]52;c;") && copied[0].contains(&expected),
         "{copied:?}"
     );
-    assert!(screen(&s, 160, 40).contains("copied the name"));
+    assert!(
+        screen(&s, 160, 40).contains(&format!("copied '{selected}'")),
+        "the copied text pastes into kubectl: kubectl describe {selected}"
+    );
 
     type_text(&mut s, "y");
     wait_for_screen(&mut s, "apiVersion").await;

@@ -133,3 +133,35 @@ fn bad_kubeconfig_is_reported_before_the_terminal_is_taken() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
 }
+
+#[test]
+fn back_from_a_describe_opened_in_troubleshoot_returns_to_troubleshoot() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_server, kubeconfig) = serve_demo(dir.path());
+    let args = ui_args(&kubeconfig, dir.path(), &["-A"]);
+    let mut ui = spawn_ui(&refs(&args), "xterm-256color");
+    ui.wait_for("CrashLoopBackOff");
+    ui.type_keys(b"t");
+    ui.wait("the findings", |text, _| {
+        text.contains("Findings") && text.contains("ERROR")
+    });
+    ui.type_keys(b"\r");
+    ui.wait_for("(describe)");
+    ui.type_keys(b"q");
+    let text = ui.wait("Troubleshoot again", |text, _| {
+        text.contains("Findings") && !text.contains("(describe)")
+    });
+    assert!(text.contains("Applications ("), "{text}");
+    // Back again: the table, still running; q there asks before quitting.
+    ui.type_keys(b"q");
+    ui.wait("the table", |text, _| {
+        text.contains("Pods") && !text.contains("Findings")
+    });
+    ui.type_keys(b"q");
+    ui.wait_for("Quit kmedic?");
+    ui.type_keys(b"n");
+    ui.wait("the question gone", |text, _| {
+        !text.contains("Quit kmedic?")
+    });
+    ui.quit();
+}

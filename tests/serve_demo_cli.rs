@@ -172,3 +172,35 @@ fn a_malformed_scenario_names_the_file_and_line() {
         );
     }
 }
+
+#[test]
+fn subcommands_list_only_their_own_flags() {
+    let help = |args: &[&str]| {
+        let out = Command::new(BIN).args(args).output().expect("runs");
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let ui_only = [
+        "--theme",
+        "--keymap",
+        "--log-lines",
+        "--write ",
+        "--ascii",
+        "--state-file",
+    ];
+    for args in [
+        &["check", "--help"][..],
+        &["certs", "--help"][..],
+        &["serve-demo", "--help"][..],
+    ] {
+        let text = help(args);
+        for flag in ui_only {
+            assert!(!text.contains(flag), "{args:?} lists {flag}:\n{text}");
+        }
+    }
+    assert!(help(&["check", "--help"]).contains("--all-namespaces"));
+    assert!(help(&["certs", "--help"]).contains("--host-root"));
+    let ui = help(&["--help"]);
+    assert!(ui.contains("--theme") && ui.contains("--keymap"), "{ui}");
+    assert!(help(&["demo", "--help"]).contains("--theme"));
+}

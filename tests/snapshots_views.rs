@@ -4,47 +4,8 @@
 mod support;
 
 use crossterm::event::KeyCode;
-use jiff::Timestamp;
 use kmedic::app::Msg;
-use kmedic::model::ResourceKind;
-use kmedic::sim::scenario::REFERENCE_TIME as REFERENCE;
-use kmedic::sim::{ScenarioSource, SimOptions};
 use support::*;
-
-async fn frozen_demo() -> (kmedic::sim::RunningSim, kmedic::runtime::Session, Timestamp) {
-    let reference: Timestamp = REFERENCE.parse().expect("reference time");
-    let objects = kmedic::sim::scenario::builtin(reference).expect("builtin scenario");
-    let sim = kmedic::sim::start(SimOptions {
-        source: ScenarioSource::Objects(objects),
-        port: 0,
-        live: false,
-        forbidden: Vec::new(),
-        log_generators: Vec::new(),
-    })
-    .await
-    .expect("sim");
-    let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
-    wait_state(&mut s, "every kind to sync", |st| {
-        ResourceKind::WATCHED
-            .iter()
-            .all(|k| st.kinds.get(k).is_some_and(|d| d.synced))
-    })
-    .await;
-    wait_state(&mut s, "the analysis to settle", |st| {
-        st.troubleshoot
-            .analysis
-            .as_ref()
-            .is_some_and(|a| !a.coverage.syncing)
-    })
-    .await;
-    s.dispatch(Msg::Tick(reference));
-    (sim, s, reference)
-}
-
-fn stable(text: &str) -> String {
-    let port = regex::Regex::new(r"127\.0\.0\.1:\d+").expect("regex");
-    port.replace_all(text, "127.0.0.1:PORT").to_string()
-}
 
 #[tokio::test]
 async fn every_view_at_two_sizes() {

@@ -76,9 +76,16 @@ async fn findings_badge_view_links_and_jump_to_the_object() {
     );
     wait_for_screen(&mut s, "Last State:").await;
 
-    // Back to the findings: P opens the crashed container's previous logs.
+    // Back returns to the findings, with the same finding selected.
+    type_text(&mut s, "q");
+    assert!(matches!(s.state.overlay, Some(Overlay::Troubleshoot)));
+    assert_eq!(s.state.troubleshoot.selected, crash, "with its cursor");
+    // `t` from a screen opened from Troubleshoot returns to it too.
+    s.dispatch(key(KeyCode::Enter));
     type_text(&mut s, "t");
     assert!(matches!(s.state.overlay, Some(Overlay::Troubleshoot)));
+    assert!(s.state.stack.is_empty(), "nothing piles up beneath");
+    // P opens the crashed container's previous logs.
     type_text(&mut s, "P");
     assert!(
         matches!(s.state.overlay, Some(Overlay::Logs(_))),
@@ -86,9 +93,8 @@ async fn findings_badge_view_links_and_jump_to_the_object() {
     );
     wait_for_screen(&mut s, "previous").await;
 
-    // Other panes are tabs.
+    // Closing the log pane returns to Troubleshoot, where it was opened. Other panes are tabs.
     s.dispatch(key(KeyCode::Esc));
-    type_text(&mut s, "t");
     assert!(matches!(s.state.overlay, Some(Overlay::Troubleshoot)));
     type_text(&mut s, "l");
     assert_ne!(s.state.troubleshoot.tab, 0);

@@ -58,6 +58,9 @@ pub enum Action {
     Mark,
     Copy,
     Save,
+    /// Scroll the secondary (details) side of a two-part screen, line by line.
+    DetailDown,
+    DetailUp,
 }
 
 impl Action {
@@ -114,32 +117,41 @@ impl Action {
         Action::Mark,
         Action::Copy,
         Action::Save,
+        Action::DetailDown,
+        Action::DetailUp,
     ];
 }
 
-/// Which screen layer has the keyboard. Each layer has its own section in the keymap; the
-/// `global` section applies beneath every layer that does not take text input.
+/// Which screen layer has the keyboard. Each screen has its own section in the keymap; the
+/// `global` section applies beneath every layer that does not take text input. The footer and
+/// the help page are generated from these sections, so they cannot disagree with the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Layer {
     Global,
     Table,
+    Troubleshoot,
+    Certs,
+    Access,
     Detail,
     Yaml,
-    Help,
-    Picker,
     Logs,
+    Picker,
+    Help,
 }
 
 impl Layer {
     pub const ALL: &'static [Layer] = &[
         Layer::Global,
         Layer::Table,
+        Layer::Troubleshoot,
+        Layer::Certs,
+        Layer::Access,
         Layer::Detail,
         Layer::Yaml,
-        Layer::Help,
-        Layer::Picker,
         Layer::Logs,
+        Layer::Picker,
+        Layer::Help,
     ];
 
     /// The section name used in keymap files.
@@ -147,6 +159,9 @@ impl Layer {
         match self {
             Layer::Global => "global",
             Layer::Table => "table",
+            Layer::Troubleshoot => "troubleshoot",
+            Layer::Certs => "certs",
+            Layer::Access => "access",
             Layer::Detail => "detail",
             Layer::Yaml => "yaml",
             Layer::Help => "help",

@@ -1,12 +1,12 @@
-//! Switching kubeconfig contexts: the picker's entries (fuzzy filtered) and the switch itself,
-//! which starts a new generation so nothing from the old cluster can land in the new view.
+//! Where kmedic looks: switching kubeconfig contexts (the picker's entries, fuzzy filtered, and
+//! the switch itself) and namespaces. A switch starts a new generation so nothing from the old
+//! cluster or namespace can land in the new view.
 
 use crate::cluster::Scope;
 use crate::model::ResourceKind;
 
 use super::effect::Effect;
 use super::state::{AppState, Connection, ContextInfo, Target};
-use super::update::refresh_table;
 
 /// Whether `pattern`'s characters appear in `text` in order (case-insensitive).
 pub fn fuzzy_match(pattern: &str, text: &str) -> bool {
@@ -60,15 +60,81 @@ pub fn switch_context(state: &mut AppState, name: &str) -> Vec<Effect> {
     state.kinds.clear();
     state.joins = Default::default();
     super::troubleshoot::reset(state);
-    state.overlay = None;
+    super::nav::to_top(state);
     for kind in ResourceKind::VIEWS {
-        refresh_table(state, *kind);
+        state.refresh_table(*kind);
     }
     vec![Effect::SwitchContext {
         context: info.name,
         scope,
         generation: state.generation,
     }]
+}
+
+/// Starts watching another scope; data of the old one is dropped, late events are ignored.
+pub fn switch_scope(state: &mut AppState, scope: Scope) -> Vec<Effect> {
+    if scope == state.scope {
+        return Vec::new();
+    }
+    state.scope = scope.clone();
+    state.generation += 1;
+    for kind in ResourceKind::WATCHED.iter().filter(|k| k.namespaced()) {
+        state.kinds.remove(kind);
+    }
+    for data in state.kinds.values_mut() {
+        data.synced = false;
+        data.refused = None;
+    }
+    state.disconnected.clear();
+    super::troubleshoot::reset(state);
+    for kind in ResourceKind::VIEWS {
+        state.refresh_table(*kind);
+    }
+    state.dirty = true;
+    vec![Effect::Rewatch {
+        scope,
+        generation: state.generation,
+    }]
+}
+
+/// The kubeconfig changed on disk: take its contexts, and reconnect when the current context's
+/// server or credentials changed.
+pub fn on_kubeconfig_reloaded(
+    state: &mut AppState,
+    result: Result<(Vec<super::state::ContextInfo>, bool), String>,
+) -> Vec<Effect> {
+    match result {
+        Ok((contexts, reconnect)) => {
+            state.contexts = contexts;
+            if reconnect {
+                let context = state.target.context.clone();
+                let effects = switch_context(state, &context);
+                super::state::say(
+                    state,
+                    "kubeconfig changed on disk: reconnecting with the new settings",
+                    false,
+                );
+                effects
+            } else {
+                super::state::say(
+                    state,
+                    "kubeconfig changed on disk: context list updated",
+                    false,
+                );
+                Vec::new()
+            }
+        }
+        Err(e) => {
+            super::state::say(
+                state,
+                format!(
+                    "kubeconfig changed on disk but cannot be used ({e}); keeping the previous one"
+                ),
+                true,
+            );
+            Vec::new()
+        }
+    }
 }
 
 #[cfg(test)]

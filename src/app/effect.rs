@@ -25,6 +25,8 @@ pub enum Effect {
     ReviewAccess { request: u64, scope: Scope },
     /// Check whether the cluster answers again (only while disconnected).
     Probe { generation: u64 },
-    /// Start/stop log streams, save or copy log lines.
+    /// Start/stop log streams, save log lines.
     Logs(crate::logs::LogEffect),
+    /// Put `text` on the user's clipboard (OSC 52, works over SSH and in tmux).
+    Copy { text: String },
 }

@@ -46,10 +46,14 @@ fn apply_news(p: &mut LogsPane, news: LogNews, new_ids: Vec<u64>) -> Vec<Effect>
             if let Some(index) = source_of(p, stream) {
                 p.batches += 1;
                 p.received += lines.len() as u64;
-                for mut line in lines {
-                    line.source = index as u16;
-                    p.push(line);
-                }
+                let lines = lines
+                    .into_iter()
+                    .map(|mut line| {
+                        line.source = index as u16;
+                        line
+                    })
+                    .collect();
+                p.push_batch(lines);
             }
         }
         LogNews::State { stream, state } => {

@@ -98,8 +98,10 @@ pub struct LogsPane {
     pub unseen: u64,
     /// The search hit jumped to last.
     pub current_hit: Option<u64>,
-    /// Selection anchor (sequence number) for copying.
+    /// Selection anchor (sequence number) for copying; `None`: not selecting.
     pub mark: Option<u64>,
+    /// The moving end of the selection.
+    pub cursor: Option<u64>,
     pub error: Option<String>,
     /// Batches and lines received (diagnostics: lines arrive in batches, not one by one).
     pub batches: u64,
@@ -145,6 +147,51 @@ impl LogsPane {
         self.buffer.push(line, hit);
     }
 
+    /// Takes in a batch of one stream. In a multi-pod tail each pod's backlog arrives as one
+    /// batch, older than lines already shown; while the view is live and nothing is selected
+    /// the buffer is merged by time, so the pods' lines interleave as they happened.
+    pub(super) fn push_batch(&mut self, lines: Vec<LogLine>) {
+        let newest = self.buffer.iter().rev().find_map(|s| s.line.time);
+        let older = match (newest, lines.iter().find_map(|l| l.time)) {
+            (Some(newest), Some(first)) => first < newest,
+            _ => false,
+        };
+        let can_reorder = self.multi()
+            && older
+            && self.bottom.is_none()
+            && self.mark.is_none()
+            && self.current_hit.is_none();
+        if !can_reorder {
+            for line in lines {
+                self.push(line);
+            }
+            return;
+        }
+        let dropped = self.buffer.dropped;
+        let mut all: Vec<LogLine> = self.buffer.iter().map(|s| s.line.clone()).collect();
+        all.extend(lines);
+        let mut last: std::collections::HashMap<u16, jiff::Timestamp> = Default::default();
+        let mut keyed: Vec<(jiff::Timestamp, LogLine)> = all
+            .into_iter()
+            .map(|line| {
+                let time = match line.time {
+                    Some(t) => *last.entry(line.source).insert_entry(t).get(),
+                    None => last
+                        .get(&line.source)
+                        .copied()
+                        .unwrap_or(jiff::Timestamp::MIN),
+                };
+                (time, line)
+            })
+            .collect();
+        keyed.sort_by_key(|(t, _)| *t);
+        self.buffer.clear();
+        for (_, line) in keyed {
+            self.push(line);
+        }
+        self.buffer.dropped += dropped;
+    }
+
     pub(super) fn stream_spec(&self, source: &Source) -> StreamSpec {
         let multi = self.multi();
         StreamSpec {
@@ -168,12 +215,17 @@ pub(super) fn next_id(state: &mut AppState) -> u64 {
     id
 }
 
-/// The log pane: on screen, or parked while help is shown over it.
-pub(super) fn pane(state: &mut AppState) -> Option<&mut LogsPane> {
-    match state.overlay.as_mut() {
-        Some(Overlay::Logs(p)) => Some(p),
-        _ => state.parked_logs.as_deref_mut(),
-    }
+/// The log pane: on screen, or beneath the screens opened over it (help, …), where its
+/// streams keep running.
+pub fn pane(state: &mut AppState) -> Option<&mut LogsPane> {
+    state
+        .overlay
+        .iter_mut()
+        .chain(state.stack.iter_mut().rev())
+        .find_map(|o| match o {
+            Overlay::Logs(p) => Some(p.as_mut()),
+            _ => None,
+        })
 }
 
 fn new_pane(state: &mut AppState, target: Target, previous: bool) -> LogsPane {
@@ -197,21 +249,36 @@ fn new_pane(state: &mut AppState, target: Target, previous: bool) -> LogsPane {
         unseen: 0,
         current_hit: None,
         mark: None,
+        cursor: None,
         error: None,
         batches: 0,
         received: 0,
     }
 }
 
-/// Closes the current pane's tasks (when the overlay is replaced or closed).
+/// Closes the pane on top (its streams stop) and returns to the screen beneath.
 pub fn close(state: &mut AppState) -> Vec<Effect> {
-    match state.overlay.take() {
-        Some(Overlay::Logs(p)) => vec![Effect::Logs(LogEffect::StopPane { pane: p.id })],
-        other => {
-            state.overlay = other;
-            Vec::new()
+    match &state.overlay {
+        Some(Overlay::Logs(p)) => {
+            let stop = vec![Effect::Logs(LogEffect::StopPane { pane: p.id })];
+            super::nav::back(state);
+            stop
         }
+        _ => Vec::new(),
     }
+}
+
+/// Shows a new pane: in place of the pane on top (whose streams stop), else over the screen
+/// it is opened from.
+fn show(state: &mut AppState, p: LogsPane) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Some(Overlay::Logs(old)) = &state.overlay {
+        effects.push(Effect::Logs(LogEffect::StopPane { pane: old.id }));
+        super::nav::replace(state, Overlay::Logs(Box::new(p)));
+    } else {
+        super::nav::open(state, Overlay::Logs(Box::new(p)));
+    }
+    effects
 }
 
 /// Opens a pane on one pod (its default container until another is chosen).
@@ -222,7 +289,6 @@ pub fn open_pod(
     container: Option<String>,
     previous: bool,
 ) -> Vec<Effect> {
-    let mut effects = close(state);
     let target = Target::Pod {
         namespace: namespace.to_string(),
         pod: pod.to_string(),
@@ -237,15 +303,14 @@ pub fn open_pod(
         state: StreamState::Connecting,
         left: false,
     });
-    effects.extend(start_all(&p));
-    state.overlay = Some(Overlay::Logs(Box::new(p)));
-    state.dirty = true;
+    let start = start_all(&p);
+    let mut effects = show(state, p);
+    effects.extend(start);
     effects
 }
 
 /// Opens a multi-pod tail; pods are added as the pod watch reports them.
 pub fn open_pods(state: &mut AppState, namespace: Option<String>, set: PodSet) -> Vec<Effect> {
-    let mut effects = close(state);
     let mut p = new_pane(
         state,
         Target::Pods {
@@ -255,13 +320,13 @@ pub fn open_pods(state: &mut AppState, namespace: Option<String>, set: PodSet) -
         false,
     );
     p.range = Range::Tail(state.log_settings.multi_tail);
-    effects.push(Effect::Logs(LogEffect::WatchPods {
+    let watch = Effect::Logs(LogEffect::WatchPods {
         pane: p.id,
         namespace,
         set,
-    }));
-    state.overlay = Some(Overlay::Logs(Box::new(p)));
-    state.dirty = true;
+    });
+    let mut effects = show(state, p);
+    effects.push(watch);
     effects
 }
 
@@ -306,19 +371,52 @@ pub fn restart(state: &mut AppState) -> Vec<Effect> {
     p.unseen = 0;
     p.current_hit = None;
     p.mark = None;
+    p.cursor = None;
     effects.extend(start_all(p));
     state.dirty = true;
     effects
 }
 
-/// Lines of the buffer as text for saving or copying: time (when known), tag, text.
+/// Lines `from..=to` of the buffer as text for copying: time (when known), tag, text.
 pub fn export(p: &LogsPane, from: u64, to: u64, with_time: bool) -> (String, usize) {
+    let lines: Vec<&crate::logs::buffer::Stored> = p
+        .buffer
+        .forward_from(from)
+        .take_while(|s| s.seq <= to)
+        .filter(|s| view::kept(p.filter(), s))
+        .collect();
+    export_lines(p, &lines, with_time)
+}
+
+/// The whole buffer as text for saving, in time order: the lines of a multi-pod tail
+/// interleave by their timestamps (each pod's backlog arrives as one batch). A line without
+/// a time stays after the line it followed.
+pub fn export_by_time(p: &LogsPane, with_time: bool) -> (String, usize) {
+    let mut lines: Vec<(jiff::Timestamp, &crate::logs::buffer::Stored)> = Vec::new();
+    let mut last: std::collections::HashMap<u16, jiff::Timestamp> = Default::default();
+    for s in p.buffer.iter().filter(|s| view::kept(p.filter(), s)) {
+        let time = match s.line.time {
+            Some(t) => *last.entry(s.line.source).insert_entry(t).get(),
+            None => last
+                .get(&s.line.source)
+                .copied()
+                .unwrap_or(jiff::Timestamp::MIN),
+        };
+        lines.push((time, s));
+    }
+    lines.sort_by_key(|(t, _)| *t);
+    let lines: Vec<&crate::logs::buffer::Stored> = lines.into_iter().map(|(_, s)| s).collect();
+    export_lines(p, &lines, with_time)
+}
+
+fn export_lines(
+    p: &LogsPane,
+    lines: &[&crate::logs::buffer::Stored],
+    with_time: bool,
+) -> (String, usize) {
     let mut text = String::new();
     let mut count = 0;
-    for s in p.buffer.forward_from(from).take_while(|s| s.seq <= to) {
-        if !view::kept(p.filter(), s) {
-            continue;
-        }
+    for s in lines {
         if with_time && let Some(t) = s.line.time {
             text.push_str(&t.to_string());
             text.push(' ');

@@ -1,27 +1,29 @@
 //! Application state and its reducer. Pure: no tokio, no kube client, no terminal. The runtime
-//! feeds `Msg`s in and executes the `Effect`s that come out.
+//! feeds `Msg`s in and executes the `Effect`s that come out. Keys go to the screen on top of
+//! the navigation stack (`screens/`), each of which owns its keymap layer.
 
 pub mod action;
 pub mod command;
 pub mod contexts;
 pub mod effect;
+pub mod finding_text;
 pub mod input;
-pub mod keys;
-pub mod logs_keys;
+pub mod layout;
 pub mod logs_news;
 pub mod logs_pane;
 #[cfg(test)]
 mod logs_tests;
 pub mod msg;
+pub mod nav;
 pub mod overlay;
 pub mod picker;
-pub mod picker_keys;
+pub mod screens;
 pub mod state;
 pub mod table;
 pub mod text_view;
 pub mod troubleshoot;
-pub mod troubleshoot_keys;
 pub mod update;
+pub mod wrap;
 
 pub use effect::Effect;
 pub use msg::Msg;

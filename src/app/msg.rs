@@ -57,4 +57,10 @@ pub enum Msg {
     },
     /// News from a log task (a batch of lines, a stream state, a pod joining…).
     Logs(crate::logs::LogNews),
+    /// The kubeconfig changed on disk: its contexts now, and whether the current context's
+    /// server or credentials changed (then kmedic reconnects); or why the new file cannot be
+    /// used (the previous one is kept).
+    KubeconfigReloaded {
+        result: Result<(Vec<super::state::ContextInfo>, bool), String>,
+    },
 }

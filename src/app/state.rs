@@ -91,7 +91,12 @@ pub struct AppState {
     pub kinds: HashMap<ResourceKind, KindData>,
     pub tables: HashMap<ResourceKind, TableView>,
     pub joins: Joins,
+    /// The screen on top of the table (`None`: the table itself has the keyboard).
     pub overlay: Option<Overlay>,
+    /// Screens beneath `overlay`, bottom first: `Back` returns to the last one, with its cursor.
+    pub stack: Vec<Overlay>,
+    /// `q` was pressed at the top: the next key answers "quit kmedic?" (`y` or `q` quits).
+    pub confirm_quit: bool,
     pub input: Option<InputLine>,
     pub notice: Option<Notice>,
     pub now: Timestamp,
@@ -108,17 +113,11 @@ pub struct AppState {
     pub next_request: u64,
     /// Settings new log panes start with.
     pub log_settings: super::logs_pane::LogSettings,
-    /// The log pane while help is shown over it (its streams keep running).
-    pub parked_logs: Option<Box<super::logs_pane::LogsPane>>,
 }
 
 /// Smallest terminal the layout works in; below it a notice is shown instead.
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 8;
-/// Lines the table does not get: header (2), footer (1), borders (2), column titles (1).
-pub const TABLE_CHROME: u16 = 6;
-/// Lines a text overlay does not get: header (2), footer (1), borders (2).
-pub const TEXT_CHROME: u16 = 5;
 
 impl AppState {
     pub fn new(
@@ -147,6 +146,8 @@ impl AppState {
             tables,
             joins: Joins::default(),
             overlay: None,
+            stack: Vec::new(),
+            confirm_quit: false,
             input: None,
             notice: None,
             now,
@@ -159,7 +160,6 @@ impl AppState {
             dirty: true,
             next_request: 1,
             log_settings: Default::default(),
-            parked_logs: None,
         }
     }
 
@@ -181,11 +181,32 @@ impl AppState {
 
     /// Rows of the table body on screen.
     pub fn table_height(&self) -> usize {
-        usize::from(self.height.saturating_sub(TABLE_CHROME)).max(1)
+        super::layout::table_rows(self.width, self.height)
     }
 
+    /// Lines of a text screen (describe, YAML, help, access) on screen.
     pub fn text_height(&self) -> usize {
-        usize::from(self.height.saturating_sub(TEXT_CHROME)).max(1)
+        super::layout::text_rows(self.width, self.height)
+    }
+
+    /// Log lines on screen in the log pane.
+    pub fn log_rows(&self) -> usize {
+        super::layout::log_rows(self.width, self.height)
+    }
+
+    /// Recomputes the visible rows of `kind`'s table (filter, sort, joins, scroll).
+    pub fn refresh_table(&mut self, kind: ResourceKind) {
+        let hide_ns = self.hide_namespace();
+        let height = self.table_height();
+        let rows = self
+            .kinds
+            .get(&kind)
+            .map(|k| k.rows.clone())
+            .unwrap_or_default();
+        if let Some(table) = self.tables.get_mut(&kind) {
+            table.refresh(&rows, &self.joins, self.now, hide_ns);
+            table.scroll_into_view(height);
+        }
     }
 
     /// The row under the cursor in the current table.
@@ -232,4 +253,13 @@ impl AppState {
         names.sort();
         names
     }
+}
+
+/// Shows `text` in the footer until the next key (`error`: in the error colour).
+pub fn say(state: &mut AppState, text: impl Into<String>, error: bool) {
+    state.notice = Some(Notice {
+        text: text.into(),
+        error,
+    });
+    state.dirty = true;
 }

@@ -8,13 +8,36 @@ use jiff::Timestamp;
 use crate::findings::{Finding, Pane, Severity};
 use crate::troubleshoot::RootGroup;
 
+/// One tab of the view: the findings of one pane, under a title. A new tab is one more entry
+/// here; the keys, the tab line and the help follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tab {
+    pub pane: Pane,
+    pub title: &'static str,
+}
+
 /// The tabs of the view, in order.
-pub const PANES: [Pane; 5] = [
-    Pane::App,
-    Pane::ControlPlane,
-    Pane::Node,
-    Pane::Network,
-    Pane::Certs,
+pub const TABS: &[Tab] = &[
+    Tab {
+        pane: Pane::App,
+        title: "Applications",
+    },
+    Tab {
+        pane: Pane::ControlPlane,
+        title: "Control plane",
+    },
+    Tab {
+        pane: Pane::Node,
+        title: "Nodes",
+    },
+    Tab {
+        pane: Pane::Network,
+        title: "Network",
+    },
+    Tab {
+        pane: Pane::Certs,
+        title: "Certificates",
+    },
 ];
 
 /// One completed analysis.
@@ -58,8 +81,13 @@ impl Troubleshoot {
         (count(Severity::Critical), count(Severity::Error))
     }
 
+    /// The tab shown.
+    pub fn current_tab(&self) -> Tab {
+        TABS[self.tab % TABS.len()]
+    }
+
     pub fn pane(&self) -> Pane {
-        PANES[self.tab % PANES.len()]
+        self.current_tab().pane
     }
 
     /// The rows of the current tab: each root cause followed by its symptoms.

@@ -1,5 +1,5 @@
 //! The reducer: `update(state, msg) -> effects`. Cluster data, clock and fetch results land here;
-//! keys are handed to `keys`.
+//! keys are handed to the screen on top (`screens`).
 
 use std::sync::Arc;
 
@@ -8,7 +8,6 @@ use crate::model::detail::{describe, to_yaml};
 use crate::model::{ResourceKind, Row, RowLinks};
 
 use super::effect::Effect;
-use super::keys::handle_key;
 use super::msg::Msg;
 use super::overlay::{ObjectView, Overlay};
 use super::state::{AppState, Connection};
@@ -19,7 +18,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             state.dirty = true;
-            super::logs_keys::stop_if_replaced(state, |state| handle_key(state, &key))
+            let panes = super::nav::log_panes(state);
+            let mut effects = super::screens::on_key(state, &key);
+            super::nav::stop_closed_panes(state, &panes, &mut effects);
+            effects
         }
         Msg::Resize { width, height } => {
             state.width = width;
@@ -91,6 +93,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Logs(news) => super::logs_news::on_news(state, news),
+        Msg::KubeconfigReloaded { result } => {
+            super::contexts::on_kubeconfig_reloaded(state, result)
+        }
         Msg::Reachable { generation } => {
             if generation == state.generation && state.stale() {
                 state.disconnected.clear();
@@ -229,17 +234,7 @@ fn detail_target_changed(state: &AppState, kind: ResourceKind, rows: &[Arc<Row>]
 
 /// Recomputes the visible rows of `kind`'s table.
 pub fn refresh_table(state: &mut AppState, kind: ResourceKind) {
-    let hide_ns = state.hide_namespace();
-    let height = state.table_height();
-    let rows = state
-        .kinds
-        .get(&kind)
-        .map(|k| k.rows.clone())
-        .unwrap_or_default();
-    if let Some(table) = state.tables.get_mut(&kind) {
-        table.refresh(&rows, &state.joins, state.now, hide_ns);
-        table.scroll_into_view(height);
-    }
+    state.refresh_table(kind);
 }
 
 pub fn overlay_target(state: &AppState) -> Option<&ObjectView> {

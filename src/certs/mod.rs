@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod cluster;
+pub mod collect;
 pub mod csr;
 pub mod drift;
 pub mod entry;

@@ -1,11 +1,10 @@
 //! State of the Certs view: the report, which tree nodes are open and which one is selected.
-//! The tree is source → entry (a file, a kubeconfig field, a handshake) → certificate. The
-//! view holds plain data so rendering can stay a pure function of it.
+//! The tree is source → entry (a file, a kubeconfig field, a handshake) → certificate, a plain
+//! model of paths: moving the cursor needs no widget, and the UI maps it to one.
 
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
-use tui_tree_widget::TreeState;
 
 use super::checks;
 use super::entry::{CertEntry, SourceKind};
@@ -113,27 +112,33 @@ impl CertsView {
         }
     }
 
-    /// A tree-widget state reflecting `opened` and `selected`.
-    pub fn tree_state(&self) -> TreeState<String> {
-        let mut state = TreeState::default();
-        for path in &self.opened {
-            state.open(path.clone());
-        }
-        if !self.selected.is_empty() {
-            state.select(self.selected.clone());
-        }
-        state
-    }
-
-    /// Tree paths of the visible nodes, top to bottom.
+    /// Tree paths of the visible nodes, top to bottom: every source, the entries of open
+    /// sources, the certificates of open entries.
     pub fn visible(&self) -> Vec<Vec<String>> {
-        let items = crate::ui::certs::tree_items(self, &crate::config::Theme::default());
-        let state = self.tree_state();
-        state
-            .flatten(&items)
-            .into_iter()
-            .map(|f| f.identifier)
-            .collect()
+        let mut out = Vec::new();
+        for kind in self.sources() {
+            let source = vec![source_id(kind)];
+            let open = self.opened.contains(&source);
+            out.push(source.clone());
+            if !open {
+                continue;
+            }
+            for (index, entry) in self.entries_of(kind) {
+                let mut path = source.clone();
+                path.push(entry_id(index));
+                let open = self.opened.contains(&path);
+                out.push(path.clone());
+                if !open {
+                    continue;
+                }
+                for position in 0..entry.chain.len() {
+                    let mut leaf = path.clone();
+                    leaf.push(cert_id(position));
+                    out.push(leaf);
+                }
+            }
+        }
+        out
     }
 
     /// Moves the selection `delta` visible rows up (negative) or down.

@@ -7,7 +7,6 @@ use kube::{Api, Client};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::kubeconfig::error_chain;
 use crate::model::{ObjKey, ResourceKind};
 
 /// Gets the object as JSON.
@@ -37,11 +36,13 @@ pub async fn fetch_object(
 
 async fn get<K>(api: Api<K>, key: &ObjKey) -> Result<serde_json::Value, String>
 where
-    K: Clone + DeserializeOwned + Serialize + std::fmt::Debug,
+    K: kube::Resource + Clone + DeserializeOwned + Serialize + std::fmt::Debug,
+    K::DynamicType: Default,
 {
-    let obj = api.get(&key.name).await.map_err(|e| match e {
-        kube::Error::Api(status) => status.message.clone(),
-        other => error_chain(&other),
+    let obj = api.get(&key.name).await.map_err(|e| {
+        let dt = Default::default();
+        let kind = K::kind(&dt);
+        super::errors::read_failed(&e, &kind, &key.name, &key.namespace)
     })?;
     serde_json::to_value(obj).map_err(|e| e.to_string())
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod client;
+pub mod errors;
 pub mod events;
 pub mod fetch;
 pub mod kubeconfig;

@@ -1,6 +1,7 @@
-//! Reading keymap TOML. One table per layer section (`[global]`, `[table]`, `[detail]`, `[yaml]`,
-//! `[help]`, `[picker]`), each with an ordered list of bindings and an optional list of keys to
-//! remove from the keymap underneath (applied before the bindings):
+//! Reading keymap TOML. One table per screen's layer section (`[global]`, `[table]`,
+//! `[troubleshoot]`, `[certs]`, `[access]`, `[detail]`, `[yaml]`, `[logs]`, `[picker]`,
+//! `[help]`), each with an ordered list of bindings and an optional list of keys to remove from
+//! the keymap underneath (applied before the bindings):
 //!
 //! ```toml
 //! [table]
@@ -295,7 +296,7 @@ bindings = [
                 "keymap.toml:5: unknown action 'lgos-follow' in [table]",
                 "keymap.toml:6: unknown field 'color' in a binding in [table] (expected on, run, desc)",
                 "keymap.toml:8: unknown section [tabel]; did you mean 'table'? \
-                 (expected one of global, table, detail, yaml, help, picker, logs)",
+                 (expected one of global, table, troubleshoot, certs, access, detail, yaml, logs, picker, help)",
             ]
         );
         let actions: Vec<Action> = km.bindings(Layer::Table).iter().map(|b| b.action).collect();

@@ -173,9 +173,11 @@ where
     <K as Resource>::DynamicType: Default,
 {
     let api: Api<K> = Api::namespaced(client.clone(), namespace);
-    api.get(name)
-        .await
-        .map_err(|e| super::one_line(&e.to_string(), 160))
+    api.get(name).await.map_err(|e| {
+        let dt = Default::default();
+        let kind = K::kind(&dt);
+        crate::cluster::errors::read_failed(&e, &kind, name, namespace)
+    })
 }
 
 /// Turns a `LabelSelector` into `labelSelector` text (`a=b,c in (d,e),!f`).

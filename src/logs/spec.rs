@@ -234,8 +234,6 @@ pub enum LogEffect {
         text: String,
         lines: usize,
     },
-    /// Put `text` on the clipboard of the terminal (OSC 52).
-    Copy { text: String },
 }
 
 /// Splits the RFC 3339 timestamp kubectl's `timestamps=true` puts before each line.

@@ -1,15 +1,14 @@
 //! The runtime side of the log pane: performs `LogEffect`s. Keeps a cancellation token per
-//! stream and per pane (children of the session's), writes saved files off the UI thread and
-//! queues OSC 52 clipboard sequences for the terminal loop to write.
+//! stream and per pane (children of the session's) and writes saved files off the UI thread.
 
 use std::collections::HashMap;
 
 use kube::Client;
 use tokio_util::sync::CancellationToken;
 
+use super::pods;
 use super::spec::{LogEffect, LogNews};
 use super::stream::{self, Report, StreamTask};
-use super::{clipboard, pods};
 
 /// Running log tasks.
 #[derive(Default)]
@@ -18,8 +17,6 @@ pub struct LogTasks {
     panes: HashMap<u64, CancellationToken>,
     /// stream id → its token.
     streams: HashMap<u64, CancellationToken>,
-    /// OSC 52 sequences waiting to be written to the terminal.
-    pub clipboard: Vec<String>,
 }
 
 impl LogTasks {
@@ -83,7 +80,6 @@ impl LogTasks {
                     report(LogNews::Saved { result });
                 });
             }
-            LogEffect::Copy { text } => self.clipboard.push(clipboard::osc52(&text)),
         }
     }
 

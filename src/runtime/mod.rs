@@ -2,6 +2,7 @@
 //! effects), the terminal guard, and the loop that draws only when something changed.
 
 pub mod analysis;
+pub mod clipboard;
 pub mod effects;
 pub mod event_loop;
 pub mod memory;

@@ -11,7 +11,7 @@ use kube::Client;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 
-use crate::app::state::{ContextInfo, Notice, Target};
+use crate::app::state::{ContextInfo, Target};
 use crate::app::{AppState, Effect, Msg, update};
 use crate::cluster::{ClusterEvent, KubeSetup, Scope, WatchSet, build_client};
 
@@ -43,6 +43,8 @@ pub struct Session {
     cancel: CancellationToken,
     logs: LogTasks,
     log_report: Report,
+    /// OSC 52 sequences waiting to be written to the terminal.
+    clipboard: Vec<String>,
 }
 
 impl Drop for Session {
@@ -107,6 +109,7 @@ impl Session {
             cancel,
             logs: LogTasks::default(),
             log_report,
+            clipboard: Vec::new(),
         }
     }
 
@@ -162,13 +165,10 @@ impl Session {
             }
             Effect::InspectCerts { request } => {
                 // The same kubeconfig files and context the session uses; node files under /.
-                let connect = crate::cli::ConnectArgs {
+                let sources = crate::certs::collect::CertSources {
                     kubeconfig: (self.setup.files.len() == 1).then(|| self.setup.files[0].clone()),
                     context: Some(self.state.target.context.clone()),
-                };
-                let args = crate::cli::CertsArgs {
                     host_root: std::path::PathBuf::from("/"),
-                    output: crate::cli::OutputFormat::Text,
                     offline: false,
                 };
                 let tx = self.results_tx.clone();
@@ -177,7 +177,7 @@ impl Session {
                     let now = Timestamp::now();
                     tokio::select! {
                         () = cancel.cancelled() => {}
-                        report = crate::launch_certs::collect(&connect, &args, now) => {
+                        report = crate::certs::collect::collect(&sources, now) => {
                             let result = report.map(|r| Box::new(crate::certs::view::CertsView::new(r, now)));
                             let _ = tx.send(Msg::CertsInspected { request, result });
                         }
@@ -198,6 +198,7 @@ impl Session {
                     }
                 });
             }
+            Effect::Copy { text } => self.clipboard.push(super::clipboard::osc52(&text)),
             Effect::Logs(effect) => {
                 self.logs
                     .perform(effect, &self.client, &self.log_report, &self.cancel);
@@ -228,38 +229,16 @@ impl Session {
     /// The kubeconfig changed on disk: take the new context list, and reconnect when the current
     /// context's server or credentials changed.
     fn reload_kubeconfig(&mut self) {
-        match self.setup.reload() {
+        let result = match self.setup.reload() {
             Ok(setup) => {
                 let reconnect = self.setup.connection_differs(&setup);
-                self.state.contexts = context_infos(&setup);
+                let contexts = context_infos(&setup);
                 self.setup = setup;
-                let text = if reconnect {
-                    "kubeconfig changed on disk: reconnecting with the new settings"
-                } else {
-                    "kubeconfig changed on disk: context list updated"
-                };
-                self.state.notice = Some(Notice {
-                    text: text.to_string(),
-                    error: false,
-                });
-                self.state.dirty = true;
-                if reconnect {
-                    let context = self.state.target.context.clone();
-                    for effect in crate::app::contexts::switch_context(&mut self.state, &context) {
-                        self.perform(effect);
-                    }
-                }
+                Ok((contexts, reconnect))
             }
-            Err(e) => {
-                self.state.notice = Some(Notice {
-                    text: format!(
-                        "kubeconfig changed on disk but cannot be used ({e}); keeping the previous one"
-                    ),
-                    error: true,
-                });
-                self.state.dirty = true;
-            }
-        }
+            Err(e) => Err(e.to_string()),
+        };
+        self.dispatch(Msg::KubeconfigReloaded { result });
     }
 
     /// A client for a context switched to is ready (or could not be made). Results of a switch
@@ -341,9 +320,9 @@ impl Session {
         );
     }
 
-    /// OSC 52 clipboard sequences the log pane asked for, for the terminal to write.
+    /// OSC 52 clipboard sequences the screens asked for, for the terminal to write.
     pub fn take_clipboard(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.logs.clipboard)
+        std::mem::take(&mut self.clipboard)
     }
 
     /// Log streams running now.

@@ -68,12 +68,12 @@ pub fn to_text(findings: &[Finding], color: bool) -> String {
         for f in of_sev {
             if current_ns != Some(f.object.namespace.as_str()) {
                 current_ns = Some(f.object.namespace.as_str());
-                let ns = if f.object.namespace.is_empty() {
-                    "(cluster)"
+                let heading = if f.object.namespace.is_empty() {
+                    "cluster-scoped".to_string()
                 } else {
-                    &f.object.namespace
+                    format!("namespace {}", f.object.namespace)
                 };
-                let _ = writeln!(out, "  {}", paint(BOLD, &format!("namespace {ns}")));
+                let _ = writeln!(out, "  {}", paint(BOLD, &heading));
             }
             let _ = writeln!(
                 out,
@@ -120,13 +120,15 @@ pub fn to_text(findings: &[Finding], color: bool) -> String {
         out.push('\n');
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let n =
+        |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
     let _ = writeln!(
         out,
-        "{} findings: {} critical, {} error, {} warning, {} info",
-        findings.len(),
+        "{}: {} critical, {}, {}, {} info",
+        n(findings.len(), "finding"),
         count(Severity::Critical),
-        count(Severity::Error),
-        count(Severity::Warning),
+        n(count(Severity::Error), "error"),
+        n(count(Severity::Warning), "warning"),
         count(Severity::Info)
     );
     out
@@ -174,6 +176,12 @@ mod tests {
         assert!(!text.contains('\x1b'));
         assert!(to_text(&[f(Severity::Error)], true).contains("\x1b[1;31m"));
         assert_eq!(to_text(&[], false), "No problems found.\n");
+        assert!(text.ends_with("2 findings: 0 critical, 1 error, 1 warning, 0 info\n"));
+        let mut node = f(Severity::Error);
+        node.object = ObjectRef::new("Node", "", "worker-1");
+        let text = to_text(&[node], false);
+        assert!(text.contains("  cluster-scoped\n"), "{text}");
+        assert!(text.ends_with("1 finding: 0 critical, 1 error, 0 warnings, 0 info\n"));
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //! fields of the selected certificate beside it. A pure function of [`CertsView`].
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use tui_tree_widget::{Tree, TreeItem};
+use tui_tree_widget::{Tree, TreeItem, TreeState};
 
 use crate::certs::report::{expires, residual};
 use crate::certs::view::{CertsView, Selected, cert_id, entry_id, source_id};
@@ -182,16 +182,27 @@ fn entry_lines(entry: &CertEntry, view: &CertsView, theme: &Theme) -> Vec<Line<'
     lines
 }
 
+/// The tree widget's state for the view's open and selected nodes.
+fn tree_state(view: &CertsView) -> TreeState<String> {
+    let mut state = TreeState::default();
+    for path in &view.opened {
+        state.open(path.clone());
+    }
+    if !view.selected.is_empty() {
+        state.select(view.selected.clone());
+    }
+    state
+}
+
 /// Draws the Certs view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, view: &CertsView, theme: &Theme) {
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let [left, right] = crate::app::layout::certs(area);
     let items = tree_items(view, theme);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Token::Border))
         .title(Span::styled(" Certificates ", theme.style(Token::Title)));
-    let mut state = view.tree_state();
+    let mut state = tree_state(view);
     match Tree::new(&items) {
         Ok(tree) => {
             let tree = tree

@@ -18,10 +18,12 @@ fn flexible(kind: ResourceKind) -> Option<&'static str> {
     }
 }
 
-/// Column titles in the order they are given up when space runs out.
+/// Column titles in the order they are given up when space runs out: each view names what
+/// matters least first. A column not listed is never dropped (NAME, a pod's READY and STATUS,
+/// an event's TYPE and OBJECT); the widest one is cut instead.
 fn drop_order(kind: ResourceKind) -> &'static [&'static str] {
     match kind {
-        ResourceKind::Pods => &["IP", "NODE", "AGE", "READY", "NAMESPACE"],
+        ResourceKind::Pods => &["IP", "NODE", "RESTARTS", "AGE", "NAMESPACE"],
         ResourceKind::Nodes => &["MEMORY", "CPU", "VERSION", "AGE", "ROLES", "PODS"],
         ResourceKind::Services => &[
             "SELECTOR",
@@ -33,7 +35,7 @@ fn drop_order(kind: ResourceKind) -> &'static [&'static str] {
             "TYPE",
         ],
         ResourceKind::Deployments => &["AGE", "UP-TO-DATE", "AVAILABLE", "NAMESPACE"],
-        ResourceKind::Events => &["COUNT", "NAMESPACE", "TYPE", "OBJECT"],
+        ResourceKind::Events => &["COUNT", "NAMESPACE", "LAST SEEN", "REASON"],
         ResourceKind::Namespaces => &["AGE"],
         ResourceKind::Endpoints => &["AGE", "NAMESPACE"],
     }
@@ -132,7 +134,11 @@ mod tests {
 
         let (cols, w) = fit(ResourceKind::Pods, titles, &shown, &widths, 50);
         let names: Vec<&str> = cols.iter().map(|c| titles[*c]).collect();
-        assert_eq!(names, ["NAME", "STATUS", "RESTARTS"]);
+        assert_eq!(
+            names,
+            ["NAME", "READY", "STATUS"],
+            "a 0/1 pod must not look plain Running: READY stays, RESTARTS goes"
+        );
         assert!(total(&w) <= 50 && w[0] >= MIN_WIDTH);
     }
 
@@ -150,6 +156,18 @@ mod tests {
             "COUNT goes, MESSAGE is cut"
         );
         assert_eq!(total(&w), 100, "the message takes the rest");
+    }
+
+    #[test]
+    fn narrow_event_tables_keep_type_and_object() {
+        let titles = columns(ResourceKind::Events);
+        let shown: Vec<usize> = (0..titles.len()).collect();
+        // NAMESPACE LAST SEEN TYPE REASON OBJECT MESSAGE COUNT
+        let widths = [11, 9, 7, 20, 35, 120, 5];
+        let (cols, w) = fit(ResourceKind::Events, titles, &shown, &widths, 78);
+        let names: Vec<&str> = cols.iter().map(|c| titles[*c]).collect();
+        assert_eq!(names, ["TYPE", "OBJECT", "MESSAGE"]);
+        assert!(total(&w) <= 78);
     }
 
     #[test]

@@ -1,16 +1,28 @@
-//! The bottom line: the input line while typing, else a notice, else key hints from the keymap.
+//! The bottom line: the quit question, the input line while typing, else a notice, else the
+//! screen's key hints (from its keymap layer; a hint is shown whole or not at all).
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::action::Action;
-use crate::app::keys::current_layer;
+use crate::app::screens;
 use crate::app::state::AppState;
+use crate::app::wrap::width_of;
 use crate::config::{Theme, Token};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    if state.confirm_quit {
+        let line = Line::from(vec![
+            Span::styled("Quit kmedic? ", theme.style(Token::Warning)),
+            Span::styled("<y>", theme.style(Token::KeyHint)),
+            Span::styled(" quit  ", theme.style(Token::Muted)),
+            Span::styled("<any other key>", theme.style(Token::KeyHint)),
+            Span::styled(" stay", theme.style(Token::Muted)),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     if let Some(input) = &state.input {
         let mut spans = vec![
             Span::styled(input.purpose.prompt(), theme.style(Token::KeyHint)),
@@ -23,7 +35,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
-        let x = area.x + 1 + unicode_width::UnicodeWidthStr::width(input.text.as_str()) as u16;
+        let x =
+            area.x + width_of(input.purpose.prompt()) as u16 + width_of(input.text.as_str()) as u16;
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
         return;
     }
@@ -33,57 +46,35 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         } else {
             Token::Text
         });
-        frame.render_widget(
-            Paragraph::new(Span::styled(notice.text.clone(), style)),
-            area,
-        );
+        let text = super::truncate(&notice.text, usize::from(area.width));
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
         return;
     }
-    let layer = current_layer(state);
-    let wanted: &[(Action, &str)] = match layer {
-        crate::app::action::Layer::Table => &[
-            (Action::CommandLine, "command"),
-            (Action::Filter, "filter"),
-            (Action::Describe, "describe"),
-            (Action::Yaml, "yaml"),
-            (Action::NamespacePicker, "namespace"),
-            (Action::SortNext, "sort"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-        ],
-        crate::app::action::Layer::Detail | crate::app::action::Layer::Yaml => &[
-            (Action::Back, "back"),
-            (Action::Search, "search"),
-            (Action::SearchNext, "next"),
-            (Action::Yaml, "yaml"),
-            (Action::Describe, "describe"),
-            (Action::Help, "help"),
-        ],
-        crate::app::action::Layer::Logs => &[
-            (Action::Back, "close"),
-            (Action::ToggleFollow, "follow"),
-            (Action::LogsPrevious, "previous"),
-            (Action::LogRange, "range"),
-            (Action::Search, "search"),
-            (Action::Filter, "filter"),
-            (Action::JumpLive, "live"),
-            (Action::Save, "save"),
-            (Action::Help, "help"),
-        ],
-        _ => &[(Action::Back, "back"), (Action::Help, "help")],
-    };
     let mut spans = Vec::new();
-    for (action, label) in wanted {
-        if let Some(key) = state.keymap.hint(layer, *action) {
-            spans.push(Span::styled(
-                format!("<{key}>"),
-                theme.style(Token::KeyHint),
-            ));
-            spans.push(Span::styled(
-                format!(" {label}  "),
-                theme.style(Token::Muted),
-            ));
+    let mut used = 0;
+    for (key, label) in hints(state) {
+        let key = format!("<{key}>");
+        let label = format!(" {label}  ");
+        let width = width_of(&key) + width_of(label.trim_end());
+        if used + width > usize::from(area.width) {
+            break;
         }
+        used += width_of(&key) + width_of(&label);
+        spans.push(Span::styled(key, theme.style(Token::KeyHint)));
+        spans.push(Span::styled(label, theme.style(Token::Muted)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The hints the footer offers now, as (key, label): only actions the keymap binds for the
+/// screen on top, with the key it binds first.
+pub fn hints(state: &AppState) -> Vec<(String, &'static str)> {
+    let layer = screens::layer(state);
+    screens::footer(state)
+        .iter()
+        .filter_map(|(action, label)| {
+            let key = state.keymap.hint(layer, *action)?;
+            Some((super::key_text(&key, state.ascii), *label))
+        })
+        .collect()
 }

@@ -153,8 +153,20 @@ fn status_line(pane: &LogsPane, theme: &Theme) -> Line<'static> {
             theme.style(Token::Highlight),
         ));
     }
-    if pane.mark.is_some() {
-        spans.push(Span::styled(" │ selecting", theme.style(Token::KeyHint)));
+    if let Some((from, to)) = crate::app::screens::logs::selection(pane) {
+        let lines = pane
+            .buffer
+            .forward_from(from)
+            .take_while(|s| s.seq <= to)
+            .filter(|s| view::kept(pane.filter(), s))
+            .count();
+        spans.push(Span::styled(
+            format!(
+                " │ selecting {lines} line{}",
+                if lines == 1 { "" } else { "s" }
+            ),
+            theme.style(Token::KeyHint),
+        ));
     }
     if pane.buffer.dropped > 0 {
         spans.push(Span::styled(
@@ -268,6 +280,13 @@ fn render_line(pane: &LogsPane, s: &Stored, with_container: bool, theme: &Theme)
     cuts.sort_unstable();
     cuts.dedup();
     let current = pane.current_hit == Some(s.seq);
+    let selected = crate::app::screens::logs::selection(pane)
+        .is_some_and(|(from, to)| (from..=to).contains(&s.seq));
+    let base = if selected {
+        base.patch(theme.style(Token::Selection))
+    } else {
+        base
+    };
     for pair in cuts.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let mut style = base;

@@ -5,17 +5,18 @@ mod access;
 pub mod ascii;
 pub mod certs;
 mod column_fit;
-mod footer;
+pub mod footer;
 mod header;
 mod help;
 mod logs;
 mod picker;
+pub mod svg;
 mod table;
 mod text;
 mod troubleshoot;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -33,12 +34,7 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
         }
         return;
     }
-    let [header_area, body, footer_area] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header_area, body, footer_area] = crate::app::layout::frame(area);
     header::render(frame, header_area, state, theme);
     match &state.overlay {
         Some(Overlay::Help(view)) => help::render(frame, body, state, view, theme),
@@ -92,6 +88,18 @@ fn render_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
         ..area
     };
     frame.render_widget(paragraph, inner);
+}
+
+/// A key as the footer and help write it; with `--ascii`, arrows are spelled out (an arrow
+/// glyph would otherwise become a character that is itself a key, like `v`).
+pub(crate) fn key_text(key: &str, ascii: bool) -> String {
+    if !ascii {
+        return key.to_string();
+    }
+    key.replace('↑', "Up")
+        .replace('↓', "Down")
+        .replace('←', "Left")
+        .replace('→', "Right")
 }
 
 /// Cuts `text` to at most `width` display columns, marking the cut with an ellipsis.

@@ -10,7 +10,7 @@ use ratatui::widgets::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::state::AppState;
+use crate::app::state::{AppState, Connection};
 use crate::app::table::{TableView, cell_at};
 use crate::config::{Theme, Token};
 use crate::model::columns::{columns, namespace_column};
@@ -27,8 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let rows = state.rows(kind);
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme.style(Token::Border))
-        .title(title(state, table, rows.len(), theme));
+        .border_style(theme.style(Token::Border));
     let data = state.kinds.get(&kind);
     let refused = data.and_then(|d| d.refused.clone());
     let synced = data.is_some_and(|d| d.synced);
@@ -36,13 +35,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let (text, token) = match (&refused, synced) {
             (Some(message), _) => (format!("✗ {message}"), Token::Error),
             (None, true) => (empty_message(state, kind), Token::Muted),
-            (None, false) => (
-                format!("Loading {}…", kind.title().to_lowercase()),
-                Token::Muted,
-            ),
+            (None, false) => not_loaded(state, kind),
         };
         let paragraph = Paragraph::new(Span::styled(text, theme.style(token)))
-            .block(block)
+            .block(block.title(title(state, table, rows.len(), &[], theme)))
             .wrap(Wrap { trim: true });
         frame.render_widget(paragraph, area);
         return;
@@ -70,6 +66,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     // Inside the borders, minus the highlight symbol column ratatui reserves.
     let available = usize::from(area.width.saturating_sub(2));
     let (fitted, widths) = column_fit::fit(kind, titles, &shown, &natural, available);
+    let hidden: Vec<&str> = shown
+        .iter()
+        .filter(|c| !fitted.contains(c))
+        .filter_map(|c| titles.get(*c).copied())
+        .collect();
+    let block = block.title(title(state, table, rows.len(), &hidden, theme));
     let keep: Vec<usize> = fitted
         .iter()
         .filter_map(|c| shown.iter().position(|s| s == c))
@@ -139,6 +141,42 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             )),
             line,
         );
+    }
+}
+
+/// Why a table has no rows yet: still loading, or the cluster cannot be reached (with what
+/// failed and what to do), so an unreachable context never reads "Loading…" forever.
+fn not_loaded(state: &AppState, kind: ResourceKind) -> (String, Token) {
+    let what = kind.title().to_lowercase();
+    let other = state
+        .keymap
+        .hint(
+            crate::app::action::Layer::Table,
+            crate::app::action::Action::ContextPicker,
+        )
+        .map(|k| format!(" Press {k} to switch to another context."))
+        .unwrap_or_default();
+    match &state.connection {
+        Connection::Failed { error } => (
+            format!(
+                "Cannot load {what}: no connection to context {} ({error}).{other}",
+                state.target.context
+            ),
+            Token::Error,
+        ),
+        Connection::Reconnecting { error } => (
+            format!(
+                "Cannot load {what} yet: the API server at {} does not answer ({error}). \
+                 kmedic keeps trying.{other}",
+                state.target.server
+            ),
+            Token::Error,
+        ),
+        Connection::Rejected { error } => (
+            format!("Cannot load {what}: the API server rejects the credentials ({error}).{other}"),
+            Token::Error,
+        ),
+        Connection::Connecting | Connection::Live => (format!("Loading {what}…"), Token::Muted),
     }
 }
 
@@ -216,7 +254,13 @@ fn column_widths(
         .collect()
 }
 
-fn title<'a>(state: &AppState, table: &TableView, total: usize, theme: &Theme) -> Line<'a> {
+fn title<'a>(
+    state: &AppState,
+    table: &TableView,
+    total: usize,
+    hidden: &[&str],
+    theme: &Theme,
+) -> Line<'a> {
     let kind = state.view;
     let count = if table.filter.is_some() {
         format!("{}/{}", table.visible.len(), total)
@@ -247,6 +291,13 @@ fn title<'a>(state: &AppState, table: &TableView, total: usize, theme: &Theme) -
     if table.column_offset > 0 {
         spans.push(Span::styled(
             format!("[←{}] ", table.column_offset),
+            theme.style(Token::Muted),
+        ));
+    }
+    if !hidden.is_empty() {
+        // Columns that did not fit are named, so a narrow terminal never hides them silently.
+        spans.push(Span::styled(
+            format!("[hidden: {}] ", hidden.join(" ").to_lowercase()),
             theme.style(Token::Muted),
         ));
     }

@@ -1,39 +1,27 @@
 //! The Troubleshoot view: pane tabs, the findings list (root causes first, symptoms folded under
-//! them), and the selected finding's explanation, evidence and next steps.
+//! them), and the selected finding's explanation, evidence and next steps (scrollable; the rows
+//! are `app::finding_text`'s, wrapped to the box the layout gives).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
+use crate::app::finding_text::{self, Part, object_name, severity_word};
+use crate::app::layout;
 use crate::app::state::AppState;
-use crate::app::troubleshoot::{PANES, Troubleshoot};
+use crate::app::troubleshoot::{TABS, Troubleshoot};
 use crate::config::{Theme, Token};
-use crate::findings::{Finding, Pane, Severity};
+use crate::findings::Severity;
 use crate::model::age::human_duration;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let t = &state.troubleshoot;
-    let [tabs, list, detail] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Percentage(45),
-        Constraint::Min(3),
-    ])
-    .areas(area);
+    let [tabs, list, detail] = layout::troubleshoot(area);
     frame.render_widget(Paragraph::new(tab_line(t, theme)), tabs);
     render_list(frame, list, state, theme);
     render_detail(frame, detail, t, theme);
-}
-
-fn pane_title(pane: Pane) -> &'static str {
-    match pane {
-        Pane::App => "Applications",
-        Pane::ControlPlane => "Control plane",
-        Pane::Node => "Nodes",
-        Pane::Network => "Network",
-        Pane::Certs => "Certificates",
-    }
 }
 
 fn severity_style(severity: Severity, theme: &Theme) -> Style {
@@ -45,20 +33,11 @@ fn severity_style(severity: Severity, theme: &Theme) -> Style {
     }
 }
 
-fn severity_word(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Critical => "CRITICAL",
-        Severity::Error => "ERROR",
-        Severity::Warning => "WARNING",
-        Severity::Info => "INFO",
-    }
-}
-
 fn tab_line<'a>(t: &Troubleshoot, theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
-    for (i, pane) in PANES.iter().enumerate() {
-        let label = format!(" {} ({}) ", pane_title(*pane), t.count_in(*pane));
-        let style = if i == t.tab % PANES.len() {
+    for (i, tab) in TABS.iter().enumerate() {
+        let label = format!(" {} ({}) ", tab.title, t.count_in(tab.pane));
+        let style = if i == t.tab % TABS.len() {
             theme.style(Token::Selection)
         } else {
             theme.style(Token::Muted)
@@ -66,29 +45,22 @@ fn tab_line<'a>(t: &Troubleshoot, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled(
-        "←/→ pane  Enter describe  y yaml  L logs  P previous logs",
-        theme.style(Token::Muted),
-    ));
     Line::from(spans)
-}
-
-fn object_name(f: &Finding) -> String {
-    if f.object.namespace.is_empty() {
-        format!("{}/{}", f.object.kind, f.object.name)
-    } else {
-        format!("{}/{}/{}", f.object.kind, f.object.namespace, f.object.name)
-    }
 }
 
 fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let t = &state.troubleshoot;
     let status = match &t.analysis {
         Some(a) => {
-            let mut text = format!(
-                " Findings — analysed {} ago",
-                human_duration(a.at, state.now)
-            );
+            // The analysis may carry a time a little ahead of the screen's clock.
+            let mut text = if a.at > state.now {
+                " Findings — analysed just now".to_string()
+            } else {
+                format!(
+                    " Findings — analysed {} ago",
+                    human_duration(a.at, state.now)
+                )
+            };
             let gaps = a.coverage.gaps.len() + a.coverage.skipped.len();
             if gaps > 0 {
                 text.push_str(&format!(", {gaps} not checked"));
@@ -115,7 +87,8 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     };
     if rows.is_empty() {
-        let pane = t.pane();
+        let pane = t.current_tab().pane;
+        let title = t.current_tab().title.to_lowercase();
         let gaps: Vec<String> = analysis
             .coverage
             .gaps
@@ -126,18 +99,12 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let mut lines = Vec::new();
         if gaps.is_empty() {
             lines.push(Line::from(Span::styled(
-                format!(
-                    "No {} findings: nothing wrong found here.",
-                    pane_title(pane).to_lowercase()
-                ),
+                format!("No {title} findings: nothing wrong found here."),
                 theme.style(Token::Ok),
             )));
         } else {
             lines.push(Line::from(Span::styled(
-                format!(
-                    "No {} findings in what could be read; some checks could not run:",
-                    pane_title(pane).to_lowercase()
-                ),
+                format!("No {title} findings in what could be read; some checks could not run:"),
                 theme.style(Token::Warning),
             )));
             lines.extend(gaps.into_iter().map(|g| Line::from(Span::raw(g))));
@@ -173,64 +140,55 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     frame.render_stateful_widget(list, area, &mut list_state);
 }
 
+fn part_style(part: Part, theme: &Theme) -> Style {
+    match part {
+        Part::Severity(s) => severity_style(s, theme),
+        Part::Title => theme.style(Token::Text).add_modifier(Modifier::BOLD),
+        Part::Muted | Part::Label => theme.style(Token::Muted),
+        Part::Heading => theme.style(Token::TableHeader),
+        Part::Text => theme.style(Token::Text),
+        Part::Command => theme.style(Token::KeyHint),
+    }
+}
+
 fn render_detail(frame: &mut Frame, area: Rect, t: &Troubleshoot, theme: &Theme) {
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Token::Border));
     let Some(f) = t.selected_finding() else {
         frame.render_widget(block, area);
         return;
     };
-    let heading = theme.style(Token::TableHeader);
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(
-                format!("{} ", severity_word(f.severity)),
-                severity_style(f.severity, theme),
-            ),
-            Span::styled(
-                format!("{} — {}", object_name(f), f.summary),
-                theme.style(Token::Text).add_modifier(Modifier::BOLD),
-            ),
-        ]),
-        Line::from(Span::styled(
-            format!("check: {}", f.check),
-            theme.style(Token::Muted),
-        )),
-        Line::from(""),
-        Line::from(Span::styled("Why:", heading)),
-        Line::from(Span::styled(
-            format!("  {}", f.explanation),
-            theme.style(Token::Text),
-        )),
-    ];
-    lines.push(Line::from(Span::styled("Next steps:", heading)));
-    for step in &f.next_steps {
-        lines.push(Line::from(Span::styled(
-            format!("  $ {step}"),
-            theme.style(Token::KeyHint),
-        )));
+    let inner = block.inner(area);
+    let rows = finding_text::rows(f, usize::from(inner.width).max(1));
+    let height = usize::from(inner.height);
+    let scroll = t.detail_scroll.min(rows.len().saturating_sub(height));
+    if rows.len() > height {
+        // Say where in the details we are, so hidden lines are never a surprise.
+        let below = rows.len() - scroll - height.min(rows.len() - scroll);
+        let text = if below > 0 {
+            format!(
+                " lines {}-{} of {}, more below ",
+                scroll + 1,
+                scroll + height,
+                rows.len()
+            )
+        } else {
+            format!(" lines {}-{} of {} ", scroll + 1, rows.len(), rows.len())
+        };
+        block = block.title_bottom(Line::styled(text, theme.style(Token::Muted)).right_aligned());
     }
-    if !f.caused_by.is_empty() {
-        lines.push(Line::from(Span::styled("Caused by:", heading)));
-        for cause in &f.caused_by {
-            let o = &cause.object;
-            lines.push(Line::from(format!(
-                "  {} on {}/{}/{}",
-                cause.check, o.kind, o.namespace, o.name
-            )));
-        }
-    }
-    lines.push(Line::from(Span::styled("Evidence:", heading)));
-    for e in &f.evidence {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {}: ", e.label), theme.style(Token::Muted)),
-            Span::styled(e.value.clone(), theme.style(Token::Text)),
-        ]));
-    }
-    let paragraph = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((t.detail_scroll as u16, 0));
-    frame.render_widget(paragraph, area);
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .skip(scroll)
+        .take(height)
+        .map(|row| {
+            Line::from(
+                row.into_iter()
+                    .map(|(part, text)| Span::styled(text, part_style(part, theme)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -72,14 +72,19 @@ pub async fn session_for_file(path: PathBuf, namespace: Option<&str>, all: bool)
     session
 }
 
-/// Renders the session's state into a `width`x`height` text screen.
-pub fn screen(session: &Session, width: u16, height: u16) -> String {
+/// Renders the session's state into a `width`x`height` buffer (cells with their colours).
+pub fn buffer(session: &Session, width: u16, height: u16) -> ratatui::buffer::Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let theme = Theme::builtin_default();
     terminal
         .draw(|f| kmedic::ui::render(f, &session.state, &theme))
         .expect("draw");
-    let buffer = terminal.backend().buffer().clone();
+    terminal.backend().buffer().clone()
+}
+
+/// Renders the session's state into a `width`x`height` text screen.
+pub fn screen(session: &Session, width: u16, height: u16) -> String {
+    let buffer = buffer(session, width, height);
     let mut out = String::new();
     for y in 0..buffer.area.height {
         for x in 0..buffer.area.width {
@@ -151,6 +156,52 @@ pub async fn wait_state(
         "timed out waiting for {what}; screen:\n{}",
         screen(session, 160, 40)
     );
+}
+
+/// The built-in scenario frozen at its reference time, every kind synced and the analysis
+/// settled: the same screens every run, for snapshots and the README's pictures.
+pub async fn frozen_demo() -> (RunningSim, Session, jiff::Timestamp) {
+    let reference: jiff::Timestamp = kmedic::sim::scenario::REFERENCE_TIME
+        .parse()
+        .expect("reference time");
+    let objects = kmedic::sim::scenario::builtin(reference).expect("builtin scenario");
+    let logs = kmedic::sim::scenario::seed_logs(&objects, reference);
+    let sim = kmedic::sim::start(SimOptions {
+        source: ScenarioSource::Objects(objects),
+        port: 0,
+        live: false,
+        forbidden: Vec::new(),
+        log_generators: Vec::new(),
+    })
+    .await
+    .expect("sim");
+    // The log lines the demo's containers have, at the reference time (seeded, so the same
+    // lines every run).
+    for log in logs {
+        sim.store().apply(log).expect("seed a log line");
+    }
+    let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
+    wait_state(&mut s, "every kind to sync", |st| {
+        kmedic::model::ResourceKind::WATCHED
+            .iter()
+            .all(|k| st.kinds.get(k).is_some_and(|d| d.synced))
+    })
+    .await;
+    wait_state(&mut s, "the analysis to settle", |st| {
+        st.troubleshoot
+            .analysis
+            .as_ref()
+            .is_some_and(|a| !a.coverage.syncing)
+    })
+    .await;
+    s.dispatch(Msg::Tick(reference));
+    (sim, s, reference)
+}
+
+/// A screen with the simulated cluster's random port replaced.
+pub fn stable(text: &str) -> String {
+    let port = regex::Regex::new(r"127\.0\.0\.1:\d+").expect("regex");
+    port.replace_all(text, "127.0.0.1:PORT").to_string()
 }
 
 #[allow(dead_code)]

@@ -157,9 +157,12 @@ impl Ui {
         }
     }
 
-    /// Presses `q` and checks kmedic exits cleanly and gives the terminal back.
+    /// Presses `q` on the table, answers `y` to "Quit kmedic?", and checks kmedic exits
+    /// cleanly and gives the terminal back.
     pub fn quit(mut self) {
         self.type_keys(b"q");
+        self.wait_for("Quit kmedic?");
+        self.type_keys(b"y");
         let status = self.wait_exit();
         assert!(status.success(), "clean exit: {status:?}");
         let start = Instant::now();

@@ -1,0 +1,169 @@
+//! The describe and YAML views of one object: scrolling, search, switching between the two
+//! (in place: `Back` returns to where the object was opened from), and copying the text.
+
+use crate::model::{ObjKey, ResourceKind};
+
+use super::super::action::Action;
+use super::super::effect::Effect;
+use super::super::input::{InputLine, InputPurpose};
+use super::super::nav;
+use super::super::overlay::{DetailView, ObjectView, Overlay, YamlView};
+use super::super::state::{AppState, say};
+use super::super::text_view::TextView;
+use super::Hint;
+
+pub const DETAIL_HANDLES: &[Action] = &[
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+    Action::Search,
+    Action::SearchNext,
+    Action::SearchPrevious,
+    Action::Copy,
+    Action::Yaml,
+];
+
+pub const YAML_HANDLES: &[Action] = &[
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+    Action::Search,
+    Action::SearchNext,
+    Action::SearchPrevious,
+    Action::Copy,
+    Action::Describe,
+];
+
+pub const DETAIL_FOOTER: &[Hint] = &[
+    (Action::Back, "back"),
+    (Action::Search, "search"),
+    (Action::SearchNext, "next"),
+    (Action::Yaml, "yaml"),
+    (Action::Copy, "copy"),
+    (Action::Help, "help"),
+];
+
+pub const YAML_FOOTER: &[Hint] = &[
+    (Action::Back, "back"),
+    (Action::Search, "search"),
+    (Action::SearchNext, "next"),
+    (Action::Describe, "describe"),
+    (Action::Copy, "copy"),
+    (Action::Help, "help"),
+];
+
+pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    let height = state.text_height();
+    let page = height as isize;
+    let (view, count) = match &mut state.overlay {
+        Some(Overlay::Detail(d)) => (&mut d.target.view, d.lines.len()),
+        Some(Overlay::Yaml(y)) => (&mut y.target.view, y.lines.len()),
+        _ => return None,
+    };
+    match action {
+        Action::Up => view.scroll_by(-1, count, height),
+        Action::Down => view.scroll_by(1, count, height),
+        Action::PageUp => view.scroll_by(-page, count, height),
+        Action::PageDown => view.scroll_by(page, count, height),
+        Action::Top => view.scroll_by(isize::MIN / 2, count, height),
+        Action::Bottom => view.scroll_by(isize::MAX / 2, count, height),
+        Action::SearchNext | Action::SearchPrevious => {
+            view.next_match(action == Action::SearchNext, count, height)
+        }
+        Action::Search => state.input = Some(InputLine::new(InputPurpose::Search, "")),
+        Action::Copy => return Some(copy(state)),
+        Action::Yaml | Action::Describe => {
+            let yaml = action == Action::Yaml;
+            let (kind, key) = match &state.overlay {
+                Some(Overlay::Detail(d)) if yaml => (d.target.kind, d.target.key.clone()),
+                Some(Overlay::Yaml(y)) if !yaml => (y.target.kind, y.target.key.clone()),
+                _ => return None,
+            };
+            return Some(show(state, kind, key, yaml, false));
+        }
+        _ => return None,
+    }
+    state.dirty = true;
+    Some(Vec::new())
+}
+
+/// Opens the describe (or YAML) view of one object over the current screen.
+pub fn open(state: &mut AppState, kind: ResourceKind, key: ObjKey, yaml: bool) -> Vec<Effect> {
+    show(state, kind, key, yaml, true)
+}
+
+fn show(
+    state: &mut AppState,
+    kind: ResourceKind,
+    key: ObjKey,
+    yaml: bool,
+    push: bool,
+) -> Vec<Effect> {
+    let request = state.next_request;
+    state.next_request += 1;
+    let target = ObjectView {
+        kind,
+        key: key.clone(),
+        request,
+        object: None,
+        error: None,
+        view: TextView::default(),
+    };
+    let screen = if yaml {
+        Overlay::Yaml(Box::new(YamlView {
+            target,
+            lines: Vec::new(),
+        }))
+    } else {
+        Overlay::Detail(Box::new(DetailView {
+            target,
+            lines: Vec::new(),
+        }))
+    };
+    if push {
+        nav::open(state, screen);
+    } else {
+        nav::replace(state, screen);
+    }
+    vec![Effect::Fetch { request, kind, key }]
+}
+
+/// Runs a search typed after `/`.
+pub fn start_search(state: &mut AppState, pattern: &str) {
+    let height = state.text_height();
+    let result = match &mut state.overlay {
+        Some(Overlay::Detail(d)) => {
+            let lines: Vec<String> = d.lines.iter().map(|l| l.text.clone()).collect();
+            d.target.view.search(pattern, &lines, height)
+        }
+        Some(Overlay::Yaml(y)) => y.target.view.search(pattern, &y.lines, height),
+        _ => return,
+    };
+    match result {
+        Ok(0) => say(state, format!("no match for /{pattern}"), true),
+        Ok(n) => say(state, format!("{n} matching lines for /{pattern}"), false),
+        Err(e) => say(state, format!("invalid regex: {e}"), true),
+    }
+}
+
+fn copy(state: &mut AppState) -> Vec<Effect> {
+    let (what, text) = match &state.overlay {
+        Some(Overlay::Detail(d)) => (
+            "the describe text",
+            d.lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        Some(Overlay::Yaml(y)) => ("the YAML", y.lines.join("\n")),
+        _ => return Vec::new(),
+    };
+    super::copy(state, what, text)
+}

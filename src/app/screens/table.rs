@@ -1,0 +1,220 @@
+//! The resource tables (pods, deployments, services, nodes, namespaces, events): moving, sorting,
+//! filtering, scrolling columns, and opening what a row is about (describe, YAML, logs, the
+//! namespace and context pickers, the access review).
+
+use crate::cluster::Scope;
+
+use super::super::action::Action;
+use super::super::effect::Effect;
+use super::super::input::{InputLine, InputPurpose};
+use super::super::nav;
+use super::super::overlay::{AccessView, Overlay};
+use super::super::state::AppState;
+use super::super::text_view::TextView;
+use super::{Hint, detail, global, picker};
+
+pub const HANDLES: &[Action] = &[
+    Action::Back,
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+    Action::Left,
+    Action::Right,
+    Action::Describe,
+    Action::Yaml,
+    Action::Filter,
+    Action::ClearFilter,
+    Action::SortNext,
+    Action::SortPrevious,
+    Action::SortReverse,
+    Action::NamespacePicker,
+    Action::ContextPicker,
+    Action::AccessReview,
+    Action::AllNamespaces,
+    Action::Logs,
+    Action::LogsPrevious,
+    Action::LogsSelector,
+    Action::Copy,
+];
+
+/// The footer of the tables whose rows have logs (pods, and the pods of deployments and
+/// services); the most used first, since a narrow footer keeps only what fits.
+pub const FOOTER: &[Hint] = &[
+    (Action::CommandLine, "command"),
+    (Action::Filter, "filter"),
+    (Action::Describe, "describe"),
+    (Action::Logs, "logs"),
+    (Action::Help, "help"),
+    (Action::Back, "quit"),
+    (Action::Troubleshoot, "troubleshoot"),
+    (Action::NamespacePicker, "namespace"),
+    (Action::SortNext, "sort"),
+];
+
+/// The footer of the other tables (nodes, namespaces, events), which have no logs.
+pub const FOOTER_NO_LOGS: &[Hint] = &[
+    (Action::CommandLine, "command"),
+    (Action::Filter, "filter"),
+    (Action::Describe, "describe"),
+    (Action::Help, "help"),
+    (Action::Back, "quit"),
+    (Action::Troubleshoot, "troubleshoot"),
+    (Action::NamespacePicker, "namespace"),
+    (Action::SortNext, "sort"),
+];
+
+/// Whether the rows of the table shown have logs to open.
+pub fn has_logs(state: &AppState) -> bool {
+    matches!(
+        state.view,
+        crate::model::ResourceKind::Pods
+            | crate::model::ResourceKind::Deployments
+            | crate::model::ResourceKind::Services
+    )
+}
+
+pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    match action {
+        Action::Back => global::back(state),
+        Action::Up => move_cursor(state, -1),
+        Action::Down => move_cursor(state, 1),
+        Action::PageUp => move_cursor(state, -(state.table_height() as isize)),
+        Action::PageDown => move_cursor(state, state.table_height() as isize),
+        Action::Top => move_cursor(state, isize::MIN / 2),
+        Action::Bottom => move_cursor(state, isize::MAX / 2),
+        Action::Left | Action::Right => scroll_columns(state, action == Action::Right),
+        Action::SortNext | Action::SortPrevious | Action::SortReverse => sort(state, action),
+        Action::Describe | Action::Yaml => {
+            let Some(row) = state.selected_row().cloned() else {
+                return Some(Vec::new());
+            };
+            let kind = state.view;
+            return Some(detail::open(
+                state,
+                kind,
+                row.key.clone(),
+                action == Action::Yaml,
+            ));
+        }
+        Action::Filter => {
+            let text = state
+                .table()
+                .map(|t| t.filter_text.clone())
+                .unwrap_or_default();
+            state.input = Some(InputLine::new(InputPurpose::Filter, text));
+        }
+        Action::ClearFilter => set_filter(state, ""),
+        Action::NamespacePicker => picker::open_namespaces(state),
+        Action::ContextPicker => picker::open_contexts(state),
+        Action::AccessReview => return Some(open_access(state)),
+        Action::AllNamespaces => {
+            return Some(super::super::contexts::switch_scope(state, Scope::All));
+        }
+        Action::Logs | Action::LogsPrevious => {
+            return Some(super::logs_input::open_from_table(
+                state,
+                action == Action::LogsPrevious,
+            ));
+        }
+        Action::LogsSelector => {
+            state.input = Some(InputLine::new(InputPurpose::LogSelector, ""));
+        }
+        Action::Copy => return Some(copy_row(state)),
+        _ => return None,
+    }
+    state.dirty = true;
+    Some(Vec::new())
+}
+
+/// Filters the current table by `text` (a regex; smart case).
+pub fn set_filter(state: &mut AppState, text: &str) {
+    let view = state.view;
+    if let Some(table) = state.tables.get_mut(&view) {
+        table.set_filter(text);
+    }
+    state.refresh_table(view);
+}
+
+/// Opens "what can I do here" and asks the server.
+pub fn open_access(state: &mut AppState) -> Vec<Effect> {
+    nav::open_unique(
+        state,
+        |o| matches!(o, Overlay::Access(_)),
+        |state| {
+            let request = state.next_request;
+            state.next_request += 1;
+            (
+                Overlay::Access(Box::new(AccessView {
+                    request,
+                    lines: None,
+                    view: TextView::default(),
+                })),
+                vec![Effect::ReviewAccess {
+                    request,
+                    scope: state.scope.clone(),
+                }],
+            )
+        },
+    )
+}
+
+fn move_cursor(state: &mut AppState, delta: isize) {
+    let view = state.view;
+    let rows = state
+        .kinds
+        .get(&view)
+        .map(|k| k.rows.clone())
+        .unwrap_or_default();
+    let height = state.table_height();
+    if let Some(table) = state.tables.get_mut(&view) {
+        table.move_by(delta, &rows);
+        table.scroll_into_view(height);
+    }
+}
+
+/// Scrolls the table's columns (the NAME column stays).
+fn scroll_columns(state: &mut AppState, right: bool) {
+    let view = state.view;
+    let max = crate::model::columns(view).len().saturating_sub(2);
+    if let Some(table) = state.tables.get_mut(&view) {
+        table.column_offset = if right {
+            (table.column_offset + 1).min(max)
+        } else {
+            table.column_offset.saturating_sub(1)
+        };
+    }
+}
+
+fn sort(state: &mut AppState, action: Action) {
+    let hide_ns = state.hide_namespace();
+    let view = state.view;
+    if let Some(table) = state.tables.get_mut(&view) {
+        match action {
+            Action::SortReverse => table.sort.descending = !table.sort.descending,
+            other => table.cycle_sort(other == Action::SortNext, hide_ns),
+        }
+    }
+    state.refresh_table(view);
+}
+
+/// The selected object as kubectl takes it: `pod/NAME -n NAMESPACE` (or `node/NAME`), so
+/// `kubectl describe <paste>` and `kubectl get <paste> -o yaml` work.
+pub fn kubectl_ref(kind: crate::model::ResourceKind, key: &crate::model::ObjKey) -> String {
+    let resource = kind.kind_name().to_lowercase();
+    if key.namespace.is_empty() {
+        format!("{resource}/{}", key.name)
+    } else {
+        format!("{resource}/{} -n {}", key.name, key.namespace)
+    }
+}
+
+fn copy_row(state: &mut AppState) -> Vec<Effect> {
+    let Some(row) = state.selected_row().cloned() else {
+        return Vec::new();
+    };
+    let text = kubectl_ref(state.view, &row.key);
+    super::copy(state, &format!("'{text}'"), text)
+}

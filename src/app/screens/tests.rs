@@ -1,0 +1,225 @@
+//! The screen contract, checked: every key a screen's keymap layer binds is one the screen (or
+//! the global keys) handles, every footer hint is bound and handled, and each screen's
+//! `on_action` really takes the actions it declares. Then navigation and the quit question.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+
+use super::*;
+use crate::app::action::{Action, Layer};
+use crate::app::overlay::{AccessView, CertsPane, DetailView, ObjectView};
+use crate::app::picker::Picker;
+use crate::app::state::Target;
+use crate::app::text_view::TextView;
+use crate::app::{Msg, update};
+use crate::cluster::Scope;
+use crate::config::Keymap;
+use crate::model::{ObjKey, ResourceKind};
+
+fn keymaps() -> Vec<(&'static str, Keymap)> {
+    ["default", "vim"]
+        .into_iter()
+        .map(|name| (name, Keymap::shipped(name).unwrap()))
+        .collect()
+}
+
+fn handled_under(layer: Layer, action: Action) -> bool {
+    handles(layer).contains(&action) || global::HANDLES.contains(&action)
+}
+
+#[test]
+fn every_bound_key_is_handled_by_its_screen() {
+    for (name, keymap) in keymaps() {
+        for layer in Layer::ALL {
+            for binding in keymap.bindings(*layer) {
+                assert!(
+                    handled_under(*layer, binding.action),
+                    "{name} [{}] binds {} to {:?}, which that screen ignores",
+                    layer.section(),
+                    binding.keys,
+                    binding.action
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_footer_hint_is_bound_and_handled() {
+    for (name, keymap) in keymaps() {
+        for layer in Layer::ALL {
+            for footer in footers_of(*layer) {
+                for (action, label) in footer {
+                    assert!(
+                        keymap.hint(*layer, *action).is_some(),
+                        "{name} [{}]: footer offers '{label}' but no key is bound",
+                        layer.section()
+                    );
+                    assert!(
+                        handled_under(*layer, *action),
+                        "{name} [{}]: footer offers '{label}', which does nothing there",
+                        layer.section()
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn state() -> AppState {
+    let mut s = AppState::new(
+        Target::default(),
+        Scope::Namespace("default".into()),
+        true,
+        Arc::new(Keymap::builtin_default()),
+        Timestamp::UNIX_EPOCH,
+    );
+    s.width = 80;
+    s.height = 24;
+    s
+}
+
+fn object() -> ObjectView {
+    ObjectView {
+        kind: ResourceKind::Pods,
+        key: ObjKey::new("shop", "web-1"),
+        request: 1,
+        object: None,
+        error: None,
+        view: TextView::default(),
+    }
+}
+
+/// A state with the screen of `layer` on top.
+fn with_screen(layer: Layer) -> AppState {
+    let mut s = state();
+    let screen = match layer {
+        Layer::Global | Layer::Table => None,
+        Layer::Troubleshoot => Some(Overlay::Troubleshoot),
+        Layer::Certs => Some(Overlay::Certs(Box::new(CertsPane {
+            request: 1,
+            view: None,
+        }))),
+        Layer::Access => Some(Overlay::Access(Box::new(AccessView {
+            request: 1,
+            lines: Some(Ok(Vec::new())),
+            view: TextView::default(),
+        }))),
+        Layer::Detail => Some(Overlay::Detail(Box::new(DetailView {
+            target: object(),
+            lines: Vec::new(),
+        }))),
+        Layer::Yaml => Some(Overlay::Yaml(Box::new(crate::app::overlay::YamlView {
+            target: object(),
+            lines: vec!["a: 1".into()],
+        }))),
+        Layer::Logs => {
+            let _ = crate::app::logs_pane::open_pod(&mut s, "shop", "web-1", None, false);
+            s.overlay.take()
+        }
+        Layer::Picker => Some(Overlay::Namespaces(Picker::default())),
+        Layer::Help => Some(Overlay::Help(TextView::default())),
+    };
+    if let Some(screen) = screen {
+        nav::open(&mut s, screen);
+    }
+    s
+}
+
+#[test]
+fn each_screen_takes_the_actions_it_declares() {
+    for layer in Layer::ALL.iter().filter(|l| **l != Layer::Global) {
+        for action in handles(*layer) {
+            let mut s = with_screen(*layer);
+            let own = match layer {
+                Layer::Table => table::on_action(&mut s, *action),
+                Layer::Troubleshoot => troubleshoot::on_action(&mut s, *action),
+                Layer::Certs => certs::on_action(&mut s, *action),
+                Layer::Access => access::on_action(&mut s, *action),
+                Layer::Detail | Layer::Yaml => detail::on_action(&mut s, *action),
+                Layer::Logs => logs::on_action(&mut s, *action),
+                Layer::Picker => picker::on_action(&mut s, *action),
+                Layer::Help => help::on_action(&mut s, *action),
+                Layer::Global => None,
+            };
+            assert!(
+                own.is_some(),
+                "[{}] declares {action:?} but passes it on",
+                layer.section()
+            );
+        }
+    }
+    for action in global::HANDLES {
+        let mut s = state();
+        assert!(global::on_action(&mut s, *action).is_some(), "{action:?}");
+    }
+}
+
+fn press(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    let modifiers = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    update(s, Msg::Key(KeyEvent::new(code, modifiers)))
+}
+
+#[test]
+fn q_is_back_everywhere_and_asks_before_quitting_from_the_top() {
+    let mut s = state();
+    nav::open(&mut s, Overlay::Troubleshoot);
+    press(&mut s, KeyCode::Char('?'));
+    assert!(matches!(s.overlay, Some(Overlay::Help(_))));
+    press(&mut s, KeyCode::Char('q'));
+    assert!(
+        matches!(s.overlay, Some(Overlay::Troubleshoot)),
+        "help → back"
+    );
+    press(&mut s, KeyCode::Char('q'));
+    assert!(
+        s.overlay.is_none() && !s.quit,
+        "Troubleshoot → back to the table"
+    );
+    press(&mut s, KeyCode::Char('q'));
+    assert!(s.confirm_quit && !s.quit, "the top asks first");
+    press(&mut s, KeyCode::Char('n'));
+    assert!(!s.confirm_quit && !s.quit, "any other key stays");
+    press(&mut s, KeyCode::Char('q'));
+    press(&mut s, KeyCode::Char('y'));
+    assert!(s.quit);
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(s.quit, "Ctrl-c quits at once");
+}
+
+#[test]
+fn describe_from_troubleshoot_returns_to_troubleshoot() {
+    let mut s = state();
+    nav::open(&mut s, Overlay::Troubleshoot);
+    s.troubleshoot.tab = 2;
+    let effects = detail::open(
+        &mut s,
+        ResourceKind::Pods,
+        ObjKey::new("shop", "web-1"),
+        false,
+    );
+    assert!(matches!(effects.as_slice(), [Effect::Fetch { .. }]));
+    press(&mut s, KeyCode::Char('y'));
+    assert!(
+        matches!(s.overlay, Some(Overlay::Yaml(_))),
+        "y switches in place"
+    );
+    press(&mut s, KeyCode::Esc);
+    assert!(matches!(s.overlay, Some(Overlay::Troubleshoot)));
+    assert_eq!(s.troubleshoot.tab, 2, "with its cursor");
+    // Switching the table's view closes every screen.
+    nav::open(&mut s, Overlay::Help(TextView::default()));
+    press(&mut s, KeyCode::Char('2'));
+    assert!(s.overlay.is_none() && s.stack.is_empty());
+    assert_eq!(s.view, ResourceKind::Deployments);
+}

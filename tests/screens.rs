@@ -1,0 +1,276 @@
+//! Every screen of the built-in scenario at 80x24 and 160x45, reached the way a user gets there
+//! (keys from the table), snapshotted with its footer; every key a footer names must resolve in
+//! that screen's keymap layer. Back-navigation returns where it came from. The README's
+//! pictures (`assets/screens/*.svg`) are written from these same renders:
+//!
+//!     KMEDIC_UPDATE_IMAGES=1 cargo test --test screens
+//!
+//! and this test fails when a committed picture no longer matches what kmedic draws.
+#![allow(clippy::unwrap_used)]
+
+#[path = "fixtures/certs/gen.rs"]
+mod generated;
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use kmedic::app::Msg;
+use kmedic::app::overlay::Overlay;
+use kmedic::app::screens;
+use kmedic::config::key::KeySpec;
+use kmedic::runtime::Session;
+use support::*;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 45)];
+
+/// The keys named in the footer line (`<q> back  <Enter> describe`).
+fn footer_keys(screen: &str) -> Vec<String> {
+    let footer = screen.lines().last().unwrap_or_default();
+    let re = regex::Regex::new(r"<([^<>]+)>").unwrap();
+    re.captures_iter(footer).map(|c| c[1].to_string()).collect()
+}
+
+/// A footer key as the keymap files write it.
+fn key_event(text: &str) -> Option<KeyEvent> {
+    let name = match text {
+        "↑" => "Up",
+        "↓" => "Down",
+        "←" => "Left",
+        "→" => "Right",
+        other => other,
+    };
+    let spec = KeySpec::parse(name)?;
+    Some(KeyEvent::new(spec.code, spec.modifiers))
+}
+
+/// Fails when the footer on screen names a key the screen's layer does not bind.
+fn check_footer(s: &Session, screen: &str, name: &str) {
+    let st = &s.state;
+    if st.input.is_some() || st.notice.is_some() || st.confirm_quit {
+        return;
+    }
+    let layer = screens::layer(st);
+    let keys = footer_keys(screen);
+    assert!(!keys.is_empty(), "{name}: no footer hints\n{screen}");
+    for key in keys {
+        let event = key_event(&key).unwrap_or_else(|| panic!("{name}: footer key <{key}>"));
+        assert!(
+            st.keymap.resolve(layer, &event).is_some(),
+            "{name}: the footer names <{key}>, which [{}] does not bind\n{screen}",
+            layer.section()
+        );
+    }
+}
+
+/// Snapshots the current screen at both sizes and checks its footer.
+fn shoot(s: &mut Session, name: &str) {
+    for (w, h) in SIZES {
+        s.dispatch(Msg::Resize {
+            width: w,
+            height: h,
+        });
+        let text = stable(&screen(s, w, h));
+        check_footer(s, &text, name);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+    }
+}
+
+/// Writes (with KMEDIC_UPDATE_IMAGES set) or checks the README picture `name`.
+fn picture(s: &mut Session, name: &str) {
+    let (w, h) = (120, 32);
+    s.dispatch(Msg::Resize {
+        width: w,
+        height: h,
+    });
+    let svg = stable(&kmedic::ui::svg::render(&buffer(s, w, h)));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/screens")
+        .join(format!("{name}.svg"));
+    if std::env::var_os("KMEDIC_UPDATE_IMAGES").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &svg).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == svg,
+        "{} is stale: run `KMEDIC_UPDATE_IMAGES=1 cargo test --test screens` and commit it",
+        path.display()
+    );
+}
+
+/// Moves the Troubleshoot cursor to the first finding whose object and summary match.
+fn select_finding(s: &mut Session, kind: &str, summary: &str) {
+    let t = &s.state.troubleshoot;
+    let analysis = t.analysis.as_ref().unwrap();
+    let at = t
+        .rows()
+        .iter()
+        .position(|r| {
+            let f = &analysis.findings[r.finding];
+            f.object.kind == kind && f.summary.contains(summary)
+        })
+        .unwrap_or_else(|| panic!("a {kind} finding about {summary}"));
+    s.dispatch(key(KeyCode::Home));
+    for _ in 0..at {
+        s.dispatch(key(KeyCode::Down));
+    }
+}
+
+#[tokio::test]
+async fn every_screen_at_two_sizes_with_true_footers() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    shoot(&mut s, "pods");
+    picture(&mut s, "explorer");
+
+    type_text(&mut s, "t");
+    shoot(&mut s, "troubleshoot");
+    // A symptom: the Deployment whose rollout is stuck because its pod cannot be scheduled.
+    select_finding(&mut s, "Deployment", "rollout stuck");
+    picture(&mut s, "troubleshoot");
+    type_text(&mut s, "JJJJ");
+    shoot(&mut s, "troubleshoot_details_scrolled");
+
+    // Describe from Troubleshoot, YAML in place, and back to Troubleshoot with its cursor.
+    select_finding(&mut s, "Pod", "OOM");
+    let selected = s.state.troubleshoot.selected;
+    s.dispatch(key(KeyCode::Enter));
+    wait_for_screen(&mut s, "Last State:").await;
+    shoot(&mut s, "describe_from_troubleshoot");
+    type_text(&mut s, "y");
+    wait_for_screen(&mut s, "apiVersion").await;
+    shoot(&mut s, "yaml");
+    type_text(&mut s, "q");
+    assert!(matches!(s.state.overlay, Some(Overlay::Troubleshoot)));
+    assert_eq!(s.state.troubleshoot.selected, selected);
+
+    // The crashed container's previous logs, then a selection.
+    type_text(&mut s, "P");
+    wait_for_screen(&mut s, "ended").await;
+    shoot(&mut s, "logs");
+    picture(&mut s, "logs");
+    type_text(&mut s, "gvjj");
+    shoot(&mut s, "logs_selecting");
+    s.dispatch(key(KeyCode::Esc));
+    s.dispatch(key(KeyCode::Esc));
+    assert!(matches!(s.state.overlay, Some(Overlay::Troubleshoot)));
+    s.dispatch(key(KeyCode::Esc));
+    assert!(s.state.overlay.is_none());
+
+    type_text(&mut s, "a");
+    wait_for_screen(&mut s, "What kmedic needs").await;
+    shoot(&mut s, "access");
+    type_text(&mut s, "q");
+
+    type_text(&mut s, "?");
+    shoot(&mut s, "help");
+    let lines = s
+        .state
+        .keymap
+        .bindings(kmedic::app::action::Layer::Global)
+        .len()
+        + s.state
+            .keymap
+            .bindings(kmedic::app::action::Layer::Table)
+            .len()
+        + 4;
+    for _ in 0..lines {
+        s.dispatch(key(KeyCode::Down));
+    }
+    shoot(&mut s, "help_troubleshoot_section");
+    type_text(&mut s, "q");
+
+    type_text(&mut s, "n");
+    shoot(&mut s, "namespace_picker");
+    s.dispatch(key(KeyCode::Esc));
+    type_text(&mut s, "c");
+    shoot(&mut s, "context_picker");
+    s.dispatch(key(KeyCode::Esc));
+
+    type_text(&mut s, "q");
+    shoot(&mut s, "quit_question");
+    type_text(&mut s, "n");
+    assert!(!s.state.quit);
+
+    type_text(&mut s, "C");
+    let Some(Overlay::Certs(pane)) = &s.state.overlay else {
+        panic!("C opens Certificates");
+    };
+    let request = pane.request;
+    // A fixed set of certificates, so the picture does not depend on this machine's files.
+    s.dispatch(Msg::CertsInspected {
+        request,
+        result: Ok(Box::new(certs_view())),
+    });
+    type_text(&mut s, "jjl");
+    shoot(&mut s, "certs");
+    picture(&mut s, "certs");
+}
+
+fn certs_view() -> kmedic::certs::view::CertsView {
+    use generated::{Leaf, ca, leaf};
+    use kmedic::certs::{CertEntry, CertsReport, Role, SourceKind, Trust, parse_certificates};
+    use kmedic::findings::ObjectRef;
+    let entry = |name: &str, pem: &str, role: Role| {
+        let mut e = CertEntry::new(
+            SourceKind::Node,
+            name,
+            format!("/etc/kubernetes/pki/{name}.crt"),
+            ObjectRef::new("File", "", name),
+            role,
+        );
+        e.chain = parse_certificates(pem.as_bytes()).unwrap();
+        e
+    };
+    let authority = ca("kubernetes");
+    let apiserver_pair = leaf(
+        &authority,
+        Leaf {
+            cn: "kube-apiserver",
+            sans: &["kubernetes", "kubernetes.default.svc"],
+            server: true,
+            ..Leaf::default()
+        },
+    );
+    let admin_pair = leaf(
+        &authority,
+        Leaf {
+            cn: "kubernetes-admin",
+            orgs: &["kubeadm:cluster-admins"],
+            from_days: -360,
+            to_days: 5,
+            ..Leaf::default()
+        },
+    );
+    let trust = Trust {
+        name: "ca".into(),
+        certs: parse_certificates(authority.pair.cert_pem.as_bytes()).unwrap(),
+    };
+    let mut apiserver = entry("apiserver", &apiserver_pair.cert_pem, Role::Server);
+    apiserver.trust(trust.clone());
+    let mut admin = entry("admin.conf", &admin_pair.cert_pem, Role::Client);
+    admin.trust(trust);
+    let ca_entry = entry("ca", &authority.pair.cert_pem, Role::Ca);
+    // "Now" is when the certificates were made, so their remaining days never change.
+    let now = ca_entry.chain[0].not_before + jiff::SignedDuration::from_hours(24);
+    kmedic::certs::view::CertsView::new(
+        CertsReport::new(vec![ca_entry, apiserver, admin], now),
+        now,
+    )
+}
+
+#[tokio::test]
+async fn errors_are_sentences_not_debug_prints() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    command(&mut s, "ns shop");
+    // The payments Service lives in namespace payments, not shop.
+    command(&mut s, "logs svc/payments");
+    let text = wait_for_screen(&mut s, "was not found").await;
+    assert!(
+        text.contains("Service payments was not found in namespace shop."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("ApiError") && !text.contains("Status {"),
+        "{text}"
+    );
+}
