@@ -22,13 +22,10 @@ pub async fn run(connect: &ConnectArgs, args: &CertsArgs) -> Result<u8, String> 
     let now = Timestamp::now();
     let report = collect(connect, args, now).await?;
     let text = match args.output {
-        OutputFormat::Json => {
-            serde_json::to_string_pretty(&report).map_err(|e| format!("cannot encode JSON: {e}"))?
-                + "\n"
-        }
+        OutputFormat::Json => crate::text_safety::json::to_string_pretty(&report)?,
         OutputFormat::Text => certs::report::render_text(&report, now),
     };
-    print!("{text}");
+    crate::text_safety::sink::write_stdout(&text)?;
     Ok(if report.fails() { 1 } else { 0 })
 }
 
@@ -65,6 +62,12 @@ pub async fn collect(
             entries.extend(served);
             extra.extend(cluster_extra);
             notes.extend(cluster_notes);
+        }
+        (Err(problem), false) if problem.is_broken_cluster() => {
+            return Err(problem.to_string());
+        }
+        (Err(problem), true) if problem.is_broken_cluster() => {
+            notes.push(format!("no handshake possible: {problem}"));
         }
         (Err(problem), _) if connect.kubeconfig.is_some() || connect.context.is_some() => {
             return Err(problem.to_string());

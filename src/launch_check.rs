@@ -6,7 +6,7 @@
 //! messages.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use futures::StreamExt;
 use jiff::Timestamp;
@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::cli::{CheckArgs, CheckOutput, ConnectArgs, UiArgs};
 use crate::cluster::{ConnectOptions, build_client, load_kubeconfig};
 use crate::findings::Pane;
+use crate::text_safety::sink::eprint_message;
 use crate::troubleshoot::{self, ContainerKey, Options, Snapshot, output};
 
 /// What `check` lists: (group, version, kind, plural, namespaced).
@@ -83,7 +84,7 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
         None => live_snapshot(connect, ui).await?,
     };
     for s in &snapshot.skipped {
-        eprintln!("kmedic: skipped {s}");
+        eprint_message(&format!("skipped {s}"));
     }
     let opts = Options {
         namespace,
@@ -91,13 +92,9 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
         ..Options::default()
     };
     let findings = troubleshoot::analyze(&snapshot, now, &opts);
-    let mut stdout = std::io::stdout().lock();
     let text = match args.output {
         CheckOutput::Json => {
-            let mut t = serde_json::to_string_pretty(&output::to_json(&findings))
-                .map_err(|e| e.to_string())?;
-            t.push('\n');
-            t
+            crate::text_safety::json::to_string_pretty(&output::to_json(&findings))?
         }
         CheckOutput::Text => {
             let color = std::io::stdout().is_terminal()
@@ -106,10 +103,7 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
             output::to_text(&findings, color)
         }
     };
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| format!("cannot write the output: {e}"))?;
+    crate::text_safety::sink::write_stdout(&text)?;
     Ok(u8::from(findings.iter().any(|f| f.severity.fails_check())))
 }
 
@@ -166,7 +160,7 @@ async fn live_snapshot(
     let (snapshot, skipped) =
         snapshot_from_cluster(&client, namespace.as_deref(), &setup.server).await?;
     for reason in skipped {
-        eprintln!("kmedic: {reason}; analysing the rest");
+        eprint_message(&format!("{reason}; analysing the rest"));
     }
     Ok((snapshot, namespace))
 }

@@ -15,5 +15,7 @@ pub mod logs;
 pub mod model;
 pub mod runtime;
 pub mod sim;
+pub mod text_file;
+pub mod text_safety;
 pub mod troubleshoot;
 pub mod ui;

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     let _log_guard = match kmedic::logging::init(&log_file) {
         Ok(guard) => Some(guard),
         Err(e) => {
-            eprintln!("kmedic: logging disabled: {e}");
+            kmedic::text_safety::sink::eprint_message(&format!("logging disabled: {e}"));
             None
         }
     };
@@ -46,7 +46,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("kmedic: {message}");
+            kmedic::text_safety::sink::eprint_message(&message);
             ExitCode::from(2)
         }
     }

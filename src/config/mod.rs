@@ -78,10 +78,18 @@ pub fn no_color_requested() -> bool {
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|err| ConfigError {
+    let bytes = std::fs::read(path).map_err(|err| ConfigError {
         file: path.display().to_string(),
         line: None,
         message: format!("cannot read: {err}"),
+    })?;
+    crate::text_file::decode_utf8(bytes).map_err(|err| ConfigError {
+        file: path.display().to_string(),
+        line: Some(err.line),
+        message: format!(
+            "column {}: not UTF-8 text (byte 0x{:02X})",
+            err.column, err.byte
+        ),
     })
 }
 
