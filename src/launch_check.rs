@@ -232,7 +232,7 @@ async fn list(
         kube::Error::Api(status) if matches!(status.code, 401 | 403 | 404 | 405) => {
             ListError::Skip(format!("{} ({})", status.message, status.code))
         }
-        other => ListError::Fatal(crate::cluster::kubeconfig::error_chain(&other)),
+        other => ListError::Fatal(crate::cluster::client::describe_error(&other)),
     };
     loop {
         // Secrets: names only, their values never leave the API server.

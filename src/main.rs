@@ -10,6 +10,7 @@ use kmedic::launch;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    kmedic::cluster::client::set_default_settings(cli.client.settings());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -16,6 +16,10 @@ pub struct CertsReport {
     pub findings: Vec<Finding>,
     /// Sources that could not be read (not problems of the certificates themselves).
     pub notes: Vec<String>,
+    /// The API server did not answer in time (the message names it and the wait): the served
+    /// chain and the cluster's certificates were not inspected, and `kmedic certs` exits 2.
+    #[serde(skip)]
+    pub unanswered: Option<String>,
 }
 
 impl CertsReport {
@@ -28,6 +32,7 @@ impl CertsReport {
             certificates,
             findings,
             notes: Vec::new(),
+            unanswered: None,
         }
     }
 

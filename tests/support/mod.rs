@@ -155,3 +155,6 @@ pub async fn wait_state(
 
 #[allow(dead_code)]
 pub mod pty;
+
+#[allow(dead_code)]
+pub mod bad_servers;
