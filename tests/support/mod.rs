@@ -158,3 +158,6 @@ pub mod pty;
 
 #[allow(dead_code)]
 pub mod bad_servers;
+
+#[allow(dead_code)]
+pub mod terminal_watch;
