@@ -25,7 +25,10 @@ const ATTACK: &str = "\u{1b}]0;PWNED-TITLE\u{7}\u{1b}]2;PWNED2\u{7}\u{1b}[2J\u{1
 fn the_watching_terminal_does_see_attacks() {
     // Proof that the emulator would notice: the raw attack retitles and writes the clipboard.
     let (_, tattle) = emulate(format!("before{ATTACK}").as_bytes(), 10, 80);
-    assert!(tattle.titles.iter().any(|t| t == "PWNED-TITLE"), "{tattle:?}");
+    assert!(
+        tattle.titles.iter().any(|t| t == "PWNED-TITLE"),
+        "{tattle:?}"
+    );
     assert_eq!(tattle.clipboard, vec!["cHduZWQ=".to_string()]);
     let (screen, _) = emulate(format!("before{ATTACK}").as_bytes(), 10, 80);
     assert!(!screen.contains("before"), "CSI 2J cleared it: {screen}");
@@ -78,8 +81,16 @@ fn yaml_quoted(text: &str) -> String {
 
 fn assert_nothing_raw(watched: &Watched, first_line: &str) {
     let text = &watched.screen;
-    assert!(watched.tattle.titles.is_empty(), "retitled: {:?}", watched.tattle);
-    assert!(watched.tattle.clipboard.is_empty(), "clipboard: {:?}", watched.tattle);
+    assert!(
+        watched.tattle.titles.is_empty(),
+        "retitled: {:?}",
+        watched.tattle
+    );
+    assert!(
+        watched.tattle.clipboard.is_empty(),
+        "clipboard: {:?}",
+        watched.tattle
+    );
     assert_eq!(dangerous(&watched.raw), Vec::<&str>::new(), "{text}");
     assert!(
         text.trim_start().starts_with(first_line),
@@ -109,7 +120,11 @@ fn check_text_shows_escape_sequences_instead_of_running_them() {
         "Back-off restarting failed container␛]0;PWNED-TITLE␇",
         "Service/api: selector app=api␛]0;PWNED-TITLE␇",
     ] {
-        assert!(watched.screen.contains(shown), "{shown}\n{}", watched.screen);
+        assert!(
+            watched.screen.contains(shown),
+            "{shown}\n{}",
+            watched.screen
+        );
     }
     // Colours (kmedic's own SGR codes) are still there: stdout is a terminal.
     assert!(watched.raw.windows(4).any(|w| w == b"\x1b[1;"));
@@ -130,7 +145,13 @@ fn check_json_escapes_every_unsafe_character_and_keeps_the_strings() {
     assert!(!out.stdout.contains(&0x1b));
     let value: Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = value.to_string();
-    assert!(text.contains(&format!("boom{ATTACK}").replace('\u{1b}', "\\u001b").replace('\u{7}', "\\u0007")));
+    assert!(
+        text.contains(
+            &format!("boom{ATTACK}")
+                .replace('\u{1b}', "\\u001b")
+                .replace('\u{7}', "\\u0007")
+        )
+    );
     let evidence = value["findings"]
         .as_array()
         .unwrap()
@@ -138,7 +159,11 @@ fn check_json_escapes_every_unsafe_character_and_keeps_the_strings() {
         .flat_map(|f| f["evidence"].as_array().cloned().unwrap_or_default())
         .find(|e| e["label"] == "termination message")
         .unwrap();
-    assert_eq!(evidence["value"], format!("boom{ATTACK}"), "JSON keeps the exact string");
+    assert_eq!(
+        evidence["value"],
+        format!("boom{ATTACK}"),
+        "JSON keeps the exact string"
+    );
 }
 
 #[test]
@@ -192,7 +217,9 @@ fn stderr_messages_show_server_text_and_context_names_visibly() {
     let first = args(&[]);
     let watched = run(&first.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
     assert!(
-        watched.screen.contains("cannot list pods (v1): pods is forbidden␛]0;PWNED-TITLE␇"),
+        watched
+            .screen
+            .contains("cannot list pods (v1): pods is forbidden␛]0;PWNED-TITLE␇"),
         "{}",
         watched.screen
     );
@@ -200,12 +227,18 @@ fn stderr_messages_show_server_text_and_context_names_visibly() {
 
     // A context name from a kubeconfig, echoed in the "not found" message.
     let hostile_context = format!("prod{ATTACK}");
-    let text = kubeconfig_for_server(&server.url())
-        .replace("name: t\n", &format!("name: {}\n", yaml_quoted(&hostile_context)));
+    let text = kubeconfig_for_server(&server.url()).replace(
+        "name: t\n",
+        &format!("name: {}\n", yaml_quoted(&hostile_context)),
+    );
     std::fs::write(&kubeconfig, text).unwrap();
     let second = args(&["--context", "nope"]);
     let watched = run(&second.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
     assert_eq!(watched.exit_code, 2);
-    assert!(watched.screen.contains("available: prod␛]0;PWNED-TITLE␇"), "{}", watched.screen);
+    assert!(
+        watched.screen.contains("available: prod␛]0;PWNED-TITLE␇"),
+        "{}",
+        watched.screen
+    );
     assert_nothing_raw(&watched, "kmedic: context \"nope\" not found");
 }

@@ -58,11 +58,22 @@ async fn try_streams(client: &kube::Client) -> Vec<String> {
     let exec = pods
         .exec("web", vec!["sh", "-c", "id"], &AttachParams::default())
         .await;
-    out.push(exec.map(|_| ()).map_err(|e| kmedic::cluster::client::describe_error(&e)));
+    out.push(
+        exec.map(|_| ())
+            .map_err(|e| kmedic::cluster::client::describe_error(&e)),
+    );
     let attach = pods.attach("web", &AttachParams::default()).await;
-    out.push(attach.map(|_| ()).map_err(|e| kmedic::cluster::client::describe_error(&e)));
+    out.push(
+        attach
+            .map(|_| ())
+            .map_err(|e| kmedic::cluster::client::describe_error(&e)),
+    );
     let forward = pods.portforward("web", &[8080]).await;
-    out.push(forward.map(|_| ()).map_err(|e| kmedic::cluster::client::describe_error(&e)));
+    out.push(
+        forward
+            .map(|_| ())
+            .map_err(|e| kmedic::cluster::client::describe_error(&e)),
+    );
     for path in [
         "/api/v1/namespaces/shop/pods/web/exec?command=id&stdout=true",
         "/api/v1/namespaces/shop/pods/web/%65xec?command=id",
@@ -184,8 +195,16 @@ async fn the_can_i_view_says_reviews_are_off() {
         ..Default::default()
     })
     .unwrap();
-    let client = build_client_with(&setup, false, &settings(false)).await.unwrap();
-    let mut s = Session::start(client, &setup, false, true, Arc::new(Keymap::builtin_default()));
+    let client = build_client_with(&setup, false, &settings(false))
+        .await
+        .unwrap();
+    let mut s = Session::start(
+        client,
+        &setup,
+        false,
+        true,
+        Arc::new(Keymap::builtin_default()),
+    );
     s.dispatch(kmedic::app::Msg::Resize {
         width: 160,
         height: 40,

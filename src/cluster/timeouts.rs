@@ -41,6 +41,9 @@ impl FromStr for Timeout {
                 "invalid duration \"{text}\": use a number with a unit, like 30s, 1m or 500ms (0 waits forever)"
             )
         };
+        if text.is_empty() {
+            return Err(bad());
+        }
         if let Ok(seconds) = text.parse::<u64>() {
             return Ok(Timeout((seconds > 0).then(|| Duration::from_secs(seconds))));
         }

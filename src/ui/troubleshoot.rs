@@ -12,6 +12,7 @@ use crate::app::troubleshoot::{PANES, Troubleshoot};
 use crate::config::{Theme, Token};
 use crate::findings::{Finding, Pane, Severity};
 use crate::model::age::human_duration;
+use crate::text_safety::visible;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let t = &state.troubleshoot;
@@ -75,9 +76,14 @@ fn tab_line<'a>(t: &Troubleshoot, theme: &Theme) -> Line<'a> {
 
 fn object_name(f: &Finding) -> String {
     if f.object.namespace.is_empty() {
-        format!("{}/{}", f.object.kind, f.object.name)
+        format!("{}/{}", visible(&f.object.kind), visible(&f.object.name))
     } else {
-        format!("{}/{}/{}", f.object.kind, f.object.namespace, f.object.name)
+        format!(
+            "{}/{}/{}",
+            visible(&f.object.kind),
+            visible(&f.object.namespace),
+            visible(&f.object.name)
+        )
     }
 }
 
@@ -107,7 +113,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let rows = t.rows();
     let Some(analysis) = &t.analysis else {
         let text = match &t.error {
-            Some(e) => Span::styled(format!("✗ {e}"), theme.style(Token::Error)),
+            Some(e) => Span::styled(format!("✗ {}", visible(e)), theme.style(Token::Error)),
             None => Span::styled("Analysing the cluster…", theme.style(Token::Muted)),
         };
         frame.render_widget(
@@ -139,7 +145,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     severity_style(f.severity, theme),
                 ),
                 Span::styled(format!("{}: ", object_name(f)), theme.style(Token::Text)),
-                Span::styled(f.summary.clone(), theme.style(Token::Text)),
+                Span::styled(visible(&f.summary).into_owned(), theme.style(Token::Text)),
             ])))
         })
         .collect();
@@ -166,25 +172,25 @@ fn render_detail(frame: &mut Frame, area: Rect, t: &Troubleshoot, theme: &Theme)
                 severity_style(f.severity, theme),
             ),
             Span::styled(
-                format!("{} — {}", object_name(f), f.summary),
+                format!("{} — {}", object_name(f), visible(&f.summary)),
                 theme.style(Token::Text).add_modifier(Modifier::BOLD),
             ),
         ]),
         Line::from(Span::styled(
-            format!("check: {}", f.check),
+            format!("check: {}", visible(&f.check)),
             theme.style(Token::Muted),
         )),
         Line::from(""),
         Line::from(Span::styled("Why:", heading)),
         Line::from(Span::styled(
-            format!("  {}", f.explanation),
+            format!("  {}", visible(&f.explanation)),
             theme.style(Token::Text),
         )),
     ];
     lines.push(Line::from(Span::styled("Next steps:", heading)));
     for step in &f.next_steps {
         lines.push(Line::from(Span::styled(
-            format!("  $ {step}"),
+            format!("  $ {}", visible(step)),
             theme.style(Token::KeyHint),
         )));
     }
@@ -194,15 +200,21 @@ fn render_detail(frame: &mut Frame, area: Rect, t: &Troubleshoot, theme: &Theme)
             let o = &cause.object;
             lines.push(Line::from(format!(
                 "  {} on {}/{}/{}",
-                cause.check, o.kind, o.namespace, o.name
+                visible(&cause.check),
+                visible(&o.kind),
+                visible(&o.namespace),
+                visible(&o.name)
             )));
         }
     }
     lines.push(Line::from(Span::styled("Evidence:", heading)));
     for e in &f.evidence {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {}: ", e.label), theme.style(Token::Muted)),
-            Span::styled(e.value.clone(), theme.style(Token::Text)),
+            Span::styled(
+                format!("  {}: ", visible(&e.label)),
+                theme.style(Token::Muted),
+            ),
+            Span::styled(visible(&e.value).into_owned(), theme.style(Token::Text)),
         ]));
     }
     let paragraph = Paragraph::new(lines)

@@ -19,13 +19,15 @@ pub struct Tattle {
 
 impl vt100::Callbacks for Tattle {
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
-        self.titles.push(String::from_utf8_lossy(title).into_owned());
+        self.titles
+            .push(String::from_utf8_lossy(title).into_owned());
     }
     fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
         self.titles.push(String::from_utf8_lossy(name).into_owned());
     }
     fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
-        self.clipboard.push(String::from_utf8_lossy(data).into_owned());
+        self.clipboard
+            .push(String::from_utf8_lossy(data).into_owned());
     }
     fn paste_from_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8]) {
         self.clipboard.push("<paste request>".into());
@@ -67,7 +69,10 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> Watched {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = pair.slave.spawn_command(cmd).expect("kmedic starts in the pty");
+    let mut child = pair
+        .slave
+        .spawn_command(cmd)
+        .expect("kmedic starts in the pty");
     drop(pair.slave);
     let raw = Arc::new(Mutex::new(Vec::new()));
     let mut reader = pair.master.try_clone_reader().expect("reader");
