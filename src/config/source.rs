@@ -8,23 +8,40 @@ use toml::de::{DeTable, DeValue};
 
 use super::ConfigError;
 
-/// The text of one configuration file together with the name errors should carry.
-#[derive(Debug, Clone, Copy)]
+/// The text of one configuration file together with the name errors should carry, and where
+/// its lines start (computed once, so locating each of many errors is a binary search instead
+/// of a scan from the top of the file — the loaders stay linear in the size of the file).
+#[derive(Debug, Clone)]
 pub(crate) struct Source<'a> {
     pub name: &'a str,
     pub text: &'a str,
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Source<'a> {
     pub fn new(name: &'a str, text: &'a str) -> Self {
-        Source { name, text }
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source {
+            name,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The 1-based line that contains byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        // The number of line starts at or before `offset`; the first (0) always is.
+        self.line_starts.partition_point(|start| *start <= offset)
     }
 
     /// An error located at the start of `span`.
     pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> ConfigError {
         ConfigError {
             file: self.name.to_string(),
-            line: Some(line_of(self.text, span.start)),
+            line: Some(self.line_of(span.start)),
             message: message.into(),
         }
     }
@@ -35,21 +52,11 @@ impl<'a> Source<'a> {
             Ok(table) => Ok(table.into_inner()),
             Err(err) => Err(ConfigError {
                 file: self.name.to_string(),
-                line: err.span().map(|span| line_of(self.text, span.start)),
+                line: err.span().map(|span| self.line_of(span.start)),
                 message: format!("invalid TOML: {}", err.message().trim_end()),
             }),
         }
     }
-}
-
-/// The 1-based line that contains byte `offset` of `text`.
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
 }
 
 /// A human name for a TOML value's type, for "expected a string, found an integer".
@@ -80,8 +87,12 @@ pub(crate) fn entries<'t, 'i>(
 /// `"; did you mean 'x'?"` when one of `candidates` is close to `word`, else an empty string.
 pub(crate) fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
     let limit = word.chars().count().div_ceil(3).clamp(1, 3);
+    let length = word.chars().count();
     candidates
         .into_iter()
+        // The distance is at least the difference in length: skip hopeless candidates (and
+        // the whole quadratic comparison for a very long word).
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
@@ -110,11 +121,14 @@ mod tests {
 
     #[test]
     fn lines_are_one_based() {
-        let text = "a\nb\nc";
-        assert_eq!(line_of(text, 0), 1);
-        assert_eq!(line_of(text, 2), 2);
-        assert_eq!(line_of(text, 4), 3);
-        assert_eq!(line_of(text, 99), 3);
+        let src = Source::new("t", "a\nb\nc");
+        assert_eq!(src.line_of(0), 1);
+        assert_eq!(src.line_of(1), 1);
+        assert_eq!(src.line_of(2), 2);
+        assert_eq!(src.line_of(4), 3);
+        assert_eq!(src.line_of(99), 3);
+        assert_eq!(Source::new("t", "").line_of(0), 1);
+        assert_eq!(Source::new("t", "\n\n").line_of(2), 3);
     }
 
     #[test]
