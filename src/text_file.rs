@@ -1,5 +1,32 @@
 //! Text files users hand to kmedic (kubeconfig, theme, keymap, scenario files): bytes that are
-//! not UTF-8 are reported by line and column, as an editor shows them, not by byte index.
+//! not UTF-8 are reported by line and column, as an editor shows them, not by byte index; and
+//! reading is bounded (only regular files, at most a given size), so a path that names a FIFO
+//! or `/dev/zero` cannot hang kmedic or fill its memory.
+
+use std::io::Read;
+use std::path::Path;
+
+/// Reads the regular file at `path` (symlinks followed), refusing anything else (a FIFO, a
+/// device, a socket, a directory) and files larger than `max` bytes.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a directory, FIFO, device or socket)",
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            max / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
 
 /// Where a file stops being UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +64,17 @@ pub fn has_utf16_bom(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_regular_files_of_bounded_size_are_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"0123456789").expect("write");
+        assert_eq!(read_bounded(&file, 10).expect("read"), b"0123456789");
+        assert!(read_bounded(&file, 9).is_err());
+        assert!(read_bounded(dir.path(), 1 << 20).is_err());
+        assert!(read_bounded(Path::new("/dev/zero"), 1 << 20).is_err());
+    }
 
     #[test]
     fn the_first_bad_byte_is_located_by_line_and_column() {

@@ -142,14 +142,20 @@ fn paths_from(
     Ok(vec![PathBuf::from(home).join(".kube").join("config")])
 }
 
+/// A kubeconfig larger than this is refused (real ones are kilobytes; this bounds memory when a
+/// path names something endless).
+const MAX_KUBECONFIG_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads one file, naming it in any error.
 fn read_one(path: &Path) -> Result<Kubeconfig, KubeconfigProblem> {
     if !path.exists() {
         return Err(KubeconfigProblem::Missing(path.to_path_buf()));
     }
-    let bytes = std::fs::read(path).map_err(|e| KubeconfigProblem::Unreadable {
-        file: path.to_path_buf(),
-        message: e.to_string(),
+    let bytes = crate::text_file::read_bounded(path, MAX_KUBECONFIG_BYTES).map_err(|e| {
+        KubeconfigProblem::Unreadable {
+            file: path.to_path_buf(),
+            message: e.to_string(),
+        }
     })?;
     // UTF-16 files (with a byte order mark) are decoded by the kubeconfig reader itself.
     let text = if crate::text_file::has_utf16_bom(&bytes) {

@@ -46,8 +46,17 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// Parses the whole document; a syntax error becomes one located `ConfigError`.
+    /// Parses the whole document; a syntax error becomes one located `ConfigError`. Arrays and
+    /// inline tables nested deeper than [`MAX_NESTING`] are refused before parsing: the TOML
+    /// parser recurses once per level and would overflow the stack.
     pub fn parse(&self) -> Result<DeTable<'a>, ConfigError> {
+        if let Some(offset) = too_deep(self.text) {
+            return Err(ConfigError {
+                file: self.name.to_string(),
+                line: Some(self.line_of(offset)),
+                message: format!("arrays or tables nested deeper than {MAX_NESTING} levels"),
+            });
+        }
         match DeTable::parse(self.text) {
             Ok(table) => Ok(table.into_inner()),
             Err(err) => Err(ConfigError {
@@ -57,6 +66,57 @@ impl<'a> Source<'a> {
             }),
         }
     }
+}
+
+/// Deepest nesting of arrays and inline tables a configuration file may use (kmedic's own
+/// files use three).
+pub(crate) const MAX_NESTING: usize = 32;
+
+/// The offset where brackets and braces outside strings and comments first nest deeper than
+/// [`MAX_NESTING`], if they do. A conservative scan, not a parser: it only has to know what is
+/// inside a string (basic, literal, multi-line) or a comment.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                let triple = bytes.get(i..i + 3) == Some(&[quote; 3][..]);
+                i += if triple { 3 } else { 1 };
+                while i < bytes.len() {
+                    if quote == b'"' && bytes[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if bytes[i] == quote && (!triple || bytes.get(i..i + 3) == Some(&[quote; 3][..])) {
+                        i += if triple { 3 } else { 1 };
+                        break;
+                    }
+                    if !triple && bytes[i] == b'\n' {
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A human name for a TOML value's type, for "expected a string, found an integer".
@@ -138,6 +198,19 @@ mod tests {
             "; did you mean 'warning'?"
         );
         assert_eq!(suggest("zzzzzz", ["warning", "error"]), "");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("[colors]\nok = {}", "[".repeat(5000));
+        let err = Source::new("t.toml", &deep).parse().err();
+        assert!(
+            matches!(&err, Some(ConfigError { line: Some(2), message, .. }) if message.contains("nested deeper")),
+            "{err:?}"
+        );
+        let strings = format!("a = \"{}\"\nb = '{}'\nc = '''\n{}'''\n# {}\n", "[".repeat(99), "{".repeat(99), "[".repeat(99), "[".repeat(99));
+        assert!(too_deep(&strings).is_none());
+        assert!(too_deep("x = [[[1]], {a = [2]}]\n[[t]]\n[u.v]\n").is_none());
     }
 
     #[test]
