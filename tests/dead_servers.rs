@@ -162,7 +162,7 @@ async fn the_ui_leaves_connecting_with_the_message_and_keeps_retrying() {
     .await;
     let text = screen(&s, 160, 40);
     assert!(
-        text.contains(&format!("did not answer within 1s")) && !text.contains("connecting…"),
+        text.contains("did not answer within 1s") && !text.contains("connecting…"),
         "{text}"
     );
     // The reconnect loop goes on: the server keeps being asked.

@@ -95,11 +95,29 @@ fn fuzz_kubeconfig() {
         name: "kubeconfig",
         seeds: kubeconfig_seeds(&[]),
         dictionary: &[
-            "clusters:\n", "contexts:\n", "users:\n", "current-context: ", "- name: ",
-            "server: ", "certificate-authority-data: ", "certificate-authority: ",
-            "client-certificate-data: ", "client-key: ", "insecure-skip-tls-verify: true",
-            "namespace: ", "https://", "http://", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t",
-            "&a ", "*a", "<<: *a\n", "!!binary ", "~", "null", "\"\\u202e\"", "\t",
+            "clusters:\n",
+            "contexts:\n",
+            "users:\n",
+            "current-context: ",
+            "- name: ",
+            "server: ",
+            "certificate-authority-data: ",
+            "certificate-authority: ",
+            "client-certificate-data: ",
+            "client-key: ",
+            "insecure-skip-tls-verify: true",
+            "namespace: ",
+            "https://",
+            "http://",
+            "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t",
+            "&a ",
+            "*a",
+            "<<: *a\n",
+            "!!binary ",
+            "~",
+            "null",
+            "\"\\u202e\"",
+            "\t",
         ],
         run: kubeconfig,
     });
@@ -117,19 +135,31 @@ fn scenario(input: &[u8], scratch: &Path) -> String {
             let dir = scratch.join("dump");
             let ns = dir.join("shop");
             std::fs::create_dir_all(&ns).unwrap();
-            std::fs::write(dir.join("nodes.json"), br#"{"kind":"NodeList","apiVersion":"v1","items":[]}"#).unwrap();
+            std::fs::write(
+                dir.join("nodes.json"),
+                br#"{"kind":"NodeList","apiVersion":"v1","items":[]}"#,
+            )
+            .unwrap();
             std::fs::write(ns.join("pods.json"), input).unwrap();
-            return summary(kmedic::sim::scenario::load_path(&dir), |o| format!("{} objects", o.len()));
+            return summary(kmedic::sim::scenario::load_path(&dir), |o| {
+                format!("{} objects", o.len())
+            });
         }
     };
     std::fs::write(&path, input).unwrap();
-    summary(kmedic::sim::scenario::load_path(&path), |o| format!("{} objects", o.len()))
+    summary(kmedic::sim::scenario::load_path(&path), |o| {
+        format!("{} objects", o.len())
+    })
 }
 
 #[test]
 fn fuzz_scenario_files() {
     let mut seeds = seeds_from(
-        &["tests/fixtures/scenarios", "tests/fixtures/troubleshoot", "assets"],
+        &[
+            "tests/fixtures/scenarios",
+            "tests/fixtures/troubleshoot",
+            "assets",
+        ],
         &[".yaml", ".yml", ".json"],
     );
     seeds.truncate(64);
@@ -137,9 +167,27 @@ fn fuzz_scenario_files() {
         name: "scenario",
         seeds,
         dictionary: &[
-            "---\n", "apiVersion: v1\n", "kind: List\n", "kind: Pod\n", "items:\n", "metadata:\n",
-            "  name: ", "  namespace: ", "status:\n", "\"kind\":\"List\"", "\"items\":[", "{}",
-            "[]", "&a ", "*a", "<<: *a\n", "!!str ", "? ", "- ", "...\n", "%YAML 1.2\n",
+            "---\n",
+            "apiVersion: v1\n",
+            "kind: List\n",
+            "kind: Pod\n",
+            "items:\n",
+            "metadata:\n",
+            "  name: ",
+            "  namespace: ",
+            "status:\n",
+            "\"kind\":\"List\"",
+            "\"items\":[",
+            "{}",
+            "[]",
+            "&a ",
+            "*a",
+            "<<: *a\n",
+            "!!str ",
+            "? ",
+            "- ",
+            "...\n",
+            "%YAML 1.2\n",
         ],
         run: scenario,
     });
@@ -190,10 +238,16 @@ fn fuzz_pem_and_certificates() {
         name: "pem",
         seeds,
         dictionary: &[
-            "-----BEGIN CERTIFICATE-----\n", "-----END CERTIFICATE-----\n",
-            "-----BEGIN PRIVATE KEY-----\n", "-----BEGIN RSA PRIVATE KEY-----\n",
-            "-----BEGIN EC PRIVATE KEY-----\n", "-----END PRIVATE KEY-----\n", "\r\n", "=",
-            "\u{30}\u{82}", "\u{06}\u{03}\u{55}\u{1d}",
+            "-----BEGIN CERTIFICATE-----\n",
+            "-----END CERTIFICATE-----\n",
+            "-----BEGIN PRIVATE KEY-----\n",
+            "-----BEGIN RSA PRIVATE KEY-----\n",
+            "-----BEGIN EC PRIVATE KEY-----\n",
+            "-----END PRIVATE KEY-----\n",
+            "\r\n",
+            "=",
+            "\u{30}\u{82}",
+            "\u{06}\u{03}\u{55}\u{1d}",
         ],
         run: pem,
     });
@@ -205,7 +259,11 @@ fn theme(input: &[u8], _scratch: &Path) -> String {
     match kmedic::text_file::decode_utf8(input.to_vec()) {
         Ok(text) => {
             let errors = Theme::default().overlay_toml("theme.toml", &text);
-            format!("{} errors: {}", errors.len(), errors.first().map(ToString::to_string).unwrap_or_default())
+            format!(
+                "{} errors: {}",
+                errors.len(),
+                errors.first().map(ToString::to_string).unwrap_or_default()
+            )
         }
         Err(e) => format!("error: {e}"),
     }
@@ -215,13 +273,25 @@ fn theme(input: &[u8], _scratch: &Path) -> String {
 fn fuzz_theme() {
     fuzz(Target {
         name: "theme",
-        seeds: seeds_from(&["themes", "tests/fixtures/config"], &["theme.toml", ".toml"])
-            .into_iter()
-            .filter(|s| String::from_utf8_lossy(s).contains("colors"))
-            .collect(),
+        seeds: seeds_from(
+            &["themes", "tests/fixtures/config"],
+            &["theme.toml", ".toml"],
+        )
+        .into_iter()
+        .filter(|s| String::from_utf8_lossy(s).contains("colors"))
+        .collect(),
         dictionary: &[
-            "[colors]\n", "ok = ", "\"#ff00ff\"", "{ fg = \"red\", bg = \"blue\", bold = true }",
-            "\"indexed(300)\"", "name = ", "'''", "\"\"\"", "[[colors]]\n", "= {", "}\n",
+            "[colors]\n",
+            "ok = ",
+            "\"#ff00ff\"",
+            "{ fg = \"red\", bg = \"blue\", bold = true }",
+            "\"indexed(300)\"",
+            "name = ",
+            "'''",
+            "\"\"\"",
+            "[[colors]]\n",
+            "= {",
+            "}\n",
         ],
         run: theme,
     });
@@ -253,8 +323,17 @@ fn fuzz_keymap() {
             .filter(|s| String::from_utf8_lossy(s).contains("bindings"))
             .collect(),
         dictionary: &[
-            "[table]\n", "[global]\n", "bindings = [", "unbind = [", "{ on = ", "run = \"quit\"",
-            "\"Ctrl-Alt-Shift-F24\"", "\"Ctrl-\"", "\"Space\"", "desc = ", "]\n",
+            "[table]\n",
+            "[global]\n",
+            "bindings = [",
+            "unbind = [",
+            "{ on = ",
+            "run = \"quit\"",
+            "\"Ctrl-Alt-Shift-F24\"",
+            "\"Ctrl-\"",
+            "\"Space\"",
+            "desc = ",
+            "]\n",
         ],
         run: keymap,
     });

@@ -55,9 +55,16 @@ fn an_invalid_server_url_is_an_error_not_plain_http() {
     let dir = tempfile::tempdir().unwrap();
     let empty = tempfile::tempdir().unwrap();
     let root = empty.path().to_str().unwrap();
-    for server in ["127.0.0.1:6443", "htps://127.0.0.1:6443", "https://exa mple:6443"] {
+    for server in [
+        "127.0.0.1:6443",
+        "htps://127.0.0.1:6443",
+        "https://exa mple:6443",
+    ] {
         let config = kubeconfig(dir.path(), &format!("{{server: '{server}'}}"), "{token: t}");
-        let out = kmedic(&["certs", "--kubeconfig", &config, "--host-root", root], dir.path());
+        let out = kmedic(
+            &["certs", "--kubeconfig", &config, "--host-root", root],
+            dir.path(),
+        );
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{server}: {err}");
         assert!(
@@ -77,7 +84,10 @@ fn a_kubeconfig_that_is_not_utf8_is_reported_by_line() {
         b"apiVersion: v1\nkind: Config\ncurrent-context: a\ncontexts:\n- name: \"caf\xe9\"\n",
     )
     .unwrap();
-    let out = kmedic(&["check", "--kubeconfig", path.to_str().unwrap()], dir.path());
+    let out = kmedic(
+        &["check", "--kubeconfig", path.to_str().unwrap()],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -101,10 +111,47 @@ fn openssl(dir: &Path, args: &[&str]) {
 fn a_version_1_client_certificate_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    openssl(d, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=ca", "-days", "10"]);
-    openssl(d, &["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "user.key", "-out", "user.csr", "-subj", "/CN=alice/O=system:masters"]);
+    openssl(
+        d,
+        &[
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+            "-subj", "/CN=ca", "-days", "10",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "user.key",
+            "-out",
+            "user.csr",
+            "-subj",
+            "/CN=alice/O=system:masters",
+        ],
+    );
     // No extensions: openssl writes a version 1 certificate.
-    openssl(d, &["x509", "-req", "-in", "user.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "user.crt", "-days", "10"]);
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "user.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "user.crt",
+            "-days",
+            "10",
+        ],
+    );
     let config = kubeconfig(
         d,
         "{server: 'https://127.0.0.1:1', certificate-authority: ca.crt}",

@@ -94,7 +94,9 @@ fn too_deep(text: &str) -> Option<usize> {
                         i += 2;
                         continue;
                     }
-                    if bytes[i] == quote && (!triple || bytes.get(i..i + 3) == Some(&[quote; 3][..])) {
+                    if bytes[i] == quote
+                        && (!triple || bytes.get(i..i + 3) == Some(&[quote; 3][..]))
+                    {
                         i += if triple { 3 } else { 1 };
                         break;
                     }
@@ -208,7 +210,13 @@ mod tests {
             matches!(&err, Some(ConfigError { line: Some(2), message, .. }) if message.contains("nested deeper")),
             "{err:?}"
         );
-        let strings = format!("a = \"{}\"\nb = '{}'\nc = '''\n{}'''\n# {}\n", "[".repeat(99), "{".repeat(99), "[".repeat(99), "[".repeat(99));
+        let strings = format!(
+            "a = \"{}\"\nb = '{}'\nc = '''\n{}'''\n# {}\n",
+            "[".repeat(99),
+            "{".repeat(99),
+            "[".repeat(99),
+            "[".repeat(99)
+        );
         assert!(too_deep(&strings).is_none());
         assert!(too_deep("x = [[[1]], {a = [2]}]\n[[t]]\n[u.v]\n").is_none());
     }

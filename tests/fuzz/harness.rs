@@ -103,7 +103,10 @@ pub fn fuzz(target: Target) {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| fastrand::u64(..));
-    println!("fuzz {}: seed {seed} (KMEDIC_FUZZ_SEED={seed} replays)", target.name);
+    println!(
+        "fuzz {}: seed {seed} (KMEDIC_FUZZ_SEED={seed} replays)",
+        target.name
+    );
     assert!(!target.seeds.is_empty(), "{}: no seed inputs", target.name);
     let mut rng = fastrand::Rng::with_seed(seed);
     let scratch = tempfile::tempdir().expect("scratch dir");
@@ -113,13 +116,14 @@ pub fn fuzz(target: Target) {
     let dir = scratch.path().to_path_buf();
     std::thread::spawn(move || {
         for input in inputs {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&input, &dir)))
-                .map_err(|p| {
-                    p.downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_else(|| "a panic".into())
-                });
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&input, &dir)))
+                    .map_err(|p| {
+                        p.downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_else(|| "a panic".into())
+                    });
             if to_main.send(outcome).is_err() {
                 break;
             }
@@ -169,14 +173,24 @@ fn wait(outcomes: &mpsc::Receiver<Outcome>, name: &str, input: &[u8], seed: u64)
             Ok(outcome) => {
                 let rss = resident_bytes();
                 if rss > MEMORY_LIMIT {
-                    fail(name, seed, input, &format!("resident memory reached {} MiB", rss >> 20));
+                    fail(
+                        name,
+                        seed,
+                        input,
+                        &format!("resident memory reached {} MiB", rss >> 20),
+                    );
                 }
                 return outcome;
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let rss = resident_bytes();
                 if rss > MEMORY_LIMIT {
-                    fail(name, seed, input, &format!("resident memory reached {} MiB", rss >> 20));
+                    fail(
+                        name,
+                        seed,
+                        input,
+                        &format!("resident memory reached {} MiB", rss >> 20),
+                    );
                 }
                 if start.elapsed() > HANG {
                     fail(name, seed, input, &format!("no answer within {HANG:?}"));
@@ -207,8 +221,17 @@ const INTERESTING: &[u8] = &[
 ];
 
 const NUMBERS: &[&str] = &[
-    "0", "-1", "4294967296", "18446744073709551616", "99999999999999999999999", "1e309", "-0",
-    "0x7fffffff", "NaN", ".inf", "1.5",
+    "0",
+    "-1",
+    "4294967296",
+    "18446744073709551616",
+    "99999999999999999999999",
+    "1e309",
+    "-0",
+    "0x7fffffff",
+    "NaN",
+    ".inf",
+    "1.5",
 ];
 
 /// One new input: a corpus entry with 1–8 mutations.
@@ -243,7 +266,12 @@ fn mutate(rng: &mut fastrand::Rng, corpus: &[Vec<u8>], dictionary: &[&str]) -> V
                 let end = (at + rng.usize(1..=32)).min(len);
                 let chunk = data[at..end].to_vec();
                 let times = rng.usize(2..=2000);
-                let repeated: Vec<u8> = chunk.iter().copied().cycle().take(chunk.len() * times).collect();
+                let repeated: Vec<u8> = chunk
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(chunk.len() * times)
+                    .collect();
                 data.splice(end..end, repeated);
             }
             5 if !dictionary.is_empty() => {
