@@ -74,10 +74,12 @@ pub(crate) const MAX_NESTING: usize = 32;
 
 /// The offset where brackets and braces outside strings and comments first nest deeper than
 /// [`MAX_NESTING`], if they do. A conservative scan, not a parser: it only has to know what is
-/// inside a string (basic, literal, multi-line) or a comment.
+/// inside a string (basic, literal, multi-line) or a comment, and never count less nesting than
+/// the parser builds (the parser's own limit, 80 levels, is too deep for a 2 MiB thread stack
+/// in a debug build).
 fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut depth = 0usize;
+    let mut open_stack: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -107,13 +109,20 @@ fn too_deep(text: &str) -> Option<usize> {
                 }
                 continue;
             }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
+            open @ (b'[' | b'{') => {
+                open_stack.push(open);
+                if open_stack.len() > MAX_NESTING {
                     return Some(i);
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
+            // A closer only closes its own kind: the parser, recovering from errors, keeps an
+            // array open across a stray `}` (and so nests deeper at the next `[`).
+            b']' if open_stack.last() == Some(&b'[') => {
+                open_stack.pop();
+            }
+            b'}' if open_stack.last() == Some(&b'{') => {
+                open_stack.pop();
+            }
             _ => {}
         }
         i += 1;
@@ -219,6 +228,9 @@ mod tests {
         );
         assert!(too_deep(&strings).is_none());
         assert!(too_deep("x = [[[1]], {a = [2]}]\n[[t]]\n[u.v]\n").is_none());
+        // Found by the fuzzer: stray `}` do not close the arrays `bindings = [` opened.
+        let stray = "[table]\n".to_string() + &"bindings = [\n },\n".repeat(200);
+        assert!(too_deep(&stray).is_some());
     }
 
     #[test]

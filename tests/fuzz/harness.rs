@@ -15,7 +15,8 @@
 //!
 //! An input whose summary (digits folded) was never seen before joins the corpus, a cheap
 //! stand-in for coverage feedback. Runs are bounded by time: `KMEDIC_FUZZ_SECONDS` per target
-//! (default [`DEFAULT_SECONDS`]); `KMEDIC_FUZZ_SEED` replays a run (the seed is printed).
+//! (default [`DEFAULT_SECONDS`]); `KMEDIC_FUZZ_SEED` replays a run (the seed is printed), and
+//! `KMEDIC_FUZZ_REPLAY=FILE` runs the target whose name starts FILE's name on that one input.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -99,6 +100,18 @@ type Outcome = Result<String, String>;
 
 /// Runs `target` for the time budget; panics (failing the test) on the first finding.
 pub fn fuzz(target: Target) {
+    if let Ok(file) = std::env::var("KMEDIC_FUZZ_REPLAY") {
+        // Runs one saved input on this thread, for a debugger or a backtrace.
+        let input = std::fs::read(&file).expect("KMEDIC_FUZZ_REPLAY names a readable file");
+        if Path::new(&file)
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(target.name))
+        {
+            let scratch = tempfile::tempdir().expect("scratch dir");
+            println!("{}", (target.run)(&input, scratch.path()));
+        }
+        return;
+    }
     let seed = std::env::var("KMEDIC_FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
