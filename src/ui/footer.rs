@@ -9,6 +9,7 @@ use crate::app::action::Action;
 use crate::app::keys::current_layer;
 use crate::app::state::AppState;
 use crate::config::{Theme, Token};
+use crate::text_safety::visible;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(input) = &state.input {
@@ -18,7 +19,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         ];
         if let Some(error) = &input.error {
             spans.push(Span::styled(
-                format!("   ✗ {error}"),
+                format!("   ✗ {}", visible(error)),
                 theme.style(Token::Error),
             ));
         }
@@ -34,7 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Token::Text
         });
         frame.render_widget(
-            Paragraph::new(Span::styled(notice.text.clone(), style)),
+            Paragraph::new(Span::styled(visible(&notice.text).into_owned(), style)),
             area,
         );
         return;
