@@ -90,28 +90,6 @@ impl KubeconfigProblem {
     }
 }
 
-/// Why `server` cannot be used as an API server URL, if it cannot: it must be an absolute
-/// `http://` or `https://` URL with a host (a path, as behind Rancher, is allowed).
-pub fn server_url_problem(server: &str) -> Option<String> {
-    let uri: http::Uri = match server.parse() {
-        Ok(uri) => uri,
-        Err(e) => return Some(format!("not a URL ({e})")),
-    };
-    match uri.scheme_str() {
-        Some("https" | "http") => {}
-        Some(other) => return Some(format!("scheme \"{other}\" is neither https nor http")),
-        None => return Some("no scheme (https://)".to_string()),
-    }
-    match uri.host() {
-        Some(host) if !host.is_empty() => {}
-        _ => return Some("no host".to_string()),
-    }
-    if uri.query().is_some() {
-        return Some("a server URL has no query (?…)".to_string());
-    }
-    None
-}
-
 /// The kubeconfig files to read, in merge order.
 pub fn kubeconfig_paths(explicit: Option<&Path>) -> Result<Vec<PathBuf>, KubeconfigProblem> {
     paths_from(
@@ -375,7 +353,7 @@ fn choose_context(
             files: files_text,
         });
     };
-    if let Some(reason) = server_url_problem(&server) {
+    if let Some(reason) = super::server_url::problem(&server) {
         return Err(KubeconfigProblem::InvalidServer {
             context: wanted,
             cluster: ctx.cluster,
@@ -586,11 +564,6 @@ mod tests {
                 "{server}: {text}"
             );
         }
-        assert_eq!(
-            server_url_problem("https://rancher.example/k8s/clusters/c-1"),
-            None
-        );
-        assert_eq!(server_url_problem("http://[::1]:8080"), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod kubeconfig;
 pub mod readonly;
 pub mod request_kind;
+pub mod server_url;
 pub mod store;
 pub mod timeouts;
 pub mod watch;
