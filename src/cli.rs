@@ -6,6 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::cluster::ClientSettings;
+use crate::cluster::timeouts::Timeout;
+
 /// kmedic — explore a Kubernetes cluster and find out what is broken. Read-only by default.
 #[derive(Debug, Parser)]
 #[command(name = "kmedic", version, about, long_about = None)]
@@ -22,6 +25,57 @@ pub struct Cli {
     /// Where kmedic writes its own log (default: the user's state directory).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// How kmedic talks to the API server: how long it waits, and whether it asks access reviews.
+#[derive(Debug, Clone, Args)]
+pub struct ClientArgs {
+    /// How long to wait for the API server to answer a request, as kubectl's --request-timeout:
+    /// a duration like 30s, 1m or 500ms; 0 waits forever. Watches and log follows only have to
+    /// start answering within it; they are never cut.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        default_value = "30s",
+        env = "KMEDIC_REQUEST_TIMEOUT"
+    )]
+    pub request_timeout: Timeout,
+
+    /// How long to wait for the TCP and TLS connection to the API server; 0 waits forever.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        default_value = "10s",
+        env = "KMEDIC_CONNECT_TIMEOUT"
+    )]
+    pub connect_timeout: Timeout,
+
+    /// Never send access reviews (SelfSubjectAccessReview, SelfSubjectRulesReview,
+    /// SelfSubjectReview): they change nothing but appear as `create` in audit logs. The
+    /// can-i view then says they are off.
+    #[arg(
+        long,
+        global = true,
+        env = "KMEDIC_NO_ACCESS_REVIEW",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub no_access_review: bool,
+}
+
+impl ClientArgs {
+    /// The settings every client of this process is built with.
+    pub fn settings(&self) -> ClientSettings {
+        ClientSettings {
+            connect_timeout: self.connect_timeout.0,
+            request_timeout: self.request_timeout.0,
+            access_reviews: !self.no_access_review,
+        }
+    }
 }
 
 /// Which cluster and namespace, as in kubectl.

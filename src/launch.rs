@@ -158,7 +158,7 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> Result<(), String> {
     println!(
         "kmedic simulated cluster serving at {} (kubeconfig: {}); Ctrl-C to stop",
         crate::sim::server_url(sim.addr),
-        args.write_kubeconfig.display()
+        crate::text_safety::visible(&args.write_kubeconfig.display().to_string())
     );
     let _ = std::io::stdout().flush();
     wait_for_stop().await;

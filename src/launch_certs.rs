@@ -19,12 +19,14 @@ pub async fn run(args: &CertsArgs) -> Result<u8, String> {
     };
     let report = certs::collect::collect(&sources, now).await?;
     let text = match args.output {
-        OutputFormat::Json => {
-            serde_json::to_string_pretty(&report).map_err(|e| format!("cannot encode JSON: {e}"))?
-                + "\n"
-        }
+        OutputFormat::Json => crate::text_safety::json::to_string_pretty(&report)?,
         OutputFormat::Text => certs::report::render_text(&report, now),
     };
-    print!("{text}");
+    crate::text_safety::sink::write_stdout(&text)?;
+    if let Some(why) = &report.unanswered {
+        return Err(format!(
+            "{why}; its serving certificate and the cluster's certificates were not inspected (--offline skips them)"
+        ));
+    }
     Ok(if report.fails() { 1 } else { 0 })
 }

@@ -6,7 +6,7 @@
 //! could not look at anything) are returned as messages.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -18,6 +18,7 @@ use crate::cli::{CheckArgs, CheckOutput, ConnectArgs, UiArgs};
 use crate::cluster::{ConnectOptions, Scope, build_client, load_kubeconfig};
 use crate::findings::{Finding, Pane};
 use crate::objects::Kind;
+use crate::text_safety::visible;
 use crate::troubleshoot::{
     self, Change, ContainerKey, CoverageReport, Engine, KindState, Options, Snapshot, output,
 };
@@ -111,9 +112,7 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
                     serde_json::to_value(&input.notes).map_err(|e| e.to_string())?,
                 );
             }
-            let mut t = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
-            t.push('\n');
-            t
+            crate::text_safety::json::to_string_pretty(&value)?
         }
         CheckOutput::Text => {
             let color = std::io::stdout().is_terminal()
@@ -122,11 +121,7 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
             text_report(&findings, &coverage, &input.notes, color)
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| format!("cannot write the output: {e}"))?;
+    crate::text_safety::sink::write_stdout(&text)?;
     Ok(u8::from(findings.iter().any(|f| f.severity.fails_check())))
 }
 
@@ -150,11 +145,11 @@ fn text_report(
     if !lines.is_empty() {
         out.push_str("\nNot checked:\n");
         for l in lines {
-            out.push_str(&format!("  - {l}\n"));
+            out.push_str(&format!("  - {}\n", visible(&l)));
         }
     }
     for n in notes {
-        out.push_str(&format!("\nNote: {n}\n"));
+        out.push_str(&format!("\nNote: {}\n", visible(n)));
     }
     out
 }

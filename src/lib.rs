@@ -16,5 +16,7 @@ pub mod model;
 pub mod objects;
 pub mod runtime;
 pub mod sim;
+pub mod text_file;
+pub mod text_safety;
 pub mod troubleshoot;
 pub mod ui;

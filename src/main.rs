@@ -10,6 +10,7 @@ use kmedic::launch;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    kmedic::cluster::client::set_default_settings(cli.client.settings());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -27,7 +28,7 @@ fn main() -> ExitCode {
     let _log_guard = match kmedic::logging::init(&log_file) {
         Ok(guard) => Some(guard),
         Err(e) => {
-            eprintln!("kmedic: logging disabled: {e}");
+            kmedic::text_safety::sink::eprint_message(&format!("logging disabled: {e}"));
             None
         }
     };
@@ -50,7 +51,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("kmedic: {message}");
+            kmedic::text_safety::sink::eprint_message(&message);
             ExitCode::from(2)
         }
     }

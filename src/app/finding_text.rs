@@ -3,6 +3,7 @@
 //! reducer can bound the details' scrolling by the very rows that are drawn.
 
 use crate::findings::{Finding, Severity};
+use crate::text_safety::visible;
 
 /// What a piece of a details line is, for its style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +31,16 @@ pub fn severity_word(severity: Severity) -> &'static str {
 
 /// `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects.
 pub fn object_name(f: &Finding) -> String {
-    if f.object.namespace.is_empty() {
-        format!("{}/{}", f.object.kind, f.object.name)
+    let o = &f.object;
+    if o.namespace.is_empty() {
+        format!("{}/{}", visible(&o.kind), visible(&o.name))
     } else {
-        format!("{}/{}/{}", f.object.kind, f.object.namespace, f.object.name)
+        format!(
+            "{}/{}/{}",
+            visible(&o.kind),
+            visible(&o.namespace),
+            visible(&o.name)
+        )
     }
 }
 
@@ -45,35 +52,54 @@ pub fn lines(f: &Finding) -> Vec<PartLine> {
                 Part::Severity(f.severity),
                 format!("{} ", severity_word(f.severity)),
             ),
-            (Part::Title, format!("{} — {}", object_name(f), f.summary)),
+            (
+                Part::Title,
+                format!("{} — {}", object_name(f), visible(&f.summary)),
+            ),
         ],
-        vec![(Part::Muted, format!("check: {}", f.check))],
+        vec![(Part::Muted, format!("check: {}", visible(&f.check)))],
         Vec::new(),
         vec![(Part::Heading, "Why:".to_string())],
-        vec![(Part::Text, format!("  {}", f.explanation))],
+        vec![(Part::Text, format!("  {}", visible(&f.explanation)))],
         vec![(Part::Heading, "Next steps:".to_string())],
     ];
     for step in &f.next_steps {
-        lines.push(vec![(Part::Command, format!("  $ {step}"))]);
+        lines.push(vec![(Part::Command, format!("  $ {}", visible(step)))]);
     }
     if !f.caused_by.is_empty() {
         lines.push(vec![(Part::Heading, "Caused by:".to_string())]);
         for cause in &f.caused_by {
             let o = &cause.object;
             let name = if o.namespace.is_empty() {
-                format!("{}/{}", o.kind, o.name)
+                format!("{}/{}", visible(&o.kind), visible(&o.name))
             } else {
-                format!("{}/{}/{}", o.kind, o.namespace, o.name)
+                format!(
+                    "{}/{}/{}",
+                    visible(&o.kind),
+                    visible(&o.namespace),
+                    visible(&o.name)
+                )
             };
-            lines.push(vec![(Part::Text, format!("  {} on {name}", cause.check))]);
+            lines.push(vec![(
+                Part::Text,
+                format!("  {} on {name}", visible(&cause.check)),
+            )]);
         }
     }
     lines.push(vec![(Part::Heading, "Evidence:".to_string())]);
     for e in &f.evidence {
+        // Multi-line evidence (a log tail) keeps its lines, each indented under the label.
+        let mut values = e.value.lines();
         lines.push(vec![
-            (Part::Label, format!("  {}: ", e.label)),
-            (Part::Text, e.value.clone()),
+            (Part::Label, format!("  {}: ", visible(&e.label))),
+            (
+                Part::Text,
+                visible(values.next().unwrap_or("")).into_owned(),
+            ),
         ]);
+        for more in values {
+            lines.push(vec![(Part::Text, format!("      {}", visible(more)))]);
+        }
     }
     lines
 }

@@ -24,16 +24,24 @@ use crate::findings::{Evidence, Finding, ObjectRef, Pane, Severity};
 /// How long one list may take.
 const LIST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The `kubernetes` Service's cluster IP, when it can be read.
-pub async fn service_ip(client: &Client) -> Option<String> {
+/// The `kubernetes` Service's cluster IP, when it can be read; `Err` (naming the server and
+/// the wait) when the API server did not answer in time.
+pub async fn service_ip(client: &Client) -> Result<Option<String>, String> {
     let api = Api::<Service>::namespaced(client.clone(), "default");
-    let svc = tokio::time::timeout(LIST_TIMEOUT, api.get("kubernetes"))
-        .await
-        .ok()?
-        .ok()?;
-    svc.spec?
-        .cluster_ip
-        .filter(|ip| !ip.is_empty() && ip != "None")
+    let svc = match tokio::time::timeout(LIST_TIMEOUT, api.get("kubernetes")).await {
+        Ok(Ok(svc)) => svc,
+        Ok(Err(e)) => {
+            return match crate::cluster::timeouts::no_answer(&e) {
+                Some(no_answer) => Err(no_answer.with_hint()),
+                None => Ok(None),
+            };
+        }
+        Err(_) => return Ok(None),
+    };
+    Ok(svc
+        .spec
+        .and_then(|s| s.cluster_ip)
+        .filter(|ip| !ip.is_empty() && ip != "None"))
 }
 
 async fn list<K>(api: Api<K>, params: &ListParams) -> Result<Vec<K>, String>

@@ -13,8 +13,18 @@ use crate::cluster::kubeconfig::kubeconfig_paths;
 use crate::cluster::{ConnectOptions, KubeSetup, build_client, load_kubeconfig};
 use crate::findings::{Evidence, Finding, ObjectRef, Pane, Severity};
 
-/// How long the capture handshake may take.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the capture handshake may take when `--connect-timeout 0` asks to wait forever.
+const HANDSHAKE_FOREVER: Duration = Duration::from_secs(24 * 3600);
+
+/// What the cluster part found: entries, findings, notes about skipped sources, and why the
+/// API server could not be inspected at all when it did not answer in time.
+#[derive(Default)]
+struct FromCluster {
+    entries: Vec<CertEntry>,
+    findings: Vec<Finding>,
+    notes: Vec<String>,
+    unanswered: Option<String>,
+}
 
 /// Where to look.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,12 +63,21 @@ pub async fn collect(sources: &CertSources, now: Timestamp) -> Result<CertsRepor
     };
     let setup = load_kubeconfig(&options);
     let mut notes = Vec::new();
+    let mut unanswered = None;
     match (&setup, args.offline) {
         (Ok(setup), false) => {
-            let (served, cluster_extra, cluster_notes) = from_cluster(setup, now).await;
-            entries.extend(served);
-            extra.extend(cluster_extra);
-            notes.extend(cluster_notes);
+            let found = from_cluster(setup, now).await;
+            entries.extend(found.entries);
+            extra.extend(found.findings);
+            notes.extend(found.notes);
+            notes.extend(found.unanswered.clone());
+            unanswered = found.unanswered;
+        }
+        (Err(problem), false) if problem.is_broken_cluster() => {
+            return Err(problem.to_string());
+        }
+        (Err(problem), true) if problem.is_broken_cluster() => {
+            notes.push(format!("no handshake possible: {problem}"));
         }
         (Err(problem), _) if connect.kubeconfig.is_some() || connect.context.is_some() => {
             return Err(problem.to_string());
@@ -66,6 +85,11 @@ pub async fn collect(sources: &CertSources, now: Timestamp) -> Result<CertsRepor
         _ => {}
     }
     if entries.is_empty() && extra.is_empty() {
+        if let Some(why) = unanswered {
+            return Err(format!(
+                "{why}; its certificates were not inspected, and there was nothing else to inspect"
+            ));
+        }
         return Err(format!(
             "no certificates to inspect: no usable kubeconfig and no Kubernetes PKI under {}",
             args.host_root.display()
@@ -73,20 +97,16 @@ pub async fn collect(sources: &CertSources, now: Timestamp) -> Result<CertsRepor
     }
     let mut report = CertsReport::new(entries, now);
     report.notes = notes;
+    report.unanswered = unanswered;
     report.findings.extend(extra);
     report.findings.sort_by_key(|f| f.severity);
     Ok(report)
 }
 
 /// The current context's serving chain, then (when the API answers) the in-cluster
-/// certificates. Returns entries, findings and notes about sources that were skipped.
-async fn from_cluster(
-    setup: &KubeSetup,
-    now: Timestamp,
-) -> (Vec<CertEntry>, Vec<Finding>, Vec<String>) {
-    let mut entries = Vec::new();
-    let mut findings = Vec::new();
-    let mut notes = Vec::new();
+/// certificates.
+async fn from_cluster(setup: &KubeSetup, now: Timestamp) -> FromCluster {
+    let mut out = FromCluster::default();
     let base = setup
         .files
         .first()
@@ -94,42 +114,62 @@ async fn from_cluster(
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let ca = super::served::context_ca(&setup.kubeconfig, &setup.context, &base);
-    let served =
-        super::served::collect(&setup.server, &setup.context, ca, None, HANDSHAKE_TIMEOUT).await;
+    let wait = crate::cluster::client::default_settings()
+        .connect_timeout
+        .unwrap_or(HANDSHAKE_FOREVER);
+    let served = super::served::collect(&setup.server, &setup.context, ca, None, wait).await;
     let mut served_index = None;
     match served {
         Ok(entry) => {
-            served_index = Some(entries.len());
-            entries.push(entry);
+            served_index = Some(out.entries.len());
+            out.entries.push(entry);
         }
-        Err(message) if setup.server.starts_with("http://") => notes.push(message),
+        Err(message) if setup.server.starts_with("http://") => out.notes.push(message),
+        Err(message) if message.contains(super::handshake::NO_HANDSHAKE) => {
+            out.unanswered = Some(format!(
+                "the API server {} {} {} (is it up and reachable? wait longer with --connect-timeout; 0 waits forever)",
+                setup.server,
+                super::handshake::NO_HANDSHAKE,
+                crate::cluster::timeouts::human(wait)
+            ));
+            return out;
+        }
         Err(message) => {
-            findings.push(no_handshake(&setup.server, message));
-            return (entries, findings, notes);
+            out.findings.push(no_handshake(&setup.server, message));
+            return out;
         }
     }
     let client = match build_client(setup, false).await {
         Ok(client) => client,
         Err(e) => {
-            notes.push(format!("cluster objects not read: {e}"));
-            return (entries, findings, notes);
+            out.notes.push(format!("cluster objects not read: {e}"));
+            return out;
         }
     };
-    let Some(ip) = super::cluster::service_ip(&client).await else {
-        notes.push("cluster objects not read: the API server did not answer".into());
-        return (entries, findings, notes);
+    let ip = match super::cluster::service_ip(&client).await {
+        Ok(Some(ip)) => ip,
+        Ok(None) => {
+            out.notes
+                .push("cluster objects not read: the API server did not answer".into());
+            return out;
+        }
+        Err(no_answer) => {
+            out.unanswered = Some(no_answer);
+            return out;
+        }
     };
     if let Some(entry) = served_index
-        .and_then(|i| entries.get_mut(i))
+        .and_then(|i| out.entries.get_mut(i))
         .filter(|e| !e.required_names.contains(&ip))
     {
         entry.required_names.push(ip);
     }
     let (cluster_entries, cluster_findings, skipped) = super::cluster::collect(&client, now).await;
-    entries.extend(cluster_entries);
-    findings.extend(cluster_findings);
-    notes.extend(skipped.into_iter().map(|s| format!("not read: {s}")));
-    (entries, findings, notes)
+    out.entries.extend(cluster_entries);
+    out.findings.extend(cluster_findings);
+    out.notes
+        .extend(skipped.into_iter().map(|s| format!("not read: {s}")));
+    out
 }
 
 fn no_handshake(server: &str, message: String) -> Finding {

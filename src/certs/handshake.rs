@@ -58,6 +58,9 @@ impl ServerCertVerifier for Recorder {
     }
 }
 
+/// Words of the error when the server accepts no connection or completes no handshake in time.
+pub const NO_HANDSHAKE: &str = "did not complete a TLS handshake within";
+
 /// Connects to `host:port`, completes a TLS handshake and returns the DER certificates the
 /// server presented (leaf first). Nothing is sent after the handshake.
 pub async fn capture_chain(
@@ -92,7 +95,8 @@ pub async fn capture_chain(
     match tokio::time::timeout(timeout, work).await {
         Err(_) => {
             return Err(format!(
-                "no TLS handshake with {host}:{port} within {timeout:?}"
+                "{host}:{port} {NO_HANDSHAKE} {}",
+                crate::cluster::timeouts::human(timeout)
             ));
         }
         Ok(result) => drop(result?),

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::entry::CertEntry;
 use super::verify::{ChainVerdict, KeyMatch};
 use crate::findings::Finding;
+use crate::text_safety::visible;
 
 /// Everything `kmedic certs` found.
 #[derive(Debug, Clone, Serialize)]
@@ -15,6 +16,10 @@ pub struct CertsReport {
     pub findings: Vec<Finding>,
     /// Sources that could not be read (not problems of the certificates themselves).
     pub notes: Vec<String>,
+    /// The API server did not answer in time (the message names it and the wait): the served
+    /// chain and the cluster's certificates were not inspected, and `kmedic certs` exits 2.
+    #[serde(skip)]
+    pub unanswered: Option<String>,
 }
 
 impl CertsReport {
@@ -27,6 +32,7 @@ impl CertsReport {
             certificates,
             findings,
             notes: Vec::new(),
+            unanswered: None,
         }
     }
 
@@ -61,7 +67,13 @@ pub fn expires(t: Timestamp) -> String {
     t.strftime("%b %d, %Y %H:%M UTC").to_string()
 }
 
+/// Aligned columns; every cell is cleaned (subjects, names and errors come from certificates
+/// and files, which are untrusted).
 fn table(rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| visible(c).into_owned()).collect())
+        .collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
@@ -73,7 +85,7 @@ fn table(rows: &[Vec<String>]) -> String {
         })
         .collect();
     let mut out = String::new();
-    for row in rows {
+    for row in &rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
             if c + 1 == row.len() {
@@ -220,15 +232,23 @@ pub fn findings_text(findings: &[Finding]) -> String {
     let mut out = format!("FINDINGS ({})\n", findings.len());
     for f in findings {
         let severity = format!("{:?}", f.severity).to_uppercase();
-        out.push_str(&format!("{severity:<8} {}  {}\n", f.check, f.summary));
+        out.push_str(&format!(
+            "{severity:<8} {}  {}\n",
+            visible(&f.check),
+            visible(&f.summary)
+        ));
         if !f.explanation.is_empty() {
-            out.push_str(&format!("         why: {}\n", f.explanation));
+            out.push_str(&format!("         why: {}\n", visible(&f.explanation)));
         }
         for e in &f.evidence {
-            out.push_str(&format!("         {}: {}\n", e.label, e.value));
+            out.push_str(&format!(
+                "         {}: {}\n",
+                visible(&e.label),
+                visible(&e.value)
+            ));
         }
         for step in &f.next_steps {
-            out.push_str(&format!("         next: {step}\n"));
+            out.push_str(&format!("         next: {}\n", visible(step)));
         }
     }
     out
@@ -248,7 +268,7 @@ pub fn render_text(report: &CertsReport, now: Timestamp) -> String {
     out.push('\n');
     out.push_str(&findings_text(&report.findings));
     for note in &report.notes {
-        out.push_str(&format!("note: {note}\n"));
+        out.push_str(&format!("note: {}\n", visible(note)));
     }
     out
 }

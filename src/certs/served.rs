@@ -36,7 +36,7 @@ pub fn context_ca(kubeconfig: &Kubeconfig, context: &str, base: &Path) -> Option
             .ok()?
     } else {
         let file = Path::new(cluster.certificate_authority.as_deref()?);
-        std::fs::read(base.join(file)).ok()?
+        crate::text_file::read_bounded(&base.join(file), 16 * 1024 * 1024).ok()?
     };
     parse_certificates(&bytes).ok()
 }

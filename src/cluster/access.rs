@@ -10,7 +10,6 @@ use kube::api::PostParams;
 use kube::{Api, Client};
 
 use super::Scope;
-use super::kubeconfig::error_chain;
 use crate::model::ResourceKind;
 
 /// One `can-i` answer.
@@ -94,7 +93,7 @@ pub async fn review_access(client: Client, scope: &Scope) -> Result<AccessReport
             .await
             .map_err(|e| match e {
                 kube::Error::Api(status) => status.message.clone(),
-                other => error_chain(&other),
+                other => super::client::describe_error(&other),
             })?;
         let status = answer.status.unwrap_or_default();
         checks.push(AccessCheck {
@@ -142,7 +141,7 @@ async fn rules_review(client: Client, namespace: &str) -> (Result<Vec<RuleLine>,
             (Ok(rules), status.incomplete)
         }
         Err(kube::Error::Api(status)) => (Err(status.message.clone()), true),
-        Err(other) => (Err(error_chain(&other)), true),
+        Err(other) => (Err(super::client::describe_error(&other)), true),
     }
 }
 

@@ -1,6 +1,8 @@
-//! Building a kube `Client` for a context: TLS with rustls/ring, the read-only layer, timeouts,
-//! and the NO_PROXY rule that kube ignores for the cluster address.
+//! Building a kube `Client` for a context: TLS with rustls/ring, the read-only layer, the
+//! connect and request timeouts, and the NO_PROXY rule that kube ignores for the cluster
+//! address.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use kube::client::ClientBuilder;
@@ -8,19 +10,81 @@ use kube::config::KubeConfigOptions;
 use kube::{Client, Config};
 
 use super::kubeconfig::{KubeSetup, error_chain};
-use super::readonly::ReadOnlyLayer;
+use super::readonly::{Policy, ReadOnlyLayer};
+use super::timeouts::DeadlineLayer;
 
-/// How long to wait for a TCP/TLS connection before reporting the cluster unreachable.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default wait for a TCP/TLS connection before reporting the cluster unreachable.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default wait for the answer to an ordinary request (kubectl has none; 30 s is long enough
+/// for a 50,000-pod list page and short enough not to look hung).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How every client of this process talks to the API server (from the command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSettings {
+    /// TCP and TLS connection; `None` waits forever.
+    pub connect_timeout: Option<Duration>,
+    /// Ordinary requests, and the first answer of watches and log follows; `None` waits forever.
+    pub request_timeout: Option<Duration>,
+    /// Whether access reviews (POSTs recorded as `create` in audit logs) may be sent.
+    pub access_reviews: bool,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        ClientSettings {
+            connect_timeout: Some(CONNECT_TIMEOUT),
+            request_timeout: Some(REQUEST_TIMEOUT),
+            access_reviews: true,
+        }
+    }
+}
+
+static SETTINGS: OnceLock<ClientSettings> = OnceLock::new();
+
+/// Sets the settings [`build_client`] uses, once, from the command line (later calls are
+/// ignored and return false).
+pub fn set_default_settings(settings: ClientSettings) -> bool {
+    SETTINGS.set(settings).is_ok()
+}
+
+/// The settings [`build_client`] uses.
+pub fn default_settings() -> ClientSettings {
+    SETTINGS.get().cloned().unwrap_or_default()
+}
+
+/// A kube error for a person: kmedic's own refusals (read-only, access reviews off) and
+/// [`super::timeouts::NoAnswer`] in their own words, anything else as its error chain.
+pub fn describe_error(error: &kube::Error) -> String {
+    if let Some(no_answer) = super::timeouts::no_answer(error) {
+        return no_answer.with_hint();
+    }
+    if let kube::Error::Service(inner) = error
+        && (inner.is::<super::readonly::AccessReviewsOff>()
+            || inner.is::<super::readonly::WriteRefused>())
+    {
+        return inner.to_string();
+    }
+    error_chain(error)
+}
 
 /// Installs the ring crypto provider once; mixing providers panics at the first TLS handshake.
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Creates the client for `setup`'s context. Requests that would change the cluster are refused
-/// inside the client unless `allow_writes`.
+/// Creates the client for `setup`'s context with the process's [`ClientSettings`]. Requests
+/// that would change the cluster are refused inside the client unless `allow_writes`.
 pub async fn build_client(setup: &KubeSetup, allow_writes: bool) -> Result<Client, String> {
+    build_client_with(setup, allow_writes, &default_settings()).await
+}
+
+/// [`build_client`] with explicit settings.
+pub async fn build_client_with(
+    setup: &KubeSetup,
+    allow_writes: bool,
+    settings: &ClientSettings,
+) -> Result<Client, String> {
     install_crypto_provider();
     let options = KubeConfigOptions {
         context: Some(setup.context.clone()),
@@ -31,22 +95,36 @@ pub async fn build_client(setup: &KubeSetup, allow_writes: bool) -> Result<Clien
         .await
         .map_err(|e| explain_config_error(setup, &error_chain(&e)))?;
     config.default_namespace = setup.namespace.clone();
-    config.connect_timeout = Some(CONNECT_TIMEOUT);
+    config.connect_timeout = settings.connect_timeout;
     apply_no_proxy(
         &mut config,
         std::env::var("NO_PROXY")
             .or_else(|_| std::env::var("no_proxy"))
             .ok(),
     );
+    let policy = Policy {
+        allow_writes,
+        access_reviews: settings.access_reviews,
+        base_path: config.cluster_url.path().to_string(),
+    };
     let builder = ClientBuilder::try_from(config)
         .map_err(|e| explain_config_error(setup, &error_chain(&e)))?;
     Ok(builder
-        .with_layer(&ReadOnlyLayer::new(allow_writes))
+        .with_layer(&DeadlineLayer::new(
+            &setup.server,
+            settings.connect_timeout,
+            settings.request_timeout,
+        ))
+        .with_layer(&ReadOnlyLayer::with_policy(policy))
         .build())
 }
 
-/// Says which exec credential plugin failed, when that is the problem.
+/// Says which exec credential plugin failed, or which client certificate the TLS library
+/// refuses, when that is the problem.
 fn explain_config_error(setup: &KubeSetup, chain: &str) -> String {
+    if chain.contains("UnsupportedCertVersion") {
+        return explain_v1_certificate(setup);
+    }
     let plugin = setup
         .kubeconfig
         .auth_infos
@@ -83,6 +161,29 @@ fn explain_config_error(setup: &KubeSetup, chain: &str) -> String {
         }
         _ => format!("context {}: {chain}", setup.context),
     }
+}
+
+/// rustls (through webpki) accepts only X.509 version 3 certificates; old hand-made client
+/// certificates (`openssl x509 -req` without extensions) are version 1.
+fn explain_v1_certificate(setup: &KubeSetup) -> String {
+    let auth = setup
+        .kubeconfig
+        .auth_infos
+        .iter()
+        .find(|u| u.name == setup.user)
+        .and_then(|u| u.auth_info.as_ref());
+    let which = match auth.and_then(|a| a.client_certificate.as_deref()) {
+        Some(file) => format!("{file} (client-certificate of user '{}')", setup.user),
+        None => format!("the client-certificate-data of user '{}'", setup.user),
+    };
+    format!(
+        "context {}: {which} is an X.509 version 1 certificate. kmedic's TLS library accepts only \
+         version 3 certificates (kubectl accepts both), so it cannot present it to the API server. \
+         Re-issue it as version 3 with the same key and CA, e.g. `openssl x509 -req -in user.csr \
+         -CA ca.crt -CAkey ca.key -days 365 -out user.crt -extfile <(printf \
+         'extendedKeyUsage=clientAuth')` (any -extfile makes a version 3 certificate)",
+        setup.context
+    )
 }
 
 /// The text of a quoted field in a `{:?}` dump (e.g. a process `Output`'s stderr), unescaped.

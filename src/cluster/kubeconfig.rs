@@ -59,6 +59,35 @@ pub enum KubeconfigProblem {
         cluster: String,
         files: String,
     },
+    #[error(
+        "cluster \"{cluster}\" (of context \"{context}\") in {files} has no server: set its `server:` to the API server's URL, e.g. https://HOST:6443"
+    )]
+    NoServer {
+        context: String,
+        cluster: String,
+        files: String,
+    },
+    #[error(
+        "cluster \"{cluster}\" (of context \"{context}\") in {files} has an invalid server URL \"{server}\": {reason} (expected https://HOST[:PORT][/PATH])"
+    )]
+    InvalidServer {
+        context: String,
+        cluster: String,
+        server: String,
+        reason: String,
+        files: String,
+    },
+}
+
+impl KubeconfigProblem {
+    /// Whether the chosen context's cluster entry itself is broken (no or invalid `server`),
+    /// as opposed to no kubeconfig or context being there at all.
+    pub fn is_broken_cluster(&self) -> bool {
+        matches!(
+            self,
+            KubeconfigProblem::NoServer { .. } | KubeconfigProblem::InvalidServer { .. }
+        )
+    }
 }
 
 /// The kubeconfig files to read, in merge order.
@@ -91,15 +120,30 @@ fn paths_from(
     Ok(vec![PathBuf::from(home).join(".kube").join("config")])
 }
 
+/// A kubeconfig larger than this is refused (real ones are kilobytes; this bounds memory when a
+/// path names something endless).
+const MAX_KUBECONFIG_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads one file, naming it in any error.
 fn read_one(path: &Path) -> Result<Kubeconfig, KubeconfigProblem> {
     if !path.exists() {
         return Err(KubeconfigProblem::Missing(path.to_path_buf()));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| KubeconfigProblem::Unreadable {
-        file: path.to_path_buf(),
-        message: e.to_string(),
+    let bytes = crate::text_file::read_bounded(path, MAX_KUBECONFIG_BYTES).map_err(|e| {
+        KubeconfigProblem::Unreadable {
+            file: path.to_path_buf(),
+            message: e.to_string(),
+        }
     })?;
+    // UTF-16 files (with a byte order mark) are decoded by the kubeconfig reader itself.
+    let text = if crate::text_file::has_utf16_bom(&bytes) {
+        String::new()
+    } else {
+        crate::text_file::decode_utf8(bytes).map_err(|e| KubeconfigProblem::Malformed {
+            file: path.to_path_buf(),
+            message: e.to_string(),
+        })?
+    };
     if text.contains('\0') {
         return Err(KubeconfigProblem::Malformed {
             file: path.to_path_buf(),
@@ -290,17 +334,34 @@ fn choose_context(
         });
     };
     let ctx = context.context.clone().unwrap_or_default();
-    let cluster = kubeconfig.clusters.iter().find(|c| c.name == ctx.cluster);
-    let Some(server) = cluster
-        .and_then(|c| c.cluster.as_ref())
-        .and_then(|c| c.server.clone())
-    else {
+    let Some(cluster) = kubeconfig.clusters.iter().find(|c| c.name == ctx.cluster) else {
         return Err(KubeconfigProblem::UnknownCluster {
             context: wanted,
             cluster: ctx.cluster,
             files: files_text,
         });
     };
+    let Some(server) = cluster
+        .cluster
+        .as_ref()
+        .and_then(|c| c.server.clone())
+        .filter(|s| !s.trim().is_empty())
+    else {
+        return Err(KubeconfigProblem::NoServer {
+            context: wanted,
+            cluster: ctx.cluster,
+            files: files_text,
+        });
+    };
+    if let Some(reason) = super::server_url::problem(&server) {
+        return Err(KubeconfigProblem::InvalidServer {
+            context: wanted,
+            cluster: ctx.cluster,
+            server,
+            reason,
+            files: files_text,
+        });
+    }
     let namespace = opts
         .namespace
         .clone()
@@ -443,6 +504,66 @@ mod tests {
             paths_from(Some(&explicit), Some("a:b".into()), None).expect("explicit"),
             vec![explicit]
         );
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_by_line() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("config");
+        std::fs::write(
+            &path,
+            b"apiVersion: v1\nkind: Config\nclusters:\n- name: \xff\n",
+        )
+        .expect("write");
+        let err = load_kubeconfig(&ConnectOptions {
+            kubeconfig: Some(path.clone()),
+            ..Default::default()
+        })
+        .expect_err("must fail")
+        .to_string();
+        assert!(
+            err.contains(&path.display().to_string())
+                && err.contains("line 4, column 9: not UTF-8 text (byte 0xFF)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_cluster_without_server_or_with_a_bad_one_is_named() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let with = |cluster: &str| {
+            let text = format!(
+                "current-context: a\nclusters:\n- name: c\n  cluster: {cluster}\ncontexts:\n- name: a\n  context: {{cluster: c, user: u}}\nusers:\n- name: u\n  user: {{token: t}}\n"
+            );
+            let file = write(dir.path(), "config", &text);
+            load_kubeconfig(&ConnectOptions {
+                kubeconfig: Some(file),
+                ..Default::default()
+            })
+            .expect_err("must fail")
+        };
+        let err = with("{certificate-authority-data: eA==}");
+        assert!(matches!(err, KubeconfigProblem::NoServer { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("cluster \"c\"") && text.contains("has no server"),
+            "{text}"
+        );
+        assert!(!text.contains("not defined"), "{text}");
+        for (server, why) in [
+            ("'127.0.0.1:6443'", "no scheme"),
+            ("'htps://127.0.0.1:6443'", "neither https nor http"),
+            ("'https://'", "not a URL"),
+            ("'https://exa mple:6443'", "not a URL"),
+        ] {
+            let err = with(&format!("{{server: {server}}}"));
+            let text = err.to_string();
+            assert!(err.is_broken_cluster(), "{text}");
+            assert!(
+                text.contains("invalid server URL") && text.contains(why),
+                "{server}: {text}"
+            );
+        }
     }
 
     #[test]

@@ -9,11 +9,14 @@ pub mod fetch;
 pub mod kubeconfig;
 pub mod readonly;
 pub mod reflector;
+pub mod request_kind;
+pub mod server_url;
 pub mod store;
 pub mod sync;
+pub mod timeouts;
 pub mod watch;
 
-pub use client::build_client;
+pub use client::{ClientSettings, build_client, build_client_with};
 pub use events::{ClusterEvent, Scope};
 pub use kubeconfig::{ConnectOptions, KubeSetup, load_kubeconfig};
 pub use store::RowStores;

@@ -216,7 +216,7 @@ fn classify(error: &kube::Error) -> Reflected {
                 status.message.clone()
             })
         }
-        other => Reflected::Failed(super::kubeconfig::error_chain(other)),
+        other => Reflected::Failed(super::client::describe_error(other)),
     }
 }
 

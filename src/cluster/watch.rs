@@ -259,7 +259,7 @@ fn on_event(
             (shared.engine)(Change::Malformed(m));
         }
         Reflected::Refused { code, message } => {
-            tracing::warn!(kind = kind.name(), code, "list or watch refused");
+            tracing::warn!(kind = kind.name(), code, reason = %message, "list or watch refused");
             if let Some((view, _)) = rows {
                 send(
                     shared,
@@ -351,7 +351,10 @@ fn refused_message(kind: ResourceKind, scope: &Scope, code: u16, message: &str) 
 /// The innermost cause of a connection error, which is what a user can act on.
 pub fn short_error(chain: &str) -> String {
     let lower = chain.to_ascii_lowercase();
-    if lower.contains("connection refused") {
+    if lower.contains("did not answer within") {
+        // Already a sentence naming the server and the wait.
+        chain.to_string()
+    } else if lower.contains("connection refused") {
         "connection refused".to_string()
     } else if lower.contains("timed out")
         || lower.contains("timeout")

@@ -5,7 +5,7 @@
 //! away from the old binding (an old binding left without keys disappears, and the new one takes
 //! its place in the help view's order). The file format is described in `keymap_file.rs`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crossterm::event::KeyEvent;
 
@@ -133,33 +133,77 @@ impl Keymap {
 
     /// Binds `binding.keys` in `layer`, taking each key away from any binding that had it.
     pub fn bind(&mut self, layer: Layer, binding: Binding) {
-        let section = self.sections.entry(layer).or_default();
-        let mut slot = None;
-        let mut i = 0;
-        while i < section.len() {
-            let old = &mut section[i];
-            let had_keys = !old.keys.is_empty();
-            old.keys.retain(|k| !binding.keys.contains(k));
-            if had_keys && old.keys.is_empty() {
-                section.remove(i);
-                slot.get_or_insert(i);
-            } else {
-                i += 1;
+        self.bind_all(layer, vec![binding]);
+    }
+
+    /// Binds each of `bindings` in turn, as many [`Keymap::bind`] calls would, in one pass over
+    /// the section (time linear in its size plus the new bindings'). No key may appear in two of
+    /// `bindings` (a keymap file keeps the first binding of a key); a later one would not take
+    /// it from an earlier one.
+    ///
+    /// An old binding that loses all its keys disappears; the first new binding that emptied one
+    /// (the one that took its last key) takes the place of the first binding it emptied, the
+    /// others go to the end in order.
+    pub fn bind_all(&mut self, layer: Layer, bindings: Vec<Binding>) {
+        let mut owner: HashMap<KeySpec, usize> = HashMap::new();
+        for (index, binding) in bindings.iter().enumerate() {
+            for key in &binding.keys {
+                owner.entry(*key).or_insert(index);
             }
         }
-        match slot {
-            Some(i) => section.insert(i, binding),
-            None => section.push(binding),
+        let old = std::mem::take(self.sections.entry(layer).or_default());
+        let mut news: Vec<Option<Binding>> = bindings.into_iter().map(Some).collect();
+        let mut out = Vec::with_capacity(old.len() + news.len());
+        for mut binding in old {
+            let had_keys = !binding.keys.is_empty();
+            let mut emptied_by = None;
+            binding.keys.retain(|k| match owner.get(k) {
+                Some(&j) => {
+                    emptied_by = emptied_by.max(Some(j));
+                    false
+                }
+                None => true,
+            });
+            match emptied_by {
+                Some(j) if had_keys && binding.keys.is_empty() => {
+                    // Only the first binding emptied by `j` makes room for it.
+                    if let Some(new) = news.get_mut(j).and_then(Option::take) {
+                        out.push(new);
+                    }
+                }
+                _ => out.push(binding),
+            }
         }
+        out.extend(news.into_iter().flatten());
+        self.sections.insert(layer, out);
     }
 
     /// Removes `key` from `layer`; a binding left without keys disappears.
     pub fn unbind(&mut self, layer: Layer, key: KeySpec) {
+        self.unbind_all(layer, &HashSet::from([key]));
+    }
+
+    /// Removes every key of `keys` from `layer` in one pass; bindings left without keys
+    /// disappear.
+    pub fn unbind_all(&mut self, layer: Layer, keys: &HashSet<KeySpec>) {
         let section = self.sections.entry(layer).or_default();
         for binding in section.iter_mut() {
-            binding.keys.retain(|k| *k != key);
+            binding.keys.retain(|k| !keys.contains(k));
         }
         section.retain(|b| !b.keys.is_empty());
+    }
+
+    /// Whether the main screen (the table, with the global bindings beneath it) still has a
+    /// key that quits, or that opens the command line (where `:q` quits).
+    pub fn can_quit(&self) -> bool {
+        let quits = |a: Action| matches!(a, Action::Quit | Action::CommandLine);
+        self.section(Layer::Table)
+            .iter()
+            .any(|b| quits(b.action) && !b.keys.is_empty())
+            || self
+                .global_beneath(Layer::Table)
+                .iter()
+                .any(|b| quits(b.action))
     }
 }
 
@@ -221,6 +265,70 @@ mod tests {
                 ("?".to_string(), Action::Help)
             ]
         );
+    }
+
+    /// The one-by-one reference `bind_all` must agree with.
+    fn bind_slowly(km: &mut Keymap, layer: Layer, binding: Binding) {
+        let section = km.sections.entry(layer).or_default();
+        let mut slot = None;
+        let mut i = 0;
+        while i < section.len() {
+            let old = &mut section[i];
+            let had_keys = !old.keys.is_empty();
+            old.keys.retain(|k| !binding.keys.contains(k));
+            if had_keys && old.keys.is_empty() {
+                section.remove(i);
+                slot.get_or_insert(i);
+            } else {
+                i += 1;
+            }
+        }
+        match slot {
+            Some(i) => section.insert(i, binding),
+            None => section.push(binding),
+        }
+    }
+
+    #[test]
+    fn bind_all_agrees_with_binding_one_by_one() {
+        let keys = ["a", "b", "c", "d", "e", "f", "g", "h"];
+        let actions = [Action::Up, Action::Down, Action::Top, Action::Bottom];
+        // Deterministic pseudo-random cases.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let mut base = Keymap::default();
+            for i in 0..next(5) {
+                let ks: Vec<&str> = (0..1 + next(3)).map(|_| keys[next(keys.len())]).collect();
+                base.bind(
+                    Layer::Table,
+                    binding(&ks, actions[i % 4], &format!("old{i}")),
+                );
+            }
+            // New bindings with disjoint keys, as a keymap file gives them.
+            let mut free: Vec<&str> = keys.to_vec();
+            let mut news = Vec::new();
+            for i in 0..next(5) {
+                let take = (1 + next(2)).min(free.len());
+                if take == 0 {
+                    break;
+                }
+                let ks: Vec<&str> = (0..take).map(|_| free.remove(next(free.len()))).collect();
+                news.push(binding(&ks, actions[(i + 1) % 4], &format!("new{i}")));
+            }
+            let mut slow = base.clone();
+            for b in news.clone() {
+                bind_slowly(&mut slow, Layer::Table, b);
+            }
+            let mut fast = base.clone();
+            fast.bind_all(Layer::Table, news);
+            assert_eq!(fast.section(Layer::Table), slow.section(Layer::Table));
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! ]
 //! ```
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -79,7 +79,7 @@ pub(crate) fn overlay(keymap: &mut Keymap, file: &str, text: &str) -> Vec<Config
                 "unknown section [{name}]{hint} (expected one of {})",
                 sections.join(", ")
             );
-            reader.errors.push(src.error(span, msg));
+            reader.push(span, msg);
             continue;
         };
         match value.get_ref() {
@@ -100,15 +100,16 @@ impl Reader<'_> {
         self.errors.push(self.src.error(span, message));
     }
 
+    /// One section: its `unbind` list, then its bindings, each applied to `keymap` in one pass
+    /// (so a file with many entries loads in time linear in its size).
     fn section(&mut self, keymap: &mut Keymap, layer: Layer, table: &DeTable<'_>) {
         let section = layer.section();
         let mut bindings = None;
         for (key, span, value) in entries(table) {
             match key {
                 "unbind" => {
-                    for key in self.keys(section, value) {
-                        keymap.unbind(layer, key);
-                    }
+                    let keys: HashSet<KeySpec> = self.keys(section, value).into_iter().collect();
+                    keymap.unbind_all(layer, &keys);
                 }
                 "bindings" => bindings = Some(value),
                 _ => self.push(
@@ -126,9 +127,11 @@ impl Reader<'_> {
             );
             return;
         };
+        let mut known = known_descs(keymap, layer);
         let mut seen: HashSet<KeySpec> = HashSet::new();
+        let mut accepted = Vec::new();
         for item in list.iter() {
-            let Some(mut binding) = self.binding(keymap, layer, item) else {
+            let Some(mut binding) = self.binding(&mut known, layer, item) else {
                 continue;
             };
             binding.keys.retain(|k| {
@@ -141,15 +144,16 @@ impl Reader<'_> {
                 fresh
             });
             if !binding.keys.is_empty() {
-                keymap.bind(layer, binding);
+                accepted.push(binding);
             }
         }
+        keymap.bind_all(layer, accepted);
     }
 
     /// One `{ on = ..., run = ..., desc = ... }` entry, or `None` when it cannot be used.
     fn binding(
         &mut self,
-        keymap: &Keymap,
+        known: &mut HashMap<Action, String>,
         layer: Layer,
         item: &Spanned<DeValue<'_>>,
     ) -> Option<Binding> {
@@ -212,8 +216,9 @@ impl Reader<'_> {
             return None;
         }
         let desc = desc
-            .or_else(|| known_desc(keymap, layer, action))
+            .or_else(|| known.get(&action).cloned())
             .unwrap_or_else(|| default_desc(action));
+        known.entry(action).or_insert_with(|| desc.clone());
         Some(Binding { keys, action, desc })
     }
 
@@ -224,10 +229,11 @@ impl Reader<'_> {
             _ => vec![value],
         };
         let mut keys = Vec::new();
+        let mut listed = HashSet::new();
         for item in items {
             match item.get_ref() {
                 DeValue::String(text) => match KeySpec::parse(text) {
-                    Some(key) if !keys.contains(&key) => keys.push(key),
+                    Some(key) if listed.insert(key) => keys.push(key),
                     Some(_) => {}
                     None => self.push(
                         item.span(),
@@ -249,13 +255,19 @@ impl Reader<'_> {
     }
 }
 
-/// The description an existing binding already gives `action`, in `layer` or global.
-fn known_desc(keymap: &Keymap, layer: Layer, action: Action) -> Option<String> {
-    [layer, Layer::Global]
+/// The description an existing binding already gives each action, in `layer` first, then
+/// global (the first binding of an action wins).
+fn known_descs(keymap: &Keymap, layer: Layer) -> HashMap<Action, String> {
+    let mut known = HashMap::new();
+    for binding in [layer, Layer::Global]
         .into_iter()
         .flat_map(|l| keymap.section(l))
-        .find(|b| b.action == action)
-        .map(|b| b.desc.clone())
+    {
+        known
+            .entry(binding.action)
+            .or_insert_with(|| binding.desc.clone());
+    }
+    known
 }
 
 #[cfg(test)]

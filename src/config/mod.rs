@@ -53,7 +53,8 @@ pub fn load_theme(name: Option<&str>, user_file: Option<&Path>) -> (Theme, Vec<C
 
 /// The keymap called `name` (default `default`; also `vim`), overlaid by `user_file` if given.
 /// A key the user binds in a section replaces its old binding there. A missing or unreadable
-/// `user_file` is reported.
+/// `user_file` is reported, and so is one that would leave no way to quit (it is then not
+/// applied at all).
 pub fn load_keymap(name: Option<&str>, user_file: Option<&Path>) -> (Keymap, Vec<ConfigError>) {
     let mut errors = Vec::new();
     let name = name.unwrap_or("default");
@@ -62,8 +63,25 @@ pub fn load_keymap(name: Option<&str>, user_file: Option<&Path>) -> (Keymap, Vec
         Keymap::builtin_default()
     });
     if let Some(path) = user_file {
+        let file = path.display().to_string();
         match read(path) {
-            Ok(text) => errors.extend(keymap.overlay_toml(&path.display().to_string(), &text)),
+            Ok(text) => {
+                let mut overlaid = keymap.clone();
+                errors.extend(overlaid.overlay_toml(&file, &text));
+                if overlaid.can_quit() {
+                    keymap = overlaid;
+                } else {
+                    errors.push(ConfigError {
+                        file,
+                        line: None,
+                        message: format!(
+                            "this keymap leaves no key to quit: nothing in [table] or [global] runs \
+                             'quit' or 'command-line' (for :q); it was not applied and the '{name}' \
+                             keymap is used instead"
+                        ),
+                    });
+                }
+            }
             Err(err) => errors.push(err),
         }
     }
@@ -78,10 +96,18 @@ pub fn no_color_requested() -> bool {
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|err| ConfigError {
+    let bytes = std::fs::read(path).map_err(|err| ConfigError {
         file: path.display().to_string(),
         line: None,
         message: format!("cannot read: {err}"),
+    })?;
+    crate::text_file::decode_utf8(bytes).map_err(|err| ConfigError {
+        file: path.display().to_string(),
+        line: Some(err.line),
+        message: format!(
+            "column {}: not UTF-8 text (byte 0x{:02X})",
+            err.column, err.byte
+        ),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Turns raw log bytes from the cluster (untrusted) into text that is safe to draw: invalid
 //! UTF-8 is replaced, ANSI SGR colour codes become style runs (or are dropped), every other
-//! escape sequence is removed and remaining control characters are shown as visible symbols.
+//! escape sequence is removed and remaining control characters, C1 controls and bidi overrides
+//! are shown visibly as [`crate::text_safety`] does everywhere (`␇`, `<U+202E>`).
 
 /// A colour from an SGR sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,22 +87,16 @@ pub fn clean(raw: &[u8]) -> CleanLine {
             },
             '\t' => out.text.push_str("    "),
             '\r' => {}
-            c if c.is_control() => out.text.push(visible_control(c)),
-            // Bidi overrides can reorder what the terminal shows; neutralise them too.
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.text.push('\u{fffd}'),
+            // C0 controls as their pictures (␇), DEL as ␡; C1 controls and bidi/format
+            // controls (which reorder what the terminal shows) by code point, as everywhere.
+            c if crate::text_safety::is_unsafe(c) => {
+                out.text
+                    .push_str(&crate::text_safety::visible(c.encode_utf8(&mut [0; 4])));
+            }
             c => out.text.push(c),
         }
     }
     out
-}
-
-/// The Unicode "control picture" for a C0 control, `␡` for DEL, `�` for C1 controls.
-fn visible_control(c: char) -> char {
-    match c as u32 {
-        n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{fffd}'),
-        0x7f => '\u{2421}',
-        _ => '\u{fffd}',
-    }
 }
 
 fn apply_sgr(style: &mut StyleRun, params: &str) {
@@ -164,8 +159,14 @@ mod tests {
         let line =
             clean(b"a\x1b]0;title\x07b\x1b[2Jc\x08d\x00e\r\tf\xff\xfeg\x1b]52;c;SGVsbG8=\x1b\\h");
         assert_eq!(line.text, "abc\u{2408}d\u{2400}e    f\u{fffd}\u{fffd}gh");
+        assert_eq!(
+            clean("a\u{9b}b\u{7f}".as_bytes()).text,
+            "a<U+009B>b\u{2421}"
+        );
         assert!(!line.text.chars().any(|c| c.is_control()));
         let bidi = clean("x\u{202e}y".as_bytes());
-        assert_eq!(bidi.text, "x\u{fffd}y");
+        assert_eq!(bidi.text, "x<U+202E>y");
+        let isolate = clean("a\u{2067}b\u{200f}".as_bytes());
+        assert_eq!(isolate.text, "a<U+2067>b<U+200F>");
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::findings::{Finding, Severity};
+use crate::text_safety::{visible, visible_lines};
 
 /// `{"findings": [...]}`, each finding with every field of [`Finding`].
 pub fn to_json(findings: &[Finding]) -> serde_json::Value {
@@ -71,7 +72,7 @@ pub fn to_text(findings: &[Finding], color: bool) -> String {
                 let heading = if f.object.namespace.is_empty() {
                     "cluster-scoped".to_string()
                 } else {
-                    format!("namespace {}", f.object.namespace)
+                    format!("namespace {}", visible(&f.object.namespace))
                 };
                 let _ = writeln!(out, "  {}", paint(BOLD, &heading));
             }
@@ -79,42 +80,44 @@ pub fn to_text(findings: &[Finding], color: bool) -> String {
                 out,
                 "    {} {}/{}: {}",
                 paint(colour(sev), "●"),
-                f.object.kind,
-                f.object.name,
-                f.summary
+                visible(&f.object.kind),
+                visible(&f.object.name),
+                visible(&f.summary)
             );
             let _ = writeln!(
                 out,
                 "      {}",
-                paint(DIM, &format!("[{}] {}", f.check, pane(f)))
+                paint(DIM, &format!("[{}] {}", visible(&f.check), pane(f)))
             );
             if !f.explanation.is_empty() {
-                let _ = writeln!(out, "      {}", f.explanation);
+                let _ = writeln!(out, "      {}", visible(&f.explanation));
             }
             for c in &f.caused_by {
                 let _ = writeln!(
                     out,
                     "      caused by: {} on {}/{}{}",
-                    c.check,
-                    c.object.kind,
+                    visible(&c.check),
+                    visible(&c.object.kind),
                     if c.object.namespace.is_empty() {
                         String::new()
                     } else {
-                        format!("{}/", c.object.namespace)
+                        format!("{}/", visible(&c.object.namespace))
                     },
-                    c.object.name
+                    visible(&c.object.name)
                 );
             }
             for e in &f.evidence {
-                let mut lines = e.value.lines();
-                let first = lines.next().unwrap_or("");
-                let _ = writeln!(out, "      - {}: {first}", e.label);
+                // Line breaks of a value (a log tail) are kept; each line is cleaned.
+                let value = visible_lines(&e.value);
+                let mut lines = value.lines().map(visible);
+                let first = lines.next().unwrap_or_default();
+                let _ = writeln!(out, "      - {}: {first}", visible(&e.label));
                 for l in lines {
                     let _ = writeln!(out, "          {l}");
                 }
             }
             for s in &f.next_steps {
-                let _ = writeln!(out, "      $ {s}");
+                let _ = writeln!(out, "      $ {}", visible(s));
             }
         }
         out.push('\n');
@@ -182,6 +185,31 @@ mod tests {
         let text = to_text(&[node], false);
         assert!(text.contains("  cluster-scoped\n"), "{text}");
         assert!(text.ends_with("1 finding: 0 critical, 1 error, 0 warnings, 0 info\n"));
+    }
+
+    #[test]
+    fn cluster_text_cannot_reach_the_terminal_raw() {
+        let mut hostile = f(Severity::Error);
+        hostile.object.name = "cart\u{1b}]0;pwned\u{7}".into();
+        hostile.summary = "crash\u{1b}[2J\u{202e}".into();
+        hostile.evidence = vec![Evidence::new("log", "a\u{1b}]52;c;eA==\u{7}\r\nb\u{9b}")];
+        hostile.next_steps = vec!["kubectl logs \u{2066}x".into()];
+        let text = to_text(&[hostile], false);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && crate::text_safety::is_unsafe(c)),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("Pod/cart␛]0;pwned␇: crash␛[2J<U+202E>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- log: a␛]52;c;eA==␇\n          b<U+009B>\n"),
+            "{text}"
+        );
+        assert!(text.contains("$ kubectl logs <U+2066>x"), "{text}");
     }
 
     #[test]

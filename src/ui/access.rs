@@ -3,11 +3,12 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::overlay::AccessView;
 use crate::app::state::AppState;
 use crate::config::{Theme, Token};
+use crate::text_safety::visible;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &AccessView, theme: &Theme) {
     let title = format!(
@@ -25,8 +26,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &AccessView
             "Asking the API server…",
             theme.style(Token::Muted),
         ))],
+        Some(Err(e)) if e.starts_with("access reviews are turned off") => vec![Line::from(
+            Span::styled(format!("○ {}", visible(e)), theme.style(Token::Muted)),
+        )],
         Some(Err(e)) => vec![Line::from(Span::styled(
-            format!("✗ access review failed: {e}"),
+            format!("✗ access review failed: {}", visible(e)),
             theme.style(Token::Error),
         ))],
         Some(Ok(lines)) => lines
@@ -43,5 +47,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &AccessView
             })
             .collect(),
     };
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }

@@ -13,6 +13,7 @@ use crate::certs::view::{CertsView, Selected, cert_id, entry_id, source_id};
 use crate::certs::{CertEntry, CertInfo};
 use crate::config::{Theme, Token};
 use crate::findings::Severity;
+use crate::text_safety::visible;
 
 fn severity_token(severity: Option<Severity>) -> Token {
     match severity {
@@ -38,7 +39,11 @@ fn cert_label(cert: &CertInfo, view: &CertsView) -> String {
         .common_name
         .clone()
         .unwrap_or_else(|| cert.subject.clone());
-    format!("{name}  ({})", residual(cert.not_after, view.now))
+    format!(
+        "{}  ({})",
+        visible(&name),
+        residual(cert.not_after, view.now)
+    )
 }
 
 /// The tree's items for `view`.
@@ -57,7 +62,7 @@ pub fn tree_items(view: &CertsView, theme: &Theme) -> Vec<TreeItem<'static, Stri
                 })
                 .collect();
             let style = theme.style(severity_token(view.severity.get(index).copied().flatten()));
-            let label = Line::styled(entry.name.clone(), style);
+            let label = Line::styled(visible(&entry.name).into_owned(), style);
             // Identifiers are unique by construction, so `new` cannot fail; fall back to a leaf.
             let item = TreeItem::new(entry_id(index), label.clone(), certs)
                 .unwrap_or_else(|_| TreeItem::new_leaf(entry_id(index), label));
@@ -74,7 +79,10 @@ pub fn tree_items(view: &CertsView, theme: &Theme) -> Vec<TreeItem<'static, Stri
 fn field(label: &str, value: impl Into<String>, theme: &Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{label:<20}"), theme.style(Token::HeaderLabel)),
-        Span::styled(value.into(), theme.style(Token::Text)),
+        Span::styled(
+            visible(&value.into()).into_owned(),
+            theme.style(Token::Text),
+        ),
     ])
 }
 

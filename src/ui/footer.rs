@@ -10,6 +10,7 @@ use crate::app::screens;
 use crate::app::state::AppState;
 use crate::app::wrap::width_of;
 use crate::config::{Theme, Token};
+use crate::text_safety::visible;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if state.confirm_quit {
@@ -30,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         ];
         if let Some(error) = &input.error {
             spans.push(Span::styled(
-                format!("   ✗ {error}"),
+                format!("   ✗ {}", visible(error)),
                 theme.style(Token::Error),
             ));
         }
@@ -46,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         } else {
             Token::Text
         });
-        let text = super::truncate(&notice.text, usize::from(area.width));
+        let text = super::truncate(&visible(&notice.text), usize::from(area.width));
         frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
         return;
     }

@@ -8,20 +8,21 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::state::{AppState, Connection};
 use crate::config::{Theme, Token};
+use crate::text_safety::visible;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let label = theme.style(Token::HeaderLabel);
     let value = theme.style(Token::Header);
     let namespace = match &state.scope {
         crate::cluster::Scope::All => "all namespaces".to_string(),
-        crate::cluster::Scope::Namespace(ns) => ns.clone(),
+        crate::cluster::Scope::Namespace(ns) => visible(ns).into_owned(),
     };
     let mut first = Line::from(vec![
         Span::styled(" kmedic ", theme.style(Token::Title)),
         Span::styled(" context: ", label),
-        Span::styled(state.target.context.clone(), value),
+        Span::styled(visible(&state.target.context).into_owned(), value),
         Span::styled("  server: ", label),
-        Span::styled(state.target.server.clone(), value),
+        Span::styled(visible(&state.target.server).into_owned(), value),
         Span::styled("  namespace: ", label),
         Span::styled(namespace.clone(), value),
     ]);
@@ -30,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         first = Line::from(vec![
             Span::styled(" kmedic ", theme.style(Token::Title)),
             Span::styled(" ", label),
-            Span::styled(state.target.context.clone(), value),
+            Span::styled(visible(&state.target.context).into_owned(), value),
             Span::styled("  ns: ", label),
             Span::styled(namespace, value),
         ]);
@@ -44,14 +45,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Connection::Connecting => Span::styled("○ connecting…", theme.style(Token::Progressing)),
         Connection::Live => Span::styled("● live", theme.style(Token::Ok)),
         Connection::Failed { error } => {
-            Span::styled(format!("✗ {error}"), theme.style(Token::Error))
+            Span::styled(format!("✗ {}", visible(error)), theme.style(Token::Error))
         }
         Connection::Rejected { .. } => Span::styled(
             "✗ credentials rejected (401): log in again",
             theme.style(Token::Error),
         ),
         Connection::Reconnecting { error } => Span::styled(
-            format!("◌ reconnecting: {error} (showing last data)"),
+            format!("◌ reconnecting: {} (showing last data)", visible(error)),
             theme.style(Token::Error),
         ),
     };

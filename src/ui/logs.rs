@@ -16,6 +16,7 @@ use crate::logs::buffer::{LineKind, Stored};
 use crate::logs::sanitize::AnsiColor;
 use crate::logs::spec::StreamState;
 use crate::logs::view;
+use crate::text_safety::visible;
 
 /// Tag colours of a multi-pod tail, by source.
 const TAG_COLORS: [Color; 10] = [
@@ -36,7 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, _state: &AppState, pane: &LogsPane,
         .borders(Borders::ALL)
         .border_style(theme.style(Token::Border))
         .title(Span::styled(
-            format!(" Logs {} ", pane.title()),
+            format!(" Logs {} ", visible(&pane.title())),
             theme.style(Token::Title),
         ));
     let inner = block.inner(area);

@@ -9,6 +9,7 @@ pub mod footer;
 mod header;
 mod help;
 mod logs;
+mod neutralise;
 mod picker;
 pub mod svg;
 mod table;
@@ -29,6 +30,7 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
     let area = frame.area();
     if state.too_small() || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         render_too_small(frame, area, theme);
+        neutralise::neutralise(frame.buffer_mut());
         if state.ascii {
             ascii::asciify(frame.buffer_mut());
         }
@@ -64,6 +66,7 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
         None => table::render(frame, body, state, theme),
     }
     footer::render(frame, footer_area, state, theme);
+    neutralise::neutralise(frame.buffer_mut());
     if state.ascii {
         ascii::asciify(frame.buffer_mut());
     }

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState};
 use crate::app::picker::{Picker, entries};
 use crate::app::state::AppState;
 use crate::config::{Theme, Token};
+use crate::text_safety::visible;
 
 pub fn render(frame: &mut Frame, body: Rect, state: &AppState, picker: &Picker, theme: &Theme) {
     let names = state.namespace_names();
@@ -16,7 +17,7 @@ pub fn render(frame: &mut Frame, body: Rect, state: &AppState, picker: &Picker, 
         .into_iter()
         .map(|n| {
             let mark = if favourites.contains(n) { "★ " } else { "  " };
-            ListItem::new(format!("{mark}{n}"))
+            ListItem::new(format!("{mark}{}", visible(n)))
         })
         .collect();
     let title = Line::from(vec![
@@ -49,8 +50,12 @@ pub fn render_contexts(
                 c.namespace.as_str()
             };
             ListItem::new(format!(
-                "{mark} {:<24} {:<18} {:<28} {:<14} {namespace}",
-                c.name, c.cluster, c.server, c.user
+                "{mark} {:<24} {:<18} {:<28} {:<14} {}",
+                visible(&c.name),
+                visible(&c.cluster),
+                visible(&c.server),
+                visible(&c.user),
+                visible(namespace)
             ))
         })
         .collect();

@@ -15,6 +15,7 @@ use crate::app::table::{TableView, cell_at};
 use crate::config::{Theme, Token};
 use crate::model::columns::{columns, namespace_column};
 use crate::model::{ResourceKind, Row};
+use crate::text_safety::visible;
 
 use super::{column_fit, truncate};
 
@@ -57,7 +58,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .map(|row| {
             shown
                 .iter()
-                .map(|&c| cell_at(kind, row, c, &state.joins).display(state.now))
+                .map(|&c| {
+                    let text = cell_at(kind, row, c, &state.joins).display(state.now);
+                    match visible(&text) {
+                        std::borrow::Cow::Borrowed(_) => text,
+                        std::borrow::Cow::Owned(shown) => shown,
+                    }
+                })
                 .collect()
         })
         .collect();

@@ -10,6 +10,7 @@ use crate::app::overlay::{DetailView, ObjectView, YamlView};
 use crate::app::state::AppState;
 use crate::app::text_view::TextView;
 use crate::config::{Theme, Token};
+use crate::text_safety::visible;
 
 pub fn render_detail(
     frame: &mut Frame,
@@ -27,7 +28,7 @@ pub fn render_detail(
                 (false, Some(h)) => theme.health(h),
                 (false, None) => theme.style(Token::Text),
             };
-            (l.text.clone(), style)
+            (visible(&l.text).into_owned(), style)
         })
         .collect();
     render_lines(frame, area, &detail.target, "describe", lines, theme);
@@ -37,7 +38,7 @@ pub fn render_yaml(frame: &mut Frame, area: Rect, yaml: &YamlView, theme: &Theme
     let lines = yaml
         .lines
         .iter()
-        .map(|l| (l.clone(), theme.style(Token::Text)))
+        .map(|l| (visible(l).into_owned(), theme.style(Token::Text)))
         .collect();
     render_lines(frame, area, &yaml.target, "yaml", lines, theme);
 }
@@ -51,9 +52,13 @@ fn render_lines(
     theme: &Theme,
 ) {
     let name = if target.key.namespace.is_empty() {
-        target.key.name.clone()
+        visible(&target.key.name).into_owned()
     } else {
-        format!("{}/{}", target.key.namespace, target.key.name)
+        format!(
+            "{}/{}",
+            visible(&target.key.namespace),
+            visible(&target.key.name)
+        )
     };
     let mut title = vec![Span::styled(
         format!(" {} {name} ({what}) ", target.kind.kind_name()),
@@ -76,7 +81,7 @@ fn render_lines(
         .title(Line::from(title));
     let body: Vec<Line> = match (&target.object, &target.error) {
         (_, Some(error)) => vec![Line::from(Span::styled(
-            format!("✗ {error}"),
+            format!("✗ {}", visible(error)),
             theme.style(Token::Error),
         ))],
         (None, None) => vec![Line::from(Span::styled(

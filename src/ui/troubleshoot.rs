@@ -15,6 +15,7 @@ use crate::app::troubleshoot::{TABS, Troubleshoot};
 use crate::config::{Theme, Token};
 use crate::findings::Severity;
 use crate::model::age::human_duration;
+use crate::text_safety::visible;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let t = &state.troubleshoot;
@@ -77,7 +78,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let rows = t.rows();
     let Some(analysis) = &t.analysis else {
         let text = match &t.error {
-            Some(e) => Span::styled(format!("✗ {e}"), theme.style(Token::Error)),
+            Some(e) => Span::styled(format!("✗ {}", visible(e)), theme.style(Token::Error)),
             None => Span::styled("Analysing the cluster…", theme.style(Token::Muted)),
         };
         frame.render_widget(
@@ -129,7 +130,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     severity_style(f.severity, theme),
                 ),
                 Span::styled(format!("{}: ", object_name(f)), theme.style(Token::Text)),
-                Span::styled(f.summary.clone(), theme.style(Token::Text)),
+                Span::styled(visible(&f.summary).into_owned(), theme.style(Token::Text)),
             ])))
         })
         .collect();

@@ -206,3 +206,9 @@ pub fn stable(text: &str) -> String {
 
 #[allow(dead_code)]
 pub mod pty;
+
+#[allow(dead_code)]
+pub mod bad_servers;
+
+#[allow(dead_code)]
+pub mod terminal_watch;
