@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod findings;
+pub mod hostfs;
 pub mod launch;
 pub mod launch_certs;
 pub mod launch_check;
