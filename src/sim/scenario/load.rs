@@ -1,5 +1,7 @@
 //! `load_path`: objects from a scenario file, or from every YAML/JSON file under a directory
-//! (which covers the layout `kubectl cluster-info dump --output-directory` writes).
+//! (which covers the layout `kubectl cluster-info dump --output-directory` writes). The walk
+//! does not enter symlinked directories and is bounded; only regular files are opened (a FIFO
+//! or a device named `*.yaml` is an error, not a hang) and each is read up to a size limit.
 
 use std::collections::HashSet;
 use std::fs;
@@ -28,8 +30,30 @@ pub fn load_path(path: &Path) -> Result<Vec<Value>, ScenarioError> {
     }
 }
 
+/// Bytes read from one scenario file at most.
+const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 fn load_file(path: &Path) -> Result<Vec<Value>, ScenarioError> {
-    let bytes = fs::read(path).map_err(|e| io_err(path, &e, "cannot read"))?;
+    let read = crate::hostfs::read_file_capped(path, MAX_FILE_BYTES).map_err(|e| {
+        let message = if e.is_not_found() {
+            "no such file or directory".to_string()
+        } else {
+            format!("cannot read: {}", e.reason())
+        };
+        ScenarioError {
+            file: path.display().to_string(),
+            line: None,
+            message,
+        }
+    })?;
+    if read.truncated {
+        return Err(ScenarioError {
+            file: path.display().to_string(),
+            line: None,
+            message: format!("larger than {} MiB: not read", MAX_FILE_BYTES >> 20),
+        });
+    }
+    let bytes = read.bytes;
     let text = String::from_utf8(bytes).map_err(|e| ScenarioError {
         file: path.display().to_string(),
         line: None,
@@ -40,6 +64,8 @@ fn load_file(path: &Path) -> Result<Vec<Value>, ScenarioError> {
 
 /// Directories deeper than this are not entered.
 const MAX_DEPTH: usize = 32;
+/// Files collected from one directory tree at most.
+const MAX_FILES: usize = 200_000;
 
 fn collect_files(
     dir: &Path,
@@ -63,9 +89,12 @@ fn collect_files(
         if hidden {
             continue;
         }
-        if p.is_dir() {
+        if out.len() >= MAX_FILES {
+            break;
+        }
+        if p.is_dir() && !p.is_symlink() {
             collect_files(&p, depth + 1, seen, out)?;
-        } else if is_scenario_file(&p) {
+        } else if is_scenario_file(&p) && !p.is_dir() {
             out.push(p);
         }
     }
