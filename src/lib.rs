@@ -14,6 +14,7 @@ pub mod launch_check;
 pub mod logging;
 pub mod logs;
 pub mod model;
+pub mod node;
 pub mod runtime;
 pub mod sim;
 pub mod troubleshoot;
