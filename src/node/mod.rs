@@ -3,8 +3,13 @@
 //! The collector gathers [`model::NodeData`]; pure analyzers turn it into the shared
 //! [`crate::findings::Finding`]s plus coverage notes for what could not be looked at.
 
+pub mod bundle;
+pub mod collect;
 pub mod commands;
 pub mod kubeproxy;
 pub mod model;
 pub mod parse;
+pub mod redact;
 pub mod runner;
+pub mod sanitize;
+pub mod source;

@@ -65,6 +65,8 @@ pub struct KubeconfigSummary {
 pub struct KubeletChain {
     /// The unit file (host path), if one was found.
     pub unit_file: Option<String>,
+    /// The unit is masked (a link to `/dev/null`): systemd will not start it.
+    pub unit_masked: bool,
     /// Drop-ins applied, in order.
     pub drop_ins: Vec<String>,
     /// ExecStart after variables were expanded, program first.

@@ -107,23 +107,39 @@ pub fn run_argv(argv: &[String], config: &RunnerConfig) -> Outcome {
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(":");
-    let spawned = Command::new(&program)
-        .args(args)
-        .env_clear()
-        .env("PATH", path_value)
-        .env("LC_ALL", "C")
-        .env("SYSTEMD_PAGER", "cat")
-        .env("SYSTEMD_COLORS", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let child = match spawned {
-        Ok(child) => child,
+    // A container's log is its stdout and stderr: crictl prints them on both, merged here in
+    // order through one pipe.
+    let merge = matches!(command, NodeCommand::CrictlLogs { .. });
+    let spawned = {
+        let mut cmd = Command::new(&program);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", path_value)
+            .env("LC_ALL", "C")
+            .env("SYSTEMD_PAGER", "cat")
+            .env("SYSTEMD_COLORS", "0")
+            .stdin(Stdio::null());
+        let merged_reader = if merge {
+            match std::io::pipe().and_then(|(r, w)| Ok((r, w.try_clone()?, w))) {
+                Ok((reader, out, err)) => {
+                    cmd.stdout(out).stderr(err);
+                    Some(reader)
+                }
+                Err(e) => return Outcome::Unstartable(e.to_string()),
+            }
+        } else {
+            cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+            None
+        };
+        // `cmd` (holding the pipe's write ends) is dropped at the end of this block.
+        cmd.spawn().map(|child| (child, merged_reader))
+    };
+    let (child, merged) = match spawned {
+        Ok(spawned) => spawned,
         Err(e) => return Outcome::Unstartable(e.to_string()),
     };
     let is_active = matches!(command, NodeCommand::SystemctlIsActive { .. });
-    wait(child, config, is_active)
+    wait(child, merged, config, is_active)
 }
 
 fn find_program(name: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
@@ -156,8 +172,16 @@ fn drain(
     })
 }
 
-fn wait(mut child: Child, config: &RunnerConfig, is_active: bool) -> Outcome {
-    let stdout = drain(child.stdout.take(), config.max_stdout);
+fn wait(
+    mut child: Child,
+    merged: Option<std::io::PipeReader>,
+    config: &RunnerConfig,
+    is_active: bool,
+) -> Outcome {
+    let stdout = match merged {
+        Some(reader) => drain(Some(reader), config.max_stdout),
+        None => drain(child.stdout.take(), config.max_stdout),
+    };
     let stderr = drain(child.stderr.take(), 64 * 1024);
     let deadline = Instant::now() + config.timeout;
     let status = loop {
