@@ -11,6 +11,7 @@ pub mod hostfs;
 pub mod launch;
 pub mod launch_certs;
 pub mod launch_check;
+pub mod launch_node;
 pub mod logging;
 pub mod logs;
 pub mod model;

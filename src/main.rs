@@ -41,6 +41,7 @@ fn main() -> ExitCode {
                 kmedic::launch_check::run(args, &cli.connect, &cli.ui).await
             }
             Some(Command::Certs(args)) => kmedic::launch_certs::run(&cli.connect, args).await,
+            Some(Command::Node(args)) => kmedic::launch_node::run(args, &cli.ui).await,
         }
     });
     match result {

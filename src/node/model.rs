@@ -121,6 +121,32 @@ pub struct SwapArea {
     pub size_kib: u64,
 }
 
+/// Whether a path the configuration names exists on the host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathCheck {
+    /// What it resolves to; `None` when it does not exist.
+    pub kind: Option<crate::hostfs::FileKind>,
+    /// Why it could not be looked at, when that is not "it does not exist".
+    pub error: Option<String>,
+}
+
+/// The resolv.conf the kubelet hands to pods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResolvConf {
+    pub path: String,
+    pub nameservers: Vec<String>,
+}
+
+/// The kubelet's client certificate (the one its kubeconfig names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KubeletClientCert {
+    pub path: String,
+    pub common_name: Option<String>,
+    /// Seconds since the epoch.
+    pub not_after: Option<i64>,
+    pub error: Option<String>,
+}
+
 /// The last lines of one unit's journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Journal {
@@ -149,10 +175,25 @@ pub struct NodeData {
     pub iptables: Option<IptablesSave>,
     #[serde(skip)]
     pub certs: Vec<CertEntry>,
+    /// Paths named by manifests and the kubelet's configuration, looked up on the host.
+    pub files: std::collections::BTreeMap<String, PathCheck>,
+    /// `None` when the kubelet's resolvConf could not be read.
+    pub resolv_conf: Option<ResolvConf>,
+    pub kubelet_client_cert: Option<KubeletClientCert>,
     pub coverage: Vec<Coverage>,
 }
 
 impl NodeData {
+    /// Whether a path looked up exists: `None` when it was not looked up or could not be.
+    pub fn path_exists(&self, path: &str) -> Option<bool> {
+        let check = self.files.get(path)?;
+        match (&check.kind, &check.error) {
+            (Some(_), _) => Some(true),
+            (None, None) => Some(false),
+            (None, Some(_)) => None,
+        }
+    }
+
     /// The state of a unit, when it was looked at.
     pub fn unit(&self, name: &str) -> Option<&UnitState> {
         self.units.iter().find(|u| u.unit == name)

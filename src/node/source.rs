@@ -45,6 +45,9 @@ impl NodeSource {
             crate::hostfs::HostFsError::NotADirectory { .. } => {
                 format!("--host-root {} is not a directory", root.display())
             }
+            crate::hostfs::HostFsError::NotFound { .. } => {
+                format!("--host-root {} does not exist", root.display())
+            }
             other => format!("--host-root {}: {}", root.display(), other.reason()),
         })?;
         Ok(NodeSource {

@@ -3,6 +3,7 @@
 //! never fails as a whole: whatever it could not look at becomes a [`Coverage`] note.
 
 pub mod commands;
+pub mod files;
 pub mod host;
 pub mod kubelet;
 pub mod runtime;
@@ -27,6 +28,7 @@ pub fn collect(source: &NodeSource) -> NodeData {
     data.listeners = host::listeners(fs, &mut coverage);
     data.certs = crate::certs::node::collect_from(fs);
     data.node_name = host::node_name(fs, &data.certs, &data.kubelet);
+    files::collect(fs, &mut data);
     data.coverage = coverage;
     let with_unit_files: Vec<Unit> = Unit::RUNTIMES
         .into_iter()
