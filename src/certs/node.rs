@@ -121,13 +121,21 @@ pub fn collect_from(fs: &HostFs) -> Vec<CertEntry> {
     let mut cas: HashMap<&str, Vec<CertInfo>> = HashMap::new();
     let has_pki = is_dir(&pki);
     let has_etcd = is_dir(&pki.join("etcd"));
+    // A worker joined with kubeadm has only `pki/ca.crt`: the control-plane files are not
+    // missing there, they do not belong.
+    let control_plane = fs.exists(&pki.join("apiserver.crt"))
+        || fs.exists(&pki.join("apiserver.key"))
+        || fs.exists(&etc.join("manifests/kube-apiserver.yaml"));
     let ca_key_missing = |ca: &str| {
         let path = CAS.iter().find(|(n, _)| *n == ca).map_or("ca", |(_, p)| p);
         !fs.exists(&pki.join(format!("{path}.key")))
     };
     for (name, path) in CAS {
         let crt = pki.join(format!("{path}.crt"));
-        if !has_pki || (name == "etcd-ca" && !has_etcd && !fs.exists(&crt)) {
+        if !has_pki
+            || (name == "etcd-ca" && !has_etcd && !fs.exists(&crt))
+            || (!control_plane && !fs.exists(&crt))
+        {
             continue;
         }
         let mut entry = file_entry(fs, name, &crt, Role::Ca);
@@ -145,7 +153,10 @@ pub fn collect_from(fs: &HostFs) -> Vec<CertEntry> {
     let required = apiserver_names(fs, &etc, &confs);
     for (name, path, ca, role, critical) in LEAVES {
         let crt = pki.join(format!("{path}.crt"));
-        if !has_pki || (path.starts_with("etcd/") && !has_etcd) {
+        if !has_pki
+            || (path.starts_with("etcd/") && !has_etcd)
+            || (!control_plane && !fs.exists(&crt))
+        {
             continue;
         }
         let mut entry = file_entry(fs, name, &crt, role);

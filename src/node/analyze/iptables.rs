@@ -54,7 +54,17 @@ pub fn check(data: &NodeData) -> Vec<Finding> {
             .rejects
             .iter()
             .filter(|r| r.service_port == service_port)
-            .map(|r| ev("iptables filter", &r.comment))
+            .map(|r| {
+                let to = match (&r.address, r.port) {
+                    (Some(a), Some(p)) => format!("{a}:{p}/{}", r.protocol),
+                    (None, Some(p)) => format!("node port {p}/{}", r.protocol),
+                    _ => r.protocol.clone(),
+                };
+                ev(
+                    "iptables filter",
+                    format!("{} {to}: \"{}\"", r.target, r.comment),
+                )
+            })
             .collect();
         f.next_steps = vec![
             format!("kubectl -n {ns} get endpointslices -l kubernetes.io/service-name={name}"),

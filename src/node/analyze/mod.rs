@@ -11,6 +11,7 @@ pub mod journal_patterns;
 pub mod journals;
 pub mod kubelet_cert;
 pub mod kubelet_chain;
+pub mod links;
 pub mod ports;
 pub mod static_pod_files;
 pub mod static_pods;
@@ -90,7 +91,15 @@ pub fn analyze(data: &NodeData, context: &ClusterContext, now: Timestamp) -> Vec
     for f in &mut out {
         scrub(f);
     }
-    out.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.pane.cmp(&b.pane)));
+    links::link(&mut out);
+    // Root causes first, then by severity and pane.
+    out.sort_by(|a, b| {
+        (!a.caused_by.is_empty(), a.severity, a.pane).cmp(&(
+            !b.caused_by.is_empty(),
+            b.severity,
+            b.pane,
+        ))
+    });
     out
 }
 

@@ -100,24 +100,72 @@ pub fn file_refs(pods: &StaticPods) -> Vec<FileRef> {
 }
 
 pub fn check(data: &NodeData) -> Vec<Finding> {
-    let mut out = Vec::new();
+    // One finding per path of a manifest, naming every flag that uses it.
+    let mut refs: Vec<(FileRef, Vec<String>)> = Vec::new();
     for r in file_refs(&data.static_pods) {
+        match refs
+            .iter_mut()
+            .find(|(o, _)| o.manifest == r.manifest && o.path == r.path)
+        {
+            Some((_, flags)) => flags.push(r.flag.clone()),
+            None => {
+                let flag = r.flag.clone();
+                refs.push((r, vec![flag]));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (r, flags) in refs {
         let vital = component_of(&r.pod).is_some_and(|c| c.is_vital());
         let severity = if vital {
             Severity::Critical
         } else {
             Severity::Error
         };
-        let mut f = match &r.host {
-            None => {
+        let flag_list = flags
+            .iter()
+            .map(|f| format!("--{f}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let on_host = r.host.clone().unwrap_or_else(|| r.path.clone());
+        let missing = !r.is_dir && data.path_exists(&on_host) == Some(false);
+        let mut f = match (&r.host, missing) {
+            (_, true) => {
+                let mounted = if r.host.is_some() {
+                    format!(" ({on_host} on the host)")
+                } else {
+                    ", and no volume mounts it into the container".to_string()
+                };
+                let mut f = finding(
+                    Pane::ControlPlane,
+                    "static-pod-file-missing",
+                    severity,
+                    file(&r.manifest),
+                    format!(
+                        "{}: {}={} does not exist{mounted}",
+                        r.pod, flag_list, r.path
+                    ),
+                    "The component opens this file when it starts; it is missing, so the container exits at once (`open …: no such file or directory`) and the kubelet restarts it forever.",
+                );
+                f.next_steps = vec![
+                    format!("ls -l {}", parent(&on_host)),
+                    format!("crictl ps -a --name {}", r.container),
+                    format!(
+                        "fix the path in {} (the kubelet restarts the pod by itself)",
+                        r.manifest
+                    ),
+                ];
+                f
+            }
+            (None, false) => {
                 let mut f = finding(
                     Pane::ControlPlane,
                     "static-pod-path-not-mounted",
                     severity,
                     file(&r.manifest),
                     format!(
-                        "{}: --{}={} is not inside any hostPath volume mounted into container {}",
-                        r.pod, r.flag, r.path, r.container
+                        "{}: {}={} is not inside any hostPath volume mounted into container {}",
+                        r.pod, flag_list, r.path, r.container
                     ),
                     "The container only sees host files through its volumeMounts. No mount covers this path, so the component reads (or, for a data directory, writes) a path inside its own image instead of the host's: it fails to start, or keeps its data where the next restart loses it.",
                 );
@@ -130,37 +178,19 @@ pub fn check(data: &NodeData) -> Vec<Finding> {
                 ];
                 f
             }
-            Some(host) if !r.is_dir && data.path_exists(host) == Some(false) => {
-                let mut f = finding(
-                    Pane::ControlPlane,
-                    "static-pod-file-missing",
-                    severity,
-                    file(&r.manifest),
-                    format!(
-                        "{}: --{}={} does not exist on the host ({host})",
-                        r.pod, r.flag, r.path
-                    ),
-                    "The component opens this file when it starts; it is missing, so the container exits at once (`open …: no such file or directory`) and the kubelet restarts it forever.",
-                );
-                f.next_steps = vec![
-                    format!("ls -l {}", parent(host)),
-                    format!("crictl ps -a --name {}", r.container),
-                    format!(
-                        "fix the path in {} (the kubelet restarts the pod by itself)",
-                        r.manifest
-                    ),
-                ];
-                f
-            }
             _ => continue,
         };
         f.evidence = vec![
             ev("manifest", &r.manifest),
-            ev("flag", format!("--{}={}", r.flag, r.path)),
+            ev("flags", format!("{flag_list}={}", r.path)),
+            ev(
+                "host path",
+                match &r.host {
+                    Some(h) => h.clone(),
+                    None => "(no hostPath volume covers it)".into(),
+                },
+            ),
         ];
-        if let Some(host) = &r.host {
-            f.evidence.push(ev("host path", host));
-        }
         out.push(f);
     }
     out

@@ -31,7 +31,7 @@ fn look(fs: &HostFs, path: &str) -> PathCheck {
 pub fn collect(fs: &HostFs, data: &mut NodeData) {
     let mut paths: Vec<String> = file_refs(&data.static_pods)
         .into_iter()
-        .filter_map(|r| r.host)
+        .map(|r| r.host.unwrap_or(r.path))
         .collect();
     paths.extend(wanted_paths(&data.kubelet));
     for p in paths {
