@@ -81,6 +81,9 @@ impl KubeFile {
 pub fn read_kubefile(path: &Path) -> Result<KubeFile, String> {
     let file = crate::hostfs::read_file_capped(path, crate::hostfs::DEFAULT_MAX_FILE_BYTES)
         .map_err(|e| e.to_string())?;
+    if file.truncated {
+        return Err(format!("{}: too large, not read", path.display()));
+    }
     let text =
         String::from_utf8(file.bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
     parse_kubefile(&text, &path.display().to_string())

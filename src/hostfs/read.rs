@@ -83,13 +83,20 @@ pub(crate) fn read_resolved(
 
 /// Reads an ordinary path of this machine (a scenario file, a kubeconfig) with the same care:
 /// symlinks are followed by the operating system, but only a regular file is opened and at
-/// most `cap` bytes are read.
+/// most `cap` bytes are read. A file whose size is already over `cap` is not read at all
+/// (`truncated` with no bytes): its callers refuse such files whole.
 pub fn read_file_capped(path: &Path, cap: u64) -> Result<FileBytes, HostFsError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| HostFsError::io(path, &e))?;
     let kind = FileKind::of(meta.file_type());
     if kind != FileKind::File {
         return Err(HostFsError::NotRegular { path: shown, kind });
+    }
+    if meta.len() > cap {
+        return Ok(FileBytes {
+            bytes: Vec::new(),
+            truncated: true,
+        });
     }
     let file = open(path, &shown, true)?;
     read_capped(file, &shown, cap, false)
