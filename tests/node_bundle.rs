@@ -146,6 +146,7 @@ fn control_plane_bundle_names_every_planted_fault() {
     let port = one(&v, "port-not-listening");
     assert_eq!(port["object"]["name"], "10259");
     assert!(port["summary"].as_str().unwrap().contains("kube-scheduler"));
+    assert!(evidence(port).contains("2379 (etcd), 2380 (etcd), 2381 (etcd), 6443 (kube-apiserver), 10248 (kubelet), 10250 (kubelet)"), "{}", evidence(port));
 
     // Symptoms name their root cause: the scheduler's manifest.
     assert_eq!(port["caused_by"][0]["check"], "static-pod-file-missing");

@@ -128,6 +128,20 @@ impl HostFs {
         }
     }
 
+    /// The target of a symlink as written (not followed, not resolved): `socket:[4242]` for a
+    /// file descriptor in `/proc/<pid>/fd`.
+    pub fn read_link(&self, host_path: &Path) -> Result<PathBuf, HostFsError> {
+        let shown = || host_path.display().to_string();
+        let (Some(parent), Some(name)) = (host_path.parent(), host_path.file_name()) else {
+            return Err(HostFsError::NotFound { path: shown() });
+        };
+        let dir = self.resolve(parent)?;
+        if dir.kind != FileKind::Dir {
+            return Err(HostFsError::NotADirectory { path: shown() });
+        }
+        std::fs::read_link(dir.real_path.join(name)).map_err(|e| HostFsError::io(host_path, &e))
+    }
+
     /// The first bytes (up to the limit) of a regular file.
     pub fn read(&self, host_path: &Path) -> Result<FileBytes, HostFsError> {
         let resolved = self.resolve(host_path)?;

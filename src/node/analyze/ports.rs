@@ -1,7 +1,8 @@
 //! Listening ports from `/proc/net/tcp{,6}`: each control-plane static pod should listen on its
 //! ports (kube-apiserver 6443, etcd 2379/2380, controller-manager 10257, scheduler 10259, or
 //! what their flags say) and the kubelet on its `port` (10250). A component that should listen
-//! and does not is down or bound elsewhere.
+//! and does not is down or bound elsewhere; a port held by another process (found through
+//! `/proc/<pid>/fd`) keeps the component from starting (`bind: address already in use`).
 
 use super::static_pods::listen_ports;
 use super::{ev, finding};
@@ -15,22 +16,65 @@ fn listening(listeners: &[Listener], port: u16) -> bool {
 }
 
 fn seen(listeners: &[Listener]) -> String {
-    let mut ports: Vec<u16> = listeners
+    let mut ports: Vec<(u16, String)> = listeners
         .iter()
-        .map(|l| l.port)
-        .filter(|p| (2379..=2381).contains(p) || *p == 6443 || (10248..=10260).contains(p))
+        .filter(|l| {
+            (2379..=2381).contains(&l.port) || l.port == 6443 || (10248..=10260).contains(&l.port)
+        })
+        .map(|l| match &l.process {
+            Some(p) => (l.port, format!("{} ({})", l.port, p.comm)),
+            None => (l.port, l.port.to_string()),
+        })
         .collect();
-    ports.sort_unstable();
+    ports.sort();
     ports.dedup();
     if ports.is_empty() {
         "none of the Kubernetes ports".into()
     } else {
         ports
-            .iter()
-            .map(u16::to_string)
+            .into_iter()
+            .map(|(_, s)| s)
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// The process holding a port when it is not the one that should (`comm` is cut at 15
+/// characters by the kernel).
+fn other_owner<'a>(listeners: &'a [Listener], port: u16, owner: &str) -> Option<&'a Listener> {
+    listeners.iter().filter(|l| l.port == port).find(|l| {
+        l.process.as_ref().is_some_and(|p| {
+            !p.comm.is_empty() && !owner.starts_with(&p.comm) && !p.comm.starts_with(owner)
+        })
+    })
+}
+
+fn taken(port: u16, owner: &str, by: &Listener, vital: bool, pane: Pane) -> Finding {
+    let process = by
+        .process
+        .as_ref()
+        .map_or(String::new(), |p| format!("{} (pid {})", p.comm, p.pid));
+    let mut f = finding(
+        pane,
+        "port-taken",
+        if vital {
+            Severity::Critical
+        } else {
+            Severity::Error
+        },
+        ObjectRef::new("Port", "", port.to_string()),
+        format!("port {port} is held by {process}, not {owner}"),
+        "Only one process can listen on a port. Another one holds it, so the component fails at start with `bind: address already in use` and is restarted forever.",
+    );
+    f.evidence = vec![ev("listener", by.display())];
+    f.next_steps = vec![
+        format!("ss -ltnp | grep :{port}"),
+        format!(
+            "ps -o pid,cmd -p {}",
+            by.process.as_ref().map_or(0, |p| p.pid)
+        ),
+    ];
+    f
 }
 
 pub fn check(data: &NodeData) -> Vec<Finding> {
@@ -44,6 +88,16 @@ pub fn check(data: &NodeData) -> Vec<Finding> {
             continue;
         };
         for p in listen_ports(pod) {
+            if let Some(by) = other_owner(listeners, p.port, &pod.name) {
+                out.push(taken(
+                    p.port,
+                    &pod.name,
+                    by,
+                    component.is_vital(),
+                    Pane::ControlPlane,
+                ));
+                continue;
+            }
             if listening(listeners, p.port) {
                 continue;
             }
@@ -77,6 +131,12 @@ pub fn check(data: &NodeData) -> Vec<Finding> {
         .unit("kubelet")
         .is_some_and(|u| u.active_state != "active");
     let port = data.kubelet.settings.port.value;
+    if data.kubelet.unit_file.is_some()
+        && let Some(by) = other_owner(listeners, port, "kubelet")
+    {
+        out.push(taken(port, "kubelet", by, false, Pane::Node));
+        return out;
+    }
     if !kubelet_down && data.kubelet.unit_file.is_some() && !listening(listeners, port) {
         let mut f = finding(
             Pane::Node,

@@ -14,14 +14,27 @@ pub struct Listener {
     pub port: u16,
     /// The socket's inode (to find its process in `/proc/<pid>/fd`).
     pub inode: u64,
+    /// The process holding it (`kube-apiserver (pid 1234)`), when it could be found.
+    pub process: Option<Process>,
+}
+
+/// A process, from `/proc/<pid>/comm` (the kernel cuts the name at 15 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Process {
+    pub pid: u32,
+    pub comm: String,
 }
 
 impl Listener {
-    /// `127.0.0.1:10259`, `[::]:6443`.
+    /// `127.0.0.1:10259`, `[::]:6443`, with its process when known.
     pub fn display(&self) -> String {
-        match self.address {
+        let addr = match self.address {
             IpAddr::V4(a) => format!("{a}:{}", self.port),
             IpAddr::V6(a) => format!("[{a}]:{}", self.port),
+        };
+        match &self.process {
+            Some(p) => format!("{addr} ({} pid {})", p.comm, p.pid),
+            None => addr,
         }
     }
 }
@@ -62,6 +75,7 @@ pub fn listeners(text: &str) -> Vec<Listener> {
                 address: address(addr)?,
                 port: u16::from_str_radix(port, 16).ok()?,
                 inode: inode.parse().ok()?,
+                process: None,
             })
         })
         .collect()
