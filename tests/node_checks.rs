@@ -240,6 +240,50 @@ fn kubelet_chain_breakages() {
 }
 
 #[test]
+fn hard_way_control_plane_units() {
+    let dir = tempfile::tempdir().unwrap();
+    node_gen::control_plane(dir.path());
+    let r = dir.path();
+    write(
+        r,
+        "etc/systemd/system/kube-apiserver.service",
+        "[Unit]\nDescription=Kubernetes API Server\n\n[Service]\nExecStart=/usr/local/bin/kube-apiserver \\\n  --etcd-servers=https://127.0.0.1:2379 \\\n  --tls-cert-file=/var/lib/kubernetes/kubernetes.pem \\\n  --insecure-port=0\nRestart=on-failure\n",
+    );
+    write(r, "usr/local/bin/kube-apiserver", "ELF");
+    write(
+        r,
+        "sos_commands/kmedic/systemctl_show_kube-apiserver_--no-pager",
+        "Id=kube-apiserver.service\nLoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainStatus=1\n",
+    );
+    write(
+        r,
+        "sos_commands/kmedic/journalctl_-u_kube-apiserver_-n_300_--no-pager_-o_short-iso",
+        "2025-06-02T10:20:01+0000 cp-1 kube-apiserver[3120]: Error: unknown flag: --insecure-port\n",
+    );
+    let findings = run(r, &ClusterContext::default());
+    let of = |check: &str| {
+        findings
+            .iter()
+            .filter(|f| f.check == check)
+            .collect::<Vec<_>>()
+    };
+    let missing = of("control-plane-unit-file-missing");
+    assert_eq!(missing.len(), 1, "{findings:#?}");
+    assert_eq!(
+        missing[0].summary,
+        "kube-apiserver.service: --tls-cert-file /var/lib/kubernetes/kubernetes.pem does not exist"
+    );
+    assert_eq!(
+        of("control-plane-unit-not-running")[0].severity,
+        Severity::Critical
+    );
+    assert_eq!(
+        of("journal-unknown-flag")[0].object.name,
+        "kube-apiserver.service"
+    );
+}
+
+#[test]
 fn runtime_dns_and_kube_proxy() {
     let f = case(
         |r| {

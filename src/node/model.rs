@@ -147,6 +147,17 @@ pub struct KubeletClientCert {
     pub error: Option<String>,
 }
 
+/// A control-plane component run as a systemd unit ("the hard way").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitCommand {
+    /// `kube-apiserver`, `etcd`, …
+    pub unit: String,
+    /// The unit file (host path).
+    pub file: String,
+    /// ExecStart after drop-ins and variables, program first.
+    pub exec_start: Vec<String>,
+}
+
 /// The last lines of one unit's journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Journal {
@@ -180,6 +191,8 @@ pub struct NodeData {
     /// `None` when the kubelet's resolvConf could not be read.
     pub resolv_conf: Option<ResolvConf>,
     pub kubelet_client_cert: Option<KubeletClientCert>,
+    /// Control-plane components that run as systemd units, with their command lines.
+    pub control_plane_units: Vec<UnitCommand>,
     pub coverage: Vec<Coverage>,
 }
 

@@ -16,6 +16,7 @@ pub mod ports;
 pub mod static_pod_files;
 pub mod static_pods;
 pub mod swap;
+pub mod unit_files;
 pub mod units;
 
 use jiff::Timestamp;
@@ -79,6 +80,7 @@ pub fn analyze(data: &NodeData, context: &ClusterContext, now: Timestamp) -> Vec
     out.extend(image_drift::check(data, context));
     out.extend(kubelet_chain::check(data));
     out.extend(units::check(data));
+    out.extend(unit_files::check(data));
     out.extend(cgroup::check(data));
     out.extend(swap::check(data));
     out.extend(kubelet_cert::check(data, now));

@@ -25,7 +25,7 @@ pub struct FileRef {
 }
 
 /// Flags whose value is a path to read (not a file the component writes, like a log).
-fn is_path_flag(name: &str, value: &str) -> bool {
+pub(crate) fn is_path_flag(name: &str, value: &str) -> bool {
     let endings = [
         "file",
         "kubeconfig",

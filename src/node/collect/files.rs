@@ -34,6 +34,7 @@ pub fn collect(fs: &HostFs, data: &mut NodeData) {
         .map(|r| r.host.unwrap_or(r.path))
         .collect();
     paths.extend(wanted_paths(&data.kubelet));
+    paths.extend(crate::node::analyze::unit_files::wanted_paths(data));
     for p in paths {
         let check = look(fs, &p);
         data.files.insert(p, check);

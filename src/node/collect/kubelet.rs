@@ -76,6 +76,40 @@ pub fn drop_ins(fs: &HostFs, unit: &str) -> Vec<PathBuf> {
     by_name.into_values().collect()
 }
 
+/// How systemd would start a unit: its drop-ins, the expanded ExecStart, and the environment
+/// files it needs that are missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceCommand {
+    pub drop_ins: Vec<String>,
+    pub exec_start: Vec<String>,
+    pub missing_env_files: Vec<String>,
+}
+
+/// Applies the drop-ins and the environment to a unit's ExecStart.
+pub fn service_command(fs: &HostFs, unit: &UnitFile, name: &str) -> ServiceCommand {
+    let mut out = ServiceCommand::default();
+    let mut texts: Vec<String> = unit.text.iter().cloned().collect();
+    for d in drop_ins(fs, name) {
+        if let Ok(t) = fs.read_text(&d) {
+            texts.push(t);
+        }
+        out.drop_ins.push(host(&d));
+    }
+    let exec = service_exec(&texts);
+    let mut env: HashMap<String, String> = exec.environment.into_iter().collect();
+    for (file, optional) in &exec.environment_files {
+        match fs.read_text(Path::new(file)) {
+            Ok(text) => env.extend(parse_env_file(&text)),
+            Err(_) if *optional => {}
+            Err(_) => out.missing_env_files.push(file.clone()),
+        }
+    }
+    if let Some(line) = exec.exec_start {
+        out.exec_start = expand_exec(&line, &env);
+    }
+    out
+}
+
 fn host(p: &Path) -> String {
     p.display().to_string()
 }
@@ -93,25 +127,10 @@ pub fn collect(fs: &HostFs, coverage: &mut Vec<Coverage>) -> KubeletChain {
         Some(u) => {
             chain.unit_file = Some(host(&u.path));
             chain.unit_masked = u.text.is_none();
-            let mut texts: Vec<String> = u.text.iter().cloned().collect();
-            for d in drop_ins(fs, "kubelet.service") {
-                if let Ok(t) = fs.read_text(&d) {
-                    texts.push(t);
-                }
-                chain.drop_ins.push(host(&d));
-            }
-            let exec = service_exec(&texts);
-            let mut env: HashMap<String, String> = exec.environment.into_iter().collect();
-            for (file, optional) in &exec.environment_files {
-                match fs.read_text(Path::new(file)) {
-                    Ok(text) => env.extend(parse_env_file(&text)),
-                    Err(_) if *optional => {}
-                    Err(_) => chain.missing_env_files.push(file.clone()),
-                }
-            }
-            if let Some(line) = exec.exec_start {
-                chain.exec_start = expand_exec(&line, &env);
-            }
+            let command = service_command(fs, u, "kubelet.service");
+            chain.drop_ins = command.drop_ins;
+            chain.exec_start = command.exec_start;
+            chain.missing_env_files = command.missing_env_files;
             chain.flags = flags(chain.exec_start.get(1..).unwrap_or_default());
             config_path = chain.flag("config").map(str::to_string);
             kubeconfig_path = chain.flag("kubeconfig").map(str::to_string);

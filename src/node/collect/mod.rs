@@ -28,6 +28,18 @@ pub fn collect(source: &NodeSource) -> NodeData {
     data.listeners = host::listeners(fs, &mut coverage);
     data.certs = crate::certs::node::collect_from(fs);
     data.node_name = host::node_name(fs, &data.certs, &data.kubelet);
+    for unit in Unit::CONTROL_PLANE {
+        let name = format!("{}.service", unit.name());
+        if let Some(file) = kubelet::find_unit(fs, &name).filter(|f| f.text.is_some()) {
+            let command = kubelet::service_command(fs, &file, &name);
+            data.control_plane_units
+                .push(crate::node::model::UnitCommand {
+                    unit: unit.name().to_string(),
+                    file: file.path.display().to_string(),
+                    exec_start: command.exec_start,
+                });
+        }
+    }
     files::collect(fs, &mut data);
     data.coverage = coverage;
     let with_unit_files: Vec<Unit> = Unit::RUNTIMES
