@@ -42,6 +42,17 @@ pub fn collect(source: &NodeSource, data: &mut NodeData, units: &[Unit]) {
             Err(why) => coverage.push(Coverage::new(format!("state of {unit}"), why)),
         }
         match source.journal(*unit, JOURNAL_LINES) {
+            Ok(lines)
+                if lines.is_empty()
+                    && data
+                        .unit(unit.name())
+                        .is_some_and(|u| u.load_state.as_deref() != Some("not-found")) =>
+            {
+                coverage.push(Coverage::new(
+                    format!("journal of {unit}"),
+                    "no lines (no entries, or the journal is not readable without root)",
+                ));
+            }
             Ok(lines) => data.journals.push(Journal {
                 unit: unit.name().to_string(),
                 lines,
