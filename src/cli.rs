@@ -169,6 +169,11 @@ pub enum Command {
     /// problems. Exits 0 when nothing is wrong, 1 on an error or critical finding, 2 when it
     /// could not run.
     Certs(CertsArgs),
+    /// Read-only debugging on a Kubernetes node: static pods, the kubelet's configuration,
+    /// journals, containers, ports, PKI and kube-proxy rules. Live on the node, or from a
+    /// support bundle with --host-root. Exits 0 when nothing is an error, 1 when something is,
+    /// 2 when it could not run.
+    Node(NodeArgs),
 }
 
 /// Output format of `kmedic check` and `kmedic certs`.
@@ -235,6 +240,26 @@ pub struct CertsArgs {
     /// Do not connect to the cluster (no TLS handshake, no cluster objects).
     #[arg(long)]
     pub offline: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NodeArgs {
+    /// A support bundle (sosreport layout) or a mounted node disk: files only, no command is
+    /// run. Without it kmedic reads this machine and runs its allow-listed read-only commands.
+    #[arg(long, value_name = "DIR")]
+    pub host_root: Option<PathBuf>,
+
+    /// Only these panes (comma-separated): control-plane, node, network, certs.
+    #[arg(long, value_name = "PANES", value_delimiter = ',')]
+    pub pane: Vec<String>,
+
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// No colours (also when NO_COLOR is set).
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
                 args.connect = args.connect.or(&cli.connect);
                 kmedic::launch_certs::run(&args).await
             }
+            Some(Command::Node(args)) => kmedic::launch_node::run(args).await,
         }
     });
     match result {

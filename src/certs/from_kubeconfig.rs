@@ -25,10 +25,21 @@ pub fn check_key(
     field: &str,
     rules: &PathRules,
 ) {
-    let (Some(material), Some(leaf)) = (material, entry.leaf()) else {
+    let Some(material) = material else {
         return;
     };
+    if entry.leaf().is_none() {
+        return;
+    }
     let (bytes, _) = load_material(&material, field, rules);
+    check_key_bytes(entry, bytes);
+}
+
+/// Compares loaded key bytes (or why they could not be loaded) with the entry's leaf.
+pub fn check_key_bytes(entry: &mut CertEntry, bytes: Result<Vec<u8>, String>) {
+    let Some(leaf) = entry.leaf() else {
+        return;
+    };
     entry.key = Some(match bytes {
         Ok(bytes) => key_matches(leaf, &String::from_utf8_lossy(&bytes)),
         Err(e) => super::verify::KeyMatch::Unreadable(e),

@@ -1,6 +1,7 @@
 //! The certificate fields of a kubeconfig file (clusters' CAs, users' client certificates and
 //! keys), read on their own so relative paths resolve against the file's directory and node
-//! paths against `--host-root`.
+//! paths against `--host-root` (through [`crate::hostfs::HostFs`], inside the root). Every
+//! file is read with the same care: regular files only, at most a few MiB.
 
 use std::path::{Path, PathBuf};
 
@@ -78,9 +79,19 @@ impl KubeFile {
 
 /// Reads and parses a kubeconfig file.
 pub fn read_kubefile(path: &Path) -> Result<KubeFile, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_saphyr::from_str(&text)
-        .map_err(|e| format!("{}: not a valid kubeconfig: {e}", path.display()))
+    let file = crate::hostfs::read_file_capped(path, crate::hostfs::DEFAULT_MAX_FILE_BYTES)
+        .map_err(|e| e.to_string())?;
+    if file.truncated {
+        return Err(format!("{}: too large, not read", path.display()));
+    }
+    let text =
+        String::from_utf8(file.bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
+    parse_kubefile(&text, &path.display().to_string())
+}
+
+/// Parses the text of a kubeconfig file; `shown` names it in the error.
+pub fn parse_kubefile(text: &str, shown: &str) -> Result<KubeFile, String> {
+    serde_saphyr::from_str(text).map_err(|e| format!("{shown}: not a valid kubeconfig: {e}"))
 }
 
 /// Inline base64 data, or a file path as written in the kubeconfig.
@@ -119,6 +130,34 @@ impl PathRules {
             (_, false) => self.base.join(path),
         }
     }
+
+    /// With a root: the path as seen on the host (`/etc/kubernetes/…`), for
+    /// [`crate::hostfs::HostFs`].
+    fn host_path(&self, written: &str) -> Option<PathBuf> {
+        let root = self.root.as_ref()?;
+        let path = Path::new(written);
+        if path.is_absolute() {
+            return Some(path.to_path_buf());
+        }
+        let base = self.base.strip_prefix(root).unwrap_or(&self.base);
+        Some(Path::new("/").join(base).join(path))
+    }
+
+    /// Reads a file written in a kubeconfig: inside the root when there is one.
+    fn read(&self, written: &str) -> Result<Vec<u8>, String> {
+        let shown = self.resolve(written);
+        let read = match (&self.root, self.host_path(written)) {
+            (Some(root), Some(host)) => crate::hostfs::HostFs::new(root)
+                .and_then(|fs| fs.read(&host))
+                .map_err(|e| format!("{}: {}", shown.display(), e.reason())),
+            _ => crate::hostfs::read_file_capped(&shown, crate::hostfs::DEFAULT_MAX_FILE_BYTES)
+                .map_err(|e| e.to_string()),
+        }?;
+        if read.truncated {
+            return Err(format!("{}: too large, not read", shown.display()));
+        }
+        Ok(read.bytes)
+    }
 }
 
 /// Loads the bytes of a material; returns them with a description of where they came from.
@@ -135,10 +174,6 @@ pub fn load_material(
                 .map_err(|e| format!("{field}-data is not valid base64: {e}"));
             (bytes, format!("{field}-data"))
         }
-        Material::File(file) => {
-            let path = rules.resolve(file);
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()));
-            (bytes, path.display().to_string())
-        }
+        Material::File(file) => (rules.read(file), rules.resolve(file).display().to_string()),
     }
 }

@@ -1,18 +1,21 @@
 //! A node's PKI under `--host-root` (read-only): kubeadm's `/etc/kubernetes/pki/**`, the
 //! certificates embedded in `/etc/kubernetes/*.conf`, and `/var/lib/kubelet/pki/`. Each
-//! certificate is checked against the CA kubeadm would use for it.
+//! certificate is checked against the CA kubeadm would use for it. Every file is read through
+//! [`HostFs`]: paths resolve inside the root (an absolute symlink means that path under the
+//! root), loops, FIFOs and devices are refused, and reads are capped.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::entry::{CertEntry, Identity, KubeadmRow, Role, SourceKind, Trust};
-use super::from_kubeconfig::{check_key, collect_file, fill_chain};
+use super::from_kubeconfig::{check_key_bytes, collect_file, fill_chain};
 use super::info::CertInfo;
-use super::kubefile::{Material, PathRules, read_kubefile};
+use super::kubefile::{PathRules, parse_kubefile};
 use super::names::{
     DEFAULT_SERVICE_RANGE, first_service_ip, manifest_flag, service_names, url_host,
 };
 use crate::findings::ObjectRef;
+use crate::hostfs::{FileKind, HostFs};
 
 /// kubeadm's CAs: table name and path under `pki/`.
 const CAS: [(&str, &str); 3] = [
@@ -64,8 +67,21 @@ const CONFS: [(&str, bool); 4] = [
     ("super-admin.conf", false),
 ];
 
-fn file_entry(name: &str, path: &Path, role: Role) -> CertEntry {
-    let location = path.display().to_string();
+/// Reads a host file for a certificate entry: the bytes, or why not (missing, dangling, loop,
+/// not a regular file, too large).
+pub fn read_host_file(fs: &HostFs, host_path: &Path) -> Result<Vec<u8>, String> {
+    match fs.read(host_path) {
+        Ok(file) if file.truncated => Err(format!(
+            "larger than {} MiB: not read",
+            fs.limits().max_file_bytes / (1024 * 1024)
+        )),
+        Ok(file) => Ok(file.bytes),
+        Err(e) => Err(e.reason()),
+    }
+}
+
+fn file_entry(fs: &HostFs, name: &str, path: &Path, role: Role) -> CertEntry {
+    let location = fs.local_path(path).display().to_string();
     let mut entry = CertEntry::new(
         SourceKind::Node,
         name,
@@ -73,55 +89,58 @@ fn file_entry(name: &str, path: &Path, role: Role) -> CertEntry {
         ObjectRef::new("File", "", location),
         role,
     );
-    if path.is_symlink() && !path.exists() {
-        let target = std::fs::read_link(path).unwrap_or_default();
-        entry.error = Some(format!("dangling symlink to {}", target.display()));
-    } else if path.exists() {
-        fill_chain(
-            &mut entry,
-            std::fs::read(path).map_err(|e| format!("{}: {e}", path.display())),
-        );
-    } else {
-        entry.error = Some(super::entry::MISSING.into());
+    match read_host_file(fs, path) {
+        Ok(bytes) => fill_chain(&mut entry, Ok(bytes)),
+        Err(reason) => entry.error = Some(reason),
     }
     entry
 }
 
-fn key_of(entry: &mut CertEntry, key: &Path) {
-    if key.exists() {
-        let rules = PathRules {
-            base: PathBuf::new(),
-            root: None,
-        };
-        check_key(
-            entry,
-            Some(Material::File(key.display().to_string())),
-            "key",
-            &rules,
-        );
+fn key_of(fs: &HostFs, entry: &mut CertEntry, key: &Path) {
+    match fs.read(key) {
+        Err(e) if e.is_not_found() => {}
+        _ => check_key_bytes(entry, read_host_file(fs, key)),
     }
 }
 
-/// Everything found under `root`. Empty when the root has no Kubernetes files.
+/// Everything found under `root`. Empty when the root has no Kubernetes files (or is not a
+/// directory).
 pub fn collect(root: &Path) -> Vec<CertEntry> {
-    let etc = root.join("etc/kubernetes");
+    match HostFs::new(root) {
+        Ok(fs) => collect_from(&fs),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Everything found on a host.
+pub fn collect_from(fs: &HostFs) -> Vec<CertEntry> {
+    let etc = PathBuf::from("/etc/kubernetes");
     let pki = etc.join("pki");
+    let is_dir = |p: &Path| fs.kind(p).is_ok_and(|k| k == FileKind::Dir);
     let mut out = Vec::new();
     let mut cas: HashMap<&str, Vec<CertInfo>> = HashMap::new();
-    let has_pki = pki.is_dir();
-    let has_etcd = pki.join("etcd").is_dir();
+    let has_pki = is_dir(&pki);
+    let has_etcd = is_dir(&pki.join("etcd"));
+    // A worker joined with kubeadm has only `pki/ca.crt`: the control-plane files are not
+    // missing there, they do not belong.
+    let control_plane = fs.exists(&pki.join("apiserver.crt"))
+        || fs.exists(&pki.join("apiserver.key"))
+        || fs.exists(&etc.join("manifests/kube-apiserver.yaml"));
     let ca_key_missing = |ca: &str| {
         let path = CAS.iter().find(|(n, _)| *n == ca).map_or("ca", |(_, p)| p);
-        !pki.join(format!("{path}.key")).exists()
+        !fs.exists(&pki.join(format!("{path}.key")))
     };
     for (name, path) in CAS {
         let crt = pki.join(format!("{path}.crt"));
-        if !has_pki || (name == "etcd-ca" && !has_etcd && !crt.exists()) {
+        if !has_pki
+            || (name == "etcd-ca" && !has_etcd && !fs.exists(&crt))
+            || (!control_plane && !fs.exists(&crt))
+        {
             continue;
         }
-        let mut entry = file_entry(name, &crt, Role::Ca);
+        let mut entry = file_entry(fs, name, &crt, Role::Ca);
         entry.critical = true;
-        key_of(&mut entry, &pki.join(format!("{path}.key")));
+        key_of(fs, &mut entry, &pki.join(format!("{path}.key")));
         entry.kubeadm = Some(KubeadmRow {
             name: name.into(),
             authority: String::new(),
@@ -130,16 +149,19 @@ pub fn collect(root: &Path) -> Vec<CertEntry> {
         cas.insert(name, entry.chain.clone());
         out.push(entry);
     }
-    let confs = read_confs(root, &etc);
-    let required = apiserver_names(&etc, &confs);
+    let confs = read_confs(fs, &etc);
+    let required = apiserver_names(fs, &etc, &confs);
     for (name, path, ca, role, critical) in LEAVES {
         let crt = pki.join(format!("{path}.crt"));
-        if !has_pki || (path.starts_with("etcd/") && !has_etcd) {
+        if !has_pki
+            || (path.starts_with("etcd/") && !has_etcd)
+            || (!control_plane && !fs.exists(&crt))
+        {
             continue;
         }
-        let mut entry = file_entry(name, &crt, role);
+        let mut entry = file_entry(fs, name, &crt, role);
         entry.critical = critical;
-        key_of(&mut entry, &pki.join(format!("{path}.key")));
+        key_of(fs, &mut entry, &pki.join(format!("{path}.key")));
         if let Some(ca_certs) = cas.get(ca).filter(|c| !c.is_empty()) {
             entry.trust(Trust {
                 name: ca.into(),
@@ -159,8 +181,8 @@ pub fn collect(root: &Path) -> Vec<CertEntry> {
     let cluster_ca = cas.get("ca").cloned().unwrap_or_default();
     for (conf_name, path, file) in confs {
         let rules = PathRules {
-            base: etc.clone(),
-            root: Some(root.to_path_buf()),
+            base: fs.local_path(&etc),
+            root: Some(fs.root().to_path_buf()),
         };
         let listed = CONFS.iter().find(|(n, _)| *n == conf_name);
         for mut entry in collect_file(&path, &file, &rules, SourceKind::Node, None) {
@@ -184,8 +206,8 @@ pub fn collect(root: &Path) -> Vec<CertEntry> {
             out.push(entry);
         }
     }
-    out.extend(kubelet(root, &cluster_ca));
-    out.extend(other_pki_files(&pki, &cas));
+    out.extend(kubelet(fs, &cluster_ca));
+    out.extend(other_pki_files(fs, &pki, &cas));
     out
 }
 
@@ -223,29 +245,29 @@ fn conf_identity(conf: &str) -> Option<Identity> {
 
 type Conf = (String, PathBuf, super::kubefile::KubeFile);
 
-fn read_confs(_root: &Path, etc: &Path) -> Vec<Conf> {
-    let Ok(dir) = std::fs::read_dir(etc) else {
+fn read_confs(fs: &HostFs, etc: &Path) -> Vec<Conf> {
+    let Ok(listing) = fs.list_dir(etc) else {
         return Vec::new();
     };
-    let mut paths: Vec<PathBuf> = dir
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "conf") && p.is_file())
-        .collect();
-    paths.sort();
-    paths
+    listing
+        .entries
         .into_iter()
-        .filter_map(|p| {
-            let name = p.file_name()?.to_string_lossy().to_string();
-            let file = read_kubefile(&p).ok()?;
-            Some((name, p, file))
+        .filter(|e| e.name.ends_with(".conf"))
+        .filter(|e| fs.kind(&e.host_path).is_ok_and(|k| k == FileKind::File))
+        .filter_map(|e| {
+            let shown = fs.local_path(&e.host_path);
+            let text = String::from_utf8(read_host_file(fs, &e.host_path).ok()?).ok()?;
+            let file = parse_kubefile(&text, &shown.display().to_string()).ok()?;
+            Some((e.name, shown, file))
         })
         .collect()
 }
 
 /// The names the API server's certificate must cover on this node.
-fn apiserver_names(etc: &Path, confs: &[Conf]) -> Vec<String> {
-    let manifest =
-        std::fs::read_to_string(etc.join("manifests/kube-apiserver.yaml")).unwrap_or_default();
+fn apiserver_names(fs: &HostFs, etc: &Path, confs: &[Conf]) -> Vec<String> {
+    let manifest = fs
+        .read_text(&etc.join("manifests/kube-apiserver.yaml"))
+        .unwrap_or_default();
     let mut names = service_names("cluster.local");
     let range = manifest_flag(&manifest, "service-cluster-ip-range")
         .unwrap_or_else(|| DEFAULT_SERVICE_RANGE.into());
@@ -265,21 +287,21 @@ fn apiserver_names(etc: &Path, confs: &[Conf]) -> Vec<String> {
     unique
 }
 
-fn kubelet(root: &Path, cluster_ca: &[CertInfo]) -> Vec<CertEntry> {
-    let dir = root.join("var/lib/kubelet/pki");
+fn kubelet(fs: &HostFs, cluster_ca: &[CertInfo]) -> Vec<CertEntry> {
+    let dir = PathBuf::from("/var/lib/kubelet/pki");
     let mut out = Vec::new();
-    if !dir.is_dir() {
+    if !fs.kind(&dir).is_ok_and(|k| k == FileKind::Dir) {
         return out;
     }
     let client = dir.join("kubelet-client-current.pem");
-    if client.exists() || client.is_symlink() {
-        let mut entry = file_entry("kubelet client", &client, Role::Client);
+    if fs.exists(&client) || fs.is_symlink(&client) {
+        let mut entry = file_entry(fs, "kubelet client", &client, Role::Client);
         entry.identity = Some(Identity {
             cn_prefix: "system:node:".into(),
             any_group: vec!["system:nodes".into()],
             reason: "The Node authorizer only admits a kubelet as system:node:<name> in group system:nodes".into(),
         });
-        key_of(&mut entry, &client);
+        key_of(fs, &mut entry, &client);
         if !cluster_ca.is_empty() {
             entry.trust(Trust {
                 name: "ca".into(),
@@ -297,9 +319,9 @@ fn kubelet(root: &Path, cluster_ca: &[CertInfo]) -> Vec<CertEntry> {
         ),
     ] {
         let path = dir.join(crt);
-        if path.exists() {
-            let mut entry = file_entry(name, &path, Role::Server);
-            key_of(&mut entry, &dir.join(key));
+        if fs.exists(&path) {
+            let mut entry = file_entry(fs, name, &path, Role::Server);
+            key_of(fs, &mut entry, &dir.join(key));
             out.push(entry);
         }
     }
@@ -307,10 +329,12 @@ fn kubelet(root: &Path, cluster_ca: &[CertInfo]) -> Vec<CertEntry> {
 }
 
 /// Certificates under `pki/` that kubeadm does not know (custom CAs, webhooks …).
-fn other_pki_files(pki: &Path, cas: &HashMap<&str, Vec<CertInfo>>) -> Vec<CertEntry> {
-    let mut files = Vec::new();
-    walk(pki, &mut files, 0);
-    files.sort();
+fn other_pki_files(fs: &HostFs, pki: &Path, cas: &HashMap<&str, Vec<CertInfo>>) -> Vec<CertEntry> {
+    let files = fs
+        .walk(pki, &|name| {
+            name.ends_with(".crt") || name.ends_with(".pem")
+        })
+        .files;
     let known: Vec<PathBuf> = CAS
         .iter()
         .map(|(_, p)| *p)
@@ -324,7 +348,7 @@ fn other_pki_files(pki: &Path, cas: &HashMap<&str, Vec<CertInfo>>) -> Vec<CertEn
             .unwrap_or(&path)
             .display()
             .to_string();
-        let mut entry = file_entry(&name, &path, Role::Unknown);
+        let mut entry = file_entry(fs, &name, &path, Role::Unknown);
         if let Some(leaf) = entry.leaf().cloned() {
             if leaf.is_ca {
                 entry.role = Role::Ca;
@@ -341,23 +365,8 @@ fn other_pki_files(pki: &Path, cas: &HashMap<&str, Vec<CertInfo>>) -> Vec<CertEn
                 }
             }
         }
-        let key = path.with_extension("key");
-        key_of(&mut entry, &key);
+        key_of(fs, &mut entry, &path.with_extension("key"));
         out.push(entry);
     }
     out
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() && depth < 4 {
-            walk(&path, files, depth + 1);
-        } else if path.extension().is_some_and(|x| x == "crt" || x == "pem") {
-            files.push(path);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! Container logs from a `kubectl cluster-info dump --output-directory` tree: each
 //! `<namespace>/<pod>/logs.txt` holds blocks framed by
 //! `==== START logs for container C of pod NS/POD ====` and `==== END logs ... ====`.
+//! Only regular files are read, each up to a size limit (FIFOs and devices are skipped).
 
 use std::fs;
 use std::path::Path;
@@ -8,6 +9,9 @@ use std::path::Path;
 use jiff::Timestamp;
 
 use crate::sim::mutation::Mutation;
+
+/// Bytes read from one logs.txt at most.
+const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Log lines of every `logs.txt` under `dir` (recursively), timed one second apart and ending
 /// at `now`. Unreadable files and text outside START/END blocks are skipped.
@@ -27,9 +31,9 @@ fn collect(dir: &Path, depth: usize, now: Timestamp, out: &mut Vec<Mutation>) {
         if p.is_dir() && depth < 8 && !p.is_symlink() {
             collect(&p, depth + 1, now, out);
         } else if p.file_name().is_some_and(|n| n == "logs.txt")
-            && let Ok(text) = fs::read_to_string(&p)
+            && let Ok(read) = crate::hostfs::read_file_capped(&p, MAX_LOG_BYTES)
         {
-            parse(&text, now, out);
+            parse(&String::from_utf8_lossy(&read.bytes), now, out);
         }
     }
 }

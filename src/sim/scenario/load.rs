@@ -1,5 +1,7 @@
 //! `load_path`: objects from a scenario file, or from every YAML/JSON file under a directory
-//! (which covers the layout `kubectl cluster-info dump --output-directory` writes).
+//! (which covers the layout `kubectl cluster-info dump --output-directory` writes). The walk
+//! does not enter symlinked directories and is bounded; only regular files are opened (a FIFO
+//! or a device named `*.yaml` is an error, not a hang) and each is read up to a size limit.
 
 use std::collections::HashSet;
 use std::fs;
@@ -28,17 +30,40 @@ pub fn load_path(path: &Path) -> Result<Vec<Value>, ScenarioError> {
     }
 }
 
+/// Bytes read from one scenario file at most.
+const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 fn load_file(path: &Path) -> Result<Vec<Value>, ScenarioError> {
     let text = read_text(path)?;
     parse_text(&path.display().to_string(), &text)
 }
 
+/// The text of one scenario file: read with the host-file protections (no FIFOs or devices,
+/// at most `MAX_FILE_BYTES`), decoded as UTF-8 with the line and column of a bad byte.
 fn read_text(path: &Path) -> Result<String, ScenarioError> {
-    let bytes = fs::read(path).map_err(|e| io_err(path, &e, "cannot read"))?;
-    String::from_utf8(bytes).map_err(|e| ScenarioError {
+    let read = crate::hostfs::read_file_capped(path, MAX_FILE_BYTES).map_err(|e| {
+        let message = if e.is_not_found() {
+            "no such file or directory".to_string()
+        } else {
+            format!("cannot read: {}", e.reason())
+        };
+        ScenarioError {
+            file: path.display().to_string(),
+            line: None,
+            message,
+        }
+    })?;
+    if read.truncated {
+        return Err(ScenarioError {
+            file: path.display().to_string(),
+            line: None,
+            message: format!("larger than {} MiB: not read", MAX_FILE_BYTES >> 20),
+        });
+    }
+    crate::text_file::decode_utf8(read.bytes).map_err(|e| ScenarioError {
         file: path.display().to_string(),
-        line: None,
-        message: format!("not UTF-8 text: {e}"),
+        line: Some(e.line),
+        message: format!("column {}: not UTF-8 text (byte 0x{:02X})", e.column, e.byte),
     })
 }
 
@@ -67,6 +92,8 @@ pub fn load_path_sourced(path: &Path) -> Result<Vec<(Value, String)>, ScenarioEr
 
 /// Directories deeper than this are not entered.
 const MAX_DEPTH: usize = 32;
+/// Files collected from one directory tree at most.
+const MAX_FILES: usize = 200_000;
 
 fn collect_files(
     dir: &Path,
@@ -90,9 +117,12 @@ fn collect_files(
         if hidden {
             continue;
         }
-        if p.is_dir() {
+        if out.len() >= MAX_FILES {
+            break;
+        }
+        if p.is_dir() && !p.is_symlink() {
             collect_files(&p, depth + 1, seen, out)?;
-        } else if is_scenario_file(&p) {
+        } else if is_scenario_file(&p) && !p.is_dir() {
             out.push(p);
         }
     }

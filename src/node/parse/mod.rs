@@ -1,0 +1,12 @@
+//! Parsers of node files and command outputs, one per format. Pure: text in, data out.
+
+pub mod command_line;
+pub mod crictl;
+pub mod iptables;
+pub mod kubeconfig;
+pub mod kubelet_config;
+pub mod manifest;
+pub mod proc_net;
+pub mod runtime_config;
+pub mod systemctl;
+pub mod systemd_unit;

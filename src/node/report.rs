@@ -1,0 +1,61 @@
+//! The node-local run as one call: collect from a source, analyse, and return the findings
+//! with the coverage notes. This is what `kmedic node` prints and what a UI tab can call (it
+//! blocks on files and commands: run it on a blocking thread).
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::analyze::{ClusterContext, analyze};
+use super::collect::{collect, looks_like_a_node};
+use super::model::{Coverage, NodeData};
+use super::source::NodeSource;
+use crate::findings::{Finding, Pane};
+
+/// Findings about one node and what could not be looked at.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeReport {
+    /// The node's name, when it could be told.
+    pub node: Option<String>,
+    pub findings: Vec<Finding>,
+    pub coverage: Vec<Coverage>,
+}
+
+impl NodeReport {
+    /// Whether a finding makes `kmedic node` exit with 1.
+    pub fn fails(&self) -> bool {
+        self.findings.iter().any(|f| f.severity.fails_check())
+    }
+
+    /// Keeps only the findings of these panes (all when empty).
+    pub fn only_panes(mut self, panes: &[Pane]) -> NodeReport {
+        if !panes.is_empty() {
+            self.findings.retain(|f| panes.contains(&f.pane));
+        }
+        self
+    }
+}
+
+/// Collects and analyses a node. Fails only when the source holds nothing of a Kubernetes
+/// node at all.
+pub fn inspect(
+    source: &NodeSource,
+    context: &ClusterContext,
+    now: Timestamp,
+) -> Result<(NodeReport, NodeData), String> {
+    let data = collect(source);
+    if !looks_like_a_node(&data) {
+        return Err(format!(
+            "no Kubernetes node files under {} (no kubelet unit, kubelet config or kubeconfig, static pod directory or PKI)",
+            source.fs().root().display()
+        ));
+    }
+    let findings = analyze(&data, context, now);
+    Ok((
+        NodeReport {
+            node: data.node_name.clone(),
+            findings,
+            coverage: data.coverage.clone(),
+        },
+        data,
+    ))
+}
