@@ -13,6 +13,7 @@ pub mod launch_check;
 pub mod logging;
 pub mod logs;
 pub mod model;
+pub mod netpolicy;
 pub mod runtime;
 pub mod sim;
 pub mod troubleshoot;
