@@ -200,7 +200,13 @@ pub(crate) fn compile_policy(
         .enumerate()
         .map(|(i, r)| {
             let field = format!("spec.ingress[{i}]");
-            compile_rule(r.from.as_deref(), "from", r.ports.as_deref(), &field, &mut sink)
+            compile_rule(
+                r.from.as_deref(),
+                "from",
+                r.ports.as_deref(),
+                &field,
+                &mut sink,
+            )
         })
         .collect();
     let egress = egress_rules

@@ -30,7 +30,12 @@ impl PolicySet {
     /// One sentence per side that matters, e.g. `["denied: pod prod/web is selected by egress
     /// policy prod/web-egress, whose rules allow only TCP 3306 to pods app=db in namespace
     /// prod"]`. Sides where no policy applies are left out unless both are.
-    pub fn explain(&self, verdict: &Verdict, from: &Endpoint<'_>, to: &Endpoint<'_>) -> Vec<String> {
+    pub fn explain(
+        &self,
+        verdict: &Verdict,
+        from: &Endpoint<'_>,
+        to: &Endpoint<'_>,
+    ) -> Vec<String> {
         let mut lines = Vec::new();
         for (side, end, direction) in [
             (&verdict.egress, from, Direction::Egress),
@@ -71,7 +76,9 @@ impl PolicySet {
                     .map(|r| {
                         let text = self
                             .find(&r.policy)
-                            .and_then(|p| p.rules(direction).get(r.rule_index).map(|rule| (p, rule)))
+                            .and_then(|p| {
+                                p.rules(direction).get(r.rule_index).map(|rule| (p, rule))
+                            })
                             .map(|(p, rule)| describe_rule(rule, &p.id.namespace, direction))
                             .unwrap_or_default();
                         format!("{} rule {} ({text})", r.policy, r.rule_index)
@@ -86,13 +93,13 @@ impl PolicySet {
                     .filter_map(|id| self.describe_rules(id, direction))
                     .flatten()
                     .collect();
-                let (noun, whose) = if names.len() == 1 {
-                    ("policy", "whose rules")
+                let (noun, whose, which) = if names.len() == 1 {
+                    ("policy", "whose rules", "which allows")
                 } else {
-                    ("policies", "whose rules together")
+                    ("policies", "whose rules together", "which allow")
                 };
                 let allowance = if rules.is_empty() {
-                    format!("which allow no {what} at all")
+                    format!("{which} no {what} at all")
                 } else {
                     format!("{whose} allow only {}", rules.join("; or "))
                 };
@@ -109,7 +116,11 @@ impl PolicySet {
 pub(crate) fn describe_rule(rule: &CompiledRule, namespace: &str, direction: Direction) -> String {
     let ports = match &rule.ports {
         None => "any port".to_string(),
-        Some(ports) => ports.iter().map(describe_port).collect::<Vec<_>>().join(", "),
+        Some(ports) => ports
+            .iter()
+            .map(describe_port)
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     let peers = match &rule.peers {
         None => "anywhere".to_string(),
@@ -147,10 +158,16 @@ pub(crate) fn describe_port(port: &CompiledPort) -> String {
 pub(crate) fn describe_peer(peer: &CompiledPeer, namespace: &str) -> String {
     match peer {
         CompiledPeer::Invalid => "an invalid peer (matches nothing)".into(),
-        CompiledPeer::IpBlock { cidr, except } if except.is_empty() => format!("addresses in {cidr}"),
+        CompiledPeer::IpBlock { cidr, except } if except.is_empty() => {
+            format!("addresses in {cidr}")
+        }
         CompiledPeer::IpBlock { cidr, except } => format!(
             "addresses in {cidr} except {}",
-            except.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            except
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         CompiledPeer::Pods { namespaces, pods } => {
             let who = if pods.is_empty() {

@@ -81,7 +81,9 @@ impl PolicySet {
 
     /// The policies that isolate `pod` for `direction`, sorted.
     pub fn isolating_policies(&self, pod: &PodEndpoint, direction: Direction) -> Vec<PolicyId> {
-        self.isolating(pod, direction).map(|p| p.id.clone()).collect()
+        self.isolating(pod, direction)
+            .map(|p| p.id.clone())
+            .collect()
     }
 
     /// True when some policy isolates `pod` for `direction`.
@@ -135,9 +137,14 @@ impl PolicySet {
             Endpoint::Pod(target) if from.is_node_of(target) => {
                 SideVerdict::Exempt(Exemption::LocalNode)
             }
-            Endpoint::Pod(target) => {
-                self.side(target, Direction::Ingress, &from, &to, traffic, &mut caveats)
-            }
+            Endpoint::Pod(target) => self.side(
+                target,
+                Direction::Ingress,
+                &from,
+                &to,
+                traffic,
+                &mut caveats,
+            ),
             _ => SideVerdict::NotApplicable,
         };
         Verdict {

@@ -130,7 +130,10 @@ fn compile_ip_block(block: &IPBlock, field: &str, sink: &mut IssueSink) -> Compi
             if parsed.had_host_bits {
                 sink.normalized(
                     &format!("{field}.cidr"),
-                    &format!("{:?} has host bits set; read as {}", block.cidr, parsed.cidr),
+                    &format!(
+                        "{:?} has host bits set; read as {}",
+                        block.cidr, parsed.cidr
+                    ),
                 );
             }
             parsed.cidr

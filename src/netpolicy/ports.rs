@@ -66,7 +66,9 @@ impl CompiledPort {
                         _ => {
                             sink.invalid(
                                 &format!("{field}.endPort"),
-                                &format!("endPort {end} must be a port number not below port {first}"),
+                                &format!(
+                                    "endPort {end} must be a port number not below port {first}"
+                                ),
                             );
                             return CompiledPort::Invalid;
                         }

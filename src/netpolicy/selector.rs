@@ -162,7 +162,8 @@ mod tests {
 
     #[test]
     fn operators_follow_kubernetes_semantics() {
-        let cases: &[(&str, &[&str], &[(&str, &str)], bool)] = &[
+        type Row<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)], bool);
+        let cases: &[Row] = &[
             ("In", &["a", "b"], &[("k", "a")], true),
             ("In", &["a", "b"], &[("k", "c")], false),
             ("In", &["a"], &[], false),
@@ -177,7 +178,11 @@ mod tests {
         ];
         for (op, values, have, want) in cases {
             let s = Selector::compile(&with_exprs(vec![expr("k", op, values)])).unwrap();
-            assert_eq!(s.matches(&labels(have)), *want, "{op} {values:?} on {have:?}");
+            assert_eq!(
+                s.matches(&labels(have)),
+                *want,
+                "{op} {values:?} on {have:?}"
+            );
         }
     }
 
@@ -194,7 +199,9 @@ mod tests {
             let err = Selector::compile(&with_exprs(vec![expr("k", op, values)])).unwrap_err();
             assert!(err.contains("matchExpressions[0]"), "{err}");
         }
-        assert!(selector_matches(&with_exprs(vec![expr("k", "Bogus", &[])]), &labels(&[])).is_err());
+        assert!(
+            selector_matches(&with_exprs(vec![expr("k", "Bogus", &[])]), &labels(&[])).is_err()
+        );
     }
 
     #[test]
