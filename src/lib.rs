@@ -6,6 +6,7 @@ pub mod certs;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+pub mod corefile;
 pub mod findings;
 pub mod launch;
 pub mod launch_certs;
