@@ -2,11 +2,11 @@
 //! shaped as the API server returns them (defaulted policyTypes, managedFields, uid …).
 
 use kmedic::netpolicy::{
-    DefaultPattern, DefaultPolicy, DnsStatus, DnsTarget, Endpoint, PolicyId, PolicySet, Protocol,
+    DefaultPattern, DefaultPolicy, DnsStatus, DnsTarget, Endpoint, PolicySet, Protocol,
     SideVerdict, Traffic,
 };
 
-use crate::support::{World, policies};
+use crate::support::{World, id, policies};
 
 /// A policy as `kubectl get netpol -o yaml` prints it from a live API server.
 fn served(namespace: &str, name: &str, uid: &str, spec: &str) -> String {
@@ -42,13 +42,6 @@ spec:
 {spec}
 "#
     )
-}
-
-fn id(namespace: &str, name: &str) -> PolicyId {
-    PolicyId {
-        namespace: namespace.into(),
-        name: name.into(),
-    }
 }
 
 fn coredns(world: &World) -> Vec<kmedic::netpolicy::PodEndpoint> {

@@ -5,7 +5,12 @@
 mod fixtures;
 mod helpers;
 mod properties;
-mod reference_peers;
+mod reference_ip_blocks;
+mod reference_isolation;
+mod reference_label_selectors;
+mod reference_named_ports;
 mod reference_ports;
-mod reference_spec;
+mod reference_rules;
+mod reference_selectors;
 mod support;
+mod verdict_details;

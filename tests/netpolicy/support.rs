@@ -7,7 +7,8 @@ use std::net::IpAddr;
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use kmedic::netpolicy::{
-    ContainerPort, Endpoint, NamespaceInfo, PodEndpoint, PolicySet, Protocol, Traffic, Verdict,
+    ContainerPort, Endpoint, NamespaceInfo, PodEndpoint, PolicyId, PolicySet, Protocol, Traffic,
+    Verdict,
 };
 
 pub fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -15,6 +16,14 @@ pub fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
+}
+
+/// `namespace/name` of a policy.
+pub fn id(namespace: &str, name: &str) -> PolicyId {
+    PolicyId {
+        namespace: namespace.into(),
+        name: name.into(),
+    }
 }
 
 pub struct World {
