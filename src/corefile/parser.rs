@@ -12,6 +12,8 @@ use super::model::{Corefile, Directive, ServerBlock, Snippet, parse_key};
 const MAX_DEPTH: usize = 32;
 /// Most snippet splices inside one another.
 const MAX_IMPORT_DEPTH: usize = 10;
+/// Most directives all snippet splices together may add (hostile fan-out must not explode).
+const MAX_SPLICED: usize = 10_000;
 
 fn same_line(previous: &Token, next: &Token) -> bool {
     next.line == previous.end_line
@@ -219,8 +221,14 @@ fn expand_snippets(corefile: &mut Corefile) -> Result<(), CorefileError> {
         return Ok(());
     }
     let snippets = corefile.snippets.clone();
+    let mut budget = MAX_SPLICED;
     for block in &mut corefile.server_blocks {
-        block.directives = splice(std::mem::take(&mut block.directives), &snippets, 0)?;
+        block.directives = splice(
+            std::mem::take(&mut block.directives),
+            &snippets,
+            0,
+            &mut budget,
+        )?;
     }
     Ok(())
 }
@@ -229,6 +237,7 @@ fn splice(
     directives: Vec<Directive>,
     snippets: &[Snippet],
     depth: usize,
+    budget: &mut usize,
 ) -> Result<Vec<Directive>, CorefileError> {
     let mut out = Vec::new();
     for mut directive in directives {
@@ -247,7 +256,14 @@ fn splice(
                         ),
                     ));
                 }
-                let mut copies = splice(snippet.directives.clone(), snippets, depth + 1)?;
+                let mut copies = splice(snippet.directives.clone(), snippets, depth + 1, budget)?;
+                if copies.len() > *budget {
+                    return Err(CorefileError::new(
+                        directive.line,
+                        "snippet imports expand to too many directives",
+                    ));
+                }
+                *budget -= copies.len();
                 for copy in &mut copies {
                     copy.snippet.get_or_insert_with(|| snippet.name.clone());
                 }
@@ -255,7 +271,7 @@ fn splice(
             }
             None => {
                 if let Some(block) = directive.block.take() {
-                    directive.block = Some(splice(block, snippets, depth)?);
+                    directive.block = Some(splice(block, snippets, depth, budget)?);
                 }
                 out.push(directive);
             }

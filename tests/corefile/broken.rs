@@ -73,6 +73,21 @@ fn deep_nesting_is_refused_not_overflowed() {
 }
 
 #[test]
+fn snippet_fan_out_is_bounded() {
+    let mut text = String::from("(s0) {\n errors\n}\n");
+    for level in 1..10 {
+        text.push_str(&format!("(s{level}) {{\n"));
+        for _ in 0..10 {
+            text.push_str(&format!(" import s{}\n", level - 1));
+        }
+        text.push_str("}\n");
+    }
+    text.push_str(".:53 {\n import s9\n}\n");
+    let err = parse(&text).unwrap_err();
+    assert!(err.message.contains("too many directives"), "{err}");
+}
+
+#[test]
 fn empty_and_comment_only_files_have_no_blocks() {
     for text in ["", "\n\n", "# nothing here\n  # at all", "\r\n\t"] {
         let corefile = parse(text).unwrap();
