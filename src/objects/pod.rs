@@ -58,6 +58,8 @@ pub struct PodSpec {
     pub affinity: Option<Box<Affinity>>,
     pub image_pull_secrets: Option<List<LocalObjectReference>>,
     pub scheduling_gates: Option<List<PodSchedulingGate>>,
+    /// Extra conditions that must be True for the pod to be Ready (set by controllers).
+    pub readiness_gates: Option<List<PodReadinessGate>>,
     pub termination_grace_period_seconds: Option<i64>,
     pub automount_service_account_token: Option<bool>,
     pub hostname: Option<Str>,
@@ -97,6 +99,12 @@ pub struct PodDnsConfig {
 pub struct PodDnsConfigOption {
     pub name: Option<Str>,
     pub value: Option<Str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodReadinessGate {
+    pub condition_type: Str,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -411,8 +419,11 @@ pub struct PodStatus {
     pub container_statuses: Option<List<ContainerStatus>>,
     pub init_container_statuses: Option<List<ContainerStatus>>,
     pub ephemeral_container_statuses: Option<List<ContainerStatus>>,
+    #[serde(rename = "podIP")]
     pub pod_ip: Option<Str>,
+    #[serde(rename = "podIPs")]
     pub pod_ips: Option<List<PodIp>>,
+    #[serde(rename = "hostIP")]
     pub host_ip: Option<Str>,
     pub start_time: Option<Time>,
     pub qos_class: Option<Str>,

@@ -1,0 +1,379 @@
+//! Ingresses: the class (named but not existing, none at all without a default class, or no
+//! controller having picked the Ingress up), backends (a Service that does not exist, a
+//! port that Service does not have, by number or by name) and TLS (a `secretName` that does
+//! not exist, or is not a TLS secret). Kept in its own file: the network pane may extend it.
+
+use crate::objects::{Ingress, IngressServiceBackend, Kind};
+
+use super::Ctx;
+use super::build::{FindingExt, app, ns_flag, obj, secs_since};
+use crate::findings::{Finding, Severity};
+
+/// Classes that name a controller, not an IngressClass object (GKE's built-in controllers).
+const IMPLICIT_CLASSES: &[&str] = &["gce", "gce-internal"];
+
+pub fn check(ctx: &Ctx, ing: &Ingress, out: &mut Vec<Finding>) {
+    if let Some(f) = class(ctx, ing) {
+        out.push(f);
+    }
+    out.extend(backends(ctx, ing));
+    out.extend(tls(ctx, ing));
+}
+
+fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
+    let o = obj("Ingress", &ing.metadata);
+    let nsf = ns_flag(&o.namespace);
+    let classes_known = ctx.snap.has_kind(Kind::IngressClass);
+    let by_field = ing.spec.as_ref().and_then(|s| s.ingress_class_name.as_deref());
+    let named = ing.class();
+    match named {
+        Some(c) if IMPLICIT_CLASSES.contains(&c) => return None,
+        Some(c) if classes_known && ctx.snap.ingress_classes.find("", c).is_none() => {
+            let (severity, how) = match by_field {
+                Some(_) => (Severity::Error, "spec.ingressClassName"),
+                // The annotation may name a controller's --ingress-class rather than an object.
+                None => (Severity::Warning, "the kubernetes.io/ingress.class annotation"),
+            };
+            let existing: Vec<&str> = ctx.snap.ingress_classes.iter().map(|c| c.metadata.name()).collect();
+            return Some(
+                app(
+                    "ingress-class-missing",
+                    severity,
+                    o.clone(),
+                    format!("IngressClass {c} does not exist: no controller serves this Ingress"),
+                )
+                .explain(format!(
+                    "The Ingress asks for class {c} through {how}, but there is no IngressClass of \
+                     that name, so no ingress controller takes it and its routes do not exist."
+                ))
+                .with("class", c)
+                .with(
+                    "IngressClasses",
+                    if existing.is_empty() {
+                        "none".to_string()
+                    } else {
+                        existing.join(", ")
+                    },
+                )
+                .step("kubectl get ingressclass")
+                .step(format!("kubectl edit ingress {}{nsf}   (set spec.ingressClassName)", o.name)),
+            );
+        }
+        None if classes_known && !ctx.snap.ingress_classes.iter().any(|c| c.is_default()) => {
+            let existing: Vec<&str> = ctx.snap.ingress_classes.iter().map(|c| c.metadata.name()).collect();
+            return Some(
+                app(
+                    "ingress-no-class",
+                    Severity::Warning,
+                    o.clone(),
+                    "no ingress class and no default IngressClass: controllers may ignore it".to_string(),
+                )
+                .explain(
+                    "The Ingress names no class (spec.ingressClassName) and no IngressClass is \
+                     marked default, so most controllers skip it.",
+                )
+                .with(
+                    "IngressClasses",
+                    if existing.is_empty() {
+                        "none".to_string()
+                    } else {
+                        existing.join(", ")
+                    },
+                )
+                .step("kubectl get ingressclass")
+                .step(format!("kubectl edit ingress {}{nsf}   (set spec.ingressClassName)", o.name)),
+            );
+        }
+        _ => {}
+    }
+    // The class is fine (or unknown): has a controller picked the Ingress up?
+    let has_address = ing
+        .status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|l| l.ingress.as_ref())
+        .is_some_and(|i| !i.is_empty());
+    let old = ing
+        .metadata
+        .creation_timestamp
+        .is_some_and(|t| secs_since(t.ts(), ctx.now) >= 5 * 60);
+    if has_address || !old || !classes_known {
+        return None;
+    }
+    let controller = named
+        .and_then(|c| ctx.snap.ingress_classes.find("", c))
+        .or_else(|| ctx.snap.ingress_classes.iter().find(|c| c.is_default()))
+        .and_then(|c| c.spec.as_ref()?.controller.as_deref().map(|ctl| format!("{} ({ctl})", c.metadata.name())));
+    Some(
+        app(
+            "ingress-no-controller",
+            Severity::Warning,
+            o.clone(),
+            "no address after 5 minutes: no ingress controller has picked it up".to_string(),
+        )
+        .explain(
+            "Ingress controllers write the address they serve an Ingress on into its status. \
+             This one has none: the controller of its class is not running, or does not watch \
+             this class or namespace.",
+        )
+        .with("class", controller.unwrap_or_else(|| named.unwrap_or("(default)").to_string()))
+        .step("kubectl get ingressclass -o wide")
+        .step("kubectl get pods -A -l app.kubernetes.io/component=controller")
+        .step(format!("kubectl describe ingress {}{nsf}", o.name)),
+    )
+}
+
+fn port_text(b: &IngressServiceBackend) -> String {
+    match &b.port {
+        Some(p) => match (&p.name, p.number) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(n)) => n.to_string(),
+            _ => "(none)".to_string(),
+        },
+        None => "(none)".to_string(),
+    }
+}
+
+fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
+    let o = obj("Ingress", &ing.metadata);
+    let nsf = ns_flag(&o.namespace);
+    if !ctx.snap.has_kind(Kind::Service) {
+        return Vec::new();
+    }
+    let mut missing: Vec<String> = Vec::new();
+    let mut bad_port: Vec<(String, String, String)> = Vec::new();
+    for b in ing.backends() {
+        let Some(svc_ref) = b.service.as_ref() else {
+            continue;
+        };
+        let Some(svc) = ctx.snap.services.find(&o.namespace, &svc_ref.name) else {
+            if !missing.contains(&svc_ref.name.to_string()) {
+                missing.push(svc_ref.name.to_string());
+            }
+            continue;
+        };
+        let ports = svc.spec.as_ref().and_then(|s| s.ports.as_ref());
+        if svc.type_() == "ExternalName" && ports.is_none_or(|p| p.is_empty()) {
+            continue;
+        }
+        let found = match svc_ref.port.as_ref() {
+            Some(p) => match (&p.name, p.number) {
+                (Some(name), _) => ports.into_iter().flatten().any(|sp| sp.name.as_deref() == Some(name.as_str())),
+                (None, Some(n)) => ports.into_iter().flatten().any(|sp| sp.port == n),
+                (None, None) => false,
+            },
+            None => false,
+        };
+        if !found {
+            let have: Vec<String> = ports
+                .into_iter()
+                .flatten()
+                .map(|p| match &p.name {
+                    Some(n) if !n.is_empty() => format!("{n}:{}", p.port),
+                    _ => p.port.to_string(),
+                })
+                .collect();
+            let entry = (svc_ref.name.to_string(), port_text(svc_ref), have.join(", "));
+            if !bad_port.contains(&entry) {
+                bad_port.push(entry);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if !missing.is_empty() {
+        let mut f = app(
+            "ingress-backend-missing",
+            Severity::Error,
+            o.clone(),
+            format!("backend Service {} does not exist", missing.join(", ")),
+        )
+        .explain(
+            "Requests routed to a Service that does not exist fail (the controller answers 503 \
+             or 404 for those paths).",
+        );
+        for m in &missing {
+            f = f.with("missing Service", m.clone()).step(format!("kubectl get service {m}{nsf}"));
+        }
+        out.push(f.step(format!("kubectl get services{nsf}")));
+    }
+    if !bad_port.is_empty() {
+        let (svc, port, _) = &bad_port[0];
+        let mut f = app(
+            "ingress-backend-port-missing",
+            Severity::Error,
+            o.clone(),
+            format!("backend port {port} is not a port of Service {svc}"),
+        )
+        .explain(
+            "The Ingress sends traffic to a Service port (by number, or by the port's name) that \
+             the Service does not define, so the controller has no endpoints for that path.",
+        );
+        for (svc, port, have) in &bad_port {
+            f = f.with(
+                &format!("Service {svc}"),
+                format!("asked port {port}; the Service has {}", if have.is_empty() { "no ports" } else { have }),
+            );
+        }
+        out.push(
+            f.step(format!("kubectl get service {svc}{nsf} -o jsonpath='{{.spec.ports}}'"))
+                .step(format!("kubectl edit ingress {}{nsf}   (fix the backend port)", o.name)),
+        );
+    }
+    out
+}
+
+fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
+    let o = obj("Ingress", &ing.metadata);
+    let nsf = ns_flag(&o.namespace);
+    if !ctx.snap.has_kind(Kind::Secret) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for t in ing.spec.iter().flat_map(|s| s.tls.iter().flatten()) {
+        let Some(name) = t.secret_name.as_deref().filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let hosts = t
+            .hosts
+            .iter()
+            .flatten()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        match ctx.snap.secret(&o.namespace, name) {
+            None => out.push(
+                app(
+                    "ingress-tls-secret-missing",
+                    Severity::Error,
+                    o.clone(),
+                    format!("TLS Secret {name} does not exist"),
+                )
+                .explain(
+                    "The TLS section names a Secret that is not in the Ingress's namespace, so the \
+                     controller serves its default (self-signed) certificate for these hosts, or \
+                     no HTTPS at all. If cert-manager should issue it, its Certificate is not ready.",
+                )
+                .with("secretName", name)
+                .with("hosts", hosts)
+                .step(format!("kubectl get secret {name}{nsf}"))
+                .step(format!("kubectl get certificate{nsf}   (if cert-manager issues it)")),
+            ),
+            Some(s) => {
+                let keys = s.keys.as_deref();
+                let lacks_keys = keys.is_some_and(|k| {
+                    !k.iter().any(|x| x == "tls.crt") || !k.iter().any(|x| x == "tls.key")
+                });
+                if lacks_keys {
+                    out.push(
+                        app(
+                            "ingress-tls-secret-invalid",
+                            Severity::Error,
+                            o.clone(),
+                            format!("TLS Secret {name} has no tls.crt/tls.key"),
+                        )
+                        .explain(
+                            "A TLS Secret must hold the certificate in tls.crt and the key in \
+                             tls.key (type kubernetes.io/tls); the controller cannot use this one.",
+                        )
+                        .with("secretName", name)
+                        .with("type", s.type_.as_deref().unwrap_or("(unknown)"))
+                        .with(
+                            "keys",
+                            keys.map(|k| k.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "))
+                                .unwrap_or_default(),
+                        )
+                        .step(format!("kubectl describe secret {name}{nsf}")),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::super::testutil::*;
+    use crate::findings::Severity;
+    use serde_json::{Value, json};
+
+    fn ingress(class: Value, backend_port: Value, tls: Value) -> Value {
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": "shop", "namespace": "ns", "creationTimestamp": ago(3600)},
+            "spec": {"ingressClassName": class, "tls": tls,
+                "rules": [{"host": "shop.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix",
+                    "backend": {"service": {"name": "web", "port": backend_port}}}]}}]},
+            "status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.10"}]}}})
+    }
+
+    fn class(name: &str, default: bool) -> Value {
+        let mut c = json!({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+            "metadata": {"name": name}, "spec": {"controller": "k8s.io/ingress-nginx"}});
+        if default {
+            c["metadata"]["annotations"] = json!({"ingressclass.kubernetes.io/is-default-class": "true"});
+        }
+        c
+    }
+
+    fn svc() -> Value {
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "ns"},
+            "spec": {"clusterIP": "10.96.0.5", "selector": {"app": "web"},
+                "ports": [{"name": "http", "port": 80, "targetPort": 8080}]}})
+    }
+
+    fn tls_secret(data: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+            "metadata": {"name": "shop-tls", "namespace": "ns"}, "data": data})
+    }
+
+    fn tls_block() -> Value {
+        json!([{"hosts": ["shop.example.com"], "secretName": "shop-tls"}])
+    }
+
+    #[test]
+    fn a_healthy_ingress() {
+        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), tls_block()), class("nginx", true), svc(),
+            tls_secret(json!({"tls.crt": "LS0t", "tls.key": "LS0t"}))]);
+        assert!(f.is_empty(), "{:?}", ids(&f));
+        let f = run(vec![ingress(json!("nginx"), json!({"name": "http"}), json!([])), class("nginx", false), svc()]);
+        assert!(f.is_empty(), "port by name: {:?}", ids(&f));
+    }
+
+    #[test]
+    fn class_problems() {
+        let f = run(vec![ingress(json!("traefik"), json!({"number": 80}), json!([])), class("nginx", true), svc()]);
+        assert_eq!(one(&f, "ingress-class-missing").severity, Severity::Error);
+        let f = run(vec![ingress(Value::Null, json!({"number": 80}), json!([])), class("nginx", false), svc()]);
+        one(&f, "ingress-no-class");
+        let mut no_addr = ingress(json!("nginx"), json!({"number": 80}), json!([]));
+        no_addr["status"] = json!({"loadBalancer": {}});
+        let f = run(vec![no_addr, class("nginx", false), svc()]);
+        assert!(evidence_text(one(&f, "ingress-no-controller")).contains("k8s.io/ingress-nginx"));
+    }
+
+    #[test]
+    fn backend_service_and_port() {
+        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), json!([])), class("nginx", true),
+            json!({"apiVersion": "v1", "kind": "ServiceList", "items": []})]);
+        assert!(one(&f, "ingress-backend-missing").summary.contains("web"));
+        let f = run(vec![ingress(json!("nginx"), json!({"number": 8080}), json!([])), class("nginx", true), svc()]);
+        assert!(evidence_text(one(&f, "ingress-backend-port-missing")).contains("the Service has http:80"));
+        let f = run(vec![ingress(json!("nginx"), json!({"name": "https"}), json!([])), class("nginx", true), svc()]);
+        one(&f, "ingress-backend-port-missing");
+    }
+
+    #[test]
+    fn tls_secret_missing_or_not_tls() {
+        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), tls_block()), class("nginx", true), svc(),
+            json!({"apiVersion": "v1", "kind": "SecretList", "items": []})]);
+        assert!(one(&f, "ingress-tls-secret-missing").next_steps[0].contains("kubectl get secret shop-tls -n ns"));
+        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), tls_block()), class("nginx", true), svc(),
+            tls_secret(json!({"cert.pem": "LS0t"}))]);
+        one(&f, "ingress-tls-secret-invalid");
+        // A live cluster lists Secrets as metadata only: keys unknown, nothing claimed.
+        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), tls_block()), class("nginx", true), svc(),
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "shop-tls", "namespace": "ns"}})]);
+        assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+}

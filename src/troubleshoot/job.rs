@@ -1,0 +1,300 @@
+//! Jobs: failed (BackoffLimitExceeded, DeadlineExceeded, PodFailurePolicy) with the exit
+//! reasons of their failed pods; suspended; and still running past `activeDeadlineSeconds`
+//! (the Job controller should have stopped it).
+
+use crate::objects::{ContainerStateTerminated, Job, Pod, condition};
+
+use super::Ctx;
+use super::build::{FindingExt, app, ns_flag, obj, secs_since};
+use super::container::{Role, current_terminated, explain_exit, statuses};
+use super::workload_pods::short;
+use crate::findings::{Finding, Severity};
+
+pub fn check(ctx: &Ctx, j: &Job, out: &mut Vec<Finding>) {
+    let conds = j.status.as_ref().and_then(|s| s.conditions.as_ref());
+    let finished = ["Complete", "SuccessCriteriaMet"]
+        .iter()
+        .any(|t| condition(conds, t).is_some_and(|c| c.is_true()));
+    if finished {
+        return;
+    }
+    if let Some(f) = failed(ctx, j) {
+        out.push(f);
+        return;
+    }
+    if j.spec.as_ref().and_then(|s| s.suspend) == Some(true) {
+        out.push(suspended(ctx, j));
+        return;
+    }
+    if let Some(f) = past_deadline(ctx, j) {
+        out.push(f);
+    }
+}
+
+/// The pods of a Job (by owner uid, else by the `job-name` labels).
+pub fn job_pods<'a>(ctx: &Ctx<'a>, j: &Job) -> Vec<&'a Pod> {
+    if let Some(uid) = j.metadata.uid.as_deref().filter(|u| !u.is_empty()) {
+        let owned = ctx.snap.pods_owned_by(uid);
+        if !owned.is_empty() {
+            return owned;
+        }
+    }
+    let ns = j.metadata.namespace();
+    let name = j.metadata.name();
+    let mut pods: Vec<&Pod> = ctx
+        .snap
+        .pods_with_label(ns, "batch.kubernetes.io/job-name", name)
+        .collect();
+    if pods.is_empty() {
+        pods = ctx.snap.pods_with_label(ns, "job-name", name).collect();
+    }
+    pods
+}
+
+/// How a failed pod's containers ended: "container report exited 1 (Error): message".
+fn exit_reasons(pod: &Pod) -> Vec<String> {
+    let describe = |name: &str, t: &ContainerStateTerminated| {
+        let reason = t.reason.as_deref().unwrap_or("Error");
+        let message = t
+            .message
+            .as_deref()
+            .filter(|m| !m.is_empty())
+            .map(|m| format!(": {}", short(m, 160)))
+            .unwrap_or_default();
+        format!("container {name} {}{message}", explain_exit(t.exit_code, reason))
+    };
+    let mut out: Vec<String> = statuses(pod)
+        .filter_map(|(role, c)| {
+            let t = current_terminated(c).filter(|t| t.exit_code != 0)?;
+            let name = match role {
+                Role::Init => format!("{} (init)", c.name),
+                Role::Main => c.name.to_string(),
+            };
+            Some(describe(&name, t))
+        })
+        .collect();
+    let status = pod.status.as_ref();
+    if out.is_empty()
+        && let Some(reason) = status.and_then(|s| s.reason.as_deref())
+    {
+        out.push(format!(
+            "{reason}: {}",
+            short(status.and_then(|s| s.message.as_deref()).unwrap_or(""), 160)
+        ));
+    }
+    out
+}
+
+fn failed(ctx: &Ctx, j: &Job) -> Option<Finding> {
+    let conds = j.status.as_ref().and_then(|s| s.conditions.as_ref());
+    let failed = condition(conds, "Failed")
+        .or_else(|| condition(conds, "FailureTarget"))
+        .filter(|c| c.is_true())?;
+    let o = obj("Job", &j.metadata);
+    let nsf = ns_flag(&o.namespace);
+    let reason = failed.reason.as_deref().unwrap_or_default().to_string();
+    let failures = j.status.as_ref().and_then(|s| s.failed).unwrap_or(0);
+    let spec = j.spec.as_ref();
+    let limit = spec.and_then(|s| s.backoff_limit).unwrap_or(6);
+    let deadline = spec.and_then(|s| s.active_deadline_seconds);
+    let why = match reason.as_str() {
+        "BackoffLimitExceeded" => {
+            format!("its pods failed {failures} times, more than backoffLimit {limit}")
+        }
+        "DeadlineExceeded" => format!(
+            "it ran longer than activeDeadlineSeconds ({}s); its running pods were killed",
+            deadline.unwrap_or(0)
+        ),
+        "PodFailurePolicy" => "a pod failure matched the Job's podFailurePolicy".to_string(),
+        "MaxFailedIndexesExceeded" | "FailedIndexes" => {
+            "too many of its indexes failed (backoffLimitPerIndex)".to_string()
+        }
+        _ => reason.clone(),
+    };
+    let pods = job_pods(ctx, j);
+    let mut failed_pods: Vec<&&Pod> = pods
+        .iter()
+        .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Failed"))
+        .collect();
+    failed_pods.sort_by_key(|p| std::cmp::Reverse(p.metadata.creation_timestamp));
+    let first_exit = failed_pods.first().and_then(|p| exit_reasons(p).into_iter().next());
+    let mut f = app(
+        "job-failed",
+        Severity::Error,
+        o.clone(),
+        match &first_exit {
+            Some(e) => format!("Job failed ({reason}): {}", short(e, 100)),
+            None => format!("Job failed: {reason}"),
+        },
+    )
+    .explain(format!(
+        "The Job gave up: {why}. The exit reasons of its pods say why they failed."
+    ))
+    .with(
+        "condition Failed",
+        format!("{reason}: {}", failed.message.clone().unwrap_or_default()),
+    )
+    .with("status.failed", failures.to_string())
+    .with("spec.backoffLimit", limit.to_string());
+    if let Some(d) = deadline {
+        f = f.with("spec.activeDeadlineSeconds", d.to_string());
+    }
+    if let Some(start) = j.status.as_ref().and_then(|s| s.start_time) {
+        f = f.with("status.startTime", start.ts().to_string());
+    }
+    for p in failed_pods.iter().take(5) {
+        let reasons = exit_reasons(p);
+        if !reasons.is_empty() {
+            f = f.with(&format!("pod {}", p.metadata.name()), reasons.join("\n"));
+        }
+    }
+    f = f.events(ctx, &[], false);
+    if let Some(p) = failed_pods.first() {
+        f = f.step(format!("kubectl logs {}{nsf}", p.metadata.name()));
+    } else {
+        f = f.step(format!("kubectl logs job/{}{nsf}", o.name));
+    }
+    Some(
+        f.step(format!("kubectl get pods{nsf} -l job-name={}", o.name))
+            .step(format!("kubectl describe job {}{nsf}", o.name)),
+    )
+}
+
+fn suspended(ctx: &Ctx, j: &Job) -> Finding {
+    let o = obj("Job", &j.metadata);
+    let nsf = ns_flag(&o.namespace);
+    let queued = j.metadata.label("kueue.x-k8s.io/queue-name");
+    let mut f = app(
+        "job-suspended",
+        Severity::Warning,
+        o.clone(),
+        "Job is suspended: it runs no pods until it is resumed".to_string(),
+    )
+    .explain(
+        "spec.suspend is true: the Job controller does not create pods for it (and deleted the \
+         running ones when it was suspended).",
+    )
+    .with("spec.suspend", "true");
+    if let Some(q) = queued {
+        f = f
+            .explain(format!(
+                "It is managed by Kueue (queue {q}), which resumes it once quota is free."
+            ))
+            .with("kueue queue", q);
+    }
+    f.events(ctx, &[], false).step(format!(
+        "kubectl patch job {}{nsf} --type=merge -p '{{\"spec\":{{\"suspend\":false}}}}'   (to resume it)",
+        o.name
+    ))
+}
+
+/// Still active well past its deadline: the controller is not acting on it.
+fn past_deadline(ctx: &Ctx, j: &Job) -> Option<Finding> {
+    let deadline = j.spec.as_ref()?.active_deadline_seconds?;
+    let status = j.status.as_ref()?;
+    let start = status.start_time?;
+    let active = status.active.unwrap_or(0);
+    let over = secs_since(start.ts(), ctx.now) - deadline;
+    if active == 0 || over < ctx.opts.unscheduled_grace.as_secs() as i64 {
+        return None;
+    }
+    let o = obj("Job", &j.metadata);
+    Some(
+        app(
+            "job-deadline-exceeded",
+            Severity::Error,
+            o.clone(),
+            format!(
+                "Job still runs {} past its activeDeadlineSeconds ({deadline}s)",
+                crate::model::age::format_seconds(over)
+            ),
+        )
+        .explain(
+            "The Job controller should have marked it Failed (DeadlineExceeded) and stopped its \
+             pods when the deadline passed. It has not: kube-controller-manager is probably not \
+             running or not leading.",
+        )
+        .with("status.startTime", start.ts().to_string())
+        .with("status.active", active.to_string())
+        .step("kubectl -n kube-system get pods -l component=kube-controller-manager")
+        .step("kubectl -n kube-system get lease kube-controller-manager -o yaml")
+        .step(format!("kubectl describe job {}{}", o.name, ns_flag(&o.namespace))),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::super::testutil::*;
+    use serde_json::{Value, json};
+
+    fn job(spec: Value, status: Value) -> Value {
+        let mut s = json!({"backoffLimit": 6, "template": {"spec": {"restartPolicy": "Never",
+            "containers": [{"name": "report", "image": "example/report:2"}]}}});
+        for (k, v) in spec.as_object().unwrap() {
+            s[k] = v.clone();
+        }
+        json!({"apiVersion": "batch/v1", "kind": "Job",
+            "metadata": {"name": "j", "namespace": "ns", "uid": "job-uid", "creationTimestamp": ago(7200)},
+            "spec": s, "status": status})
+    }
+
+    fn failed_pod(name: &str, code: i32, message: &str) -> Value {
+        let mut p = pod(name, json!({"nodeName": "n1", "restartPolicy": "Never",
+                "containers": [{"name": "report", "image": "example/report:2"}]}),
+            json!({"phase": "Failed", "containerStatuses": [{"name": "report", "image": "x", "ready": false,
+                "restartCount": 0, "state": {"terminated": {"exitCode": code, "reason": "Error",
+                "message": message, "finishedAt": ago(600)}}}]}));
+        p["metadata"]["labels"] = json!({"batch.kubernetes.io/job-name": "j", "job-name": "j"});
+        p["metadata"]["ownerReferences"] = json!([{"apiVersion": "batch/v1", "kind": "Job", "name": "j",
+            "uid": "job-uid", "controller": true}]);
+        p
+    }
+
+    #[test]
+    fn failed_job_with_its_pods_exit_reasons() {
+        let f = run(vec![
+            job(json!({}), json!({"failed": 7, "startTime": ago(3600), "conditions": [{"type": "Failed", "status": "True",
+                "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}]})),
+            failed_pod("j-abc", 127, ""),
+            failed_pod("j-def", 1, "panic: DB_HOST not set"),
+        ]);
+        let j = one(&f, "job-failed");
+        assert!(j.explanation.contains("more than backoffLimit 6"));
+        let ev = evidence_text(j);
+        assert!(ev.contains("command not found"), "{ev}");
+        assert!(ev.contains("panic: DB_HOST not set"), "{ev}");
+    }
+
+    #[test]
+    fn deadline_exceeded_names_the_deadline() {
+        let f = run(vec![job(json!({"activeDeadlineSeconds": 600}), json!({"failed": 1, "startTime": ago(3600),
+            "conditions": [{"type": "Failed", "status": "True", "reason": "DeadlineExceeded",
+                "message": "Job was active longer than specified deadline"}]}))]);
+        let j = one(&f, "job-failed");
+        assert!(j.explanation.contains("activeDeadlineSeconds (600s)"), "{}", j.explanation);
+    }
+
+    #[test]
+    fn still_running_past_the_deadline() {
+        let f = run(vec![job(json!({"activeDeadlineSeconds": 600}), json!({"active": 1, "startTime": ago(3600)}))]);
+        one(&f, "job-deadline-exceeded");
+        let f = run(vec![job(json!({"activeDeadlineSeconds": 7200}), json!({"active": 1, "startTime": ago(3600)}))]);
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn suspended_job() {
+        let f = run(vec![job(json!({"suspend": true}), json!({"conditions": [{"type": "Suspended", "status": "True"}]}))]);
+        assert_eq!(one(&f, "job-suspended").severity, crate::findings::Severity::Warning);
+    }
+
+    #[test]
+    fn completed_job_with_earlier_failures_is_not_flagged() {
+        let f = run(vec![
+            job(json!({}), json!({"succeeded": 1, "failed": 2, "conditions": [{"type": "Complete", "status": "True"}]})),
+            failed_pod("j-old", 1, ""),
+        ]);
+        assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+}

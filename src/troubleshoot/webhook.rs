@@ -1,0 +1,236 @@
+//! Admission webhooks whose backend is down: a Validating/MutatingWebhookConfiguration whose
+//! webhook calls a Service that does not exist or has no ready endpoint. With
+//! `failurePolicy: Fail` every matching write is refused: critical when its rules catch pods
+//! (or everything) in all namespaces, an error when narrower, a warning with `Ignore` (calls
+//! fail open, after the timeout). A cluster check: its cost follows the number of webhooks.
+
+use crate::objects::{Kind, Webhook, WebhookConfiguration};
+
+use super::Ctx;
+use super::build::{FindingExt, ns_flag};
+use crate::findings::{Finding, ObjectRef, Pane, Severity};
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    if !ctx.snap.has_kind(Kind::Service) {
+        return;
+    }
+    for c in ctx.snap.validating_webhooks.iter() {
+        if let Some(f) = configuration(ctx, "ValidatingWebhookConfiguration", c) {
+            out.push(f);
+        }
+    }
+    for c in ctx.snap.mutating_webhooks.iter() {
+        if let Some(f) = configuration(ctx, "MutatingWebhookConfiguration", c) {
+            out.push(f);
+        }
+    }
+}
+
+/// Why a webhook's Service cannot answer, if it cannot.
+fn backend_down(ctx: &Ctx, w: &Webhook) -> Option<(String, String, &'static str)> {
+    let svc_ref = w.client_config.service.as_ref()?;
+    let ns = svc_ref.namespace.as_deref().unwrap_or("default");
+    let name = svc_ref.name.as_deref().unwrap_or("");
+    let target = format!("{ns}/{name}");
+    let Some(svc) = ctx.snap.services.find(ns, name) else {
+        return Some((target, "does not exist".to_string(), "webhook-service-missing"));
+    };
+    if svc.type_() == "ExternalName" {
+        return None;
+    }
+    let slices = ctx.snap.slices_of(ns, name);
+    let ready = if !slices.is_empty() {
+        Some(slices.iter().flat_map(|s| s.endpoints.iter()).any(|e| e.is_ready()))
+    } else if let Some(ep) = ctx.snap.endpoints.find(ns, name) {
+        Some(ep.counts().0 > 0)
+    } else if ctx.snap.has_kind(Kind::EndpointSlice) || ctx.snap.has_kind(Kind::Endpoints) {
+        Some(false)
+    } else if ctx.snap.has_kind(Kind::Pod) {
+        let selector = svc.spec.as_ref().and_then(|s| s.selector.as_ref()).filter(|s| !s.is_empty())?;
+        Some(
+            ctx.snap
+                .pods_selected(ns, selector)
+                .any(super::workload_pods::is_ready),
+        )
+    } else {
+        None
+    };
+    match ready {
+        Some(false) => Some((target, "has no ready endpoints".to_string(), "webhook-no-endpoints")),
+        _ => None,
+    }
+}
+
+/// Whether the webhook's rules catch pods (or every resource).
+fn catches_pods(w: &Webhook) -> bool {
+    w.rules.iter().flatten().any(|r| {
+        r.resources
+            .iter()
+            .flatten()
+            .any(|res| res == "*" || res == "*/*" || res == "pods" || res.starts_with("pods/"))
+    })
+}
+
+/// Whether the webhook applies in every namespace and to every object.
+fn unrestricted(w: &Webhook) -> bool {
+    w.namespace_selector.as_ref().is_none_or(|s| s.is_empty())
+        && w.object_selector.as_ref().is_none_or(|s| s.is_empty())
+}
+
+fn rules_text(w: &Webhook) -> String {
+    let rules: Vec<String> = w
+        .rules
+        .iter()
+        .flatten()
+        .map(|r| {
+            let ops = r.operations.iter().flatten().map(|s| s.to_string()).collect::<Vec<_>>().join(",");
+            let res = r.resources.iter().flatten().map(|s| s.to_string()).collect::<Vec<_>>().join(",");
+            format!("{ops} {res}")
+        })
+        .collect();
+    rules.join("; ")
+}
+
+fn configuration(ctx: &Ctx, kind: &str, c: &WebhookConfiguration) -> Option<Finding> {
+    let broken: Vec<(&Webhook, (String, String, &'static str))> = c
+        .webhooks
+        .iter()
+        .flatten()
+        .filter_map(|w| backend_down(ctx, w).map(|b| (w, b)))
+        .collect();
+    let (w, (target, state, check)) = broken.first()?;
+    let fails_closed = broken.iter().any(|(w, _)| w.fails_closed());
+    let wide = broken
+        .iter()
+        .any(|(w, _)| w.fails_closed() && catches_pods(w) && unrestricted(w));
+    let severity = if wide {
+        Severity::Critical
+    } else if fails_closed {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let scope = if unrestricted(w) {
+        "in every namespace"
+    } else {
+        "in the namespaces/objects its selectors pick"
+    };
+    let effect = if w.fails_closed() {
+        format!("with failurePolicy Fail, matching writes ({}) are refused {scope}", rules_text(w))
+    } else {
+        format!(
+            "failurePolicy Ignore lets writes through, each after waiting up to {}s",
+            w.timeout_seconds.unwrap_or(10)
+        )
+    };
+    let (svc_ns, svc_name) = target.split_once('/').unwrap_or(("", target.as_str()));
+    let kind_cmd = kind.to_ascii_lowercase();
+    let name = c.metadata.name();
+    let mut f = Finding {
+        pane: Pane::App,
+        check: check.to_string(),
+        severity,
+        object: ObjectRef::new(kind, "", name),
+        summary: format!("webhook {} calls Service {target}, which {state}: {effect}", w.name),
+        explanation: String::new(),
+        evidence: Vec::new(),
+        next_steps: Vec::new(),
+        caused_by: Vec::new(),
+    }
+    .explain(
+        "The API server calls this admission webhook for every write its rules match. Its \
+         Service cannot answer, so those calls fail: with failurePolicy Fail the write is \
+         refused (\"failed calling webhook …\"), so deployments cannot create pods; with Ignore \
+         each write waits for the timeout first.",
+    );
+    if wide {
+        f = f.explain("Its rules catch pods in every namespace: nothing new can start anywhere, including system components.");
+    }
+    for (w, (target, state, _)) in &broken {
+        f = f.with(
+            &format!("webhook {}", w.name),
+            format!(
+                "Service {target} {state}; failurePolicy {}; rules {}",
+                w.failure_policy.as_deref().unwrap_or("Fail"),
+                rules_text(w)
+            ),
+        );
+    }
+    let nsf = ns_flag(svc_ns);
+    f = if *check == "webhook-service-missing" {
+        f.step(format!("kubectl get service {svc_name}{nsf}"))
+    } else {
+        f.step(format!(
+            "kubectl get endpointslices{nsf} -l kubernetes.io/service-name={svc_name} -o wide"
+        ))
+        .step(format!("kubectl get pods{nsf} -o wide"))
+    };
+    Some(
+        f.step(format!("kubectl get {kind_cmd} {name} -o yaml"))
+            .step(format!(
+                "last resort, if the webhook's owner cannot be fixed now: kubectl delete {kind_cmd} {name}   (the tool that installed it usually re-creates it)"
+            )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::super::testutil::*;
+    use crate::findings::Severity;
+    use serde_json::{Value, json};
+
+    fn config(policy: &str, resources: Value, ns_selector: Value) -> Value {
+        json!({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
+            "metadata": {"name": "policy-webhook"},
+            "webhooks": [{"name": "validate.policy.example.com", "admissionReviewVersions": ["v1"],
+                "sideEffects": "None", "failurePolicy": policy, "timeoutSeconds": 10,
+                "namespaceSelector": ns_selector,
+                "clientConfig": {"service": {"namespace": "policy", "name": "policy-webhook", "path": "/validate", "port": 443},
+                    "caBundle": "LS0tLS1CRUdJTg=="},
+                "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"],
+                    "resources": resources, "scope": "*"}]}]})
+    }
+
+    fn svc() -> Value {
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "policy-webhook", "namespace": "policy"},
+            "spec": {"clusterIP": "10.96.5.5", "selector": {"app": "policy-webhook"}, "ports": [{"port": 443, "targetPort": 9443}]}})
+    }
+
+    fn slice(ready: bool) -> Value {
+        json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "policy-webhook-abcde", "namespace": "policy",
+                "labels": {"kubernetes.io/service-name": "policy-webhook"}},
+            "addressType": "IPv4", "ports": [{"port": 9443, "protocol": "TCP"}],
+            "endpoints": [{"addresses": ["10.244.1.7"], "conditions": {"ready": ready, "serving": ready, "terminating": false},
+                "targetRef": {"kind": "Pod", "namespace": "policy", "name": "policy-webhook-5d9c"}}]})
+    }
+
+    #[test]
+    fn fail_closed_on_pods_everywhere_is_critical() {
+        let f = run(vec![config("Fail", json!(["pods"]), json!({})), svc(), slice(false)]);
+        let w = one(&f, "webhook-no-endpoints");
+        assert_eq!(w.severity, Severity::Critical);
+        assert!(w.summary.contains("refused in every namespace"), "{}", w.summary);
+        let f = run(vec![config("Fail", json!(["pods"]), json!({})),
+            json!({"apiVersion": "v1", "kind": "ServiceList", "items": []})]);
+        assert_eq!(one(&f, "webhook-service-missing").severity, Severity::Critical);
+    }
+
+    #[test]
+    fn narrower_or_fail_open_is_less_severe() {
+        let narrow = config("Fail", json!(["configmaps"]), json!({"matchLabels": {"policy": "enforced"}}));
+        let f = run(vec![narrow, svc(), slice(false)]);
+        assert_eq!(one(&f, "webhook-no-endpoints").severity, Severity::Error);
+        let f = run(vec![config("Ignore", json!(["pods"]), json!({})), svc(), slice(false)]);
+        assert_eq!(one(&f, "webhook-no-endpoints").severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_webhook_with_a_ready_backend_is_fine() {
+        let f = run(vec![config("Fail", json!(["pods"]), json!({})), svc(), slice(true)]);
+        assert!(f.is_empty(), "{:?}", ids(&f));
+        // Services not listed: nothing can be said.
+        assert!(run(vec![config("Fail", json!(["pods"]), json!({}))]).is_empty());
+    }
+}
