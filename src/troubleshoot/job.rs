@@ -51,8 +51,18 @@ pub fn job_pods<'a>(ctx: &Ctx<'a>, j: &Job) -> Vec<&'a Pod> {
     pods
 }
 
-/// How a failed pod's containers ended: "container report exited 1 (Error): message".
+/// How a failed pod's containers ended, explained: "container report Error (exit code 1):
+/// the application exited with an error …: <termination message>".
 fn exit_reasons(pod: &Pod) -> Vec<String> {
+    exits(pod, true)
+}
+
+/// The same, in a few words: "container report exited 1 (Error): <message>".
+fn exit_summaries(pod: &Pod) -> Vec<String> {
+    exits(pod, false)
+}
+
+fn exits(pod: &Pod, explained: bool) -> Vec<String> {
     let describe = |name: &str, t: &ContainerStateTerminated| {
         let reason = t.reason.as_deref().unwrap_or("Error");
         let message = t
@@ -61,7 +71,11 @@ fn exit_reasons(pod: &Pod) -> Vec<String> {
             .filter(|m| !m.is_empty())
             .map(|m| format!(": {}", short(m, 160)))
             .unwrap_or_default();
-        format!("container {name} {}{message}", explain_exit(t.exit_code, reason))
+        if explained {
+            format!("container {name} {}{message}", explain_exit(t.exit_code, reason))
+        } else {
+            format!("container {name} exited {} ({reason}){message}", t.exit_code)
+        }
     };
     let mut out: Vec<String> = statuses(pod)
         .filter_map(|(role, c)| {
@@ -117,13 +131,13 @@ fn failed(ctx: &Ctx, j: &Job) -> Option<Finding> {
         .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Failed"))
         .collect();
     failed_pods.sort_by_key(|p| std::cmp::Reverse(p.metadata.creation_timestamp));
-    let first_exit = failed_pods.first().and_then(|p| exit_reasons(p).into_iter().next());
+    let first_exit = failed_pods.first().and_then(|p| exit_summaries(p).into_iter().next());
     let mut f = app(
         "job-failed",
         Severity::Error,
         o.clone(),
         match &first_exit {
-            Some(e) => format!("Job failed ({reason}): {}", short(e, 100)),
+            Some(e) => format!("Job failed ({reason}): {}", short(e, 120)),
             None => format!("Job failed: {reason}"),
         },
     )

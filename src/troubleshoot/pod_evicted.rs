@@ -73,6 +73,14 @@ pub fn parse(message: &str) -> Option<Eviction> {
     Some(e)
 }
 
+/// A byte quantity as people read it (`4902142328` → `4.6Gi`); other text unchanged.
+fn readable(q: &str) -> String {
+    match crate::model::quantity::parse_quantity(q) {
+        Some(v) if v >= 1024.0 => crate::model::quantity::humanize_bytes(v),
+        _ => q.to_string(),
+    }
+}
+
 /// The node a pod ran on: `spec.nodeName`, else the node whose address is its host IP.
 fn node_of(ctx: &Ctx, pod: &Pod) -> Option<String> {
     if let Some(n) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).filter(|n| !n.is_empty()) {
@@ -121,7 +129,7 @@ pub fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
         }
         Some(e) if e.node_pressure => {
             let numbers = match (&e.available, &e.threshold) {
-                (Some(a), Some(t)) => format!(" (available {a}, threshold {t})"),
+                (Some(a), Some(t)) => format!(" (available {}, threshold {})", readable(a), readable(t)),
                 _ => String::new(),
             };
             format!("node {node_text} was low on {}{numbers}", e.resource)

@@ -1,8 +1,9 @@
 //! Admission webhooks whose backend is down: a Validating/MutatingWebhookConfiguration whose
 //! webhook calls a Service that does not exist or has no ready endpoint. With
 //! `failurePolicy: Fail` every matching write is refused: critical when its rules catch pods
-//! (or everything) in all namespaces, an error when narrower, a warning with `Ignore` (calls
-//! fail open, after the timeout). A cluster check: its cost follows the number of webhooks.
+//! (or everything) in all namespaces (or all but a few excluded by name), an error when
+//! narrower, a warning with `Ignore` (calls fail open, after the timeout). A cluster check:
+//! its cost follows the number of webhooks.
 
 use crate::objects::{Kind, Webhook, WebhookConfiguration};
 
@@ -71,10 +72,35 @@ fn catches_pods(w: &Webhook) -> bool {
     })
 }
 
-/// Whether the webhook applies in every namespace and to every object.
-fn unrestricted(w: &Webhook) -> bool {
-    w.namespace_selector.as_ref().is_none_or(|s| s.is_empty())
-        && w.object_selector.as_ref().is_none_or(|s| s.is_empty())
+/// Whether the webhook applies to every object in every namespace, or every namespace but
+/// a few it excludes by name (`NotIn`/`DoesNotExist` only); and where, in words.
+fn scope(w: &Webhook) -> (bool, String) {
+    let objects_all = w.object_selector.as_ref().is_none_or(|s| s.is_empty());
+    let Some(sel) = w.namespace_selector.as_ref().filter(|s| !s.is_empty()) else {
+        return (objects_all, "in every namespace".to_string());
+    };
+    let exclusions_only = sel.match_labels.as_ref().is_none_or(|m| m.is_empty())
+        && sel
+            .match_expressions
+            .iter()
+            .flatten()
+            .all(|e| e.operator == "NotIn" || e.operator == "DoesNotExist");
+    if !exclusions_only {
+        return (false, format!("in the namespaces matching {}", sel.text()));
+    }
+    let excluded: Vec<String> = sel
+        .match_expressions
+        .iter()
+        .flatten()
+        .filter(|e| e.key == "kubernetes.io/metadata.name")
+        .flat_map(|e| e.values.iter().flatten().map(|v| v.to_string()))
+        .collect();
+    let text = if excluded.is_empty() {
+        format!("in every namespace but those matching !({})", sel.text())
+    } else {
+        format!("in every namespace except {}", excluded.join(", "))
+    };
+    (objects_all, text)
 }
 
 fn rules_text(w: &Webhook) -> String {
@@ -102,7 +128,7 @@ fn configuration(ctx: &Ctx, kind: &str, c: &WebhookConfiguration) -> Option<Find
     let fails_closed = broken.iter().any(|(w, _)| w.fails_closed());
     let wide = broken
         .iter()
-        .any(|(w, _)| w.fails_closed() && catches_pods(w) && unrestricted(w));
+        .any(|(w, _)| w.fails_closed() && catches_pods(w) && scope(w).0);
     let severity = if wide {
         Severity::Critical
     } else if fails_closed {
@@ -110,11 +136,7 @@ fn configuration(ctx: &Ctx, kind: &str, c: &WebhookConfiguration) -> Option<Find
     } else {
         Severity::Warning
     };
-    let scope = if unrestricted(w) {
-        "in every namespace"
-    } else {
-        "in the namespaces/objects its selectors pick"
-    };
+    let scope = scope(w).1;
     let effect = if w.fails_closed() {
         format!("with failurePolicy Fail, matching writes ({}) are refused {scope}", rules_text(w))
     } else {
@@ -144,7 +166,10 @@ fn configuration(ctx: &Ctx, kind: &str, c: &WebhookConfiguration) -> Option<Find
          each write waits for the timeout first.",
     );
     if wide {
-        f = f.explain("Its rules catch pods in every namespace: nothing new can start anywhere, including system components.");
+        f = f.explain(
+            "Its rules catch pods across the cluster: no new pod can start in those namespaces \
+             (a rollout, a rescheduled pod after a node failure, a scale-up).",
+        );
     }
     for (w, (target, state, _)) in &broken {
         f = f.with(
@@ -215,6 +240,16 @@ mod tests {
         let f = run(vec![config("Fail", json!(["pods"]), json!({})),
             json!({"apiVersion": "v1", "kind": "ServiceList", "items": []})]);
         assert_eq!(one(&f, "webhook-service-missing").severity, Severity::Critical);
+    }
+
+    #[test]
+    fn excluding_only_system_namespaces_is_still_cluster_wide() {
+        let sel = json!({"matchExpressions": [{"key": "kubernetes.io/metadata.name", "operator": "NotIn",
+            "values": ["kube-system", "policy"]}]});
+        let f = run(vec![config("Fail", json!(["pods"]), sel), svc(), slice(false)]);
+        let w = one(&f, "webhook-no-endpoints");
+        assert_eq!(w.severity, Severity::Critical);
+        assert!(w.summary.contains("in every namespace except kube-system, policy"), "{}", w.summary);
     }
 
     #[test]
