@@ -49,15 +49,30 @@ fn causes(f: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| format!("{} {}", c["check"].as_str().unwrap(), c["object"]["name"].as_str().unwrap()))
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["check"].as_str().unwrap(),
+                c["object"]["name"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
 #[test]
 fn a_webhook_without_endpoints_is_critical_and_the_root_of_the_rollout_failure() {
     let dir = tempfile::tempdir().unwrap();
-    let o = check(dir.path(), &fixture("broken/replicaset-webhook-down.yaml"), true);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = check(
+        dir.path(),
+        &fixture("broken/replicaset-webhook-down.yaml"),
+        true,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let f = findings(&o);
     let webhook = find(&f, "webhook-no-endpoints");
     assert_eq!(webhook["severity"], "critical");
@@ -87,14 +102,21 @@ fn a_webhook_without_endpoints_is_critical_and_the_root_of_the_rollout_failure()
         "{steps:?}"
     );
     // The webhook's Service without endpoints is the root, listed first.
-    assert_eq!(causes(webhook), vec!["service-no-ready-endpoints policy-webhook"]);
+    assert_eq!(
+        causes(webhook),
+        vec!["service-no-ready-endpoints policy-webhook"]
+    );
     assert_eq!(f[0]["check"], "service-no-ready-endpoints");
 }
 
 #[test]
 fn a_template_naming_a_missing_secret_is_the_root_of_its_pods_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let o = check(dir.path(), &fixture("broken/deployment-missing-secret.yaml"), true);
+    let o = check(
+        dir.path(),
+        &fixture("broken/deployment-missing-secret.yaml"),
+        true,
+    );
     assert_eq!(o.status.code(), Some(1));
     let f = findings(&o);
     let root = find(&f, "workload-missing-reference");
@@ -114,8 +136,16 @@ fn a_template_naming_a_missing_secret_is_the_root_of_its_pods_errors() {
 #[test]
 fn an_eviction_names_node_and_resource_and_is_only_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    let o = check(dir.path(), &fixture("broken/evicted-node-condition.yaml"), false);
-    assert_eq!(o.status.code(), Some(0), "a warning does not fail the check");
+    let o = check(
+        dir.path(),
+        &fixture("broken/evicted-node-condition.yaml"),
+        false,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "a warning does not fail the check"
+    );
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
         text.contains("Pod/api-7b9c6d8f5-r9t2y: pod was evicted: node worker-2 had DiskPressure"),
@@ -127,7 +157,11 @@ fn an_eviction_names_node_and_resource_and_is_only_a_warning() {
 #[test]
 fn an_old_scheduler_message_and_a_pod_too_big_for_any_node() {
     let dir = tempfile::tempdir().unwrap();
-    let o = check(dir.path(), &fixture("broken/unschedulable-bigger-than-any-node.yaml"), true);
+    let o = check(
+        dir.path(),
+        &fixture("broken/unschedulable-bigger-than-any-node.yaml"),
+        true,
+    );
     let f = findings(&o);
     let p = find(&f, "pod-unschedulable");
     assert!(
@@ -141,11 +175,21 @@ fn an_old_scheduler_message_and_a_pod_too_big_for_any_node() {
         "the NotReady node is not the cause: {p}"
     );
     assert!(!p.to_string().contains("fix the NotReady node"));
-    let o = check(dir.path(), &fixture("broken/unschedulable-predicates-format.yaml"), true);
+    let o = check(
+        dir.path(),
+        &fixture("broken/unschedulable-predicates-format.yaml"),
+        true,
+    );
     let f = findings(&o);
     let text = find(&f, "pod-unschedulable").to_string();
-    assert!(text.contains("1 node(s) do not have enough unreserved cpu left"), "{text}");
-    assert!(text.contains("3 node(s) do not match the pod's nodeSelector"), "{text}");
+    assert!(
+        text.contains("1 node(s) do not have enough unreserved cpu left"),
+        "{text}"
+    );
+    assert!(
+        text.contains("3 node(s) do not match the pod's nodeSelector"),
+        "{text}"
+    );
 }
 
 #[test]

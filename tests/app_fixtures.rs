@@ -109,7 +109,11 @@ fn every_broken_fixture_yields_what_it_expects_and_no_other_error() {
             }
         }
         let expects = header(path, "expect");
-        assert!(!expects.is_empty(), "{}: no `# expect:` line", path.display());
+        assert!(
+            !expects.is_empty(),
+            "{}: no `# expect:` line",
+            path.display()
+        );
         let mut allowed = Vec::new();
         for line in &expects {
             let words: Vec<&str> = line.split_whitespace().collect();

@@ -104,7 +104,10 @@ fn demo_findings_explain_the_failures() {
         "pod cannot be scheduled: it requests 10Gi memory, more than any node has (largest: 7.7Gi allocatable)"
     );
     assert!(
-        !fraud.next_steps.iter().any(|s| s.contains("fix the NotReady node")),
+        !fraud
+            .next_steps
+            .iter()
+            .any(|s| s.contains("fix the NotReady node")),
         "{:?}",
         fraud.next_steps
     );

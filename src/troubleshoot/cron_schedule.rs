@@ -44,14 +44,31 @@ struct Bounds {
     names: &'static [&'static str],
 }
 
-const MINUTE: Bounds = Bounds { name: "minute", min: 0, max: 59, names: &[] };
-const HOUR: Bounds = Bounds { name: "hour", min: 0, max: 23, names: &[] };
-const DOM: Bounds = Bounds { name: "day of month", min: 1, max: 31, names: &[] };
+const MINUTE: Bounds = Bounds {
+    name: "minute",
+    min: 0,
+    max: 59,
+    names: &[],
+};
+const HOUR: Bounds = Bounds {
+    name: "hour",
+    min: 0,
+    max: 23,
+    names: &[],
+};
+const DOM: Bounds = Bounds {
+    name: "day of month",
+    min: 1,
+    max: 31,
+    names: &[],
+};
 const MONTH: Bounds = Bounds {
     name: "month",
     min: 1,
     max: 12,
-    names: &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+    names: &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ],
 };
 const DOW: Bounds = Bounds {
     name: "day of week",
@@ -114,7 +131,10 @@ fn macro_kind(name: &str) -> Result<Kind, String> {
                 let secs = go_duration(d.trim())
                     .ok_or_else(|| format!("invalid duration {:?} in @every", d.trim()))?;
                 if secs <= 0 {
-                    return Err(format!("@every needs a positive duration, not {:?}", d.trim()));
+                    return Err(format!(
+                        "@every needs a positive duration, not {:?}",
+                        d.trim()
+                    ));
                 }
                 Ok(Kind::Every(secs))
             }
@@ -160,8 +180,12 @@ fn value(text: &str, b: &Bounds) -> Result<u32, String> {
     if let Some(i) = b.names.iter().position(|n| *n == lower) {
         return Ok(b.min + i as u32);
     }
-    text.parse::<u32>()
-        .map_err(|_| format!("{:?} is not a number or a name in the {} field", text, b.name))
+    text.parse::<u32>().map_err(|_| {
+        format!(
+            "{:?} is not a number or a name in the {} field",
+            text, b.name
+        )
+    })
 }
 
 /// One comma-separated field into its bit set.
@@ -190,10 +214,16 @@ fn field(text: &str, b: &Bounds) -> Result<u64, String> {
             (v, if step.is_some() { b.max } else { v })
         };
         if start < b.min {
-            return Err(format!("{start} is below the minimum {} of the {} field", b.min, b.name));
+            return Err(format!(
+                "{start} is below the minimum {} of the {} field",
+                b.min, b.name
+            ));
         }
         if end > b.max {
-            return Err(format!("{end} is above the maximum {} of the {} field", b.max, b.name));
+            return Err(format!(
+                "{end} is above the maximum {} of the {} field",
+                b.max, b.name
+            ));
         }
         if start > end {
             return Err(format!(
@@ -232,7 +262,12 @@ impl Fields {
         let limit = from.year() + 5;
         while t.year() <= limit {
             if self.month & (1 << t.month()) == 0 {
-                t = t.date().first_of_month().checked_add(1.month()).ok()?.at(0, 0, 0, 0);
+                t = t
+                    .date()
+                    .first_of_month()
+                    .checked_add(1.month())
+                    .ok()?
+                    .at(0, 0, 0, 0);
                 continue;
             }
             if !self.day_matches(t) {
@@ -396,7 +431,10 @@ mod tests {
     #[test]
     fn impossible_dates_never_run_and_runs_are_counted() {
         let s = parse("0 0 30 2 *").unwrap();
-        assert_eq!(s.next_after(ts("2026-01-01T00:00:00Z"), &TimeZone::UTC), None);
+        assert_eq!(
+            s.next_after(ts("2026-01-01T00:00:00Z"), &TimeZone::UTC),
+            None
+        );
         let s = parse("0 * * * *").unwrap();
         let runs = s.runs_between(
             ts("2026-01-01T00:00:00Z"),

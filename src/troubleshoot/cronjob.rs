@@ -102,7 +102,9 @@ pub fn check(ctx: &Ctx, cj: &CronJob, out: &mut Vec<Finding>) {
             "cronjob-blocked",
             Severity::Warning,
             o.clone(),
-            format!("{count} run(s) skipped: concurrencyPolicy Forbid and job {running} still runs"),
+            format!(
+                "{count} run(s) skipped: concurrencyPolicy Forbid and job {running} still runs"
+            ),
         )
         .explain(
             "With concurrencyPolicy Forbid a new run is skipped while the previous job is still \
@@ -208,29 +210,59 @@ mod tests {
     #[test]
     fn invalid_schedule_and_time_zone() {
         let f = run(vec![cron("*/5 * * *", json!({}), json!({}))]);
-        assert!(one(&f, "cronjob-invalid-schedule").summary.contains("exactly 5 fields"));
-        let f = run(vec![cron("0 9 * * *", json!({"timeZone": "Europe/Atlantis"}), json!({}))]);
-        assert!(one(&f, "cronjob-invalid-schedule").summary.contains("Europe/Atlantis"));
+        assert!(
+            one(&f, "cronjob-invalid-schedule")
+                .summary
+                .contains("exactly 5 fields")
+        );
+        let f = run(vec![cron(
+            "0 9 * * *",
+            json!({"timeZone": "Europe/Atlantis"}),
+            json!({}),
+        )]);
+        assert!(
+            one(&f, "cronjob-invalid-schedule")
+                .summary
+                .contains("Europe/Atlantis")
+        );
         let f = run(vec![cron("0 0 30 2 *", json!({}), json!({}))]);
-        assert!(one(&f, "cronjob-invalid-schedule").summary.contains("never fires"));
+        assert!(
+            one(&f, "cronjob-invalid-schedule")
+                .summary
+                .contains("never fires")
+        );
     }
 
     #[test]
     fn missed_runs_from_last_schedule_time() {
         // Hourly, last run just over 5 hours ago: five runs were due and did not start.
-        let f = run(vec![cron("@hourly", json!({}), json!({"lastScheduleTime": ago(5 * 3600 + 60)}))]);
+        let f = run(vec![cron(
+            "@hourly",
+            json!({}),
+            json!({"lastScheduleTime": ago(5 * 3600 + 60)}),
+        )]);
         let c = one(&f, "cronjob-missed-schedules");
         assert_eq!(c.severity, Severity::Error);
         assert!(c.summary.starts_with("5 scheduled run(s)"), "{}", c.summary);
         // Last run 10 minutes ago: on time.
-        let f = run(vec![cron("0 * * * *", json!({}), json!({"lastScheduleTime": ago(3600 - 60)}))]);
+        let f = run(vec![cron(
+            "0 * * * *",
+            json!({}),
+            json!({"lastScheduleTime": ago(3600 - 60)}),
+        )]);
         assert!(f.is_empty(), "{:?}", ids(&f));
         // Daily at 09:00 Berlin: the last run this morning (08:00 UTC) is on time at 12:00 UTC.
-        let f = run(vec![cron("0 9 * * *", json!({"timeZone": "Europe/Berlin"}),
-            json!({"lastScheduleTime": "2026-01-01T08:00:00Z"}))]);
+        let f = run(vec![cron(
+            "0 9 * * *",
+            json!({"timeZone": "Europe/Berlin"}),
+            json!({"lastScheduleTime": "2026-01-01T08:00:00Z"}),
+        )]);
         assert!(f.is_empty(), "{:?}", ids(&f));
-        let f = run(vec![cron("CRON_TZ=Asia/Tokyo 0 9 * * *", json!({}),
-            json!({"lastScheduleTime": "2025-12-30T00:00:00Z"}))]);
+        let f = run(vec![cron(
+            "CRON_TZ=Asia/Tokyo 0 9 * * *",
+            json!({}),
+            json!({"lastScheduleTime": "2025-12-30T00:00:00Z"}),
+        )]);
         one(&f, "cronjob-missed-schedules");
     }
 
@@ -242,13 +274,29 @@ mod tests {
             "spec": {"template": {"spec": {"containers": [{"name": "hello", "image": "busybox"}]}}},
             "status": {"active": 1, "startTime": ago(3 * 3600)}});
         let f = run(vec![
-            cron("@hourly", json!({"concurrencyPolicy": "Forbid"}), json!({"lastScheduleTime": ago(3 * 3600),
-                "active": [{"apiVersion": "batch/v1", "kind": "Job", "name": "hello-29000000", "namespace": "ns", "uid": "j1"}]})),
+            cron(
+                "@hourly",
+                json!({"concurrencyPolicy": "Forbid"}),
+                json!({"lastScheduleTime": ago(3 * 3600),
+                "active": [{"apiVersion": "batch/v1", "kind": "Job", "name": "hello-29000000", "namespace": "ns", "uid": "j1"}]}),
+            ),
             job,
         ]);
         let c = one(&f, "cronjob-blocked");
         assert!(c.summary.contains("hello-29000000 still runs"));
-        assert!(evidence_text(c).contains("started 3h ago"), "{}", evidence_text(c));
+        assert!(
+            evidence_text(c).contains("started 3h ago"),
+            "{}",
+            evidence_text(c)
+        );
+        // An active job that started with the last run, before the next one is due: fine.
+        let f = run(vec![cron(
+            "@hourly",
+            json!({"concurrencyPolicy": "Forbid"}),
+            json!({"lastScheduleTime": ago(600),
+            "active": [{"apiVersion": "batch/v1", "kind": "Job", "name": "hello-29000001", "namespace": "ns"}]}),
+        )]);
+        assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
     #[test]

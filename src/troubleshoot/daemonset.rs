@@ -93,15 +93,20 @@ pub fn check<'a>(ctx: &Ctx<'a>, ds: &'a DaemonSet, out: &mut Vec<Finding>) {
     let max_unavailable = max_unavailable(ds, desired);
     let judged = !pods_known || !nodes_known || !lacking.is_empty();
     if ready < desired && judged {
-        let stuck = rolling && updated < desired && unavailable > 0 && unavailable >= max_unavailable;
-        out.push(unavailable_finding(ctx, ds, &lacking, stuck, max_unavailable));
+        let stuck =
+            rolling && updated < desired && unavailable > 0 && unavailable >= max_unavailable;
+        out.push(unavailable_finding(
+            ctx,
+            ds,
+            &lacking,
+            stuck,
+            max_unavailable,
+        ));
     }
     if status.number_misscheduled > 0 {
         out.push(misscheduled(ctx, ds, &daemon, &pods));
     }
-    if nodes_known
-        && let Some(f) = excluded_finding(ds, desired, &excluded)
-    {
+    if nodes_known && let Some(f) = excluded_finding(ds, desired, &excluded) {
         out.push(f);
     }
 }
@@ -126,9 +131,8 @@ fn max_unavailable(ds: &DaemonSet, desired: i32) -> i32 {
 
 fn lacking_nodes(ctx: &Ctx, eligible: &[&Node], pods: &[&Pod]) -> Vec<Lacking> {
     let grace = ctx.opts.pending_grace.as_secs() as i64;
-    let young = |t: Option<crate::objects::Time>| {
-        t.is_some_and(|t| secs_since(t.ts(), ctx.now) < grace)
-    };
+    let young =
+        |t: Option<crate::objects::Time>| t.is_some_and(|t| secs_since(t.ts(), ctx.now) < grace);
     let mut out = Vec::new();
     for n in eligible {
         let name = n.metadata.name();
@@ -143,7 +147,11 @@ fn lacking_nodes(ctx: &Ctx, eligible: &[&Node], pods: &[&Pod]) -> Vec<Lacking> {
         let not_ready = !node_ready(n);
         let why = match on_node.first() {
             Some(p) if young(p.metadata.creation_timestamp) => continue,
-            Some(p) if not_ready => format!("node is NotReady (pod {}: {})", p.metadata.name(), pod_state(p)),
+            Some(p) if not_ready => format!(
+                "node is NotReady (pod {}: {})",
+                p.metadata.name(),
+                pod_state(p)
+            ),
             Some(p) => format!("pod {}: {}", p.metadata.name(), pod_state(p)),
             None if young(n.metadata.creation_timestamp) => continue,
             None if not_ready => "node is NotReady, no daemon pod".to_string(),
@@ -204,7 +212,10 @@ fn unavailable_finding(
             if lacking.is_empty() {
                 format!("{ready}/{desired} daemon pods ready")
             } else {
-                format!("{ready}/{desired} daemon pods ready; missing on {}", nodes_text(3))
+                format!(
+                    "{ready}/{desired} daemon pods ready; missing on {}",
+                    nodes_text(3)
+                )
             },
         )
     };
@@ -251,7 +262,10 @@ fn unavailable_finding(
     if stuck {
         f = f
             .step(format!("kubectl rollout status daemonset/{}{nsf}", o.name))
-            .step(format!("kubectl rollout undo daemonset/{}{nsf}   (if the new template is bad)", o.name));
+            .step(format!(
+                "kubectl rollout undo daemonset/{}{nsf}   (if the new template is bad)",
+                o.name
+            ));
     }
     if let Some(pod) = lacking
         .iter()
@@ -260,7 +274,10 @@ fn unavailable_finding(
         f = f.step(format!("kubectl describe pod {pod}{nsf}"));
     }
     f.step(format!("kubectl describe daemonset {}{nsf}", o.name))
-        .step(format!("kubectl get pods{nsf} -o wide -l {}", selector_text(ds)))
+        .step(format!(
+            "kubectl get pods{nsf} -o wide -l {}",
+            selector_text(ds)
+        ))
 }
 
 fn selector_text(ds: &DaemonSet) -> String {
@@ -286,7 +303,12 @@ fn misscheduled(ctx: &Ctx, ds: &DaemonSet, daemon: &PodSpec, pods: &[&Pod]) -> F
             continue;
         };
         if let Some(m) = misfit(daemon, node) {
-            wrong.push(format!("{} on {}: {}", p.metadata.name(), node.metadata.name(), m.describe()));
+            wrong.push(format!(
+                "{} on {}: {}",
+                p.metadata.name(),
+                node.metadata.name(),
+                m.describe()
+            ));
         }
     }
     let mut f = app(
@@ -304,8 +326,11 @@ fn misscheduled(ctx: &Ctx, ds: &DaemonSet, daemon: &PodSpec, pods: &[&Pod]) -> F
     for w in wrong.iter().take(10) {
         f = f.with("misscheduled", w.clone());
     }
-    f.step(format!("kubectl get pods{nsf} -o wide -l {}", selector_text(ds)))
-        .step("kubectl get nodes --show-labels")
+    f.step(format!(
+        "kubectl get pods{nsf} -o wide -l {}",
+        selector_text(ds)
+    ))
+    .step("kubectl get nodes --show-labels")
 }
 
 /// Nodes skipped because of a taint the daemon does not tolerate (control-plane taints are
@@ -326,9 +351,11 @@ fn excluded_finding(ds: &DaemonSet, desired: i32, excluded: &[(&Node, Misfit)]) 
         for (n, m) in excluded.iter().take(10) {
             f = f.with(&format!("node {}", n.metadata.name()), m.describe());
         }
-        return Some(f.step("kubectl get nodes --show-labels").step(
-            "kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints",
-        ));
+        return Some(
+            f.step("kubectl get nodes --show-labels").step(
+                "kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints",
+            ),
+        );
     }
     let tainted: Vec<(&Node, &Misfit)> = excluded
         .iter()
@@ -385,7 +412,11 @@ mod tests {
     }
 
     fn daemon_pod(name: &str, node: &str, status: Value) -> Value {
-        let mut p = pod(name, json!({"nodeName": node, "containers": [{"name": "agent", "image": "example/agent:2"}]}), status);
+        let mut p = pod(
+            name,
+            json!({"nodeName": node, "containers": [{"name": "agent", "image": "example/agent:2"}]}),
+            status,
+        );
         p["metadata"]["labels"] = json!({"app": "agent"});
         p["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": "DaemonSet",
             "name": "agent", "uid": "ds-uid", "controller": true, "blockOwnerDeletion": true}]);
@@ -393,15 +424,23 @@ mod tests {
     }
 
     fn ready_pod(name: &str, node: &str) -> Value {
-        daemon_pod(name, node, json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
+        daemon_pod(
+            name,
+            node,
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
             "containerStatuses": [{"name": "agent", "image": "x", "ready": true, "restartCount": 0,
-                "state": {"running": {"startedAt": ago(3000)}}}]}))
+                "state": {"running": {"startedAt": ago(3000)}}}]}),
+        )
     }
 
     fn pulling_pod(name: &str, node: &str) -> Value {
-        daemon_pod(name, node, json!({"phase": "Pending", "conditions": [{"type": "Ready", "status": "False"}],
+        daemon_pod(
+            name,
+            node,
+            json!({"phase": "Pending", "conditions": [{"type": "Ready", "status": "False"}],
             "containerStatuses": [{"name": "agent", "image": "x", "ready": false, "restartCount": 0,
-                "state": {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image"}}}]}))
+                "state": {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image"}}}]}),
+        )
     }
 
     fn status(desired: i32, ready: i32, updated: i32) -> Value {
@@ -422,9 +461,22 @@ mod tests {
         ]);
         let d = one(&f, "daemonset-unavailable");
         assert_eq!(d.severity, Severity::Error);
-        assert!(d.summary.contains("w2 (pod agent-b: container agent: ImagePullBackOff)"), "{}", d.summary);
-        assert!(d.summary.contains("w3 (no daemon pod was created on it)"), "{}", d.summary);
-        assert!(d.next_steps.iter().any(|s| s == "kubectl describe pod agent-b -n ns"));
+        assert!(
+            d.summary
+                .contains("w2 (pod agent-b: container agent: ImagePullBackOff)"),
+            "{}",
+            d.summary
+        );
+        assert!(
+            d.summary.contains("w3 (no daemon pod was created on it)"),
+            "{}",
+            d.summary
+        );
+        assert!(
+            d.next_steps
+                .iter()
+                .any(|s| s == "kubectl describe pod agent-b -n ns")
+        );
     }
 
     #[test]
@@ -438,7 +490,11 @@ mod tests {
         ]);
         let d = one(&f, "daemonset-rollout-stuck");
         assert!(d.summary.contains("1/2 updated"), "{}", d.summary);
-        assert!(d.next_steps.iter().any(|s| s.contains("rollout undo daemonset/agent")));
+        assert!(
+            d.next_steps
+                .iter()
+                .any(|s| s.contains("rollout undo daemonset/agent"))
+        );
     }
 
     #[test]
@@ -446,7 +502,11 @@ mod tests {
         let f = run(vec![
             ds(status(2, 1, 2)),
             node("w1", "True", json!([])),
-            node("w2", "Unknown", json!([{"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}])),
+            node(
+                "w2",
+                "Unknown",
+                json!([{"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}]),
+            ),
             ready_pod("agent-a", "w1"),
         ]);
         let d = one(&f, "daemonset-unavailable");
@@ -459,15 +519,28 @@ mod tests {
         let f = run(vec![
             ds(status(1, 1, 1)),
             node("w1", "True", json!([])),
-            node("gpu-1", "True", json!([{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}])),
+            node(
+                "gpu-1",
+                "True",
+                json!([{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]),
+            ),
             ready_pod("agent-a", "w1"),
         ]);
         let d = one(&f, "daemonset-nodes-excluded");
         assert_eq!(d.severity, Severity::Info);
         assert!(evidence_text(d).contains("taint dedicated=gpu:NoSchedule not tolerated"));
-        let mut cp = node("cp-1", "True", json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]));
+        let mut cp = node(
+            "cp-1",
+            "True",
+            json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]),
+        );
         cp["metadata"]["labels"]["node-role.kubernetes.io/control-plane"] = json!("");
-        let f = run(vec![ds(status(1, 1, 1)), node("w1", "True", json!([])), cp, ready_pod("agent-a", "w1")]);
+        let f = run(vec![
+            ds(status(1, 1, 1)),
+            node("w1", "True", json!([])),
+            cp,
+            ready_pod("agent-a", "w1"),
+        ]);
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
@@ -476,7 +549,11 @@ mod tests {
         let f = run(vec![
             ds(status(2, 2, 2)),
             node("w1", "True", json!([])),
-            node("w2", "True", json!([{"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}])),
+            node(
+                "w2",
+                "True",
+                json!([{"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}]),
+            ),
             ready_pod("agent-a", "w1"),
             ready_pod("agent-b", "w2"),
         ]);
@@ -490,7 +567,11 @@ mod tests {
             ready_pod("agent-a", "w1"),
             fresh,
         ]);
-        assert!(!ids(&f).iter().any(|(c, _)| c.starts_with("daemonset")), "{:?}", ids(&f));
+        assert!(
+            !ids(&f).iter().any(|(c, _)| c.starts_with("daemonset")),
+            "{:?}",
+            ids(&f)
+        );
     }
 
     #[test]
@@ -499,8 +580,18 @@ mod tests {
         st["numberMisscheduled"] = json!(1);
         let mut win = node("win-1", "True", json!([]));
         win["metadata"]["labels"] = json!({"kubernetes.io/os": "windows"});
-        let f = run(vec![ds(st), node("w1", "True", json!([])), win, ready_pod("agent-a", "w1"), ready_pod("agent-w", "win-1")]);
+        let f = run(vec![
+            ds(st),
+            node("w1", "True", json!([])),
+            win,
+            ready_pod("agent-a", "w1"),
+            ready_pod("agent-w", "win-1"),
+        ]);
         let m = one(&f, "daemonset-misscheduled");
-        assert!(evidence_text(m).contains("agent-w on win-1: nodeSelector kubernetes.io/os=linux"), "{}", evidence_text(m));
+        assert!(
+            evidence_text(m).contains("agent-w on win-1: nodeSelector kubernetes.io/os=linux"),
+            "{}",
+            evidence_text(m)
+        );
     }
 }

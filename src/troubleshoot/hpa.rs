@@ -23,13 +23,22 @@ pub fn check(ctx: &Ctx, h: &HorizontalPodAutoscaler, out: &mut Vec<Finding>) {
     let active = condition(conds, "ScalingActive")
         .filter(|c| c.status == "False" && c.reason.as_deref() != Some("ScalingDisabled"))
         .filter(settled);
-    let message = |c: Option<&Condition>| c.and_then(|c| c.message.as_deref()).unwrap_or("").to_string();
+    let message = |c: Option<&Condition>| {
+        c.and_then(|c| c.message.as_deref())
+            .unwrap_or("")
+            .to_string()
+    };
     let template = target_template(ctx, h);
     let target_kind_listed = Kind::by_name(&target.kind).is_some_and(|k| ctx.snap.has_kind(k))
-        && matches!(target.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet");
+        && matches!(
+            target.kind.as_str(),
+            "Deployment" | "StatefulSet" | "ReplicaSet"
+        );
     let missing_by_condition = able.is_some_and(|c| {
         c.reason.as_deref() == Some("FailedGetScale")
-            && c.message.as_deref().is_some_and(|m| m.contains("not found"))
+            && c.message
+                .as_deref()
+                .is_some_and(|m| m.contains("not found"))
     });
     if missing_by_condition || (target_kind_listed && template.is_none()) {
         out.push(
@@ -37,7 +46,10 @@ pub fn check(ctx: &Ctx, h: &HorizontalPodAutoscaler, out: &mut Vec<Finding>) {
                 "hpa-target-missing",
                 Severity::Error,
                 o.clone(),
-                format!("scale target {}/{} does not exist", target.kind, target.name),
+                format!(
+                    "scale target {}/{} does not exist",
+                    target.kind, target.name
+                ),
             )
             .explain(
                 "The autoscaler's scaleTargetRef names a workload that does not exist (a typo, a \
@@ -50,7 +62,10 @@ pub fn check(ctx: &Ctx, h: &HorizontalPodAutoscaler, out: &mut Vec<Finding>) {
                 target.kind.to_ascii_lowercase(),
                 target.name
             ))
-            .step(format!("kubectl edit hpa {}{nsf}   (fix spec.scaleTargetRef)", o.name)),
+            .step(format!(
+                "kubectl edit hpa {}{nsf}   (fix spec.scaleTargetRef)",
+                o.name
+            )),
         );
         return;
     }
@@ -96,9 +111,31 @@ fn target_template<'a>(ctx: &Ctx<'a>, h: &HorizontalPodAutoscaler) -> Option<&'a
     let name = h.spec.scale_target_ref.name.as_str();
     let snap = ctx.snap;
     match h.spec.scale_target_ref.kind.as_str() {
-        "Deployment" => snap.deployments.find(ns, name)?.spec.as_ref()?.template.spec.as_ref(),
-        "StatefulSet" => snap.statefulsets.find(ns, name)?.spec.as_ref()?.template.spec.as_ref(),
-        "ReplicaSet" => snap.replicasets.find(ns, name)?.spec.as_ref()?.template.as_ref()?.spec.as_ref(),
+        "Deployment" => snap
+            .deployments
+            .find(ns, name)?
+            .spec
+            .as_ref()?
+            .template
+            .spec
+            .as_ref(),
+        "StatefulSet" => snap
+            .statefulsets
+            .find(ns, name)?
+            .spec
+            .as_ref()?
+            .template
+            .spec
+            .as_ref(),
+        "ReplicaSet" => snap
+            .replicasets
+            .find(ns, name)?
+            .spec
+            .as_ref()?
+            .template
+            .as_ref()?
+            .spec
+            .as_ref(),
         _ => None,
     }
 }
@@ -116,9 +153,15 @@ fn missing_requests(h: &HorizontalPodAutoscaler, spec: &PodSpec) -> Vec<String> 
             continue;
         }
         let resource = metric.name.as_str();
-        for c in spec.containers.iter().filter(|c| only.is_none_or(|n| c.name == n)) {
+        for c in spec
+            .containers
+            .iter()
+            .filter(|c| only.is_none_or(|n| c.name == n))
+        {
             let has = c.resources.as_ref().is_some_and(|r| {
-                r.requests.as_ref().is_some_and(|q| q.contains_key(resource))
+                r.requests
+                    .as_ref()
+                    .is_some_and(|q| q.contains_key(resource))
                     || r.limits.as_ref().is_some_and(|q| q.contains_key(resource))
             });
             if !has {
@@ -135,14 +178,18 @@ fn not_scaling(ctx: &Ctx, h: &HorizontalPodAutoscaler, c: &Condition) -> Finding
     let nsf = ns_flag(&o.namespace);
     let reason = c.reason.as_deref().unwrap_or("");
     let message = c.message.as_deref().unwrap_or("");
-    let metrics_api = message.contains("metrics.k8s.io") || message.contains("resource metrics API");
+    let metrics_api =
+        message.contains("metrics.k8s.io") || message.contains("resource metrics API");
     let why = if metrics_api {
         "It cannot read pod metrics: the resource metrics API (metrics.k8s.io, served by \
          metrics-server) is not available."
-    } else if message.contains("custom.metrics.k8s.io") || message.contains("external.metrics.k8s.io") {
+    } else if message.contains("custom.metrics.k8s.io")
+        || message.contains("external.metrics.k8s.io")
+    {
         "It cannot read its custom or external metric: the adapter serving that metrics API is \
          not available, or does not have the metric."
-    } else if message.contains("did not receive metrics") || message.contains("no metrics returned") {
+    } else if message.contains("did not receive metrics") || message.contains("no metrics returned")
+    {
         "The metrics API answered without numbers for the target's pods (pods not ready yet, \
          or metrics-server cannot scrape their node)."
     } else {
@@ -157,7 +204,10 @@ fn not_scaling(ctx: &Ctx, h: &HorizontalPodAutoscaler, c: &Condition) -> Finding
     .explain(format!(
         "{why} Until then the workload stays at its current replica count."
     ))
-    .with(&format!("condition {}", c.type_), format!("False {reason}: {message}"))
+    .with(
+        &format!("condition {}", c.type_),
+        format!("False {reason}: {message}"),
+    )
     .events(ctx, &[], false);
     if metrics_api {
         f = f
@@ -243,48 +293,110 @@ mod tests {
     }
 
     fn healthy_conditions() -> Value {
-        json!([cond("AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size"),
-            cond("ScalingActive", "True", "ValidMetricFound", "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)"),
-            cond("ScalingLimited", "True", "TooFewReplicas", "the desired replica count is less than the minimum replica count")])
+        json!([
+            cond(
+                "AbleToScale",
+                "True",
+                "ReadyForNewScale",
+                "recommended size matches current size"
+            ),
+            cond(
+                "ScalingActive",
+                "True",
+                "ValidMetricFound",
+                "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)"
+            ),
+            cond(
+                "ScalingLimited",
+                "True",
+                "TooFewReplicas",
+                "the desired replica count is less than the minimum replica count"
+            )
+        ])
     }
 
     #[test]
     fn metrics_api_missing() {
         let f = run(vec![
-            hpa(json!([cond("AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale"),
-                cond("ScalingActive", "False", "FailedGetResourceMetric", "the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)")]), 2),
+            hpa(
+                json!([
+                    cond(
+                        "AbleToScale",
+                        "True",
+                        "SucceededGetScale",
+                        "the HPA controller was able to get the target's current scale"
+                    ),
+                    cond(
+                        "ScalingActive",
+                        "False",
+                        "FailedGetResourceMetric",
+                        "the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)"
+                    )
+                ]),
+                2,
+            ),
             deploy(json!({"requests": {"cpu": "100m"}})),
         ]);
         let h = one(&f, "hpa-not-scaling");
         assert!(h.explanation.contains("metrics-server"));
-        assert!(h.next_steps.contains(&"kubectl get apiservice v1beta1.metrics.k8s.io".to_string()));
+        assert!(
+            h.next_steps
+                .contains(&"kubectl get apiservice v1beta1.metrics.k8s.io".to_string())
+        );
     }
 
     #[test]
     fn target_missing_by_condition_or_listing() {
-        let f = run(vec![hpa(json!([cond("AbleToScale", "False", "FailedGetScale",
-            "the HPA controller was unable to get the target's current scale: deployments/scale.apps \"web\" not found")]), 0)]);
+        let f = run(vec![hpa(
+            json!([cond(
+                "AbleToScale",
+                "False",
+                "FailedGetScale",
+                "the HPA controller was unable to get the target's current scale: deployments/scale.apps \"web\" not found"
+            )]),
+            0,
+        )]);
         one(&f, "hpa-target-missing");
-        let f = run(vec![hpa(healthy_conditions(), 2),
-            json!({"apiVersion": "apps/v1", "kind": "DeploymentList", "items": []})]);
+        let f = run(vec![
+            hpa(healthy_conditions(), 2),
+            json!({"apiVersion": "apps/v1", "kind": "DeploymentList", "items": []}),
+        ]);
         one(&f, "hpa-target-missing");
     }
 
     #[test]
     fn target_without_requests() {
         let f = run(vec![hpa(healthy_conditions(), 2), deploy(json!({}))]);
-        assert!(evidence_text(one(&f, "hpa-missing-requests")).contains("container app has no cpu request"));
-        let f = run(vec![hpa(healthy_conditions(), 2), deploy(json!({"limits": {"cpu": "1"}}))]);
+        assert!(
+            evidence_text(one(&f, "hpa-missing-requests"))
+                .contains("container app has no cpu request")
+        );
+        let f = run(vec![
+            hpa(healthy_conditions(), 2),
+            deploy(json!({"limits": {"cpu": "1"}})),
+        ]);
         assert!(f.is_empty(), "a limit defaults the request: {:?}", ids(&f));
     }
 
     #[test]
     fn pinned_at_max_but_not_at_min() {
-        let f = run(vec![hpa(json!([cond("ScalingLimited", "True", "TooManyReplicas",
-            "the desired replica count is more than the maximum replica count")]), 10),
-            deploy(json!({"requests": {"cpu": "100m"}}))]);
+        let f = run(vec![
+            hpa(
+                json!([cond(
+                    "ScalingLimited",
+                    "True",
+                    "TooManyReplicas",
+                    "the desired replica count is more than the maximum replica count"
+                )]),
+                10,
+            ),
+            deploy(json!({"requests": {"cpu": "100m"}})),
+        ]);
         one(&f, "hpa-at-max");
-        let f = run(vec![hpa(healthy_conditions(), 2), deploy(json!({"requests": {"cpu": "100m"}}))]);
+        let f = run(vec![
+            hpa(healthy_conditions(), 2),
+            deploy(json!({"requests": {"cpu": "100m"}})),
+        ]);
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 

@@ -24,7 +24,10 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
     let o = obj("Ingress", &ing.metadata);
     let nsf = ns_flag(&o.namespace);
     let classes_known = ctx.snap.has_kind(Kind::IngressClass);
-    let by_field = ing.spec.as_ref().and_then(|s| s.ingress_class_name.as_deref());
+    let by_field = ing
+        .spec
+        .as_ref()
+        .and_then(|s| s.ingress_class_name.as_deref());
     let named = ing.class();
     match named {
         Some(c) if IMPLICIT_CLASSES.contains(&c) => return None,
@@ -32,9 +35,17 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
             let (severity, how) = match by_field {
                 Some(_) => (Severity::Error, "spec.ingressClassName"),
                 // The annotation may name a controller's --ingress-class rather than an object.
-                None => (Severity::Warning, "the kubernetes.io/ingress.class annotation"),
+                None => (
+                    Severity::Warning,
+                    "the kubernetes.io/ingress.class annotation",
+                ),
             };
-            let existing: Vec<&str> = ctx.snap.ingress_classes.iter().map(|c| c.metadata.name()).collect();
+            let existing: Vec<&str> = ctx
+                .snap
+                .ingress_classes
+                .iter()
+                .map(|c| c.metadata.name())
+                .collect();
             return Some(
                 app(
                     "ingress-class-missing",
@@ -56,17 +67,26 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
                     },
                 )
                 .step("kubectl get ingressclass")
-                .step(format!("kubectl edit ingress {}{nsf}   (set spec.ingressClassName)", o.name)),
+                .step(format!(
+                    "kubectl edit ingress {}{nsf}   (set spec.ingressClassName)",
+                    o.name
+                )),
             );
         }
         None if classes_known && !ctx.snap.ingress_classes.iter().any(|c| c.is_default()) => {
-            let existing: Vec<&str> = ctx.snap.ingress_classes.iter().map(|c| c.metadata.name()).collect();
+            let existing: Vec<&str> = ctx
+                .snap
+                .ingress_classes
+                .iter()
+                .map(|c| c.metadata.name())
+                .collect();
             return Some(
                 app(
                     "ingress-no-class",
                     Severity::Warning,
                     o.clone(),
-                    "no ingress class and no default IngressClass: controllers may ignore it".to_string(),
+                    "no ingress class and no default IngressClass: controllers may ignore it"
+                        .to_string(),
                 )
                 .explain(
                     "The Ingress names no class (spec.ingressClassName) and no IngressClass is \
@@ -81,7 +101,10 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
                     },
                 )
                 .step("kubectl get ingressclass")
-                .step(format!("kubectl edit ingress {}{nsf}   (set spec.ingressClassName)", o.name)),
+                .step(format!(
+                    "kubectl edit ingress {}{nsf}   (set spec.ingressClassName)",
+                    o.name
+                )),
             );
         }
         _ => {}
@@ -103,7 +126,13 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
     let controller = named
         .and_then(|c| ctx.snap.ingress_classes.find("", c))
         .or_else(|| ctx.snap.ingress_classes.iter().find(|c| c.is_default()))
-        .and_then(|c| c.spec.as_ref()?.controller.as_deref().map(|ctl| format!("{} ({ctl})", c.metadata.name())));
+        .and_then(|c| {
+            c.spec
+                .as_ref()?
+                .controller
+                .as_deref()
+                .map(|ctl| format!("{} ({ctl})", c.metadata.name()))
+        });
     Some(
         app(
             "ingress-no-controller",
@@ -116,7 +145,10 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
              This one has none: the controller of its class is not running, or does not watch \
              this class or namespace.",
         )
-        .with("class", controller.unwrap_or_else(|| named.unwrap_or("(default)").to_string()))
+        .with(
+            "class",
+            controller.unwrap_or_else(|| named.unwrap_or("(default)").to_string()),
+        )
         .step("kubectl get ingressclass -o wide")
         .step("kubectl get pods -A -l app.kubernetes.io/component=controller")
         .step(format!("kubectl describe ingress {}{nsf}", o.name)),
@@ -158,7 +190,10 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
         }
         let found = match svc_ref.port.as_ref() {
             Some(p) => match (&p.name, p.number) {
-                (Some(name), _) => ports.into_iter().flatten().any(|sp| sp.name.as_deref() == Some(name.as_str())),
+                (Some(name), _) => ports
+                    .into_iter()
+                    .flatten()
+                    .any(|sp| sp.name.as_deref() == Some(name.as_str())),
                 (None, Some(n)) => ports.into_iter().flatten().any(|sp| sp.port == n),
                 (None, None) => false,
             },
@@ -173,7 +208,11 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
                     _ => p.port.to_string(),
                 })
                 .collect();
-            let entry = (svc_ref.name.to_string(), port_text(svc_ref), have.join(", "));
+            let entry = (
+                svc_ref.name.to_string(),
+                port_text(svc_ref),
+                have.join(", "),
+            );
             if !bad_port.contains(&entry) {
                 bad_port.push(entry);
             }
@@ -192,7 +231,9 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
              or 404 for those paths).",
         );
         for m in &missing {
-            f = f.with("missing Service", m.clone()).step(format!("kubectl get service {m}{nsf}"));
+            f = f
+                .with("missing Service", m.clone())
+                .step(format!("kubectl get service {m}{nsf}"));
         }
         out.push(f.step(format!("kubectl get services{nsf}")));
     }
@@ -211,12 +252,20 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
         for (svc, port, have) in &bad_port {
             f = f.with(
                 &format!("Service {svc}"),
-                format!("asked port {port}; the Service has {}", if have.is_empty() { "no ports" } else { have }),
+                format!(
+                    "asked port {port}; the Service has {}",
+                    if have.is_empty() { "no ports" } else { have }
+                ),
             );
         }
         out.push(
-            f.step(format!("kubectl get service {svc}{nsf} -o jsonpath='{{.spec.ports}}'"))
-                .step(format!("kubectl edit ingress {}{nsf}   (fix the backend port)", o.name)),
+            f.step(format!(
+                "kubectl get service {svc}{nsf} -o jsonpath='{{.spec.ports}}'"
+            ))
+            .step(format!(
+                "kubectl edit ingress {}{nsf}   (fix the backend port)",
+                o.name
+            )),
         );
     }
     out
@@ -311,7 +360,8 @@ mod tests {
         let mut c = json!({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
             "metadata": {"name": name}, "spec": {"controller": "k8s.io/ingress-nginx"}});
         if default {
-            c["metadata"]["annotations"] = json!({"ingressclass.kubernetes.io/is-default-class": "true"});
+            c["metadata"]["annotations"] =
+                json!({"ingressclass.kubernetes.io/is-default-class": "true"});
         }
         c
     }
@@ -333,18 +383,34 @@ mod tests {
 
     #[test]
     fn a_healthy_ingress() {
-        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), tls_block()), class("nginx", true), svc(),
-            tls_secret(json!({"tls.crt": "LS0t", "tls.key": "LS0t"}))]);
+        let f = run(vec![
+            ingress(json!("nginx"), json!({"number": 80}), tls_block()),
+            class("nginx", true),
+            svc(),
+            tls_secret(json!({"tls.crt": "LS0t", "tls.key": "LS0t"})),
+        ]);
         assert!(f.is_empty(), "{:?}", ids(&f));
-        let f = run(vec![ingress(json!("nginx"), json!({"name": "http"}), json!([])), class("nginx", false), svc()]);
+        let f = run(vec![
+            ingress(json!("nginx"), json!({"name": "http"}), json!([])),
+            class("nginx", false),
+            svc(),
+        ]);
         assert!(f.is_empty(), "port by name: {:?}", ids(&f));
     }
 
     #[test]
     fn class_problems() {
-        let f = run(vec![ingress(json!("traefik"), json!({"number": 80}), json!([])), class("nginx", true), svc()]);
+        let f = run(vec![
+            ingress(json!("traefik"), json!({"number": 80}), json!([])),
+            class("nginx", true),
+            svc(),
+        ]);
         assert_eq!(one(&f, "ingress-class-missing").severity, Severity::Error);
-        let f = run(vec![ingress(Value::Null, json!({"number": 80}), json!([])), class("nginx", false), svc()]);
+        let f = run(vec![
+            ingress(Value::Null, json!({"number": 80}), json!([])),
+            class("nginx", false),
+            svc(),
+        ]);
         one(&f, "ingress-no-class");
         let mut no_addr = ingress(json!("nginx"), json!({"number": 80}), json!([]));
         no_addr["status"] = json!({"loadBalancer": {}});
@@ -354,26 +420,55 @@ mod tests {
 
     #[test]
     fn backend_service_and_port() {
-        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), json!([])), class("nginx", true),
-            json!({"apiVersion": "v1", "kind": "ServiceList", "items": []})]);
+        let f = run(vec![
+            ingress(json!("nginx"), json!({"number": 80}), json!([])),
+            class("nginx", true),
+            json!({"apiVersion": "v1", "kind": "ServiceList", "items": []}),
+        ]);
         assert!(one(&f, "ingress-backend-missing").summary.contains("web"));
-        let f = run(vec![ingress(json!("nginx"), json!({"number": 8080}), json!([])), class("nginx", true), svc()]);
-        assert!(evidence_text(one(&f, "ingress-backend-port-missing")).contains("the Service has http:80"));
-        let f = run(vec![ingress(json!("nginx"), json!({"name": "https"}), json!([])), class("nginx", true), svc()]);
+        let f = run(vec![
+            ingress(json!("nginx"), json!({"number": 8080}), json!([])),
+            class("nginx", true),
+            svc(),
+        ]);
+        assert!(
+            evidence_text(one(&f, "ingress-backend-port-missing"))
+                .contains("the Service has http:80")
+        );
+        let f = run(vec![
+            ingress(json!("nginx"), json!({"name": "https"}), json!([])),
+            class("nginx", true),
+            svc(),
+        ]);
         one(&f, "ingress-backend-port-missing");
     }
 
     #[test]
     fn tls_secret_missing_or_not_tls() {
-        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), tls_block()), class("nginx", true), svc(),
-            json!({"apiVersion": "v1", "kind": "SecretList", "items": []})]);
-        assert!(one(&f, "ingress-tls-secret-missing").next_steps[0].contains("kubectl get secret shop-tls -n ns"));
-        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), tls_block()), class("nginx", true), svc(),
-            tls_secret(json!({"cert.pem": "LS0t"}))]);
+        let f = run(vec![
+            ingress(json!("nginx"), json!({"number": 80}), tls_block()),
+            class("nginx", true),
+            svc(),
+            json!({"apiVersion": "v1", "kind": "SecretList", "items": []}),
+        ]);
+        assert!(
+            one(&f, "ingress-tls-secret-missing").next_steps[0]
+                .contains("kubectl get secret shop-tls -n ns")
+        );
+        let f = run(vec![
+            ingress(json!("nginx"), json!({"number": 80}), tls_block()),
+            class("nginx", true),
+            svc(),
+            tls_secret(json!({"cert.pem": "LS0t"})),
+        ]);
         one(&f, "ingress-tls-secret-invalid");
         // A live cluster lists Secrets as metadata only: keys unknown, nothing claimed.
-        let f = run(vec![ingress(json!("nginx"), json!({"number": 80}), tls_block()), class("nginx", true), svc(),
-            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "shop-tls", "namespace": "ns"}})]);
+        let f = run(vec![
+            ingress(json!("nginx"), json!({"number": 80}), tls_block()),
+            class("nginx", true),
+            svc(),
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "shop-tls", "namespace": "ns"}}),
+        ]);
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 }

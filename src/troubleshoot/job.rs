@@ -72,9 +72,15 @@ fn exits(pod: &Pod, explained: bool) -> Vec<String> {
             .map(|m| format!(": {}", short(m, 160)))
             .unwrap_or_default();
         if explained {
-            format!("container {name} {}{message}", explain_exit(t.exit_code, reason))
+            format!(
+                "container {name} {}{message}",
+                explain_exit(t.exit_code, reason)
+            )
         } else {
-            format!("container {name} exited {} ({reason}){message}", t.exit_code)
+            format!(
+                "container {name} exited {} ({reason}){message}",
+                t.exit_code
+            )
         }
     };
     let mut out: Vec<String> = statuses(pod)
@@ -131,7 +137,9 @@ fn failed(ctx: &Ctx, j: &Job) -> Option<Finding> {
         .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Failed"))
         .collect();
     failed_pods.sort_by_key(|p| std::cmp::Reverse(p.metadata.creation_timestamp));
-    let first_exit = failed_pods.first().and_then(|p| exit_summaries(p).into_iter().next());
+    let first_exit = failed_pods
+        .first()
+        .and_then(|p| exit_summaries(p).into_iter().next());
     let mut f = app(
         "job-failed",
         Severity::Error,
@@ -232,7 +240,11 @@ fn past_deadline(ctx: &Ctx, j: &Job) -> Option<Finding> {
         .with("status.active", active.to_string())
         .step("kubectl -n kube-system get pods -l component=kube-controller-manager")
         .step("kubectl -n kube-system get lease kube-controller-manager -o yaml")
-        .step(format!("kubectl describe job {}{}", o.name, ns_flag(&o.namespace))),
+        .step(format!(
+            "kubectl describe job {}{}",
+            o.name,
+            ns_flag(&o.namespace)
+        )),
     )
 }
 
@@ -254,11 +266,14 @@ mod tests {
     }
 
     fn failed_pod(name: &str, code: i32, message: &str) -> Value {
-        let mut p = pod(name, json!({"nodeName": "n1", "restartPolicy": "Never",
+        let mut p = pod(
+            name,
+            json!({"nodeName": "n1", "restartPolicy": "Never",
                 "containers": [{"name": "report", "image": "example/report:2"}]}),
             json!({"phase": "Failed", "containerStatuses": [{"name": "report", "image": "x", "ready": false,
                 "restartCount": 0, "state": {"terminated": {"exitCode": code, "reason": "Error",
-                "message": message, "finishedAt": ago(600)}}}]}));
+                "message": message, "finishedAt": ago(600)}}}]}),
+        );
         p["metadata"]["labels"] = json!({"batch.kubernetes.io/job-name": "j", "job-name": "j"});
         p["metadata"]["ownerReferences"] = json!([{"apiVersion": "batch/v1", "kind": "Job", "name": "j",
             "uid": "job-uid", "controller": true}]);
@@ -268,8 +283,11 @@ mod tests {
     #[test]
     fn failed_job_with_its_pods_exit_reasons() {
         let f = run(vec![
-            job(json!({}), json!({"failed": 7, "startTime": ago(3600), "conditions": [{"type": "Failed", "status": "True",
-                "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}]})),
+            job(
+                json!({}),
+                json!({"failed": 7, "startTime": ago(3600), "conditions": [{"type": "Failed", "status": "True",
+                "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}]}),
+            ),
             failed_pod("j-abc", 127, ""),
             failed_pod("j-def", 1, "panic: DB_HOST not set"),
         ]);
@@ -282,31 +300,53 @@ mod tests {
 
     #[test]
     fn deadline_exceeded_names_the_deadline() {
-        let f = run(vec![job(json!({"activeDeadlineSeconds": 600}), json!({"failed": 1, "startTime": ago(3600),
+        let f = run(vec![job(
+            json!({"activeDeadlineSeconds": 600}),
+            json!({"failed": 1, "startTime": ago(3600),
             "conditions": [{"type": "Failed", "status": "True", "reason": "DeadlineExceeded",
-                "message": "Job was active longer than specified deadline"}]}))]);
+                "message": "Job was active longer than specified deadline"}]}),
+        )]);
         let j = one(&f, "job-failed");
-        assert!(j.explanation.contains("activeDeadlineSeconds (600s)"), "{}", j.explanation);
+        assert!(
+            j.explanation.contains("activeDeadlineSeconds (600s)"),
+            "{}",
+            j.explanation
+        );
     }
 
     #[test]
     fn still_running_past_the_deadline() {
-        let f = run(vec![job(json!({"activeDeadlineSeconds": 600}), json!({"active": 1, "startTime": ago(3600)}))]);
+        let f = run(vec![job(
+            json!({"activeDeadlineSeconds": 600}),
+            json!({"active": 1, "startTime": ago(3600)}),
+        )]);
         one(&f, "job-deadline-exceeded");
-        let f = run(vec![job(json!({"activeDeadlineSeconds": 7200}), json!({"active": 1, "startTime": ago(3600)}))]);
+        let f = run(vec![job(
+            json!({"activeDeadlineSeconds": 7200}),
+            json!({"active": 1, "startTime": ago(3600)}),
+        )]);
         assert!(f.is_empty());
     }
 
     #[test]
     fn suspended_job() {
-        let f = run(vec![job(json!({"suspend": true}), json!({"conditions": [{"type": "Suspended", "status": "True"}]}))]);
-        assert_eq!(one(&f, "job-suspended").severity, crate::findings::Severity::Warning);
+        let f = run(vec![job(
+            json!({"suspend": true}),
+            json!({"conditions": [{"type": "Suspended", "status": "True"}]}),
+        )]);
+        assert_eq!(
+            one(&f, "job-suspended").severity,
+            crate::findings::Severity::Warning
+        );
     }
 
     #[test]
     fn completed_job_with_earlier_failures_is_not_flagged() {
         let f = run(vec![
-            job(json!({}), json!({"succeeded": 1, "failed": 2, "conditions": [{"type": "Complete", "status": "True"}]})),
+            job(
+                json!({}),
+                json!({"succeeded": 1, "failed": 2, "conditions": [{"type": "Complete", "status": "True"}]}),
+            ),
             failed_pod("j-old", 1, ""),
         ]);
         assert!(f.is_empty(), "{:?}", ids(&f));

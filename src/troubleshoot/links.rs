@@ -28,7 +28,11 @@ pub(super) fn key_of(kind: &str, ns: &str, name: &str) -> Key {
 }
 
 /// Root-cause candidates: the findings about an object that fail the check.
-pub(super) fn causes_of(index: &HashMap<Key, Vec<usize>>, findings: &[Finding], k: &Key) -> Vec<CauseRef> {
+pub(super) fn causes_of(
+    index: &HashMap<Key, Vec<usize>>,
+    findings: &[Finding],
+    k: &Key,
+) -> Vec<CauseRef> {
     index
         .get(k)
         .into_iter()

@@ -59,9 +59,11 @@ use crate::findings::{Finding, Pane};
 
 /// One event, whichever API it came from.
 pub type EventRecord = crate::objects::Event;
-pub use grouping::{RootGroup, group_by_root};
 pub use engine::Engine;
-pub use snapshot::{Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table, no_objects_error};
+pub use grouping::{RootGroup, group_by_root};
+pub use snapshot::{
+    Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table, no_objects_error,
+};
 
 /// Thresholds and filters of one analysis.
 #[derive(Debug, Clone)]

@@ -44,9 +44,11 @@ pub fn untolerated_taint<'a>(spec: &PodSpec, node: &'a Node) -> Option<&'a Taint
         .iter()
         .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
         .find(|t| {
-            !spec.tolerations.iter().flatten().any(|tol| {
-                tol.tolerates(&t.key, t.value.as_deref().unwrap_or(""), &t.effect)
-            })
+            !spec
+                .tolerations
+                .iter()
+                .flatten()
+                .any(|tol| tol.tolerates(&t.key, t.value.as_deref().unwrap_or(""), &t.effect))
         })
 }
 
@@ -64,7 +66,11 @@ fn requirement_matches(r: &NodeSelectorRequirement, value: Option<&str>) -> bool
             ) else {
                 return false;
             };
-            if r.operator == "Gt" { v > bound } else { v < bound }
+            if r.operator == "Gt" {
+                v > bound
+            } else {
+                v < bound
+            }
         }
         _ => false,
     }
@@ -77,7 +83,10 @@ pub fn affinity_matches(spec: &PodSpec, node: &Node) -> bool {
         .affinity
         .as_ref()
         .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref())
+        .and_then(|n| {
+            n.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
     else {
         return true;
     };
@@ -125,9 +134,11 @@ pub fn misfit(spec: &PodSpec, node: &Node) -> Option<Misfit> {
         });
     }
     let cordoned = node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
-    let tolerates_cordon = spec.tolerations.iter().flatten().any(|t| {
-        t.tolerates("node.kubernetes.io/unschedulable", "", "NoSchedule")
-    });
+    let tolerates_cordon = spec
+        .tolerations
+        .iter()
+        .flatten()
+        .any(|t| t.tolerates("node.kubernetes.io/unschedulable", "", "NoSchedule"));
     if cordoned && !tolerates_cordon {
         return Some(Misfit::Cordoned);
     }
@@ -216,35 +227,55 @@ mod tests {
 
     #[test]
     fn taints_selectors_and_affinity() {
-        let cp = node(json!({"metadata": {"name": "cp", "labels": {"kubernetes.io/os": "linux"}},
-            "spec": {"taints": [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]}}));
+        let cp = node(
+            json!({"metadata": {"name": "cp", "labels": {"kubernetes.io/os": "linux"}},
+            "spec": {"taints": [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]}}),
+        );
         let plain = spec(json!({"containers": []}));
         assert_eq!(
             misfit(&plain, &cp),
-            Some(Misfit::Taint("node-role.kubernetes.io/control-plane:NoSchedule".into()))
+            Some(Misfit::Taint(
+                "node-role.kubernetes.io/control-plane:NoSchedule".into()
+            ))
         );
         let tolerant = spec(json!({"containers": [], "tolerations": [{"operator": "Exists"}]}));
         assert_eq!(misfit(&tolerant, &cp), None);
-        let ssd = spec(json!({"containers": [], "tolerations": [{"operator": "Exists"}],
-            "nodeSelector": {"disktype": "ssd"}}));
-        assert_eq!(misfit(&ssd, &cp), Some(Misfit::Selector("disktype=ssd".into())));
-        let aff = spec(json!({"containers": [], "tolerations": [{"operator": "Exists"}],
+        let ssd = spec(
+            json!({"containers": [], "tolerations": [{"operator": "Exists"}],
+            "nodeSelector": {"disktype": "ssd"}}),
+        );
+        assert_eq!(
+            misfit(&ssd, &cp),
+            Some(Misfit::Selector("disktype=ssd".into()))
+        );
+        let aff = spec(
+            json!({"containers": [], "tolerations": [{"operator": "Exists"}],
             "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
                 {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/os", "operator": "In", "values": ["windows"]}]},
-                                       {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["cp"]}]}]}}}}));
+                                       {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["cp"]}]}]}}}}),
+        );
         assert_eq!(misfit(&aff, &cp), None, "the second term matches by name");
     }
 
     #[test]
     fn requests_against_allocatable() {
-        let n = node(json!({"metadata": {"name": "w"}, "status": {"allocatable": {"cpu": "2", "memory": "7Gi"}}}));
-        let big = spec(json!({"containers": [{"name": "a", "resources": {"requests": {"memory": "10Gi"}}}]}));
+        let n = node(
+            json!({"metadata": {"name": "w"}, "status": {"allocatable": {"cpu": "2", "memory": "7Gi"}}}),
+        );
+        let big = spec(
+            json!({"containers": [{"name": "a", "resources": {"requests": {"memory": "10Gi"}}}]}),
+        );
         assert!(!fits_allocatable(&big, &n));
-        let small = spec(json!({"containers": [{"name": "a", "resources": {"requests": {"cpu": "500m"}}},
-            {"name": "b", "resources": {"limits": {"cpu": "1"}}}]}));
+        let small = spec(
+            json!({"containers": [{"name": "a", "resources": {"requests": {"cpu": "500m"}}},
+            {"name": "b", "resources": {"limits": {"cpu": "1"}}}]}),
+        );
         assert_eq!(pod_request(&small, "cpu"), Some(1.5));
         assert!(fits_allocatable(&small, &n));
         assert_eq!(show_quantity("cpu", 0.5), "500m");
-        assert_eq!(show_quantity("memory", 7.0 * 1024.0 * 1024.0 * 1024.0), "7Gi");
+        assert_eq!(
+            show_quantity("memory", 7.0 * 1024.0 * 1024.0 * 1024.0),
+            "7Gi"
+        );
     }
 }

@@ -91,7 +91,9 @@ pub fn check<'a>(ctx: &Ctx<'a>, pdb: &'a PodDisruptionBudget, out: &mut Vec<Find
             ),
         )
         .with("budget", budget);
-        if let Some(c) = condition(s.conditions.as_ref(), "DisruptionAllowed").filter(|c| c.status == "False") {
+        if let Some(c) =
+            condition(s.conditions.as_ref(), "DisruptionAllowed").filter(|c| c.status == "False")
+        {
             f = f.with(
                 "condition DisruptionAllowed",
                 format!(
@@ -101,9 +103,10 @@ pub fn check<'a>(ctx: &Ctx<'a>, pdb: &'a PodDisruptionBudget, out: &mut Vec<Find
                 ),
             );
         }
-        out.push(f.step(format!("kubectl get pdb {}{nsf}", o.name)).step(format!(
-            "kubectl get pods{nsf} -l '{sel_text}' -o wide"
-        )));
+        out.push(
+            f.step(format!("kubectl get pdb {}{nsf}", o.name))
+                .step(format!("kubectl get pods{nsf} -l '{sel_text}' -o wide")),
+        );
     }
     // Other budgets selecting the same pods.
     let mut overlaps: Vec<(String, String)> = Vec::new();
@@ -114,8 +117,14 @@ pub fn check<'a>(ctx: &Ctx<'a>, pdb: &'a PodDisruptionBudget, out: &mut Vec<Find
         let Some(other_sel) = other.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
             continue;
         };
-        if let Some(p) = pods.iter().find(|p| other_sel.matches(p.metadata.labels.as_ref())) {
-            overlaps.push((other.metadata.name().to_string(), p.metadata.name().to_string()));
+        if let Some(p) = pods
+            .iter()
+            .find(|p| other_sel.matches(p.metadata.labels.as_ref()))
+        {
+            overlaps.push((
+                other.metadata.name().to_string(),
+                p.metadata.name().to_string(),
+            ));
         }
     }
     if !overlaps.is_empty() {
@@ -124,7 +133,10 @@ pub fn check<'a>(ctx: &Ctx<'a>, pdb: &'a PodDisruptionBudget, out: &mut Vec<Find
             "pdb-overlap",
             Severity::Warning,
             o.clone(),
-            format!("its pods are also covered by {}: they cannot be evicted", names.join(", ")),
+            format!(
+                "its pods are also covered by {}: they cannot be evicted",
+                names.join(", ")
+            ),
         )
         .explain(
             "A pod covered by more than one PodDisruptionBudget cannot be evicted at all (\"This \
@@ -156,8 +168,11 @@ mod tests {
     }
 
     fn web(name: &str, labels: Value) -> Value {
-        let mut p = pod(name, json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
-            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}));
+        let mut p = pod(
+            name,
+            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}),
+        );
         p["metadata"]["labels"] = labels;
         p
     }
@@ -171,15 +186,26 @@ mod tests {
 
     #[test]
     fn budget_allowing_no_disruption() {
-        let f = run(vec![pdb("web", json!({"app": "web"}), st(1, 1, 1, 0)), web("web-1", json!({"app": "web"}))]);
+        let f = run(vec![
+            pdb("web", json!({"app": "web"}), st(1, 1, 1, 0)),
+            web("web-1", json!({"app": "web"})),
+        ]);
         let b = one(&f, "pdb-blocks-eviction");
-        assert!(b.summary.contains("minAvailable 1 leaves no room with 1 pods"), "{}", b.summary);
+        assert!(
+            b.summary
+                .contains("minAvailable 1 leaves no room with 1 pods"),
+            "{}",
+            b.summary
+        );
         assert!(evidence_text(b).contains("InsufficientPods"));
     }
 
     #[test]
     fn budget_selecting_nothing() {
-        let f = run(vec![pdb("web", json!({"app": "wbe"}), st(0, 1, 0, 0)), web("web-1", json!({"app": "web"}))]);
+        let f = run(vec![
+            pdb("web", json!({"app": "wbe"}), st(0, 1, 0, 0)),
+            web("web-1", json!({"app": "web"})),
+        ]);
         one(&f, "pdb-no-pods");
     }
 
@@ -195,8 +221,12 @@ mod tests {
 
     #[test]
     fn a_budget_with_room_is_fine() {
-        let f = run(vec![pdb("web", json!({"app": "web"}), st(3, 2, 3, 1)),
-            web("web-1", json!({"app": "web"})), web("web-2", json!({"app": "web"})), web("web-3", json!({"app": "web"}))]);
+        let f = run(vec![
+            pdb("web", json!({"app": "web"}), st(3, 2, 3, 1)),
+            web("web-1", json!({"app": "web"})),
+            web("web-2", json!({"app": "web"})),
+            web("web-3", json!({"app": "web"})),
+        ]);
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 }

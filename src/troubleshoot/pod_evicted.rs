@@ -35,13 +35,14 @@ static LOW_ON: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"low on resource: \[?([A-Za-z-]+)\]?").ok());
 static CONDITION: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"had condition: \[([A-Za-z, ]+)\]").ok());
-static THRESHOLD: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"Threshold quantity: ([^,]+), available: ([^.\s]+(?:\.\d+)?[A-Za-z]*)").ok());
-static CONTAINER_NEW: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"Container (\S+) was using (\S+), request is (\S+?),").ok()
+static THRESHOLD: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"Threshold quantity: ([^,]+), available: ([^.\s]+(?:\.\d+)?[A-Za-z]*)").ok()
 });
+static CONTAINER_NEW: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"Container (\S+) was using (\S+), request is (\S+?),").ok());
 static CONTAINER_OLD: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"Container (\S+) was using (\S+), which exceeds its request of (\S+?)\.(?:\s|$)").ok()
+    Regex::new(r"Container (\S+) was using (\S+), which exceeds its request of (\S+?)\.(?:\s|$)")
+        .ok()
 });
 
 /// Reads an eviction message (`None` when it is none of the kubelet's forms).
@@ -66,8 +67,13 @@ pub fn parse(message: &str) -> Option<Eviction> {
         e.available = Some(c[2].trim().to_string());
     }
     for re in [&CONTAINER_NEW, &CONTAINER_OLD] {
-        for c in re.as_ref().into_iter().flat_map(|r| r.captures_iter(message)) {
-            e.containers.push((c[1].to_string(), c[2].to_string(), c[3].to_string()));
+        for c in re
+            .as_ref()
+            .into_iter()
+            .flat_map(|r| r.captures_iter(message))
+        {
+            e.containers
+                .push((c[1].to_string(), c[2].to_string(), c[3].to_string()));
         }
     }
     Some(e)
@@ -83,7 +89,12 @@ fn readable(q: &str) -> String {
 
 /// The node a pod ran on: `spec.nodeName`, else the node whose address is its host IP.
 fn node_of(ctx: &Ctx, pod: &Pod) -> Option<String> {
-    if let Some(n) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).filter(|n| !n.is_empty()) {
+    if let Some(n) = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .filter(|n| !n.is_empty())
+    {
         return Some(n.to_string());
     }
     let ip = pod.status.as_ref()?.host_ip.as_deref()?;
@@ -118,8 +129,14 @@ pub fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
     let o = obj("Pod", &pod.metadata);
     let nsf = ns_flag(&o.namespace);
     let status = pod.status.as_ref();
-    let message = status.and_then(|s| s.message.as_deref()).unwrap_or("").to_string();
-    let qos = status.and_then(|s| s.qos_class.as_deref()).unwrap_or("").to_string();
+    let message = status
+        .and_then(|s| s.message.as_deref())
+        .unwrap_or("")
+        .to_string();
+    let qos = status
+        .and_then(|s| s.qos_class.as_deref())
+        .unwrap_or("")
+        .to_string();
     let node = node_of(ctx, pod);
     let node_text = node.clone().unwrap_or_else(|| "its node".to_string());
     let parsed = parse(&message);
@@ -129,7 +146,9 @@ pub fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
         }
         Some(e) if e.node_pressure => {
             let numbers = match (&e.available, &e.threshold) {
-                (Some(a), Some(t)) => format!(" (available {}, threshold {})", readable(a), readable(t)),
+                (Some(a), Some(t)) => {
+                    format!(" (available {}, threshold {})", readable(a), readable(t))
+                }
                 _ => String::new(),
             };
             format!("node {node_text} was low on {}{numbers}", e.resource)
@@ -155,7 +174,10 @@ pub fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
              go first, then Burstable pods using more than they request: set memory requests \
              to what the app really uses (requests = limits makes it Guaranteed)."
         }
-        _ if resource.contains("storage") || resource.contains("fs") || resource == "DiskPressure" => {
+        _ if resource.contains("storage")
+            || resource.contains("fs")
+            || resource == "DiskPressure" =>
+        {
             "The kubelet evicted the pod because its node ran short of disk (logs, images, \
              emptyDir volumes, writable layers). Free the node's disk and set ephemeral-storage \
              requests and limits on pods that write much."
@@ -181,7 +203,10 @@ pub fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
     .with("node", node_text.clone());
     if let Some(e) = &parsed {
         for (c, using, request) in &e.containers {
-            f = f.with(&format!("container {c}"), format!("was using {using}, request {request}"));
+            f = f.with(
+                &format!("container {c}"),
+                format!("was using {using}, request {request}"),
+            );
         }
     }
     if siblings >= RECURRING {
@@ -191,7 +216,9 @@ pub fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
     }
     f = f.events(ctx, &[], true);
     if let Some(n) = &node {
-        f = f.step(format!("kubectl describe node {n}   (Conditions, Allocated resources)"));
+        f = f.step(format!(
+            "kubectl describe node {n}   (Conditions, Allocated resources)"
+        ));
         f = f.step(format!(
             "kubectl get pods -A --field-selector spec.nodeName={n},status.phase=Failed"
         ));
@@ -212,22 +239,37 @@ mod tests {
     fn kubelet_messages_old_and_new() {
         let e = parse("The node was low on resource: memory. Threshold quantity: 100Mi, available: 62Mi. Container db was using 1557408Ki, request is 200Mi, has larger consumption of memory. ").unwrap();
         assert_eq!(e.resource, "memory");
-        assert_eq!((e.threshold.as_deref(), e.available.as_deref()), (Some("100Mi"), Some("62Mi")));
-        assert_eq!(e.containers, vec![("db".into(), "1557408Ki".into(), "200Mi".into())]);
+        assert_eq!(
+            (e.threshold.as_deref(), e.available.as_deref()),
+            (Some("100Mi"), Some("62Mi"))
+        );
+        assert_eq!(
+            e.containers,
+            vec![("db".into(), "1557408Ki".into(), "200Mi".into())]
+        );
         let e = parse("The node was low on resource: ephemeral-storage. Container prometheus was using 20Ki, which exceeds its request of 0. Container thanos was using 16Ki, which exceeds its request of 0.").unwrap();
         assert_eq!(e.resource, "ephemeral-storage");
         assert_eq!(e.containers.len(), 2);
-        assert_eq!(e.containers[1], ("thanos".into(), "16Ki".into(), "0".into()));
+        assert_eq!(
+            e.containers[1],
+            ("thanos".into(), "16Ki".into(), "0".into())
+        );
         let e = parse("Pod The node had condition: [DiskPressure]. ").unwrap();
         assert_eq!(e.resource, "DiskPressure");
-        let e = parse("Pod ephemeral local storage usage exceeds the total limit of containers 1Gi. ").unwrap();
+        let e =
+            parse("Pod ephemeral local storage usage exceeds the total limit of containers 1Gi. ")
+                .unwrap();
         assert!(!e.node_pressure);
         assert_eq!(parse("Preempted by a pod on node w1"), None);
     }
 
     fn evicted_pod(name: &str, spec: serde_json::Value, message: &str) -> serde_json::Value {
-        let mut p = pod(name, spec, json!({"phase": "Failed", "reason": "Evicted", "qosClass": "BestEffort",
-            "hostIP": "10.0.0.12", "message": message}));
+        let mut p = pod(
+            name,
+            spec,
+            json!({"phase": "Failed", "reason": "Evicted", "qosClass": "BestEffort",
+            "hostIP": "10.0.0.12", "message": message}),
+        );
         p["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet",
             "name": "web-5d8", "uid": "rs-uid", "controller": true}]);
         p
@@ -256,10 +298,17 @@ mod tests {
             "status": {"addresses": [{"type": "InternalIP", "address": "10.0.0.12"}],
                 "conditions": [{"type": "Ready", "status": "True"}]}});
         let f = run(vec![
-            evicted_pod("web-1", json!({"containers": [{"name": "app", "image": "x"}]}), "The node had condition: [DiskPressure]. "),
+            evicted_pod(
+                "web-1",
+                json!({"containers": [{"name": "app", "image": "x"}]}),
+                "The node had condition: [DiskPressure]. ",
+            ),
             node,
         ]);
-        assert_eq!(one(&f, "pod-evicted").summary, "pod was evicted: node w2 had DiskPressure");
+        assert_eq!(
+            one(&f, "pod-evicted").summary,
+            "pod was evicted: node w2 had DiskPressure"
+        );
     }
 
     #[test]

@@ -35,8 +35,9 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
     let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or("");
     let reason = status.and_then(|s| s.reason.as_deref()).unwrap_or("");
     // A failed init container is reported by pod_crash.
-    let init_failed = statuses(pod)
-        .any(|(role, c)| role == Role::Init && current_terminated(c).is_some_and(|t| t.exit_code != 0));
+    let init_failed = statuses(pod).any(|(role, c)| {
+        role == Role::Init && current_terminated(c).is_some_and(|t| t.exit_code != 0)
+    });
     if init_failed {
         return;
     }
@@ -104,7 +105,10 @@ fn failed(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Option<Finding> {
         "pod-failed",
         severity,
         o.clone(),
-        format!("pod failed: container {} exited with code {} ({reason})", c.name, t.exit_code),
+        format!(
+            "pod failed: container {} exited with code {} ({reason})",
+            c.name, t.exit_code
+        ),
     )
     .explain(format!(
         "The pod ran to its end and failed: container {} ended with {meaning}. With \
@@ -112,7 +116,10 @@ fn failed(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Option<Finding> {
         c.name
     ))
     .with("container", c.name.clone())
-    .with("state.terminated", format!("reason={reason} exitCode={}", t.exit_code));
+    .with(
+        "state.terminated",
+        format!("reason={reason} exitCode={}", t.exit_code),
+    );
     if let Some(m) = t.message.as_deref().filter(|m| !m.is_empty()) {
         f = f.with("termination message", m);
     }
@@ -169,9 +176,15 @@ fn exited_now(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Finding {
         }
     ))
     .with("container", c.name.clone())
-    .with("state.terminated", format!("reason={reason} exitCode={code}"))
+    .with(
+        "state.terminated",
+        format!("reason={reason} exitCode={code}"),
+    )
     .with("restartCount", c.restart_count.to_string());
-    if let Some(m) = t.and_then(|t| t.message.as_deref()).filter(|m| !m.is_empty()) {
+    if let Some(m) = t
+        .and_then(|t| t.message.as_deref())
+        .filter(|m| !m.is_empty())
+    {
         f = f.with("termination message", m);
     }
     add_log_tail(ctx, pod, c, f)
@@ -203,13 +216,25 @@ mod tests {
         let f = run(vec![terminated("Failed", "Never", 127, "")]);
         let p = one(&f, "pod-failed");
         assert_eq!(p.severity, Severity::Error);
-        assert!(p.explanation.contains("command not found"), "{}", p.explanation);
-        assert_eq!(p.summary, "pod failed: container app exited with code 127 (Error)");
+        assert!(
+            p.explanation.contains("command not found"),
+            "{}",
+            p.explanation
+        );
+        assert_eq!(
+            p.summary,
+            "pod failed: container app exited with code 127 (Error)"
+        );
     }
 
     #[test]
     fn container_that_just_exited() {
-        let f = run(vec![terminated("Running", "Always", 1, "panic: DB_HOST not set")]);
+        let f = run(vec![terminated(
+            "Running",
+            "Always",
+            1,
+            "panic: DB_HOST not set",
+        )]);
         let p = one(&f, "pod-container-exited");
         assert!(p.summary.contains("will restart it"));
         assert!(evidence_text(p).contains("termination message: panic: DB_HOST not set"));

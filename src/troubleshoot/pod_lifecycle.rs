@@ -214,7 +214,11 @@ fn creating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
             VolumeProblem::Other => 6,
         });
     let (what, why, step) = match &volume {
-        Some(p) => (p.headline(), p.explanation().to_string(), Some(p.step(&nsf))),
+        Some(p) => (
+            p.headline(),
+            p.explanation().to_string(),
+            Some(p.step(&nsf)),
+        ),
         None => (
             "its sandbox (network) cannot be created".to_string(),
             "The container runtime cannot create the pod sandbox, usually because the CNI \
@@ -334,7 +338,14 @@ mod tests {
             event("web", "Pulled", "Normal", "pulled", 10),
         ]);
         let c = one(&f, "pod-stuck-creating");
-        assert!(c.summary.contains("ConfigMap app-config does not exist"), "{}", c.summary);
-        assert!(c.next_steps.contains(&"kubectl get configmap app-config -n ns".to_string()));
+        assert!(
+            c.summary.contains("ConfigMap app-config does not exist"),
+            "{}",
+            c.summary
+        );
+        assert!(
+            c.next_steps
+                .contains(&"kubectl get configmap app-config -n ns".to_string())
+        );
     }
 }

@@ -157,12 +157,11 @@ fn unschedulable(ctx: &Ctx, pod: &Pod, message: &str) -> Finding {
             .or(exclusions.first())
             .map(|e| match e.constraint() {
                 Constraint::Insufficient(r) => format!("insufficient {r}"),
-                Constraint::Taint { key, not_ready: true } if key.is_empty() => {
-                    "nodes are not ready".to_string()
-                }
-                Constraint::Taint { key, .. } if key.is_empty() => {
-                    "untolerated taints".to_string()
-                }
+                Constraint::Taint {
+                    key,
+                    not_ready: true,
+                } if key.is_empty() => "nodes are not ready".to_string(),
+                Constraint::Taint { key, .. } if key.is_empty() => "untolerated taints".to_string(),
                 Constraint::Taint { key, .. } => format!("untolerated taint {key}"),
                 Constraint::Affinity => "no node matches its node selector/affinity".into(),
                 Constraint::UnboundPvc => "its PersistentVolumeClaim is not bound".into(),
@@ -197,7 +196,10 @@ fn unschedulable(ctx: &Ctx, pod: &Pod, message: &str) -> Finding {
         f = f.with("excluded", d.clone());
     }
     for (r, want, have) in &too_big {
-        f = f.with(&format!("requests.{r}"), format!("{want} (largest node allocatable: {have})"));
+        f = f.with(
+            &format!("requests.{r}"),
+            format!("{want} (largest node allocatable: {have})"),
+        );
     }
     let spec = pod.spec.as_ref();
     for r in ["cpu", "memory"] {
@@ -480,5 +482,54 @@ mod tests {
             json!({"phase": "Pending"}),
         );
         assert!(run(vec![p]).is_empty());
+    }
+
+    fn worker(name: &str, memory: &str) -> serde_json::Value {
+        json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name},
+            "status": {"allocatable": {"cpu": "4", "memory": memory},
+                "conditions": [{"type": "Ready", "status": "True"}]}})
+    }
+
+    #[test]
+    fn a_request_larger_than_every_node_is_told_as_such() {
+        let msg = "0/2 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 1 Insufficient memory.";
+        // The pod asks for 1Gi; the largest node has 512Mi allocatable.
+        let f = run(vec![pending(msg, json!({})), worker("w1", "512Mi")]);
+        let p = one(&f, "pod-unschedulable");
+        assert_eq!(
+            p.summary,
+            "pod cannot be scheduled: it requests 1Gi memory, more than any node has (largest: 512Mi allocatable)"
+        );
+        assert!(
+            !p.next_steps.iter().any(|s| s.contains("NotReady")),
+            "{:?}",
+            p.next_steps
+        );
+        // A node that could hold it once the memory is free: the usual advice.
+        let f = run(vec![pending(msg, json!({})), worker("w1", "8Gi")]);
+        let p = one(&f, "pod-unschedulable");
+        assert_eq!(p.summary, "pod cannot be scheduled: insufficient memory");
+        assert!(
+            p.next_steps
+                .iter()
+                .any(|s| s.contains("fix the NotReady node"))
+        );
+    }
+
+    #[test]
+    fn gates_are_named_even_without_the_condition() {
+        let p = pod(
+            "web",
+            json!({"schedulingGates": [{"name": "example.com/quota-check"}],
+                   "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Pending"}),
+        );
+        let f = run(vec![p]);
+        assert!(
+            one(&f, "pod-scheduling-gated")
+                .summary
+                .contains("example.com/quota-check")
+        );
+        assert!(!ids(&f).iter().any(|(c, _)| c == "pod-not-scheduled"));
     }
 }

@@ -2,13 +2,13 @@
 //! ready because its readiness probe fails (with the probe port checked against the declared
 //! container ports), and restarts caused by a failing liveness or startup probe.
 
-use crate::objects::{Container, ContainerStatus, Pod, Probe};
 use crate::objects::IntOrString;
+use crate::objects::{Container, ContainerStatus, Pod, Probe};
 
 use super::Ctx;
+use super::EventRecord;
 use super::build::{FindingExt, app, ns_flag, obj};
 use super::container::{Role, is_running, spec, statuses, waiting_reason};
-use super::EventRecord;
 use crate::findings::{Finding, Severity};
 
 pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
@@ -162,7 +162,10 @@ fn readiness_failing(
     f = f
         .step(format!("kubectl describe pod {}{nsf}", o.name))
         .step(format!("kubectl logs {}{nsf} -c {}", o.name, c.name));
-    if let (Some(container), Some(probe)) = (container, container.and_then(|s| s.readiness_probe.as_ref())) {
+    if let (Some(container), Some(probe)) = (
+        container,
+        container.and_then(|s| s.readiness_probe.as_ref()),
+    ) {
         f = f.step(probe_command(pod, container, probe));
     }
     f
@@ -189,15 +192,40 @@ pub(super) fn probe_command(pod: &Pod, container: &Container, probe: &Probe) -> 
     let exec = format!("kubectl exec {}{nsf} -c {} --", o.name, container.name);
     if let Some(h) = &probe.http_get {
         let scheme = h.scheme.as_deref().unwrap_or("HTTP").to_ascii_lowercase();
-        let host = h.host.as_deref().filter(|h| !h.is_empty()).unwrap_or("localhost");
+        let host = h
+            .host
+            .as_deref()
+            .filter(|h| !h.is_empty())
+            .unwrap_or("localhost");
         let path = h.path.as_deref().filter(|p| !p.is_empty()).unwrap_or("/");
-        let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
-        let url = format!("{scheme}://{host}:{}{path}", resolved_port(container, &h.port));
-        let insecure = if scheme == "https" { " --no-check-certificate" } else { "" };
-        format!("{exec} wget -qO-{insecure} {url}   (no wget in the image: kubectl debug -it {}{nsf} --image=busybox:1.36 -- wget -qO-{insecure} {url})", o.name)
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        let url = format!(
+            "{scheme}://{host}:{}{path}",
+            resolved_port(container, &h.port)
+        );
+        let insecure = if scheme == "https" {
+            " --no-check-certificate"
+        } else {
+            ""
+        };
+        format!(
+            "{exec} wget -qO-{insecure} {url}   (no wget in the image: kubectl debug -it {}{nsf} --image=busybox:1.36 -- wget -qO-{insecure} {url})",
+            o.name
+        )
     } else if let Some(t) = &probe.tcp_socket {
-        let host = t.host.as_deref().filter(|h| !h.is_empty()).unwrap_or("localhost");
-        format!("{exec} nc -z -w 2 {host} {}", resolved_port(container, &t.port))
+        let host = t
+            .host
+            .as_deref()
+            .filter(|h| !h.is_empty())
+            .unwrap_or("localhost");
+        format!(
+            "{exec} nc -z -w 2 {host} {}",
+            resolved_port(container, &t.port)
+        )
     } else if let Some(e) = &probe.exec {
         let args: Vec<String> = e
             .command
@@ -317,9 +345,9 @@ mod tests {
                 .contains("the probe checks port 8081, but the container declares 8080")
         );
         assert!(
-            r.next_steps
-                .iter()
-                .any(|s| s.starts_with("kubectl exec web -n ns -c app -- wget -qO- http://localhost:8081/ready")),
+            r.next_steps.iter().any(|s| s.starts_with(
+                "kubectl exec web -n ns -c app -- wget -qO- http://localhost:8081/ready"
+            )),
             "{:?}",
             r.next_steps
         );

@@ -31,7 +31,11 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         return;
     };
     // On a NotReady node the node is the story (and the pod's status is stale).
-    let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).and_then(|n| ctx.snap.node(n));
+    let node = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .and_then(|n| ctx.snap.node(n));
     if node.is_some_and(|n| !n.is_ready()) {
         return;
     }
@@ -84,7 +88,10 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
                 "pod-not-ready",
                 Severity::Error,
                 o.clone(),
-                format!("not Ready for {age}: readiness gate {} is not True", gates.join(", ")),
+                format!(
+                    "not Ready for {age}: readiness gate {} is not True",
+                    gates.join(", ")
+                ),
             )
             .explain(
                 "All containers are ready, but the pod declares readiness gates: conditions a \
@@ -92,8 +99,14 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
                  target, for example). It has not, so the pod gets no Service traffic.",
             )
             .with("readinessGates", gates.join(", "))
-            .with("condition Ready", format!("False {}", ready.reason.as_deref().unwrap_or("")))
-            .step(format!("kubectl get pod {}{nsf} -o jsonpath='{{.status.conditions}}'", o.name))
+            .with(
+                "condition Ready",
+                format!("False {}", ready.reason.as_deref().unwrap_or("")),
+            )
+            .step(format!(
+                "kubectl get pod {}{nsf} -o jsonpath='{{.status.conditions}}'",
+                o.name
+            ))
             .step("check the logs of the controller that owns the gate"),
         );
         return;
@@ -120,7 +133,11 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         format!(
             "container {} running but not ready for {age}{}",
             c.name,
-            if startup { " (startup probe not passed)" } else { "" }
+            if startup {
+                " (startup probe not passed)"
+            } else {
+                ""
+            }
         ),
     )
     .explain(format!(
@@ -143,7 +160,11 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
     if let (Some(container), Some(p)) = (container, probe) {
         f = f
             .with(
-                if startup { "startupProbe" } else { "readinessProbe" },
+                if startup {
+                    "startupProbe"
+                } else {
+                    "readinessProbe"
+                },
                 super::pod_probe::describe_probe(p),
             )
             .step(probe_command(pod, container, p));
@@ -180,34 +201,70 @@ mod tests {
 
     #[test]
     fn quiet_readiness_failure_gets_the_real_probe_command() {
-        let f = run(vec![not_ready(json!({"httpGet": {"path": "/healthz", "port": "http"}}), json!([]), json!([]))]);
+        let f = run(vec![not_ready(
+            json!({"httpGet": {"path": "/healthz", "port": "http"}}),
+            json!([]),
+            json!([]),
+        )]);
         let p = one(&f, "pod-not-ready");
         assert!(
-            p.next_steps.iter().any(|s| s.starts_with("kubectl exec web -n ns -c app -- wget -qO- http://localhost:8080/healthz")),
+            p.next_steps.iter().any(|s| s.starts_with(
+                "kubectl exec web -n ns -c app -- wget -qO- http://localhost:8080/healthz"
+            )),
             "{:?}",
             p.next_steps
         );
-        let f = run(vec![not_ready(json!({"exec": {"command": ["pg_isready", "-U", "app user"]}}), json!([]), json!([]))]);
-        assert!(one(&f, "pod-not-ready").next_steps.contains(&"kubectl exec web -n ns -c app -- pg_isready -U 'app user'".to_string()));
+        let f = run(vec![not_ready(
+            json!({"exec": {"command": ["pg_isready", "-U", "app user"]}}),
+            json!([]),
+            json!([]),
+        )]);
+        assert!(
+            one(&f, "pod-not-ready")
+                .next_steps
+                .contains(&"kubectl exec web -n ns -c app -- pg_isready -U 'app user'".to_string())
+        );
     }
 
     #[test]
     fn readiness_gate_not_set() {
-        let mut p = not_ready(json!({"tcpSocket": {"port": 8080}}), json!([{"conditionType": "target-health.elbv2.k8s.aws/k8s-shop-web"}]), json!([]));
+        let mut p = not_ready(
+            json!({"tcpSocket": {"port": 8080}}),
+            json!([{"conditionType": "target-health.elbv2.k8s.aws/k8s-shop-web"}]),
+            json!([]),
+        );
         p["status"]["containerStatuses"][0]["ready"] = json!(true);
         p["status"]["conditions"][1]["reason"] = json!("ReadinessGatesNotReady");
         let f = run(vec![p]);
-        assert!(one(&f, "pod-not-ready").summary.contains("target-health.elbv2.k8s.aws/k8s-shop-web"));
+        assert!(
+            one(&f, "pod-not-ready")
+                .summary
+                .contains("target-health.elbv2.k8s.aws/k8s-shop-web")
+        );
     }
 
     #[test]
     fn recent_probe_events_or_a_young_pod_are_left_to_others() {
         let f = run(vec![
             not_ready(json!({"tcpSocket": {"port": 8080}}), json!([]), json!([])),
-            event("web", "Unhealthy", "Warning", "Readiness probe failed: dial tcp 10.0.0.5:8080: connect: connection refused", 30),
+            event(
+                "web",
+                "Unhealthy",
+                "Warning",
+                "Readiness probe failed: dial tcp 10.0.0.5:8080: connect: connection refused",
+                30,
+            ),
         ]);
-        assert!(!ids(&f).iter().any(|(c, _)| c == "pod-not-ready"), "{:?}", ids(&f));
-        let mut young = not_ready(json!({"tcpSocket": {"port": 8080}, "initialDelaySeconds": 600}), json!([]), json!([]));
+        assert!(
+            !ids(&f).iter().any(|(c, _)| c == "pod-not-ready"),
+            "{:?}",
+            ids(&f)
+        );
+        let mut young = not_ready(
+            json!({"tcpSocket": {"port": 8080}, "initialDelaySeconds": 600}),
+            json!([]),
+            json!([]),
+        );
         young["status"]["conditions"][1]["lastTransitionTime"] = json!(ago(120));
         assert!(run(vec![young]).is_empty());
     }

@@ -117,10 +117,16 @@ fn idle(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
         return None;
     }
     let spec = pvc.spec.as_ref();
-    if spec.and_then(|s| s.volume_name.as_deref()).is_some_and(|v| !v.is_empty()) {
+    if spec
+        .and_then(|s| s.volume_name.as_deref())
+        .is_some_and(|v| !v.is_empty())
+    {
         return None;
     }
-    let events: Vec<_> = ctx.snap.events_for(&o.kind, &o.namespace, &o.name).collect();
+    let events: Vec<_> = ctx
+        .snap
+        .events_for(&o.kind, &o.namespace, &o.name)
+        .collect();
     if events.iter().any(|e| e.reason != "ExternalProvisioning") {
         return None;
     }
@@ -161,12 +167,17 @@ fn idle(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
         "pvc-pending",
         Severity::Error,
         o.clone(),
-        format!("claim Pending for {}: {what}", crate::model::age::format_seconds(age)),
+        format!(
+            "claim Pending for {}: {what}",
+            crate::model::age::format_seconds(age)
+        ),
     )
     .explain(format!("{why} Pods using the claim stay Pending."))
     .with(
         "storageClassName",
-        named.map(str::to_string).unwrap_or_else(|| "(default)".to_string()),
+        named
+            .map(str::to_string)
+            .unwrap_or_else(|| "(default)".to_string()),
     );
     if let Some(p) = &provisioner {
         f = f.with("provisioner", p.clone());
@@ -246,13 +257,25 @@ mod tests {
         claim["metadata"]["creationTimestamp"] = json!(ago(900));
         let sc = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "fast"},
             "provisioner": "ebs.csi.aws.com", "volumeBindingMode": "Immediate"});
-        let waiting = ev("ExternalProvisioning", "Normal",
-            "Waiting for a volume to be created either by the external provisioner 'ebs.csi.aws.com' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.");
+        let waiting = ev(
+            "ExternalProvisioning",
+            "Normal",
+            "Waiting for a volume to be created either by the external provisioner 'ebs.csi.aws.com' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.",
+        );
         let f = run(vec![claim.clone(), sc.clone(), waiting.clone()]);
         let p = one(&f, "pvc-pending");
-        assert!(p.summary.contains("provisioner ebs.csi.aws.com does not act on it"), "{}", p.summary);
+        assert!(
+            p.summary
+                .contains("provisioner ebs.csi.aws.com does not act on it"),
+            "{}",
+            p.summary
+        );
         // The provisioner reports it is working on it: not idle.
-        let working = ev("Provisioning", "Normal", "External provisioner is provisioning volume for claim \"ns/data\"");
+        let working = ev(
+            "Provisioning",
+            "Normal",
+            "External provisioner is provisioning volume for claim \"ns/data\"",
+        );
         assert!(run(vec![claim.clone(), sc, waiting, working]).is_empty());
         // Events not listed: nothing can be said.
         let only = super::super::analyze(

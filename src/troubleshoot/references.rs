@@ -84,7 +84,9 @@ fn dangling(ctx: &Ctx, ns: &str, spec: &PodSpec) -> Vec<Dangling> {
                     [f.config_map_key_ref.as_ref(), f.secret_key_ref.as_ref()]
                         .into_iter()
                         .flatten()
-                        .any(|r| r.name == m.name.as_str() && m.key.as_deref().is_none_or(|k| r.key == k))
+                        .any(|r| {
+                            r.name == m.name.as_str() && m.key.as_deref().is_none_or(|k| r.key == k)
+                        })
                 })
             });
             let via = match var {
@@ -103,7 +105,11 @@ fn dangling(ctx: &Ctx, ns: &str, spec: &PodSpec) -> Vec<Dangling> {
     for v in spec.volumes.iter().flatten() {
         let mut push = |kind: &'static str, name: &str, optional: Option<bool>| {
             let k = Kind::by_name(kind);
-            if optional == Some(true) || name.is_empty() || name == ROOT_CA || !k.is_some_and(|k| known_in(ctx, k, ns)) {
+            if optional == Some(true)
+                || name.is_empty()
+                || name == ROOT_CA
+                || !k.is_some_and(|k| known_in(ctx, k, ns))
+            {
                 return;
             }
             let exists = match kind {
@@ -181,21 +187,36 @@ fn reported_elsewhere(pod: &Pod) -> Vec<Use> {
             _ => {}
         }
     }
-    let unscheduled = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).is_none_or(str::is_empty);
+    let unscheduled = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .is_none_or(str::is_empty);
     if unscheduled {
         uses.push(Use::Volume);
     }
     uses
 }
 
-fn finding(check: &str, severity: Severity, kind: &str, meta: &ObjectMeta, refs: &[Dangling], explain: &str) -> Finding {
+fn finding(
+    check: &str,
+    severity: Severity,
+    kind: &str,
+    meta: &ObjectMeta,
+    refs: &[Dangling],
+    explain: &str,
+) -> Finding {
     let o = obj(kind, meta);
     let nsf = ns_flag(&o.namespace);
     let first = &refs[0];
     let summary = if refs.len() == 1 {
         format!("references {}", first.describe())
     } else {
-        format!("references {} and {} more missing object(s)", first.describe(), refs.len() - 1)
+        format!(
+            "references {} and {} more missing object(s)",
+            first.describe(),
+            refs.len() - 1
+        )
     };
     let mut f = app(check, severity, o, summary).explain(explain);
     for r in refs {
@@ -211,7 +232,11 @@ pub fn check_pod(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
     let Some(spec) = pod.spec.as_ref() else {
         return;
     };
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("");
     if matches!(phase, "Succeeded" | "Failed") || pod.metadata.deletion_timestamp.is_some() {
         return;
     }
@@ -237,11 +262,25 @@ pub fn check_pod(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
              optional, so it cannot start.",
         )
     };
-    out.push(finding("pod-missing-reference", severity, "Pod", &pod.metadata, &refs, explain));
+    out.push(finding(
+        "pod-missing-reference",
+        severity,
+        "Pod",
+        &pod.metadata,
+        &refs,
+        explain,
+    ));
 }
 
 /// A workload's pod template (kind as the API names it).
-pub fn check_template(ctx: &Ctx, kind: &str, meta: &ObjectMeta, spec: Option<&PodSpec>, idle: bool, out: &mut Vec<Finding>) {
+pub fn check_template(
+    ctx: &Ctx,
+    kind: &str,
+    meta: &ObjectMeta,
+    spec: Option<&PodSpec>,
+    idle: bool,
+    out: &mut Vec<Finding>,
+) {
     let Some(spec) = spec else {
         return;
     };
@@ -249,33 +288,59 @@ pub fn check_template(ctx: &Ctx, kind: &str, meta: &ObjectMeta, spec: Option<&Po
     if refs.is_empty() {
         return;
     }
-    let severity = if idle { Severity::Warning } else { Severity::Error };
+    let severity = if idle {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
     let explain = format!(
         "The {kind}'s pod template references an object that does not exist in its namespace \
          (and is not optional): every pod it creates fails to start (a missing ServiceAccount \
          stops the pods from being created at all). Create the object or fix the name."
     );
-    out.push(finding("workload-missing-reference", severity, kind, meta, &refs, &explain));
+    out.push(finding(
+        "workload-missing-reference",
+        severity,
+        kind,
+        meta,
+        &refs,
+        &explain,
+    ));
 }
 
 /// Runs the template check for whichever workload kind this is; ReplicaSets of Deployments
 /// and Jobs of CronJobs are left to their owner.
 pub fn check_workload(ctx: &Ctx, kind: Kind, key: &crate::model::ObjKey, out: &mut Vec<Finding>) {
     let snap = ctx.snap;
-    let owned_by = |meta: &ObjectMeta, owner: &str| meta.controller().is_some_and(|o| o.kind == owner);
+    let owned_by =
+        |meta: &ObjectMeta, owner: &str| meta.controller().is_some_and(|o| o.kind == owner);
     match kind {
         Kind::Deployment => {
             if let Some(d) = snap.deployments.get(key) {
                 let spec = d.spec.as_ref();
                 let idle = spec.and_then(|s| s.replicas) == Some(0);
-                check_template(ctx, "Deployment", &d.metadata, spec.and_then(|s| s.template.spec.as_ref()), idle, out);
+                check_template(
+                    ctx,
+                    "Deployment",
+                    &d.metadata,
+                    spec.and_then(|s| s.template.spec.as_ref()),
+                    idle,
+                    out,
+                );
             }
         }
         Kind::StatefulSet => {
             if let Some(s) = snap.statefulsets.get(key) {
                 let spec = s.spec.as_ref();
                 let idle = spec.and_then(|s| s.replicas) == Some(0);
-                check_template(ctx, "StatefulSet", &s.metadata, spec.and_then(|s| s.template.spec.as_ref()), idle, out);
+                check_template(
+                    ctx,
+                    "StatefulSet",
+                    &s.metadata,
+                    spec.and_then(|s| s.template.spec.as_ref()),
+                    idle,
+                    out,
+                );
             }
         }
         Kind::DaemonSet => {
@@ -285,15 +350,25 @@ pub fn check_workload(ctx: &Ctx, kind: Kind, key: &crate::model::ObjKey, out: &m
             }
         }
         Kind::ReplicaSet => {
-            if let Some(r) = snap.replicasets.get(key).filter(|r| !owned_by(&r.metadata, "Deployment")) {
+            if let Some(r) = snap
+                .replicasets
+                .get(key)
+                .filter(|r| !owned_by(&r.metadata, "Deployment"))
+            {
                 let spec = r.spec.as_ref();
                 let idle = spec.and_then(|s| s.replicas) == Some(0);
-                let tpl = spec.and_then(|s| s.template.as_ref()).and_then(|t| t.spec.as_ref());
+                let tpl = spec
+                    .and_then(|s| s.template.as_ref())
+                    .and_then(|t| t.spec.as_ref());
                 check_template(ctx, "ReplicaSet", &r.metadata, tpl, idle, out);
             }
         }
         Kind::Job => {
-            if let Some(j) = snap.jobs.get(key).filter(|j| !owned_by(&j.metadata, "CronJob")) {
+            if let Some(j) = snap
+                .jobs
+                .get(key)
+                .filter(|j| !owned_by(&j.metadata, "CronJob"))
+            {
                 let done = j
                     .status
                     .as_ref()
@@ -363,28 +438,59 @@ mod tests {
     }
 
     fn everything_but(missing: &str) -> Vec<Value> {
-        let cms: Vec<&str> = ["web-env", "web-config", "kube-root-ca.crt"].into_iter().filter(|n| *n != missing).collect();
-        let secrets: Vec<&str> = ["db-creds", "regcred"].into_iter().filter(|n| *n != missing).collect();
-        let sas: Vec<&str> = ["web", "default"].into_iter().filter(|n| *n != missing).collect();
+        let cms: Vec<&str> = ["web-env", "web-config", "kube-root-ca.crt"]
+            .into_iter()
+            .filter(|n| *n != missing)
+            .collect();
+        let secrets: Vec<&str> = ["db-creds", "regcred"]
+            .into_iter()
+            .filter(|n| *n != missing)
+            .collect();
+        let sas: Vec<&str> = ["web", "default"]
+            .into_iter()
+            .filter(|n| *n != missing)
+            .collect();
         let pvcs: Vec<&str> = ["web-data"].into_iter().filter(|n| *n != missing).collect();
         vec![
             objects("ConfigMap", &cms, json!({})),
             // A live cluster's Secrets: metadata only.
             objects("Secret", &secrets, json!({})),
             objects("ServiceAccount", &sas, json!({})),
-            objects("PersistentVolumeClaim", &pvcs, json!({"status": {"phase": "Bound"}})),
+            objects(
+                "PersistentVolumeClaim",
+                &pvcs,
+                json!({"status": {"phase": "Bound"}}),
+            ),
         ]
     }
 
     #[test]
     fn every_kind_of_reference_when_missing() {
         for (missing, text) in [
-            ("db-creds", "Secret db-creds does not exist (env DB_PASSWORD of container app)"),
-            ("web-env", "ConfigMap web-env does not exist (envFrom of container app)"),
-            ("web-config", "ConfigMap web-config does not exist (volume config)"),
-            ("web-data", "PersistentVolumeClaim web-data does not exist (volume data)"),
-            ("regcred", "Secret regcred does not exist (imagePullSecrets)"),
-            ("web", "ServiceAccount web does not exist (serviceAccountName)"),
+            (
+                "db-creds",
+                "Secret db-creds does not exist (env DB_PASSWORD of container app)",
+            ),
+            (
+                "web-env",
+                "ConfigMap web-env does not exist (envFrom of container app)",
+            ),
+            (
+                "web-config",
+                "ConfigMap web-config does not exist (volume config)",
+            ),
+            (
+                "web-data",
+                "PersistentVolumeClaim web-data does not exist (volume data)",
+            ),
+            (
+                "regcred",
+                "Secret regcred does not exist (imagePullSecrets)",
+            ),
+            (
+                "web",
+                "ServiceAccount web does not exist (serviceAccountName)",
+            ),
         ] {
             let mut objs = everything_but(missing);
             objs.push(deploy());
@@ -405,8 +511,10 @@ mod tests {
             "type": "Opaque", "data": {"pass": "eA=="}}));
         objs.push(deploy());
         let f = run(objs);
-        assert_eq!(one(&f, "workload-missing-reference").summary,
-            "references Secret db-creds has no key password (env DB_PASSWORD of container app)");
+        assert_eq!(
+            one(&f, "workload-missing-reference").summary,
+            "references Secret db-creds has no key password (env DB_PASSWORD of container app)"
+        );
     }
 
     #[test]
@@ -417,17 +525,24 @@ mod tests {
     #[test]
     fn a_running_pod_whose_config_map_was_deleted() {
         let mut objs = everything_but("web-config");
-        objs.push(pod("web-1", {
-            let mut s = template();
-            s["nodeName"] = json!("n1");
-            s
-        }, json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
+        objs.push(pod(
+            "web-1",
+            {
+                let mut s = template();
+                s["nodeName"] = json!("n1");
+                s
+            },
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
             "containerStatuses": [{"name": "app", "image": "x", "ready": true, "restartCount": 0,
-                "state": {"running": {"startedAt": ago(600)}}}]})));
+                "state": {"running": {"startedAt": ago(600)}}}]}),
+        ));
         let f = run(objs);
         let p = one(&f, "pod-missing-reference");
         assert_eq!(p.severity, Severity::Warning);
-        assert!(p.next_steps.contains(&"kubectl get configmap web-config -n ns".to_string()));
+        assert!(
+            p.next_steps
+                .contains(&"kubectl get configmap web-config -n ns".to_string())
+        );
     }
 
     #[test]
@@ -439,7 +554,11 @@ mod tests {
             "ready": false, "restartCount": 0, "state": {"waiting": {"reason": "CreateContainerConfigError",
                 "message": "secret \"db-creds\" not found"}}}]})));
         let f = run(objs);
-        assert!(!ids(&f).iter().any(|(c, _)| c == "pod-missing-reference"), "{:?}", ids(&f));
+        assert!(
+            !ids(&f).iter().any(|(c, _)| c == "pod-missing-reference"),
+            "{:?}",
+            ids(&f)
+        );
         one(&f, "pod-config-error");
     }
 }

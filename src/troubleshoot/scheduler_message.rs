@@ -28,7 +28,10 @@ impl Exclusion {
         if let Some(res) = r.strip_prefix("Insufficient ") {
             return Constraint::Insufficient(res.trim().to_string());
         }
-        if r.contains("were not ready") || r == "NodeNotReady" || r.contains("node(s) were unreachable") {
+        if r.contains("were not ready")
+            || r == "NodeNotReady"
+            || r.contains("node(s) were unreachable")
+        {
             return Constraint::Taint {
                 key: String::new(),
                 not_ready: true,
@@ -132,9 +135,10 @@ fn predicate_reason(name: &str) -> Option<&'static str> {
             "node(s) had volume node affinity conflict"
         }
         "CheckNodeUnschedulable" | "NodeUnschedulable" => "node(s) were unschedulable",
-        "MaxEBSVolumeCount" | "MaxGCEPDVolumeCount" | "MaxAzureDiskVolumeCount" | "MaxCSIVolumeCountPred" => {
-            "node(s) exceed max volume count"
-        }
+        "MaxEBSVolumeCount"
+        | "MaxGCEPDVolumeCount"
+        | "MaxAzureDiskVolumeCount"
+        | "MaxCSIVolumeCountPred" => "node(s) exceed max volume count",
         "MatchInterPodAffinity" => "node(s) didn't match pod affinity/anti-affinity rules",
         _ => return None,
     })
@@ -147,14 +151,22 @@ fn parse_predicates(list: &str) -> Vec<Exclusion> {
     for item in split_items(list) {
         let item = item.trim();
         let (name, count) = match item.rsplit_once(" (") {
-            Some((name, n)) => (name.trim(), n.trim_end_matches(')').trim().parse::<u32>().unwrap_or(0)),
+            Some((name, n)) => (
+                name.trim(),
+                n.trim_end_matches(')').trim().parse::<u32>().unwrap_or(0),
+            ),
             None => (item, 0),
         };
         if name.is_empty() {
             continue;
         }
-        let reason = predicate_reason(name).map(str::to_string).unwrap_or_else(|| name.to_string());
-        out.push(Exclusion { nodes: count, reason });
+        let reason = predicate_reason(name)
+            .map(str::to_string)
+            .unwrap_or_else(|| name.to_string());
+        out.push(Exclusion {
+            nodes: count,
+            reason,
+        });
     }
     out
 }
@@ -186,7 +198,10 @@ pub fn parse(message: &str) -> Vec<Exclusion> {
         match (count, out.last_mut()) {
             // "1 node(s) had taint {k: v}, that the pod didn't tolerate": the clause after the
             // comma belongs to the item before it.
-            (None, Some(prev)) if !reason.starts_with("pod has") && !reason.starts_with("persistentvolumeclaim") => {
+            (None, Some(prev))
+                if !reason.starts_with("pod has")
+                    && !reason.starts_with("persistentvolumeclaim") =>
+            {
                 prev.reason.push_str(", ");
                 prev.reason.push_str(reason);
             }
@@ -268,7 +283,9 @@ mod tests {
 
     #[test]
     fn older_message_forms() {
-        let e = parse("0/3 nodes are available: 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate, 2 Insufficient cpu.");
+        let e = parse(
+            "0/3 nodes are available: 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate, 2 Insufficient cpu.",
+        );
         assert_eq!(e.len(), 2, "{e:?}");
         assert_eq!(
             e[0].constraint(),
@@ -277,16 +294,47 @@ mod tests {
                 not_ready: false
             }
         );
-        assert_eq!((e[1].nodes, e[1].constraint()), (2, Constraint::Insufficient("cpu".into())));
-        let e = parse("No nodes are available that match all of the predicates: Insufficient cpu (2), MatchNodeSelector (1), PodToleratesNodeTaints (1).");
+        assert_eq!(
+            (e[1].nodes, e[1].constraint()),
+            (2, Constraint::Insufficient("cpu".into()))
+        );
+        let e = parse(
+            "No nodes are available that match all of the predicates: Insufficient cpu (2), MatchNodeSelector (1), PodToleratesNodeTaints (1).",
+        );
         assert_eq!(e.len(), 3, "{e:?}");
-        assert_eq!((e[0].nodes, e[0].constraint()), (2, Constraint::Insufficient("cpu".into())));
+        assert_eq!(
+            (e[0].nodes, e[0].constraint()),
+            (2, Constraint::Insufficient("cpu".into()))
+        );
         assert_eq!((e[1].nodes, e[1].constraint()), (1, Constraint::Affinity));
-        assert!(matches!(e[2].constraint(), Constraint::Taint { not_ready: false, .. }));
+        assert!(matches!(
+            e[2].constraint(),
+            Constraint::Taint {
+                not_ready: false,
+                ..
+            }
+        ));
         let e = parse("0/3 nodes are available: 3 Insufficient memory.");
-        assert_eq!((e[0].nodes, e[0].constraint()), (3, Constraint::Insufficient("memory".into())));
-        let e = parse("0/2 nodes are available: 1 node(s) were not ready, 1 node(s) had taints that the pod didn't tolerate.");
-        assert!(matches!(e[0].constraint(), Constraint::Taint { not_ready: true, .. }));
-        assert!(matches!(e[1].constraint(), Constraint::Taint { not_ready: false, .. }));
+        assert_eq!(
+            (e[0].nodes, e[0].constraint()),
+            (3, Constraint::Insufficient("memory".into()))
+        );
+        let e = parse(
+            "0/2 nodes are available: 1 node(s) were not ready, 1 node(s) had taints that the pod didn't tolerate.",
+        );
+        assert!(matches!(
+            e[0].constraint(),
+            Constraint::Taint {
+                not_ready: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            e[1].constraint(),
+            Constraint::Taint {
+                not_ready: false,
+                ..
+            }
+        ));
     }
 }

@@ -3,7 +3,6 @@
 //! first broken link, with near-miss label hints when the selector matches nothing. Headless
 //! Services with no pods, ExternalName Services and Services without a selector are skipped.
 
-
 use crate::objects::IntOrString;
 use crate::objects::{Endpoints, Kind, Map, Pod, Service, ServicePort};
 
@@ -65,7 +64,11 @@ pub fn selected_pods<'a>(ctx: &Ctx<'a>, svc: &Service) -> Option<Vec<&'a Pod>> {
 
 /// What the endpoint objects say: (ready, not ready) addresses and the not-ready targets'
 /// names; `None` when neither EndpointSlices nor Endpoints were listed.
-fn endpoint_counts(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<(usize, usize, Vec<String>)> {
+fn endpoint_counts(
+    ctx: &Ctx,
+    svc: &Service,
+    endpoints: Option<&Endpoints>,
+) -> Option<(usize, usize, Vec<String>)> {
     let ns = svc.metadata.namespace();
     let slices = ctx.snap.slices_of(ns, svc.metadata.name());
     if !slices.is_empty() || (ctx.snap.has_kind(Kind::EndpointSlice) && endpoints.is_none()) {
@@ -76,7 +79,11 @@ fn endpoint_counts(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> O
             } else {
                 not_ready += 1;
                 let target = e.target_ref.as_ref().and_then(|t| t.name.as_deref());
-                names.push(target.map(str::to_string).unwrap_or_else(|| e.addresses.join(",")));
+                names.push(
+                    target
+                        .map(str::to_string)
+                        .unwrap_or_else(|| e.addresses.join(",")),
+                );
             }
         }
         return Some((ready, not_ready, names));
@@ -88,12 +95,18 @@ fn endpoint_counts(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> O
             for a in s.not_ready_addresses.iter().flatten() {
                 not_ready += 1;
                 let target = a.target_ref.as_ref().and_then(|t| t.name.as_deref());
-                names.push(target.map(str::to_string).unwrap_or_else(|| a.ip.to_string()));
+                names.push(
+                    target
+                        .map(str::to_string)
+                        .unwrap_or_else(|| a.ip.to_string()),
+                );
             }
         }
         return Some((ready, not_ready, names));
     }
-    ctx.snap.has_kind(Kind::Endpoints).then(|| (0, 0, Vec::new()))
+    ctx.snap
+        .has_kind(Kind::Endpoints)
+        .then(|| (0, 0, Vec::new()))
 }
 
 /// No ready endpoint, judged from the endpoint objects (the pods themselves were not seen).
@@ -105,11 +118,25 @@ fn not_ready_by_endpoints(ctx: &Ctx, svc: &Service, not_ready: &[String], why: &
     } else {
         format!("none of its {} endpoints is ready", not_ready.len())
     };
-    let mut f = app("service-no-ready-endpoints", Severity::Error, o.clone(), summary).explain(format!(
+    let mut f = app(
+        "service-no-ready-endpoints",
+        Severity::Error,
+        o.clone(),
+        summary,
+    )
+    .explain(format!(
         "Connections to the Service fail: it has no ready endpoint. {why}"
     ));
     if !not_ready.is_empty() {
-        f = f.with("not-ready endpoints", not_ready.iter().take(10).cloned().collect::<Vec<_>>().join(", "));
+        f = f.with(
+            "not-ready endpoints",
+            not_ready
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
     }
     f.events(ctx, &[], false)
         .step(format!(
@@ -446,5 +473,45 @@ mod tests {
         let manual = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "man", "namespace": "ns"},
             "spec": {"ports": [{"port": 80}]}});
         assert!(run(vec![headless, external, manual]).is_empty());
+    }
+
+    fn endpoints(ready: &[&str], not_ready: &[&str]) -> Value {
+        let addr = |ips: &[&str]| -> Vec<Value> {
+            ips.iter()
+                .map(|ip| json!({"ip": ip, "targetRef": {"kind": "Pod", "namespace": "ns", "name": format!("web-{ip}")}}))
+                .collect()
+        };
+        json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "web", "namespace": "ns"},
+            "subsets": [{"addresses": addr(ready), "notReadyAddresses": addr(not_ready), "ports": [{"port": 80}]}]})
+    }
+
+    #[test]
+    fn endpoints_that_exist_but_are_not_ready_are_not_a_selector_problem() {
+        // Without the pods: judged by the endpoints.
+        let f = run(vec![
+            svc(json!({"app": "web"}), json!(80), "10.0.0.1"),
+            endpoints(&[], &["10.1.0.5"]),
+        ]);
+        let s = one(&f, "service-no-ready-endpoints");
+        assert!(
+            evidence_text(s).contains("web-10.1.0.5"),
+            "{}",
+            evidence_text(s)
+        );
+        assert!(!ids(&f).iter().any(|(c, _)| c == "service-no-pods"));
+        let f = run(vec![
+            svc(json!({"app": "web"}), json!(80), "10.0.0.1"),
+            endpoints(&["10.1.0.6"], &[]),
+        ]);
+        assert!(f.is_empty(), "{:?}", ids(&f));
+        // Pods listed, but not the ones the endpoints name.
+        let other = web_pod("other", json!({"app": "other"}), true);
+        let f = run(vec![
+            svc(json!({"app": "web"}), json!(80), "10.0.0.1"),
+            endpoints(&[], &["10.1.0.5"]),
+            other,
+        ]);
+        one(&f, "service-no-ready-endpoints");
+        assert!(!ids(&f).iter().any(|(c, _)| c == "service-no-pods"));
     }
 }

@@ -127,12 +127,19 @@ fn readiness(ctx: &Ctx, sts: &StatefulSet) -> Option<Finding> {
         .metadata
         .creation_timestamp
         .is_some_and(|t| secs_since(t.ts(), ctx.now) < grace);
-    if not_ready.is_empty() || young_missing || ready >= replicas && not_ready.iter().all(|x| x.2.is_none()) {
+    if not_ready.is_empty()
+        || young_missing
+        || ready >= replicas && not_ready.iter().all(|x| x.2.is_none())
+    {
         return None;
     }
     let o = obj("StatefulSet", &sts.metadata);
     let nsf = ns_flag(&o.namespace);
-    let ordered = spec.pod_management_policy.as_deref().unwrap_or("OrderedReady") == "OrderedReady";
+    let ordered = spec
+        .pod_management_policy
+        .as_deref()
+        .unwrap_or("OrderedReady")
+        == "OrderedReady";
     let update_rev = status.and_then(|s| s.update_revision.as_deref());
     let current_rev = status.and_then(|s| s.current_revision.as_deref());
     let rolling = update_rev.is_some() && current_rev.is_some() && update_rev != current_rev;
@@ -158,7 +165,11 @@ fn readiness(ctx: &Ctx, sts: &StatefulSet) -> Option<Finding> {
         .filter(|(i, _, p)| *i > blocker.0 && p.is_none())
         .map(|(_, n, _)| n.as_str())
         .collect();
-    let revision_of = |p: &Pod| p.metadata.label("controller-revision-hash").map(str::to_string);
+    let revision_of = |p: &Pod| {
+        p.metadata
+            .label("controller-revision-hash")
+            .map(str::to_string)
+    };
     let mut f = if rolling && !on_delete {
         // Updates go from the highest ordinal down to the partition.
         let waiting_on = not_ready
@@ -213,7 +224,10 @@ fn readiness(ctx: &Ctx, sts: &StatefulSet) -> Option<Finding> {
         if partition > 0 {
             f = f.with("partition", partition.to_string());
         }
-        f.step(format!("kubectl rollout status statefulset/{}{nsf}", o.name))
+        f.step(format!(
+            "kubectl rollout status statefulset/{}{nsf}",
+            o.name
+        ))
     } else {
         let summary = if ordered && !blocked.is_empty() {
             format!(
@@ -300,12 +314,15 @@ mod tests {
         } else {
             json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s"}})
         };
-        let mut p = pod(&format!("db-{i}"), json!({"nodeName": "n1", "containers": [{"name": "db", "image": "postgres:16"}]}),
+        let mut p = pod(
+            &format!("db-{i}"),
+            json!({"nodeName": "n1", "containers": [{"name": "db", "image": "postgres:16"}]}),
             json!({"phase": "Running", "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"}}],
                 "containerStatuses": [{"name": "db", "image": "postgres:16", "ready": ready,
                     "restartCount": if ready { 0 } else { 4 }, "state": state,
                     "lastState": if ready { json!({}) } else {
-                        json!({"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": ago(60)}}) }}]}));
+                        json!({"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": ago(60)}}) }}]}),
+        );
         p["metadata"]["labels"] = json!({"app": "db", "controller-revision-hash": rev,
             "statefulset.kubernetes.io/pod-name": format!("db-{i}")});
         p["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "db",
@@ -320,19 +337,39 @@ mod tests {
 
     #[test]
     fn missing_service_and_storage_class() {
-        let f = run(vec![sts(1, st(1, "db-1", "db-1", 1), json!({})), db_pod(0, true, "db-1"),
+        let f = run(vec![
+            sts(1, st(1, "db-1", "db-1", 1), json!({})),
+            db_pod(0, true, "db-1"),
             json!({"apiVersion": "v1", "kind": "ServiceList", "items": []}),
-            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClassList", "items": []})]);
-        assert!(one(&f, "statefulset-service-missing").explanation.contains("db-0.db.ns.svc"));
-        assert!(one(&f, "statefulset-storageclass-missing").summary.contains("fast"));
-        let f = run(vec![sts(1, st(1, "db-1", "db-1", 1), json!({})), db_pod(0, true, "db-1"), svc(), sc("fast")]);
+            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClassList", "items": []}),
+        ]);
+        assert!(
+            one(&f, "statefulset-service-missing")
+                .explanation
+                .contains("db-0.db.ns.svc")
+        );
+        assert!(
+            one(&f, "statefulset-storageclass-missing")
+                .summary
+                .contains("fast")
+        );
+        let f = run(vec![
+            sts(1, st(1, "db-1", "db-1", 1), json!({})),
+            db_pod(0, true, "db-1"),
+            svc(),
+            sc("fast"),
+        ]);
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
     #[test]
     fn the_blocking_ordinal_is_named() {
-        let f = run(vec![sts(3, st(1, "db-1", "db-1", 1), json!({})), db_pod(0, true, "db-1"),
-            db_pod(1, false, "db-1"), svc()]);
+        let f = run(vec![
+            sts(3, st(1, "db-1", "db-1", 1), json!({})),
+            db_pod(0, true, "db-1"),
+            db_pod(1, false, "db-1"),
+            svc(),
+        ]);
         let s = one(&f, "statefulset-not-ready");
         assert_eq!(s.summary, "1/3 ready: db-1 blocks the rest (1 not created)");
         assert!(evidence_text(s).contains("waiting to be created: db-2"));
@@ -341,28 +378,56 @@ mod tests {
 
     #[test]
     fn a_stuck_update_on_a_broken_old_pod_says_to_delete_it() {
-        let f = run(vec![sts(2, st(1, "db-1", "db-2", 0), json!({})), db_pod(0, true, "db-1"),
-            db_pod(1, false, "db-1"), svc()]);
+        let f = run(vec![
+            sts(2, st(1, "db-1", "db-2", 0), json!({})),
+            db_pod(0, true, "db-1"),
+            db_pod(1, false, "db-1"),
+            svc(),
+        ]);
         let s = one(&f, "statefulset-rollout-stuck");
-        assert!(s.summary.starts_with("rolling update stuck at db-1"), "{}", s.summary);
-        assert!(s.next_steps.contains(&"kubectl delete pod db-1 -n ns".to_string()));
+        assert!(
+            s.summary.starts_with("rolling update stuck at db-1"),
+            "{}",
+            s.summary
+        );
+        assert!(
+            s.next_steps
+                .contains(&"kubectl delete pod db-1 -n ns".to_string())
+        );
     }
 
     #[test]
     fn a_partitioned_update_waits_above_the_partition() {
-        let f = run(vec![sts(3, st(2, "db-1", "db-2", 0), json!({"updateStrategy":
-                {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}})),
-            db_pod(0, true, "db-1"), db_pod(1, true, "db-1"), db_pod(2, false, "db-2"), svc()]);
+        let f = run(vec![
+            sts(
+                3,
+                st(2, "db-1", "db-2", 0),
+                json!({"updateStrategy":
+                {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}}),
+            ),
+            db_pod(0, true, "db-1"),
+            db_pod(1, true, "db-1"),
+            db_pod(2, false, "db-2"),
+            svc(),
+        ]);
         let s = one(&f, "statefulset-rollout-stuck");
         assert!(s.explanation.contains("partition (2)"), "{}", s.explanation);
-        assert!(!s.next_steps.iter().any(|x| x.contains("delete pod")), "the new pod is broken, not an old one");
+        assert!(
+            !s.next_steps.iter().any(|x| x.contains("delete pod")),
+            "the new pod is broken, not an old one"
+        );
     }
 
     #[test]
     fn scaled_to_zero_or_all_ready_is_fine() {
         let f = run(vec![sts(0, json!({"replicas": 0}), json!({})), svc()]);
         assert!(f.is_empty());
-        let f = run(vec![sts(2, st(2, "db-1", "db-1", 2), json!({})), db_pod(0, true, "db-1"), db_pod(1, true, "db-1"), svc()]);
+        let f = run(vec![
+            sts(2, st(2, "db-1", "db-1", 2), json!({})),
+            db_pod(0, true, "db-1"),
+            db_pod(1, true, "db-1"),
+            svc(),
+        ]);
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 }

@@ -56,7 +56,14 @@ pub fn check_volume(ctx: &Ctx, pv: &PersistentVolume, out: &mut Vec<Finding>) {
             "pv-failed",
             Severity::Error,
             o.clone(),
-            format!("volume is Failed: {}", if message.is_empty() { "reclaiming it failed" } else { message }),
+            format!(
+                "volume is Failed: {}",
+                if message.is_empty() {
+                    "reclaiming it failed"
+                } else {
+                    message
+                }
+            ),
         )
         .explain(
             "Automatic reclamation of the volume failed (recycling or deleting it), so it is \
@@ -66,7 +73,10 @@ pub fn check_volume(ctx: &Ctx, pv: &PersistentVolume, out: &mut Vec<Finding>) {
     f = f
         .with("persistentVolumeReclaimPolicy", policy)
         .with("claimRef", claim)
-        .with("storageClassName", if class.is_empty() { "(none)" } else { class });
+        .with(
+            "storageClassName",
+            if class.is_empty() { "(none)" } else { class },
+        );
     if !message.is_empty() {
         f = f.with("status.message", message);
     }
@@ -145,7 +155,8 @@ mod tests {
         let mut c = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
             "metadata": {"name": name}, "provisioner": "ebs.csi.aws.com"});
         if default {
-            c["metadata"]["annotations"] = json!({"storageclass.kubernetes.io/is-default-class": "true"});
+            c["metadata"]["annotations"] =
+                json!({"storageclass.kubernetes.io/is-default-class": "true"});
         }
         c
     }
@@ -156,7 +167,11 @@ mod tests {
         let r = one(&f, "pv-released");
         assert_eq!(r.severity, Severity::Warning);
         assert!(r.summary.contains("shop/data-db-0"));
-        let f = run(vec![pv("Failed", "Recycle", Some("Recycle failed: unexpected error"))]);
+        let f = run(vec![pv(
+            "Failed",
+            "Recycle",
+            Some("Recycle failed: unexpected error"),
+        )]);
         assert!(one(&f, "pv-failed").summary.contains("Recycle failed"));
         assert!(run(vec![pv("Bound", "Delete", None)]).is_empty());
     }
@@ -164,7 +179,11 @@ mod tests {
     #[test]
     fn several_default_classes() {
         let f = run(vec![sc("gp2", true), sc("gp3", true), sc("io2", false)]);
-        assert!(one(&f, "storageclass-multiple-defaults").summary.contains("gp2, gp3"));
+        assert!(
+            one(&f, "storageclass-multiple-defaults")
+                .summary
+                .contains("gp2, gp3")
+        );
         assert!(run(vec![sc("gp2", false), sc("gp3", true)]).is_empty());
     }
 }

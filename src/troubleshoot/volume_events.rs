@@ -12,7 +12,10 @@ pub enum VolumeProblem {
     /// (kind as kubectl names it: configmap, secret, persistentvolumeclaim; name)
     Missing(&'static str, String),
     /// The volume is attached to (or used by pods on) another node.
-    MultiAttach { volume: String, users: String },
+    MultiAttach {
+        volume: String,
+        users: String,
+    },
     CsiDriverMissing(String),
     MountFailed,
     Timeout,
@@ -27,8 +30,9 @@ static MULTI_ATTACH: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"Multi-Attach error for volume \\?"([^"\\]+)\\?""#).ok());
 static USED_BY: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"Volume is already used by pod(?:\(s\)|s)? ([^.]+)").ok());
-static CSI_DRIVER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"driver name (\S+) not found in the list of registered CSI drivers").ok());
+static CSI_DRIVER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"driver name (\S+) not found in the list of registered CSI drivers").ok()
+});
 
 /// Classifies one FailedMount / FailedAttachVolume message.
 pub fn classify(message: &str) -> VolumeProblem {
@@ -54,7 +58,10 @@ pub fn classify(message: &str) -> VolumeProblem {
     if let Some(c) = CSI_DRIVER.as_ref().and_then(|r| r.captures(message)) {
         return VolumeProblem::CsiDriverMissing(c[1].to_string());
     }
-    if message.contains("mount failed") || message.contains("exit status 32") || message.contains("mount.nfs") {
+    if message.contains("mount failed")
+        || message.contains("exit status 32")
+        || message.contains("mount.nfs")
+    {
         return VolumeProblem::MountFailed;
     }
     if message.contains("timed out waiting for the condition")
@@ -84,7 +91,9 @@ impl VolumeProblem {
             VolumeProblem::MultiAttach { volume, .. } => {
                 format!("volume {volume} is still attached to another node (Multi-Attach)")
             }
-            VolumeProblem::CsiDriverMissing(d) => format!("CSI driver {d} is not registered on the node"),
+            VolumeProblem::CsiDriverMissing(d) => {
+                format!("CSI driver {d} is not registered on the node")
+            }
             VolumeProblem::MountFailed => "the mount command fails on the node".to_string(),
             VolumeProblem::Timeout => "mounting its volumes times out".to_string(),
             VolumeProblem::AttachFailed => "a volume cannot be attached".to_string(),
@@ -133,7 +142,9 @@ impl VolumeProblem {
             VolumeProblem::MultiAttach { volume, .. } => {
                 format!("kubectl get volumeattachments | grep {volume}")
             }
-            VolumeProblem::CsiDriverMissing(d) => format!("kubectl get csinodes -o yaml | grep -n '{d}'"),
+            VolumeProblem::CsiDriverMissing(d) => {
+                format!("kubectl get csinodes -o yaml | grep -n '{d}'")
+            }
             _ => "kubectl get volumeattachments".to_string(),
         }
     }
@@ -146,30 +157,42 @@ mod tests {
     #[test]
     fn real_messages_are_classified() {
         assert_eq!(
-            classify("MountVolume.SetUp failed for volume \"config\" : configmap \"app-config\" not found"),
+            classify(
+                "MountVolume.SetUp failed for volume \"config\" : configmap \"app-config\" not found"
+            ),
             VolumeProblem::Missing("configmap", "app-config".into())
         );
         assert_eq!(
-            classify("MountVolume.SetUp failed for volume \"creds\" : secrets \"db-creds\" not found"),
+            classify(
+                "MountVolume.SetUp failed for volume \"creds\" : secrets \"db-creds\" not found"
+            ),
             VolumeProblem::Missing("secret", "db-creds".into())
         );
         assert_eq!(
-            classify("Multi-Attach error for volume \"pvc-3c1a\" Volume is already exclusively attached to one node and can't be attached to another"),
+            classify(
+                "Multi-Attach error for volume \"pvc-3c1a\" Volume is already exclusively attached to one node and can't be attached to another"
+            ),
             VolumeProblem::MultiAttach {
                 volume: "pvc-3c1a".into(),
                 users: "exclusively attached to another node".into()
             }
         );
-        match classify("Multi-Attach error for volume \"pvc-9\" Volume is already used by pod(s) db-0") {
+        match classify(
+            "Multi-Attach error for volume \"pvc-9\" Volume is already used by pod(s) db-0",
+        ) {
             VolumeProblem::MultiAttach { users, .. } => assert_eq!(users, "used by pod(s) db-0"),
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            classify("Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-x]: timed out waiting for the condition"),
+            classify(
+                "Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-x]: timed out waiting for the condition"
+            ),
             VolumeProblem::Timeout
         );
         assert_eq!(
-            classify("MountVolume.MountDevice failed for volume \"pvc-1\" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name ebs.csi.aws.com not found in the list of registered CSI drivers"),
+            classify(
+                "MountVolume.MountDevice failed for volume \"pvc-1\" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name ebs.csi.aws.com not found in the list of registered CSI drivers"
+            ),
             VolumeProblem::CsiDriverMissing("ebs.csi.aws.com".into())
         );
         assert_eq!(

@@ -34,20 +34,33 @@ fn backend_down(ctx: &Ctx, w: &Webhook) -> Option<(String, String, &'static str)
     let name = svc_ref.name.as_deref().unwrap_or("");
     let target = format!("{ns}/{name}");
     let Some(svc) = ctx.snap.services.find(ns, name) else {
-        return Some((target, "does not exist".to_string(), "webhook-service-missing"));
+        return Some((
+            target,
+            "does not exist".to_string(),
+            "webhook-service-missing",
+        ));
     };
     if svc.type_() == "ExternalName" {
         return None;
     }
     let slices = ctx.snap.slices_of(ns, name);
     let ready = if !slices.is_empty() {
-        Some(slices.iter().flat_map(|s| s.endpoints.iter()).any(|e| e.is_ready()))
+        Some(
+            slices
+                .iter()
+                .flat_map(|s| s.endpoints.iter())
+                .any(|e| e.is_ready()),
+        )
     } else if let Some(ep) = ctx.snap.endpoints.find(ns, name) {
         Some(ep.counts().0 > 0)
     } else if ctx.snap.has_kind(Kind::EndpointSlice) || ctx.snap.has_kind(Kind::Endpoints) {
         Some(false)
     } else if ctx.snap.has_kind(Kind::Pod) {
-        let selector = svc.spec.as_ref().and_then(|s| s.selector.as_ref()).filter(|s| !s.is_empty())?;
+        let selector = svc
+            .spec
+            .as_ref()
+            .and_then(|s| s.selector.as_ref())
+            .filter(|s| !s.is_empty())?;
         Some(
             ctx.snap
                 .pods_selected(ns, selector)
@@ -57,7 +70,11 @@ fn backend_down(ctx: &Ctx, w: &Webhook) -> Option<(String, String, &'static str)
         None
     };
     match ready {
-        Some(false) => Some((target, "has no ready endpoints".to_string(), "webhook-no-endpoints")),
+        Some(false) => Some((
+            target,
+            "has no ready endpoints".to_string(),
+            "webhook-no-endpoints",
+        )),
         _ => None,
     }
 }
@@ -109,8 +126,20 @@ fn rules_text(w: &Webhook) -> String {
         .iter()
         .flatten()
         .map(|r| {
-            let ops = r.operations.iter().flatten().map(|s| s.to_string()).collect::<Vec<_>>().join(",");
-            let res = r.resources.iter().flatten().map(|s| s.to_string()).collect::<Vec<_>>().join(",");
+            let ops = r
+                .operations
+                .iter()
+                .flatten()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let res = r
+                .resources
+                .iter()
+                .flatten()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
             format!("{ops} {res}")
         })
         .collect();
@@ -138,7 +167,10 @@ fn configuration(ctx: &Ctx, kind: &str, c: &WebhookConfiguration) -> Option<Find
     };
     let scope = scope(w).1;
     let effect = if w.fails_closed() {
-        format!("with failurePolicy Fail, matching writes ({}) are refused {scope}", rules_text(w))
+        format!(
+            "with failurePolicy Fail, matching writes ({}) are refused {scope}",
+            rules_text(w)
+        )
     } else {
         format!(
             "failurePolicy Ignore lets writes through, each after waiting up to {}s",
@@ -153,7 +185,10 @@ fn configuration(ctx: &Ctx, kind: &str, c: &WebhookConfiguration) -> Option<Find
         check: check.to_string(),
         severity,
         object: ObjectRef::new(kind, "", name),
-        summary: format!("webhook {} calls Service {target}, which {state}: {effect}", w.name),
+        summary: format!(
+            "webhook {} calls Service {target}, which {state}: {effect}",
+            w.name
+        ),
         explanation: String::new(),
         evidence: Vec::new(),
         next_steps: Vec::new(),
@@ -233,37 +268,71 @@ mod tests {
 
     #[test]
     fn fail_closed_on_pods_everywhere_is_critical() {
-        let f = run(vec![config("Fail", json!(["pods"]), json!({})), svc(), slice(false)]);
+        let f = run(vec![
+            config("Fail", json!(["pods"]), json!({})),
+            svc(),
+            slice(false),
+        ]);
         let w = one(&f, "webhook-no-endpoints");
         assert_eq!(w.severity, Severity::Critical);
-        assert!(w.summary.contains("refused in every namespace"), "{}", w.summary);
-        let f = run(vec![config("Fail", json!(["pods"]), json!({})),
-            json!({"apiVersion": "v1", "kind": "ServiceList", "items": []})]);
-        assert_eq!(one(&f, "webhook-service-missing").severity, Severity::Critical);
+        assert!(
+            w.summary.contains("refused in every namespace"),
+            "{}",
+            w.summary
+        );
+        let f = run(vec![
+            config("Fail", json!(["pods"]), json!({})),
+            json!({"apiVersion": "v1", "kind": "ServiceList", "items": []}),
+        ]);
+        assert_eq!(
+            one(&f, "webhook-service-missing").severity,
+            Severity::Critical
+        );
     }
 
     #[test]
     fn excluding_only_system_namespaces_is_still_cluster_wide() {
         let sel = json!({"matchExpressions": [{"key": "kubernetes.io/metadata.name", "operator": "NotIn",
             "values": ["kube-system", "policy"]}]});
-        let f = run(vec![config("Fail", json!(["pods"]), sel), svc(), slice(false)]);
+        let f = run(vec![
+            config("Fail", json!(["pods"]), sel),
+            svc(),
+            slice(false),
+        ]);
         let w = one(&f, "webhook-no-endpoints");
         assert_eq!(w.severity, Severity::Critical);
-        assert!(w.summary.contains("in every namespace except kube-system, policy"), "{}", w.summary);
+        assert!(
+            w.summary
+                .contains("in every namespace except kube-system, policy"),
+            "{}",
+            w.summary
+        );
     }
 
     #[test]
     fn narrower_or_fail_open_is_less_severe() {
-        let narrow = config("Fail", json!(["configmaps"]), json!({"matchLabels": {"policy": "enforced"}}));
+        let narrow = config(
+            "Fail",
+            json!(["configmaps"]),
+            json!({"matchLabels": {"policy": "enforced"}}),
+        );
         let f = run(vec![narrow, svc(), slice(false)]);
         assert_eq!(one(&f, "webhook-no-endpoints").severity, Severity::Error);
-        let f = run(vec![config("Ignore", json!(["pods"]), json!({})), svc(), slice(false)]);
+        let f = run(vec![
+            config("Ignore", json!(["pods"]), json!({})),
+            svc(),
+            slice(false),
+        ]);
         assert_eq!(one(&f, "webhook-no-endpoints").severity, Severity::Warning);
     }
 
     #[test]
     fn a_webhook_with_a_ready_backend_is_fine() {
-        let f = run(vec![config("Fail", json!(["pods"]), json!({})), svc(), slice(true)]);
+        let f = run(vec![
+            config("Fail", json!(["pods"]), json!({})),
+            svc(),
+            slice(true),
+        ]);
         assert!(f.is_empty(), "{:?}", ids(&f));
         // Services not listed: nothing can be said.
         assert!(run(vec![config("Fail", json!(["pods"]), json!({}))]).is_empty());

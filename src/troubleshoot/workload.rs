@@ -33,9 +33,9 @@ fn deployment(ctx: &Ctx, d: &Deployment) -> Option<Finding> {
     // them), the counts decide, once the Deployment is old enough to have pods.
     let by_counts = conds.is_none_or(|c| c.is_empty())
         && available < desired
-        && d.metadata
-            .creation_timestamp
-            .is_some_and(|t| secs_since(t.ts(), ctx.now) >= ctx.opts.creating_grace.as_secs() as i64);
+        && d.metadata.creation_timestamp.is_some_and(|t| {
+            secs_since(t.ts(), ctx.now) >= ctx.opts.creating_grace.as_secs() as i64
+        });
     if stuck.is_none() && unavailable.is_none() && !by_counts {
         return None;
     }
@@ -92,7 +92,9 @@ fn deployment(ctx: &Ctx, d: &Deployment) -> Option<Finding> {
 /// The quoted name after `marker` in a message: `failed calling webhook "x"` → `x`.
 pub(super) fn quoted_after<'a>(message: &'a str, marker: &str) -> Option<&'a str> {
     let rest = message.split(marker).nth(1)?.trim_start();
-    let rest = rest.strip_prefix('"').or_else(|| rest.strip_prefix("\\\""))?;
+    let rest = rest
+        .strip_prefix('"')
+        .or_else(|| rest.strip_prefix("\\\""))?;
     rest.split('"').next().map(|s| s.trim_end_matches('\\'))
 }
 
@@ -130,7 +132,9 @@ fn classify_failed_create(ctx: &Ctx, ns: &str, message: &str) -> (String, Vec<St
         let level = quoted_after(message, "violates PodSecurity").unwrap_or("");
         (
             format!("PodSecurity {level} rejects the pod"),
-            vec![format!("kubectl get namespace {ns} --show-labels   (pod-security.kubernetes.io/enforce)")],
+            vec![format!(
+                "kubectl get namespace {ns} --show-labels   (pod-security.kubernetes.io/enforce)"
+            )],
         )
     } else if message.contains("failed calling webhook") || message.contains("denied the request") {
         let marker = if message.contains("failed calling webhook") {
@@ -168,7 +172,9 @@ fn classify_failed_create(ctx: &Ctx, ns: &str, message: &str) -> (String, Vec<St
     } else {
         (
             "pod creation is rejected".to_string(),
-            vec![format!("kubectl get events{nsf} --field-selector reason=FailedCreate")],
+            vec![format!(
+                "kubectl get events{nsf} --field-selector reason=FailedCreate"
+            )],
         )
     }
 }
@@ -237,8 +243,15 @@ mod tests {
                 .contains("ProgressDeadlineExceeded")
         );
         let r = one(&f, "replicaset-failed-create");
-        assert!(r.summary.contains("ResourceQuota compute-quota exceeded"), "{}", r.summary);
-        assert!(r.next_steps.contains(&"kubectl describe resourcequota compute-quota -n ns".to_string()));
+        assert!(
+            r.summary.contains("ResourceQuota compute-quota exceeded"),
+            "{}",
+            r.summary
+        );
+        assert!(
+            r.next_steps
+                .contains(&"kubectl describe resourcequota compute-quota -n ns".to_string())
+        );
         // The Deployment is a symptom of the ReplicaSet's refusal.
         let d = one(&f, "deployment-stuck");
         assert_eq!(d.caused_by[0].check, "replicaset-failed-create");
@@ -279,5 +292,74 @@ mod tests {
         };
         assert!(run(vec![d(2, "True")]).is_empty());
         assert!(run(vec![d(0, "False")]).is_empty());
+    }
+
+    #[test]
+    fn available_below_desired_without_conditions() {
+        let d = |age: i64| {
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "web", "namespace": "ns", "creationTimestamp": ago(age)},
+                "spec": {"replicas": 3, "selector": {}, "template": {}},
+                "status": {"replicas": 3, "availableReplicas": 1, "readyReplicas": 1}})
+        };
+        assert!(
+            one(&run(vec![d(3600)]), "deployment-unavailable")
+                .summary
+                .contains("1/3")
+        );
+        assert!(
+            run(vec![d(30)]).is_empty(),
+            "a new Deployment is still starting"
+        );
+    }
+
+    #[test]
+    fn failed_create_names_the_webhook_namespace_and_service_account() {
+        let rs = |message: &str| {
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-1", "namespace": "ns"},
+                "spec": {"replicas": 1, "selector": {}},
+                "status": {"replicas": 0, "conditions": [{"type": "ReplicaFailure", "status": "True",
+                    "reason": "FailedCreate", "message": message}]}})
+        };
+        let hook = json!({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
+            "metadata": {"name": "kyverno-resource-validating-webhook-cfg"},
+            "webhooks": [{"name": "validate.kyverno.svc-fail", "clientConfig": {"url": "https://x"}}]});
+        let f = run(vec![
+            rs(
+                "admission webhook \"validate.kyverno.svc-fail\" denied the request: policy require-labels: label app.kubernetes.io/name is required",
+            ),
+            hook,
+        ]);
+        let r = one(&f, "replicaset-failed-create");
+        assert!(
+            r.summary
+                .contains("admission webhook validate.kyverno.svc-fail denies the pod"),
+            "{}",
+            r.summary
+        );
+        assert!(r.next_steps.contains(&"kubectl get validatingwebhookconfiguration kyverno-resource-validating-webhook-cfg -o yaml".to_string()));
+        let f = run(vec![rs(
+            "pods \"web-1-x\" is forbidden: violates PodSecurity \"restricted:latest\": runAsNonRoot != true",
+        )]);
+        let r = one(&f, "replicaset-failed-create");
+        assert!(
+            r.summary.contains("PodSecurity restricted:latest"),
+            "{}",
+            r.summary
+        );
+        assert!(r.next_steps[0].starts_with("kubectl get namespace ns --show-labels"));
+        let f = run(vec![rs(
+            "pods \"web-1-x\" is forbidden: error looking up service account ns/web: serviceaccount \"web\" not found",
+        )]);
+        let r = one(&f, "replicaset-failed-create");
+        assert!(
+            r.summary.contains("ServiceAccount web does not exist"),
+            "{}",
+            r.summary
+        );
+        assert!(
+            r.next_steps
+                .contains(&"kubectl get serviceaccount web -n ns".to_string())
+        );
     }
 }

@@ -10,7 +10,8 @@ use super::container::{Role, current_terminated, last_terminated, statuses, wait
 /// Whether the pod is still running or about to (not Succeeded/Failed, not being deleted).
 pub fn is_live(pod: &Pod) -> bool {
     let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-    !matches!(phase, Some("Succeeded") | Some("Failed")) && pod.metadata.deletion_timestamp.is_none()
+    !matches!(phase, Some("Succeeded") | Some("Failed"))
+        && pod.metadata.deletion_timestamp.is_none()
 }
 
 /// Whether the pod's Ready condition is True.
@@ -95,10 +96,8 @@ pub fn pod_state(pod: &Pod) -> String {
         }
     }
     if phase == "Pending" {
-        let scheduled = crate::objects::condition(
-            status.and_then(|s| s.conditions.as_ref()),
-            "PodScheduled",
-        );
+        let scheduled =
+            crate::objects::condition(status.and_then(|s| s.conditions.as_ref()), "PodScheduled");
         if let Some(c) = scheduled.filter(|c| c.status == "False") {
             let reason = c.reason.as_deref().unwrap_or("not scheduled");
             return match c.message.as_deref().filter(|m| !m.is_empty()) {
@@ -120,7 +119,8 @@ pub fn pod_state(pod: &Pod) -> String {
             Role::Init => "init container",
             Role::Main => "container",
         };
-        if let Some(reason) = waiting_reason(c).filter(|r| !r.is_empty() && *r != "PodInitializing") {
+        if let Some(reason) = waiting_reason(c).filter(|r| !r.is_empty() && *r != "PodInitializing")
+        {
             let last = last_terminated(c)
                 .filter(|_| reason == "CrashLoopBackOff")
                 .map(|t| {
@@ -170,7 +170,10 @@ mod tests {
                 "restartCount": 3, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
                 "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}),
         ));
-        assert_eq!(pod_state(&crash), "container app: CrashLoopBackOff, last exit 1 (Error)");
+        assert_eq!(
+            pod_state(&crash),
+            "container app: CrashLoopBackOff, last exit 1 (Error)"
+        );
         let pending = decode(pod(
             "b",
             spec1(),

@@ -50,7 +50,10 @@ pub fn no_objects_error(source: &str, objects: &[Value]) -> Option<String> {
         }
         count += 1;
         let api = v.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-        if Kind::of(api, kind).or_else(|| Kind::by_name(kind)).is_some() {
+        if Kind::of(api, kind)
+            .or_else(|| Kind::by_name(kind))
+            .is_some()
+        {
             known += 1;
         } else if !kinds.iter().any(|k| k == kind) {
             kinds.push(kind.to_string());
@@ -67,7 +70,11 @@ pub fn no_objects_error(source: &str, objects: &[Value]) -> Option<String> {
         return Some(format!(
             "{source}: none of its {count} objects is of a kind kmedic analyses (found: {}{})",
             shown.join(", "),
-            if kinds.len() > shown.len() { ", …" } else { "" }
+            if kinds.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            }
         ));
     }
     None
@@ -89,8 +96,16 @@ impl Snapshot {
         let mut events: HashMap<ObjKey, objects::Event> = HashMap::new();
         let mut queue: VecDeque<Sourced> = objects.into();
         while let Some((mut value, source)) = queue.pop_front() {
-            let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
-            let api = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+            let kind_name = value
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let api = value
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             if let Some(item_kind) = kind_name.strip_suffix("List")
                 && let Some(Value::Array(items)) = value.get_mut("items").map(Value::take)
             {
@@ -111,7 +126,8 @@ impl Snapshot {
                 }
                 continue;
             }
-            let Some(kind) = Kind::of(&api, &kind_name).or_else(|| Kind::by_name(&kind_name)) else {
+            let Some(kind) = Kind::of(&api, &kind_name).or_else(|| Kind::by_name(&kind_name))
+            else {
                 continue;
             };
             snap.coverage.set(kind, KindState::Listed);
@@ -159,7 +175,8 @@ impl Snapshot {
             see(m.creation_timestamp);
             see(m.deletion_timestamp);
         };
-        let conditions = |c: Option<&objects::List<objects::Condition>>, see: &mut dyn FnMut(Option<Time>)| {
+        let conditions = |c: Option<&objects::List<objects::Condition>>,
+                          see: &mut dyn FnMut(Option<Time>)| {
             for c in c.into_iter().flatten() {
                 see(c.last_transition_time);
                 see(c.last_update_time);
@@ -189,7 +206,10 @@ impl Snapshot {
         }
         for n in self.nodes.iter() {
             meta(&n.metadata, &mut see);
-            conditions(n.status.as_ref().and_then(|s| s.conditions.as_ref()), &mut see);
+            conditions(
+                n.status.as_ref().and_then(|s| s.conditions.as_ref()),
+                &mut see,
+            );
         }
         for e in self.events.iter() {
             see(e.last_seen.map(Time::from));
@@ -199,7 +219,10 @@ impl Snapshot {
         }
         for d in self.deployments.iter() {
             meta(&d.metadata, &mut see);
-            conditions(d.status.as_ref().and_then(|s| s.conditions.as_ref()), &mut see);
+            conditions(
+                d.status.as_ref().and_then(|s| s.conditions.as_ref()),
+                &mut see,
+            );
         }
         for j in self.jobs.iter() {
             meta(&j.metadata, &mut see);
