@@ -32,6 +32,15 @@ const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
+/// Text from the cluster made safe to print: escape sequences removed and other control
+/// characters shown as symbols, line by line (line breaks are kept).
+fn safe(text: &str) -> String {
+    text.split('\n')
+        .map(|l| crate::logs::sanitize::clean(l.trim_end_matches('\r').as_bytes()).text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Text for a terminal or a file: severities in order, namespaces within, each finding with
 /// its explanation, evidence, next steps and causes.
 pub fn to_text(findings: &[Finding], color: bool) -> String {
@@ -73,15 +82,15 @@ pub fn to_text(findings: &[Finding], color: bool) -> String {
                 } else {
                     &f.object.namespace
                 };
-                let _ = writeln!(out, "  {}", paint(BOLD, &format!("namespace {ns}")));
+                let _ = writeln!(out, "  {}", paint(BOLD, &format!("namespace {}", safe(ns))));
             }
             let _ = writeln!(
                 out,
                 "    {} {}/{}: {}",
                 paint(colour(sev), "●"),
-                f.object.kind,
-                f.object.name,
-                f.summary
+                safe(&f.object.kind),
+                safe(&f.object.name),
+                safe(&f.summary)
             );
             let _ = writeln!(
                 out,
@@ -89,32 +98,33 @@ pub fn to_text(findings: &[Finding], color: bool) -> String {
                 paint(DIM, &format!("[{}] {}", f.check, pane(f)))
             );
             if !f.explanation.is_empty() {
-                let _ = writeln!(out, "      {}", f.explanation);
+                let _ = writeln!(out, "      {}", safe(&f.explanation));
             }
             for c in &f.caused_by {
                 let _ = writeln!(
                     out,
                     "      caused by: {} on {}/{}{}",
                     c.check,
-                    c.object.kind,
+                    safe(&c.object.kind),
                     if c.object.namespace.is_empty() {
                         String::new()
                     } else {
-                        format!("{}/", c.object.namespace)
+                        format!("{}/", safe(&c.object.namespace))
                     },
-                    c.object.name
+                    safe(&c.object.name)
                 );
             }
             for e in &f.evidence {
-                let mut lines = e.value.lines();
+                let value = safe(&e.value);
+                let mut lines = value.lines();
                 let first = lines.next().unwrap_or("");
-                let _ = writeln!(out, "      - {}: {first}", e.label);
+                let _ = writeln!(out, "      - {}: {first}", safe(&e.label));
                 for l in lines {
                     let _ = writeln!(out, "          {l}");
                 }
             }
             for s in &f.next_steps {
-                let _ = writeln!(out, "      $ {s}");
+                let _ = writeln!(out, "      $ {}", safe(s));
             }
         }
         out.push('\n');
@@ -174,6 +184,20 @@ mod tests {
         assert!(!text.contains('\x1b'));
         assert!(to_text(&[f(Severity::Error)], true).contains("\x1b[1;31m"));
         assert_eq!(to_text(&[], false), "No problems found.\n");
+    }
+
+    #[test]
+    fn cluster_text_cannot_drive_the_terminal() {
+        let mut x = f(Severity::Error);
+        x.summary = "bad \u{1b}]0;owned\u{7} title \u{1b}[2J".to_string();
+        x.evidence = vec![crate::findings::Evidence::new(
+            "log",
+            "line 1\n\u{1b}[31mline 2\u{1b}[0m",
+        )];
+        let text = to_text(&[x], false);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("bad  title"), "{text}");
+        assert!(text.contains("- log: line 1\n          line 2"), "{text}");
     }
 
     #[test]

@@ -244,6 +244,27 @@ impl Snapshot {
         for p in self.pvcs.iter() {
             meta(&p.metadata, &mut see);
         }
+        for d in self.daemonsets.iter() {
+            meta(&d.metadata, &mut see);
+        }
+        for st in self.statefulsets.iter() {
+            meta(&st.metadata, &mut see);
+        }
+        for h in self.hpas.iter() {
+            meta(&h.metadata, &mut see);
+            see(h.status.last_scale_time);
+            conditions(h.status.conditions.as_ref(), &mut see);
+        }
+        for b in self.pdbs.iter() {
+            meta(&b.metadata, &mut see);
+            conditions(
+                b.status.as_ref().and_then(|s| s.conditions.as_ref()),
+                &mut see,
+            );
+        }
+        for i in self.ingresses.iter() {
+            meta(&i.metadata, &mut see);
+        }
         newest.map(Time::ts)
     }
 }
