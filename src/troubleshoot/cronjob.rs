@@ -134,30 +134,47 @@ pub fn check(ctx: &Ctx, cj: &CronJob, out: &mut Vec<Finding>) {
         );
         return;
     }
+    // The controller tries, but the API server refuses the Job (quota, webhook, PodSecurity…).
+    let refused = ctx
+        .snap
+        .events_for("CronJob", &o.namespace, &o.name)
+        .find(|e| e.is_warning() && e.reason == "FailedCreate")
+        .map(|e| e.message.to_string());
     let mut f = app(
         "cronjob-missed-schedules",
         Severity::Error,
         o.clone(),
-        format!("{count} scheduled run(s) did not start; the first was due {ago} ago"),
+        match &refused {
+            Some(m) => format!(
+                "{count} scheduled run(s) did not start: the Job cannot be created ({})",
+                super::workload_pods::short(m, 100)
+            ),
+            None => format!("{count} scheduled run(s) did not start; the first was due {ago} ago"),
+        },
     )
-    .explain(
+    .explain(if refused.is_some() {
+        "Runs were due and the CronJob controller tried to create their Jobs, but the API \
+         server refused them (the FailedCreate event says why: a quota, an admission webhook, \
+         a policy)."
+    } else {
         "Runs were due by the schedule but no job was started for them. The CronJob controller \
          in kube-controller-manager starts them: it is not running or not leading, or the \
          control plane's clock is off. After more than 100 missed runs it stops trying until \
-         startingDeadlineSeconds is set.",
-    )
+         startingDeadlineSeconds is set."
+    })
     .with("spec.schedule", format!("{} ({zone_text})", spec.schedule))
     .with("status.lastScheduleTime", last_text)
     .with("first missed run", first_due.to_string());
     if let Some(d) = spec.starting_deadline_seconds {
         f = f.with("spec.startingDeadlineSeconds", d.to_string());
     }
-    out.push(
-        f.events(ctx, &[], false)
+    f = f.events(ctx, &[], false);
+    if refused.is_none() {
+        f = f
             .step("kubectl -n kube-system get pods -l component=kube-controller-manager")
-            .step("kubectl -n kube-system get lease kube-controller-manager -o yaml")
-            .step(format!("kubectl describe cronjob {}{nsf}", o.name)),
-    );
+            .step("kubectl -n kube-system get lease kube-controller-manager -o yaml");
+    }
+    out.push(f.step(format!("kubectl describe cronjob {}{nsf}", o.name)));
 }
 
 fn invalid(ctx: &Ctx, cj: &CronJob, why: &str) -> Finding {

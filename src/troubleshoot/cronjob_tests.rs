@@ -114,3 +114,32 @@ fn suspended() {
     let f = run(vec![cron("@daily", json!({"suspend": true}), json!({}))]);
     assert_eq!(one(&f, "cronjob-suspended").severity, Severity::Warning);
 }
+
+#[test]
+fn missed_runs_the_api_refused_say_so() {
+    let refused = json!({"apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": "hello.1", "namespace": "ns", "uid": "e1"},
+        "involvedObject": {"apiVersion": "batch/v1", "kind": "CronJob", "namespace": "ns", "name": "hello"},
+        "reason": "FailedCreate", "type": "Warning", "count": 5, "lastTimestamp": ago(300),
+        "message": "Error creating job: jobs.batch \"hello-29100960\" is forbidden: exceeded quota: batch-quota, requested: count/jobs.batch=1, used: count/jobs.batch=10, limited: count/jobs.batch=10"});
+    let f = run(vec![
+        cron(
+            "@hourly",
+            json!({}),
+            json!({"lastScheduleTime": ago(5 * 3600 + 60)}),
+        ),
+        refused,
+    ]);
+    let c = one(&f, "cronjob-missed-schedules");
+    assert!(
+        c.summary
+            .contains("the Job cannot be created (Error creating job"),
+        "{}",
+        c.summary
+    );
+    assert!(
+        !c.next_steps
+            .iter()
+            .any(|s| s.contains("kube-controller-manager"))
+    );
+}

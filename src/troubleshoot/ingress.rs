@@ -1,5 +1,6 @@
 //! Ingresses: the class (named but not existing, none at all without a default class, or no
-//! controller having picked the Ingress up), backends (a Service that does not exist, a
+//! controller having picked the Ingress up: a warning when the controller serves others of
+//! the class, info when none of them has an address), backends (a Service that does not exist, a
 //! port that Service does not have, by number or by name) and TLS (a `secretName` that does
 //! not exist, or is not a TLS secret). Kept in its own file: the network pane may extend it.
 
@@ -110,49 +111,85 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
         _ => {}
     }
     // The class is fine (or unknown): has a controller picked the Ingress up?
-    let has_address = ing
-        .status
+    if has_address(ing)
+        || !classes_known
+        || ing
+            .metadata
+            .creation_timestamp
+            .is_none_or(|t| secs_since(t.ts(), ctx.now) < 5 * 60)
+    {
+        return None;
+    }
+    let class = named
+        .and_then(|c| ctx.snap.ingress_classes.find("", c))
+        .or_else(|| ctx.snap.ingress_classes.iter().find(|c| c.is_default()));
+    let class_name = class.map(|c| c.metadata.name()).or(named);
+    let controller = class.and_then(|c| {
+        c.spec
+            .as_ref()?
+            .controller
+            .as_deref()
+            .map(|ctl| format!("{} ({ctl})", c.metadata.name()))
+    });
+    // Some controllers never write status; if others of the class have an address, this
+    // one's controller does, and has not for this Ingress.
+    let default_name = ctx
+        .snap
+        .ingress_classes
+        .iter()
+        .find(|c| c.is_default())
+        .map(|c| c.metadata.name());
+    let served_siblings = ctx
+        .snap
+        .ingresses
+        .iter()
+        .filter(|i| i.metadata.name() != o.name || i.metadata.namespace() != o.namespace)
+        .filter(|i| i.class().or(default_name) == class_name)
+        .filter(|i| has_address(i))
+        .count();
+    let (severity, summary, why) = if served_siblings > 0 {
+        (
+            Severity::Warning,
+            "no address after 5 minutes, while other Ingresses of its class have one".to_string(),
+            "Ingress controllers write the address they serve an Ingress on into its status. \
+             The controller of this class does that for other Ingresses but not for this one: it \
+             rejected it (an invalid annotation or path, a conflict; see the events and the \
+             controller's log), or it has been down since this one was created.",
+        )
+    } else {
+        (
+            Severity::Info,
+            "no address after 5 minutes: no ingress controller has published one".to_string(),
+            "Ingress controllers write the address they serve an Ingress on into its status, and \
+             no Ingress of this class has one: its controller is not running, does not watch \
+             this class or namespace, or does not publish status at all (some are set up that \
+             way).",
+        )
+    };
+    Some(
+        app("ingress-no-controller", severity, o.clone(), summary)
+            .explain(why)
+            .with(
+                "class",
+                controller.unwrap_or_else(|| named.unwrap_or("(default)").to_string()),
+            )
+            .with(
+                "Ingresses of the class with an address",
+                served_siblings.to_string(),
+            )
+            .events(ctx, &[], false)
+            .step("kubectl get ingressclass -o wide")
+            .step("kubectl get pods -A -l app.kubernetes.io/component=controller")
+            .step(format!("kubectl describe ingress {}{nsf}", o.name)),
+    )
+}
+
+fn has_address(ing: &Ingress) -> bool {
+    ing.status
         .as_ref()
         .and_then(|s| s.load_balancer.as_ref())
         .and_then(|l| l.ingress.as_ref())
-        .is_some_and(|i| !i.is_empty());
-    let old = ing
-        .metadata
-        .creation_timestamp
-        .is_some_and(|t| secs_since(t.ts(), ctx.now) >= 5 * 60);
-    if has_address || !old || !classes_known {
-        return None;
-    }
-    let controller = named
-        .and_then(|c| ctx.snap.ingress_classes.find("", c))
-        .or_else(|| ctx.snap.ingress_classes.iter().find(|c| c.is_default()))
-        .and_then(|c| {
-            c.spec
-                .as_ref()?
-                .controller
-                .as_deref()
-                .map(|ctl| format!("{} ({ctl})", c.metadata.name()))
-        });
-    Some(
-        app(
-            "ingress-no-controller",
-            Severity::Warning,
-            o.clone(),
-            "no address after 5 minutes: no ingress controller has picked it up".to_string(),
-        )
-        .explain(
-            "Ingress controllers write the address they serve an Ingress on into its status. \
-             This one has none: the controller of its class is not running, or does not watch \
-             this class or namespace.",
-        )
-        .with(
-            "class",
-            controller.unwrap_or_else(|| named.unwrap_or("(default)").to_string()),
-        )
-        .step("kubectl get ingressclass -o wide")
-        .step("kubectl get pods -A -l app.kubernetes.io/component=controller")
-        .step(format!("kubectl describe ingress {}{nsf}", o.name)),
-    )
+        .is_some_and(|i| !i.is_empty())
 }
 
 fn port_text(b: &IngressServiceBackend) -> String {

@@ -188,7 +188,12 @@ fn suspended(ctx: &Ctx, j: &Job) -> Finding {
     let queued = j.metadata.label("kueue.x-k8s.io/queue-name");
     let mut f = app(
         "job-suspended",
-        Severity::Warning,
+        // Kueue suspends the Jobs it queues by design until quota admits them.
+        if queued.is_some() {
+            Severity::Info
+        } else {
+            Severity::Warning
+        },
         o.clone(),
         "Job is suspended: it runs no pods until it is resumed".to_string(),
     )

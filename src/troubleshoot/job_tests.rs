@@ -88,6 +88,15 @@ fn suspended_job() {
         one(&f, "job-suspended").severity,
         crate::findings::Severity::Warning
     );
+    let mut queued = job(
+        json!({"suspend": true}),
+        json!({"conditions": [{"type": "Suspended", "status": "True"}]}),
+    );
+    queued["metadata"]["labels"] = json!({"kueue.x-k8s.io/queue-name": "team-a"});
+    let f = run(vec![queued]);
+    let j = one(&f, "job-suspended");
+    assert_eq!(j.severity, crate::findings::Severity::Info);
+    assert!(j.explanation.contains("Kueue (queue team-a)"));
 }
 
 #[test]

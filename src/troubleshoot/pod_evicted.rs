@@ -3,7 +3,8 @@
 //! was using 1557408Ki, request is 200Mi, …", or the older "… which exceeds its request of …"),
 //! a node condition ("The node had condition: [DiskPressure]."), or the pod's own
 //! ephemeral-storage limits. Names the node (from the spec, else the host IP) and the
-//! resource; repeated evictions of one workload's pods are an error.
+//! resource; repeated recent evictions of one workload's pods are an error, evictions older
+//! than the restart window (the Failed pods linger until garbage-collected) only info.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -112,7 +113,28 @@ fn node_of(ctx: &Ctx, pod: &Pod) -> Option<String> {
         .map(|n| n.metadata.name().to_string())
 }
 
-/// How many pods of the same controller were evicted too.
+/// When the pod was evicted, as far as its status tells: the latest condition change or
+/// container end.
+fn evicted_at(pod: &Pod) -> Option<crate::objects::Time> {
+    let status = pod.status.as_ref()?;
+    let conditions = status
+        .conditions
+        .iter()
+        .flatten()
+        .filter_map(|c| c.last_transition_time);
+    let ends = super::container::statuses(pod)
+        .filter_map(|(_, c)| super::container::current_terminated(c).and_then(|t| t.finished_at));
+    conditions.chain(ends).max()
+}
+
+/// Evicted within the restart window (evicted pods stay until they are garbage-collected).
+fn recent(ctx: &Ctx, pod: &Pod) -> bool {
+    evicted_at(pod).is_none_or(|t| {
+        super::build::secs_since(t.ts(), ctx.now) <= ctx.opts.restart_window.as_secs() as i64
+    })
+}
+
+/// How many pods of the same controller were evicted recently too.
 fn siblings_evicted(ctx: &Ctx, pod: &Pod) -> usize {
     let Some(owner) = pod.metadata.controller() else {
         return 1;
@@ -121,6 +143,7 @@ fn siblings_evicted(ctx: &Ctx, pod: &Pod) -> usize {
         .pods_owned_by(&owner.uid)
         .iter()
         .filter(|p| p.status.as_ref().and_then(|s| s.reason.as_deref()) == Some("Evicted"))
+        .filter(|p| recent(ctx, p))
         .count()
         .max(1)
 }
@@ -157,7 +180,10 @@ pub fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
         None => format!("evicted from node {node_text}"),
     };
     let siblings = siblings_evicted(ctx, pod);
-    let severity = if siblings >= RECURRING {
+    let is_recent = recent(ctx, pod);
+    let severity = if !is_recent {
+        Severity::Info
+    } else if siblings >= RECURRING {
         Severity::Error
     } else {
         Severity::Warning
@@ -209,7 +235,12 @@ pub fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
             );
         }
     }
-    if siblings >= RECURRING {
+    if !is_recent && let Some(t) = evicted_at(pod) {
+        f = f.explain(format!(
+            "It happened {} ago; the Failed pod is only left to clean up.",
+            crate::model::age::human_duration(t.ts(), ctx.now)
+        ));
+    } else if siblings >= RECURRING {
         f = f.explain(format!(
             "{siblings} pods of the same workload were evicted: it keeps happening."
         ));

@@ -94,3 +94,18 @@ fn recurring_evictions_are_an_error() {
             .all(|x| x.check == "pod-evicted" && x.severity == crate::findings::Severity::Error)
     );
 }
+
+#[test]
+fn an_old_eviction_is_only_info() {
+    let mut p = evicted_pod(
+        "web-1",
+        json!({"nodeName": "w2", "containers": [{"name": "app", "image": "x"}]}),
+        "The node was low on resource: memory. ",
+    );
+    p["status"]["conditions"] = json!([{"type": "DisruptionTarget", "status": "True",
+        "reason": "TerminationByKubelet", "lastTransitionTime": ago(9 * 86400)}]);
+    let f = run(vec![p]);
+    let e = one(&f, "pod-evicted");
+    assert_eq!(e.severity, crate::findings::Severity::Info);
+    assert!(e.explanation.contains("9d ago"), "{}", e.explanation);
+}

@@ -92,6 +92,11 @@ fn failed(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Option<Finding> {
         JobState::None | JobState::Failed => Severity::Error,
     };
     let t = current_terminated(c)?;
+    // A pod that failed long ago (Failed pods linger until garbage-collected) is history.
+    let old = t.finished_at.is_some_and(|at| {
+        super::build::secs_since(at.ts(), ctx.now) > ctx.opts.restart_window.as_secs() as i64
+    });
+    let severity = if old { Severity::Info } else { severity };
     let o = obj("Pod", &pod.metadata);
     let nsf = ns_flag(&o.namespace);
     let reason = t.reason.as_deref().unwrap_or("Error");
@@ -225,6 +230,15 @@ mod tests {
             p.summary,
             "pod failed: container app exited with code 127 (Error)"
         );
+    }
+
+    #[test]
+    fn a_pod_that_failed_days_ago_is_history() {
+        let mut p = terminated("Failed", "Never", 1, "");
+        p["status"]["containerStatuses"][0]["state"]["terminated"]["finishedAt"] =
+            json!(ago(5 * 86400));
+        let f = run(vec![p]);
+        assert_eq!(one(&f, "pod-failed").severity, Severity::Info);
     }
 
     #[test]

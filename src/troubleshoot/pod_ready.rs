@@ -77,7 +77,7 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         .map(|p| probe_budget(p))
         .max()
         .unwrap_or(0)
-        .max(ctx.opts.pending_grace.as_secs() as i64);
+        .max(ctx.opts.creating_grace.as_secs() as i64);
     if since < budget {
         return;
     }

@@ -24,14 +24,14 @@ pub fn check(ctx: &Ctx, sts: &StatefulSet, out: &mut Vec<Finding>) {
         out.push(
             app(
                 "statefulset-service-missing",
-                Severity::Error,
+                Severity::Warning,
                 o.clone(),
                 format!("governing Service {svc} does not exist"),
             )
             .explain(format!(
                 "spec.serviceName names the headless Service that gives each pod its stable DNS \
-                 name ({}-0.{svc}.{}.svc). Without it those names do not resolve, so peers that \
-                 find each other by them (databases, clusters) cannot.",
+                 name ({}-0.{svc}.{}.svc). Without it those names do not resolve: the pods run, \
+                 but peers that find each other by them (databases, clusters) cannot.",
                 o.name, o.namespace
             ))
             .with("spec.serviceName", svc)
@@ -108,38 +108,58 @@ fn readiness(ctx: &Ctx, sts: &StatefulSet) -> Option<Finding> {
     if replicas == 0 {
         return None;
     }
-    let grace = ctx.opts.pending_grace.as_secs() as i64;
+    let grace = ctx.opts.creating_grace.as_secs() as i64;
     let pods = ordinals(ctx, sts);
     let settled = |p: &Pod| {
         p.metadata
             .creation_timestamp
             .is_none_or(|t| secs_since(t.ts(), ctx.now) >= grace)
     };
-    // Pods that are missing, or not ready for a while.
-    let not_ready: Vec<&(i32, String, Option<&Pod>)> = pods
-        .iter()
-        .filter(|(_, _, p)| match p {
-            Some(p) => !is_ready(p) && settled(p),
-            None => true,
-        })
-        .collect();
-    let young_missing = sts
-        .metadata
-        .creation_timestamp
-        .is_some_and(|t| secs_since(t.ts(), ctx.now) < grace);
-    if not_ready.is_empty()
-        || young_missing
-        || ready >= replicas && not_ready.iter().all(|x| x.2.is_none())
-    {
+    // A pod created moments ago: the controller is at work.
+    if pods.iter().any(|(_, _, p)| p.is_some_and(|p| !settled(p))) {
         return None;
     }
-    let o = obj("StatefulSet", &sts.metadata);
-    let nsf = ns_flag(&o.namespace);
     let ordered = spec
         .pod_management_policy
         .as_deref()
         .unwrap_or("OrderedReady")
         == "OrderedReady";
+    let old_enough = sts
+        .metadata
+        .creation_timestamp
+        .is_none_or(|t| secs_since(t.ts(), ctx.now) >= grace);
+    // A missing pod counts once the controller should have made it: under OrderedReady when
+    // the ordinal before it has been Ready for a while, otherwise once the set is not new.
+    let ready_since = |p: &Pod| {
+        crate::objects::condition(
+            p.status.as_ref().and_then(|s| s.conditions.as_ref()),
+            "Ready",
+        )
+        .filter(|c| c.is_true())
+        .map(|c| {
+            c.last_transition_time
+                .is_none_or(|t| secs_since(t.ts(), ctx.now) >= grace)
+        })
+        .unwrap_or(false)
+    };
+    let not_ready: Vec<&(i32, String, Option<&Pod>)> = pods
+        .iter()
+        .enumerate()
+        .filter(|(k, (_, _, p))| match p {
+            Some(p) => !is_ready(p),
+            None if !ordered || *k == 0 => old_enough,
+            None => pods
+                .get(k - 1)
+                .and_then(|(_, _, prev)| *prev)
+                .is_some_and(|prev| ready_since(prev)),
+        })
+        .map(|(_, x)| x)
+        .collect();
+    if not_ready.is_empty() || (ready >= replicas && not_ready.iter().all(|x| x.2.is_none())) {
+        return None;
+    }
+    let o = obj("StatefulSet", &sts.metadata);
+    let nsf = ns_flag(&o.namespace);
     let update_rev = status.and_then(|s| s.update_revision.as_deref());
     let current_rev = status.and_then(|s| s.current_revision.as_deref());
     let rolling = update_rev.is_some() && current_rev.is_some() && update_rev != current_rev;
