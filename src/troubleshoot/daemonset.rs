@@ -95,13 +95,15 @@ pub fn check<'a>(ctx: &Ctx<'a>, ds: &'a DaemonSet, out: &mut Vec<Finding>) {
     if ready < desired && judged {
         let stuck =
             rolling && updated < desired && unavailable > 0 && unavailable >= max_unavailable;
-        out.push(unavailable_finding(
-            ctx,
-            ds,
-            &lacking,
-            stuck,
-            max_unavailable,
-        ));
+        let mut f = unavailable_finding(ctx, ds, &lacking, stuck, max_unavailable);
+        // The nodes it does not cover on purpose, for whoever expects it there.
+        for (n, m) in excluded.iter().take(5) {
+            f = f.with(
+                &format!("not scheduled on {}", n.metadata.name()),
+                m.describe(),
+            );
+        }
+        out.push(f);
     }
     if status.number_misscheduled > 0 {
         out.push(misscheduled(ctx, ds, &daemon, &pods));

@@ -89,6 +89,11 @@ fn names_the_node_without_a_ready_pod_and_why() {
             .iter()
             .any(|s| s == "kubectl describe pod agent-b -n ns")
     );
+    assert!(
+        !evidence_text(d).contains("not scheduled on"),
+        "every node is covered: {}",
+        evidence_text(d)
+    );
 }
 
 #[test]
@@ -204,5 +209,27 @@ fn misscheduled_pods_are_named() {
         evidence_text(m).contains("agent-w on win-1: nodeSelector kubernetes.io/os=linux"),
         "{}",
         evidence_text(m)
+    );
+}
+
+#[test]
+fn the_nodes_it_skips_on_purpose_are_shown_with_a_shortage() {
+    let mut win = node("win-1", "True", json!([]));
+    win["metadata"]["labels"] = json!({"kubernetes.io/os": "windows"});
+    let f = run(vec![
+        ds(status(2, 1, 2)),
+        node("w1", "True", json!([])),
+        node("w2", "True", json!([])),
+        win,
+        ready_pod("agent-a", "w1"),
+        pulling_pod("agent-b", "w2"),
+    ]);
+    let d = one(&f, "daemonset-unavailable");
+    assert!(
+        evidence_text(d).contains(
+            "not scheduled on win-1: nodeSelector kubernetes.io/os=linux does not match its labels"
+        ),
+        "{}",
+        evidence_text(d)
     );
 }

@@ -52,6 +52,12 @@ pub fn touched(
                     }
                 }
             }
+            Object::Ingress(_) => {
+                // Whether others of a class have an address tells about its controller.
+                for (k, _, _) in snap.ingresses.entries() {
+                    out.insert((Kind::Ingress, k.clone()));
+                }
+            }
             Object::PodDisruptionBudget(_) => {
                 // Budgets overlapping on the same pods judge each other.
                 for b in snap.pdbs.in_namespace(&key.namespace) {
