@@ -151,7 +151,7 @@ fn readiness(ctx: &Ctx, sts: &StatefulSet) -> Option<Finding> {
             None => pods
                 .get(k - 1)
                 .and_then(|(_, _, prev)| *prev)
-                .is_some_and(|prev| ready_since(prev)),
+                .is_some_and(&ready_since),
         })
         .map(|(_, x)| x)
         .collect();
