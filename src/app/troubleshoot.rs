@@ -97,25 +97,43 @@ impl Troubleshoot {
         };
         let pane = self.pane();
         let in_pane = |i: usize| analysis.findings.get(i).is_some_and(|f| f.pane == pane);
-        let mut rows = Vec::new();
+        let severity = |i: usize| analysis.findings.get(i).map(|f| f.severity);
+        // Entries: a root of this pane with its symptoms, or a symptom whose root is on
+        // another tab (it heads its own entry). Entries keep the groups' order within a
+        // severity, and the most severe entry comes first.
+        let mut entries: Vec<(Option<crate::findings::Severity>, Vec<ListRow>)> = Vec::new();
         for group in &analysis.groups {
             let root_here = in_pane(group.root);
             if root_here {
-                rows.push(ListRow {
+                let mut rows = vec![ListRow {
                     finding: group.root,
                     symptom: false,
-                });
-            }
-            for &symptom in &group.symptoms {
-                if in_pane(symptom) {
-                    rows.push(ListRow {
-                        finding: symptom,
-                        symptom: root_here,
-                    });
+                }];
+                rows.extend(
+                    group
+                        .symptoms
+                        .iter()
+                        .filter(|&&s| in_pane(s))
+                        .map(|&s| ListRow {
+                            finding: s,
+                            symptom: true,
+                        }),
+                );
+                entries.push((severity(group.root), rows));
+            } else {
+                for &s in group.symptoms.iter().filter(|&&s| in_pane(s)) {
+                    entries.push((
+                        severity(s),
+                        vec![ListRow {
+                            finding: s,
+                            symptom: false,
+                        }],
+                    ));
                 }
             }
         }
-        rows
+        entries.sort_by_key(|(sev, _)| *sev);
+        entries.into_iter().flat_map(|(_, rows)| rows).collect()
     }
 
     pub fn selected_finding(&self) -> Option<&Finding> {

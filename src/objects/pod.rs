@@ -52,6 +52,20 @@ impl std::ops::Deref for PodSpec {
     }
 }
 
+impl PodSpec {
+    /// A copy whose shared part is changed by `edit` (for analyses that add what a controller
+    /// would, such as the tolerations a DaemonSet's pods get).
+    pub fn edited(&self, edit: impl FnOnce(&mut PodSpecBody)) -> PodSpec {
+        let mut body = (*self.body).clone();
+        edit(&mut body);
+        PodSpec {
+            node_name: self.node_name.clone(),
+            hostname: self.hostname.clone(),
+            body: Shared::new(body),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for PodSpec {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut body = PodSpecBody::deserialize(d)?;
@@ -100,6 +114,8 @@ pub struct PodSpecBody {
     pub affinity: Option<Shared<Affinity>>,
     pub image_pull_secrets: Option<List<LocalObjectReference>>,
     pub scheduling_gates: Option<List<PodSchedulingGate>>,
+    /// Extra conditions that must be True for the pod to be Ready (set by controllers).
+    pub readiness_gates: Option<List<PodReadinessGate>>,
     pub termination_grace_period_seconds: Option<i64>,
     pub automount_service_account_token: Option<bool>,
     pub hostname: Option<Str>,
@@ -139,6 +155,12 @@ pub struct PodDnsConfig {
 pub struct PodDnsConfigOption {
     pub name: Option<Str>,
     pub value: Option<Str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodReadinessGate {
+    pub condition_type: Str,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

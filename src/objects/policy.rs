@@ -46,6 +46,29 @@ pub struct MetricSpec {
 pub struct ResourceMetric {
     pub name: Str,
     pub container: Option<Str>,
+    /// autoscaling/v2 (and v2beta2): `Utilization`, `AverageValue` or `Value`.
+    pub target: Option<MetricTarget>,
+    /// autoscaling/v2beta1's form of a utilization target; read into `target`.
+    #[serde(skip_serializing)]
+    pub target_average_utilization: Option<i32>,
+}
+
+/// What a metric is compared with; only the type is kept (`Utilization` needs requests).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MetricTarget {
+    #[serde(rename = "type")]
+    pub type_: Str,
+}
+
+impl ResourceMetric {
+    /// Whether the target is a utilization (a percentage of the pods' requests).
+    pub fn is_utilization(&self) -> bool {
+        self.target
+            .as_ref()
+            .is_some_and(|t| t.type_ == "Utilization")
+            || self.target_average_utilization.is_some()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -85,6 +108,10 @@ impl<'de> Deserialize<'de> for HorizontalPodAutoscaler {
                 resource: Some(ResourceMetric {
                     name: Str::new("cpu"),
                     container: None,
+                    target: Some(MetricTarget {
+                        type_: Str::new("Utilization"),
+                    }),
+                    target_average_utilization: None,
                 }),
                 container_resource: None,
             }]));

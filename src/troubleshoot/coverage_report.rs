@@ -92,18 +92,33 @@ impl CoverageReport {
         self.complete = false;
     }
 
-    /// One line per gap and skipped object, for text output and the UI.
+    /// One line per reason (the kinds it covers and how many checks could not run) and per
+    /// skipped object, for text output and the UI. The JSON has every check.
     pub fn lines(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .gaps
-            .iter()
-            .map(|g| {
-                format!(
-                    "not checked: {} ({}): {}",
-                    g.what,
-                    g.reason,
-                    g.checks.join(", ")
-                )
+        let mut by_reason: Vec<(&str, Vec<&str>, std::collections::BTreeSet<&str>)> = Vec::new();
+        for g in &self.gaps {
+            match by_reason.iter_mut().find(|(r, _, _)| *r == g.reason) {
+                Some((_, what, checks)) => {
+                    what.push(&g.what);
+                    checks.extend(g.checks.iter().map(String::as_str));
+                }
+                None => by_reason.push((
+                    &g.reason,
+                    vec![&g.what],
+                    g.checks.iter().map(String::as_str).collect(),
+                )),
+            }
+        }
+        let mut out: Vec<String> = by_reason
+            .into_iter()
+            .map(|(reason, what, checks)| {
+                let n = checks.len();
+                let checks = if n <= 4 {
+                    checks.into_iter().collect::<Vec<_>>().join(", ")
+                } else {
+                    format!("{n} checks")
+                };
+                format!("{} ({reason}): {checks}", what.join(", "))
             })
             .collect();
         out.extend(

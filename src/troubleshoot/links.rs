@@ -5,7 +5,8 @@
 //! creations; a failed Job by its pods' failures; a pod that cannot be scheduled by NotReady
 //! nodes when those are the only ones it could run on, or by its unbound claims; a pod stuck
 //! Terminating by its node. A pod without findings of its own that sits on a NotReady node
-//! stands for that node in the Service and workload rules.
+//! stands for that node in the Service and workload rules. The rules of the other workload
+//! kinds, storage, autoscalers and webhooks are in `links_app`.
 
 use std::collections::HashMap;
 
@@ -16,18 +17,22 @@ use super::node::{is_cordoned, is_ready};
 use super::service::selected_pods;
 use crate::findings::{CauseRef, Finding, ObjectRef};
 
-type Key = (String, String, String);
+pub(super) type Key = (String, String, String);
 
-fn key(o: &ObjectRef) -> Key {
+pub(super) fn key(o: &ObjectRef) -> Key {
     (o.kind.clone(), o.namespace.clone(), o.name.clone())
 }
 
-fn key_of(kind: &str, ns: &str, name: &str) -> Key {
+pub(super) fn key_of(kind: &str, ns: &str, name: &str) -> Key {
     (kind.to_string(), ns.to_string(), name.to_string())
 }
 
 /// Root-cause candidates: the findings about an object that fail the check.
-fn causes_of(index: &HashMap<Key, Vec<usize>>, findings: &[Finding], k: &Key) -> Vec<CauseRef> {
+pub(super) fn causes_of(
+    index: &HashMap<Key, Vec<usize>>,
+    findings: &[Finding],
+    k: &Key,
+) -> Vec<CauseRef> {
     index
         .get(k)
         .into_iter()
@@ -42,11 +47,11 @@ fn causes_of(index: &HashMap<Key, Vec<usize>>, findings: &[Finding], k: &Key) ->
 }
 
 /// A pod or ReplicaSet owned by something: its name, and the node of a pod ("" otherwise).
-type Child<'a> = (&'a str, &'a str);
+pub(super) type Child<'a> = (&'a str, &'a str);
 
 /// The failing findings of a pod, or else those of its node (a pod on a NotReady node is not
 /// served although nothing is wrong with the pod itself).
-fn pod_causes(
+pub(super) fn pod_causes(
     index: &HashMap<Key, Vec<usize>>,
     findings: &[Finding],
     ns: &str,
@@ -169,7 +174,7 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
                     causes.extend(pod_causes(&index, findings, ns, (pn, node.unwrap_or(""))));
                 }
             }
-            ("Deployment", _) => {
+            ("Deployment", "deployment-unavailable" | "deployment-stuck") => {
                 for (rn, _) in owners.children(ns, "Deployment", name) {
                     causes.extend(causes_of(&index, findings, &key_of("ReplicaSet", ns, rn)));
                     for child in owners.children(ns, "ReplicaSet", rn) {
@@ -177,7 +182,7 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
                     }
                 }
             }
-            ("Job", _) => {
+            ("Job", "job-failed" | "job-deadline-exceeded") => {
                 for child in owners.children(ns, "Job", name) {
                     causes.extend(pod_causes(&index, findings, ns, child));
                 }
@@ -189,6 +194,7 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
             links.push((i, causes));
         }
     }
+    links.extend(super::links_app::links(ctx, &index, findings));
     for (i, causes) in links {
         if let Some(f) = findings.get_mut(i) {
             for c in causes {
@@ -272,7 +278,8 @@ fn could_host(pod: &Pod, node: &Node) -> bool {
                 key_ok && value_ok && effect_ok
             })
         });
-    selector_ok && taints_ok
+    // A node too small for the pod's requests would not take it even when Ready.
+    selector_ok && taints_ok && spec.is_none_or(|s| super::node_fit::fits_allocatable(s, node))
 }
 
 #[cfg(test)]

@@ -12,24 +12,42 @@
 mod build;
 mod container;
 pub mod coverage_report;
+mod cron_schedule;
+mod cronjob;
+mod daemonset;
 pub mod engine;
 mod grouping;
+mod hpa;
+mod ingress;
+mod job;
 mod links;
+mod links_app;
 mod node;
+mod node_fit;
 pub mod output;
+mod pdb;
 mod pod_config;
 mod pod_crash;
+mod pod_evicted;
+mod pod_exit;
 mod pod_history;
 mod pod_image;
 mod pod_lifecycle;
 mod pod_pending;
 mod pod_probe;
+mod pod_ready;
 mod pvc;
+mod references;
 pub mod registry;
 mod scheduler_message;
 mod service;
 mod snapshot;
+mod statefulset;
+mod storage;
+mod volume_events;
+mod webhook;
 mod workload;
+mod workload_pods;
 
 #[cfg(test)]
 mod testutil;
@@ -45,7 +63,9 @@ pub type EventRecord = crate::objects::Event;
 pub use coverage_report::{CoverageReport, Gap};
 pub use engine::Engine;
 pub use grouping::{RootGroup, group_by_root};
-pub use snapshot::{Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table};
+pub use snapshot::{
+    Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table, no_objects_error,
+};
 
 /// Thresholds and filters of one analysis.
 #[derive(Debug, Clone)]

@@ -213,6 +213,23 @@ mod tests {
     }
 
     #[test]
+    fn cluster_text_cannot_drive_the_terminal() {
+        let mut x = f(Severity::Error);
+        x.summary = "bad \u{1b}]0;owned\u{7} title \u{1b}[2J".to_string();
+        x.evidence = vec![crate::findings::Evidence::new(
+            "log",
+            "line 1\n\u{1b}[31mline 2\u{1b}[0m",
+        )];
+        let text = to_text(&[x], false);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("bad ␛]0;owned␇ title ␛[2J"), "{text}");
+        assert!(
+            text.contains("- log: line 1\n          ␛[31mline 2␛[0m"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn json_has_the_documented_fields() {
         let v = to_json(&[f(Severity::Error)]);
         let x = &v["findings"][0];

@@ -192,11 +192,26 @@ fn pull_failure(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, reason: &str) -> Find
             "check the tags that exist: crane ls {}",
             repo(&image)
         )),
-        PullProblem::Unauthorized | PullProblem::MissingPullSecret => f.step(format!(
-            "kubectl create secret docker-registry <name>{nsf} --docker-server={} \
-             --docker-username=… --docker-password=…, then reference it in imagePullSecrets",
+        PullProblem::MissingPullSecret => f.step(format!(
+            "kubectl create secret docker-registry {}{nsf} --docker-server={} \
+             --docker-username=… --docker-password=…",
+            missing.first().map(|m| m.as_str()).unwrap_or("regcred"),
             registry(&image)
         )),
+        PullProblem::Unauthorized => match secrets.first() {
+            Some(s) => f.step(format!(
+                "kubectl get secret {s}{nsf} -o jsonpath='{{.data.\\.dockerconfigjson}}' | base64 -d   \
+                 (does it hold valid credentials for {}?)",
+                registry(&image)
+            )),
+            None => f.step(format!(
+                "kubectl create secret docker-registry regcred{nsf} --docker-server={} \
+                 --docker-username=… --docker-password=…, then add imagePullSecrets: [{{name: regcred}}] \
+                 to the pod template (or to its ServiceAccount {})",
+                registry(&image),
+                pod.spec.as_ref().map(|s| s.service_account()).unwrap_or("default")
+            )),
+        },
         _ => f,
     };
     f.step(format!("kubectl describe pod {}{nsf}", o.name))

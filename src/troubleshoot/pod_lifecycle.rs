@@ -9,6 +9,7 @@ use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj, secs_since};
 use super::container::{statuses, waiting_reason};
 use super::node::is_ready;
+use super::volume_events::{VolumeProblem, classify};
 use crate::findings::{Finding, Severity};
 
 const FAILED_REASONS: &[&str] = &[
@@ -34,7 +35,7 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         return;
     }
     if phase == "Failed" && reason == "Evicted" {
-        out.push(evicted(ctx, pod));
+        out.push(super::pod_evicted::evicted(ctx, pod));
     } else if phase == "Failed" && FAILED_REASONS.contains(&reason) {
         out.push(rejected(ctx, pod, reason));
     } else if (phase == "Pending" || phase == "Running")
@@ -42,43 +43,6 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
     {
         out.push(f);
     }
-}
-
-fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
-    let o = obj("Pod", &pod.metadata);
-    let nsf = ns_flag(&o.namespace);
-    let status = pod.status.as_ref();
-    let message = status.and_then(|s| s.message.clone()).unwrap_or_default();
-    let qos = status.and_then(|s| s.qos_class.clone()).unwrap_or_default();
-    let node = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_name.clone())
-        .unwrap_or_default();
-    let resource = message
-        .split("low on resource: ")
-        .nth(1)
-        .and_then(|s| s.split('.').next())
-        .unwrap_or("a resource");
-    app(
-        "pod-evicted",
-        Severity::Warning,
-        o.clone(),
-        format!("pod was evicted: node {node} was low on {resource}"),
-    )
-    .explain(
-        "The kubelet evicted the pod because its node was under resource pressure. BestEffort \
-         pods go first, then Burstable pods using more than they request. Set requests (and \
-         limits) to what the app uses, and look at the node's pressure.",
-    )
-    .with("status.message", message)
-    .with("qosClass", qos)
-    .with("node", node.clone())
-    .events(ctx, &[], true)
-    .step(format!("kubectl describe node {node}"))
-    .step(format!(
-        "kubectl delete pod{nsf} --field-selector=status.phase==Failed   (clean up)"
-    ))
 }
 
 fn rejected(ctx: &Ctx, pod: &Pod, reason: &str) -> Finding {
@@ -230,22 +194,37 @@ fn creating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
         .events_for("Pod", &o.namespace, &o.name)
         .filter(|e| e.is_warning() && CREATE_REASONS.contains(&e.reason.as_str()))
         .collect();
-    let first = warnings.first()?;
-    let (what, why) = match first.reason.as_str() {
-        "FailedMount" => (
-            "a volume cannot be mounted",
-            "The kubelet cannot mount one of the pod's volumes (a missing ConfigMap/Secret, or \
-             a volume that is not attached in time).",
+    if warnings.is_empty() {
+        return None;
+    }
+    let nsf = ns_flag(&o.namespace);
+    // The most specific volume problem among all the warnings (a timeout is often preceded
+    // by the real reason).
+    let volume = warnings
+        .iter()
+        .filter(|e| e.reason != "FailedCreatePodSandBox")
+        .map(|e| classify(&e.message))
+        .min_by_key(|p| match p {
+            VolumeProblem::Missing(..) => 0,
+            VolumeProblem::MultiAttach { .. } => 1,
+            VolumeProblem::CsiDriverMissing(_) => 2,
+            VolumeProblem::MountFailed => 3,
+            VolumeProblem::AttachFailed => 4,
+            VolumeProblem::Timeout => 5,
+            VolumeProblem::Other => 6,
+        });
+    let (what, why, step) = match &volume {
+        Some(p) => (
+            p.headline(),
+            p.explanation().to_string(),
+            Some(p.step(&nsf)),
         ),
-        "FailedAttachVolume" => (
-            "a volume cannot be attached",
-            "The volume cannot be attached to this node, e.g. it is still attached to another \
-             node (Multi-Attach error for ReadWriteOnce volumes).",
-        ),
-        _ => (
-            "its sandbox (network) cannot be created",
+        None => (
+            "its sandbox (network) cannot be created".to_string(),
             "The container runtime cannot create the pod sandbox, usually because the CNI \
-             plugin failed to set up the pod's network (see the Network pane).",
+             plugin failed to set up the pod's network (see the Network pane)."
+                .to_string(),
+            None,
         ),
     };
     let mut f = app(
@@ -261,11 +240,10 @@ fn creating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     for e in warnings.iter().take(super::build::MAX_EVENTS) {
         f.evidence.push(e.evidence(ctx.now));
     }
-    Some(f.step(format!(
-        "kubectl describe pod {}{}",
-        o.name,
-        ns_flag(&o.namespace)
-    )))
+    if let Some(step) = step {
+        f = f.step(step);
+    }
+    Some(f.step(format!("kubectl describe pod {}{nsf}", o.name)))
 }
 
 #[cfg(test)]
@@ -273,23 +251,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::super::testutil::*;
     use serde_json::json;
-
-    #[test]
-    fn evicted_pod_is_a_warning_with_the_resource() {
-        let p = pod(
-            "web",
-            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
-            json!({"phase": "Failed", "reason": "Evicted", "qosClass": "BestEffort",
-                "message": "The node was low on resource: ephemeral-storage. Threshold quantity: 1Gi, available: 512Mi."}),
-        );
-        let f = run(vec![p]);
-        let e = one(&f, "pod-evicted");
-        assert_eq!(
-            e.summary,
-            "pod was evicted: node n1 was low on ephemeral-storage"
-        );
-        assert!(evidence_text(e).contains("qosClass: BestEffort"));
-    }
 
     #[test]
     fn kubelet_rejection_is_decoded_but_a_succeeded_pod_is_not() {
@@ -377,6 +338,14 @@ mod tests {
             event("web", "Pulled", "Normal", "pulled", 10),
         ]);
         let c = one(&f, "pod-stuck-creating");
-        assert!(c.summary.contains("volume cannot be mounted"));
+        assert!(
+            c.summary.contains("ConfigMap app-config does not exist"),
+            "{}",
+            c.summary
+        );
+        assert!(
+            c.next_steps
+                .contains(&"kubectl get configmap app-config -n ns".to_string())
+        );
     }
 }

@@ -2,10 +2,11 @@
 //! constraint (resources, taints, node selector/affinity, unbound PVCs, …), scheduling gates,
 //! and Pending pods with no scheduling attempt at all (the scheduler is not running).
 
-use crate::objects::Pod;
+use crate::objects::{Kind, Pod};
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj, secs_since};
+use super::node_fit::{allocatable, pod_request, show_quantity};
 use super::scheduler_message::{Constraint, parse};
 use crate::findings::{Finding, Severity};
 
@@ -33,7 +34,17 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         .find(|e| e.reason == "FailedScheduling");
     let created = pod.metadata.creation_timestamp.as_ref().map(|t| t.ts());
     let age = created.map(|t| secs_since(t, ctx.now)).unwrap_or(i64::MAX);
+    let has_gates = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.scheduling_gates.as_ref())
+        .is_some_and(|g| !g.is_empty());
     match cond {
+        _ if has_gates => {
+            if age >= ctx.opts.pending_grace.as_secs() as i64 {
+                out.push(gated(ctx, pod));
+            }
+        }
         Some(c) if c.reason.as_deref() == Some("SchedulingGated") => {
             out.push(gated(ctx, pod));
         }
@@ -92,45 +103,109 @@ fn requests(pod: &Pod, resource: &str) -> Option<String> {
     (!values.is_empty()).then(|| values.join(" + "))
 }
 
+/// Resources the pod requests more of than any node has allocatable at all:
+/// (resource, requested, largest allocatable), when nodes were listed.
+fn beyond_every_node(ctx: &Ctx, pod: &Pod, resources: &[String]) -> Vec<(String, String, String)> {
+    let Some(spec) = pod.spec.as_ref() else {
+        return Vec::new();
+    };
+    if !ctx.snap.has_kind(Kind::Node) || ctx.snap.nodes.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for r in resources {
+        let Some(want) = pod_request(spec, r) else {
+            continue;
+        };
+        let largest = ctx
+            .snap
+            .nodes
+            .iter()
+            .filter_map(|n| allocatable(n, r))
+            .fold(None::<f64>, |m, v| Some(m.map_or(v, |m| m.max(v))));
+        if let Some(have) = largest
+            && want > have
+        {
+            out.push((r.clone(), show_quantity(r, want), show_quantity(r, have)));
+        }
+    }
+    out
+}
+
 fn unschedulable(ctx: &Ctx, pod: &Pod, message: &str) -> Finding {
     let o = obj("Pod", &pod.metadata);
     let nsf = ns_flag(&o.namespace);
     let exclusions = parse(message);
     let request = |r: &str| requests(pod, r);
     let decoded: Vec<String> = exclusions.iter().map(|e| e.meaning(&request)).collect();
-    let headline = exclusions
+    let constraints: Vec<Constraint> = exclusions.iter().map(|e| e.constraint()).collect();
+    let short_of: Vec<String> = constraints
         .iter()
-        .filter(|e| !matches!(e.constraint(), Constraint::Taint { .. }))
-        .max_by_key(|e| e.nodes)
-        .or(exclusions.first())
-        .map(|e| match e.constraint() {
-            Constraint::Insufficient(r) => format!("insufficient {r}"),
-            Constraint::Taint { key, .. } => format!("untolerated taint {key}"),
-            Constraint::Affinity => "no node matches its node selector/affinity".into(),
-            Constraint::UnboundPvc => "its PersistentVolumeClaim is not bound".into(),
-            _ => e.reason.clone(),
+        .filter_map(|c| match c {
+            Constraint::Insufficient(r) => Some(r.clone()),
+            _ => None,
         })
-        .unwrap_or_else(|| "no node fits".to_string());
+        .collect();
+    let too_big = beyond_every_node(ctx, pod, &short_of);
+    let headline = if let Some((r, want, have)) = too_big.first() {
+        format!("it requests {want} {r}, more than any node has (largest: {have} allocatable)")
+    } else {
+        exclusions
+            .iter()
+            .filter(|e| !matches!(e.constraint(), Constraint::Taint { .. }))
+            .max_by_key(|e| e.nodes)
+            .or(exclusions.first())
+            .map(|e| match e.constraint() {
+                Constraint::Insufficient(r) => format!("insufficient {r}"),
+                Constraint::Taint {
+                    key,
+                    not_ready: true,
+                } if key.is_empty() => "nodes are not ready".to_string(),
+                Constraint::Taint { key, .. } if key.is_empty() => "untolerated taints".to_string(),
+                Constraint::Taint { key, .. } => format!("untolerated taint {key}"),
+                Constraint::Affinity => "no node matches its node selector/affinity".into(),
+                Constraint::UnboundPvc => "its PersistentVolumeClaim is not bound".into(),
+                _ => e.reason.clone(),
+            })
+            .unwrap_or_else(|| "no node fits".to_string())
+    };
     let mut f = app(
         "pod-unschedulable",
         Severity::Error,
         o.clone(),
         format!("pod cannot be scheduled: {headline}"),
-    )
-    .explain(format!(
-        "The scheduler found no node for this pod. {}.",
-        if decoded.is_empty() {
-            message.to_string()
-        } else {
-            decoded.join("; ")
-        }
-    ))
-    .with("scheduler message", message);
+    );
+    for (r, want, have) in &too_big {
+        f = f.explain(format!(
+            "The pod requests {want} {r}, but the largest node has only {have} {r} allocatable: \
+             no node can ever run it, whatever else is freed or repaired. Lower the request or \
+             add a node with more {r}."
+        ));
+    }
+    f = f
+        .explain(format!(
+            "The scheduler found no node for this pod. {}.",
+            if decoded.is_empty() {
+                message.to_string()
+            } else {
+                decoded.join("; ")
+            }
+        ))
+        .with("scheduler message", message);
     for d in &decoded {
         f = f.with("excluded", d.clone());
     }
+    for (r, want, have) in &too_big {
+        f = f.with(
+            &format!("requests.{r}"),
+            format!("{want} (largest node allocatable: {have})"),
+        );
+    }
     let spec = pod.spec.as_ref();
     for r in ["cpu", "memory"] {
+        if too_big.iter().any(|(t, _, _)| t == r) {
+            continue;
+        }
         if let Some(q) = requests(pod, r) {
             f = f.with(&format!("requests.{r}"), q);
         }
@@ -142,20 +217,28 @@ fn unschedulable(ctx: &Ctx, pod: &Pod, message: &str) -> Finding {
         let text: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
         f = f.with("nodeSelector", text.join(", "));
     }
-    let constraints: Vec<Constraint> = exclusions.iter().map(|e| e.constraint()).collect();
     if constraints.contains(&Constraint::UnboundPvc) {
         f = pvc_evidence(ctx, pod, f);
     }
     f = f.events(ctx, &["FailedScheduling"], false);
+    if !too_big.is_empty() {
+        f = f
+            .step("kubectl get nodes -o custom-columns=NAME:.metadata.name,CPU:.status.allocatable.cpu,MEMORY:.status.allocatable.memory")
+            .step(format!(
+                "lower the requests in the pod's template (kubectl describe pod {}{nsf} shows them), or add a larger node",
+                o.name
+            ));
+    }
     for c in &constraints {
         f = match c {
-            Constraint::Insufficient(_) => f.step(
+            Constraint::Insufficient(_) if too_big.is_empty() => f.step(
                 "compare the requests with free capacity: kubectl describe nodes | grep -A 8 'Allocated resources'",
             ),
             Constraint::Taint { not_ready: false, .. } => f.step(
                 "kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints",
             ),
-            Constraint::Taint { not_ready: true, .. } => {
+            // Repairing a NotReady node helps only if the pod would fit on it.
+            Constraint::Taint { not_ready: true, .. } if too_big.is_empty() => {
                 f.step("kubectl get nodes (fix the NotReady node, see the Node pane)")
             }
             Constraint::Affinity => f.step("kubectl get nodes --show-labels"),
@@ -260,144 +343,5 @@ fn not_scheduled(pod: &Pod, age: i64) -> Finding {
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::super::testutil::*;
-    use serde_json::json;
-
-    fn pending(message: &str, extra_spec: serde_json::Value) -> serde_json::Value {
-        let mut spec = json!({"containers": [{"name": "app", "image": "x",
-            "resources": {"requests": {"cpu": "4", "memory": "1Gi"}}}]});
-        for (k, v) in extra_spec.as_object().unwrap() {
-            spec[k] = v.clone();
-        }
-        pod(
-            "web",
-            spec,
-            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled",
-            "status": "False", "reason": "Unschedulable", "message": message,
-            "lastTransitionTime": ago(600)}]}),
-        )
-    }
-
-    #[test]
-    fn insufficient_cpu_and_taint_are_decoded() {
-        let f = run(vec![pending(
-            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
-            json!({}),
-        )]);
-        let p = one(&f, "pod-unschedulable");
-        assert_eq!(p.summary, "pod cannot be scheduled: insufficient cpu");
-        assert!(
-            p.explanation.contains("the pod requests cpu 4"),
-            "{}",
-            p.explanation
-        );
-        assert!(p.explanation.contains("control-plane"));
-    }
-
-    #[test]
-    fn node_selector_is_shown() {
-        let f = run(vec![pending(
-            "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
-            json!({"nodeSelector": {"disktype": "ssd"}}),
-        )]);
-        let p = one(&f, "pod-unschedulable");
-        assert!(p.summary.contains("node selector"));
-        assert!(evidence_text(p).contains("nodeSelector: disktype=ssd"));
-    }
-
-    #[test]
-    fn unbound_pvc_shows_the_claim_and_its_events() {
-        let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-            "metadata": {"name": "data", "namespace": "ns"},
-            "spec": {"storageClassName": "fast"}, "status": {"phase": "Pending"}});
-        let ev = json!({"apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": "data.1", "namespace": "ns", "uid": "e1"},
-            "involvedObject": {"kind": "PersistentVolumeClaim", "namespace": "ns", "name": "data"},
-            "reason": "ProvisioningFailed", "type": "Warning",
-            "message": "storageclass.storage.k8s.io \"fast\" not found", "lastTimestamp": ago(30)});
-        let f = run(vec![
-            pending(
-                "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: x",
-                json!({"volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]}),
-            ),
-            pvc,
-            ev,
-        ]);
-        let p = one(&f, "pod-unschedulable");
-        let ev = evidence_text(p);
-        assert!(ev.contains("PVC data: phase Pending"), "{ev}");
-        assert!(ev.contains("\"fast\" not found"));
-        assert_eq!(p.caused_by[0].check, "pvc-pending");
-    }
-
-    #[test]
-    fn scheduling_gates_are_a_warning() {
-        let p = pod(
-            "web",
-            json!({"schedulingGates": [{"name": "example.com/quota"}],
-                   "containers": [{"name": "app", "image": "x"}]}),
-            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
-                "reason": "SchedulingGated", "lastTransitionTime": ago(600)}]}),
-        );
-        let f = run(vec![p]);
-        let g = one(&f, "pod-scheduling-gated");
-        assert_eq!(g.severity, crate::findings::Severity::Warning);
-        assert!(g.summary.contains("example.com/quota"));
-    }
-
-    #[test]
-    fn custom_scheduler_without_attempt() {
-        let p = pod(
-            "web",
-            json!({"schedulerName": "volcano", "containers": [{"name": "app", "image": "x"}]}),
-            json!({"phase": "Pending"}),
-        );
-        let f = run(vec![p]);
-        assert!(
-            one(&f, "pod-not-scheduled")
-                .explanation
-                .contains("custom scheduler")
-        );
-    }
-
-    #[test]
-    fn no_scheduling_attempt_points_at_the_scheduler() {
-        let p = pod("web", spec1(), json!({"phase": "Pending"}));
-        let f = run(vec![p]);
-        assert!(
-            one(&f, "pod-not-scheduled")
-                .explanation
-                .contains("kube-scheduler")
-        );
-    }
-
-    #[test]
-    fn many_pods_without_scheduling_attempt_are_critical() {
-        let pods: Vec<_> = (0..5)
-            .map(|i| pod(&format!("p{i}"), spec1(), json!({"phase": "Pending"})))
-            .collect();
-        let f = run(pods);
-        assert_eq!(f.len(), 5);
-        assert!(
-            f.iter()
-                .all(|x| x.severity == crate::findings::Severity::Critical)
-        );
-        let f = run(vec![pod("p", spec1(), json!({"phase": "Pending"}))]);
-        assert_eq!(f[0].severity, crate::findings::Severity::Error);
-    }
-
-    #[test]
-    fn freshly_created_or_scheduled_pods_are_not_flagged() {
-        let mut p = pod("web", spec1(), json!({"phase": "Pending"}));
-        p["metadata"]["creationTimestamp"] = json!(ago(5));
-        assert!(run(vec![p]).is_empty());
-        let p = pod(
-            "web",
-            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x"}]}),
-            json!({"phase": "Pending"}),
-        );
-        assert!(run(vec![p]).is_empty());
-    }
-}
+#[path = "pod_pending_tests.rs"]
+mod tests;

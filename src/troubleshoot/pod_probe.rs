@@ -79,7 +79,7 @@ fn port_mismatch(container: &Container, probe: &Probe) -> Option<String> {
     }
 }
 
-fn describe_probe(probe: &Probe) -> String {
+pub(super) fn describe_probe(probe: &Probe) -> String {
     let target = if let Some(h) = &probe.http_get {
         format!(
             "httpGet {}:{}",
@@ -159,12 +159,101 @@ fn readiness_failing(
     for e in events.iter().take(super::build::MAX_EVENTS) {
         f.evidence.push(e.evidence(ctx.now));
     }
-    f.step(format!("kubectl describe pod {}{nsf}", o.name))
-        .step(format!("kubectl logs {}{nsf} -c {}", o.name, c.name))
-        .step(format!(
-            "kubectl exec {}{nsf} -c {} -- wget -qO- localhost:<port><path>",
-            o.name, c.name
-        ))
+    f = f
+        .step(format!("kubectl describe pod {}{nsf}", o.name))
+        .step(format!("kubectl logs {}{nsf} -c {}", o.name, c.name));
+    if let (Some(container), Some(probe)) = (
+        container,
+        container.and_then(|s| s.readiness_probe.as_ref()),
+    ) {
+        f = f.step(probe_command(pod, container, probe));
+    }
+    f
+}
+
+/// The port a probe checks, as a number when a named port resolves.
+fn resolved_port(container: &Container, port: &IntOrString) -> String {
+    match port {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(name) => container
+            .ports
+            .iter()
+            .flatten()
+            .find(|p| p.name.as_deref() == Some(name.as_str()))
+            .map(|p| p.container_port.to_string())
+            .unwrap_or_else(|| name.to_string()),
+    }
+}
+
+/// A command that runs the probe's check by hand, from inside the pod's network namespace.
+pub(super) fn probe_command(pod: &Pod, container: &Container, probe: &Probe) -> String {
+    let o = obj("Pod", &pod.metadata);
+    let nsf = ns_flag(&o.namespace);
+    let exec = format!("kubectl exec {}{nsf} -c {} --", o.name, container.name);
+    if let Some(h) = &probe.http_get {
+        let scheme = h.scheme.as_deref().unwrap_or("HTTP").to_ascii_lowercase();
+        let host = h
+            .host
+            .as_deref()
+            .filter(|h| !h.is_empty())
+            .unwrap_or("localhost");
+        let path = h.path.as_deref().filter(|p| !p.is_empty()).unwrap_or("/");
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        let url = format!(
+            "{scheme}://{host}:{}{path}",
+            resolved_port(container, &h.port)
+        );
+        let insecure = if scheme == "https" {
+            " --no-check-certificate"
+        } else {
+            ""
+        };
+        format!(
+            "{exec} wget -qO-{insecure} {url}   (no wget in the image: kubectl debug -it {}{nsf} --image=busybox:1.36 -- wget -qO-{insecure} {url})",
+            o.name
+        )
+    } else if let Some(t) = &probe.tcp_socket {
+        let host = t
+            .host
+            .as_deref()
+            .filter(|h| !h.is_empty())
+            .unwrap_or("localhost");
+        format!(
+            "{exec} nc -z -w 2 {host} {}",
+            resolved_port(container, &t.port)
+        )
+    } else if let Some(e) = &probe.exec {
+        let args: Vec<String> = e
+            .command
+            .iter()
+            .flatten()
+            .map(|a| {
+                if a.contains(char::is_whitespace) || a.contains('\'') || a.is_empty() {
+                    format!("'{}'", a.replace('\'', "'\\''"))
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        format!("{exec} {}", args.join(" "))
+    } else if let Some(g) = &probe.grpc {
+        let service = g
+            .service
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(" -service={s}"))
+            .unwrap_or_default();
+        format!(
+            "{exec} grpc_health_probe -addr=localhost:{}{service}   (if the image has grpc_health_probe)",
+            g.port
+        )
+    } else {
+        format!("kubectl describe pod {}{nsf}", o.name)
+    }
 }
 
 fn liveness_failing(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, events: &[&EventRecord]) -> Finding {
@@ -219,86 +308,5 @@ fn liveness_failing(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, events: &[&EventR
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::super::testutil::*;
-    use serde_json::json;
-
-    fn running(ready: bool, restarts: i32) -> serde_json::Value {
-        pod(
-            "web",
-            json!({"nodeName": "n1", "containers": [{"name": "app", "image": "x",
-                "ports": [{"containerPort": 8080}],
-                "readinessProbe": {"httpGet": {"path": "/ready", "port": 8081}},
-                "livenessProbe": {"httpGet": {"path": "/live", "port": 8080}}}]}),
-            json!({"phase": "Running", "containerStatuses": [{"name": "app", "image": "x",
-                "imageID": "", "ready": ready, "restartCount": restarts,
-                "state": {"running": {"startedAt": ago(600)}}}]}),
-        )
-    }
-
-    #[test]
-    fn readiness_failure_with_port_mismatch() {
-        let f = run(vec![
-            running(false, 0),
-            event(
-                "web",
-                "Unhealthy",
-                "Warning",
-                "Readiness probe failed: Get \"http://10.244.1.5:8081/ready\": dial tcp 10.244.1.5:8081: connect: connection refused",
-                20,
-            ),
-        ]);
-        let r = one(&f, "pod-readiness-failing");
-        assert!(r.explanation.contains("connection refused"));
-        assert!(
-            evidence_text(r)
-                .contains("the probe checks port 8081, but the container declares 8080")
-        );
-    }
-
-    #[test]
-    fn liveness_kill_loop() {
-        let f = run(vec![
-            running(true, 12),
-            event(
-                "web",
-                "Unhealthy",
-                "Warning",
-                "Liveness probe failed: HTTP probe failed with statuscode: 500",
-                20,
-            ),
-        ]);
-        assert!(
-            one(&f, "pod-liveness-failing")
-                .summary
-                .contains("liveness probe (12 restarts)")
-        );
-    }
-
-    #[test]
-    fn ready_pod_or_old_events_are_not_flagged() {
-        let f = run(vec![
-            running(true, 0),
-            event(
-                "web",
-                "Unhealthy",
-                "Warning",
-                "Readiness probe failed: x",
-                20,
-            ),
-        ]);
-        assert!(f.is_empty(), "{:?}", ids(&f));
-        let f = run(vec![
-            running(false, 0),
-            event(
-                "web",
-                "Unhealthy",
-                "Warning",
-                "Readiness probe failed: x",
-                7200,
-            ),
-        ]);
-        assert!(f.is_empty(), "{:?}", ids(&f));
-    }
-}
+#[path = "pod_probe_tests.rs"]
+mod tests;

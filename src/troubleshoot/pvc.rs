@@ -1,12 +1,13 @@
 //! PersistentVolumeClaims that do not bind: Pending with provisioning or binding failures (a
-//! missing StorageClass, no matching PV) and Lost claims. A claim whose class binds on first
+//! missing StorageClass, no matching PV), Pending with no event from any provisioner (nothing
+//! acts on it), and Lost claims. A claim whose class binds on first
 //! consumer (WaitForFirstConsumer) is waiting by design and not reported.
 
 use crate::objects::Kind;
 use crate::objects::PersistentVolumeClaim;
 
 use super::Ctx;
-use super::build::{FindingExt, app, ns_flag, obj};
+use super::build::{FindingExt, app, ns_flag, obj, secs_since};
 use crate::findings::{Finding, Severity};
 
 pub fn check_claim(ctx: &Ctx, pvc: &PersistentVolumeClaim, out: &mut Vec<Finding>) {
@@ -70,7 +71,7 @@ fn check(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
             .iter()
             .any(|sc| sc.metadata.name.as_deref() == Some(class.as_str()));
     if failure.is_none() && !class_missing {
-        return None;
+        return idle(ctx, pvc);
     }
     let message = failure.map(|e| e.message.clone()).unwrap_or_default();
     let (what, why) = if class_missing
@@ -103,6 +104,88 @@ fn check(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
         .events(ctx, &[], false)
         .step("kubectl get storageclass")
         .step(format!("kubectl describe pvc {}{nsf}", o.name)),
+    )
+}
+
+/// A claim Pending for a while with no event but "waiting for the external provisioner":
+/// nothing is acting on it.
+fn idle(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
+    let o = obj("PersistentVolumeClaim", &pvc.metadata);
+    let nsf = ns_flag(&o.namespace);
+    let age = secs_since(pvc.metadata.creation_timestamp?.ts(), ctx.now);
+    if age < ctx.opts.creating_grace.as_secs() as i64 || !ctx.snap.has_kind(Kind::Event) {
+        return None;
+    }
+    let spec = pvc.spec.as_ref();
+    if spec
+        .and_then(|s| s.volume_name.as_deref())
+        .is_some_and(|v| !v.is_empty())
+    {
+        return None;
+    }
+    let events: Vec<_> = ctx
+        .snap
+        .events_for(&o.kind, &o.namespace, &o.name)
+        .collect();
+    if events.iter().any(|e| e.reason != "ExternalProvisioning") {
+        return None;
+    }
+    let named = spec
+        .and_then(|s| s.storage_class_name.as_deref())
+        .filter(|c| !c.is_empty());
+    let class = match named {
+        Some(c) => ctx.snap.storage_classes.find("", c),
+        None => ctx.snap.storage_classes.iter().find(|c| c.is_default()),
+    };
+    let provisioner = class.map(|c| c.provisioner.to_string());
+    let (what, why, step) = match (&provisioner, named) {
+        (Some(p), _) if p == "kubernetes.io/no-provisioner" => (
+            "no PersistentVolume matches it (its class has no provisioner)".to_string(),
+            "Its StorageClass provisions nothing (kubernetes.io/no-provisioner): an existing PV of \
+             that class, with enough capacity and the same access modes, must match it."
+                .to_string(),
+            "kubectl get pv".to_string(),
+        ),
+        (Some(p), _) => (
+            format!("provisioner {p} does not act on it"),
+            format!(
+                "No event at all from the provisioner {p}: it is not installed, not running, or \
+                 does not handle this class (a CSI driver's controller pod is down)."
+            ),
+            format!("kubectl get pods -A | grep -i '{}'", p.split('.').next().unwrap_or(p)),
+        ),
+        (None, None) if ctx.snap.has_kind(Kind::StorageClass) => (
+            "it has no StorageClass and there is no default one".to_string(),
+            "Without a class (and without a default StorageClass) only a pre-created PV can \
+             match it, and none does."
+                .to_string(),
+            "kubectl get pv".to_string(),
+        ),
+        _ => return None,
+    };
+    let mut f = app(
+        "pvc-pending",
+        Severity::Error,
+        o.clone(),
+        format!(
+            "claim Pending for {}: {what}",
+            crate::model::age::format_seconds(age)
+        ),
+    )
+    .explain(format!("{why} Pods using the claim stay Pending."))
+    .with(
+        "storageClassName",
+        named
+            .map(str::to_string)
+            .unwrap_or_else(|| "(default)".to_string()),
+    );
+    if let Some(p) = &provisioner {
+        f = f.with("provisioner", p.clone());
+    }
+    Some(
+        f.events(ctx, &[], true)
+            .step(step)
+            .step(format!("kubectl describe pvc {}{nsf}", o.name)),
     )
 }
 
@@ -166,5 +249,40 @@ mod tests {
         let sc = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "fast"},
             "provisioner": "x", "volumeBindingMode": "WaitForFirstConsumer"});
         assert!(run(vec![pvc(), sc]).is_empty());
+    }
+
+    #[test]
+    fn pending_without_any_provisioner_event() {
+        let mut claim = pvc();
+        claim["metadata"]["creationTimestamp"] = json!(ago(900));
+        let sc = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "fast"},
+            "provisioner": "ebs.csi.aws.com", "volumeBindingMode": "Immediate"});
+        let waiting = ev(
+            "ExternalProvisioning",
+            "Normal",
+            "Waiting for a volume to be created either by the external provisioner 'ebs.csi.aws.com' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.",
+        );
+        let f = run(vec![claim.clone(), sc.clone(), waiting.clone()]);
+        let p = one(&f, "pvc-pending");
+        assert!(
+            p.summary
+                .contains("provisioner ebs.csi.aws.com does not act on it"),
+            "{}",
+            p.summary
+        );
+        // The provisioner reports it is working on it: not idle.
+        let working = ev(
+            "Provisioning",
+            "Normal",
+            "External provisioner is provisioning volume for claim \"ns/data\"",
+        );
+        assert!(run(vec![claim.clone(), sc, waiting, working]).is_empty());
+        // Events not listed: nothing can be said.
+        let only = super::super::analyze(
+            &super::super::Snapshot::from_objects(vec![claim]),
+            now(),
+            &Default::default(),
+        );
+        assert!(only.is_empty());
     }
 }

@@ -64,6 +64,175 @@ pub const CHECKS: &[CheckInfo] = &[
     ),
     check("replicaset-failed-create", Pane::App, &[Kind::ReplicaSet]),
     check("job-failed", Pane::App, &[Kind::Job]),
+    check("job-suspended", Pane::App, &[Kind::Job]),
+    check("job-deadline-exceeded", Pane::App, &[Kind::Job]),
+    check("cronjob-suspended", Pane::App, &[Kind::CronJob]),
+    check("cronjob-invalid-schedule", Pane::App, &[Kind::CronJob]),
+    check("cronjob-missed-schedules", Pane::App, &[Kind::CronJob]),
+    check("cronjob-blocked", Pane::App, &[Kind::CronJob, Kind::Job]),
+    check(
+        "daemonset-unavailable",
+        Pane::App,
+        &[Kind::DaemonSet, Kind::Node, Kind::Pod],
+    ),
+    check(
+        "daemonset-rollout-stuck",
+        Pane::App,
+        &[Kind::DaemonSet, Kind::Node, Kind::Pod],
+    ),
+    check(
+        "daemonset-misscheduled",
+        Pane::App,
+        &[Kind::DaemonSet, Kind::Node, Kind::Pod],
+    ),
+    check(
+        "daemonset-nodes-excluded",
+        Pane::App,
+        &[Kind::DaemonSet, Kind::Node],
+    ),
+    check(
+        "statefulset-service-missing",
+        Pane::App,
+        &[Kind::StatefulSet, Kind::Service],
+    ),
+    check(
+        "statefulset-storageclass-missing",
+        Pane::App,
+        &[Kind::StatefulSet, Kind::StorageClass],
+    ),
+    check(
+        "statefulset-not-ready",
+        Pane::App,
+        &[Kind::StatefulSet, Kind::Pod],
+    ),
+    check(
+        "statefulset-rollout-stuck",
+        Pane::App,
+        &[Kind::StatefulSet, Kind::Pod],
+    ),
+    check(
+        "hpa-target-missing",
+        Pane::App,
+        &[
+            Kind::HorizontalPodAutoscaler,
+            Kind::Deployment,
+            Kind::StatefulSet,
+        ],
+    ),
+    check(
+        "hpa-missing-requests",
+        Pane::App,
+        &[
+            Kind::HorizontalPodAutoscaler,
+            Kind::Deployment,
+            Kind::StatefulSet,
+        ],
+    ),
+    check(
+        "hpa-not-scaling",
+        Pane::App,
+        &[Kind::HorizontalPodAutoscaler],
+    ),
+    check("hpa-at-max", Pane::App, &[Kind::HorizontalPodAutoscaler]),
+    check(
+        "pdb-blocks-eviction",
+        Pane::App,
+        &[Kind::PodDisruptionBudget],
+    ),
+    check(
+        "pdb-no-pods",
+        Pane::App,
+        &[Kind::PodDisruptionBudget, Kind::Pod],
+    ),
+    check(
+        "pdb-overlap",
+        Pane::App,
+        &[Kind::PodDisruptionBudget, Kind::Pod],
+    ),
+    check(
+        "ingress-class-missing",
+        Pane::App,
+        &[Kind::Ingress, Kind::IngressClass],
+    ),
+    check(
+        "ingress-no-class",
+        Pane::App,
+        &[Kind::Ingress, Kind::IngressClass],
+    ),
+    check(
+        "ingress-no-controller",
+        Pane::App,
+        &[Kind::Ingress, Kind::IngressClass],
+    ),
+    check(
+        "ingress-backend-missing",
+        Pane::App,
+        &[Kind::Ingress, Kind::Service],
+    ),
+    check(
+        "ingress-backend-port-missing",
+        Pane::App,
+        &[Kind::Ingress, Kind::Service],
+    ),
+    check(
+        "ingress-tls-secret-missing",
+        Pane::App,
+        &[Kind::Ingress, Kind::Secret],
+    ),
+    check(
+        "ingress-tls-secret-invalid",
+        Pane::App,
+        &[Kind::Ingress, Kind::Secret],
+    ),
+    check("pv-released", Pane::App, &[Kind::PersistentVolume]),
+    check("pv-failed", Pane::App, &[Kind::PersistentVolume]),
+    check(
+        "storageclass-multiple-defaults",
+        Pane::App,
+        &[Kind::StorageClass],
+    ),
+    check("pod-container-exited", Pane::App, POD),
+    check("pod-not-ready", Pane::App, POD_EVENTS),
+    check(
+        "pod-missing-reference",
+        Pane::App,
+        &[
+            Kind::Pod,
+            Kind::ConfigMap,
+            Kind::Secret,
+            Kind::ServiceAccount,
+            Kind::PersistentVolumeClaim,
+        ],
+    ),
+    check(
+        "workload-missing-reference",
+        Pane::App,
+        &[
+            Kind::ConfigMap,
+            Kind::Secret,
+            Kind::ServiceAccount,
+            Kind::PersistentVolumeClaim,
+        ],
+    ),
+    check(
+        "webhook-service-missing",
+        Pane::App,
+        &[
+            Kind::ValidatingWebhookConfiguration,
+            Kind::MutatingWebhookConfiguration,
+            Kind::Service,
+        ],
+    ),
+    check(
+        "webhook-no-endpoints",
+        Pane::App,
+        &[
+            Kind::ValidatingWebhookConfiguration,
+            Kind::MutatingWebhookConfiguration,
+            Kind::Service,
+            Kind::EndpointSlice,
+        ],
+    ),
     check("service-no-pods", Pane::App, &[Kind::Service, Kind::Pod]),
     check(
         "service-port-mismatch",
@@ -78,7 +247,7 @@ pub const CHECKS: &[CheckInfo] = &[
     check(
         "pvc-pending",
         Pane::App,
-        &[Kind::PersistentVolumeClaim, Kind::StorageClass],
+        &[Kind::PersistentVolumeClaim, Kind::StorageClass, Kind::Event],
     ),
     check("pvc-lost", Pane::App, &[Kind::PersistentVolumeClaim]),
     check("node-not-ready", Pane::Node, &[Kind::Node]),
@@ -115,21 +284,65 @@ pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>)
                 super::pod_pending::check(ctx, pod, out);
                 super::pod_lifecycle::check(ctx, pod, out);
                 super::pod_probe::check(ctx, pod, out);
+                super::pod_exit::check(ctx, pod, out);
+                super::pod_ready::check(ctx, pod, out);
+                super::references::check_pod(ctx, pod, out);
             }
         }
         Kind::Deployment => {
             if let Some(d) = snap.deployments.get(key) {
                 super::workload::check_deployment(ctx, d, out);
             }
+            super::references::check_workload(ctx, kind, key, out);
         }
         Kind::ReplicaSet => {
             if let Some(r) = snap.replicasets.get(key) {
                 super::workload::check_replicaset(ctx, r, out);
             }
+            super::references::check_workload(ctx, kind, key, out);
+        }
+        Kind::StatefulSet => {
+            if let Some(s) = snap.statefulsets.get(key) {
+                super::statefulset::check(ctx, s, out);
+            }
+            super::references::check_workload(ctx, kind, key, out);
+        }
+        Kind::DaemonSet => {
+            if let Some(d) = snap.daemonsets.get(key) {
+                super::daemonset::check(ctx, d, out);
+            }
+            super::references::check_workload(ctx, kind, key, out);
         }
         Kind::Job => {
             if let Some(j) = snap.jobs.get(key) {
-                super::workload::check_job(ctx, j, out);
+                super::job::check(ctx, j, out);
+            }
+            super::references::check_workload(ctx, kind, key, out);
+        }
+        Kind::CronJob => {
+            if let Some(c) = snap.cronjobs.get(key) {
+                super::cronjob::check(ctx, c, out);
+            }
+            super::references::check_workload(ctx, kind, key, out);
+        }
+        Kind::Ingress => {
+            if let Some(i) = snap.ingresses.get(key) {
+                super::ingress::check(ctx, i, out);
+            }
+        }
+        Kind::PersistentVolume => {
+            if let Some(p) = snap.pvs.get(key) {
+                super::storage::check_volume(ctx, p, out);
+            }
+        }
+        Kind::HorizontalPodAutoscaler => {
+            if let Some(h) = snap.hpas.get(key) {
+                super::hpa::check(ctx, h, out);
+            }
+        }
+        Kind::PodDisruptionBudget => {
+            if let Some(b) = snap.pdbs.get(key) {
+                super::pdb::check(ctx, b, out);
             }
         }
         Kind::Service => {
@@ -149,6 +362,8 @@ pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>)
 /// Runs the checks over the cluster as a whole.
 pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
     super::node::check_nodes(ctx, out);
+    super::webhook::check(ctx, out);
+    super::storage::check_default_classes(ctx, out);
 }
 
 /// Every object with checks (of `namespace` only, when given; cluster-scoped objects always).

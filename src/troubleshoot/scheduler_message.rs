@@ -28,6 +28,15 @@ impl Exclusion {
         if let Some(res) = r.strip_prefix("Insufficient ") {
             return Constraint::Insufficient(res.trim().to_string());
         }
+        if r.contains("were not ready")
+            || r == "NodeNotReady"
+            || r.contains("node(s) were unreachable")
+        {
+            return Constraint::Taint {
+                key: String::new(),
+                not_ready: true,
+            };
+        }
         if r.contains("untolerated taint") || r.contains("had taint") {
             let key = r
                 .split('{')
@@ -76,9 +85,16 @@ impl Exclusion {
             Constraint::Taint {
                 key,
                 not_ready: true,
+            } if key.is_empty() => format!("{n} node(s) are NotReady"),
+            Constraint::Taint {
+                key,
+                not_ready: true,
             } => format!(
                 "{n} node(s) are NotReady/unreachable (taint {key}), the pod does not tolerate it"
             ),
+            Constraint::Taint { key, .. } if key.is_empty() => {
+                format!("{n} node(s) have taints the pod does not tolerate")
+            }
             Constraint::Taint { key, .. } => {
                 format!("{n} node(s) have the taint {key}, which the pod does not tolerate")
             }
@@ -101,28 +117,98 @@ impl Exclusion {
     }
 }
 
-/// Parses the scheduler message; empty when it has no "N reason" list.
+/// The reasons of the old predicate names ("No nodes are available that match all of the
+/// predicates: MatchNodeSelector (2)"), in the words of the later messages.
+fn predicate_reason(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "MatchNodeSelector" | "CheckNodeLabelPresence" => "node(s) didn't match node selector",
+        "PodToleratesNodeTaints" | "PodToleratesNodeNoExecuteTaints" => {
+            "node(s) had taints that the pod didn't tolerate"
+        }
+        "NodeNotReady" | "CheckNodeCondition" => "node(s) were not ready",
+        "NodeOutOfDisk" => "node(s) were out of disk space",
+        "NodeUnderMemoryPressure" | "CheckNodeMemoryPressure" => "node(s) had memory pressure",
+        "NodeUnderDiskPressure" | "CheckNodeDiskPressure" => "node(s) had disk pressure",
+        "NodeUnderPIDPressure" | "CheckNodePIDPressure" => "node(s) had pid pressure",
+        "PodFitsHostPorts" => "node(s) didn't have free ports for the requested pod ports",
+        "NoVolumeZoneConflict" | "VolumeNodeAffinityConflict" => {
+            "node(s) had volume node affinity conflict"
+        }
+        "CheckNodeUnschedulable" | "NodeUnschedulable" => "node(s) were unschedulable",
+        "MaxEBSVolumeCount"
+        | "MaxGCEPDVolumeCount"
+        | "MaxAzureDiskVolumeCount"
+        | "MaxCSIVolumeCountPred" => "node(s) exceed max volume count",
+        "MatchInterPodAffinity" => "node(s) didn't match pod affinity/anti-affinity rules",
+        _ => return None,
+    })
+}
+
+/// The oldest form: "No nodes are available that match all of the predicates:
+/// Insufficient cpu (2), MatchNodeSelector (1)."
+fn parse_predicates(list: &str) -> Vec<Exclusion> {
+    let mut out = Vec::new();
+    for item in split_items(list) {
+        let item = item.trim();
+        let (name, count) = match item.rsplit_once(" (") {
+            Some((name, n)) => (
+                name.trim(),
+                n.trim_end_matches(')').trim().parse::<u32>().unwrap_or(0),
+            ),
+            None => (item, 0),
+        };
+        if name.is_empty() {
+            continue;
+        }
+        let reason = predicate_reason(name)
+            .map(str::to_string)
+            .unwrap_or_else(|| name.to_string());
+        out.push(Exclusion {
+            nodes: count,
+            reason,
+        });
+    }
+    out
+}
+
+/// Parses the scheduler message (the "0/3 nodes are available: N reason, …" forms of every
+/// release, and the older predicate list); empty when it lists no reasons.
 pub fn parse(message: &str) -> Vec<Exclusion> {
     let main = message.split(" preemption:").next().unwrap_or(message);
+    if let Some((_, list)) = main.split_once("match all of the predicates:") {
+        return parse_predicates(list.trim().trim_end_matches('.'));
+    }
     let Some((_, list)) = main.split_once("available: ") else {
         return Vec::new();
     };
     let list = list.trim().trim_end_matches('.');
-    let mut out = Vec::new();
+    let mut out: Vec<Exclusion> = Vec::new();
     for item in split_items(list) {
         let item = item.trim();
         let (count, reason) = match item.split_once(' ') {
             Some((n, rest)) => match n.parse::<u32>() {
-                Ok(n) => (n, rest),
-                Err(_) => (0, item),
+                Ok(n) => (Some(n), rest),
+                Err(_) => (None, item),
             },
-            None => (0, item),
+            None => (None, item),
         };
-        if !reason.is_empty() {
-            out.push(Exclusion {
-                nodes: count,
+        if reason.is_empty() {
+            continue;
+        }
+        match (count, out.last_mut()) {
+            // "1 node(s) had taint {k: v}, that the pod didn't tolerate": the clause after the
+            // comma belongs to the item before it.
+            (None, Some(prev))
+                if !reason.starts_with("pod has")
+                    && !reason.starts_with("persistentvolumeclaim") =>
+            {
+                prev.reason.push_str(", ");
+                prev.reason.push_str(reason);
+            }
+            _ => out.push(Exclusion {
+                nodes: count.unwrap_or(0),
                 reason: reason.to_string(),
-            });
+            }),
         }
     }
     out
@@ -193,5 +279,62 @@ mod tests {
         );
         assert_eq!(e[0].constraint(), Constraint::UnboundPvc);
         assert!(parse("no nodes available to schedule pods").is_empty());
+    }
+
+    #[test]
+    fn older_message_forms() {
+        let e = parse(
+            "0/3 nodes are available: 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate, 2 Insufficient cpu.",
+        );
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!(
+            e[0].constraint(),
+            Constraint::Taint {
+                key: "node-role.kubernetes.io/master".into(),
+                not_ready: false
+            }
+        );
+        assert_eq!(
+            (e[1].nodes, e[1].constraint()),
+            (2, Constraint::Insufficient("cpu".into()))
+        );
+        let e = parse(
+            "No nodes are available that match all of the predicates: Insufficient cpu (2), MatchNodeSelector (1), PodToleratesNodeTaints (1).",
+        );
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert_eq!(
+            (e[0].nodes, e[0].constraint()),
+            (2, Constraint::Insufficient("cpu".into()))
+        );
+        assert_eq!((e[1].nodes, e[1].constraint()), (1, Constraint::Affinity));
+        assert!(matches!(
+            e[2].constraint(),
+            Constraint::Taint {
+                not_ready: false,
+                ..
+            }
+        ));
+        let e = parse("0/3 nodes are available: 3 Insufficient memory.");
+        assert_eq!(
+            (e[0].nodes, e[0].constraint()),
+            (3, Constraint::Insufficient("memory".into()))
+        );
+        let e = parse(
+            "0/2 nodes are available: 1 node(s) were not ready, 1 node(s) had taints that the pod didn't tolerate.",
+        );
+        assert!(matches!(
+            e[0].constraint(),
+            Constraint::Taint {
+                not_ready: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            e[1].constraint(),
+            Constraint::Taint {
+                not_ready: false,
+                ..
+            }
+        ));
     }
 }

@@ -4,7 +4,7 @@
 //! Services with no pods, ExternalName Services and Services without a selector are skipped.
 
 use crate::objects::IntOrString;
-use crate::objects::{Endpoints, Map, Pod, Service, ServicePort};
+use crate::objects::{Endpoints, Kind, Map, Pod, Service, ServicePort};
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj};
@@ -62,6 +62,90 @@ pub fn selected_pods<'a>(ctx: &Ctx<'a>, svc: &Service) -> Option<Vec<&'a Pod>> {
     )
 }
 
+/// What the endpoint objects say: (ready, not ready) addresses and the not-ready targets'
+/// names; `None` when neither EndpointSlices nor Endpoints were listed.
+fn endpoint_counts(
+    ctx: &Ctx,
+    svc: &Service,
+    endpoints: Option<&Endpoints>,
+) -> Option<(usize, usize, Vec<String>)> {
+    let ns = svc.metadata.namespace();
+    let slices = ctx.snap.slices_of(ns, svc.metadata.name());
+    if !slices.is_empty() || (ctx.snap.has_kind(Kind::EndpointSlice) && endpoints.is_none()) {
+        let (mut ready, mut not_ready, mut names) = (0, 0, Vec::new());
+        for e in slices.iter().flat_map(|s| s.endpoints.iter()) {
+            if e.is_ready() {
+                ready += 1;
+            } else {
+                not_ready += 1;
+                let target = e.target_ref.as_ref().and_then(|t| t.name.as_deref());
+                names.push(
+                    target
+                        .map(str::to_string)
+                        .unwrap_or_else(|| e.addresses.join(",")),
+                );
+            }
+        }
+        return Some((ready, not_ready, names));
+    }
+    if let Some(ep) = endpoints {
+        let (mut ready, mut not_ready, mut names) = (0, 0, Vec::new());
+        for s in ep.subsets.iter().flatten() {
+            ready += s.addresses.as_ref().map_or(0, |a| a.len());
+            for a in s.not_ready_addresses.iter().flatten() {
+                not_ready += 1;
+                let target = a.target_ref.as_ref().and_then(|t| t.name.as_deref());
+                names.push(
+                    target
+                        .map(str::to_string)
+                        .unwrap_or_else(|| a.ip.to_string()),
+                );
+            }
+        }
+        return Some((ready, not_ready, names));
+    }
+    ctx.snap
+        .has_kind(Kind::Endpoints)
+        .then(|| (0, 0, Vec::new()))
+}
+
+/// No ready endpoint, judged from the endpoint objects (the pods themselves were not seen).
+fn not_ready_by_endpoints(ctx: &Ctx, svc: &Service, not_ready: &[String], why: &str) -> Finding {
+    let o = obj("Service", &svc.metadata);
+    let nsf = ns_flag(&o.namespace);
+    let summary = if not_ready.is_empty() {
+        "the Service has no endpoints".to_string()
+    } else {
+        format!("none of its {} endpoints is ready", not_ready.len())
+    };
+    let mut f = app(
+        "service-no-ready-endpoints",
+        Severity::Error,
+        o.clone(),
+        summary,
+    )
+    .explain(format!(
+        "Connections to the Service fail: it has no ready endpoint. {why}"
+    ));
+    if !not_ready.is_empty() {
+        f = f.with(
+            "not-ready endpoints",
+            not_ready
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    f.events(ctx, &[], false)
+        .step(format!(
+            "kubectl get endpointslices{nsf} -l kubernetes.io/service-name={} -o wide",
+            o.name
+        ))
+        .step(format!("kubectl describe service {}{nsf}", o.name))
+}
+
 fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Finding> {
     let spec = svc.spec.as_ref()?;
     if spec.type_.as_deref() == Some("ExternalName") {
@@ -69,6 +153,21 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
     }
     let selector = spec.selector.as_ref().filter(|s| !s.is_empty())?;
     let headless = spec.cluster_ip.as_deref() == Some("None");
+    if !ctx.snap.has_kind(Kind::Pod) {
+        // Without the pods, only the endpoint objects can tell; never "matches no pods".
+        let (ready, not_ready, names) = endpoint_counts(ctx, svc, endpoints)?;
+        if ready > 0 || (headless && not_ready == 0) {
+            return None;
+        }
+        let why = if not_ready > 0 {
+            "Its endpoints exist but are not ready: the pods behind them fail their readiness \
+             checks (the pods were not part of what was analysed)."
+        } else {
+            "The pods were not part of what was analysed, so whether the selector matches \
+             nothing or the pods are not ready cannot be told here."
+        };
+        return Some(not_ready_by_endpoints(ctx, svc, &names, why));
+    }
     let pods = selected_pods(ctx, svc)?;
     let o = obj("Service", &svc.metadata);
     let nsf = ns_flag(&o.namespace);
@@ -77,6 +176,21 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
     if pods.is_empty() {
         if headless {
             return None;
+        }
+        // Endpoints listing addresses mean pods do match (they are missing from the input).
+        if let Some((ready, not_ready, names)) = endpoint_counts(ctx, svc, endpoints)
+            && ready + not_ready > 0
+        {
+            if ready > 0 {
+                return None;
+            }
+            return Some(not_ready_by_endpoints(
+                ctx,
+                svc,
+                &names,
+                "Its endpoints exist but none is ready: the selected pods fail their readiness \
+                 checks (they were not among the pods analysed).",
+            ));
         }
         let hints = near_misses(ctx, &o.namespace, selector);
         let mut f = app(
@@ -282,82 +396,5 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::super::testutil::*;
-    use serde_json::{Value, json};
-
-    fn svc(selector: Value, target: Value, cluster_ip: &str) -> Value {
-        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "ns"},
-            "spec": {"clusterIP": cluster_ip, "selector": selector, "ports": [{"port": 80, "targetPort": target}]}})
-    }
-
-    fn web_pod(name: &str, labels: Value, ready: bool) -> Value {
-        let mut p = pod(
-            name,
-            json!({"containers": [{"name": "app", "image": "x",
-            "ports": [{"name": "http", "containerPort": 80}]}]}),
-            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"}}]}),
-        );
-        p["metadata"]["labels"] = labels;
-        p
-    }
-
-    #[test]
-    fn selector_matching_nothing_with_a_near_miss() {
-        let f = run(vec![
-            svc(json!({"app": "web-service"}), json!(80), "10.0.0.1"),
-            web_pod("a", json!({"app": "webapp"}), true),
-            web_pod("b", json!({"name": "web-service"}), true),
-        ]);
-        let s = one(&f, "service-no-pods");
-        let ev = evidence_text(s);
-        assert!(ev.contains("pods have name=web-service"), "{ev}");
-    }
-
-    #[test]
-    fn target_port_mismatches() {
-        let f = run(vec![
-            svc(json!({"app": "web"}), json!(8080), "10.0.0.1"),
-            web_pod("a", json!({"app": "web"}), true),
-        ]);
-        assert!(
-            one(&f, "service-port-mismatch")
-                .summary
-                .contains("targetPort 8080")
-        );
-        let f = run(vec![
-            svc(json!({"app": "web"}), json!("http-web"), "10.0.0.1"),
-            web_pod("a", json!({"app": "web"}), true),
-        ]);
-        assert!(
-            one(&f, "service-port-mismatch")
-                .summary
-                .contains("http-web")
-        );
-        let f = run(vec![
-            svc(json!({"app": "web"}), json!("http"), "10.0.0.1"),
-            web_pod("a", json!({"app": "web"}), true),
-        ]);
-        assert!(f.is_empty(), "{:?}", ids(&f));
-    }
-
-    #[test]
-    fn no_ready_pods() {
-        let f = run(vec![
-            svc(json!({"app": "web"}), json!(80), "10.0.0.1"),
-            web_pod("a", json!({"app": "web"}), false),
-        ]);
-        one(&f, "service-no-ready-endpoints");
-    }
-
-    #[test]
-    fn headless_external_name_and_selectorless_services_are_not_flagged() {
-        let headless = svc(json!({"app": "db"}), json!(80), "None");
-        let external = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "ext", "namespace": "ns"},
-            "spec": {"type": "ExternalName", "externalName": "example.com"}});
-        let manual = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "man", "namespace": "ns"},
-            "spec": {"ports": [{"port": 80}]}});
-        assert!(run(vec![headless, external, manual]).is_empty());
-    }
-}
+#[path = "service_tests.rs"]
+mod tests;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_kmedic");
-pub const PTY_DEADLINE: Duration = Duration::from_secs(30);
+pub const PTY_DEADLINE: Duration = Duration::from_secs(90);
 
 /// A child process killed when dropped.
 pub struct KillOnDrop(pub Child);

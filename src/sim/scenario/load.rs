@@ -63,7 +63,10 @@ fn read_text(path: &Path) -> Result<String, ScenarioError> {
     crate::text_file::decode_utf8(read.bytes).map_err(|e| ScenarioError {
         file: path.display().to_string(),
         line: Some(e.line),
-        message: format!("column {}: not UTF-8 text (byte 0x{:02X})", e.column, e.byte),
+        message: format!(
+            "column {}: not UTF-8 text (byte 0x{:02X})",
+            e.column, e.byte
+        ),
     })
 }
 

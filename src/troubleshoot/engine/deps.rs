@@ -40,9 +40,33 @@ pub fn touched(
                 }
             }
             Object::ReplicaSet(r) => {
-                owner_chain(snap, &key.namespace, r.metadata.controller(), out)
+                owner_chain(snap, &key.namespace, r.metadata.controller(), out);
+                autoscalers_of(snap, &key.namespace, "ReplicaSet", &key.name, out);
             }
-            Object::Job(j) => owner_chain(snap, &key.namespace, j.metadata.controller(), out),
+            Object::Job(j) => {
+                owner_chain(snap, &key.namespace, j.metadata.controller(), out);
+                // A failed pod is judged by its Job's outcome.
+                if let Some(uid) = j.metadata.uid.as_deref() {
+                    for p in snap.pods_owned_by(uid) {
+                        out.insert((Kind::Pod, pod_key(p)));
+                    }
+                }
+            }
+            Object::Ingress(_) => {
+                // Whether others of a class have an address tells about its controller.
+                for (k, _, _) in snap.ingresses.entries() {
+                    out.insert((Kind::Ingress, k.clone()));
+                }
+            }
+            Object::PodDisruptionBudget(_) => {
+                // Budgets overlapping on the same pods judge each other.
+                for b in snap.pdbs.in_namespace(&key.namespace) {
+                    out.insert((
+                        Kind::PodDisruptionBudget,
+                        ObjKey::new(key.namespace.as_str(), b.metadata.name()),
+                    ));
+                }
+            }
             Object::Deployment(_) | Object::StatefulSet(_) => {
                 autoscalers_of(snap, &key.namespace, kind.name(), &key.name, out);
             }
@@ -53,7 +77,19 @@ pub fn touched(
                     }
                 }
             }
-            Object::Service(_) => ingresses_of_service(snap, &key.namespace, &key.name, out),
+            Object::Service(_) => {
+                ingresses_of_service(snap, &key.namespace, &key.name, out);
+                for st in snap.statefulsets.in_namespace(&key.namespace) {
+                    if st.spec.as_ref().and_then(|s| s.service_name.as_deref())
+                        == Some(key.name.as_str())
+                    {
+                        out.insert((
+                            Kind::StatefulSet,
+                            ObjKey::new(key.namespace.as_str(), st.metadata.name()),
+                        ));
+                    }
+                }
+            }
             Object::Endpoints(_) => {
                 out.insert((Kind::Service, key.clone()));
             }
@@ -112,6 +148,19 @@ fn pod_key(p: &Pod) -> ObjKey {
 fn pod(snap: &Snapshot, p: &Pod, out: &mut HashSet<Subject>) {
     let ns = p.metadata.namespace();
     owner_chain(snap, ns, p.metadata.controller(), out);
+    // Evictions of one workload's pods are judged together (recurring ones are errors).
+    let evicted = |p: &Pod| p.status.as_ref().and_then(|s| s.reason.as_deref()) == Some("Evicted");
+    if evicted(p)
+        && let Some(owner) = p.metadata.controller()
+    {
+        for sibling in snap
+            .pods_owned_by(&owner.uid)
+            .into_iter()
+            .filter(|s| evicted(s))
+        {
+            out.insert((Kind::Pod, pod_key(sibling)));
+        }
+    }
     let labels = p.metadata.labels.as_deref();
     for s in snap.services.in_namespace(ns) {
         let selects = s
@@ -227,6 +276,31 @@ fn referrers(snap: &Snapshot, kind: Kind, ns: &str, name: &str, out: &mut HashSe
     for d in snap.daemonsets.in_namespace(ns) {
         if refers(d.spec.as_ref().and_then(|s| s.template.spec.as_ref())) {
             out.insert((Kind::DaemonSet, ObjKey::new(ns, d.metadata.name())));
+        }
+    }
+    for r in snap.replicasets.in_namespace(ns) {
+        if refers(
+            r.spec
+                .as_ref()
+                .and_then(|s| s.template.as_ref())
+                .and_then(|t| t.spec.as_ref()),
+        ) {
+            out.insert((Kind::ReplicaSet, ObjKey::new(ns, r.metadata.name())));
+        }
+    }
+    for j in snap.jobs.in_namespace(ns) {
+        if refers(j.spec.as_ref().and_then(|s| s.template.spec.as_ref())) {
+            out.insert((Kind::Job, ObjKey::new(ns, j.metadata.name())));
+        }
+    }
+    for c in snap.cronjobs.in_namespace(ns) {
+        let template = c
+            .spec
+            .as_ref()
+            .and_then(|s| s.job_template.spec.as_ref())
+            .and_then(|j| j.template.spec.as_ref());
+        if refers(template) {
+            out.insert((Kind::CronJob, ObjKey::new(ns, c.metadata.name())));
         }
     }
     if kind == Kind::Secret {

@@ -15,6 +15,71 @@ use crate::objects::{self, Head, Kind, Object, Time};
 /// An object from a dump, with where it came from (`file:line`) when known.
 pub type Sourced = (Value, Option<String>);
 
+/// Why an input cannot be analysed, naming `source` (the file or directory): it holds no
+/// Kubernetes object at all (an empty file, only comments, empty lists), or none of a kind
+/// kmedic reads (so "no problems found" would be a false all clear). `None` when there is
+/// something to analyse. `kmedic check --scenario` should exit 2 with this message.
+pub fn no_objects_error(source: &str, objects: &[Value]) -> Option<String> {
+    let mut count = 0usize;
+    let mut known = 0usize;
+    let mut kinds: Vec<String> = Vec::new();
+    let mut queue: Vec<&Value> = objects.iter().collect();
+    while let Some(v) = queue.pop() {
+        let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
+        if let Some(items) = v.get("items").and_then(Value::as_array)
+            && (kind.is_empty() || kind.ends_with("List"))
+        {
+            let item_kind = kind.strip_suffix("List").unwrap_or("");
+            let typed = Kind::by_name(item_kind).is_some();
+            if typed && items.is_empty() {
+                // An empty list of a known kind still says "none exist".
+                known += 1;
+            }
+            for item in items {
+                if typed && item.get("kind").is_none() {
+                    count += 1;
+                    known += 1;
+                } else {
+                    queue.push(item);
+                }
+            }
+            continue;
+        }
+        if kind.is_empty() || !v.is_object() {
+            continue;
+        }
+        count += 1;
+        let api = v.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        if Kind::of(api, kind)
+            .or_else(|| Kind::by_name(kind))
+            .is_some()
+        {
+            known += 1;
+        } else if !kinds.iter().any(|k| k == kind) {
+            kinds.push(kind.to_string());
+        }
+    }
+    if count == 0 && known == 0 {
+        return Some(format!(
+            "{source}: no Kubernetes objects in it (empty, only comments, or empty lists)"
+        ));
+    }
+    if known == 0 {
+        kinds.sort();
+        let shown: Vec<&str> = kinds.iter().take(8).map(String::as_str).collect();
+        return Some(format!(
+            "{source}: none of its {count} objects is of a kind kmedic analyses (found: {}{})",
+            shown.join(", "),
+            if kinds.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            }
+        ));
+    }
+    None
+}
+
 impl Snapshot {
     /// Reads objects as an API server returns them.
     pub fn from_objects(objects: Vec<Value>) -> Snapshot {
@@ -178,6 +243,27 @@ impl Snapshot {
         }
         for p in self.pvcs.iter() {
             meta(&p.metadata, &mut see);
+        }
+        for d in self.daemonsets.iter() {
+            meta(&d.metadata, &mut see);
+        }
+        for st in self.statefulsets.iter() {
+            meta(&st.metadata, &mut see);
+        }
+        for h in self.hpas.iter() {
+            meta(&h.metadata, &mut see);
+            see(h.status.last_scale_time);
+            conditions(h.status.conditions.as_ref(), &mut see);
+        }
+        for b in self.pdbs.iter() {
+            meta(&b.metadata, &mut see);
+            conditions(
+                b.status.as_ref().and_then(|s| s.conditions.as_ref()),
+                &mut see,
+            );
+        }
+        for i in self.ingresses.iter() {
+            meta(&i.metadata, &mut see);
         }
         newest.map(Time::ts)
     }

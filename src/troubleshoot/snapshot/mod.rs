@@ -16,6 +16,7 @@ use crate::model::ObjKey;
 use crate::objects::{self, Kind, Object, Str};
 
 pub use coverage::{Coverage, KindState, Skipped};
+pub use load::no_objects_error;
 pub use table::Table;
 
 /// (namespace, pod, container).

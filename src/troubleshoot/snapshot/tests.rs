@@ -120,3 +120,31 @@ fn secret_values_never_enter() {
         Some(1)
     );
 }
+
+#[test]
+fn inputs_without_objects_are_refused_by_name() {
+    use super::no_objects_error;
+    let e = no_objects_error("empty.yaml", &[]).unwrap();
+    assert!(e.starts_with("empty.yaml: no Kubernetes objects"), "{e}");
+    let empty_list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": []});
+    assert!(
+        no_objects_error("l.yaml", &[empty_list])
+            .unwrap()
+            .contains("no Kubernetes objects")
+    );
+    let rbac = serde_json::json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+        "metadata": {"name": "view"}});
+    let e = no_objects_error("rbac.yaml", &[rbac]).unwrap();
+    assert!(
+        e.contains("none of its 1 objects") && e.contains("ClusterRole"),
+        "{e}"
+    );
+    let pods = serde_json::json!({"apiVersion": "v1", "kind": "PodList", "items": []});
+    assert_eq!(
+        no_objects_error("pods.yaml", &[pods]),
+        None,
+        "an empty pod list says no pods exist"
+    );
+    let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "n"}});
+    assert_eq!(no_objects_error("p.yaml", &[pod]), None);
+}

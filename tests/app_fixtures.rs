@@ -1,0 +1,183 @@
+//! The application checks on objects shaped as real clusters return them (managedFields,
+//! owner references, old and new message formats): every fixture under
+//! `tests/fixtures/troubleshoot/app/broken` yields exactly the findings its header names
+//! (`# expect: <check> <severity> <Kind> <namespace>/<name>`; `# also:` lists other findings
+//! it may have; any other error or critical finding fails), and every fixture under
+//! `app/healthy` (plus the older `healthy.yaml`) yields nothing above info. Ages are judged at
+//! the `# now:` of the file (default 2025-06-01T12:00:00Z).
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use kmedic::findings::{Finding, Severity};
+use kmedic::troubleshoot::{Options, Snapshot, analyze};
+
+const DEFAULT_NOW: &str = "2025-06-01T12:00:00Z";
+
+fn dir(which: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/troubleshoot/app")
+        .join(which)
+}
+
+fn files(which: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir(which))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The `# key: value` lines of a fixture's header.
+fn header(path: &Path, key: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let prefix = format!("# {key}: ");
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix(&prefix).map(str::to_string))
+        .collect()
+}
+
+fn findings(path: &Path) -> Vec<Finding> {
+    let now: Timestamp = header(path, "now")
+        .first()
+        .map(String::as_str)
+        .unwrap_or(DEFAULT_NOW)
+        .parse()
+        .unwrap();
+    let objects = kmedic::sim::scenario::load_path(path).unwrap();
+    assert!(
+        kmedic::troubleshoot::no_objects_error(&path.display().to_string(), &objects).is_none()
+    );
+    let snap = Snapshot::from_objects(objects);
+    assert!(
+        snap.coverage.skipped.is_empty(),
+        "{}: objects that could not be read: {:?}",
+        path.display(),
+        snap.coverage.skipped
+    );
+    analyze(&snap, now, &Options::default())
+}
+
+fn describe(f: &Finding) -> String {
+    format!(
+        "{} {:?} {} {}/{}: {}",
+        f.check, f.severity, f.object.kind, f.object.namespace, f.object.name, f.summary
+    )
+}
+
+fn severity(word: &str) -> Severity {
+    match word {
+        "critical" => Severity::Critical,
+        "error" => Severity::Error,
+        "warning" => Severity::Warning,
+        "info" => Severity::Info,
+        other => panic!("unknown severity {other}"),
+    }
+}
+
+/// (check, kind, namespace, name) of a header line.
+fn target(words: &[&str]) -> (String, String, String, String) {
+    let (ns, name) = words[2].split_once('/').unwrap_or(("", words[2]));
+    (
+        words[0].to_string(),
+        words[1].to_string(),
+        ns.to_string(),
+        name.to_string(),
+    )
+}
+
+fn is(f: &Finding, t: &(String, String, String, String)) -> bool {
+    f.check == t.0 && f.object.kind == t.1 && f.object.namespace == t.2 && f.object.name == t.3
+}
+
+#[test]
+fn every_broken_fixture_yields_what_it_expects_and_no_other_error() {
+    let broken = files("broken");
+    assert!(broken.len() >= 40, "{} broken fixtures", broken.len());
+    let mut failures = Vec::new();
+    for path in &broken {
+        let f = findings(path);
+        let all: Vec<String> = f.iter().map(describe).collect();
+        if std::env::var("SHOW_FINDINGS").is_ok() {
+            for x in &all {
+                eprintln!("SHOW {}: {x}", path.display());
+            }
+        }
+        let expects = header(path, "expect");
+        assert!(
+            !expects.is_empty(),
+            "{}: no `# expect:` line",
+            path.display()
+        );
+        let mut allowed = Vec::new();
+        for line in &expects {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let want = severity(words[1]);
+            let t = target(&[words[0], words[2], words[3]]);
+            match f.iter().find(|x| is(x, &t)) {
+                Some(x) if x.severity == want => {}
+                Some(x) => failures.push(format!(
+                    "{}: {} is {:?}, expected {want:?}",
+                    path.display(),
+                    describe(x),
+                    x.severity
+                )),
+                None => failures.push(format!(
+                    "{}: missing {line}; found {all:#?}",
+                    path.display()
+                )),
+            }
+            allowed.push(t);
+        }
+        for line in header(path, "also") {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            allowed.push(target(&words));
+        }
+        for x in f.iter().filter(|x| x.severity.fails_check()) {
+            if !allowed.iter().any(|t| is(x, t)) {
+                failures.push(format!("{}: unexpected {}", path.display(), describe(x)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn no_healthy_fixture_of_any_kind_yields_anything_above_info() {
+    let mut healthy = files("healthy");
+    assert!(healthy.len() >= 10, "{} healthy fixtures", healthy.len());
+    healthy.push(dir("..").join("healthy.yaml"));
+    let mut failures = Vec::new();
+    for path in &healthy {
+        for f in findings(path) {
+            if std::env::var("SHOW_FINDINGS").is_ok() {
+                eprintln!("SHOW {}: {}", path.display(), describe(&f));
+            }
+            if f.severity < Severity::Info {
+                failures.push(format!("{}: {}", path.display(), describe(&f)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn next_steps_name_real_objects_never_placeholders() {
+    for path in files("broken") {
+        for f in findings(&path) {
+            for s in &f.next_steps {
+                assert!(
+                    !s.contains("<port>") && !s.contains("<path>") && !s.contains("<name>"),
+                    "{}: {} has a placeholder step: {s}",
+                    path.display(),
+                    f.check
+                );
+            }
+        }
+    }
+}
