@@ -5,6 +5,7 @@ pub mod access;
 pub mod client;
 pub mod events;
 pub mod fetch;
+pub mod health;
 pub mod kubeconfig;
 pub mod readonly;
 pub mod store;

@@ -11,10 +11,26 @@
 
 mod build;
 mod container;
+mod cp_api;
+mod cp_etcd;
+mod cp_leases;
+mod cp_log;
+mod cp_pods;
+mod cp_static_pods;
+mod cp_version;
 pub mod engine;
 mod grouping;
 mod links;
+mod links_cp;
 mod node;
+mod node_capacity;
+mod node_conditions;
+mod node_events;
+mod node_heartbeat;
+mod node_page;
+mod node_pods;
+mod node_scheduling;
+mod node_versions;
 pub mod output;
 mod pod_config;
 mod pod_crash;
@@ -32,6 +48,8 @@ mod workload;
 
 #[cfg(test)]
 mod testutil;
+#[cfg(test)]
+mod testutil_cp;
 
 use std::time::Duration;
 
@@ -43,7 +61,13 @@ use crate::findings::{Finding, Pane};
 pub type EventRecord = crate::objects::Event;
 pub use grouping::{RootGroup, group_by_root};
 pub use engine::Engine;
+pub use node_capacity::{largest_allocatable, pod_request};
+pub use node_page::{NodePage, node_page};
 pub use snapshot::{Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table};
+pub use snapshot::{
+    ApiHealth, ApiMetrics, DeprecatedApi, Failure, HealthCheck, HealthReport, METRIC_NAMES, Probed,
+    ReachClass, ServerVersion, bounded_detail, wanted_metric_line,
+};
 
 /// Thresholds and filters of one analysis.
 #[derive(Debug, Clone)]
