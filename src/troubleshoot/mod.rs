@@ -47,6 +47,8 @@ mod snapshot;
 mod workload;
 
 #[cfg(test)]
+mod cp_healthy_tests;
+#[cfg(test)]
 mod testutil;
 #[cfg(test)]
 mod testutil_cp;
