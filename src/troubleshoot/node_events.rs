@@ -20,7 +20,7 @@ fn meaning(reason: &str) -> Option<&'static str> {
         "ImageGCFailed" => "image garbage collection failed: the image file system stays full",
         "ContainerGCFailed" => "the kubelet could not remove dead containers (is the container runtime answering?)",
         "InvalidDiskCapacity" => "the kubelet read an invalid capacity for the image file system",
-        "NodeNotReady" => "the node controller marked the node NotReady",
+        "NodeNotReady" => "the node controller marked the node NotReady (it is Ready again: it flapped)",
         "KubeletSetupFailed" => "the kubelet failed to set up (cgroups, directories, the container runtime)",
         "NodeHasDiskPressure" => "the node entered disk pressure",
         "NodeHasInsufficientMemory" => "the node entered memory pressure",
@@ -44,7 +44,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             let Some(m) = meaning(&e.reason).or(e.is_warning().then_some("")) else {
                 continue;
             };
-            if !e.is_warning() && e.reason != "Rebooted" && e.reason != "NodeNotReady" {
+            // NodeNotReady on a node that is Ready again is a flap worth showing; on a node
+            // still NotReady it only repeats the NotReady finding.
+            let flap = e.reason == "NodeNotReady" && n.is_ready();
+            if !e.is_warning() && e.reason != "Rebooted" && !flap {
                 continue;
             }
             let slot = by_reason.entry(e.reason.to_string()).or_insert((0, m.to_string()));

@@ -1,6 +1,7 @@
 //! Kubelet, container runtime and kernel versions across nodes: the nodes that differ from
 //! most of the others (a node left behind by an upgrade, a node built from another image).
-//! Skew against the API server is `cp_version`'s; this is about nodes against each other.
+//! Skew against the API server is `cp_version`'s; this is about nodes against each other
+//! (kubelets only when the API server's version is unknown).
 
 use std::collections::BTreeMap;
 
@@ -42,8 +43,13 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if !snap.has_kind(Kind::Node) || snap.nodes.len() < 2 {
         return;
     }
+    // Kubelets are judged against the API server when its version is known (`cp_version`).
+    let api_known = super::cp_version::apiserver_version(ctx).is_some();
     let mut odd: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (label, get) in FIELDS {
+        if api_known && *label == "kubelet" {
+            continue;
+        }
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for n in snap.nodes.iter() {
             if let Some(v) = get(n) {
