@@ -269,3 +269,19 @@ async fn without_leases_nothing_is_claimed_about_them() {
     let f = findings(&check(dir.path(), &dump, PANES).await);
     assert_eq!(ids(&f), ["cp-component-failing Pod/kube-scheduler-controlplane"]);
 }
+
+/// The webhook check itself (`webhook-no-endpoints`) belongs to the application checks and
+/// may not be in this build; the ReplicaSet's rejection is found either way, and once the
+/// webhook finding exists it must be the ReplicaSet's cause (the link rule's own test uses a
+/// hand-made webhook finding).
+#[tokio::test]
+async fn writes_rejected_by_a_webhook_fold_under_it_when_it_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fresh(dir.path(), "webhook-blocks-writes.yaml", &[]);
+    let all = findings(&check(dir.path(), &file, None).await);
+    let rs = find(&all, "replicaset-failed-create", "web-5d4f8b7c9");
+    if let Some(w) = all.iter().find(|x| x["check"] == "webhook-no-endpoints") {
+        assert_eq!(w["object"]["name"], "policy");
+        assert!(causes(rs).contains(&"webhook-no-endpoints policy".to_string()), "{:?}", causes(rs));
+    }
+}

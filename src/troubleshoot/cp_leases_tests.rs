@@ -63,6 +63,14 @@ fn a_missing_lease_is_an_error_unless_leader_election_is_off() {
 }
 
 #[test]
+fn leases_of_other_namespaces_only_say_nothing_about_kube_system() {
+    let mut c = healthy_cluster();
+    c.retain(|o| !(o["kind"] == "Lease" && o["metadata"]["namespace"] == "kube-system"));
+    let f = run(c);
+    assert!(f.iter().all(|x| x.check != "cp-leader-lease-missing"), "{:?}", ids(&f));
+}
+
+#[test]
 fn no_cloud_controller_manager_lease_is_fine() {
     // A single-CP kubeadm cluster has none, and no pod claims one.
     assert!(run(healthy_cluster()).iter().all(|x| !x.object.name.contains("cloud")));
