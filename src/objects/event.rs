@@ -20,7 +20,11 @@ pub struct EventObject {
 
 impl EventObject {
     pub fn to_ref(&self) -> ObjectRef {
-        ObjectRef::new(self.kind.as_str(), self.namespace.as_str(), self.name.as_str())
+        ObjectRef::new(
+            self.kind.as_str(),
+            self.namespace.as_str(),
+            self.name.as_str(),
+        )
     }
 }
 

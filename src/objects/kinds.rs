@@ -130,7 +130,13 @@ impl Kind {
             Kind::Endpoints => info("Endpoints", "", "v1", "endpoints", true),
             Kind::EndpointSlice => KindInfo {
                 also: &["discovery.k8s.io/v1beta1"],
-                ..info("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", true)
+                ..info(
+                    "EndpointSlice",
+                    "discovery.k8s.io",
+                    "v1",
+                    "endpointslices",
+                    true,
+                )
             },
             Kind::Deployment => KindInfo {
                 also: &["extensions/v1beta1", "apps/v1beta1", "apps/v1beta2"],
@@ -163,19 +169,33 @@ impl Kind {
                 ..info("Secret", "", "v1", "secrets", true)
             },
             Kind::ServiceAccount => info("ServiceAccount", "", "v1", "serviceaccounts", true),
-            Kind::PersistentVolumeClaim => {
-                info("PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", true)
-            }
+            Kind::PersistentVolumeClaim => info(
+                "PersistentVolumeClaim",
+                "",
+                "v1",
+                "persistentvolumeclaims",
+                true,
+            ),
             Kind::PersistentVolume => {
                 info("PersistentVolume", "", "v1", "persistentvolumes", false)
             }
             Kind::StorageClass => KindInfo {
                 also: &["storage.k8s.io/v1beta1"],
-                ..info("StorageClass", "storage.k8s.io", "v1", "storageclasses", false)
+                ..info(
+                    "StorageClass",
+                    "storage.k8s.io",
+                    "v1",
+                    "storageclasses",
+                    false,
+                )
             },
             Kind::Lease => info("Lease", "coordination.k8s.io", "v1", "leases", true),
             Kind::HorizontalPodAutoscaler => KindInfo {
-                also: &["autoscaling/v1", "autoscaling/v2beta2", "autoscaling/v2beta1"],
+                also: &[
+                    "autoscaling/v1",
+                    "autoscaling/v2beta2",
+                    "autoscaling/v2beta1",
+                ],
                 ..info(
                     "HorizontalPodAutoscaler",
                     "autoscaling",
@@ -186,18 +206,34 @@ impl Kind {
             },
             Kind::PodDisruptionBudget => KindInfo {
                 also: &["policy/v1beta1"],
-                ..info("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", true)
+                ..info(
+                    "PodDisruptionBudget",
+                    "policy",
+                    "v1",
+                    "poddisruptionbudgets",
+                    true,
+                )
             },
             Kind::Ingress => KindInfo {
                 also: &["extensions/v1beta1", "networking.k8s.io/v1beta1"],
                 ..info("Ingress", "networking.k8s.io", "v1", "ingresses", true)
             },
-            Kind::IngressClass => {
-                info("IngressClass", "networking.k8s.io", "v1", "ingressclasses", false)
-            }
+            Kind::IngressClass => info(
+                "IngressClass",
+                "networking.k8s.io",
+                "v1",
+                "ingressclasses",
+                false,
+            ),
             Kind::NetworkPolicy => KindInfo {
                 also: &["extensions/v1beta1"],
-                ..info("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies", true)
+                ..info(
+                    "NetworkPolicy",
+                    "networking.k8s.io",
+                    "v1",
+                    "networkpolicies",
+                    true,
+                )
             },
             Kind::ValidatingWebhookConfiguration => info(
                 "ValidatingWebhookConfiguration",
@@ -213,9 +249,13 @@ impl Kind {
                 "mutatingwebhookconfigurations",
                 false,
             ),
-            Kind::ApiService => {
-                info("APIService", "apiregistration.k8s.io", "v1", "apiservices", false)
-            }
+            Kind::ApiService => info(
+                "APIService",
+                "apiregistration.k8s.io",
+                "v1",
+                "apiservices",
+                false,
+            ),
             Kind::CertificateSigningRequest => info(
                 "CertificateSigningRequest",
                 "certificates.k8s.io",
@@ -255,9 +295,15 @@ mod tests {
     #[test]
     fn old_api_versions_read_as_the_current_kind() {
         assert_eq!(Kind::of("apps/v1", "Deployment"), Some(Kind::Deployment));
-        assert_eq!(Kind::of("extensions/v1beta1", "Ingress"), Some(Kind::Ingress));
+        assert_eq!(
+            Kind::of("extensions/v1beta1", "Ingress"),
+            Some(Kind::Ingress)
+        );
         assert_eq!(Kind::of("events.k8s.io/v1", "Event"), Some(Kind::Event));
-        assert_eq!(Kind::of("autoscaling/v1", "HorizontalPodAutoscaler"), Some(Kind::HorizontalPodAutoscaler));
+        assert_eq!(
+            Kind::of("autoscaling/v1", "HorizontalPodAutoscaler"),
+            Some(Kind::HorizontalPodAutoscaler)
+        );
         assert_eq!(Kind::of("v1", "Deployment"), None);
         assert_eq!(Kind::Deployment.info().resource(), "deployments.apps");
     }

@@ -82,7 +82,8 @@ impl Map<Str> {
 
 impl<'a, V> IntoIterator for &'a Map<V> {
     type Item = (&'a Str, &'a V);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Str, V)>, fn(&'a (Str, V)) -> (&'a Str, &'a V)>;
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (Str, V)>, fn(&'a (Str, V)) -> (&'a Str, &'a V)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(k, v)| (k, v))
     }
@@ -135,7 +136,10 @@ mod tests {
         let m: Map = serde_json::from_str(r#"{"b": "2", "a": "1", "c": "3"}"#).expect("map");
         assert_eq!(m.get("a").map(Str::as_str), Some("1"));
         assert_eq!(m.get("z"), None);
-        assert_eq!(m.keys().map(Str::as_str).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            m.keys().map(Str::as_str).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
         assert_eq!(m.selector_text(), "a=1,b=2,c=3");
         let null: Map = serde_json::from_str("null").expect("null is empty");
         assert!(null.is_empty());

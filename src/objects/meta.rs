@@ -335,7 +335,10 @@ impl Condition {
 }
 
 /// The condition of type `type_` in a list.
-pub fn condition<'a>(conditions: Option<&'a List<Condition>>, type_: &str) -> Option<&'a Condition> {
+pub fn condition<'a>(
+    conditions: Option<&'a List<Condition>>,
+    type_: &str,
+) -> Option<&'a Condition> {
     conditions?.iter().find(|c| c.type_ == type_)
 }
 
@@ -357,11 +360,19 @@ mod tests {
         .expect("metadata");
         m.compact();
         assert_eq!(m.annotation("kubernetes.io/config.source"), Some("file"));
-        assert_eq!(m.annotation("kubectl.kubernetes.io/last-applied-configuration"), None);
+        assert_eq!(
+            m.annotation("kubectl.kubernetes.io/last-applied-configuration"),
+            None
+        );
         assert_eq!(m.resource_version, None);
         assert_eq!(
             m.creation_timestamp.map(Time::as_second),
-            Some("2026-01-01T00:00:00Z".parse::<jiff::Timestamp>().expect("t").as_second())
+            Some(
+                "2026-01-01T00:00:00Z"
+                    .parse::<jiff::Timestamp>()
+                    .expect("t")
+                    .as_second()
+            )
         );
     }
 
@@ -376,8 +387,12 @@ mod tests {
         }))
         .expect("selector");
         let labels = |v: serde_json::Value| -> Map { serde_json::from_value(v).expect("labels") };
-        assert!(sel.matches(Some(&labels(serde_json::json!({"app": "web", "tier": "fe"})))));
-        assert!(!sel.matches(Some(&labels(serde_json::json!({"app": "web", "tier": "db"})))));
+        assert!(sel.matches(Some(&labels(
+            serde_json::json!({"app": "web", "tier": "fe"})
+        ))));
+        assert!(!sel.matches(Some(&labels(
+            serde_json::json!({"app": "web", "tier": "db"})
+        ))));
         assert!(!sel.matches(Some(&labels(
             serde_json::json!({"app": "web", "tier": "fe", "legacy": "1"})
         ))));
@@ -391,6 +406,9 @@ mod tests {
         assert!(t.as_second() >= 0);
         let ios: IntOrString = serde_json::from_str("\"http\"").expect("name");
         assert_eq!(ios, IntOrString::String(Str::new("http")));
-        assert_eq!(serde_json::from_str::<IntOrString>("8080").expect("n"), IntOrString::Int(8080));
+        assert_eq!(
+            serde_json::from_str::<IntOrString>("8080").expect("n"),
+            IntOrString::Int(8080)
+        );
     }
 }

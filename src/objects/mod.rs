@@ -391,7 +391,11 @@ mod tests {
         assert_eq!(err.path, "spec.containers[0].ports[0].containerPort");
         let text = serde_json::to_string(&bad).expect("json");
         let err = decode_text(Kind::Pod, &text).expect_err("bad port");
-        assert!(err.to_string().starts_with("spec.containers[0].ports[0].containerPort: "), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("spec.containers[0].ports[0].containerPort: "),
+            "{err}"
+        );
         assert_eq!(Head::of_text(&text).key(), ObjKey::new("ns", "p"));
     }
 

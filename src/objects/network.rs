@@ -135,7 +135,8 @@ impl Ingress {
                 let mut v: Vec<IngressRule> = std::mem::take(rules).into_iter().collect();
                 for r in &mut v {
                     if let Some(h) = &mut r.http {
-                        let mut paths: Vec<HttpIngressPath> = std::mem::take(&mut h.paths).into_iter().collect();
+                        let mut paths: Vec<HttpIngressPath> =
+                            std::mem::take(&mut h.paths).into_iter().collect();
                         paths.iter_mut().for_each(|p| p.backend.normalize());
                         h.paths = paths.into();
                     }
@@ -157,13 +158,15 @@ impl Ingress {
     /// Every backend: the default backend and each path's.
     pub fn backends(&self) -> impl Iterator<Item = &IngressBackend> {
         let spec = self.spec.as_ref();
-        spec.and_then(|s| s.default_backend.as_ref()).into_iter().chain(
-            spec.and_then(|s| s.rules.as_ref())
-                .into_iter()
-                .flatten()
-                .filter_map(|r| r.http.as_ref())
-                .flat_map(|h| h.paths.iter().map(|p| &p.backend)),
-        )
+        spec.and_then(|s| s.default_backend.as_ref())
+            .into_iter()
+            .chain(
+                spec.and_then(|s| s.rules.as_ref())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.http.as_ref())
+                    .flat_map(|h| h.paths.iter().map(|p| &p.backend)),
+            )
     }
 }
 

@@ -472,9 +472,12 @@ pub struct ContainerStateTerminated {
 /// Environment variable names whose literal values are kept (they name other services).
 fn address_like(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    ["HOST", "HOSTNAME", "ADDR", "ADDRESS", "URL", "URI", "ENDPOINT", "SERVER", "SERVICE", "PORT", "DSN"]
-        .iter()
-        .any(|s| upper == *s || upper.ends_with(&format!("_{s}")))
+    [
+        "HOST", "HOSTNAME", "ADDR", "ADDRESS", "URL", "URI", "ENDPOINT", "SERVER", "SERVICE",
+        "PORT", "DSN",
+    ]
+    .iter()
+    .any(|s| upper == *s || upper.ends_with(&format!("_{s}")))
 }
 
 impl PodSpec {
@@ -482,7 +485,9 @@ impl PodSpec {
     pub fn compact(&mut self) {
         let strip = |c: &mut Container| {
             if let Some(env) = &mut c.env
-                && env.iter().any(|e| e.value.is_some() && !address_like(&e.name))
+                && env
+                    .iter()
+                    .any(|e| e.value.is_some() && !address_like(&e.name))
             {
                 *env = std::mem::take(env)
                     .into_iter()
@@ -495,7 +500,8 @@ impl PodSpec {
                     .collect();
             }
         };
-        let mut containers: Vec<Container> = std::mem::take(&mut self.containers).into_iter().collect();
+        let mut containers: Vec<Container> =
+            std::mem::take(&mut self.containers).into_iter().collect();
         containers.iter_mut().for_each(strip);
         self.containers = containers.into();
         for list in [&mut self.init_containers, &mut self.ephemeral_containers]

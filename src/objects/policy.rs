@@ -91,7 +91,9 @@ impl<'de> Deserialize<'de> for HorizontalPodAutoscaler {
         }
         // autoscaling/v1 keeps the conditions in an annotation, as JSON.
         if raw.status.conditions.is_none()
-            && let Some(text) = raw.metadata.annotation("autoscaling.alpha.kubernetes.io/conditions")
+            && let Some(text) = raw
+                .metadata
+                .annotation("autoscaling.alpha.kubernetes.io/conditions")
             && let Ok(c) = serde_json::from_str::<List<Condition>>(text)
         {
             raw.status.conditions = Some(c);
@@ -167,6 +169,9 @@ mod tests {
         .expect("hpa");
         let c = h.status.conditions.as_ref().expect("conditions");
         assert_eq!(c[0].reason.as_deref(), Some("FailedGetResourceMetric"));
-        assert_eq!(h.spec.metrics.as_ref().map(|m| m[0].type_.as_str()), Some("Resource"));
+        assert_eq!(
+            h.spec.metrics.as_ref().map(|m| m[0].type_.as_str()),
+            Some("Resource")
+        );
     }
 }

@@ -112,8 +112,11 @@ impl StorageClass {
 
     /// Marked as the default class (GA or beta annotation).
     pub fn is_default(&self) -> bool {
-        ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"]
-            .iter()
-            .any(|k| self.metadata.annotation(k) == Some("true"))
+        [
+            "storageclass.kubernetes.io/is-default-class",
+            "storageclass.beta.kubernetes.io/is-default-class",
+        ]
+        .iter()
+        .any(|k| self.metadata.annotation(k) == Some("true"))
     }
 }

@@ -2,13 +2,13 @@
 //! ready because its readiness probe fails (with the probe port checked against the declared
 //! container ports), and restarts caused by a failing liveness or startup probe.
 
-use crate::objects::{Container, ContainerStatus, Pod, Probe};
 use crate::objects::IntOrString;
+use crate::objects::{Container, ContainerStatus, Pod, Probe};
 
 use super::Ctx;
+use super::EventRecord;
 use super::build::{FindingExt, app, ns_flag, obj};
 use super::container::{Role, is_running, spec, statuses, waiting_reason};
-use super::EventRecord;
 use crate::findings::{Finding, Severity};
 
 pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {

@@ -3,9 +3,8 @@
 //! first broken link, with near-miss label hints when the selector matches nothing. Headless
 //! Services with no pods, ExternalName Services and Services without a selector are skipped.
 
-
-use crate::objects::{Endpoints, Map, Pod, Service, ServicePort};
 use crate::objects::IntOrString;
+use crate::objects::{Endpoints, Map, Pod, Service, ServicePort};
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj};

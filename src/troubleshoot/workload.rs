@@ -2,8 +2,8 @@
 //! ReplicaSets that cannot create pods (FailedCreate: quota, PodSecurity, webhooks), and
 //! failed Jobs (BackoffLimitExceeded, DeadlineExceeded).
 
-use crate::objects::{Deployment, ReplicaSet};
 use crate::objects::Job;
+use crate::objects::{Deployment, ReplicaSet};
 
 use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj};

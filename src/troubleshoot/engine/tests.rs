@@ -5,7 +5,11 @@ use crate::troubleshoot::testutil::*;
 use serde_json::json;
 
 fn upsert(e: &mut Engine, v: serde_json::Value) {
-    let kind = Kind::of(v["apiVersion"].as_str().unwrap(), v["kind"].as_str().unwrap()).unwrap();
+    let kind = Kind::of(
+        v["apiVersion"].as_str().unwrap(),
+        v["kind"].as_str().unwrap(),
+    )
+    .unwrap();
     e.apply(Change::Upsert(objects::decode_value(kind, &v).unwrap()));
 }
 
@@ -56,8 +60,15 @@ fn a_change_reanalyses_the_pod_and_what_selects_it_not_the_cluster() {
     upsert(&mut e, crashing("web-1"));
     let f = e.analyze(now(), false);
     assert!(!e.last_pass().full);
-    assert_eq!(e.last_pass().checked, 2, "the pod and the Service selecting it");
-    assert!(f.iter().any(|x| x.check == "pod-crashloop" && x.object.name == "web-1"));
+    assert_eq!(
+        e.last_pass().checked,
+        2,
+        "the pod and the Service selecting it"
+    );
+    assert!(
+        f.iter()
+            .any(|x| x.check == "pod-crashloop" && x.object.name == "web-1")
+    );
 
     upsert(&mut e, healthy("web-1"));
     let f = e.analyze(now(), false);
@@ -67,10 +78,16 @@ fn a_change_reanalyses_the_pod_and_what_selects_it_not_the_cluster() {
 #[test]
 fn a_deleted_pod_takes_its_findings_with_it() {
     let mut e = Engine::new(Options::default());
-    e.apply(Change::State(Kind::Pod, crate::troubleshoot::KindState::Listed));
+    e.apply(Change::State(
+        Kind::Pod,
+        crate::troubleshoot::KindState::Listed,
+    ));
     upsert(&mut e, crashing("web-1"));
     assert_eq!(e.analyze(now(), false).len(), 1);
-    e.apply(Change::Delete(Kind::Pod, crate::model::ObjKey::new("ns", "web-1")));
+    e.apply(Change::Delete(
+        Kind::Pod,
+        crate::model::ObjKey::new("ns", "web-1"),
+    ));
     assert!(e.analyze(now(), false).is_empty());
 }
 

@@ -76,7 +76,10 @@ impl Coverage {
     }
 
     /// Kinds that are not listed, with their state.
-    pub fn missing<'a>(&'a self, kinds: &'a [Kind]) -> impl Iterator<Item = (Kind, &'a KindState)> + 'a {
+    pub fn missing<'a>(
+        &'a self,
+        kinds: &'a [Kind],
+    ) -> impl Iterator<Item = (Kind, &'a KindState)> + 'a {
         kinds
             .iter()
             .map(|k| (*k, self.state(*k)))

@@ -31,8 +31,16 @@ impl Snapshot {
         let mut events: HashMap<ObjKey, objects::Event> = HashMap::new();
         let mut queue: VecDeque<Sourced> = objects.into();
         while let Some((mut value, source)) = queue.pop_front() {
-            let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
-            let api = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+            let kind_name = value
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let api = value
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             if let Some(item_kind) = kind_name.strip_suffix("List")
                 && let Some(Value::Array(items)) = value.get_mut("items").map(Value::take)
             {
@@ -53,7 +61,8 @@ impl Snapshot {
                 }
                 continue;
             }
-            let Some(kind) = Kind::of(&api, &kind_name).or_else(|| Kind::by_name(&kind_name)) else {
+            let Some(kind) = Kind::of(&api, &kind_name).or_else(|| Kind::by_name(&kind_name))
+            else {
                 continue;
             };
             snap.coverage.set(kind, KindState::Listed);
@@ -101,7 +110,8 @@ impl Snapshot {
             see(m.creation_timestamp);
             see(m.deletion_timestamp);
         };
-        let conditions = |c: Option<&objects::List<objects::Condition>>, see: &mut dyn FnMut(Option<Time>)| {
+        let conditions = |c: Option<&objects::List<objects::Condition>>,
+                          see: &mut dyn FnMut(Option<Time>)| {
             for c in c.into_iter().flatten() {
                 see(c.last_transition_time);
                 see(c.last_update_time);
@@ -131,7 +141,10 @@ impl Snapshot {
         }
         for n in self.nodes.iter() {
             meta(&n.metadata, &mut see);
-            conditions(n.status.as_ref().and_then(|s| s.conditions.as_ref()), &mut see);
+            conditions(
+                n.status.as_ref().and_then(|s| s.conditions.as_ref()),
+                &mut see,
+            );
         }
         for e in self.events.iter() {
             see(e.last_seen.map(Time::from));
@@ -141,7 +154,10 @@ impl Snapshot {
         }
         for d in self.deployments.iter() {
             meta(&d.metadata, &mut see);
-            conditions(d.status.as_ref().and_then(|s| s.conditions.as_ref()), &mut see);
+            conditions(
+                d.status.as_ref().and_then(|s| s.conditions.as_ref()),
+                &mut see,
+            );
         }
         for j in self.jobs.iter() {
             meta(&j.metadata, &mut see);

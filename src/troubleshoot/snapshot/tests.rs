@@ -26,7 +26,8 @@ fn changes_keep_the_indexes_right() {
         )
         .unwrap()
     };
-    s.apply(Change::Upsert(p(json!({"app": "web"}), "n1"))).map(|_| ());
+    s.apply(Change::Upsert(p(json!({"app": "web"}), "n1")))
+        .map(|_| ());
     assert_eq!(s.pods_with_label("ns", "app", "web").count(), 1);
     assert_eq!(s.pods_on("n1").count(), 1);
     assert_eq!(s.pods_owned_by("rs-uid").len(), 1);
@@ -36,7 +37,10 @@ fn changes_keep_the_indexes_right() {
     assert_eq!(s.pods_with_label("ns", "app", "api").count(), 1);
     assert_eq!(s.pods_on("n1").count(), 0);
     assert_eq!(s.pods_on("n2").count(), 1);
-    s.apply(Change::Delete(Kind::Pod, crate::model::ObjKey::new("ns", "web")));
+    s.apply(Change::Delete(
+        Kind::Pod,
+        crate::model::ObjKey::new("ns", "web"),
+    ));
     assert_eq!(s.pods.len(), 0);
     assert_eq!(s.pods_with_label("ns", "app", "api").count(), 0);
     assert!(s.pods_owned_by("rs-uid").is_empty());
@@ -48,9 +52,13 @@ fn a_reset_replaces_the_kind() {
         pod("a", spec1(), json!({"phase": "Running"})),
         pod("b", spec1(), json!({"phase": "Running"})),
     ]);
-    let b = objects::decode_value(Kind::Pod, &pod("b", spec1(), json!({"phase": "Running"}))).unwrap();
+    let b =
+        objects::decode_value(Kind::Pod, &pod("b", spec1(), json!({"phase": "Running"}))).unwrap();
     s.apply(Change::Reset(Kind::Pod, vec![b]));
-    assert_eq!(s.pods.iter().map(|p| p.metadata.name()).collect::<Vec<_>>(), ["b"]);
+    assert_eq!(
+        s.pods.iter().map(|p| p.metadata.name()).collect::<Vec<_>>(),
+        ["b"]
+    );
 }
 
 #[test]
@@ -63,7 +71,10 @@ fn malformed_objects_are_named_and_the_rest_read() {
     assert_eq!(s.pods.len(), 1);
     assert_eq!(s.coverage.skipped.len(), 1);
     let d = s.coverage.skipped[0].describe();
-    assert!(d.starts_with("Pod ns/bad: spec.containers[0].ports[0].containerPort"), "{d}");
+    assert!(
+        d.starts_with("Pod ns/bad: spec.containers[0].ports[0].containerPort"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -84,10 +95,17 @@ fn both_event_apis_fold_into_one_event() {
 #[test]
 fn the_newest_time_is_the_capture_time() {
     let s = Snapshot::from_objects(vec![
-        pod("a", spec1(), json!({"phase": "Running", "startTime": ago(100)})),
+        pod(
+            "a",
+            spec1(),
+            json!({"phase": "Running", "startTime": ago(100)}),
+        ),
         event("a", "Pulled", "Normal", "m", 5),
     ]);
-    assert_eq!(s.newest_time().map(|t| t.as_second()), Some(now().as_second() - 5));
+    assert_eq!(
+        s.newest_time().map(|t| t.as_second()),
+        Some(now().as_second() - 5)
+    );
 }
 
 #[test]
@@ -96,5 +114,10 @@ fn secret_values_never_enter() {
         "metadata": {"name": "s", "namespace": "ns"}, "data": {"password": "c2VjcmV0"}})]);
     let text = format!("{:?}", s.secrets.iter().collect::<Vec<_>>());
     assert!(!text.contains("c2VjcmV0"), "{text}");
-    assert_eq!(s.secret("ns", "s").and_then(|x| x.keys.as_ref()).map(|k| k.len()), Some(1));
+    assert_eq!(
+        s.secret("ns", "s")
+            .and_then(|x| x.keys.as_ref())
+            .map(|k| k.len()),
+        Some(1)
+    );
 }
