@@ -39,7 +39,9 @@ fn shifted_copy(src: &Path, dst: &Path, delta: i64, skip: &[&str]) {
         return;
     }
     let text = std::fs::read_to_string(src).unwrap();
-    let is_data = ["yaml", "yml", "json"].iter().any(|x| src.extension().is_some_and(|e| e == *x));
+    let is_data = ["yaml", "yml", "json"]
+        .iter()
+        .any(|x| src.extension().is_some_and(|e| e == *x));
     let out = if is_data {
         stamp
             .replace_all(&text, |c: &regex::Captures| {
@@ -67,7 +69,10 @@ fn fresh(dir: &Path, name: &str, skip: &[&str]) -> PathBuf {
 
 async fn check(home: &Path, scenario: &Path, panes: Option<&str>) -> Output {
     let mut cmd = tokio::process::Command::new(BIN);
-    cmd.arg("check").arg("--scenario").arg(scenario).args(["-o", "json"]);
+    cmd.arg("check")
+        .arg("--scenario")
+        .arg(scenario)
+        .args(["-o", "json"]);
     if let Some(p) = panes {
         cmd.args(["--pane", p]);
     }
@@ -81,14 +86,26 @@ async fn check(home: &Path, scenario: &Path, panes: Option<&str>) -> Output {
 }
 
 fn findings(o: &Output) -> Vec<Value> {
-    let v: Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {} {}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {} {}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
     v["findings"].as_array().unwrap().clone()
 }
 
 fn ids(f: &[Value]) -> Vec<String> {
     f.iter()
-        .map(|x| format!("{} {}/{}", x["check"].as_str().unwrap(), x["object"]["kind"].as_str().unwrap(), x["object"]["name"].as_str().unwrap()))
+        .map(|x| {
+            format!(
+                "{} {}/{}",
+                x["check"].as_str().unwrap(),
+                x["object"]["kind"].as_str().unwrap(),
+                x["object"]["name"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -103,7 +120,13 @@ fn evidence(f: &Value) -> String {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| format!("{}: {}", e["label"].as_str().unwrap(), e["value"].as_str().unwrap()))
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["label"].as_str().unwrap(),
+                e["value"].as_str().unwrap()
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -113,7 +136,13 @@ fn causes(f: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| format!("{} {}", c["check"].as_str().unwrap(), c["object"]["name"].as_str().unwrap()))
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["check"].as_str().unwrap(),
+                c["object"]["name"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -141,17 +170,27 @@ async fn scheduler_down_is_one_root_cause_with_its_symptoms() {
         "kube-scheduler on controlplane is failing: --kubeconfig=/etc/kubernetes/scheduler.conff: /etc/kubernetes/scheduler.conff does not exist"
     );
     let ev = evidence(root);
-    assert!(ev.contains("manifest (kubeadm default): /etc/kubernetes/manifests/kube-scheduler.yaml"), "{ev}");
+    assert!(
+        ev.contains("manifest (kubeadm default): /etc/kubernetes/manifests/kube-scheduler.yaml"),
+        "{ev}"
+    );
     assert!(ev.contains("previous log (tail): I0101 11:58:25"), "{ev}");
     assert!(ev.contains("event BackOff"), "{ev}");
     let lease = &f[1];
     assert_eq!(lease["severity"], "critical");
-    assert_eq!(causes(lease), ["cp-component-failing kube-scheduler-controlplane"]);
+    assert_eq!(
+        causes(lease),
+        ["cp-component-failing kube-scheduler-controlplane"]
+    );
     assert!(evidence(lease).contains("pods Pending with no scheduling attempt: 3"));
 
     // Every pane: the pending pods and the generic crash fold under the same root.
     let all = findings(&check(dir.path(), &dump, None).await);
-    for name in ["web-7d9f8c6b5-2xkqp", "web-7d9f8c6b5-8lmzn", "web-7d9f8c6b5-tr4vw"] {
+    for name in [
+        "web-7d9f8c6b5-2xkqp",
+        "web-7d9f8c6b5-8lmzn",
+        "web-7d9f8c6b5-tr4vw",
+    ] {
         assert_eq!(
             causes(find(&all, "pod-not-scheduled", name))[0],
             "cp-component-failing kube-scheduler-controlplane"
@@ -175,9 +214,17 @@ async fn a_stale_scheduler_lease_is_the_root_when_its_pod_runs() {
     let file = fresh(dir.path(), "stale-scheduler-lease.yaml", &[]);
     let f = findings(&check(dir.path(), &file, PANES).await);
     assert_eq!(ids(&f), ["cp-leader-lease-stale Lease/kube-scheduler"]);
-    assert!(f[0]["summary"].as_str().unwrap().contains("held by controlplane was last renewed 10m ago"));
+    assert!(
+        f[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("held by controlplane was last renewed 10m ago")
+    );
     let all = findings(&check(dir.path(), &file, None).await);
-    assert_eq!(causes(find(&all, "pod-not-scheduled", "web-7d9f8c6b5-2xkqp")), ["cp-leader-lease-stale kube-scheduler"]);
+    assert_eq!(
+        causes(find(&all, "pod-not-scheduled", "web-7d9f8c6b5-2xkqp")),
+        ["cp-leader-lease-stale kube-scheduler"]
+    );
 }
 
 #[tokio::test]
@@ -195,17 +242,26 @@ async fn disk_pressure_with_evictions() {
         ]
     );
     let dp = &f[0];
-    assert_eq!((dp["pane"].as_str(), dp["severity"].as_str()), (Some("node"), Some("error")));
+    assert_eq!(
+        (dp["pane"].as_str(), dp["severity"].as_str()),
+        (Some("node"), Some("error"))
+    );
     let ev = evidence(dp);
     assert!(ev.contains("condition DiskPressure: True (KubeletHasDiskPressure) since 25m ago: kubelet has disk pressure"), "{ev}");
-    assert!(ev.contains("taint: node.kubernetes.io/disk-pressure:NoSchedule"), "{ev}");
+    assert!(
+        ev.contains("taint: node.kubernetes.io/disk-pressure:NoSchedule"),
+        "{ev}"
+    );
     assert!(ev.contains("pods evicted from this node: 2"), "{ev}");
     assert!(ev.contains("event FreeDiskSpaceFailed"), "{ev}");
     assert!(evidence(&f[1]).contains("evicted: 2 × low on ephemeral-storage"));
     assert_eq!(causes(&f[1]), ["node-disk-pressure node01"]);
     assert_eq!(causes(&f[2]), ["node-disk-pressure node01"]);
     let all = findings(&check(dir.path(), &file, None).await);
-    assert_eq!(causes(find(&all, "pod-evicted", "logger-6c5d8f7b9d-4hx2k")), ["node-disk-pressure node01"]);
+    assert_eq!(
+        causes(find(&all, "pod-evicted", "logger-6c5d8f7b9d-4hx2k")),
+        ["node-disk-pressure node01"]
+    );
 }
 
 #[tokio::test]
@@ -221,7 +277,12 @@ async fn memory_pid_and_network_conditions_but_not_their_healthy_forms() {
             "node-network-unavailable Node/node03"
         ]
     );
-    assert!(f[2]["summary"].as_str().unwrap().contains("NetworkUnavailable=True, NoRouteCreated"));
+    assert!(
+        f[2]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("NetworkUnavailable=True, NoRouteCreated")
+    );
 }
 
 #[tokio::test]
@@ -229,11 +290,18 @@ async fn a_kubelet_two_minors_behind() {
     let dir = tempfile::tempdir().unwrap();
     let file = fresh(dir.path(), "kubelet-skew.yaml", &[]);
     let o = check(dir.path(), &file, PANES).await;
-    assert_eq!(o.status.code(), Some(0), "a warning does not fail the check");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "a warning does not fail the check"
+    );
     let f = findings(&o);
     assert_eq!(ids(&f), ["node-version-skew Node/node02"]);
     assert_eq!(f[0]["severity"], "warning");
-    assert_eq!(f[0]["summary"], "kubelet on node02 is 1.29 (2 minor(s) older than the API server 1.31)");
+    assert_eq!(
+        f[0]["summary"],
+        "kubelet on node02 is 1.29 (2 minor(s) older than the API server 1.31)"
+    );
 }
 
 #[tokio::test]
@@ -241,14 +309,39 @@ async fn a_stopped_kubelet_and_a_lease_that_stopped_renewing() {
     let dir = tempfile::tempdir().unwrap();
     let file = fresh(dir.path(), "kubelet-stopped.yaml", &[]);
     let f = findings(&check(dir.path(), &file, PANES).await);
-    assert_eq!(ids(&f), ["node-not-ready Node/node01", "node-heartbeat-stale Node/node02"]);
+    assert_eq!(
+        ids(&f),
+        [
+            "node-not-ready Node/node01",
+            "node-heartbeat-stale Node/node02"
+        ]
+    );
     let nr = &f[0];
-    assert!(nr["summary"].as_str().unwrap().contains("stopped posting status"));
-    assert!(nr["explanation"].as_str().unwrap().contains("not reaching the API server at all"));
-    assert!(evidence(nr).contains("node lease renewed: 10m ago"), "{}", evidence(nr));
+    assert!(
+        nr["summary"]
+            .as_str()
+            .unwrap()
+            .contains("stopped posting status")
+    );
+    assert!(
+        nr["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("not reaching the API server at all")
+    );
+    assert!(
+        evidence(nr).contains("node lease renewed: 10m ago"),
+        "{}",
+        evidence(nr)
+    );
     let hb = &f[1];
     assert_eq!(hb["severity"], "warning");
-    assert!(hb["summary"].as_str().unwrap().contains("stopped renewing its heartbeat 3m ago"));
+    assert!(
+        hb["summary"]
+            .as_str()
+            .unwrap()
+            .contains("stopped renewing its heartbeat 3m ago")
+    );
 }
 
 #[tokio::test]
@@ -267,7 +360,10 @@ async fn without_leases_nothing_is_claimed_about_them() {
     let dir = tempfile::tempdir().unwrap();
     let dump = fresh(dir.path(), "scheduler-down", &["leases.yaml"]);
     let f = findings(&check(dir.path(), &dump, PANES).await);
-    assert_eq!(ids(&f), ["cp-component-failing Pod/kube-scheduler-controlplane"]);
+    assert_eq!(
+        ids(&f),
+        ["cp-component-failing Pod/kube-scheduler-controlplane"]
+    );
 }
 
 /// The webhook check itself (`webhook-no-endpoints`) belongs to the application checks and
@@ -282,6 +378,10 @@ async fn writes_rejected_by_a_webhook_fold_under_it_when_it_is_flagged() {
     let rs = find(&all, "replicaset-failed-create", "web-5d4f8b7c9");
     if let Some(w) = all.iter().find(|x| x["check"] == "webhook-no-endpoints") {
         assert_eq!(w["object"]["name"], "policy");
-        assert!(causes(rs).contains(&"webhook-no-endpoints policy".to_string()), "{:?}", causes(rs));
+        assert!(
+            causes(rs).contains(&"webhook-no-endpoints policy".to_string()),
+            "{:?}",
+            causes(rs)
+        );
     }
 }

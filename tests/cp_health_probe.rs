@@ -79,7 +79,10 @@ async fn the_simulated_cluster_is_healthy_and_its_checks_are_parsed() {
     assert!(findings(h).is_empty());
     // The simulated cluster serves no /metrics: not covered, not a problem.
     let m = probe_metrics(&client).await;
-    assert!(matches!(m, Probed::Failed(ref f) if f.class == ReachClass::NotFound), "{m:?}");
+    assert!(
+        matches!(m, Probed::Failed(ref f) if f.class == ReachClass::NotFound),
+        "{m:?}"
+    );
 }
 
 async fn serve(app: Router) -> String {
@@ -98,10 +101,28 @@ const FORBIDDEN: &str = r#"{"kind":"Status","apiVersion":"v1","metadata":{},"sta
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alive_but_not_ready_on_etcd_and_metrics_refused_or_read() {
     let app = Router::new()
-        .route("/version", get(|| async { ([("content-type", "application/json")], VERSION) }))
-        .route("/livez", get(|| async { "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n" }))
-        .route("/readyz", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, READYZ_ETCD) }))
-        .route("/metrics", get(|| async { (StatusCode::FORBIDDEN, [("content-type", "application/json")], FORBIDDEN) }));
+        .route(
+            "/version",
+            get(|| async { ([("content-type", "application/json")], VERSION) }),
+        )
+        .route(
+            "/livez",
+            get(|| async { "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n" }),
+        )
+        .route(
+            "/readyz",
+            get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, READYZ_ETCD) }),
+        )
+        .route(
+            "/metrics",
+            get(|| async {
+                (
+                    StatusCode::FORBIDDEN,
+                    [("content-type", "application/json")],
+                    FORBIDDEN,
+                )
+            }),
+        );
     let server = serve(app).await;
     let (_dir, client) = client_for(&kubeconfig(&server, None)).await;
     let mut h = probe(&client).await;
@@ -110,12 +131,18 @@ async fn alive_but_not_ready_on_etcd_and_metrics_refused_or_read() {
     let failing: Vec<&str> = r.failing().map(|c| c.name.as_str()).collect();
     assert_eq!(failing, ["etcd", "etcd-readiness"]);
     h.metrics = probe_metrics(&client).await;
-    assert_eq!(h.metrics.failure().map(|f| f.class), Some(ReachClass::Forbidden));
+    assert_eq!(
+        h.metrics.failure().map(|f| f.class),
+        Some(ReachClass::Forbidden)
+    );
     let f = findings(h);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].check, "apiserver-not-ready");
     assert_eq!(f[0].severity, Severity::Critical);
-    assert!(f[0].summary.contains("alive but not ready: etcd, etcd-readiness"));
+    assert!(
+        f[0].summary
+            .contains("alive but not ready: etcd, etcd-readiness")
+    );
 
     let scrape = "# HELP apiserver_storage_size_bytes Size of the storage database file physically allocated in bytes.\n\
         # TYPE apiserver_storage_size_bytes gauge\n\
@@ -137,12 +164,21 @@ async fn connection_refused_is_classified_and_explained() {
     let (_dir, client) = client_for(&kubeconfig(&format!("http://127.0.0.1:{port}"), None)).await;
     let mut h = probe(&client).await;
     assert_eq!(failure_class(&h), Some(ReachClass::Refused), "{h:?}");
-    assert_eq!(h.readyz.failure().map(|f| f.class), Some(ReachClass::Refused));
+    assert_eq!(
+        h.readyz.failure().map(|f| f.class),
+        Some(ReachClass::Refused)
+    );
     h.server = format!("http://127.0.0.1:{port}");
     let f = findings(h);
     assert_eq!(f.len(), 1);
-    assert_eq!((f[0].check.as_str(), f[0].severity), ("api-reachability", Severity::Critical));
-    assert_eq!(f[0].summary, "cannot use the API server: connection refused");
+    assert_eq!(
+        (f[0].check.as_str(), f[0].severity),
+        ("api-reachability", Severity::Critical)
+    );
+    assert_eq!(
+        f[0].summary,
+        "cannot use the API server: connection refused"
+    );
 }
 
 const SANS: [&str; 2] = ["127.0.0.1", "kubernetes"];
@@ -164,7 +200,10 @@ async fn https(chain: String, key: String) -> kmedic::sim::RunningSim {
     .unwrap()
 }
 
-async fn class_against(sim: &kmedic::sim::RunningSim, trusted_ca_pem: &str) -> (ApiHealth, Vec<Finding>) {
+async fn class_against(
+    sim: &kmedic::sim::RunningSim,
+    trusted_ca_pem: &str,
+) -> (ApiHealth, Vec<Finding>) {
     let (_dir, client) = client_for(&kubeconfig(&sim.url(), Some(trusted_ca_pem))).await;
     let h = probe(&client).await;
     let f = findings(h.clone());
@@ -175,24 +214,59 @@ async fn class_against(sim: &kmedic::sim::RunningSim, trusted_ca_pem: &str) -> (
 async fn x509_failures_are_told_apart() {
     let real = ca("kubernetes");
     let other = ca("another-cluster");
-    let good = leaf(&real, Leaf { cn: "kube-apiserver", sans: &SANS, server: true, ..Leaf::default() });
+    let good = leaf(
+        &real,
+        Leaf {
+            cn: "kube-apiserver",
+            sans: &SANS,
+            server: true,
+            ..Leaf::default()
+        },
+    );
     let sim = https(good.cert_pem.clone(), good.key_pem.clone()).await;
     let (h, _) = class_against(&sim, &real.pair.cert_pem).await;
-    assert_eq!(h.git_version(), Some("v1.33.1"), "the right CA verifies: {h:?}");
+    assert_eq!(
+        h.git_version(),
+        Some("v1.33.1"),
+        "the right CA verifies: {h:?}"
+    );
     let (h, f) = class_against(&sim, &other.pair.cert_pem).await;
-    assert_eq!(failure_class(&h), Some(ReachClass::UnknownAuthority), "{h:?}");
+    assert_eq!(
+        failure_class(&h),
+        Some(ReachClass::UnknownAuthority),
+        "{h:?}"
+    );
     assert!(f[0].summary.contains("unknown authority"));
 
     let expired = leaf(
         &real,
-        Leaf { cn: "kube-apiserver", sans: &SANS, server: true, from_days: -400, to_days: -35, ..Leaf::default() },
+        Leaf {
+            cn: "kube-apiserver",
+            sans: &SANS,
+            server: true,
+            from_days: -400,
+            to_days: -35,
+            ..Leaf::default()
+        },
     );
     let sim = https(expired.cert_pem.clone(), expired.key_pem.clone()).await;
     let (h, f) = class_against(&sim, &real.pair.cert_pem).await;
     assert_eq!(failure_class(&h), Some(ReachClass::CertExpired), "{h:?}");
-    assert!(f[0].next_steps.iter().any(|s| s.contains("kubeadm certs check-expiration")));
+    assert!(
+        f[0].next_steps
+            .iter()
+            .any(|s| s.contains("kubeadm certs check-expiration"))
+    );
 
-    let wrong = leaf(&real, Leaf { cn: "kube-apiserver", sans: &["cp.example.com"], server: true, ..Leaf::default() });
+    let wrong = leaf(
+        &real,
+        Leaf {
+            cn: "kube-apiserver",
+            sans: &["cp.example.com"],
+            server: true,
+            ..Leaf::default()
+        },
+    );
     let sim = https(wrong.cert_pem.clone(), wrong.key_pem.clone()).await;
     let (h, _) = class_against(&sim, &real.pair.cert_pem).await;
     assert_eq!(failure_class(&h), Some(ReachClass::WrongName), "{h:?}");

@@ -171,9 +171,10 @@ fn of_rustls(e: &rustls::Error) -> ReachClass {
     use rustls::CertificateError as C;
     match e {
         rustls::Error::InvalidCertificate(c) => match c {
-            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. } => {
-                ReachClass::CertExpired
-            }
+            C::Expired
+            | C::ExpiredContext { .. }
+            | C::NotValidYet
+            | C::NotValidYetContext { .. } => ReachClass::CertExpired,
             C::UnknownIssuer => ReachClass::UnknownAuthority,
             C::NotValidForName | C::NotValidForNameContext { .. } => ReachClass::WrongName,
             _ => ReachClass::Tls,
@@ -296,7 +297,10 @@ mod tests {
                 "Unable to connect to the server: x509: certificate signed by unknown authority",
                 ReachClass::UnknownAuthority,
             ),
-            ("invalid peer certificate: UnknownIssuer", ReachClass::UnknownAuthority),
+            (
+                "invalid peer certificate: UnknownIssuer",
+                ReachClass::UnknownAuthority,
+            ),
             (
                 "x509: certificate is valid for kubernetes, kubernetes.default, not cp.example.com",
                 ReachClass::WrongName,
@@ -317,9 +321,15 @@ mod tests {
                 "dial tcp: lookup cp.example.invalid on 127.0.0.53:53: no such host",
                 ReachClass::Dns,
             ),
-            ("client error (Connect): dns error: failed to lookup address information: Name or service not known", ReachClass::Dns),
+            (
+                "client error (Connect): dns error: failed to lookup address information: Name or service not known",
+                ReachClass::Dns,
+            ),
             ("dial tcp 10.0.0.1:6443: i/o timeout", ReachClass::Timeout),
-            ("error: You must be logged in to the server (Unauthorized)", ReachClass::Unauthorized),
+            (
+                "error: You must be logged in to the server (Unauthorized)",
+                ReachClass::Unauthorized,
+            ),
         ] {
             assert_eq!(classify_text(text), class, "{text}");
         }
@@ -327,7 +337,11 @@ mod tests {
 
     #[test]
     fn a_failing_readyz_body_is_a_report() {
-        assert!(looks_like_report("[+]ping ok\n[-]etcd failed: reason withheld\nreadyz check failed"));
-        assert!(!looks_like_report("forbidden: User \"x\" cannot get path \"/readyz\""));
+        assert!(looks_like_report(
+            "[+]ping ok\n[-]etcd failed: reason withheld\nreadyz check failed"
+        ));
+        assert!(!looks_like_report(
+            "forbidden: User \"x\" cannot get path \"/readyz\""
+        ));
     }
 }

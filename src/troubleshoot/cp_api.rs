@@ -63,7 +63,9 @@ fn host_port(server: &str) -> String {
 fn host_of(server: &str) -> String {
     let hp = host_port(server);
     match hp.rsplit_once(':') {
-        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h.trim_matches(['[', ']']).to_string(),
+        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => {
+            h.trim_matches(['[', ']']).to_string()
+        }
         _ => hp,
     }
 }
@@ -202,16 +204,32 @@ fn unreachable(h: &ApiHealth, f: &Failure) -> Finding {
 /// What a failing health check means.
 pub fn explain_check(name: &str) -> &'static str {
     match name {
-        "etcd" => "the API server cannot reach etcd (etcd down or unreachable, wrong --etcd-servers, or its etcd client certificate is bad)",
-        "etcd-readiness" => "etcd does not answer a readiness request in time (slow disk, no quorum)",
-        "informer-sync" => "the API server's caches have not synced yet: it is still starting, or etcd is slow",
-        "shutdown" => "the API server is shutting down gracefully (a restart or an upgrade is in progress)",
+        "etcd" => {
+            "the API server cannot reach etcd (etcd down or unreachable, wrong --etcd-servers, or its etcd client certificate is bad)"
+        }
+        "etcd-readiness" => {
+            "etcd does not answer a readiness request in time (slow disk, no quorum)"
+        }
+        "informer-sync" => {
+            "the API server's caches have not synced yet: it is still starting, or etcd is slow"
+        }
+        "shutdown" => {
+            "the API server is shutting down gracefully (a restart or an upgrade is in progress)"
+        }
         "ping" | "log" => "the API server's basic self-check fails",
-        "poststarthook/rbac/bootstrap-roles" => "start-up is not finished: the default RBAC roles are not ensured yet (usually because etcd is slow or unreachable)",
-        "poststarthook/start-apiextensions-controllers" | "poststarthook/crd-informer-synced" => "CustomResourceDefinitions are not served yet",
+        "poststarthook/rbac/bootstrap-roles" => {
+            "start-up is not finished: the default RBAC roles are not ensured yet (usually because etcd is slow or unreachable)"
+        }
+        "poststarthook/start-apiextensions-controllers" | "poststarthook/crd-informer-synced" => {
+            "CustomResourceDefinitions are not served yet"
+        }
         "autoregister-completion" => "aggregated APIs (APIServices) are not all registered yet",
-        n if n.starts_with("kms-provider") => "the KMS plugin used to encrypt Secrets at rest does not answer",
-        n if n.starts_with("poststarthook/") => "a start-up step (post-start hook) has not completed",
+        n if n.starts_with("kms-provider") => {
+            "the KMS plugin used to encrypt Secrets at rest does not answer"
+        }
+        n if n.starts_with("poststarthook/") => {
+            "a start-up step (post-start hook) has not completed"
+        }
         _ => "this check failed",
     }
 }
@@ -221,10 +239,20 @@ fn etcd_related(name: &str) -> bool {
 }
 
 fn failing_evidence(mut f: Finding, endpoint: &str, r: &HealthReport) -> Finding {
-    f = f.with(&format!("{endpoint} HTTP status"), r.http_status.to_string());
+    f = f.with(
+        &format!("{endpoint} HTTP status"),
+        r.http_status.to_string(),
+    );
     for c in r.failing() {
-        let reason = if c.reason.is_empty() { "failed".to_string() } else { format!("failed: {}", c.reason) };
-        f = f.with(&format!("{endpoint} [-]{}", c.name), format!("{reason} — {}", explain_check(&c.name)));
+        let reason = if c.reason.is_empty() {
+            "failed".to_string()
+        } else {
+            format!("failed: {}", c.reason)
+        };
+        f = f.with(
+            &format!("{endpoint} [-]{}", c.name),
+            format!("{reason} — {}", explain_check(&c.name)),
+        );
     }
     f
 }
@@ -266,7 +294,11 @@ fn not_ready(h: &ApiHealth, r: &HealthReport, live: bool) -> Finding {
     let shutting_down = r.failing().any(|c| c.name == "shutdown");
     let mut f = cp(
         "apiserver-not-ready",
-        if etcd { Severity::Critical } else { Severity::Error },
+        if etcd {
+            Severity::Critical
+        } else {
+            Severity::Error
+        },
         apiserver_ref(h),
         format!(
             "the API server is {}not ready: {}",

@@ -1,8 +1,6 @@
 #![allow(clippy::unwrap_used)]
 
-use super::super::snapshot::{
-    ApiHealth, Failure, HealthReport, Probed, ReachClass, ServerVersion,
-};
+use super::super::snapshot::{ApiHealth, Failure, HealthReport, Probed, ReachClass, ServerVersion};
 use super::super::testutil::*;
 use super::super::{Change, Options, Snapshot, analyze};
 use crate::findings::{Finding, Pane, Severity};
@@ -19,7 +17,10 @@ fn healthy() -> ApiHealth {
         version: Probed::Answered(ServerVersion {
             git_version: "v1.31.2".into(),
         }),
-        livez: Probed::Answered(HealthReport::parse(200, "[+]ping ok\n[+]etcd ok\nlivez check passed\n")),
+        livez: Probed::Answered(HealthReport::parse(
+            200,
+            "[+]ping ok\n[+]etcd ok\nlivez check passed\n",
+        )),
         readyz: Probed::Answered(HealthReport::parse(
             200,
             "[+]ping ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n[+]shutdown ok\nreadyz check passed\n",
@@ -53,25 +54,68 @@ fn a_healthy_api_server_yields_nothing() {
 #[test]
 fn every_reachability_class_has_its_own_explanation_and_steps() {
     let cases = [
-        (ReachClass::Refused, "ss -ltnp | grep 6443", Severity::Critical),
-        (ReachClass::Timeout, "nc -vz -w 5 cp.example.com 6443", Severity::Critical),
-        (ReachClass::Dns, "getent hosts cp.example.com", Severity::Critical),
-        (ReachClass::CertExpired, "kubeadm certs check-expiration", Severity::Critical),
-        (ReachClass::UnknownAuthority, "admin.conf", Severity::Critical),
+        (
+            ReachClass::Refused,
+            "ss -ltnp | grep 6443",
+            Severity::Critical,
+        ),
+        (
+            ReachClass::Timeout,
+            "nc -vz -w 5 cp.example.com 6443",
+            Severity::Critical,
+        ),
+        (
+            ReachClass::Dns,
+            "getent hosts cp.example.com",
+            Severity::Critical,
+        ),
+        (
+            ReachClass::CertExpired,
+            "kubeadm certs check-expiration",
+            Severity::Critical,
+        ),
+        (
+            ReachClass::UnknownAuthority,
+            "admin.conf",
+            Severity::Critical,
+        ),
         (ReachClass::WrongName, "certSANs", Severity::Critical),
-        (ReachClass::Unauthorized, "client-certificate-data", Severity::Critical),
+        (
+            ReachClass::Unauthorized,
+            "client-certificate-data",
+            Severity::Critical,
+        ),
         (ReachClass::Forbidden, "auth can-i --list", Severity::Error),
-        (ReachClass::TooManyRequests, "api_priority_and_fairness", Severity::Error),
-        (ReachClass::Unavailable, "readyz?verbose", Severity::Critical),
+        (
+            ReachClass::TooManyRequests,
+            "api_priority_and_fairness",
+            Severity::Error,
+        ),
+        (
+            ReachClass::Unavailable,
+            "readyz?verbose",
+            Severity::Critical,
+        ),
     ];
     let mut explanations = std::collections::HashSet::new();
     for (class, step, severity) in cases {
         let f = with_health(failed(class, None));
         let a = one(&f, "api-reachability");
-        assert_eq!((a.pane, a.severity), (Pane::ControlPlane, severity), "{class:?}");
+        assert_eq!(
+            (a.pane, a.severity),
+            (Pane::ControlPlane, severity),
+            "{class:?}"
+        );
         assert!(a.summary.contains(class.label()), "{}", a.summary);
-        assert!(a.next_steps.iter().any(|s| s.contains(step)), "{class:?}: {:?}", a.next_steps);
-        assert!(explanations.insert(a.explanation.clone()), "{class:?} shares an explanation");
+        assert!(
+            a.next_steps.iter().any(|s| s.contains(step)),
+            "{class:?}: {:?}",
+            a.next_steps
+        );
+        assert!(
+            explanations.insert(a.explanation.clone()),
+            "{class:?} shares an explanation"
+        );
         assert_eq!(a.object.name, "https://cp.example.com:6443");
     }
 }
@@ -86,10 +130,16 @@ fn alive_but_not_ready_on_etcd_is_critical_and_says_not_to_restart() {
     let f = with_health(h);
     let r = one(&f, "apiserver-not-ready");
     assert_eq!(r.severity, Severity::Critical);
-    assert_eq!(r.summary, "the API server is alive but not ready: etcd, etcd-readiness");
+    assert_eq!(
+        r.summary,
+        "the API server is alive but not ready: etcd, etcd-readiness"
+    );
     assert!(r.explanation.contains("Restarting it does not help"));
     let ev = evidence_text(&r.clone());
-    assert!(ev.contains("readyz [-]etcd: failed: reason withheld — the API server cannot reach etcd"), "{ev}");
+    assert!(
+        ev.contains("readyz [-]etcd: failed: reason withheld — the API server cannot reach etcd"),
+        "{ev}"
+    );
     assert!(r.next_steps.iter().any(|s| s.contains("etcdctl")));
 }
 
@@ -110,8 +160,14 @@ fn a_post_start_hook_or_shutdown_is_an_error_with_its_meaning() {
 #[test]
 fn not_alive_is_told_apart_from_not_ready() {
     let mut h = healthy();
-    h.livez = Probed::Answered(HealthReport::parse(500, "[+]ping ok\n[-]etcd failed: reason withheld\nlivez check failed"));
-    h.readyz = Probed::Answered(HealthReport::parse(500, "[-]etcd failed: reason withheld\nreadyz check failed"));
+    h.livez = Probed::Answered(HealthReport::parse(
+        500,
+        "[+]ping ok\n[-]etcd failed: reason withheld\nlivez check failed",
+    ));
+    h.readyz = Probed::Answered(HealthReport::parse(
+        500,
+        "[-]etcd failed: reason withheld\nreadyz check failed",
+    ));
     let f = with_health(h);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].check, "apiserver-not-live");

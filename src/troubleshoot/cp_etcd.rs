@@ -24,21 +24,29 @@ fn quota(ctx: &Ctx) -> (f64, String) {
     mirror_pods(ctx.snap)
         .into_iter()
         .filter(|(c, _)| *c == "etcd")
-        .filter_map(|(_, p)| flag(&command_line(p), "quota-backend-bytes")?.parse::<f64>().ok())
+        .filter_map(|(_, p)| {
+            flag(&command_line(p), "quota-backend-bytes")?
+                .parse::<f64>()
+                .ok()
+        })
         .filter(|q| *q > 0.0)
         .min_by(|a, b| a.total_cmp(b))
-        .map(|q| (q, "--quota-backend-bytes of the etcd static pod".to_string()))
-        .unwrap_or((DEFAULT_QUOTA, "etcd's default (no --quota-backend-bytes)".to_string()))
+        .map(|q| {
+            (
+                q,
+                "--quota-backend-bytes of the etcd static pod".to_string(),
+            )
+        })
+        .unwrap_or((
+            DEFAULT_QUOTA,
+            "etcd's default (no --quota-backend-bytes)".to_string(),
+        ))
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(h) = &ctx.snap.health else { return };
     let Some(m) = h.metrics.answer() else { return };
-    let Some((endpoint, size)) = m
-        .etcd_db_bytes
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-    else {
+    let Some((endpoint, size)) = m.etcd_db_bytes.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
         return;
     };
     let (quota, source) = quota(ctx);

@@ -6,7 +6,9 @@
 
 use super::engine::Engine;
 use super::registry::{self, uncovered};
-use super::snapshot::{ApiHealth, ApiMetrics, Failure, HealthReport, Probed, ReachClass, ServerVersion};
+use super::snapshot::{
+    ApiHealth, ApiMetrics, Failure, HealthReport, Probed, ReachClass, ServerVersion,
+};
 use super::testutil::*;
 use super::testutil_cp::*;
 use super::{Change, Options, Snapshot, analyze};
@@ -15,8 +17,13 @@ use crate::findings::Severity;
 fn healthy_api() -> ApiHealth {
     ApiHealth {
         server: "https://10.0.0.115:6443".into(),
-        version: Probed::Answered(ServerVersion { git_version: "v1.31.2".into() }),
-        livez: Probed::Answered(HealthReport::parse(200, "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n")),
+        version: Probed::Answered(ServerVersion {
+            git_version: "v1.31.2".into(),
+        }),
+        livez: Probed::Answered(HealthReport::parse(
+            200,
+            "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n",
+        )),
         readyz: Probed::Answered(HealthReport::parse(
             200,
             "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n[+]poststarthook/rbac/bootstrap-roles ok\n[+]shutdown ok\nreadyz check passed\n",
@@ -37,7 +44,9 @@ fn a_healthy_kubeadm_cluster_yields_nothing_above_info() {
     assert!(
         f.iter().all(|x| x.severity == Severity::Info),
         "{:?}",
-        f.iter().map(|x| (&x.check, &x.object.name, x.severity)).collect::<Vec<_>>()
+        f.iter()
+            .map(|x| (&x.check, &x.object.name, x.severity))
+            .collect::<Vec<_>>()
     );
     // Mirror pods are never reported as anything of their own.
     assert!(f.iter().all(|x| x.object.namespace != "kube-system"));
@@ -45,7 +54,10 @@ fn a_healthy_kubeadm_cluster_yields_nothing_above_info() {
 
 #[test]
 fn the_engine_reanalyses_when_the_api_server_health_changes() {
-    let mut e = Engine::from_snapshot(Snapshot::from_objects(healthy_cluster()), Options::default());
+    let mut e = Engine::from_snapshot(
+        Snapshot::from_objects(healthy_cluster()),
+        Options::default(),
+    );
     assert!(e.analyze(now(), false).is_empty());
     assert!(!e.has_work());
     e.apply(Change::Health(healthy_api()));
@@ -55,7 +67,10 @@ fn the_engine_reanalyses_when_the_api_server_health_changes() {
     e.apply(Change::Health(healthy_api()));
     assert!(!e.has_work());
     let mut down = healthy_api();
-    down.readyz = Probed::Answered(HealthReport::parse(500, "[-]etcd failed: reason withheld\nreadyz check failed"));
+    down.readyz = Probed::Answered(HealthReport::parse(
+        500,
+        "[-]etcd failed: reason withheld\nreadyz check failed",
+    ));
     e.apply(Change::Health(down));
     assert!(e.has_work());
     let f = e.analyze(now(), false);
@@ -71,24 +86,57 @@ fn coverage_names_what_a_check_could_not_read() {
     let snap = Snapshot::from_objects(c);
     let why = uncovered(&snap, &info("cp-leader-lease-stale"));
     assert_eq!(why, ["Lease: not part of the dump"]);
-    assert_eq!(uncovered(&snap, &info("api-reachability")), ["the API server's health was not probed (a dump)"]);
+    assert_eq!(
+        uncovered(&snap, &info("api-reachability")),
+        ["the API server's health was not probed (a dump)"]
+    );
     assert!(uncovered(&snap, &info("cp-component-failing")).is_empty());
     let mut snap = snap;
     let mut h = healthy_api();
-    h.metrics = Probed::Failed(Failure { class: ReachClass::Forbidden, status: Some(403), detail: "forbidden".into() });
+    h.metrics = Probed::Failed(Failure {
+        class: ReachClass::Forbidden,
+        status: Some(403),
+        detail: "forbidden".into(),
+    });
     snap.apply(Change::Health(h));
     assert!(uncovered(&snap, &info("api-reachability")).is_empty());
-    assert_eq!(uncovered(&snap, &info("etcd-db-size")), ["/metrics could not be read: 403 Forbidden"]);
+    assert_eq!(
+        uncovered(&snap, &info("etcd-db-size")),
+        ["/metrics could not be read: 403 Forbidden"]
+    );
     // Every check of the two panes declares what it reads.
     for id in [
-        "api-reachability", "apiserver-not-live", "apiserver-not-ready", "cp-component-missing",
-        "cp-component-failing", "cp-component-restarts", "cp-not-static-pods", "cp-leader-lease-stale",
-        "cp-leader-lease-missing", "cp-leader-flapping", "cp-leader-unknown-holder", "apiserver-lease-stale",
-        "cp-version-skew", "apiserver-deprecated-apis", "etcd-db-size", "node-not-ready",
-        "node-memory-pressure", "node-disk-pressure", "node-pid-pressure", "node-network-unavailable",
-        "node-problem-condition", "node-heartbeat-stale", "node-cordoned", "node-taint-untolerated",
-        "node-overcommitted", "node-capacity-full", "node-evictions", "node-network-agent-not-ready",
-        "node-version-skew", "node-version-outlier", "node-warning-events",
+        "api-reachability",
+        "apiserver-not-live",
+        "apiserver-not-ready",
+        "cp-component-missing",
+        "cp-component-failing",
+        "cp-component-restarts",
+        "cp-not-static-pods",
+        "cp-leader-lease-stale",
+        "cp-leader-lease-missing",
+        "cp-leader-flapping",
+        "cp-leader-unknown-holder",
+        "apiserver-lease-stale",
+        "cp-version-skew",
+        "apiserver-deprecated-apis",
+        "etcd-db-size",
+        "node-not-ready",
+        "node-memory-pressure",
+        "node-disk-pressure",
+        "node-pid-pressure",
+        "node-network-unavailable",
+        "node-problem-condition",
+        "node-heartbeat-stale",
+        "node-cordoned",
+        "node-taint-untolerated",
+        "node-overcommitted",
+        "node-capacity-full",
+        "node-evictions",
+        "node-network-agent-not-ready",
+        "node-version-skew",
+        "node-version-outlier",
+        "node-warning-events",
     ] {
         let i = info(id);
         assert!(!i.needs.is_empty() || !i.probes.is_empty(), "{id}");

@@ -88,18 +88,23 @@ fn leader(ctx: &Ctx, component: &str, out: &mut Vec<Finding>) {
     let holder = spec
         .and_then(|s| s.holder_identity.as_deref())
         .unwrap_or("");
-    let duration = spec
-        .and_then(|s| s.lease_duration_seconds)
-        .unwrap_or(15);
+    let duration = spec.and_then(|s| s.lease_duration_seconds).unwrap_or(15);
     let transitions = spec.and_then(|s| s.lease_transitions).unwrap_or(0);
     let Some((age, stale)) = staleness(ctx, lease, 15) else {
         return;
     };
     let evidence = |f: Finding| {
-        f.with("holderIdentity", if holder.is_empty() { "(none)".to_string() } else { holder.to_string() })
-            .with("renewTime", format!("{} ago", format_seconds(age)))
-            .with("leaseDurationSeconds", duration.to_string())
-            .with("leaseTransitions", transitions.to_string())
+        f.with(
+            "holderIdentity",
+            if holder.is_empty() {
+                "(none)".to_string()
+            } else {
+                holder.to_string()
+            },
+        )
+        .with("renewTime", format!("{} ago", format_seconds(age)))
+        .with("leaseDurationSeconds", duration.to_string())
+        .with("leaseTransitions", transitions.to_string())
     };
     if stale || holder.is_empty() {
         out.push(evidence(stale_leader(ctx, component, holder, age)));
@@ -145,7 +150,9 @@ fn missing(component: &str) -> Finding {
          write the Lease). {}",
         role(component)
     ))
-    .step(format!("kubectl -n kube-system logs -l component={component} --tail=100"))
+    .step(format!(
+        "kubectl -n kube-system logs -l component={component} --tail=100"
+    ))
     .step("kubectl -n kube-system get leases")
 }
 
@@ -184,7 +191,10 @@ fn stale_leader(ctx: &Ctx, component: &str, holder: &str, age: i64) -> Finding {
             })
             .count();
         if waiting > 0 {
-            f = f.with("pods Pending with no scheduling attempt", waiting.to_string());
+            f = f.with(
+                "pods Pending with no scheduling attempt",
+                waiting.to_string(),
+            );
         }
     }
     let conf = match component {
@@ -192,7 +202,9 @@ fn stale_leader(ctx: &Ctx, component: &str, holder: &str, age: i64) -> Finding {
         "kube-controller-manager" => "/etc/kubernetes/controller-manager.conf",
         _ => "",
     };
-    f = f.step(format!("kubectl -n kube-system get pods -l component={component} -o wide"));
+    f = f.step(format!(
+        "kubectl -n kube-system get pods -l component={component} -o wide"
+    ));
     if !host.is_empty() {
         f = f.step(format!("on {host}: sudo crictl ps -a --name {component}"));
     }
@@ -216,7 +228,10 @@ fn unknown_holder(ctx: &Ctx, component: &str, holder: &str, out: &mut Vec<Findin
     }
     let host = holder_host(holder);
     let short = |s: &str| s.split('.').next().unwrap_or(s).to_ascii_lowercase();
-    let known = snap.nodes.iter().any(|n| short(n.metadata.name()) == short(host));
+    let known = snap
+        .nodes
+        .iter()
+        .any(|n| short(n.metadata.name()) == short(host));
     if !known {
         out.push(
             cp(
@@ -268,7 +283,11 @@ fn apiservers(ctx: &Ctx, out: &mut Vec<Finding>) {
             ObjectRef::new("Lease", "kube-system", lease.metadata.name()),
             format!(
                 "the API server on {} stopped renewing its identity lease {} ago",
-                if host.is_empty() { "an unknown host" } else { &host },
+                if host.is_empty() {
+                    "an unknown host"
+                } else {
+                    &host
+                },
                 format_seconds(age)
             ),
         )
@@ -287,8 +306,12 @@ fn apiservers(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         if !host.is_empty() {
             f = f
-                .step(format!("kubectl -n kube-system get pod kube-apiserver-{host} -o wide"))
-                .step(format!("on {host}: sudo crictl ps -a --name kube-apiserver"));
+                .step(format!(
+                    "kubectl -n kube-system get pod kube-apiserver-{host} -o wide"
+                ))
+                .step(format!(
+                    "on {host}: sudo crictl ps -a --name kube-apiserver"
+                ));
         }
         out.push(f.step("check the load balancer's health checks in front of the API servers"));
     }

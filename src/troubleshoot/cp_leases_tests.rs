@@ -10,7 +10,8 @@ use crate::findings::Severity;
 fn renewing_leases_are_healthy() {
     let f = run(healthy_cluster());
     assert!(
-        f.iter().all(|x| !x.check.contains("lease") && !x.check.contains("leader")),
+        f.iter()
+            .all(|x| !x.check.contains("lease") && !x.check.contains("leader")),
         "{:?}",
         ids(&f)
     );
@@ -19,20 +20,35 @@ fn renewing_leases_are_healthy() {
 #[test]
 fn a_scheduler_lease_not_renewed_for_twelve_minutes_has_no_leader() {
     let mut c = healthy_cluster();
-    replace(&mut c, "kube-scheduler", leader_lease("kube-scheduler", "cp-1", 720, 2));
+    replace(
+        &mut c,
+        "kube-scheduler",
+        leader_lease("kube-scheduler", "cp-1", 720, 2),
+    );
     c.push(pod("web", spec1(), json!({"phase": "Pending"})));
     let f = run(c);
     let l = one(&f, "cp-leader-lease-stale");
     assert_eq!(l.severity, Severity::Critical);
-    assert_eq!((l.object.kind.as_str(), l.object.name.as_str()), ("Lease", "kube-scheduler"));
+    assert_eq!(
+        (l.object.kind.as_str(), l.object.name.as_str()),
+        ("Lease", "kube-scheduler")
+    );
     assert!(l.summary.contains("last renewed 12m ago"), "{}", l.summary);
     assert!(evidence_text(l).contains("pods Pending with no scheduling attempt: 1"));
     // Just past the duration plus skew is stale; within it is not.
     let mut c = healthy_cluster();
-    replace(&mut c, "kube-scheduler", leader_lease("kube-scheduler", "cp-1", 20, 2));
+    replace(
+        &mut c,
+        "kube-scheduler",
+        leader_lease("kube-scheduler", "cp-1", 20, 2),
+    );
     assert!(run(c).iter().all(|x| x.check != "cp-leader-lease-stale"));
     let mut c = healthy_cluster();
-    replace(&mut c, "kube-scheduler", leader_lease("kube-scheduler", "cp-1", 21, 2));
+    replace(
+        &mut c,
+        "kube-scheduler",
+        leader_lease("kube-scheduler", "cp-1", 21, 2),
+    );
     one(&run(c), "cp-leader-lease-stale");
 }
 
@@ -43,16 +59,25 @@ fn a_released_lease_has_no_leader() {
     l["spec"]["holderIdentity"] = json!("");
     replace(&mut c, "kube-controller-manager", l);
     let f = run(c);
-    assert!(one(&f, "cp-leader-lease-stale").summary.contains("released"));
+    assert!(
+        one(&f, "cp-leader-lease-stale")
+            .summary
+            .contains("released")
+    );
 }
 
 #[test]
 fn a_missing_lease_is_an_error_unless_leader_election_is_off() {
     let mut c = healthy_cluster();
     c.retain(|o| !(o["kind"] == "Lease" && o["metadata"]["name"] == "kube-controller-manager"));
-    assert_eq!(one(&run(c.clone()), "cp-leader-lease-missing").severity, Severity::Error);
+    assert_eq!(
+        one(&run(c.clone()), "cp-leader-lease-missing").severity,
+        Severity::Error
+    );
     let mut kcm = mirror("kube-controller-manager", "cp-1", VERSION);
-    let cmd = kcm["spec"]["containers"][0]["command"].as_array_mut().unwrap();
+    let cmd = kcm["spec"]["containers"][0]["command"]
+        .as_array_mut()
+        .unwrap();
     for a in cmd.iter_mut() {
         if a == "--leader-elect=true" {
             *a = json!("--leader-elect=false");
@@ -67,13 +92,21 @@ fn leases_of_other_namespaces_only_say_nothing_about_kube_system() {
     let mut c = healthy_cluster();
     c.retain(|o| !(o["kind"] == "Lease" && o["metadata"]["namespace"] == "kube-system"));
     let f = run(c);
-    assert!(f.iter().all(|x| x.check != "cp-leader-lease-missing"), "{:?}", ids(&f));
+    assert!(
+        f.iter().all(|x| x.check != "cp-leader-lease-missing"),
+        "{:?}",
+        ids(&f)
+    );
 }
 
 #[test]
 fn no_cloud_controller_manager_lease_is_fine() {
     // A single-CP kubeadm cluster has none, and no pod claims one.
-    assert!(run(healthy_cluster()).iter().all(|x| !x.object.name.contains("cloud")));
+    assert!(
+        run(healthy_cluster())
+            .iter()
+            .all(|x| !x.object.name.contains("cloud"))
+    );
 }
 
 #[test]
@@ -88,19 +121,31 @@ fn a_leader_that_keeps_changing_is_flapping() {
     assert!(fl.summary.contains("11 times"));
     // Many changes over a long life, none recent: not flapping.
     let mut c = healthy_cluster();
-    replace(&mut c, "kube-controller-manager", leader_lease("kube-controller-manager", "cp-1", 1, 40));
+    replace(
+        &mut c,
+        "kube-controller-manager",
+        leader_lease("kube-controller-manager", "cp-1", 1, 40),
+    );
     assert!(run(c).iter().all(|x| x.check != "cp-leader-flapping"));
 }
 
 #[test]
 fn a_holder_that_is_not_a_node_is_noted() {
     let mut c = healthy_cluster();
-    replace(&mut c, "kube-scheduler", leader_lease("kube-scheduler", "old-master", 1, 2));
+    replace(
+        &mut c,
+        "kube-scheduler",
+        leader_lease("kube-scheduler", "old-master", 1, 2),
+    );
     let f = run(c);
     assert_eq!(one(&f, "cp-leader-unknown-holder").severity, Severity::Info);
     // An FQDN holder of a node registered by its short name is that node.
     let mut c = healthy_cluster();
-    replace(&mut c, "kube-scheduler", leader_lease("kube-scheduler", "cp-1.example.internal", 1, 2));
+    replace(
+        &mut c,
+        "kube-scheduler",
+        leader_lease("kube-scheduler", "cp-1.example.internal", 1, 2),
+    );
     assert!(run(c).iter().all(|x| x.check != "cp-leader-unknown-holder"));
 }
 
@@ -116,7 +161,11 @@ fn a_dead_ha_apiserver_still_in_the_kubernetes_endpoints() {
     let f = run(c);
     let a = one(&f, "apiserver-lease-stale");
     assert_eq!(a.severity, Severity::Error);
-    assert!(a.summary.contains("cp-2") && a.summary.contains("20m"), "{}", a.summary);
+    assert!(
+        a.summary.contains("cp-2") && a.summary.contains("20m"),
+        "{}",
+        a.summary
+    );
     assert!(evidence_text(a).contains(&format!("still list {}", ip("cp-2"))));
 }
 
@@ -125,5 +174,9 @@ fn without_leases_nothing_is_claimed() {
     let mut c = healthy_cluster();
     c.retain(|o| o["kind"] != "Lease");
     let f = run(c);
-    assert!(f.iter().all(|x| !x.check.contains("lease")), "{:?}", ids(&f));
+    assert!(
+        f.iter().all(|x| !x.check.contains("lease")),
+        "{:?}",
+        ids(&f)
+    );
 }

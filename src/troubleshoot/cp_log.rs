@@ -59,11 +59,18 @@ static IN_USE: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"listen tcp ([^\s]*:\d+): bind: address already in use"));
 static DIAL_REFUSED: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"dial tcp ([^\s]*?):(\d+): connect: connection refused"));
-static COMMAND_FAILED: LazyLock<Option<Regex>> = LazyLock::new(|| re(r#""command failed" err="(.*)"\s*$"#));
+static COMMAND_FAILED: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r#""command failed" err="(.*)"\s*$"#));
 
 type Rule = fn(&str, &[&str]) -> Option<Diagnosis>;
 
-fn diag(cause: Cause, meaning: String, line: &str, subject: Option<String>, cmd: &[&str]) -> Diagnosis {
+fn diag(
+    cause: Cause,
+    meaning: String,
+    line: &str,
+    subject: Option<String>,
+    cmd: &[&str],
+) -> Diagnosis {
     let flag = subject
         .as_deref()
         .and_then(|s| flag_mentioning(cmd, s))
@@ -78,10 +85,17 @@ fn diag(cause: Cause, meaning: String, line: &str, subject: Option<String>, cmd:
 }
 
 fn missing_file(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
-    let path = MISSING.as_ref()?.captures(line)?.get(1)?.as_str().to_string();
+    let path = MISSING
+        .as_ref()?
+        .captures(line)?
+        .get(1)?
+        .as_str()
+        .to_string();
     Some(diag(
         Cause::MissingFile,
-        format!("the file {path} does not exist (inside the container: a wrong path, or a host path that is not mounted)"),
+        format!(
+            "the file {path} does not exist (inside the container: a wrong path, or a host path that is not mounted)"
+        ),
         line,
         Some(path),
         cmd,
@@ -92,7 +106,9 @@ fn binary(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
     let bin = EXEC.as_ref()?.captures(line)?.get(1)?.as_str().to_string();
     let mut d = diag(
         Cause::BinaryNotFound,
-        format!("the command {bin:?} does not exist in the image: the manifest's command is misspelt"),
+        format!(
+            "the command {bin:?} does not exist in the image: the manifest's command is misspelt"
+        ),
         line,
         Some(bin.clone()),
         cmd,
@@ -104,10 +120,17 @@ fn binary(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
 }
 
 fn unknown_flag(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
-    let f = UNKNOWN_FLAG.as_ref()?.captures(line)?.get(1)?.as_str().to_string();
+    let f = UNKNOWN_FLAG
+        .as_ref()?
+        .captures(line)?
+        .get(1)?
+        .as_str()
+        .to_string();
     let mut d = diag(
         Cause::UnknownFlag,
-        format!("the flag {f} is not known to this version of the component (a typo, or a flag that was removed)"),
+        format!(
+            "the flag {f} is not known to this version of the component (a typo, or a flag that was removed)"
+        ),
         line,
         Some(f.clone()),
         cmd,
@@ -123,11 +146,20 @@ fn unknown_flag(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
 fn x509(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
     let l = line.to_ascii_lowercase();
     let (cause, meaning) = if l.contains("certificate has expired") || l.contains("not yet valid") {
-        (Cause::CertExpired, "a certificate it uses or is shown has expired (or is not valid yet)")
+        (
+            Cause::CertExpired,
+            "a certificate it uses or is shown has expired (or is not valid yet)",
+        )
     } else if l.contains("signed by unknown authority") {
-        (Cause::UnknownAuthority, "a certificate is not signed by the CA it trusts")
+        (
+            Cause::UnknownAuthority,
+            "a certificate is not signed by the CA it trusts",
+        )
     } else if l.contains("private key does not match public key") {
-        (Cause::KeyMismatch, "a certificate and its key do not belong together")
+        (
+            Cause::KeyMismatch,
+            "a certificate and its key do not belong together",
+        )
     } else {
         return None;
     };
@@ -135,7 +167,12 @@ fn x509(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
 }
 
 fn in_use(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
-    let addr = IN_USE.as_ref()?.captures(line)?.get(1)?.as_str().to_string();
+    let addr = IN_USE
+        .as_ref()?
+        .captures(line)?
+        .get(1)?
+        .as_str()
+        .to_string();
     Some(diag(
         Cause::PortInUse,
         format!("another process already listens on {addr} (a second copy, or a leftover process)"),
@@ -151,18 +188,33 @@ fn refused(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
     let port = c.get(2)?.as_str();
     let addr = format!("{host}:{port}");
     let (cause, meaning) = match port {
-        "2379" => (Cause::EtcdUnreachable, format!("etcd does not answer at {addr}: etcd is down")),
-        "6443" => (Cause::ApiUnreachable, format!("the API server does not answer at {addr}")),
-        _ => (Cause::Unreachable, format!("nothing answers at {addr}: a wrong address or port, or that server is down")),
+        "2379" => (
+            Cause::EtcdUnreachable,
+            format!("etcd does not answer at {addr}: etcd is down"),
+        ),
+        "6443" => (
+            Cause::ApiUnreachable,
+            format!("the API server does not answer at {addr}"),
+        ),
+        _ => (
+            Cause::Unreachable,
+            format!("nothing answers at {addr}: a wrong address or port, or that server is down"),
+        ),
     };
     Some(diag(cause, meaning, line, Some(addr), cmd))
 }
 
 fn etcd(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
     let (cause, meaning) = if line.contains("database space exceeded") {
-        (Cause::EtcdNoSpace, "etcd is out of space (NOSPACE alarm): it refuses every write until it is compacted and defragmented")
+        (
+            Cause::EtcdNoSpace,
+            "etcd is out of space (NOSPACE alarm): it refuses every write until it is compacted and defragmented",
+        )
     } else if line.contains("etcdserver: request timed out") || line.contains("took too long") {
-        (Cause::EtcdSlow, "etcd answers too slowly (usually a slow or overloaded disk)")
+        (
+            Cause::EtcdSlow,
+            "etcd answers too slowly (usually a slow or overloaded disk)",
+        )
     } else {
         return None;
     };
@@ -188,11 +240,27 @@ fn fatal(line: &str, cmd: &[&str]) -> Option<Diagnosis> {
         .and_then(|c| c.get(1))
         .map(|m| m.as_str().to_string())
         .or_else(|| line.trim().strip_prefix("Error: ").map(str::to_string))?;
-    Some(diag(Cause::Fatal, format!("it stopped with: {err}"), line, None, cmd))
+    Some(diag(
+        Cause::Fatal,
+        format!("it stopped with: {err}"),
+        line,
+        None,
+        cmd,
+    ))
 }
 
 /// The signatures, most specific first.
-const RULES: &[Rule] = &[binary, unknown_flag, missing_file, x509, in_use, refused, etcd, lease, fatal];
+const RULES: &[Rule] = &[
+    binary,
+    unknown_flag,
+    missing_file,
+    x509,
+    in_use,
+    refused,
+    etcd,
+    lease,
+    fatal,
+];
 
 /// Explains a crash from its output (termination message and log tail, oldest first), using
 /// the container's command line to name the flag a path comes from. The newest line that
@@ -225,10 +293,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.cause, Cause::MissingFile);
-        assert_eq!(d.subject.as_deref(), Some("/etc/kubernetes/scheduler.conff"));
+        assert_eq!(
+            d.subject.as_deref(),
+            Some("/etc/kubernetes/scheduler.conff")
+        );
         assert_eq!(
             d.flag,
-            Some(("kubeconfig".to_string(), "/etc/kubernetes/scheduler.conff".to_string()))
+            Some((
+                "kubeconfig".to_string(),
+                "/etc/kubernetes/scheduler.conff".to_string()
+            ))
         );
     }
 
@@ -248,20 +322,38 @@ mod tests {
                 "E0101 reflector.go:158] failed to list *v1.Pod: Get \"https://10.0.0.10:6443/api/v1/pods\": dial tcp 10.0.0.10:6443: connect: connection refused",
                 Cause::ApiUnreachable,
             ),
-            ("failed to listen on 127.0.0.1:10259: listen tcp 127.0.0.1:10259: bind: address already in use", Cause::PortInUse),
-            ("E0101 leaderelection.go:340] Failed to update lock: Put \"https://x\": x509: certificate has expired or is not yet valid: current time 2026-01-01T12:00:00Z is after 2025-12-31T00:00:00Z", Cause::CertExpired),
-            ("etcdserver: mvcc: database space exceeded", Cause::EtcdNoSpace),
-            ("E0101 leaderelection.go:308] failed to renew lease kube-system/kube-scheduler: timed out waiting for the condition", Cause::LeaseLost),
-            ("Error: unable to load client CA provider: open /etc/kubernetes/pki/ca.crt: no such file or directory", Cause::MissingFile),
+            (
+                "failed to listen on 127.0.0.1:10259: listen tcp 127.0.0.1:10259: bind: address already in use",
+                Cause::PortInUse,
+            ),
+            (
+                "E0101 leaderelection.go:340] Failed to update lock: Put \"https://x\": x509: certificate has expired or is not yet valid: current time 2026-01-01T12:00:00Z is after 2025-12-31T00:00:00Z",
+                Cause::CertExpired,
+            ),
+            (
+                "etcdserver: mvcc: database space exceeded",
+                Cause::EtcdNoSpace,
+            ),
+            (
+                "E0101 leaderelection.go:308] failed to renew lease kube-system/kube-scheduler: timed out waiting for the condition",
+                Cause::LeaseLost,
+            ),
+            (
+                "Error: unable to load client CA provider: open /etc/kubernetes/pki/ca.crt: no such file or directory",
+                Cause::MissingFile,
+            ),
         ];
         for (line, cause) in cases {
             let d = diagnose(&[line], &["x"]).unwrap_or_else(|| panic!("{line}"));
             assert_eq!(d.cause, *cause, "{line}");
         }
         assert_eq!(
-            diagnose(&["exec: \"kube-schedulerrr\": executable file not found in $PATH"], &["kube-schedulerrr"])
-                .unwrap()
-                .flag,
+            diagnose(
+                &["exec: \"kube-schedulerrr\": executable file not found in $PATH"],
+                &["kube-schedulerrr"]
+            )
+            .unwrap()
+            .flag,
             Some(("command[0]".to_string(), "kube-schedulerrr".to_string()))
         );
         assert!(diagnose(&["I0101 everything is fine"], SCHED).is_none());
@@ -269,7 +361,14 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        for r in [&MISSING, &EXEC, &UNKNOWN_FLAG, &IN_USE, &DIAL_REFUSED, &COMMAND_FAILED] {
+        for r in [
+            &MISSING,
+            &EXEC,
+            &UNKNOWN_FLAG,
+            &IN_USE,
+            &DIAL_REFUSED,
+            &COMMAND_FAILED,
+        ] {
             assert!(r.is_some());
         }
     }
@@ -281,6 +380,9 @@ mod tests {
             &["kube-apiserver", "--insecure-port=0", "--secure-port=6443"],
         )
         .unwrap();
-        assert_eq!(d.flag, Some(("insecure-port".to_string(), "--insecure-port=0".to_string())));
+        assert_eq!(
+            d.flag,
+            Some(("insecure-port".to_string(), "--insecure-port=0".to_string()))
+        );
     }
 }

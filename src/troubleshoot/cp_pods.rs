@@ -66,14 +66,22 @@ pub fn mirror_pods(snap: &Snapshot) -> Vec<(&'static str, &Pod)> {
 
 /// Control-plane nodes: those with the role label, and those running a control-plane mirror
 /// pod (some installers do not label).
-pub fn control_plane_nodes<'a>(snap: &'a Snapshot, mirrors: &[(&str, &'a Pod)]) -> BTreeSet<&'a str> {
+pub fn control_plane_nodes<'a>(
+    snap: &'a Snapshot,
+    mirrors: &[(&str, &'a Pod)],
+) -> BTreeSet<&'a str> {
     let mut out: BTreeSet<&str> = snap
         .nodes
         .iter()
         .filter(|n| n.is_control_plane())
         .map(|n| n.metadata.name())
         .collect();
-    out.extend(mirrors.iter().map(|(_, p)| node_of(p)).filter(|n| !n.is_empty()));
+    out.extend(
+        mirrors
+            .iter()
+            .map(|(_, p)| node_of(p))
+            .filter(|n| !n.is_empty()),
+    );
     out
 }
 
@@ -198,15 +206,24 @@ mod tests {
             "--bind-address",
             "127.0.0.1",
         ];
-        assert_eq!(flag(&cmd, "kubeconfig"), Some("/etc/kubernetes/scheduler.conff"));
+        assert_eq!(
+            flag(&cmd, "kubeconfig"),
+            Some("/etc/kubernetes/scheduler.conff")
+        );
         assert_eq!(flag(&cmd, "bind-address"), Some("127.0.0.1"));
         assert_eq!(flag(&cmd, "leader-elect-x"), None);
         assert_eq!(
             flag_mentioning(&cmd, "scheduler.conff"),
             Some(("kubeconfig", "/etc/kubernetes/scheduler.conff"))
         );
-        assert_eq!(minor_of("registry.k8s.io/kube-scheduler:v1.31.2"), Some((1, 31)));
-        assert_eq!(minor_of("localhost:5000/kube-apiserver:v1.29.0"), Some((1, 29)));
+        assert_eq!(
+            minor_of("registry.k8s.io/kube-scheduler:v1.31.2"),
+            Some((1, 31))
+        );
+        assert_eq!(
+            minor_of("localhost:5000/kube-apiserver:v1.29.0"),
+            Some((1, 29))
+        );
         assert_eq!(minor_of("v1.30.4-eks-a737599"), Some((1, 30)));
         assert_eq!(minor_of("v1.29.3+k3s1"), Some((1, 29)));
         assert_eq!(minor_of("registry.k8s.io/etcd:3.5.15-0"), Some((3, 5)));

@@ -21,7 +21,12 @@ use super::cp_pods::{
 const NOT_READY_GRACE: i64 = 120;
 
 /// Starts a control-plane finding.
-pub fn cp(check: &str, severity: Severity, object: crate::findings::ObjectRef, summary: String) -> Finding {
+pub fn cp(
+    check: &str,
+    severity: Severity,
+    object: crate::findings::ObjectRef,
+    summary: String,
+) -> Finding {
     Finding {
         pane: Pane::ControlPlane,
         check: check.to_string(),
@@ -50,14 +55,20 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
     let stacked_etcd = mirrors.iter().any(|(c, _)| *c == "etcd");
     for node in &nodes {
-        let on_node: Vec<&(&str, &Pod)> = mirrors.iter().filter(|(_, p)| node_of(p) == *node).collect();
+        let on_node: Vec<&(&str, &Pod)> = mirrors
+            .iter()
+            .filter(|(_, p)| node_of(p) == *node)
+            .collect();
         for component in COMPONENTS {
-            let pod = on_node.iter().find(|(c, _)| *c == component).map(|(_, p)| *p);
+            let pod = on_node
+                .iter()
+                .find(|(c, _)| *c == component)
+                .map(|(_, p)| *p);
             match pod {
                 Some(p) => {
-                    let healthy_elsewhere = mirrors
-                        .iter()
-                        .any(|(c, other)| *c == component && node_of(other) != *node && is_ready(other));
+                    let healthy_elsewhere = mirrors.iter().any(|(c, other)| {
+                        *c == component && node_of(other) != *node && is_ready(other)
+                    });
                     out.extend(component_pod(ctx, component, p, healthy_elsewhere));
                 }
                 None if component != "etcd" || stacked_etcd => {
@@ -122,18 +133,30 @@ fn missing(ctx: &Ctx, component: &str, node: &str, none_on_node: bool) -> Findin
     .with("expected mirror pod", format!("kube-system/{name}"))
     .with("manifest (kubeadm default)", manifest(component));
     if let Some(n) = ctx.snap.node(node) {
-        let ready = n.ready().map(|c| c.status.to_string()).unwrap_or_else(|| "unknown".into());
+        let ready = n
+            .ready()
+            .map(|c| c.status.to_string())
+            .unwrap_or_else(|| "unknown".into());
         f = f.with("node Ready", ready);
     }
     f.step(format!("on {node}: sudo ls -l /etc/kubernetes/manifests/"))
-        .step(format!("on {node}: sudo grep staticPodPath /var/lib/kubelet/config.yaml"))
+        .step(format!(
+            "on {node}: sudo grep staticPodPath /var/lib/kubelet/config.yaml"
+        ))
         .step(format!("on {node}: sudo crictl ps -a --name {component}"))
-        .step(format!("on {node}: sudo journalctl -u kubelet -n 100 --no-pager | grep -i {component}"))
+        .step(format!(
+            "on {node}: sudo journalctl -u kubelet -n 100 --no-pager | grep -i {component}"
+        ))
 }
 
 /// The findings of one present component pod: failing (crash loop, start error, not ready)
 /// or restarting.
-fn component_pod(ctx: &Ctx, component: &'static str, pod: &Pod, healthy_elsewhere: bool) -> Option<Finding> {
+fn component_pod(
+    ctx: &Ctx,
+    component: &'static str,
+    pod: &Pod,
+    healthy_elsewhere: bool,
+) -> Option<Finding> {
     let (_, c) = statuses(pod).find(|(_, c)| {
         pod.spec
             .as_ref()
@@ -150,15 +173,20 @@ fn component_pod(ctx: &Ctx, component: &'static str, pod: &Pod, healthy_elsewher
         .and_then(|r| r.started_at)
         .map(|t| secs_since(t.ts(), ctx.now))
         .unwrap_or(i64::MAX);
-    let state = if !reason.is_empty() && reason != "ContainerCreating" && reason != "PodInitializing" {
-        format!("{reason}: {}", waiting_message(c))
-    } else if let Some(t) = terminated_now {
-        format!("terminated: {} (exit code {})", t.reason.as_deref().unwrap_or("Error"), t.exit_code)
-    } else if running && !c.ready && since_start > NOT_READY_GRACE {
-        "running but not ready".to_string()
-    } else {
-        return restarts(ctx, component, pod, c);
-    };
+    let state =
+        if !reason.is_empty() && reason != "ContainerCreating" && reason != "PodInitializing" {
+            format!("{reason}: {}", waiting_message(c))
+        } else if let Some(t) = terminated_now {
+            format!(
+                "terminated: {} (exit code {})",
+                t.reason.as_deref().unwrap_or("Error"),
+                t.exit_code
+            )
+        } else if running && !c.ready && since_start > NOT_READY_GRACE {
+            "running but not ready".to_string()
+        } else {
+            return restarts(ctx, component, pod, c);
+        };
     let severity = if healthy_elsewhere {
         Severity::Error
     } else {
@@ -182,20 +210,31 @@ fn failing(
     let mut lines: Vec<&str> = Vec::new();
     for msg in [
         last.and_then(|t| t.message.as_deref()),
-        c.state.as_ref().and_then(|s| s.terminated.as_ref()).and_then(|t| t.message.as_deref()),
-        c.state.as_ref().and_then(|s| s.waiting.as_ref()).and_then(|w| w.message.as_deref()),
+        c.state
+            .as_ref()
+            .and_then(|s| s.terminated.as_ref())
+            .and_then(|t| t.message.as_deref()),
+        c.state
+            .as_ref()
+            .and_then(|s| s.waiting.as_ref())
+            .and_then(|w| w.message.as_deref()),
     ]
     .into_iter()
     .flatten()
     {
         lines.extend(msg.lines());
     }
-    let log = ctx.snap.previous_log(&o.namespace, &o.name, &c.name).unwrap_or(&[]);
+    let log = ctx
+        .snap
+        .previous_log(&o.namespace, &o.name, &c.name)
+        .unwrap_or(&[]);
     lines.extend(log.iter().map(String::as_str));
     let diagnosis = diagnose(&lines, &cmd);
     let short = match &diagnosis {
         Some(d) => match (&d.flag, &d.subject) {
-            (Some((flag, value)), _) if flag == "command[0]" => format!("command {value:?} not found"),
+            (Some((flag, value)), _) if flag == "command[0]" => {
+                format!("command {value:?} not found")
+            }
             (Some((flag, value)), _) => format!("--{flag}={value}: {}", headline(d)),
             (None, _) => headline(d),
         },
@@ -224,7 +263,11 @@ fn failing(
     if let Some(t) = last {
         f = f.with(
             "lastState.terminated",
-            format!("reason={} exitCode={}", t.reason.as_deref().unwrap_or(""), t.exit_code),
+            format!(
+                "reason={} exitCode={}",
+                t.reason.as_deref().unwrap_or(""),
+                t.exit_code
+            ),
         );
         if let Some(m) = t.message.as_deref().filter(|m| !m.is_empty()) {
             f = f.with("termination message", m);
@@ -232,7 +275,13 @@ fn failing(
     }
     f = pointer_evidence(f, pod, diagnosis.as_ref());
     if !log.is_empty() {
-        let tail: Vec<&str> = log.iter().rev().take(10).rev().map(String::as_str).collect();
+        let tail: Vec<&str> = log
+            .iter()
+            .rev()
+            .take(10)
+            .rev()
+            .map(String::as_str)
+            .collect();
         f = f.with("previous log (tail)", tail.join("\n"));
     }
     f = f.events(ctx, &[], false);
@@ -242,7 +291,10 @@ fn failing(
 fn headline(d: &Diagnosis) -> String {
     use super::cp_log::Cause::*;
     match d.cause {
-        MissingFile => format!("{} does not exist", d.subject.as_deref().unwrap_or("a file")),
+        MissingFile => format!(
+            "{} does not exist",
+            d.subject.as_deref().unwrap_or("a file")
+        ),
         BinaryNotFound => "command not found".to_string(),
         UnknownFlag => format!("unknown flag {}", d.subject.as_deref().unwrap_or("")),
         CertExpired => "x509: certificate expired".to_string(),
@@ -255,7 +307,10 @@ fn headline(d: &Diagnosis) -> String {
         EtcdNoSpace => "etcd database space exceeded".to_string(),
         EtcdSlow => "etcd too slow".to_string(),
         LeaseLost => "lost its leader lease".to_string(),
-        Fatal => d.meaning.trim_start_matches("it stopped with: ").to_string(),
+        Fatal => d
+            .meaning
+            .trim_start_matches("it stopped with: ")
+            .to_string(),
     }
 }
 
@@ -313,21 +368,33 @@ fn next_steps(f: Finding, component: &str, pod: &Pod, d: Option<&Diagnosis>) -> 
     let mut f = f.step(format!("kubectl -n kube-system logs {name} --previous"));
     if let Some(d) = d {
         if let Some((flag, _)) = &d.flag {
-            let needle = if flag == "command[0]" { "command".to_string() } else { format!("--{flag}") };
+            let needle = if flag == "command[0]" {
+                "command".to_string()
+            } else {
+                format!("--{flag}")
+            };
             f = f.step(format!("on {node}: sudo grep -n -A1 -- '{needle}' {m}"));
         }
         if d.cause == super::cp_log::Cause::MissingFile
             && let Some(path) = &d.subject
         {
-            let dir = path.rsplit_once('/').map(|(d, _)| d).filter(|d| !d.is_empty()).unwrap_or("/");
+            let dir = path
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .filter(|d| !d.is_empty())
+                .unwrap_or("/");
             f = f.step(format!("on {node}: sudo ls -l {dir}/"));
         }
         if matches!(d.cause, super::cp_log::Cause::CertExpired) {
             f = f.step(format!("on {node}: sudo kubeadm certs check-expiration"));
         }
     }
-    f.step(format!("on {node}: sudo crictl ps -a --name {component}; sudo crictl logs <container-id>"))
-        .step(format!("edit {m} on {node}; the kubelet restarts the pod when the file changes"))
+    f.step(format!(
+        "on {node}: sudo crictl ps -a --name {component}; sudo crictl logs <container-id>"
+    ))
+    .step(format!(
+        "edit {m} on {node}; the kubelet restarts the pod when the file changes"
+    ))
 }
 
 /// A running, Ready component that restarted recently and often.
@@ -343,8 +410,15 @@ fn restarts(ctx: &Ctx, component: &str, pod: &Pod, c: &ContainerStatus) -> Optio
     let o = obj("Pod", &pod.metadata);
     let node = node_of(pod);
     let cmd = command_line(pod);
-    let log = ctx.snap.previous_log(&o.namespace, &o.name, &c.name).unwrap_or(&[]);
-    let mut lines: Vec<&str> = last.message.as_deref().map(|m| m.lines().collect()).unwrap_or_default();
+    let log = ctx
+        .snap
+        .previous_log(&o.namespace, &o.name, &c.name)
+        .unwrap_or(&[]);
+    let mut lines: Vec<&str> = last
+        .message
+        .as_deref()
+        .map(|m| m.lines().collect())
+        .unwrap_or_default();
     lines.extend(log.iter().map(String::as_str));
     let d = diagnose(&lines, &cmd);
     let mut f = cp(

@@ -7,10 +7,19 @@ use super::super::testutil_cp::*;
 use super::super::{Options, Snapshot, analyze};
 use crate::findings::{Pane, Severity};
 
-fn with_log(objects: Vec<serde_json::Value>, pod: &str, container: &str, lines: &[&str]) -> Vec<crate::findings::Finding> {
+fn with_log(
+    objects: Vec<serde_json::Value>,
+    pod: &str,
+    container: &str,
+    lines: &[&str],
+) -> Vec<crate::findings::Finding> {
     let snap = Snapshot::from_objects(objects).with_previous_logs(
         [(
-            ("kube-system".to_string(), pod.to_string(), container.to_string()),
+            (
+                "kube-system".to_string(),
+                pod.to_string(),
+                container.to_string(),
+            ),
             lines.iter().map(|s| s.to_string()).collect(),
         )]
         .into(),
@@ -32,8 +41,13 @@ fn a_healthy_kubeadm_control_plane_yields_no_control_plane_finding() {
 fn a_crash_looping_scheduler_points_at_its_manifest_and_the_missing_kubeconfig() {
     let mut c = healthy_cluster();
     let mut sched = mirror("kube-scheduler", "cp-1", VERSION);
-    sched["spec"]["containers"][0]["command"][4] = json!("--kubeconfig=/etc/kubernetes/scheduler.conff");
-    replace(&mut c, "kube-scheduler-cp-1", crash(sched, "Error", 1, "", 6));
+    sched["spec"]["containers"][0]["command"][4] =
+        json!("--kubeconfig=/etc/kubernetes/scheduler.conff");
+    replace(
+        &mut c,
+        "kube-scheduler-cp-1",
+        crash(sched, "Error", 1, "", 6),
+    );
     let f = with_log(
         c,
         "kube-scheduler-cp-1",
@@ -44,19 +58,35 @@ fn a_crash_looping_scheduler_points_at_its_manifest_and_the_missing_kubeconfig()
         ],
     );
     let cp = one(&f, "cp-component-failing");
-    assert_eq!((cp.pane, cp.severity), (Pane::ControlPlane, Severity::Error));
+    assert_eq!(
+        (cp.pane, cp.severity),
+        (Pane::ControlPlane, Severity::Error)
+    );
     assert_eq!(cp.object.name, "kube-scheduler-cp-1");
     assert!(
-        cp.summary.contains("--kubeconfig=/etc/kubernetes/scheduler.conff"),
+        cp.summary
+            .contains("--kubeconfig=/etc/kubernetes/scheduler.conff"),
         "{}",
         cp.summary
     );
     let ev = evidence_text(cp);
-    assert!(ev.contains("manifest (kubeadm default): /etc/kubernetes/manifests/kube-scheduler.yaml"), "{ev}");
-    assert!(ev.contains("manifest points at: --kubeconfig=/etc/kubernetes/scheduler.conff"), "{ev}");
+    assert!(
+        ev.contains("manifest (kubeadm default): /etc/kubernetes/manifests/kube-scheduler.yaml"),
+        "{ev}"
+    );
+    assert!(
+        ev.contains("manifest points at: --kubeconfig=/etc/kubernetes/scheduler.conff"),
+        "{ev}"
+    );
     assert!(ev.contains("no volume mounts this path"), "{ev}");
-    assert!(cp.explanation.contains("new pods stay Pending"), "{}", cp.explanation);
-    assert!(cp.next_steps.iter().any(|s| s.contains("grep -n -A1 -- '--kubeconfig' /etc/kubernetes/manifests/kube-scheduler.yaml")));
+    assert!(
+        cp.explanation.contains("new pods stay Pending"),
+        "{}",
+        cp.explanation
+    );
+    assert!(cp.next_steps.iter().any(|s| {
+        s.contains("grep -n -A1 -- '--kubeconfig' /etc/kubernetes/manifests/kube-scheduler.yaml")
+    }));
     // The generic crash finding of the same pod is a symptom of it, not a root cause.
     let generic = one(&f, "pod-crashloop");
     assert_eq!(generic.caused_by[0].check, "cp-component-failing");
@@ -68,10 +98,19 @@ fn a_misspelt_command_is_a_start_error_with_the_binary_named() {
     let mut sched = mirror("kube-scheduler", "cp-1", VERSION);
     sched["spec"]["containers"][0]["command"][0] = json!("kube-schedulerrr");
     let msg = "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"kube-schedulerrr\": executable file not found in $PATH: unknown";
-    replace(&mut c, "kube-scheduler-cp-1", crash(sched, "StartError", 128, msg, 4));
+    replace(
+        &mut c,
+        "kube-scheduler-cp-1",
+        crash(sched, "StartError", 128, msg, 4),
+    );
     let f = run(c);
     let cp = one(&f, "cp-component-failing");
-    assert!(cp.summary.contains("command \"kube-schedulerrr\" not found"), "{}", cp.summary);
+    assert!(
+        cp.summary
+            .contains("command \"kube-schedulerrr\" not found"),
+        "{}",
+        cp.summary
+    );
     assert!(evidence_text(cp).contains("command[0] = kube-schedulerrr"));
 }
 
@@ -83,7 +122,10 @@ fn a_manifest_moved_away_is_a_missing_component() {
     let m = one(&f, "cp-component-missing");
     assert_eq!(m.object.name, "kube-scheduler-cp-1");
     assert_eq!(m.severity, Severity::Error);
-    assert!(m.explanation.contains("/etc/kubernetes/manifests/kube-scheduler.yaml"));
+    assert!(
+        m.explanation
+            .contains("/etc/kubernetes/manifests/kube-scheduler.yaml")
+    );
 }
 
 #[test]
@@ -116,24 +158,33 @@ fn a_control_plane_node_without_any_static_pod_misses_every_component() {
         .collect();
     assert_eq!(
         missing,
-        ["etcd-cp-2", "kube-apiserver-cp-2", "kube-controller-manager-cp-2", "kube-scheduler-cp-2"]
+        [
+            "etcd-cp-2",
+            "kube-apiserver-cp-2",
+            "kube-controller-manager-cp-2",
+            "kube-scheduler-cp-2"
+        ]
     );
-    assert!(f.iter().any(|x| x.explanation.contains("No control-plane static pod runs on cp-2")));
+    assert!(f.iter().any(|x| {
+        x.explanation
+            .contains("No control-plane static pod runs on cp-2")
+    }));
 }
 
 #[test]
 fn one_failing_apiserver_of_two_is_an_error_not_an_outage() {
     let mut c = healthy_cluster();
-    for comp in ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"] {
+    for comp in [
+        "kube-apiserver",
+        "kube-controller-manager",
+        "kube-scheduler",
+        "etcd",
+    ] {
         c.push(mirror(comp, "cp-2", VERSION));
     }
     c.push(node("cp-2", true, VERSION));
     let api = mirror("kube-apiserver", "cp-2", VERSION);
-    replace(
-        &mut c,
-        "kube-apiserver-cp-2",
-        crash(api, "Error", 1, "", 5),
-    );
+    replace(&mut c, "kube-apiserver-cp-2", crash(api, "Error", 1, "", 5));
     let snap = Snapshot::from_objects(c).with_previous_logs(
         [(
             ("kube-system".to_string(), "kube-apiserver-cp-2".to_string(), "kube-apiserver".to_string()),
@@ -161,5 +212,9 @@ fn a_component_that_restarts_often_but_runs_is_a_warning() {
     let f = run(c);
     let r = one(&f, "cp-component-restarts");
     assert_eq!(r.severity, Severity::Warning);
-    assert!(r.explanation.contains("lost its leader lease"), "{}", r.explanation);
+    assert!(
+        r.explanation.contains("lost its leader lease"),
+        "{}",
+        r.explanation
+    );
 }

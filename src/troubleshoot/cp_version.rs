@@ -69,9 +69,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let outside = gap < 0 || gap > i64::from(allowed);
-        let severity = if outside { Severity::Error } else { Severity::Warning };
+        let severity = if outside {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
         out.push(skew_finding(
-            cp("cp-version-skew", severity, obj("Pod", &pod.metadata), String::new()),
+            cp(
+                "cp-version-skew",
+                severity,
+                obj("Pod", &pod.metadata),
+                String::new(),
+            ),
             component,
             &format!("on {}", node_of(pod)),
             v,
@@ -104,7 +113,11 @@ fn skew_finding(
         format!("{gap} minor(s) older than")
     };
     let outside = gap < 0 || gap > i64::from(allowed);
-    f.summary = format!("{what} {where_} is {} ({relation} the API server {})", text(v), text(api));
+    f.summary = format!(
+        "{what} {where_} is {} ({relation} the API server {})",
+        text(v),
+        text(api)
+    );
     f = f.explain(if gap < 0 {
         "Nothing may be newer than the API server: a newer component may use APIs the server \
          does not have. Upgrade the control plane first (one minor at a time), then the rest."
@@ -151,11 +164,24 @@ fn kubelets(ctx: &Ctx, api: Version, source: &str, out: &mut Vec<Finding>) {
         };
         let f = Finding {
             pane: Pane::Node,
-            ..cp("node-version-skew", severity, obj("Node", &n.metadata), String::new())
+            ..cp(
+                "node-version-skew",
+                severity,
+                obj("Node", &n.metadata),
+                String::new(),
+            )
         };
         out.push(
-            skew_finding(f, "kubelet", &format!("on {}", n.metadata.name()), v, api, source, allowed)
-                .with("kubeletVersion", raw.to_string()),
+            skew_finding(
+                f,
+                "kubelet",
+                &format!("on {}", n.metadata.name()),
+                v,
+                api,
+                source,
+                allowed,
+            )
+            .with("kubeletVersion", raw.to_string()),
         );
     }
 }
@@ -179,11 +205,24 @@ fn kube_proxies(ctx: &Ctx, api: Version, source: &str, out: &mut Vec<Finding>) {
         };
         let f = Finding {
             pane: Pane::Node,
-            ..cp("node-version-skew", severity, obj("Pod", &p.metadata), String::new())
+            ..cp(
+                "node-version-skew",
+                severity,
+                obj("Pod", &p.metadata),
+                String::new(),
+            )
         };
         out.push(
-            skew_finding(f, "kube-proxy", &format!("on {}", node_of(p)), v, api, source, allowed)
-                .with("image", image.to_string()),
+            skew_finding(
+                f,
+                "kube-proxy",
+                &format!("on {}", node_of(p)),
+                v,
+                api,
+                source,
+                allowed,
+            )
+            .with("image", image.to_string()),
         );
     }
 }
@@ -226,7 +265,9 @@ fn deprecated_apis(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
     out.push(
         f.step("kubectl get --raw /metrics | grep apiserver_requested_deprecated_apis")
-            .step("find the client in the API server's audit log (annotation k8s.io/deprecated=true)"),
+            .step(
+                "find the client in the API server's audit log (annotation k8s.io/deprecated=true)",
+            ),
     );
 }
 

@@ -198,7 +198,8 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
                 }
             }
         }
-    }    super::links_cp::link(ctx, findings);
+    }
+    super::links_cp::link(ctx, findings);
 }
 
 /// The PersistentVolumeClaims a pod mounts.

@@ -23,7 +23,11 @@ use super::node_pods::{evicted_for, eviction_reason};
 /// Findings of the control-plane pane that stand for a component being down.
 const COMPONENT_DOWN: &[&str] = &["cp-component-failing", "cp-component-missing"];
 const LEASE_DOWN: &[&str] = &["cp-leader-lease-stale", "cp-leader-lease-missing"];
-const API_DOWN: &[&str] = &["api-reachability", "apiserver-not-live", "apiserver-not-ready"];
+const API_DOWN: &[&str] = &[
+    "api-reachability",
+    "apiserver-not-live",
+    "apiserver-not-ready",
+];
 
 fn cause(f: &Finding) -> CauseRef {
     CauseRef {
@@ -92,7 +96,10 @@ impl<'f> Links<'f> {
     }
 
     fn idx_on(&self, kind: &str, ns: &str, name: &str) -> Vec<usize> {
-        self.by_object.get(&(kind, ns, name)).cloned().unwrap_or_default()
+        self.by_object
+            .get(&(kind, ns, name))
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn on(&self, kind: &str, ns: &str, name: &str) -> Vec<&'f Finding> {
@@ -103,7 +110,10 @@ impl<'f> Links<'f> {
             .collect()
     }
 
-    fn with_check<'a>(&'a self, checks: &'a [&str]) -> impl Iterator<Item = (usize, &'f Finding)> + 'a {
+    fn with_check<'a>(
+        &'a self,
+        checks: &'a [&str],
+    ) -> impl Iterator<Item = (usize, &'f Finding)> + 'a {
         self.findings
             .iter()
             .enumerate()
@@ -169,7 +179,10 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
 fn mirror_pod_symptoms(l: &mut Links) {
     let mut add = Vec::new();
     for (i, f) in l.findings.iter().enumerate() {
-        if !f.check.starts_with("pod-") || f.object.kind != "Pod" || f.object.namespace != "kube-system" {
+        if !f.check.starts_with("pod-")
+            || f.object.kind != "Pod"
+            || f.object.namespace != "kube-system"
+        {
             continue;
         }
         let roots = l
@@ -189,9 +202,15 @@ fn mirror_pod_symptoms(l: &mut Links) {
 fn component_chains(l: &mut Links) {
     let mut add = Vec::new();
     for (i, f) in l.findings.iter().enumerate() {
-        let Some(component) = component_in(&f.object) else { continue };
+        let Some(component) = component_in(&f.object) else {
+            continue;
+        };
         if LEASE_DOWN.contains(&f.check.as_str()) {
-            let pods: Vec<CauseRef> = l.down(component).into_iter().filter(|c| c.object.kind == "Pod").collect();
+            let pods: Vec<CauseRef> = l
+                .down(component)
+                .into_iter()
+                .filter(|c| c.object.kind == "Pod")
+                .collect();
             add.push((i, pods));
         }
         if f.check.starts_with("cp-component-") && f.object.kind == "Pod" {
@@ -209,7 +228,9 @@ fn component_chains(l: &mut Links) {
     }
     for (i, f) in l.findings.iter().enumerate() {
         let etcd_failing = f.check == "apiserver-not-ready"
-            && f.evidence.iter().any(|e| e.label.starts_with("readyz [-]etcd"));
+            && f.evidence
+                .iter()
+                .any(|e| e.label.starts_with("readyz [-]etcd"));
         if etcd_failing {
             add.push((i, l.down("etcd")));
         }
@@ -257,13 +278,19 @@ fn controller_manager_symptoms(ctx: &Ctx, l: &mut Links) -> Vec<(usize, Evidence
     for d in snap.deployments.iter() {
         let wants = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1) > 0;
         let generation = d.metadata.generation.unwrap_or(0);
-        let observed = d.status.as_ref().and_then(|s| s.observed_generation).unwrap_or(0);
+        let observed = d
+            .status
+            .as_ref()
+            .and_then(|s| s.observed_generation)
+            .unwrap_or(0);
         let no_rs = wants
             && snap.has_kind(crate::objects::Kind::ReplicaSet)
-            && d.metadata
-                .uid
-                .as_deref()
-                .is_some_and(|u| !snap.owned_by(u).iter().any(|(k, _)| *k == crate::objects::Kind::ReplicaSet));
+            && d.metadata.uid.as_deref().is_some_and(|u| {
+                !snap
+                    .owned_by(u)
+                    .iter()
+                    .any(|(k, _)| *k == crate::objects::Kind::ReplicaSet)
+            });
         if generation > observed || no_rs {
             let (ns, name) = (d.metadata.namespace(), d.metadata.name());
             stale.push(if generation > observed {
@@ -288,16 +315,26 @@ fn controller_manager_symptoms(ctx: &Ctx, l: &mut Links) -> Vec<(usize, Evidence
         .findings
         .iter()
         .enumerate()
-        .filter(|(_, f)| roots.iter().any(|r| r.check == f.check && r.object == f.object))
+        .filter(|(_, f)| {
+            roots
+                .iter()
+                .any(|r| r.check == f.check && r.object == f.object)
+        })
         .map(|(i, _)| i)
         .collect();
     for i in root_idx {
         if !stale.is_empty() {
             stale.truncate(10);
-            evidence.push((i, Evidence::new("Deployments not reconciled", stale.join(", "))));
+            evidence.push((
+                i,
+                Evidence::new("Deployments not reconciled", stale.join(", ")),
+            ));
         }
         if !untainted.is_empty() {
-            evidence.push((i, Evidence::new("NotReady nodes never tainted", untainted.join(", "))));
+            evidence.push((
+                i,
+                Evidence::new("NotReady nodes never tainted", untainted.join(", ")),
+            ));
         }
     }
     evidence
@@ -305,7 +342,10 @@ fn controller_manager_symptoms(ctx: &Ctx, l: &mut Links) -> Vec<(usize, Evidence
 
 /// Writes rejected by a webhook ← that webhook failing closed with no ready endpoints.
 fn webhook_symptoms(ctx: &Ctx, l: &mut Links) {
-    let roots: Vec<&Finding> = l.with_check(&["webhook-no-endpoints"]).map(|(_, f)| f).collect();
+    let roots: Vec<&Finding> = l
+        .with_check(&["webhook-no-endpoints"])
+        .map(|(_, f)| f)
+        .collect();
     if roots.is_empty() {
         return;
     }
@@ -328,7 +368,9 @@ fn webhook_symptoms(ctx: &Ctx, l: &mut Links) {
         let texts = std::iter::once(f.summary.as_str())
             .chain(std::iter::once(f.explanation.as_str()))
             .chain(f.evidence.iter().map(|e| e.value.as_str()));
-        let Some(hook) = texts.filter_map(called_webhook).next() else { continue };
+        let Some(hook) = texts.filter_map(called_webhook).next() else {
+            continue;
+        };
         let config = by_webhook.get(hook).copied();
         let matching: Vec<CauseRef> = roots
             .iter()
@@ -362,16 +404,24 @@ fn certificate_causes(l: &mut Links) {
     for (i, f) in l.findings.iter().enumerate() {
         let x509 = || {
             f.summary.contains("x509")
-                || f.evidence.iter().any(|e| e.value.contains("x509: certificate has expired"))
+                || f.evidence
+                    .iter()
+                    .any(|e| e.value.contains("x509: certificate has expired"))
         };
         let causes = match f.check.as_str() {
-            "api-reachability" if f.summary.contains("expired") => l.expired_certs(Some("kube-apiserver")),
+            "api-reachability" if f.summary.contains("expired") => {
+                l.expired_certs(Some("kube-apiserver"))
+            }
             "api-reachability" if f.summary.contains("401") => l.expired_certs(None),
             "cp-component-failing" | "cp-component-restarts" if x509() => {
                 l.expired_certs(component_in(&f.object))
             }
             "cp-leader-lease-stale" => l.expired_certs(component_in(&f.object)),
-            "apiserver-not-ready" if f.evidence.iter().any(|e| e.label.starts_with("readyz [-]etcd")) => {
+            "apiserver-not-ready"
+                if f.evidence
+                    .iter()
+                    .any(|e| e.label.starts_with("readyz [-]etcd")) =>
+            {
                 l.expired_certs(Some("etcd"))
             }
             _ => Vec::new(),
@@ -409,7 +459,11 @@ fn outage(ctx: &Ctx, l: &mut Links) {
 /// Evictions from a node under pressure ← that pressure.
 fn node_pressure(ctx: &Ctx, l: &mut Links) {
     let pressure: Vec<(usize, &Finding)> = l
-        .with_check(&["node-memory-pressure", "node-disk-pressure", "node-pid-pressure"])
+        .with_check(&[
+            "node-memory-pressure",
+            "node-disk-pressure",
+            "node-pid-pressure",
+        ])
         .collect();
     if pressure.is_empty() {
         return;
@@ -423,7 +477,10 @@ fn node_pressure(ctx: &Ctx, l: &mut Links) {
                     matches!(
                         (f.check.as_str(), r),
                         ("node-memory-pressure", "memory")
-                            | ("node-disk-pressure", "ephemeral-storage" | "nodefs" | "imagefs")
+                            | (
+                                "node-disk-pressure",
+                                "ephemeral-storage" | "nodefs" | "imagefs"
+                            )
                             | ("node-pid-pressure", "pids")
                     )
                 })
@@ -434,7 +491,9 @@ fn node_pressure(ctx: &Ctx, l: &mut Links) {
     let mut add = Vec::new();
     for (i, f) in l.findings.iter().enumerate() {
         match f.check.as_str() {
-            "node-evictions" | "node-warning-events" => add.push((i, on_node(&f.object.name, None))),
+            "node-evictions" | "node-warning-events" => {
+                add.push((i, on_node(&f.object.name, None)))
+            }
             "pod-evicted" => {
                 let Some(p) = ctx.snap.pods.find(&f.object.namespace, &f.object.name) else {
                     continue;

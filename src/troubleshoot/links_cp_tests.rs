@@ -43,7 +43,11 @@ fn analyze_with(snap: &Snapshot, extra: Vec<Finding>) -> Vec<Finding> {
         x.caused_by.clear();
     }
     f.extend(extra);
-    let ctx = Ctx { snap, now: now(), opts: &opts };
+    let ctx = Ctx {
+        snap,
+        now: now(),
+        opts: &opts,
+    };
     super::super::links::link(&ctx, &mut f);
     f
 }
@@ -53,10 +57,22 @@ fn scheduler_down() -> Vec<serde_json::Value> {
     let mut sched = mirror("kube-scheduler", "cp-1", VERSION);
     sched["spec"]["containers"][0]["command"][0] = json!("kube-schedulerrr");
     let msg = "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"kube-schedulerrr\": executable file not found in $PATH: unknown";
-    replace(&mut c, "kube-scheduler-cp-1", crash(sched, "StartError", 128, msg, 9));
-    replace(&mut c, "kube-scheduler", leader_lease("kube-scheduler", "cp-1", 720, 2));
+    replace(
+        &mut c,
+        "kube-scheduler-cp-1",
+        crash(sched, "StartError", 128, msg, 9),
+    );
+    replace(
+        &mut c,
+        "kube-scheduler",
+        leader_lease("kube-scheduler", "cp-1", 720, 2),
+    );
     for i in 0..3 {
-        c.push(pod(&format!("web-{i}"), spec1(), json!({"phase": "Pending", "qosClass": "BestEffort"})));
+        c.push(pod(
+            &format!("web-{i}"),
+            spec1(),
+            json!({"phase": "Pending", "qosClass": "BestEffort"}),
+        ));
     }
     c
 }
@@ -79,7 +95,11 @@ fn scheduler_down_is_one_root_cause_with_its_symptoms() {
         .filter(|x| x.object.name == "kube-scheduler-cp-1" && x.pane == Pane::App)
         .collect();
     assert!(!generic.is_empty());
-    assert!(generic.iter().all(|g| !g.caused_by.is_empty()), "{:?}", ids(&f));
+    assert!(
+        generic.iter().all(|g| !g.caused_by.is_empty()),
+        "{:?}",
+        ids(&f)
+    );
     let groups = group_by_root(&f);
     assert_eq!(groups.len(), 1, "{:?}", ids(&f));
     assert_eq!(f[groups[0].root].check, "cp-component-failing");
@@ -89,8 +109,11 @@ fn scheduler_down_is_one_root_cause_with_its_symptoms() {
 #[test]
 fn a_custom_schedulers_pods_are_not_blamed_on_kube_scheduler() {
     let mut c = scheduler_down();
-    c.push(pod("batch", json!({"schedulerName": "volcano", "containers": [{"name": "a", "image": "x"}]}),
-        json!({"phase": "Pending"})));
+    c.push(pod(
+        "batch",
+        json!({"schedulerName": "volcano", "containers": [{"name": "a", "image": "x"}]}),
+        json!({"phase": "Pending"}),
+    ));
     let f = run(c);
     assert!(find(&f, "pod-not-scheduled", "batch").caused_by.is_empty());
 }
@@ -98,7 +121,11 @@ fn a_custom_schedulers_pods_are_not_blamed_on_kube_scheduler() {
 #[test]
 fn a_controller_manager_without_leader_explains_unreconciled_deployments() {
     let mut c = healthy_cluster();
-    replace(&mut c, "kube-controller-manager", leader_lease("kube-controller-manager", "cp-1", 900, 3));
+    replace(
+        &mut c,
+        "kube-controller-manager",
+        leader_lease("kube-controller-manager", "cp-1", 900, 3),
+    );
     c.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "web", "namespace": "shop", "uid": "d-web", "generation": 7},
         "spec": {"replicas": 5, "selector": {"matchLabels": {"app": "web"}},
@@ -109,7 +136,12 @@ fn a_controller_manager_without_leader_explains_unreconciled_deployments() {
     c.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSetList", "items": []}));
     let f = run(c);
     let lease = find(&f, "cp-leader-lease-stale", "kube-controller-manager");
-    assert!(evidence_text(lease).contains("Deployments not reconciled: shop/web (generation 7, observed 6)"), "{}", evidence_text(lease));
+    assert!(
+        evidence_text(lease)
+            .contains("Deployments not reconciled: shop/web (generation 7, observed 6)"),
+        "{}",
+        evidence_text(lease)
+    );
     assert_eq!(
         cause_ids(find(&f, "deployment-unavailable", "web")),
         ["cp-leader-lease-stale Lease/kube-controller-manager"]
@@ -142,14 +174,24 @@ fn writes_rejected_by_a_webhook_point_at_webhook_no_endpoints() {
     webhook.pane = Pane::ControlPlane;
     let f = analyze_with(&snap, vec![webhook]);
     let rs = find(&f, "replicaset-failed-create", "web-5d4f8");
-    assert_eq!(cause_ids(rs), ["webhook-no-endpoints ValidatingWebhookConfiguration/policy"]);
-    assert_eq!(super::called_webhook("failed calling webhook \"a.b\": x"), Some("a.b"));
+    assert_eq!(
+        cause_ids(rs),
+        ["webhook-no-endpoints ValidatingWebhookConfiguration/policy"]
+    );
+    assert_eq!(
+        super::called_webhook("failed calling webhook \"a.b\": x"),
+        Some("a.b")
+    );
 }
 
 #[test]
 fn an_expired_control_plane_certificate_is_the_root_of_all_of_it() {
     let mut c = healthy_cluster();
-    replace(&mut c, "kube-scheduler", leader_lease("kube-scheduler", "cp-1", 600, 2));
+    replace(
+        &mut c,
+        "kube-scheduler",
+        leader_lease("kube-scheduler", "cp-1", 600, 2),
+    );
     let mut snap = Snapshot::from_objects(c);
     snap.apply(Change::Health(ApiHealth {
         version: Probed::Failed(Failure {
@@ -160,9 +202,27 @@ fn an_expired_control_plane_certificate_is_the_root_of_all_of_it() {
         ..ApiHealth::default()
     }));
     let certs = vec![
-        hand_made("cert-expired", "Certificate", "", "/etc/kubernetes/scheduler.conf", "scheduler.conf expired"),
-        hand_made("cert-expired", "Certificate", "", "/etc/kubernetes/pki/apiserver.crt", "apiserver.crt expired"),
-        hand_made("cert-expired", "Certificate", "", "/etc/kubernetes/pki/etcd/peer.crt", "etcd peer expired"),
+        hand_made(
+            "cert-expired",
+            "Certificate",
+            "",
+            "/etc/kubernetes/scheduler.conf",
+            "scheduler.conf expired",
+        ),
+        hand_made(
+            "cert-expired",
+            "Certificate",
+            "",
+            "/etc/kubernetes/pki/apiserver.crt",
+            "apiserver.crt expired",
+        ),
+        hand_made(
+            "cert-expired",
+            "Certificate",
+            "",
+            "/etc/kubernetes/pki/etcd/peer.crt",
+            "etcd peer expired",
+        ),
     ];
     let f = analyze_with(&snap, certs);
     assert_eq!(
@@ -184,13 +244,21 @@ fn all_nodes_not_ready_behind_a_dead_api_server() {
     }
     let mut snap = Snapshot::from_objects(c);
     snap.apply(Change::Health(ApiHealth {
-        version: Probed::Answered(super::super::snapshot::ServerVersion { git_version: "v1.31.2".into() }),
-        readyz: Probed::Answered(super::super::snapshot::HealthReport::parse(500, "[-]etcd failed: reason withheld\nreadyz check failed")),
+        version: Probed::Answered(super::super::snapshot::ServerVersion {
+            git_version: "v1.31.2".into(),
+        }),
+        readyz: Probed::Answered(super::super::snapshot::HealthReport::parse(
+            500,
+            "[-]etcd failed: reason withheld\nreadyz check failed",
+        )),
         ..ApiHealth::default()
     }));
     let f = analyze(&snap, now(), &Options::default());
     let nr = find(&f, "node-not-ready", "w1");
-    assert_eq!(cause_ids(nr), ["apiserver-not-ready APIServer/kube-apiserver"]);
+    assert_eq!(
+        cause_ids(nr),
+        ["apiserver-not-ready APIServer/kube-apiserver"]
+    );
 }
 
 #[test]
@@ -221,14 +289,27 @@ fn evictions_under_disk_pressure_fold_under_the_node() {
         "message": "kubelet has disk pressure", "lastTransitionTime": ago(1200)});
     replace(&mut c, "worker-1", w);
     let ev = |name: &str, res: &str| {
-        pod(name, json!({"nodeName": "worker-1", "containers": [{"name": "app", "image": "x"}]}),
+        pod(
+            name,
+            json!({"nodeName": "worker-1", "containers": [{"name": "app", "image": "x"}]}),
             json!({"phase": "Failed", "reason": "Evicted", "qosClass": "BestEffort",
-                "message": format!("The node was low on resource: {res}. Threshold quantity: 1Gi, available: 512Mi. ")}))
+                "message": format!("The node was low on resource: {res}. Threshold quantity: 1Gi, available: 512Mi. ")}),
+        )
     };
     c.push(ev("disk-victim", "ephemeral-storage"));
     c.push(ev("memory-victim", "memory"));
     let f = run(c);
-    assert_eq!(cause_ids(find(&f, "pod-evicted", "disk-victim")), ["node-disk-pressure Node/worker-1"]);
-    assert!(find(&f, "pod-evicted", "memory-victim").caused_by.is_empty());
-    assert_eq!(cause_ids(find(&f, "node-evictions", "worker-1")), ["node-disk-pressure Node/worker-1"]);
+    assert_eq!(
+        cause_ids(find(&f, "pod-evicted", "disk-victim")),
+        ["node-disk-pressure Node/worker-1"]
+    );
+    assert!(
+        find(&f, "pod-evicted", "memory-victim")
+            .caused_by
+            .is_empty()
+    );
+    assert_eq!(
+        cause_ids(find(&f, "node-evictions", "worker-1")),
+        ["node-disk-pressure Node/worker-1"]
+    );
 }

@@ -61,15 +61,15 @@ use crate::findings::{Finding, Pane};
 
 /// One event, whichever API it came from.
 pub type EventRecord = crate::objects::Event;
-pub use grouping::{RootGroup, group_by_root};
 pub use engine::Engine;
+pub use grouping::{RootGroup, group_by_root};
 pub use node_capacity::{largest_allocatable, pod_request};
 pub use node_page::{NodePage, node_page};
-pub use snapshot::{Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table};
 pub use snapshot::{
     ApiHealth, ApiMetrics, DeprecatedApi, Failure, HealthCheck, HealthReport, METRIC_NAMES, Probed,
     ReachClass, ServerVersion, bounded_detail, wanted_metric_line,
 };
+pub use snapshot::{Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table};
 
 /// Thresholds and filters of one analysis.
 #[derive(Debug, Clone)]

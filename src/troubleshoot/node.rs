@@ -44,8 +44,16 @@ pub fn condition_text(ctx: &Ctx, c: &Condition) -> String {
         .last_transition_time
         .map(|t| format!(" since {} ago", format_seconds(secs_since(t.ts(), ctx.now))))
         .unwrap_or_default();
-    let reason = c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-    let message = c.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
+    let reason = c
+        .reason
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    let message = c
+        .message
+        .as_deref()
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default();
     format!("{}{reason}{since}{message}", c.status)
 }
 
@@ -59,7 +67,13 @@ struct Reading {
 fn classify(c: Option<&Condition>) -> Reading {
     let status = c.map(|c| c.status.as_str()).unwrap_or("");
     let text = c
-        .map(|c| format!("{} {}", c.reason.as_deref().unwrap_or(""), c.message.as_deref().unwrap_or("")))
+        .map(|c| {
+            format!(
+                "{} {}",
+                c.reason.as_deref().unwrap_or(""),
+                c.message.as_deref().unwrap_or("")
+            )
+        })
         .unwrap_or_default();
     let has = |s: &str| text.contains(s);
     if status == "Unknown" || has("NodeStatusUnknown") || has("stopped posting node status") {
@@ -68,25 +82,35 @@ fn classify(c: Option<&Condition>) -> Reading {
             why: "The node controller has heard nothing from the kubelet for longer than the \
                   grace period: the kubelet is stopped or crash-looping, or the node (or the \
                   network to the API server) is down. After 5 minutes its pods are evicted.",
-            steps: &["ping the node / ssh to it: if it answers, the kubelet is stopped",
-                "on the node: systemctl status kubelet; journalctl -u kubelet -n 100 --no-pager"],
+            steps: &[
+                "ping the node / ssh to it: if it answers, the kubelet is stopped",
+                "on the node: systemctl status kubelet; journalctl -u kubelet -n 100 --no-pager",
+            ],
         }
     } else if has("NodeStatusNeverUpdated") || has("never posted node status") {
         Reading {
             label: "the kubelet never posted status",
             why: "The node registered but its kubelet never reported: it stopped right after \
                   joining, or cannot reach the API server any more.",
-            steps: &["on the node: systemctl status kubelet; journalctl -u kubelet -n 100 --no-pager"],
+            steps: &[
+                "on the node: systemctl status kubelet; journalctl -u kubelet -n 100 --no-pager",
+            ],
         }
-    } else if has("NetworkPluginNotReady") || has("cni plugin not initialized") || has("cni config uninitialized") || has("network plugin is not ready") {
+    } else if has("NetworkPluginNotReady")
+        || has("cni plugin not initialized")
+        || has("cni config uninitialized")
+        || has("network plugin is not ready")
+    {
         Reading {
             label: "the network plugin (CNI) is not initialised",
             why: "The container runtime reports its network not ready: no CNI plugin is \
                   installed or configured on the node (/etc/cni/net.d is empty), or the CNI \
                   DaemonSet pod on the node is not running. No pod with a pod network can start.",
-            steps: &["kubectl get pods -A -o wide --field-selector spec.nodeName=NODE | grep -iE 'calico|cilium|flannel|weave|canal|antrea'",
+            steps: &[
+                "kubectl get pods -A -o wide --field-selector spec.nodeName=NODE | grep -iE 'calico|cilium|flannel|weave|canal|antrea'",
                 "on the node: ls /etc/cni/net.d /opt/cni/bin",
-                "on the node: journalctl -u containerd -n 50 --no-pager | grep -i cni"],
+                "on the node: journalctl -u containerd -n 50 --no-pager | grep -i cni",
+            ],
         }
     } else if has("PLEG is not healthy") {
         Reading {
@@ -94,17 +118,25 @@ fn classify(c: Option<&Condition>) -> Reading {
             why: "The kubelet's pod lifecycle event generator could not list containers in time: \
                   the container runtime hangs, the node is overloaded (CPU, I/O), or too many \
                   containers churn.",
-            steps: &["on the node: sudo crictl ps | head; time sudo crictl ps -a >/dev/null",
+            steps: &[
+                "on the node: sudo crictl ps | head; time sudo crictl ps -a >/dev/null",
                 "on the node: systemctl status containerd; journalctl -u containerd -n 100 --no-pager",
-                "on the node: top; iostat -x 1 3"],
+                "on the node: top; iostat -x 1 3",
+            ],
         }
-    } else if has("container runtime is down") || has("RuntimeReady=false") || has("container runtime status check may not have completed") || has("runtime not ready") {
+    } else if has("container runtime is down")
+        || has("RuntimeReady=false")
+        || has("container runtime status check may not have completed")
+        || has("runtime not ready")
+    {
         Reading {
             label: "the container runtime is down",
             why: "The kubelet cannot talk to the container runtime (containerd or CRI-O is \
                   stopped, crashed, or its socket moved).",
-            steps: &["on the node: systemctl status containerd; journalctl -u containerd -n 100 --no-pager",
-                "on the node: sudo crictl info | head -30"],
+            steps: &[
+                "on the node: systemctl status containerd; journalctl -u containerd -n 100 --no-pager",
+                "on the node: sudo crictl info | head -30",
+            ],
         }
     } else {
         Reading {
@@ -112,7 +144,9 @@ fn classify(c: Option<&Condition>) -> Reading {
             why: "The kubelet reports the node not ready (see its message): container runtime, \
                   network plugin or resource problems. Pods on it are not served and new pods \
                   are not placed there.",
-            steps: &["on the node: systemctl status kubelet; journalctl -u kubelet -n 100 --no-pager"],
+            steps: &[
+                "on the node: systemctl status kubelet; journalctl -u kubelet -n 100 --no-pager",
+            ],
         }
     }
 }
@@ -136,7 +170,11 @@ fn not_ready_finding(ctx: &Ctx, n: &Node, all: bool) -> Finding {
     let reading = classify(ready);
     let mut f = node_finding(
         "node-not-ready",
-        if all { Severity::Critical } else { Severity::Error },
+        if all {
+            Severity::Critical
+        } else {
+            Severity::Error
+        },
         n,
         format!("node is not Ready (Ready={status}): {}", reading.label),
     )
@@ -146,13 +184,19 @@ fn not_ready_finding(ctx: &Ctx, n: &Node, all: bool) -> Finding {
         if let Some(t) = c.last_heartbeat_time {
             f = f.with(
                 "lastHeartbeatTime",
-                format!("{} ({} ago)", t.ts(), format_seconds(secs_since(t.ts(), ctx.now))),
+                format!(
+                    "{} ({} ago)",
+                    t.ts(),
+                    format_seconds(secs_since(t.ts(), ctx.now))
+                ),
             );
         }
     }
     f = heartbeat_evidence(ctx, n, f);
     f = taint_evidence(ctx, n, ready, f);
-    f = f.events(ctx, &[], true).step(format!("kubectl describe node {name}"));
+    f = f
+        .events(ctx, &[], true)
+        .step(format!("kubectl describe node {name}"));
     for s in reading.steps {
         f = f.step(s.replace("NODE", name));
     }
@@ -166,7 +210,10 @@ fn heartbeat_evidence(ctx: &Ctx, n: &Node, mut f: Finding) -> Finding {
     }
     let name = n.metadata.name();
     let Some(lease) = ctx.snap.leases.find("kube-node-lease", name) else {
-        return f.with("node lease", format!("kube-node-lease/{name} does not exist"));
+        return f.with(
+            "node lease",
+            format!("kube-node-lease/{name} does not exist"),
+        );
     };
     let Some((age, stale)) = super::cp_leases::staleness(ctx, lease, 40) else {
         return f;
@@ -250,18 +297,35 @@ mod tests {
     #[test]
     fn the_ready_message_is_classified() {
         for (message, label) in [
-            ("container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized", "(CNI) is not initialised"),
-            ("PLEG is not healthy: pleg was last seen active 3m10s ago; threshold is 3m0s", "PLEG is not healthy"),
+            (
+                "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
+                "(CNI) is not initialised",
+            ),
+            (
+                "PLEG is not healthy: pleg was last seen active 3m10s ago; threshold is 3m0s",
+                "PLEG is not healthy",
+            ),
             ("container runtime is down", "container runtime is down"),
-            ("[container runtime status check may not have completed yet, PLEG is not healthy: pleg has yet to be successful]", "PLEG"),
+            (
+                "[container runtime status check may not have completed yet, PLEG is not healthy: pleg has yet to be successful]",
+                "PLEG",
+            ),
         ] {
-            let f = run(vec![not_ready("w1", "False", "KubeletNotReady", message), node("w2", false, VERSION)]);
+            let f = run(vec![
+                not_ready("w1", "False", "KubeletNotReady", message),
+                node("w2", false, VERSION),
+            ]);
             let n = one(&f, "node-not-ready");
             assert!(n.summary.contains(label), "{message}: {}", n.summary);
             assert!(evidence_text(n).contains(message));
         }
         let f = run(vec![
-            not_ready("w1", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status."),
+            not_ready(
+                "w1",
+                "Unknown",
+                "NodeStatusUnknown",
+                "Kubelet stopped posting node status.",
+            ),
             node("w2", false, VERSION),
         ]);
         let n = one(&f, "node-not-ready");
@@ -273,7 +337,12 @@ mod tests {
     fn the_heartbeat_lease_tells_a_stopped_kubelet_from_a_silent_status() {
         let base = || {
             vec![
-                not_ready("w1", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status."),
+                not_ready(
+                    "w1",
+                    "Unknown",
+                    "NodeStatusUnknown",
+                    "Kubelet stopped posting node status.",
+                ),
                 node("w2", false, VERSION),
                 node_lease("w2", 5),
             ]
@@ -282,22 +351,40 @@ mod tests {
         c.push(node_lease("w1", 600));
         let f = run(c);
         let n = one(&f, "node-not-ready");
-        assert!(n.explanation.contains("not reaching the API server at all"), "{}", n.explanation);
+        assert!(
+            n.explanation.contains("not reaching the API server at all"),
+            "{}",
+            n.explanation
+        );
         assert!(evidence_text(n).contains("node lease renewed: 10m ago"));
         let mut c = base();
         c.push(node_lease("w1", 4));
         let n = run(c);
-        assert!(one(&n, "node-not-ready").explanation.contains("kubelet is alive"));
+        assert!(
+            one(&n, "node-not-ready")
+                .explanation
+                .contains("kubelet is alive")
+        );
     }
 
     #[test]
     fn a_not_ready_node_that_was_never_tainted_points_at_the_controller_manager() {
         let f = run(vec![
-            not_ready("w1", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status."),
+            not_ready(
+                "w1",
+                "Unknown",
+                "NodeStatusUnknown",
+                "Kubelet stopped posting node status.",
+            ),
             node("w2", false, VERSION),
         ]);
         assert!(evidence_text(one(&f, "node-not-ready")).contains("kube-controller-manager"));
-        let mut tainted = not_ready("w1", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.");
+        let mut tainted = not_ready(
+            "w1",
+            "Unknown",
+            "NodeStatusUnknown",
+            "Kubelet stopped posting node status.",
+        );
         tainted["spec"]["taints"] = json!([{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule", "timeAdded": ago(500)},
             {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute", "timeAdded": ago(500)}]);
         let f = run(vec![tainted, node("w2", false, VERSION)]);

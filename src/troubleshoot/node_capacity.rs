@@ -79,25 +79,37 @@ fn show(resource: &str, v: f64) -> String {
     }
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// An object check of a node: the requests of the pods on it against its allocatable.
+pub fn check_node(ctx: &Ctx, n: &Node, out: &mut Vec<Finding>) {
     if !ctx.snap.has_kind(Kind::Pod) {
         return;
     }
-    for n in ctx.snap.nodes.iter() {
-        let pods: Vec<&Pod> = ctx.snap.pods_on(n.metadata.name()).filter(|p| active(p)).collect();
+    {
+        let pods: Vec<&Pod> = ctx
+            .snap
+            .pods_on(n.metadata.name())
+            .filter(|p| active(p))
+            .collect();
         if pods.is_empty() {
-            continue;
+            return;
         }
         let mut over = Vec::new();
         let mut full = Vec::new();
         let mut evidence = Vec::new();
         for r in ["cpu", "memory"] {
-            let Some(alloc) = allocatable(n, r).filter(|a| *a > 0.0) else { continue };
+            let Some(alloc) = allocatable(n, r).filter(|a| *a > 0.0) else {
+                continue;
+            };
             let used: f64 = pods.iter().map(|p| pod_request(p, r)).sum();
             let ratio = used / alloc;
             evidence.push((
                 format!("{r} requested / allocatable"),
-                format!("{} / {} ({:.0}%)", show(r, used), show(r, alloc), ratio * 100.0),
+                format!(
+                    "{} / {} ({:.0}%)",
+                    show(r, used),
+                    show(r, alloc),
+                    ratio * 100.0
+                ),
             ));
             if ratio > 1.0 {
                 over.push(r);
@@ -107,7 +119,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         if let Some(max) = allocatable(n, "pods").filter(|m| *m > 0.0) {
             let count = pods.len() as f64;
-            evidence.push(("pods / allocatable".to_string(), format!("{} / {max:.0}", pods.len())));
+            evidence.push((
+                "pods / allocatable".to_string(),
+                format!("{} / {max:.0}", pods.len()),
+            ));
             if count >= max {
                 full.push("pods");
             }
@@ -118,7 +133,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "node-overcommitted",
                 Severity::Error,
                 n,
-                format!("node is over-committed: {} requested beyond allocatable", over.join(" and ")),
+                format!(
+                    "node is over-committed: {} requested beyond allocatable",
+                    over.join(" and ")
+                ),
             )
             .explain(
                 "The pods on this node request more than it can allocate. The scheduler never \
@@ -137,15 +155,19 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                  be placed here, and pods that need this node will stay Pending.",
             )
         } else {
-            continue;
+            return;
         };
         let mut f = f;
         for (label, value) in evidence {
             f = f.with(&label, value);
         }
         out.push(
-            f.step(format!("kubectl describe node {name} | grep -A 10 'Allocated resources'"))
-                .step(format!("kubectl get pods -A -o wide --field-selector spec.nodeName={name}")),
+            f.step(format!(
+                "kubectl describe node {name} | grep -A 10 'Allocated resources'"
+            ))
+            .step(format!(
+                "kubectl get pods -A -o wide --field-selector spec.nodeName={name}"
+            )),
         );
     }
 }
@@ -179,19 +201,46 @@ mod tests {
     #[test]
     fn over_committed_and_full_nodes() {
         let mut c = healthy_cluster();
-        c.push(pod("big", json!({"nodeName": "worker-1", "containers": [{"name": "app", "image": "x",
-            "resources": {"requests": {"cpu": "3", "memory": "9Gi"}}}]}), json!({"phase": "Running"})));
-        c.push(pod("most", json!({"nodeName": "worker-2", "containers": [{"name": "app", "image": "x",
-            "resources": {"requests": {"cpu": "3900m", "memory": "1Gi"}}}]}), json!({"phase": "Running"})));
-        c.push(pod("done", json!({"nodeName": "worker-2", "containers": [{"name": "app", "image": "x",
-            "resources": {"requests": {"cpu": "4"}}}]}), json!({"phase": "Succeeded"})));
+        c.push(pod(
+            "big",
+            json!({"nodeName": "worker-1", "containers": [{"name": "app", "image": "x",
+            "resources": {"requests": {"cpu": "3", "memory": "9Gi"}}}]}),
+            json!({"phase": "Running"}),
+        ));
+        c.push(pod(
+            "most",
+            json!({"nodeName": "worker-2", "containers": [{"name": "app", "image": "x",
+            "resources": {"requests": {"cpu": "3900m", "memory": "1Gi"}}}]}),
+            json!({"phase": "Running"}),
+        ));
+        c.push(pod(
+            "done",
+            json!({"nodeName": "worker-2", "containers": [{"name": "app", "image": "x",
+            "resources": {"requests": {"cpu": "4"}}}]}),
+            json!({"phase": "Succeeded"}),
+        ));
         let f = run(c);
         let o = one(&f, "node-overcommitted");
-        assert_eq!((o.object.name.as_str(), o.severity), ("worker-1", Severity::Error));
-        assert!(o.summary.contains("memory requested beyond allocatable"), "{}", o.summary);
+        assert_eq!(
+            (o.object.name.as_str(), o.severity),
+            ("worker-1", Severity::Error)
+        );
+        assert!(
+            o.summary.contains("memory requested beyond allocatable"),
+            "{}",
+            o.summary
+        );
         let full = one(&f, "node-capacity-full");
-        assert_eq!((full.object.name.as_str(), full.severity), ("worker-2", Severity::Warning));
-        assert!(evidence_text(full).contains("cpu requested / allocatable: 3.90 cores / 4.00 cores (98%)"), "{}", evidence_text(full));
+        assert_eq!(
+            (full.object.name.as_str(), full.severity),
+            ("worker-2", Severity::Warning)
+        );
+        assert!(
+            evidence_text(full)
+                .contains("cpu requested / allocatable: 3.90 cores / 4.00 cores (98%)"),
+            "{}",
+            evidence_text(full)
+        );
     }
 
     #[test]

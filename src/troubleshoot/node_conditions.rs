@@ -44,20 +44,20 @@ pub fn pressure_check(type_: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for n in ctx.snap.nodes.iter() {
-        let conditions = n.status.as_ref().and_then(|s| s.conditions.as_ref());
-        for c in conditions.into_iter().flatten() {
-            if c.status != "True" {
-                continue;
-            }
-            if let Some((check, resource)) = pressure_check(&c.type_) {
-                out.push(pressure(ctx, n, c, check, resource));
-            } else if c.type_ == "NetworkUnavailable" {
-                out.push(network(ctx, n, c));
-            } else if !KUBELET_TYPES.contains(&c.type_.as_str()) {
-                out.push(problem(ctx, n, c));
-            }
+/// An object check of a node (it reads the node's pods and events, so a change of those
+/// re-runs it).
+pub fn check_node(ctx: &Ctx, n: &Node, out: &mut Vec<Finding>) {
+    let conditions = n.status.as_ref().and_then(|s| s.conditions.as_ref());
+    for c in conditions.into_iter().flatten() {
+        if c.status != "True" {
+            continue;
+        }
+        if let Some((check, resource)) = pressure_check(&c.type_) {
+            out.push(pressure(ctx, n, c, check, resource));
+        } else if c.type_ == "NetworkUnavailable" {
+            out.push(network(ctx, n, c));
+        } else if !KUBELET_TYPES.contains(&c.type_.as_str()) {
+            out.push(problem(ctx, n, c));
         }
     }
 }
@@ -80,7 +80,12 @@ fn pressure(ctx: &Ctx, n: &Node, c: &Condition, check: &str, resource: &str) -> 
         check,
         Severity::Error,
         n,
-        format!("node is under {} ({}={})", c.type_.replace("Pressure", " pressure").to_lowercase(), c.type_, c.status),
+        format!(
+            "node is under {} ({}={})",
+            c.type_.replace("Pressure", " pressure").to_lowercase(),
+            c.type_,
+            c.status
+        ),
     )
     .explain(format!(
         "The kubelet found the node short of {what} (below an eviction threshold): it evicts \
@@ -122,7 +127,13 @@ fn network(ctx: &Ctx, n: &Node, c: &Condition) -> Finding {
         "node-network-unavailable",
         Severity::Error,
         n,
-        format!("the node's network is not set up (NetworkUnavailable=True{})", c.reason.as_deref().map(|r| format!(", {r}")).unwrap_or_default()),
+        format!(
+            "the node's network is not set up (NetworkUnavailable=True{})",
+            c.reason
+                .as_deref()
+                .map(|r| format!(", {r}"))
+                .unwrap_or_default()
+        ),
     )
     .explain(
         "The node's pod network routes are not configured: the CNI agent on the node (Calico, \
@@ -132,7 +143,9 @@ fn network(ctx: &Ctx, n: &Node, c: &Condition) -> Finding {
     )
     .with("condition NetworkUnavailable", condition_text(ctx, c))
     .events(ctx, &[], false)
-    .step(format!("kubectl get pods -A -o wide --field-selector spec.nodeName={name}"))
+    .step(format!(
+        "kubectl get pods -A -o wide --field-selector spec.nodeName={name}"
+    ))
     .step("kubectl -n kube-system logs <cni-pod-on-this-node> --tail=100")
 }
 
@@ -164,26 +177,62 @@ mod tests {
     use crate::findings::{Pane, Severity};
     use serde_json::json;
 
-    fn set(mut n: serde_json::Value, type_: &str, status: &str, reason: &str, message: &str) -> serde_json::Value {
+    fn set(
+        mut n: serde_json::Value,
+        type_: &str,
+        status: &str,
+        reason: &str,
+        message: &str,
+    ) -> serde_json::Value {
         let conds = n["status"]["conditions"].as_array_mut().unwrap();
         conds.retain(|c| c["type"] != type_);
-        conds.push(json!({"type": type_, "status": status, "reason": reason, "message": message,
-            "lastHeartbeatTime": ago(10), "lastTransitionTime": ago(900)}));
+        conds.push(
+            json!({"type": type_, "status": status, "reason": reason, "message": message,
+            "lastHeartbeatTime": ago(10), "lastTransitionTime": ago(900)}),
+        );
         n
     }
 
     #[test]
     fn healthy_conditions_including_route_created_are_not_flagged() {
-        let n = set(node("w1", false, VERSION), "NetworkUnavailable", "False", "RouteCreated", "RouteController created a route");
+        let n = set(
+            node("w1", false, VERSION),
+            "NetworkUnavailable",
+            "False",
+            "RouteCreated",
+            "RouteController created a route",
+        );
         assert!(run(vec![n]).is_empty());
-        assert!(run(healthy_cluster()).iter().all(|f| f.pane != Pane::Node), "{:?}", ids(&run(healthy_cluster())));
+        assert!(
+            run(healthy_cluster()).iter().all(|f| f.pane != Pane::Node),
+            "{:?}",
+            ids(&run(healthy_cluster()))
+        );
     }
 
     #[test]
     fn memory_disk_and_pid_pressure_each_have_their_finding() {
-        let n = set(node("w1", false, VERSION), "MemoryPressure", "True", "KubeletHasInsufficientMemory", "kubelet has insufficient memory available");
-        let n = set(n, "DiskPressure", "True", "KubeletHasDiskPressure", "kubelet has disk pressure");
-        let n = set(n, "PIDPressure", "True", "KubeletHasInsufficientPID", "kubelet has insufficient PID available");
+        let n = set(
+            node("w1", false, VERSION),
+            "MemoryPressure",
+            "True",
+            "KubeletHasInsufficientMemory",
+            "kubelet has insufficient memory available",
+        );
+        let n = set(
+            n,
+            "DiskPressure",
+            "True",
+            "KubeletHasDiskPressure",
+            "kubelet has disk pressure",
+        );
+        let n = set(
+            n,
+            "PIDPressure",
+            "True",
+            "KubeletHasInsufficientPID",
+            "kubelet has insufficient PID available",
+        );
         let f = run(vec![n]);
         for (check, step) in [
             ("node-memory-pressure", "free -m"),
@@ -192,17 +241,43 @@ mod tests {
         ] {
             let x = one(&f, check);
             assert_eq!((x.pane, x.severity), (Pane::Node, Severity::Error));
-            assert!(evidence_text(x).contains("since 15m ago"), "{}", evidence_text(x));
+            assert!(
+                evidence_text(x).contains("since 15m ago"),
+                "{}",
+                evidence_text(x)
+            );
             assert!(x.next_steps.iter().any(|s| s.contains(step)), "{check}");
         }
-        assert!(one(&f, "node-disk-pressure").summary.contains("disk pressure"));
+        assert!(
+            one(&f, "node-disk-pressure")
+                .summary
+                .contains("disk pressure")
+        );
     }
 
     #[test]
     fn network_unavailable_and_node_problem_detector_conditions() {
-        let n = set(node("w1", false, VERSION), "NetworkUnavailable", "True", "NoRouteCreated", "Node created without a route");
-        let n = set(n, "KernelDeadlock", "True", "DockerHung", "kernel: INFO: task docker:20744 blocked for more than 120 seconds.");
-        let n = set(n, "ReadonlyFilesystem", "False", "FilesystemIsNotReadOnly", "Filesystem is not read-only");
+        let n = set(
+            node("w1", false, VERSION),
+            "NetworkUnavailable",
+            "True",
+            "NoRouteCreated",
+            "Node created without a route",
+        );
+        let n = set(
+            n,
+            "KernelDeadlock",
+            "True",
+            "DockerHung",
+            "kernel: INFO: task docker:20744 blocked for more than 120 seconds.",
+        );
+        let n = set(
+            n,
+            "ReadonlyFilesystem",
+            "False",
+            "FilesystemIsNotReadOnly",
+            "Filesystem is not read-only",
+        );
         let f = run(vec![n]);
         one(&f, "node-network-unavailable");
         let p = one(&f, "node-problem-condition");
@@ -211,7 +286,13 @@ mod tests {
 
     #[test]
     fn unknown_conditions_of_a_silent_node_are_left_to_not_ready() {
-        let n = set(node("w1", false, VERSION), "MemoryPressure", "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.");
+        let n = set(
+            node("w1", false, VERSION),
+            "MemoryPressure",
+            "Unknown",
+            "NodeStatusUnknown",
+            "Kubelet stopped posting node status.",
+        );
         assert!(run(vec![n]).is_empty());
     }
 }

@@ -13,15 +13,23 @@ use super::node::node_finding;
 /// What each reason means; reasons not listed are reported only when they are Warnings.
 fn meaning(reason: &str) -> Option<&'static str> {
     Some(match reason {
-        "SystemOOM" => "the kernel's OOM killer killed a process on the node (outside the pods' own limits: the node ran out of memory)",
+        "SystemOOM" => {
+            "the kernel's OOM killer killed a process on the node (outside the pods' own limits: the node ran out of memory)"
+        }
         "Rebooted" => "the node rebooted (its boot ID changed): every pod on it was restarted",
         "EvictionThresholdMet" => "the kubelet reached an eviction threshold and is evicting pods",
         "FreeDiskSpaceFailed" => "the kubelet could not free enough disk space by removing images",
         "ImageGCFailed" => "image garbage collection failed: the image file system stays full",
-        "ContainerGCFailed" => "the kubelet could not remove dead containers (is the container runtime answering?)",
+        "ContainerGCFailed" => {
+            "the kubelet could not remove dead containers (is the container runtime answering?)"
+        }
         "InvalidDiskCapacity" => "the kubelet read an invalid capacity for the image file system",
-        "NodeNotReady" => "the node controller marked the node NotReady (it is Ready again: it flapped)",
-        "KubeletSetupFailed" => "the kubelet failed to set up (cgroups, directories, the container runtime)",
+        "NodeNotReady" => {
+            "the node controller marked the node NotReady (it is Ready again: it flapped)"
+        }
+        "KubeletSetupFailed" => {
+            "the kubelet failed to set up (cgroups, directories, the container runtime)"
+        }
         "NodeHasDiskPressure" => "the node entered disk pressure",
         "NodeHasInsufficientMemory" => "the node entered memory pressure",
         "NodeHasInsufficientPID" => "the node ran short of process IDs",
@@ -29,11 +37,12 @@ fn meaning(reason: &str) -> Option<&'static str> {
     })
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// An object check of a node: its recent events.
+pub fn check_node(ctx: &Ctx, n: &crate::objects::Node, out: &mut Vec<Finding>) {
     if !ctx.snap.has_kind(Kind::Event) {
         return;
     }
-    for n in ctx.snap.nodes.iter() {
+    {
         let name = n.metadata.name();
         let mut by_reason: BTreeMap<String, (usize, String)> = BTreeMap::new();
         let mut picked = Vec::new();
@@ -50,14 +59,16 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             if !e.is_warning() && e.reason != "Rebooted" && !flap {
                 continue;
             }
-            let slot = by_reason.entry(e.reason.to_string()).or_insert((0, m.to_string()));
+            let slot = by_reason
+                .entry(e.reason.to_string())
+                .or_insert((0, m.to_string()));
             slot.0 += usize::try_from(e.count.max(1)).unwrap_or(1);
             if picked.len() < super::build::MAX_EVENTS {
                 picked.push(e.evidence(ctx.now));
             }
         }
         if by_reason.is_empty() {
-            continue;
+            return;
         }
         let reasons: Vec<&str> = by_reason.keys().map(String::as_str).collect();
         let mut f = node_finding(
@@ -86,7 +97,13 @@ mod tests {
     use super::super::testutil_cp::*;
     use serde_json::json;
 
-    fn node_event(node: &str, reason: &str, type_: &str, message: &str, secs: i64) -> serde_json::Value {
+    fn node_event(
+        node: &str,
+        reason: &str,
+        type_: &str,
+        message: &str,
+        secs: i64,
+    ) -> serde_json::Value {
         json!({"apiVersion": "v1", "kind": "Event",
             "metadata": {"name": format!("{node}.{reason}"), "namespace": "default", "uid": format!("e-{node}-{reason}")},
             "involvedObject": {"kind": "Node", "name": node, "uid": node},
@@ -98,10 +115,34 @@ mod tests {
     #[test]
     fn recent_oom_and_reboot_are_explained_and_old_ones_ignored() {
         let mut c = healthy_cluster();
-        c.push(node_event("worker-1", "SystemOOM", "Warning", "System OOM encountered, victim process: java, pid: 4242", 120));
-        c.push(node_event("worker-1", "Rebooted", "Warning", "Node worker-1 has been rebooted, boot id: 1f2e", 300));
-        c.push(node_event("worker-2", "ImageGCFailed", "Warning", "failed to garbage collect required amount of images", 7200));
-        c.push(node_event("worker-2", "NodeReady", "Normal", "Node worker-2 status is now: NodeReady", 60));
+        c.push(node_event(
+            "worker-1",
+            "SystemOOM",
+            "Warning",
+            "System OOM encountered, victim process: java, pid: 4242",
+            120,
+        ));
+        c.push(node_event(
+            "worker-1",
+            "Rebooted",
+            "Warning",
+            "Node worker-1 has been rebooted, boot id: 1f2e",
+            300,
+        ));
+        c.push(node_event(
+            "worker-2",
+            "ImageGCFailed",
+            "Warning",
+            "failed to garbage collect required amount of images",
+            7200,
+        ));
+        c.push(node_event(
+            "worker-2",
+            "NodeReady",
+            "Normal",
+            "Node worker-2 status is now: NodeReady",
+            60,
+        ));
         let f = run(c);
         let e = one(&f, "node-warning-events");
         assert_eq!(e.object.name, "worker-1");

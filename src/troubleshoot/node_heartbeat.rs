@@ -73,7 +73,11 @@ mod tests {
 
     #[test]
     fn a_lease_renewed_eight_seconds_ago_is_healthy() {
-        assert!(run(healthy_cluster()).iter().all(|f| f.check != "node-heartbeat-stale"));
+        assert!(
+            run(healthy_cluster())
+                .iter()
+                .all(|f| f.check != "node-heartbeat-stale")
+        );
     }
 
     #[test]
@@ -82,13 +86,19 @@ mod tests {
         replace(&mut c, "worker-2", node_lease("worker-2", 48));
         let f = run(c);
         let h = one(&f, "node-heartbeat-stale");
-        assert_eq!((h.severity, h.object.name.as_str()), (Severity::Warning, "worker-2"));
+        assert_eq!(
+            (h.severity, h.object.name.as_str()),
+            (Severity::Warning, "worker-2")
+        );
         assert!(h.explanation.contains("has not reacted yet"));
         let mut c = healthy_cluster();
         replace(&mut c, "worker-2", node_lease("worker-2", 900));
         let f = run(c);
         let h = one(&f, "node-heartbeat-stale");
         assert_eq!(h.severity, Severity::Error);
-        assert!(h.explanation.contains("kube-controller-manager is not acting"));
+        assert!(
+            h.explanation
+                .contains("kube-controller-manager is not acting")
+        );
     }
 }

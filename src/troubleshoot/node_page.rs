@@ -32,7 +32,8 @@ pub fn node_page<'a>(snap: &'a Snapshot, findings: &'a [Finding], name: &str) ->
         snap.pods_on(name).collect()
     };
     pods.sort_by(|a, b| {
-        (a.metadata.namespace(), a.metadata.name()).cmp(&(b.metadata.namespace(), b.metadata.name()))
+        (a.metadata.namespace(), a.metadata.name())
+            .cmp(&(b.metadata.namespace(), b.metadata.name()))
     });
     let on_node: HashSet<(&str, &str)> = pods
         .iter()
@@ -43,7 +44,9 @@ pub fn node_page<'a>(snap: &'a Snapshot, findings: &'a [Finding], name: &str) ->
         (o.kind == "Node" && o.name == name)
             || (o.kind == "Pod" && on_node.contains(&(o.namespace.as_str(), o.name.as_str())))
             || (o.kind == "Lease" && o.namespace == "kube-node-lease" && o.name == name)
-            || f.caused_by.iter().any(|c| c.object.kind == "Node" && c.object.name == name)
+            || f.caused_by
+                .iter()
+                .any(|c| c.object.kind == "Node" && c.object.name == name)
     };
     NodePage {
         node: snap.node(name),

@@ -32,21 +32,19 @@ const NETWORK_AGENTS: &[&str] = &[
     "ovnkube-node",
 ];
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// An object check of a node: its evicted pods and its network agents.
+pub fn check_node(ctx: &Ctx, n: &crate::objects::Node, out: &mut Vec<Finding>) {
     if !ctx.snap.has_kind(Kind::Pod) {
         return;
     }
-    for n in ctx.snap.nodes.iter() {
-        let name = n.metadata.name();
-        let pods: Vec<&Pod> = ctx.snap.pods_on(name).collect();
-        if let Some(f) = evictions(ctx, n, &pods) {
-            out.push(f);
-        }
-        if n.is_ready()
-            && let Some(f) = network_agents(ctx, n, &pods)
-        {
-            out.push(f);
-        }
+    let pods: Vec<&Pod> = ctx.snap.pods_on(n.metadata.name()).collect();
+    if let Some(f) = evictions(ctx, n, &pods) {
+        out.push(f);
+    }
+    if n.is_ready()
+        && let Some(f) = network_agents(ctx, n, &pods)
+    {
+        out.push(f);
     }
 }
 
@@ -64,7 +62,9 @@ pub fn eviction_reason(pod: &Pod) -> Option<String> {
     match c.reason.as_deref() {
         Some("DeletionByTaintManager") => Some(format!(
             "deleted by the taint manager: {}",
-            c.message.as_deref().unwrap_or("a NoExecute taint it does not tolerate")
+            c.message
+                .as_deref()
+                .unwrap_or("a NoExecute taint it does not tolerate")
         )),
         Some("TerminationByKubelet") => Some(format!(
             "terminated by the kubelet: {}",
@@ -86,7 +86,9 @@ fn last_seen(p: &Pod) -> Option<crate::objects::Time> {
     let s = p.status.as_ref()?;
     let ends = super::container::statuses(p)
         .filter_map(|(_, c)| c.state.as_ref()?.terminated.as_ref()?.finished_at);
-    ends.max().or(s.start_time).or(p.metadata.creation_timestamp)
+    ends.max()
+        .or(s.start_time)
+        .or(p.metadata.creation_timestamp)
 }
 
 fn evictions(ctx: &Ctx, n: &crate::objects::Node, pods: &[&Pod]) -> Option<Finding> {
@@ -94,7 +96,9 @@ fn evictions(ctx: &Ctx, n: &crate::objects::Node, pods: &[&Pod]) -> Option<Findi
     let mut names = Vec::new();
     let mut recent = false;
     for p in pods {
-        let Some(why) = eviction_reason(p) else { continue };
+        let Some(why) = eviction_reason(p) else {
+            continue;
+        };
         recent |= last_seen(p).is_none_or(|t| secs_since(t.ts(), ctx.now) <= RECENT);
         let key = match evicted_for(&why) {
             Some(r) => format!("low on {r}"),
@@ -109,7 +113,11 @@ fn evictions(ctx: &Ctx, n: &crate::objects::Node, pods: &[&Pod]) -> Option<Findi
     let name = n.metadata.name();
     let mut f = node_finding(
         "node-evictions",
-        if recent { Severity::Warning } else { Severity::Info },
+        if recent {
+            Severity::Warning
+        } else {
+            Severity::Info
+        },
         n,
         format!("{} pod(s) were evicted from this node", names.len()),
     )
@@ -166,7 +174,13 @@ fn network_agents(ctx: &Ctx, n: &crate::objects::Node, pods: &[&Pod]) -> Option<
         }
         let state = super::container::statuses(p)
             .find_map(|(_, c)| super::container::waiting_reason(c).map(str::to_string))
-            .unwrap_or_else(|| p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("not ready").to_string());
+            .unwrap_or_else(|| {
+                p.status
+                    .as_ref()
+                    .and_then(|s| s.phase.as_deref())
+                    .unwrap_or("not ready")
+                    .to_string()
+            });
         bad.push((agent, p, state));
     }
     if bad.is_empty() {
@@ -186,13 +200,26 @@ fn network_agents(ctx: &Ctx, n: &crate::objects::Node, pods: &[&Pod]) -> Option<
          (ContainerCreating with FailedCreatePodSandBox) and routes to other nodes may be missing.",
     );
     for (_, p, state) in &bad {
-        f = f.with(&format!("pod {}/{}", p.metadata.namespace(), p.metadata.name()), state.clone());
+        f = f.with(
+            &format!("pod {}/{}", p.metadata.namespace(), p.metadata.name()),
+            state.clone(),
+        );
     }
     let (_, first, _) = bad[0];
     Some(
-        f.step(format!("kubectl -n {} describe pod {}", first.metadata.namespace(), first.metadata.name()))
-            .step(format!("kubectl -n {} logs {} --tail=100", first.metadata.namespace(), first.metadata.name()))
-            .step(format!("kubectl get pods -A -o wide --field-selector spec.nodeName={name}")),
+        f.step(format!(
+            "kubectl -n {} describe pod {}",
+            first.metadata.namespace(),
+            first.metadata.name()
+        ))
+        .step(format!(
+            "kubectl -n {} logs {} --tail=100",
+            first.metadata.namespace(),
+            first.metadata.name()
+        ))
+        .step(format!(
+            "kubectl get pods -A -o wide --field-selector spec.nodeName={name}"
+        )),
     )
 }
 
@@ -206,23 +233,40 @@ mod tests {
     use serde_json::json;
 
     fn evicted(name: &str, node: &str, message: &str) -> serde_json::Value {
-        pod(name, json!({"nodeName": node, "containers": [{"name": "app", "image": "x"}]}),
-            json!({"phase": "Failed", "reason": "Evicted", "message": message, "startTime": ago(7200)}))
+        pod(
+            name,
+            json!({"nodeName": node, "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Failed", "reason": "Evicted", "message": message, "startTime": ago(7200)}),
+        )
     }
 
     #[test]
     fn evictions_are_grouped_by_resource() {
         let mut c = healthy_cluster();
         c.push(evicted("a", "worker-1", "The node was low on resource: ephemeral-storage. Threshold quantity: 1Gi, available: 512Mi. Container app was using 3Gi, which exceeds its request of 0."));
-        c.push(evicted("b", "worker-1", "The node was low on resource: ephemeral-storage. "));
-        c.push(evicted("c", "worker-1", "The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi."));
+        c.push(evicted(
+            "b",
+            "worker-1",
+            "The node was low on resource: ephemeral-storage. ",
+        ));
+        c.push(evicted(
+            "c",
+            "worker-1",
+            "The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi.",
+        ));
         let f = run(c);
         let e = one(&f, "node-evictions");
-        assert_eq!((e.object.name.as_str(), e.severity), ("worker-1", Severity::Warning));
+        assert_eq!(
+            (e.object.name.as_str(), e.severity),
+            ("worker-1", Severity::Warning)
+        );
         let ev = evidence_text(e);
         assert!(ev.contains("evicted: 2 × low on ephemeral-storage"), "{ev}");
         assert!(ev.contains("evicted: 1 × low on memory"), "{ev}");
-        assert_eq!(evicted_for("The node was low on resource: memory."), Some("memory"));
+        assert_eq!(
+            evicted_for("The node was low on resource: memory."),
+            Some("memory")
+        );
     }
 
     #[test]
@@ -232,12 +276,17 @@ mod tests {
         let name = p["metadata"]["name"].as_str().unwrap().to_string();
         p["status"]["conditions"][0]["status"] = json!("False");
         p["status"]["containerStatuses"][0]["ready"] = json!(false);
-        p["status"]["containerStatuses"][0]["state"] = json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s"}});
+        p["status"]["containerStatuses"][0]["state"] =
+            json!({"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s"}});
         replace(&mut c, &name, p);
         let f = run(c);
         let a = one(&f, "node-network-agent-not-ready");
         assert_eq!(a.object.name, "worker-2");
         assert!(evidence_text(a).contains("CrashLoopBackOff"));
-        assert!(run(healthy_cluster()).iter().all(|x| x.check != "node-network-agent-not-ready"));
+        assert!(
+            run(healthy_cluster())
+                .iter()
+                .all(|x| x.check != "node-network-agent-not-ready")
+        );
     }
 }

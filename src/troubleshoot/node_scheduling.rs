@@ -18,7 +18,12 @@ use super::node::{is_cordoned, node_finding};
 
 /// The kinds whose tolerations decide whether a taint is meant for some workload: without
 /// all of them listed, "nothing tolerates it" cannot be said.
-pub const TOLERATION_KINDS: &[Kind] = &[Kind::Pod, Kind::DaemonSet, Kind::Deployment, Kind::StatefulSet];
+pub const TOLERATION_KINDS: &[Kind] = &[
+    Kind::Pod,
+    Kind::DaemonSet,
+    Kind::Deployment,
+    Kind::StatefulSet,
+];
 
 /// A cordon older than this, with no drain going on, is probably forgotten.
 const FORGOTTEN: i64 = 30 * 60;
@@ -65,16 +70,27 @@ fn specific(tol: &Toleration, t: &Taint) -> bool {
 }
 
 fn spec_tolerations(spec: Option<&PodSpec>) -> impl Iterator<Item = &Toleration> {
-    spec.and_then(|s| s.tolerations.as_ref()).into_iter().flatten()
+    spec.and_then(|s| s.tolerations.as_ref())
+        .into_iter()
+        .flatten()
 }
 
 /// Tolerations of every workload template (DaemonSets, Deployments, StatefulSets) that name a
 /// key: collected once per pass.
 fn workload_tolerations(ctx: &Ctx) -> Vec<Toleration> {
     let snap = ctx.snap;
-    let ds = snap.daemonsets.iter().map(|d| d.spec.as_ref().and_then(|s| s.template.spec.as_ref()));
-    let dep = snap.deployments.iter().map(|d| d.spec.as_ref().and_then(|s| s.template.spec.as_ref()));
-    let sts = snap.statefulsets.iter().map(|d| d.spec.as_ref().and_then(|s| s.template.spec.as_ref()));
+    let ds = snap
+        .daemonsets
+        .iter()
+        .map(|d| d.spec.as_ref().and_then(|s| s.template.spec.as_ref()));
+    let dep = snap
+        .deployments
+        .iter()
+        .map(|d| d.spec.as_ref().and_then(|s| s.template.spec.as_ref()));
+    let sts = snap
+        .statefulsets
+        .iter()
+        .map(|d| d.spec.as_ref().and_then(|s| s.template.spec.as_ref()));
     let mut seen = HashSet::new();
     ds.chain(dep)
         .chain(sts)
@@ -114,7 +130,10 @@ fn untolerated(n: &Node, t: &Taint) -> Finding {
          toleration.",
     )
     .with("taint", text.clone())
-    .step(format!("kubectl taint nodes {name} {}-   (if it is not needed)", t.key))
+    .step(format!(
+        "kubectl taint nodes {name} {}-   (if it is not needed)",
+        t.key
+    ))
     .step("or add a matching toleration (and a nodeSelector) to the workloads meant for this node")
 }
 
@@ -130,13 +149,25 @@ fn cordoned(ctx: &Ctx, n: &Node) -> Finding {
         .snap
         .pods_on(name)
         .filter(|p| p.metadata.deletion_timestamp.is_some())
-        .filter(|p| p.metadata.controller().is_none_or(|o| o.kind != "DaemonSet"))
+        .filter(|p| {
+            p.metadata
+                .controller()
+                .is_none_or(|o| o.kind != "DaemonSet")
+        })
         .count();
-    let age = since.map(|s| format!(" for {}", format_seconds(s))).unwrap_or_default();
+    let age = since
+        .map(|s| format!(" for {}", format_seconds(s)))
+        .unwrap_or_default();
     let (severity, why) = if draining > 0 {
-        (Severity::Info, format!("It is being drained: {draining} pod(s) are terminating."))
+        (
+            Severity::Info,
+            format!("It is being drained: {draining} pod(s) are terminating."),
+        )
     } else if since.is_some_and(|s| s < FORGOTTEN) {
-        (Severity::Info, "It was cordoned recently; maintenance is probably in progress.".to_string())
+        (
+            Severity::Info,
+            "It was cordoned recently; maintenance is probably in progress.".to_string(),
+        )
     } else {
         (
             Severity::Warning,
@@ -154,7 +185,9 @@ fn cordoned(ctx: &Ctx, n: &Node) -> Finding {
     .explain("No new pod is placed on a cordoned node.")
     .explain(why)
     .with("spec.unschedulable", "true")
-    .step(format!("kubectl uncordon {name}   (when its maintenance is over)"))
+    .step(format!(
+        "kubectl uncordon {name}   (when its maintenance is over)"
+    ))
 }
 
 #[cfg(test)]
@@ -178,7 +211,11 @@ mod tests {
     #[test]
     fn a_forgotten_cordon_is_a_warning_and_a_drain_is_not() {
         let mut c = healthy_cluster();
-        replace(&mut c, "worker-1", cordon(node("worker-1", false, VERSION), Some(2 * 86400)));
+        replace(
+            &mut c,
+            "worker-1",
+            cordon(node("worker-1", false, VERSION), Some(2 * 86400)),
+        );
         let f = run(c);
         let x = one(&f, "node-cordoned");
         assert_eq!(x.severity, Severity::Warning);
@@ -186,9 +223,16 @@ mod tests {
         assert!(x.next_steps[0].contains("kubectl uncordon worker-1"));
 
         let mut c = healthy_cluster();
-        replace(&mut c, "worker-1", cordon(node("worker-1", false, VERSION), None));
-        let mut p = pod("web-1", json!({"nodeName": "worker-1", "containers": [{"name": "app", "image": "x"}]}),
-            json!({"phase": "Running"}));
+        replace(
+            &mut c,
+            "worker-1",
+            cordon(node("worker-1", false, VERSION), None),
+        );
+        let mut p = pod(
+            "web-1",
+            json!({"nodeName": "worker-1", "containers": [{"name": "app", "image": "x"}]}),
+            json!({"phase": "Running"}),
+        );
         p["metadata"]["deletionTimestamp"] = json!(ago(5));
         p["metadata"]["deletionGracePeriodSeconds"] = json!(30);
         c.push(p);
@@ -198,7 +242,11 @@ mod tests {
     #[test]
     fn control_plane_taints_tolerated_by_system_daemonsets_are_not_noise() {
         let f = run(healthy_cluster());
-        assert!(f.iter().all(|x| x.check != "node-taint-untolerated"), "{:?}", ids(&f));
+        assert!(
+            f.iter().all(|x| x.check != "node-taint-untolerated"),
+            "{:?}",
+            ids(&f)
+        );
     }
 
     #[test]

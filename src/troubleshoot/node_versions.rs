@@ -33,9 +33,21 @@ fn info(n: &Node) -> Option<&crate::objects::NodeSystemInfo> {
 }
 
 const FIELDS: &[(&str, Getter)] = &[
-    ("kubelet", |n| info(n).map(|i| family(&i.kubelet_version)).filter(|s| !s.is_empty())),
-    ("container runtime", |n| info(n).map(|i| family(&i.container_runtime_version)).filter(|s| !s.is_empty())),
-    ("kernel", |n| info(n).map(|i| family(&i.kernel_version)).filter(|s| !s.is_empty())),
+    ("kubelet", |n| {
+        info(n)
+            .map(|i| family(&i.kubelet_version))
+            .filter(|s| !s.is_empty())
+    }),
+    ("container runtime", |n| {
+        info(n)
+            .map(|i| family(&i.container_runtime_version))
+            .filter(|s| !s.is_empty())
+    }),
+    ("kernel", |n| {
+        info(n)
+            .map(|i| family(&i.kernel_version))
+            .filter(|s| !s.is_empty())
+    }),
 ];
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -112,8 +124,16 @@ mod tests {
         replace(&mut c, "worker-2", w);
         let f = run(c);
         let o = one(&f, "node-version-outlier");
-        assert_eq!((o.object.name.as_str(), o.severity), ("worker-2", Severity::Info));
-        assert!(o.summary.contains("container runtime containerd 1.6 (most nodes: containerd 1.7)"), "{}", o.summary);
+        assert_eq!(
+            (o.object.name.as_str(), o.severity),
+            ("worker-2", Severity::Info)
+        );
+        assert!(
+            o.summary
+                .contains("container runtime containerd 1.6 (most nodes: containerd 1.7)"),
+            "{}",
+            o.summary
+        );
         assert!(o.summary.contains("kernel 5.15 (most nodes: 6.8)"));
         // Patch releases do not count; one node is never an outlier.
         let mut c = healthy_cluster();

@@ -72,7 +72,11 @@ pub const CHECKS: &[CheckInfo] = &[
     check("pod-start-error", Pane::App, POD),
     check("pod-init-failing", Pane::App, POD),
     check("pod-image-pull", Pane::App, POD_EVENTS),
-    check("pod-config-error", Pane::App, &[Kind::Pod, Kind::ConfigMap, Kind::Secret]),
+    check(
+        "pod-config-error",
+        Pane::App,
+        &[Kind::Pod, Kind::ConfigMap, Kind::Secret],
+    ),
     check("pod-unschedulable", Pane::App, &[Kind::Pod, Kind::Node]),
     check("pod-not-scheduled", Pane::App, POD),
     check("pod-scheduling-gated", Pane::App, POD),
@@ -83,13 +87,29 @@ pub const CHECKS: &[CheckInfo] = &[
     check("pod-failed", Pane::App, POD),
     check("pod-stuck-terminating", Pane::App, &[Kind::Pod, Kind::Node]),
     check("deployment-stuck", Pane::App, &[Kind::Deployment]),
-    check("deployment-unavailable", Pane::App, &[Kind::Deployment, Kind::Pod]),
+    check(
+        "deployment-unavailable",
+        Pane::App,
+        &[Kind::Deployment, Kind::Pod],
+    ),
     check("replicaset-failed-create", Pane::App, &[Kind::ReplicaSet]),
     check("job-failed", Pane::App, &[Kind::Job]),
     check("service-no-pods", Pane::App, &[Kind::Service, Kind::Pod]),
-    check("service-port-mismatch", Pane::App, &[Kind::Service, Kind::Pod]),
-    check("service-no-ready-endpoints", Pane::App, &[Kind::Service, Kind::Pod]),
-    check("pvc-pending", Pane::App, &[Kind::PersistentVolumeClaim, Kind::StorageClass]),
+    check(
+        "service-port-mismatch",
+        Pane::App,
+        &[Kind::Service, Kind::Pod],
+    ),
+    check(
+        "service-no-ready-endpoints",
+        Pane::App,
+        &[Kind::Service, Kind::Pod],
+    ),
+    check(
+        "pvc-pending",
+        Pane::App,
+        &[Kind::PersistentVolumeClaim, Kind::StorageClass],
+    ),
     check("pvc-lost", Pane::App, &[Kind::PersistentVolumeClaim]),
     check("node-not-ready", Pane::Node, &[Kind::Node]),
     // Control plane (cluster checks).
@@ -101,12 +121,25 @@ pub const CHECKS: &[CheckInfo] = &[
     check("cp-component-restarts", Pane::ControlPlane, POD),
     check("cp-not-static-pods", Pane::ControlPlane, NODE_POD),
     check("cp-leader-lease-stale", Pane::ControlPlane, &[Kind::Lease]),
-    check("cp-leader-lease-missing", Pane::ControlPlane, &[Kind::Lease, Kind::Pod]),
+    check(
+        "cp-leader-lease-missing",
+        Pane::ControlPlane,
+        &[Kind::Lease, Kind::Pod],
+    ),
     check("cp-leader-flapping", Pane::ControlPlane, &[Kind::Lease]),
-    check("cp-leader-unknown-holder", Pane::ControlPlane, &[Kind::Lease, Kind::Node]),
+    check(
+        "cp-leader-unknown-holder",
+        Pane::ControlPlane,
+        &[Kind::Lease, Kind::Node],
+    ),
     check("apiserver-lease-stale", Pane::ControlPlane, &[Kind::Lease]),
     check("cp-version-skew", Pane::ControlPlane, POD),
-    probed("apiserver-deprecated-apis", Pane::ControlPlane, &[], METRICS),
+    probed(
+        "apiserver-deprecated-apis",
+        Pane::ControlPlane,
+        &[],
+        METRICS,
+    ),
     probed("etcd-db-size", Pane::ControlPlane, &[], METRICS),
     // Worker nodes (cluster checks).
     check("node-memory-pressure", Pane::Node, &[Kind::Node]),
@@ -114,12 +147,22 @@ pub const CHECKS: &[CheckInfo] = &[
     check("node-pid-pressure", Pane::Node, &[Kind::Node]),
     check("node-network-unavailable", Pane::Node, &[Kind::Node]),
     check("node-problem-condition", Pane::Node, &[Kind::Node]),
-    check("node-heartbeat-stale", Pane::Node, &[Kind::Node, Kind::Lease]),
+    check(
+        "node-heartbeat-stale",
+        Pane::Node,
+        &[Kind::Node, Kind::Lease],
+    ),
     check("node-cordoned", Pane::Node, &[Kind::Node]),
     check(
         "node-taint-untolerated",
         Pane::Node,
-        &[Kind::Node, Kind::Pod, Kind::DaemonSet, Kind::Deployment, Kind::StatefulSet],
+        &[
+            Kind::Node,
+            Kind::Pod,
+            Kind::DaemonSet,
+            Kind::Deployment,
+            Kind::StatefulSet,
+        ],
     ),
     check("node-overcommitted", Pane::Node, NODE_POD),
     check("node-capacity-full", Pane::Node, NODE_POD),
@@ -127,7 +170,11 @@ pub const CHECKS: &[CheckInfo] = &[
     check("node-network-agent-not-ready", Pane::Node, NODE_POD),
     check("node-version-skew", Pane::Node, &[Kind::Node, Kind::Pod]),
     check("node-version-outlier", Pane::Node, &[Kind::Node]),
-    check("node-warning-events", Pane::Node, &[Kind::Node, Kind::Event]),
+    check(
+        "node-warning-events",
+        Pane::Node,
+        &[Kind::Node, Kind::Event],
+    ),
 ];
 
 const NODE_POD: &[Kind] = &[Kind::Node, Kind::Pod];
@@ -149,7 +196,9 @@ pub fn uncovered(snap: &super::Snapshot, info: &CheckInfo) -> Vec<String> {
             (Probe::Metrics, Some(h)) => match &h.metrics {
                 super::Probed::Answered(_) => None,
                 super::Probed::NotAsked => Some("/metrics was not read".to_string()),
-                super::Probed::Failed(f) => Some(format!("/metrics could not be read: {}", f.class.label())),
+                super::Probed::Failed(f) => {
+                    Some(format!("/metrics could not be read: {}", f.class.label()))
+                }
             },
         };
         out.extend(why);
@@ -174,6 +223,7 @@ pub const SUBJECT_KINDS: &[Kind] = &[
     Kind::PodDisruptionBudget,
     Kind::NetworkPolicy,
     Kind::Namespace,
+    Kind::Node,
 ];
 
 /// Runs the checks of one object (nothing when it no longer exists).
@@ -215,6 +265,14 @@ pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>)
                 super::pvc::check_claim(ctx, p, out);
             }
         }
+        Kind::Node => {
+            if let Some(n) = snap.nodes.get(key) {
+                super::node_conditions::check_node(ctx, n, out);
+                super::node_capacity::check_node(ctx, n, out);
+                super::node_pods::check_node(ctx, n, out);
+                super::node_events::check_node(ctx, n, out);
+            }
+        }
         _ => {}
     }
 }
@@ -228,13 +286,9 @@ pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
     super::cp_leases::check(ctx, out);
     super::cp_version::check(ctx, out);
     super::cp_etcd::check(ctx, out);
-    super::node_conditions::check(ctx, out);
     super::node_heartbeat::check(ctx, out);
     super::node_scheduling::check(ctx, out);
-    super::node_capacity::check(ctx, out);
-    super::node_pods::check(ctx, out);
     super::node_versions::check(ctx, out);
-    super::node_events::check(ctx, out);
 }
 
 /// Every object with checks (of `namespace` only, when given; cluster-scoped objects always).
@@ -269,6 +323,7 @@ pub fn subjects(ctx: &Ctx) -> Vec<(Kind, ObjKey)> {
     keys!(snap.pdbs, Kind::PodDisruptionBudget);
     keys!(snap.network_policies, Kind::NetworkPolicy);
     keys!(snap.namespaces, Kind::Namespace);
+    keys!(snap.nodes, Kind::Node);
     out
 }
 

@@ -12,7 +12,10 @@ pub const VERSION: &str = "v1.31.2";
 
 /// The node's InternalIP.
 pub fn ip(node: &str) -> String {
-    format!("10.0.0.{}", 10 + node.bytes().map(u32::from).sum::<u32>() % 200)
+    format!(
+        "10.0.0.{}",
+        10 + node.bytes().map(u32::from).sum::<u32>() % 200
+    )
 }
 
 fn conditions(ready: &str) -> Value {
@@ -59,38 +62,60 @@ pub fn node(name: &str, cp: bool, version: &str) -> Value {
 
 fn command(component: &str, node: &str) -> Vec<String> {
     let c: Vec<&str> = match component {
-        "kube-apiserver" => vec!["kube-apiserver", "--advertise-address=10.0.0.14", "--allow-privileged=true",
-            "--authorization-mode=Node,RBAC", "--client-ca-file=/etc/kubernetes/pki/ca.crt",
-            "--enable-admission-plugins=NodeRestriction", "--enable-bootstrap-token-auth=true",
+        "kube-apiserver" => vec![
+            "kube-apiserver",
+            "--advertise-address=10.0.0.14",
+            "--allow-privileged=true",
+            "--authorization-mode=Node,RBAC",
+            "--client-ca-file=/etc/kubernetes/pki/ca.crt",
+            "--enable-admission-plugins=NodeRestriction",
+            "--enable-bootstrap-token-auth=true",
             "--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt",
             "--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt",
             "--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key",
-            "--etcd-servers=https://127.0.0.1:2379", "--secure-port=6443",
+            "--etcd-servers=https://127.0.0.1:2379",
+            "--secure-port=6443",
             "--service-cluster-ip-range=10.96.0.0/12",
             "--tls-cert-file=/etc/kubernetes/pki/apiserver.crt",
-            "--tls-private-key-file=/etc/kubernetes/pki/apiserver.key"],
-        "kube-controller-manager" => vec!["kube-controller-manager",
+            "--tls-private-key-file=/etc/kubernetes/pki/apiserver.key",
+        ],
+        "kube-controller-manager" => vec![
+            "kube-controller-manager",
             "--authentication-kubeconfig=/etc/kubernetes/controller-manager.conf",
             "--authorization-kubeconfig=/etc/kubernetes/controller-manager.conf",
-            "--bind-address=127.0.0.1", "--client-ca-file=/etc/kubernetes/pki/ca.crt",
-            "--cluster-cidr=10.244.0.0/16", "--cluster-name=kubernetes",
+            "--bind-address=127.0.0.1",
+            "--client-ca-file=/etc/kubernetes/pki/ca.crt",
+            "--cluster-cidr=10.244.0.0/16",
+            "--cluster-name=kubernetes",
             "--cluster-signing-cert-file=/etc/kubernetes/pki/ca.crt",
             "--cluster-signing-key-file=/etc/kubernetes/pki/ca.key",
             "--controllers=*,bootstrapsigner,tokencleaner",
-            "--kubeconfig=/etc/kubernetes/controller-manager.conf", "--leader-elect=true",
+            "--kubeconfig=/etc/kubernetes/controller-manager.conf",
+            "--leader-elect=true",
             "--root-ca-file=/etc/kubernetes/pki/ca.crt",
             "--service-account-private-key-file=/etc/kubernetes/pki/sa.key",
-            "--use-service-account-credentials=true"],
-        "kube-scheduler" => vec!["kube-scheduler",
+            "--use-service-account-credentials=true",
+        ],
+        "kube-scheduler" => vec![
+            "kube-scheduler",
             "--authentication-kubeconfig=/etc/kubernetes/scheduler.conf",
             "--authorization-kubeconfig=/etc/kubernetes/scheduler.conf",
-            "--bind-address=127.0.0.1", "--kubeconfig=/etc/kubernetes/scheduler.conf",
-            "--leader-elect=true"],
-        _ => vec!["etcd", "--advertise-client-urls=https://10.0.0.14:2379",
-            "--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--client-cert-auth=true",
-            "--data-dir=/var/lib/etcd", "--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.14:2379",
-            "--listen-metrics-urls=http://127.0.0.1:2381", "--listen-peer-urls=https://10.0.0.14:2380",
-            "--name=NODE", "--snapshot-count=10000"],
+            "--bind-address=127.0.0.1",
+            "--kubeconfig=/etc/kubernetes/scheduler.conf",
+            "--leader-elect=true",
+        ],
+        _ => vec![
+            "etcd",
+            "--advertise-client-urls=https://10.0.0.14:2379",
+            "--cert-file=/etc/kubernetes/pki/etcd/server.crt",
+            "--client-cert-auth=true",
+            "--data-dir=/var/lib/etcd",
+            "--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.14:2379",
+            "--listen-metrics-urls=http://127.0.0.1:2381",
+            "--listen-peer-urls=https://10.0.0.14:2380",
+            "--name=NODE",
+            "--snapshot-count=10000",
+        ],
     };
     c.iter()
         .map(|s| s.replace("NODE", node).replace("10.0.0.14", &ip(node)))
@@ -165,10 +190,14 @@ pub fn crash(mut pod: Value, reason: &str, code: i32, message: &str, restarts: i
     cs["started"] = json!(false);
     cs["restartCount"] = json!(restarts);
     let name = pod["metadata"]["name"].as_str().unwrap().to_string();
-    let container = pod["spec"]["containers"][0]["name"].as_str().unwrap().to_string();
+    let container = pod["spec"]["containers"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
     pod["status"]["containerStatuses"][0]["state"] = json!({"waiting": {"reason": "CrashLoopBackOff",
         "message": format!("back-off 5m0s restarting failed container={container} pod={name}_kube-system(uid-{name})")}});
-    let mut term = json!({"exitCode": code, "reason": reason, "startedAt": ago(200), "finishedAt": ago(199)});
+    let mut term =
+        json!({"exitCode": code, "reason": reason, "startedAt": ago(200), "finishedAt": ago(199)});
     if !message.is_empty() {
         term["message"] = json!(message);
     }
@@ -254,7 +283,12 @@ pub fn healthy_cluster() -> Vec<Value> {
         leader_lease("kube-controller-manager", "cp-1", 2, 2),
         apiserver_lease("cp-1", 5),
     ];
-    for c in ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"] {
+    for c in [
+        "kube-apiserver",
+        "kube-controller-manager",
+        "kube-scheduler",
+        "etcd",
+    ] {
         v.push(mirror(c, "cp-1", VERSION));
     }
     for n in ["cp-1", "worker-1", "worker-2"] {

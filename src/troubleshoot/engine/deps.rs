@@ -15,7 +15,12 @@ use crate::troubleshoot::registry::SUBJECT_KINDS;
 pub type Subject = (Kind, ObjKey);
 
 /// Adds the subjects a change from `old` to `new` touches.
-pub fn touched(snap: &Snapshot, old: Option<&Object>, new: Option<&Object>, out: &mut HashSet<Subject>) {
+pub fn touched(
+    snap: &Snapshot,
+    old: Option<&Object>,
+    new: Option<&Object>,
+    out: &mut HashSet<Subject>,
+) {
     for obj in old.into_iter().chain(new) {
         let kind = obj.kind();
         let key = obj.key();
@@ -28,10 +33,15 @@ pub fn touched(snap: &Snapshot, old: Option<&Object>, new: Option<&Object>, out:
                 if let Some(k) = crate::objects::Kind::by_name(&e.object.kind)
                     && SUBJECT_KINDS.contains(&k)
                 {
-                    out.insert((k, ObjKey::new(e.object.namespace.as_str(), e.object.name.as_str())));
+                    out.insert((
+                        k,
+                        ObjKey::new(e.object.namespace.as_str(), e.object.name.as_str()),
+                    ));
                 }
             }
-            Object::ReplicaSet(r) => owner_chain(snap, &key.namespace, r.metadata.controller(), out),
+            Object::ReplicaSet(r) => {
+                owner_chain(snap, &key.namespace, r.metadata.controller(), out)
+            }
             Object::Job(j) => owner_chain(snap, &key.namespace, j.metadata.controller(), out),
             Object::Deployment(_) | Object::StatefulSet(_) => {
                 autoscalers_of(snap, &key.namespace, kind.name(), &key.name, out);
@@ -62,7 +72,10 @@ pub fn touched(snap: &Snapshot, old: Option<&Object>, new: Option<&Object>, out:
                 if let Some(c) = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref()) {
                     out.insert((
                         Kind::PersistentVolumeClaim,
-                        ObjKey::new(c.namespace.as_deref().unwrap_or(""), c.name.as_deref().unwrap_or("")),
+                        ObjKey::new(
+                            c.namespace.as_deref().unwrap_or(""),
+                            c.name.as_deref().unwrap_or(""),
+                        ),
                     ));
                 }
             }
@@ -98,6 +111,15 @@ fn pod_key(p: &Pod) -> ObjKey {
 
 fn pod(snap: &Snapshot, p: &Pod, out: &mut HashSet<Subject>) {
     let ns = p.metadata.namespace();
+    // The node checks read the pods on the node (requests, evictions, network agents).
+    if let Some(node) = p
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .filter(|n| !n.is_empty())
+    {
+        out.insert((Kind::Node, ObjKey::new("", node)));
+    }
     owner_chain(snap, ns, p.metadata.controller(), out);
     let labels = p.metadata.labels.as_ref();
     for s in snap.services.in_namespace(ns) {
@@ -116,12 +138,18 @@ fn pod(snap: &Snapshot, p: &Pod, out: &mut HashSet<Subject>) {
             .and_then(|s| s.selector.as_ref())
             .is_some_and(|sel| sel.matches(labels))
         {
-            out.insert((Kind::PodDisruptionBudget, ObjKey::new(ns, b.metadata.name())));
+            out.insert((
+                Kind::PodDisruptionBudget,
+                ObjKey::new(ns, b.metadata.name()),
+            ));
         }
     }
     for v in p.spec.iter().flat_map(|s| s.volumes.iter().flatten()) {
         if let Some(c) = &v.persistent_volume_claim {
-            out.insert((Kind::PersistentVolumeClaim, ObjKey::new(ns, c.claim_name.as_str())));
+            out.insert((
+                Kind::PersistentVolumeClaim,
+                ObjKey::new(ns, c.claim_name.as_str()),
+            ));
         }
     }
     for np in snap.network_policies.in_namespace(ns) {
@@ -143,13 +171,21 @@ fn owner_chain(
     let mut next = owner.cloned();
     for _ in 0..4 {
         let Some(o) = next.take() else { return };
-        let Some(kind) = Kind::by_name(&o.kind) else { return };
+        let Some(kind) = Kind::by_name(&o.kind) else {
+            return;
+        };
         let key = ObjKey::new(ns, o.name.as_str());
         out.insert((kind, key.clone()));
         autoscalers_of(snap, ns, kind.name(), &o.name, out);
         next = match kind {
-            Kind::ReplicaSet => snap.replicasets.get(&key).and_then(|r| r.metadata.controller().cloned()),
-            Kind::Job => snap.jobs.get(&key).and_then(|j| j.metadata.controller().cloned()),
+            Kind::ReplicaSet => snap
+                .replicasets
+                .get(&key)
+                .and_then(|r| r.metadata.controller().cloned()),
+            Kind::Job => snap
+                .jobs
+                .get(&key)
+                .and_then(|j| j.metadata.controller().cloned()),
             _ => None,
         };
     }
@@ -158,7 +194,10 @@ fn owner_chain(
 fn autoscalers_of(snap: &Snapshot, ns: &str, kind: &str, name: &str, out: &mut HashSet<Subject>) {
     for h in snap.hpas.in_namespace(ns) {
         if h.spec.scale_target_ref.kind == kind && h.spec.scale_target_ref.name == name {
-            out.insert((Kind::HorizontalPodAutoscaler, ObjKey::new(ns, h.metadata.name())));
+            out.insert((
+                Kind::HorizontalPodAutoscaler,
+                ObjKey::new(ns, h.metadata.name()),
+            ));
         }
     }
 }
@@ -177,7 +216,8 @@ fn ingresses_of_service(snap: &Snapshot, ns: &str, name: &str, out: &mut HashSet
 /// Pods, workloads and Ingresses of the namespace that reference a ConfigMap, Secret,
 /// ServiceAccount or claim of this name.
 fn referrers(snap: &Snapshot, kind: Kind, ns: &str, name: &str, out: &mut HashSet<Subject>) {
-    let refers = |spec: Option<&crate::objects::PodSpec>| spec.is_some_and(|s| references(s, kind, name));
+    let refers =
+        |spec: Option<&crate::objects::PodSpec>| spec.is_some_and(|s| references(s, kind, name));
     for p in snap.pods_in(ns) {
         if refers(p.spec.as_ref()) {
             out.insert((Kind::Pod, pod_key(p)));
@@ -218,11 +258,11 @@ fn referrers(snap: &Snapshot, kind: Kind, ns: &str, name: &str, out: &mut HashSe
 pub fn references(spec: &crate::objects::PodSpec, kind: Kind, name: &str) -> bool {
     match kind {
         Kind::ServiceAccount => spec.service_account() == name,
-        Kind::PersistentVolumeClaim => spec
-            .volumes
-            .iter()
-            .flatten()
-            .any(|v| v.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == name)),
+        Kind::PersistentVolumeClaim => spec.volumes.iter().flatten().any(|v| {
+            v.persistent_volume_claim
+                .as_ref()
+                .is_some_and(|c| c.claim_name == name)
+        }),
         Kind::ConfigMap => {
             spec.all_containers().any(|c| {
                 c.env.iter().flatten().any(|e| {
@@ -237,9 +277,10 @@ pub fn references(spec: &crate::objects::PodSpec, kind: Kind, name: &str) -> boo
                     .any(|e| e.config_map_ref.as_ref().is_some_and(|r| r.name == name))
             }) || spec.volumes.iter().flatten().any(|v| {
                 v.config_map.as_ref().is_some_and(|c| c.name == name)
-                    || v.projected.iter().flat_map(|p| p.sources.iter().flatten()).any(|s| {
-                        s.config_map.as_ref().is_some_and(|c| c.name == name)
-                    })
+                    || v.projected
+                        .iter()
+                        .flat_map(|p| p.sources.iter().flatten())
+                        .any(|s| s.config_map.as_ref().is_some_and(|c| c.name == name))
             })
         }
         Kind::Secret => {
@@ -256,9 +297,10 @@ pub fn references(spec: &crate::objects::PodSpec, kind: Kind, name: &str) -> boo
                     .any(|e| e.secret_ref.as_ref().is_some_and(|r| r.name == name))
             }) || spec.volumes.iter().flatten().any(|v| {
                 v.secret.as_ref().and_then(|s| s.secret_name.as_deref()) == Some(name)
-                    || v.projected.iter().flat_map(|p| p.sources.iter().flatten()).any(|s| {
-                        s.secret.as_ref().is_some_and(|c| c.name == name)
-                    })
+                    || v.projected
+                        .iter()
+                        .flat_map(|p| p.sources.iter().flatten())
+                        .any(|s| s.secret.as_ref().is_some_and(|c| c.name == name))
             }) || spec
                 .image_pull_secrets
                 .iter()

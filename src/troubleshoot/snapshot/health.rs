@@ -391,6 +391,9 @@ mod tests {
             ..ApiHealth::default()
         };
         assert_eq!(h.unreachable().map(|f| f.class), Some(ReachClass::Refused));
-        assert_eq!(bounded_detail(&"x".repeat(700)).chars().count(), MAX_DETAIL + 1);
+        assert_eq!(
+            bounded_detail(&"x".repeat(700)).chars().count(),
+            MAX_DETAIL + 1
+        );
     }
 }

@@ -120,35 +120,122 @@ fn drop_id<K: Hash + Eq>(index: &mut HashMap<K, Vec<u32>>, key: &K, id: u32) {
 macro_rules! with_table {
     ($snap:expr, $kind:expr, $t:ident => $body:expr) => {
         match $kind {
-            Kind::Namespace => { let $t = &mut $snap.namespaces; $body }
-            Kind::Node => { let $t = &mut $snap.nodes; $body }
-            Kind::Pod => { let $t = &mut $snap.pods; $body }
-            Kind::Service => { let $t = &mut $snap.services; $body }
-            Kind::Endpoints => { let $t = &mut $snap.endpoints; $body }
-            Kind::EndpointSlice => { let $t = &mut $snap.endpoint_slices; $body }
-            Kind::Deployment => { let $t = &mut $snap.deployments; $body }
-            Kind::ReplicaSet => { let $t = &mut $snap.replicasets; $body }
-            Kind::StatefulSet => { let $t = &mut $snap.statefulsets; $body }
-            Kind::DaemonSet => { let $t = &mut $snap.daemonsets; $body }
-            Kind::Job => { let $t = &mut $snap.jobs; $body }
-            Kind::CronJob => { let $t = &mut $snap.cronjobs; $body }
-            Kind::Event => { let $t = &mut $snap.events; $body }
-            Kind::ConfigMap => { let $t = &mut $snap.configmaps; $body }
-            Kind::Secret => { let $t = &mut $snap.secrets; $body }
-            Kind::ServiceAccount => { let $t = &mut $snap.service_accounts; $body }
-            Kind::PersistentVolumeClaim => { let $t = &mut $snap.pvcs; $body }
-            Kind::PersistentVolume => { let $t = &mut $snap.pvs; $body }
-            Kind::StorageClass => { let $t = &mut $snap.storage_classes; $body }
-            Kind::Lease => { let $t = &mut $snap.leases; $body }
-            Kind::HorizontalPodAutoscaler => { let $t = &mut $snap.hpas; $body }
-            Kind::PodDisruptionBudget => { let $t = &mut $snap.pdbs; $body }
-            Kind::Ingress => { let $t = &mut $snap.ingresses; $body }
-            Kind::IngressClass => { let $t = &mut $snap.ingress_classes; $body }
-            Kind::NetworkPolicy => { let $t = &mut $snap.network_policies; $body }
-            Kind::ValidatingWebhookConfiguration => { let $t = &mut $snap.validating_webhooks; $body }
-            Kind::MutatingWebhookConfiguration => { let $t = &mut $snap.mutating_webhooks; $body }
-            Kind::ApiService => { let $t = &mut $snap.api_services; $body }
-            Kind::CertificateSigningRequest => { let $t = &mut $snap.csrs; $body }
+            Kind::Namespace => {
+                let $t = &mut $snap.namespaces;
+                $body
+            }
+            Kind::Node => {
+                let $t = &mut $snap.nodes;
+                $body
+            }
+            Kind::Pod => {
+                let $t = &mut $snap.pods;
+                $body
+            }
+            Kind::Service => {
+                let $t = &mut $snap.services;
+                $body
+            }
+            Kind::Endpoints => {
+                let $t = &mut $snap.endpoints;
+                $body
+            }
+            Kind::EndpointSlice => {
+                let $t = &mut $snap.endpoint_slices;
+                $body
+            }
+            Kind::Deployment => {
+                let $t = &mut $snap.deployments;
+                $body
+            }
+            Kind::ReplicaSet => {
+                let $t = &mut $snap.replicasets;
+                $body
+            }
+            Kind::StatefulSet => {
+                let $t = &mut $snap.statefulsets;
+                $body
+            }
+            Kind::DaemonSet => {
+                let $t = &mut $snap.daemonsets;
+                $body
+            }
+            Kind::Job => {
+                let $t = &mut $snap.jobs;
+                $body
+            }
+            Kind::CronJob => {
+                let $t = &mut $snap.cronjobs;
+                $body
+            }
+            Kind::Event => {
+                let $t = &mut $snap.events;
+                $body
+            }
+            Kind::ConfigMap => {
+                let $t = &mut $snap.configmaps;
+                $body
+            }
+            Kind::Secret => {
+                let $t = &mut $snap.secrets;
+                $body
+            }
+            Kind::ServiceAccount => {
+                let $t = &mut $snap.service_accounts;
+                $body
+            }
+            Kind::PersistentVolumeClaim => {
+                let $t = &mut $snap.pvcs;
+                $body
+            }
+            Kind::PersistentVolume => {
+                let $t = &mut $snap.pvs;
+                $body
+            }
+            Kind::StorageClass => {
+                let $t = &mut $snap.storage_classes;
+                $body
+            }
+            Kind::Lease => {
+                let $t = &mut $snap.leases;
+                $body
+            }
+            Kind::HorizontalPodAutoscaler => {
+                let $t = &mut $snap.hpas;
+                $body
+            }
+            Kind::PodDisruptionBudget => {
+                let $t = &mut $snap.pdbs;
+                $body
+            }
+            Kind::Ingress => {
+                let $t = &mut $snap.ingresses;
+                $body
+            }
+            Kind::IngressClass => {
+                let $t = &mut $snap.ingress_classes;
+                $body
+            }
+            Kind::NetworkPolicy => {
+                let $t = &mut $snap.network_policies;
+                $body
+            }
+            Kind::ValidatingWebhookConfiguration => {
+                let $t = &mut $snap.validating_webhooks;
+                $body
+            }
+            Kind::MutatingWebhookConfiguration => {
+                let $t = &mut $snap.mutating_webhooks;
+                $body
+            }
+            Kind::ApiService => {
+                let $t = &mut $snap.api_services;
+                $body
+            }
+            Kind::CertificateSigningRequest => {
+                let $t = &mut $snap.csrs;
+                $body
+            }
         }
     };
 }
@@ -230,7 +317,11 @@ fn unwrap_any(obj: &Object) -> &dyn std::any::Any {
     }
 }
 
-fn insert_any<T: 'static>(table: &mut Table<T>, key: ObjKey, obj: &Object) -> Option<(u32, Option<Arc<T>>)> {
+fn insert_any<T: 'static>(
+    table: &mut Table<T>,
+    key: ObjKey,
+    obj: &Object,
+) -> Option<(u32, Option<Arc<T>>)> {
     let arc = unwrap_any(obj).downcast_ref::<Arc<T>>()?.clone();
     Some(table.upsert(key, arc))
 }
@@ -292,7 +383,8 @@ impl Snapshot {
     }
 
     fn clear_kind(&mut self, kind: Kind) {
-        let keys: Vec<ObjKey> = with_table!(self, kind, t => t.entries().map(|(k, _, _)| k.clone()).collect());
+        let keys: Vec<ObjKey> =
+            with_table!(self, kind, t => t.entries().map(|(k, _, _)| k.clone()).collect());
         for key in keys {
             self.delete(kind, &key);
         }
@@ -432,15 +524,12 @@ impl Snapshot {
             .min_by_key(|(k, v)| self.label_count(ns, k, v));
         match rarest {
             None => Box::new(self.pods_in(ns)),
-            Some((k, v)) => Box::new(
-                self.pods_with_label(ns, k, v)
-                    .filter(move |p| {
-                        p.metadata
-                            .labels
-                            .as_ref()
-                            .is_some_and(|l| selector.is_subset_of(l))
-                    }),
-            ),
+            Some((k, v)) => Box::new(self.pods_with_label(ns, k, v).filter(move |p| {
+                p.metadata
+                    .labels
+                    .as_ref()
+                    .is_some_and(|l| selector.is_subset_of(l))
+            })),
         }
     }
 
@@ -454,7 +543,11 @@ impl Snapshot {
             .filter_map(|&i| self.pods.by_id(i))
             .map(Arc::as_ref)
             .filter(move |p| {
-                p.spec.as_ref().and_then(|s| s.node_name.as_deref()).unwrap_or("") == node
+                p.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .unwrap_or("")
+                    == node
             })
     }
 
@@ -474,7 +567,11 @@ impl Snapshot {
             .map(Arc::as_ref)
             .filter(|e| e.object.name == name && e.object.namespace == ns && e.object.kind == kind)
             .collect();
-        out.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then_with(|| a.name.cmp(&b.name)));
+        out.sort_by(|a, b| {
+            b.last_seen
+                .cmp(&a.last_seen)
+                .then_with(|| a.name.cmp(&b.name))
+        });
         out.into_iter()
     }
 
