@@ -129,6 +129,14 @@ impl<T> Table<T> {
     }
 }
 
+impl<'a, T> IntoIterator for &'a Table<T> {
+    type Item = &'a T;
+    type IntoIter = Box<dyn Iterator<Item = &'a T> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,13 +155,5 @@ mod tests {
         assert_eq!(reused, a);
         assert_eq!(t.iter().copied().collect::<Vec<_>>(), [3, 2, 5]);
         assert_eq!(t.find("c", "z"), Some(&5));
-    }
-}
-
-impl<'a, T> IntoIterator for &'a Table<T> {
-    type Item = &'a T;
-    type IntoIter = Box<dyn Iterator<Item = &'a T> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
     }
 }

@@ -26,8 +26,7 @@ fn changes_keep_the_indexes_right() {
         )
         .unwrap()
     };
-    s.apply(Change::Upsert(p(json!({"app": "web"}), "n1")))
-        .map(|_| ());
+    let _ = s.apply(Change::Upsert(p(json!({"app": "web"}), "n1")));
     assert_eq!(s.pods_with_label("ns", "app", "web").count(), 1);
     assert_eq!(s.pods_on("n1").count(), 1);
     assert_eq!(s.pods_owned_by("rs-uid").len(), 1);
