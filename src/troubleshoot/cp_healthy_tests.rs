@@ -142,3 +142,25 @@ fn coverage_names_what_a_check_could_not_read() {
         assert!(!i.needs.is_empty() || !i.probes.is_empty(), "{id}");
     }
 }
+
+#[test]
+fn a_pod_evicted_from_a_node_re_checks_only_that_node() {
+    use crate::objects::{Kind, decode_value};
+    use serde_json::json;
+    let mut e = Engine::from_snapshot(
+        Snapshot::from_objects(healthy_cluster()),
+        Options::default(),
+    );
+    assert!(e.analyze(now(), false).is_empty());
+    let evicted = pod(
+        "logger-1",
+        json!({"nodeName": "worker-1", "containers": [{"name": "app", "image": "x"}]}),
+        json!({"phase": "Failed", "reason": "Evicted", "startTime": ago(600),
+            "message": "The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi."}),
+    );
+    e.apply(Change::Upsert(decode_value(Kind::Pod, &evicted).unwrap()));
+    let f = e.analyze(now(), false);
+    assert!(!e.last_pass().full);
+    assert_eq!(e.last_pass().checked, 2, "the pod and its node");
+    assert_eq!(one(&f, "node-evictions").object.name, "worker-1");
+}

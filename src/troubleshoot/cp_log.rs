@@ -273,6 +273,7 @@ pub fn diagnose(lines: &[&str], cmd: &[&str]) -> Option<Diagnosis> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     const SCHED: &[&str] = &[

@@ -304,6 +304,7 @@ fn controller_manager_symptoms(ctx: &Ctx, l: &mut Links) -> Vec<(usize, Evidence
     for i in add {
         l.add(i, roots.clone());
     }
+    let lagging = lagging_endpoints(ctx);
     let untainted: Vec<&str> = snap
         .nodes
         .iter()
@@ -336,8 +337,54 @@ fn controller_manager_symptoms(ctx: &Ctx, l: &mut Links) -> Vec<(usize, Evidence
                 Evidence::new("NotReady nodes never tainted", untainted.join(", ")),
             ));
         }
+        if !lagging.is_empty() {
+            evidence.push((
+                i,
+                Evidence::new(
+                    "Services whose endpoints miss their ready pods",
+                    lagging.join(", "),
+                ),
+            ));
+        }
     }
     evidence
+}
+
+/// Services with Ready selected pods but no ready endpoint at all: the endpoint controllers
+/// (in kube-controller-manager) are not updating them. Only looked at when the controller
+/// manager is down; at most 10 reported.
+fn lagging_endpoints(ctx: &Ctx) -> Vec<String> {
+    use crate::objects::Kind;
+    let snap = ctx.snap;
+    if !snap.has_kind(Kind::EndpointSlice) || !snap.has_kind(Kind::Pod) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for svc in snap.services.iter() {
+        let (ns, name) = (svc.metadata.namespace(), svc.metadata.name());
+        let Some(selector) = svc
+            .spec
+            .as_ref()
+            .and_then(|s| s.selector.as_ref())
+            .filter(|s| !s.is_empty())
+        else {
+            continue;
+        };
+        let ready_pod = snap
+            .pods_selected(ns, selector)
+            .any(super::service::is_ready);
+        let ready_endpoint = snap
+            .slices_of(ns, name)
+            .iter()
+            .any(|s| s.endpoints.iter().any(|e| e.is_ready()));
+        if ready_pod && !ready_endpoint {
+            out.push(format!("{ns}/{name}"));
+            if out.len() >= 10 {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// Writes rejected by a webhook ← that webhook failing closed with no ready endpoints.

@@ -134,6 +134,19 @@ fn a_controller_manager_without_leader_explains_unreconciled_deployments() {
             "conditions": [{"type": "Available", "status": "False", "reason": "MinimumReplicasUnavailable",
                 "message": "Deployment does not have minimum availability."}]}}));
     c.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSetList", "items": []}));
+    // A Service whose pod is Ready but whose EndpointSlice was never filled.
+    let mut api = pod(
+        "api-1",
+        json!({"nodeName": "worker-1", "containers": [{"name": "a", "image": "x"}]}),
+        json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}),
+    );
+    api["metadata"]["labels"] = json!({"app": "api"});
+    c.push(api);
+    c.push(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "namespace": "ns"},
+        "spec": {"clusterIP": "10.96.0.20", "selector": {"app": "api"}, "ports": [{"port": 80}]}}));
+    c.push(json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
+        "metadata": {"name": "api-abcde", "namespace": "ns", "labels": {"kubernetes.io/service-name": "api"}},
+        "endpoints": [], "ports": []}));
     let f = run(c);
     let lease = find(&f, "cp-leader-lease-stale", "kube-controller-manager");
     assert!(
@@ -141,6 +154,9 @@ fn a_controller_manager_without_leader_explains_unreconciled_deployments() {
             .contains("Deployments not reconciled: shop/web (generation 7, observed 6)"),
         "{}",
         evidence_text(lease)
+    );
+    assert!(
+        evidence_text(lease).contains("Services whose endpoints miss their ready pods: ns/api")
     );
     assert_eq!(
         cause_ids(find(&f, "deployment-unavailable", "web")),

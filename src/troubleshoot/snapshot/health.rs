@@ -243,8 +243,11 @@ pub fn wanted_metric_line(line: &str) -> bool {
         })
 }
 
+/// One sample of a scrape: metric name, labels, value.
+type Sample<'a> = (&'a str, Vec<(&'a str, &'a str)>, f64);
+
 /// `name{a="x",b="y"} 12.5` → (name, labels, value).
-fn sample(line: &str) -> Option<(&str, Vec<(&str, &str)>, f64)> {
+fn sample(line: &str) -> Option<Sample<'_>> {
     let line = line.trim();
     let (head, value) = match line.find('}') {
         Some(end) => (&line[..=end], line[end + 1..].trim()),
