@@ -53,7 +53,6 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         return;
     }
-    let stacked_etcd = mirrors.iter().any(|(c, _)| *c == "etcd");
     for node in &nodes {
         let on_node: Vec<&(&str, &Pod)> = mirrors
             .iter()
@@ -71,13 +70,36 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     });
                     out.extend(component_pod(ctx, component, p, healthy_elsewhere));
                 }
-                None if component != "etcd" || stacked_etcd => {
+                None if expected(ctx, component, &mirrors, on_node.len()) => {
                     out.push(missing(ctx, component, node, on_node.is_empty()));
                 }
                 None => {}
             }
         }
     }
+}
+
+/// Whether a control-plane node without `component`'s mirror pod should have one: the
+/// component runs as a static pod on another control-plane node (HA), or — not for etcd,
+/// which may run outside the cluster or as a service (Talos) — the node runs at least two
+/// of the other components as static pods (kubeadm's layout) and nothing else in
+/// kube-system runs it (self-hosted control planes run it as a Deployment).
+fn expected(ctx: &Ctx, component: &str, mirrors: &[(&str, &Pod)], on_node: usize) -> bool {
+    if mirrors.iter().any(|(c, _)| *c == component) {
+        return true;
+    }
+    if component == "etcd" || on_node < 2 {
+        return false;
+    }
+    let elsewhere = ctx.snap.pods_in("kube-system").any(|p| {
+        p.metadata.label("component") == Some(component)
+            || p.metadata.label("k8s-app") == Some(component)
+            || p.metadata
+                .name()
+                .strip_prefix(component)
+                .is_some_and(|r| r.starts_with('-'))
+    });
+    !elsewhere
 }
 
 fn is_ready(pod: &Pod) -> bool {

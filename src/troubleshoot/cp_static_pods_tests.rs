@@ -139,6 +139,26 @@ fn a_control_plane_without_static_pods_is_only_noted() {
 }
 
 #[test]
+fn a_lone_static_api_server_or_a_self_hosted_scheduler_is_not_a_missing_component() {
+    // Only the API server runs as a static pod (other components run elsewhere).
+    let c = vec![
+        node("cp-1", true, VERSION),
+        mirror("kube-apiserver", "cp-1", VERSION),
+    ];
+    assert!(run(c).iter().all(|x| x.check != "cp-component-missing"));
+    // Self-hosted: the scheduler is a Deployment's pod, not a mirror pod.
+    let mut c = healthy_cluster();
+    c.retain(|o| o["metadata"]["name"] != "kube-scheduler-cp-1");
+    c.push(json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "kube-scheduler-6d8f7c9b5-x2x4p", "namespace": "kube-system", "uid": "u-s",
+            "labels": {"k8s-app": "kube-scheduler"},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "kube-scheduler-6d8f7c9b5", "uid": "rs", "controller": true}]},
+        "spec": {"nodeName": "cp-1", "containers": [{"name": "kube-scheduler", "image": "registry.k8s.io/kube-scheduler:v1.31.2"}]},
+        "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}));
+    assert!(run(c).iter().all(|x| x.check != "cp-component-missing"));
+}
+
+#[test]
 fn external_etcd_is_not_missing() {
     let mut c = healthy_cluster();
     c.retain(|o| o["metadata"]["name"] != "etcd-cp-1");

@@ -35,7 +35,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let mut tolerations: Option<Vec<Toleration>> = None;
     for n in ctx.snap.nodes.iter() {
         if is_cordoned(n) {
-            out.push(cordoned(ctx, n));
+            out.extend(cordoned(ctx, n));
         }
         let custom: Vec<&Taint> = n.taints().iter().filter(|t| !system_taint(t)).collect();
         if custom.is_empty() || !TOLERATION_KINDS.iter().all(|k| ctx.snap.has_kind(*k)) {
@@ -137,14 +137,35 @@ fn untolerated(n: &Node, t: &Taint) -> Finding {
     .step("or add a matching toleration (and a nodeSelector) to the workloads meant for this node")
 }
 
-fn cordoned(ctx: &Ctx, n: &Node) -> Finding {
-    let name = n.metadata.name();
-    let since = n
-        .taints()
+/// When the node was cordoned: the managedFields entry that owns `spec.unschedulable` (the
+/// API records it; `kubectl get -o yaml` hides it, so dumps rarely have it), else the kubelet's
+/// `NodeNotSchedulable` event (kept an hour by default). The unschedulable taint has no
+/// `timeAdded` (only NoExecute taints do).
+fn cordoned_since(ctx: &Ctx, n: &Node) -> Option<(i64, &'static str)> {
+    let by_fields = n
+        .metadata
+        .managed_fields
         .iter()
-        .find(|t| t.key == "node.kubernetes.io/unschedulable")
-        .and_then(|t| t.time_added)
-        .map(|t| secs_since(t.ts(), ctx.now));
+        .flatten()
+        .filter(|e| e.owns_unschedulable())
+        .filter_map(|e| e.time)
+        .max()
+        .map(|t| (secs_since(t.ts(), ctx.now), "managedFields"));
+    by_fields.or_else(|| {
+        ctx.snap
+            .events_for("Node", "", n.metadata.name())
+            .find(|e| e.reason == "NodeNotSchedulable")
+            .and_then(|e| e.last_seen)
+            .map(|t| (secs_since(t, ctx.now), "event NodeNotSchedulable"))
+    })
+}
+
+/// A cordoned node, when it is being drained or its cordon can be dated (an undated cordon
+/// cannot be told from maintenance under way, so nothing is claimed).
+fn cordoned(ctx: &Ctx, n: &Node) -> Option<Finding> {
+    let name = n.metadata.name();
+    let dated = cordoned_since(ctx, n);
+    let since = dated.map(|(s, _)| s);
     let draining = ctx
         .snap
         .pods_on(name)
@@ -168,6 +189,8 @@ fn cordoned(ctx: &Ctx, n: &Node) -> Finding {
             Severity::Info,
             "It was cordoned recently; maintenance is probably in progress.".to_string(),
         )
+    } else if since.is_none() {
+        return None;
     } else {
         (
             Severity::Warning,
@@ -176,7 +199,7 @@ fn cordoned(ctx: &Ctx, n: &Node) -> Finding {
                 .to_string(),
         )
     };
-    node_finding(
+    let mut f = node_finding(
         "node-cordoned",
         severity,
         n,
@@ -184,10 +207,13 @@ fn cordoned(ctx: &Ctx, n: &Node) -> Finding {
     )
     .explain("No new pod is placed on a cordoned node.")
     .explain(why)
-    .with("spec.unschedulable", "true")
-    .step(format!(
+    .with("spec.unschedulable", "true");
+    if let Some((_, source)) = dated {
+        f = f.with("cordoned since, from", source);
+    }
+    Some(f.step(format!(
         "kubectl uncordon {name}   (when its maintenance is over)"
-    ))
+    )))
 }
 
 #[cfg(test)]
@@ -198,13 +224,19 @@ mod tests {
     use crate::findings::Severity;
     use serde_json::json;
 
-    fn cordon(mut n: serde_json::Value, added: Option<i64>) -> serde_json::Value {
+    /// Cordons a node as `kubectl cordon` does; `at` seconds ago in its managedFields.
+    fn cordon(mut n: serde_json::Value, at: Option<i64>) -> serde_json::Value {
         n["spec"]["unschedulable"] = json!(true);
-        let mut t = json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"});
-        if let Some(a) = added {
-            t["timeAdded"] = json!(ago(a));
-        }
+        let t = json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"});
         n["spec"]["taints"].as_array_mut().unwrap().push(t);
+        if let Some(a) = at {
+            n["metadata"]["managedFields"] = json!([
+                {"apiVersion": "v1", "fieldsType": "FieldsV1", "manager": "kubelet", "operation": "Update",
+                 "time": ago(10), "fieldsV1": {"f:status": {"f:conditions": {}}}},
+                {"apiVersion": "v1", "fieldsType": "FieldsV1", "manager": "kubectl-cordon", "operation": "Update",
+                 "time": ago(a), "fieldsV1": {"f:spec": {"f:unschedulable": {}}}}
+            ]);
+        }
         n
     }
 
@@ -237,6 +269,37 @@ mod tests {
         p["metadata"]["deletionGracePeriodSeconds"] = json!(30);
         c.push(p);
         assert_eq!(one(&run(c), "node-cordoned").severity, Severity::Info);
+    }
+
+    #[test]
+    fn a_recent_cordon_is_info_and_an_undated_one_says_nothing() {
+        let mut c = healthy_cluster();
+        replace(
+            &mut c,
+            "worker-1",
+            cordon(node("worker-1", false, VERSION), Some(300)),
+        );
+        assert_eq!(one(&run(c), "node-cordoned").severity, Severity::Info);
+        // Undated (a dump without managedFields or the kubelet's event): maintenance under
+        // way cannot be told from a forgotten cordon.
+        let mut c = healthy_cluster();
+        replace(
+            &mut c,
+            "worker-1",
+            cordon(node("worker-1", false, VERSION), None),
+        );
+        assert!(run(c.clone()).iter().all(|x| x.check != "node-cordoned"));
+        // The kubelet's NodeNotSchedulable event dates it.
+        c.push(json!({"apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": "worker-1.17f", "namespace": "default", "uid": "ev-ns"},
+            "involvedObject": {"kind": "Node", "name": "worker-1", "uid": "worker-1"},
+            "reason": "NodeNotSchedulable", "message": "Node worker-1 status is now: NodeNotSchedulable",
+            "type": "Normal", "count": 1, "source": {"component": "kubelet", "host": "worker-1"},
+            "firstTimestamp": ago(2700), "lastTimestamp": ago(2700)}));
+        let f = run(c);
+        let x = one(&f, "node-cordoned");
+        assert_eq!(x.severity, Severity::Warning);
+        assert!(evidence_text(x).contains("event NodeNotSchedulable"));
     }
 
     #[test]
