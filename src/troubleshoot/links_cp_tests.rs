@@ -195,7 +195,7 @@ fn writes_rejected_by_a_webhook_point_at_webhook_no_endpoints() {
         ["webhook-no-endpoints ValidatingWebhookConfiguration/policy"]
     );
     assert_eq!(
-        super::called_webhook("failed calling webhook \"a.b\": x"),
+        super::super::links_cp_external::called_webhook("failed calling webhook \"a.b\": x"),
         Some("a.b")
     );
 }

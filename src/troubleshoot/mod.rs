@@ -12,6 +12,7 @@
 mod build;
 mod container;
 mod cp_api;
+mod cp_crash;
 mod cp_etcd;
 mod cp_leases;
 mod cp_log;
@@ -22,6 +23,9 @@ pub mod engine;
 mod grouping;
 mod links;
 mod links_cp;
+mod links_cp_external;
+mod links_cp_kcm;
+mod links_node;
 mod node;
 mod node_capacity;
 mod node_conditions;
