@@ -159,6 +159,25 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
             f.evidence.push(evidence);
         }
     }
+    escalate_components(findings);
+}
+
+/// A failing or missing component whose failure leaves the cluster without it (a critical
+/// control-plane symptom: no leader at all) is critical too, so the root cause is never
+/// shown below its own symptom.
+fn escalate_components(findings: &mut [Finding]) {
+    use crate::findings::{Pane, Severity};
+    let critical: Vec<CauseRef> = findings
+        .iter()
+        .filter(|f| f.pane == Pane::ControlPlane && f.severity == Severity::Critical)
+        .flat_map(|f| f.caused_by.iter().cloned())
+        .filter(|c| COMPONENT_DOWN.contains(&c.check.as_str()))
+        .collect();
+    for f in findings.iter_mut() {
+        if critical.contains(&cause(f)) {
+            f.severity = Severity::Critical;
+        }
+    }
 }
 
 /// The generic pod findings of a control-plane mirror pod fold under its control-plane finding.

@@ -83,6 +83,11 @@ fn scheduler_down_is_one_root_cause_with_its_symptoms() {
     let root = find(&f, "cp-component-failing", "kube-scheduler-cp-1");
     assert!(root.caused_by.is_empty());
     assert_eq!(
+        root.severity,
+        Severity::Critical,
+        "as critical as the leaderless lease it causes"
+    );
+    assert_eq!(
         cause_ids(find(&f, "cp-leader-lease-stale", "kube-scheduler")),
         ["cp-component-failing Pod/kube-scheduler-cp-1"]
     );
