@@ -135,11 +135,7 @@ async fn offline_namespace_and_pane_filters() {
     assert_eq!(f[0]["check"], "job-failed");
     let o = check(dir.path(), &["--scenario", s, "--pane", "node"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stdout(&o).starts_with("No problems found.\n"),
-        "{}",
-        stdout(&o)
-    );
+    assert!(stdout(&o).starts_with("No problems found"), "{}", stdout(&o));
     // A dump has no certificates: the certs pane says it could not look.
     let o = check(dir.path(), &["--scenario", s, "--pane", "certs"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

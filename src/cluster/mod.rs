@@ -6,6 +6,7 @@ pub mod client;
 pub mod errors;
 pub mod events;
 pub mod fetch;
+pub mod health;
 pub mod kubeconfig;
 pub mod readonly;
 pub mod reflector;

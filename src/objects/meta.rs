@@ -151,6 +151,46 @@ pub struct ObjectMeta {
     /// Shared: pods of one ReplicaSet have the same owner.
     pub owner_references: Option<Shared<List<OwnerReference>>>,
     pub finalizers: Option<List<Str>>,
+    /// Only the entries that own a field some check dates (see [`FieldsV1`]); every other
+    /// entry is dropped while decoding.
+    pub managed_fields: Option<List<ManagedFieldsEntry>>,
+}
+
+/// Who last wrote a set of fields, and when (`metadata.managedFields[]`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ManagedFieldsEntry {
+    pub manager: Option<Str>,
+    pub operation: Option<Str>,
+    pub time: Option<Time>,
+    #[serde(rename = "fieldsV1")]
+    pub fields_v1: Option<FieldsV1>,
+}
+
+/// The part of `fieldsV1` checks read: whether the entry owns `spec.unschedulable` (when a
+/// node was cordoned).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FieldsV1 {
+    #[serde(rename = "f:spec")]
+    pub spec: Option<SpecFields>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SpecFields {
+    #[serde(rename = "f:unschedulable")]
+    pub unschedulable: Option<super::pod::Present>,
+}
+
+impl ManagedFieldsEntry {
+    /// Whether this entry owns `spec.unschedulable`.
+    pub fn owns_unschedulable(&self) -> bool {
+        self.fields_v1
+            .as_ref()
+            .and_then(|f| f.spec.as_ref())
+            .is_some_and(|s| s.unschedulable.is_some())
+    }
 }
 
 impl Prepare for Map {}
@@ -181,6 +221,14 @@ impl ObjectMeta {
     /// Drops what no check reads (annotations outside the kept set, the resource version).
     pub fn compact(&mut self) {
         self.resource_version = None;
+        if let Some(m) = &self.managed_fields {
+            let kept: Vec<ManagedFieldsEntry> = m
+                .iter()
+                .filter(|e| e.owns_unschedulable())
+                .cloned()
+                .collect();
+            self.managed_fields = (!kept.is_empty()).then(|| kept.into());
+        }
         if let Some(a) = &mut self.annotations {
             a.retain_keys(|k| KEPT_ANNOTATIONS.iter().any(|p| k.starts_with(p)));
             if a.iter().any(|(_, v)| v.len() > MAX_ANNOTATION) {
@@ -374,6 +422,24 @@ mod tests {
             None
         );
         assert_eq!(m.resource_version, None);
+        assert_eq!(
+            m.managed_fields, None,
+            "entries that date nothing are dropped"
+        );
+        let mut node: ObjectMeta = serde_json::from_value(serde_json::json!({
+            "name": "w1",
+            "managedFields": [
+                {"manager": "kubelet", "operation": "Update", "time": "2026-01-01T00:00:00Z",
+                 "fieldsV1": {"f:status": {"f:conditions": {}}}},
+                {"manager": "kubectl-cordon", "operation": "Update", "time": "2026-01-02T00:00:00Z",
+                 "fieldsV1": {"f:spec": {"f:unschedulable": {}}}}
+            ]
+        }))
+        .expect("node metadata");
+        node.compact();
+        let kept = node.managed_fields.expect("the cordon's entry");
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].manager.as_deref(), Some("kubectl-cordon"));
         assert_eq!(
             m.creation_timestamp.map(Time::as_second),
             Some(

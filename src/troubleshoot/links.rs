@@ -205,6 +205,7 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
             }
         }
     }
+    super::links_cp::link(ctx, findings);
 }
 
 /// The PersistentVolumeClaims a pod mounts.

@@ -42,11 +42,6 @@ pub fn links(
                     causes.extend(pod_causes(index, findings, ns, child(p)));
                 }
             }
-            "pod-evicted" => {
-                if let Some(node) = f.evidence.iter().find(|e| e.label == "node") {
-                    causes.extend(causes_of(index, findings, &key_of("Node", "", &node.value)));
-                }
-            }
             "pdb-blocks-eviction" => {
                 if let Some(pdb) = ctx.snap.pdbs.find(ns, name)
                     && let Some(sel) = pdb.spec.as_ref().and_then(|s| s.selector.as_ref())

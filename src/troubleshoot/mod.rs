@@ -12,6 +12,14 @@
 mod build;
 mod container;
 pub mod coverage_report;
+mod cp_api;
+mod cp_crash;
+mod cp_etcd;
+mod cp_leases;
+mod cp_log;
+mod cp_pods;
+mod cp_static_pods;
+mod cp_version;
 mod cron_schedule;
 mod cronjob;
 mod daemonset;
@@ -22,8 +30,20 @@ mod ingress;
 mod job;
 mod links;
 mod links_app;
+mod links_cp;
+mod links_cp_external;
+mod links_cp_kcm;
+mod links_node;
 mod node;
+mod node_capacity;
+mod node_conditions;
+mod node_events;
 mod node_fit;
+mod node_heartbeat;
+mod node_page;
+mod node_pods;
+mod node_scheduling;
+mod node_versions;
 pub mod output;
 mod pdb;
 mod pod_config;
@@ -50,7 +70,11 @@ mod workload;
 mod workload_pods;
 
 #[cfg(test)]
+mod cp_healthy_tests;
+#[cfg(test)]
 mod testutil;
+#[cfg(test)]
+mod testutil_cp;
 
 use std::time::Duration;
 
@@ -63,6 +87,12 @@ pub type EventRecord = crate::objects::Event;
 pub use coverage_report::{CoverageReport, Gap};
 pub use engine::Engine;
 pub use grouping::{RootGroup, group_by_root};
+pub use node_capacity::{largest_allocatable, pod_request};
+pub use node_page::{NodePage, node_page};
+pub use snapshot::{
+    ApiHealth, ApiMetrics, DeprecatedApi, Failure, HealthCheck, HealthReport, METRIC_NAMES, Probed,
+    ReachClass, ServerVersion, bounded_detail, wanted_metric_line,
+};
 pub use snapshot::{
     Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table, no_objects_error,
 };

@@ -19,16 +19,46 @@ use crate::objects::Kind;
 
 use super::Ctx;
 
-/// A check: its id, pane, and the kinds it must read to give an answer.
+/// A check: its id, pane, the kinds it must read to give an answer, and what else it reads
+/// from the API server besides objects.
 #[derive(Debug, Clone, Copy)]
 pub struct CheckInfo {
     pub id: &'static str,
     pub pane: Pane,
     pub needs: &'static [Kind],
+    pub probes: &'static [Probe],
+}
+
+/// Data a check reads that is not a kind of object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// `/version`, `/livez?verbose`, `/readyz?verbose` (`Snapshot::health`).
+    Health,
+    /// The API server's `/metrics` (often forbidden to ordinary users).
+    Metrics,
 }
 
 const fn check(id: &'static str, pane: Pane, needs: &'static [Kind]) -> CheckInfo {
-    CheckInfo { id, pane, needs }
+    CheckInfo {
+        id,
+        pane,
+        needs,
+        probes: &[],
+    }
+}
+
+const fn probed(
+    id: &'static str,
+    pane: Pane,
+    needs: &'static [Kind],
+    probes: &'static [Probe],
+) -> CheckInfo {
+    CheckInfo {
+        id,
+        pane,
+        needs,
+        probes,
+    }
 }
 
 const POD: &[Kind] = &[Kind::Pod];
@@ -251,7 +281,99 @@ pub const CHECKS: &[CheckInfo] = &[
     ),
     check("pvc-lost", Pane::App, &[Kind::PersistentVolumeClaim]),
     check("node-not-ready", Pane::Node, &[Kind::Node]),
+    // Control plane (cluster checks).
+    probed("api-reachability", Pane::ControlPlane, &[], HEALTH),
+    probed("apiserver-not-live", Pane::ControlPlane, &[], HEALTH),
+    probed("apiserver-not-ready", Pane::ControlPlane, &[], HEALTH),
+    check("cp-component-missing", Pane::ControlPlane, NODE_POD),
+    check("cp-component-failing", Pane::ControlPlane, NODE_POD),
+    check("cp-component-restarts", Pane::ControlPlane, POD),
+    check("cp-not-static-pods", Pane::ControlPlane, NODE_POD),
+    check("cp-leader-lease-stale", Pane::ControlPlane, &[Kind::Lease]),
+    check(
+        "cp-leader-lease-missing",
+        Pane::ControlPlane,
+        &[Kind::Lease, Kind::Pod],
+    ),
+    check("cp-leader-flapping", Pane::ControlPlane, &[Kind::Lease]),
+    check(
+        "cp-leader-unknown-holder",
+        Pane::ControlPlane,
+        &[Kind::Lease, Kind::Node],
+    ),
+    check("apiserver-lease-stale", Pane::ControlPlane, &[Kind::Lease]),
+    check("cp-version-skew", Pane::ControlPlane, POD),
+    probed(
+        "apiserver-deprecated-apis",
+        Pane::ControlPlane,
+        &[],
+        METRICS,
+    ),
+    probed("etcd-db-size", Pane::ControlPlane, &[], METRICS),
+    // Worker nodes (cluster checks).
+    check("node-memory-pressure", Pane::Node, &[Kind::Node]),
+    check("node-disk-pressure", Pane::Node, &[Kind::Node]),
+    check("node-pid-pressure", Pane::Node, &[Kind::Node]),
+    check("node-network-unavailable", Pane::Node, &[Kind::Node]),
+    check("node-problem-condition", Pane::Node, &[Kind::Node]),
+    check(
+        "node-heartbeat-stale",
+        Pane::Node,
+        &[Kind::Node, Kind::Lease],
+    ),
+    check("node-cordoned", Pane::Node, &[Kind::Node]),
+    check(
+        "node-taint-untolerated",
+        Pane::Node,
+        &[
+            Kind::Node,
+            Kind::Pod,
+            Kind::DaemonSet,
+            Kind::Deployment,
+            Kind::StatefulSet,
+        ],
+    ),
+    check("node-overcommitted", Pane::Node, NODE_POD),
+    check("node-capacity-full", Pane::Node, NODE_POD),
+    check("node-evictions", Pane::Node, NODE_POD),
+    check("node-network-agent-not-ready", Pane::Node, NODE_POD),
+    check("node-version-skew", Pane::Node, &[Kind::Node, Kind::Pod]),
+    check("node-version-outlier", Pane::Node, &[Kind::Node]),
+    check(
+        "node-warning-events",
+        Pane::Node,
+        &[Kind::Node, Kind::Event],
+    ),
 ];
+
+const NODE_POD: &[Kind] = &[Kind::Node, Kind::Pod];
+const HEALTH: &[Probe] = &[Probe::Health];
+const METRICS: &[Probe] = &[Probe::Metrics];
+
+/// Why a check cannot give an answer on this snapshot (empty: it is covered): the kinds it
+/// needs that are not listed, and the API server probes that did not answer.
+pub fn uncovered(snap: &super::Snapshot, info: &CheckInfo) -> Vec<String> {
+    let mut out: Vec<String> = snap
+        .coverage
+        .missing(info.needs)
+        .map(|(k, s)| format!("{}: {}", k.name(), s.describe()))
+        .collect();
+    for p in info.probes {
+        let why = match (p, &snap.health) {
+            (_, None) => Some("the API server's health was not probed (a dump)".to_string()),
+            (Probe::Health, Some(_)) => None,
+            (Probe::Metrics, Some(h)) => match &h.metrics {
+                super::Probed::Answered(_) => None,
+                super::Probed::NotAsked => Some("/metrics was not read".to_string()),
+                super::Probed::Failed(f) => {
+                    Some(format!("/metrics could not be read: {}", f.class.label()))
+                }
+            },
+        };
+        out.extend(why);
+    }
+    out
+}
 
 /// The kinds that have object checks, in the order a full analysis visits them.
 pub const SUBJECT_KINDS: &[Kind] = &[
@@ -270,6 +392,7 @@ pub const SUBJECT_KINDS: &[Kind] = &[
     Kind::PodDisruptionBudget,
     Kind::NetworkPolicy,
     Kind::Namespace,
+    Kind::Node,
 ];
 
 /// Runs the checks of one object (nothing when it no longer exists).
@@ -355,6 +478,14 @@ pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>)
                 super::pvc::check_claim(ctx, p, out);
             }
         }
+        Kind::Node => {
+            if let Some(n) = snap.nodes.get(key) {
+                super::node_conditions::check_node(ctx, n, out);
+                super::node_capacity::check_node(ctx, n, out);
+                super::node_pods::check_node(ctx, n, out);
+                super::node_events::check_node(ctx, n, out);
+            }
+        }
         _ => {}
     }
 }
@@ -364,6 +495,15 @@ pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
     super::node::check_nodes(ctx, out);
     super::webhook::check(ctx, out);
     super::storage::check_default_classes(ctx, out);
+    // Control plane and worker nodes: proportional to nodes and kube-system.
+    super::cp_api::check(ctx, out);
+    super::cp_static_pods::check(ctx, out);
+    super::cp_leases::check(ctx, out);
+    super::cp_version::check(ctx, out);
+    super::cp_etcd::check(ctx, out);
+    super::node_heartbeat::check(ctx, out);
+    super::node_scheduling::check(ctx, out);
+    super::node_versions::check(ctx, out);
 }
 
 /// Every object with checks (of `namespace` only, when given; cluster-scoped objects always).
@@ -398,6 +538,7 @@ pub fn subjects(ctx: &Ctx) -> Vec<(Kind, ObjKey)> {
     keys!(snap.pdbs, Kind::PodDisruptionBudget);
     keys!(snap.network_policies, Kind::NetworkPolicy);
     keys!(snap.namespaces, Kind::Namespace);
+    keys!(snap.nodes, Kind::Node);
     out
 }
 

@@ -147,6 +147,15 @@ fn pod_key(p: &Pod) -> ObjKey {
 
 fn pod(snap: &Snapshot, p: &Pod, out: &mut HashSet<Subject>) {
     let ns = p.metadata.namespace();
+    // The node checks read the pods on the node (requests, evictions, network agents).
+    if let Some(node) = p
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .filter(|n| !n.is_empty())
+    {
+        out.insert((Kind::Node, ObjKey::new("", node)));
+    }
     owner_chain(snap, ns, p.metadata.controller(), out);
     // Evictions of one workload's pods are judged together (recurring ones are errors).
     let evicted = |p: &Pod| p.status.as_ref().and_then(|s| s.reason.as_deref()) == Some("Evicted");

@@ -36,6 +36,8 @@ pub struct Engine {
     by_subject: HashMap<Subject, Vec<Finding>>,
     dirty: HashSet<Subject>,
     needs_full: bool,
+    /// Something only cluster checks read changed (the API server's health).
+    cluster_dirty: bool,
     last: PassStats,
 }
 
@@ -68,7 +70,7 @@ impl Engine {
 
     /// Whether anything changed since the last pass.
     pub fn has_work(&self) -> bool {
-        self.needs_full || !self.dirty.is_empty()
+        self.needs_full || !self.dirty.is_empty() || self.cluster_dirty
     }
 
     /// What the last pass did.
@@ -95,6 +97,12 @@ impl Engine {
             }
             Change::Malformed(s) => {
                 self.snap.apply(Change::Malformed(s));
+            }
+            Change::Health(h) => {
+                if self.snap.health.as_ref() != Some(&h) {
+                    self.snap.apply(Change::Health(h));
+                    self.cluster_dirty = true;
+                }
             }
             other @ (Change::Reset(..) | Change::State(..)) => {
                 self.snap.apply(other);
@@ -130,6 +138,7 @@ impl Engine {
             }
         }
         self.needs_full = false;
+        self.cluster_dirty = false;
         self.last = PassStats { checked, full };
         let mut findings: Vec<Finding> = self.by_subject.values().flatten().cloned().collect();
         registry::check_cluster(&ctx, &mut findings);

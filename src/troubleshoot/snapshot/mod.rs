@@ -5,6 +5,7 @@
 //! Analyzers read it; only [`Snapshot::apply`] changes it.
 
 mod coverage;
+mod health;
 mod load;
 mod table;
 
@@ -16,6 +17,10 @@ use crate::model::ObjKey;
 use crate::objects::{self, Kind, Object, Str};
 
 pub use coverage::{Coverage, KindState, Skipped};
+pub use health::{
+    ApiHealth, ApiMetrics, DeprecatedApi, Failure, HealthCheck, HealthReport, METRIC_NAMES, Probed,
+    ReachClass, ServerVersion, bounded_detail, wanted_metric_line,
+};
 pub use load::no_objects_error;
 pub use table::Table;
 
@@ -38,6 +43,9 @@ pub enum Change {
     Malformed(Skipped),
     /// The tail of a container's previous log.
     PreviousLog(ContainerKey, Vec<String>),
+    /// What the API server said about itself (version, livez/readyz, metrics, or why it
+    /// could not be reached).
+    Health(ApiHealth),
 }
 
 /// The objects of one moment.
@@ -75,6 +83,8 @@ pub struct Snapshot {
     /// What is known about each kind (listed, refused, absent from a dump…) and the objects
     /// that could not be read.
     pub coverage: Coverage,
+    /// The API server's own health; `None` when it was not probed (a dump).
+    pub health: Option<ApiHealth>,
     previous_logs: HashMap<ContainerKey, Vec<String>>,
     /// Pod ids by a hash of (namespace, label key, label value); lookups verify the labels.
     pods_by_label: HashMap<u64, Vec<u32>>,
@@ -343,6 +353,10 @@ impl Snapshot {
             }
             Change::PreviousLog(key, lines) => {
                 self.previous_logs.insert(key, lines);
+                None
+            }
+            Change::Health(h) => {
+                self.health = Some(h);
                 None
             }
         }
