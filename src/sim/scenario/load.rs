@@ -7,35 +7,52 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::ScenarioError;
 use super::parse::parse_text;
+use super::{ScenarioError, builtin};
 
 /// Loads a file or, recursively and in name order, every `*.yaml`, `*.yml`, `*.json` file in a
 /// directory. Other files (such as the `logs.txt` of a cluster-info dump) are ignored.
+///
+/// When a file starts with the line `# kmedic-scenario: complete` (as the files of
+/// `assets/demo` do), everything loaded is completed the way the built-in demo is (see
+/// `builtin::complete`); otherwise objects are returned exactly as written, as a dump must be.
 pub fn load_path(path: &Path) -> Result<Vec<Value>, ScenarioError> {
     let meta = fs::metadata(path).map_err(|e| io_err(path, &e, "cannot read"))?;
+    let mut complete = false;
+    let mut out = Vec::new();
     if meta.is_dir() {
         let mut files = Vec::new();
         let mut seen = HashSet::new();
         collect_files(path, 0, &mut seen, &mut files)?;
-        let mut out = Vec::new();
         for file in files {
-            out.extend(load_file(&file)?);
+            let (objects, directive) = load_file(&file)?;
+            complete |= directive;
+            out.extend(objects);
         }
-        Ok(out)
     } else {
-        load_file(path)
+        let (objects, directive) = load_file(path)?;
+        complete = directive;
+        out = objects;
     }
+    if complete {
+        builtin::complete(&mut out);
+    }
+    Ok(out)
 }
 
-fn load_file(path: &Path) -> Result<Vec<Value>, ScenarioError> {
+fn load_file(path: &Path) -> Result<(Vec<Value>, bool), ScenarioError> {
     let bytes = fs::read(path).map_err(|e| io_err(path, &e, "cannot read"))?;
     let text = String::from_utf8(bytes).map_err(|e| ScenarioError {
         file: path.display().to_string(),
         line: None,
         message: format!("not UTF-8 text: {e}"),
     })?;
-    parse_text(&path.display().to_string(), &text)
+    let directive = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .is_some_and(|l| l.trim_end() == builtin::COMPLETE_DIRECTIVE);
+    Ok((parse_text(&path.display().to_string(), &text)?, directive))
 }
 
 /// Directories deeper than this are not entered.

@@ -118,15 +118,20 @@ fn deterministic_at_scale() {
 fn seed_logs_and_liveness_scale_to_big_clusters() {
     let objs = synthetic(20_000, 200, 20, now());
     let logs = super::seed_logs(&objs, now());
-    let pods: Vec<Value> = objs
+    let pods: Vec<std::sync::Arc<Value>> = objs
         .into_iter()
         .filter(|o| json::s(o, "/kind") == "Pod")
+        .map(std::sync::Arc::new)
         .collect();
     let mut live = super::Liveness::new(3);
     let mut n = 0;
     for s in 1..=3 {
         let at = Timestamp::from_second(now().as_second() + s).unwrap();
-        n += live.step(&pods, at).len();
+        let world = super::World {
+            pods: &pods,
+            ..Default::default()
+        };
+        n += live.step(&world, at).len();
     }
     // Bounded work per cluster: logs are capped per pod, liveness looks at a window of pods.
     assert!(logs.len() <= 240_000, "{} seed log mutations", logs.len());

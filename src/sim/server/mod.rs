@@ -24,7 +24,7 @@ mod printers_pod;
 mod protobuf;
 mod query;
 mod registry;
-mod resources;
+pub(crate) mod resources;
 mod routes;
 mod selectors;
 mod served;
@@ -340,26 +340,36 @@ fn apply_all(store: &Store, mutations: Vec<Mutation>) {
 
 async fn run_liveness(store: Arc<Store>, shutdown: CancellationToken) {
     let mut liveness = scenario::Liveness::new(fastrand::u64(..));
-    // Let the driver see Services and Events, so replaced pods update Endpoints and event
-    // counts continue instead of starting over.
-    let observed: Vec<serde_json::Value> = ["Service", "Event"]
+    // Let the driver see Services, Events, ConfigMaps and Secrets, so pod changes update
+    // Endpoints, event counts continue instead of starting over, and crashes are explained.
+    let observed: Vec<serde_json::Value> = ["Service", "Event", "ConfigMap", "Secret"]
         .iter()
         .filter_map(|kind| resources::by_kind("v1", kind))
         .flat_map(|index| store.list_all(index, None))
         .map(|object| object.as_ref().clone())
         .collect();
     liveness.observe(&observed);
+    drop(observed);
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = ticker.tick() => {}
         }
-        let pods: Vec<serde_json::Value> = store
-            .list_all(resources::PODS, None)
-            .iter()
-            .map(|p| p.as_ref().clone())
-            .collect();
-        apply_all(&store, liveness.step(&pods, Timestamp::now()));
+        let pods = store.list_all(resources::PODS, None);
+        let nodes = store.list_all(resources::NODES, None);
+        let leases = store.list_all(resources::LEASES, None);
+        let replica_sets = resources::by_kind("apps/v1", "ReplicaSet")
+            .map(|i| store.list_all(i, None))
+            .unwrap_or_default();
+        let world = scenario::World {
+            pods: &pods,
+            nodes: &nodes,
+            leases: &leases,
+            replica_sets: &replica_sets,
+        };
+        let mutations = liveness.step(&world, Timestamp::now());
+        drop((pods, nodes, leases, replica_sets));
+        apply_all(&store, mutations);
     }
 }
