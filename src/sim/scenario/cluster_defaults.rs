@@ -60,6 +60,34 @@ fn exists(objects: &[Value], kind: &str, ns: &str, name: &str) -> bool {
         .any(|o| j::s(o, "/kind") == kind && j::ns(o) == ns && j::name(o) == name)
 }
 
+/// (group, version, created, automanaged, versionPriority) of the built-in group versions.
+type GroupVersion = (String, String, Value, &'static str, i64);
+
+fn builtin_group_versions(created: &Value) -> Vec<GroupVersion> {
+    let mut services = vec![(String::new(), "v1".into(), created.clone(), "onstart", 1)];
+    for (group, versions) in GROUPS {
+        for (i, v) in versions.iter().enumerate() {
+            let priority = 15 + 15 * (versions.len() - 1 - i) as i64;
+            services.push((
+                (*group).into(),
+                (*v).into(),
+                created.clone(),
+                "onstart",
+                priority,
+            ));
+        }
+    }
+    services
+}
+
+/// The local APIServices of the built-in group versions.
+pub fn local_api_services(created: &Value) -> Vec<Value> {
+    builtin_group_versions(created)
+        .into_iter()
+        .map(|(g, v, c, a, p)| local_api_service(&g, &v, &c, a, p))
+        .collect()
+}
+
 /// Adds what is missing, in place.
 pub fn derive(objects: &mut Vec<Value>) {
     let cluster_created = objects
@@ -69,24 +97,7 @@ pub fn derive(objects: &mut Vec<Value>) {
         .next()
         .unwrap_or(Value::Null);
     let mut added = Vec::new();
-    let mut services: Vec<(String, String, Value, &str, i64)> = vec![(
-        String::new(),
-        "v1".into(),
-        cluster_created.clone(),
-        "onstart",
-        1,
-    )];
-    for (group, versions) in GROUPS {
-        for (i, v) in versions.iter().enumerate() {
-            services.push((
-                (*group).into(),
-                (*v).into(),
-                cluster_created.clone(),
-                "onstart",
-                15 + 15 * (versions.len() - 1 - i) as i64,
-            ));
-        }
-    }
+    let mut services = builtin_group_versions(&cluster_created);
     for crd in objects
         .iter()
         .filter(|o| j::s(o, "/kind") == "CustomResourceDefinition")
