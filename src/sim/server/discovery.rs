@@ -104,19 +104,17 @@ fn subresource(
     doc
 }
 
-/// The subresources of a type: (name, (group, version, kind) of the response, verbs).
-pub fn subresources(
-    r: &ResourceType,
-) -> Vec<(
+/// A subresource: name, (group, version, kind) of its response (empty: the type's own),
+/// verbs.
+pub type Subresource = (
     &'static str,
     (&'static str, &'static str, &'static str),
     &'static [&'static str],
-)> {
-    let mut out: Vec<(
-        &'static str,
-        (&'static str, &'static str, &'static str),
-        &'static [&'static str],
-    )> = Vec::new();
+);
+
+/// The subresources of a type.
+pub fn subresources(r: &ResourceType) -> Vec<Subresource> {
+    let mut out: Vec<Subresource> = Vec::new();
     if r.has_status() {
         out.push(("status", ("", "", ""), &["get", "patch", "update"]));
     }
