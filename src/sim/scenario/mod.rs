@@ -53,6 +53,12 @@ mod timeshift;
 #[cfg(test)]
 mod tests_builtin;
 #[cfg(test)]
+mod tests_controllers;
+#[cfg(test)]
+mod tests_demo;
+#[cfg(test)]
+mod tests_harness;
+#[cfg(test)]
 mod tests_live;
 #[cfg(test)]
 mod tests_load;

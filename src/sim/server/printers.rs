@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::resources::ResourceType;
-use super::{printers_apps, printers_cluster, printers_core, printers_pod};
+use super::{printers_apps, printers_cluster, printers_config, printers_core, printers_pod};
 
 /// (name, type, priority)
 pub type Column = (&'static str, &'static str, u8);
@@ -23,6 +23,7 @@ fn default_cells(object: &Value, _now: Timestamp) -> Vec<Value> {
 fn printer(resource: &ResourceType) -> (&'static [Column], Cells) {
     printers_pod::printer(resource)
         .or_else(|| printers_core::printer(resource))
+        .or_else(|| printers_config::printer(resource))
         .or_else(|| printers_apps::printer(resource))
         .or_else(|| printers_cluster::printer(resource))
         .unwrap_or((DEFAULT, default_cells as Cells))

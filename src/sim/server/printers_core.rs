@@ -1,7 +1,5 @@
-//! Tables of the core and networking kinds besides pods and nodes: Services, Endpoints,
-//! EndpointSlices, Events, Namespaces, ConfigMaps, Secrets, ServiceAccounts, volumes and
-//! claims, Ingresses, NetworkPolicies, Leases and ResourceQuotas, as the real server prints
-//! them.
+//! Tables of the networking kinds and events: Services, Endpoints, EndpointSlices, Events,
+//! Ingresses, NetworkPolicies and Leases, as the real server prints them.
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -45,51 +43,6 @@ const EVENT: &[Column] = &[
     ("Count", "string", 1),
     ("Name", "string", 1),
 ];
-const NAMESPACE: &[Column] = &[
-    ("Name", "string", 0),
-    ("Status", "string", 0),
-    ("Age", "string", 0),
-];
-const CONFIGMAP: &[Column] = &[
-    ("Name", "string", 0),
-    ("Data", "string", 0),
-    ("Age", "string", 0),
-];
-const SECRET: &[Column] = &[
-    ("Name", "string", 0),
-    ("Type", "string", 0),
-    ("Data", "string", 0),
-    ("Age", "string", 0),
-];
-const SERVICE_ACCOUNT: &[Column] = &[
-    ("Name", "string", 0),
-    ("Secrets", "string", 0),
-    ("Age", "string", 0),
-];
-const PV: &[Column] = &[
-    ("Name", "string", 0),
-    ("Capacity", "string", 0),
-    ("Access Modes", "string", 0),
-    ("Reclaim Policy", "string", 0),
-    ("Status", "string", 0),
-    ("Claim", "string", 0),
-    ("StorageClass", "string", 0),
-    ("VolumeAttributesClass", "string", 0),
-    ("Reason", "string", 0),
-    ("Age", "string", 0),
-    ("VolumeMode", "string", 1),
-];
-const PVC: &[Column] = &[
-    ("Name", "string", 0),
-    ("Status", "string", 0),
-    ("Volume", "string", 0),
-    ("Capacity", "string", 0),
-    ("Access Modes", "string", 0),
-    ("StorageClass", "string", 0),
-    ("VolumeAttributesClass", "string", 0),
-    ("Age", "string", 0),
-    ("VolumeMode", "string", 1),
-];
 const INGRESS: &[Column] = &[
     ("Name", "string", 0),
     ("Class", "string", 0),
@@ -108,29 +61,15 @@ const LEASE: &[Column] = &[
     ("Holder", "string", 0),
     ("Age", "string", 0),
 ];
-const QUOTA: &[Column] = &[
-    ("Name", "string", 0),
-    ("Age", "string", 0),
-    ("Request", "string", 0),
-    ("Limit", "string", 0),
-];
-
 pub fn printer(resource: &ResourceType) -> Option<(&'static [Column], Cells)> {
     Some(match (resource.group, resource.kind) {
         ("", "Service") => (SERVICE, service as Cells),
         ("", "Endpoints") => (ENDPOINTS, endpoints),
         ("discovery.k8s.io", "EndpointSlice") => (SLICE, slice),
         ("", "Event") => (EVENT, event),
-        ("", "Namespace") => (NAMESPACE, namespace),
-        ("", "ConfigMap") => (CONFIGMAP, configmap),
-        ("", "Secret") => (SECRET, secret),
-        ("", "ServiceAccount") => (SERVICE_ACCOUNT, service_account),
-        ("", "PersistentVolume") => (PV, pv),
-        ("", "PersistentVolumeClaim") => (PVC, pvc),
         ("networking.k8s.io", "Ingress") => (INGRESS, ingress),
         ("networking.k8s.io", "NetworkPolicy") => (NETPOL, netpol),
         ("coordination.k8s.io", "Lease") => (LEASE, lease),
-        ("", "ResourceQuota") => (QUOTA, quota),
         _ => return None,
     })
 }
@@ -141,13 +80,6 @@ fn name(o: &Value) -> Value {
 
 fn created(o: &Value, now: Timestamp) -> Value {
     json!(age(o, "/metadata/creationTimestamp", now))
-}
-
-fn count_keys(object: &Value, pointer: &str) -> usize {
-    object
-        .pointer(pointer)
-        .and_then(Value::as_object)
-        .map_or(0, |m| m.len())
 }
 
 fn service(svc: &Value, now: Timestamp) -> Vec<Value> {
@@ -322,117 +254,6 @@ fn event(e: &Value, now: Timestamp) -> Vec<Value> {
     ]
 }
 
-fn namespace(ns: &Value, now: Timestamp) -> Vec<Value> {
-    vec![name(ns), json!(text(ns, "/status/phase")), created(ns, now)]
-}
-
-fn configmap(cm: &Value, now: Timestamp) -> Vec<Value> {
-    let data = count_keys(cm, "/data") + count_keys(cm, "/binaryData");
-    vec![name(cm), json!(data), created(cm, now)]
-}
-
-fn secret(s: &Value, now: Timestamp) -> Vec<Value> {
-    vec![
-        name(s),
-        json!(text(s, "/type")),
-        json!(count_keys(s, "/data")),
-        created(s, now),
-    ]
-}
-
-fn service_account(sa: &Value, now: Timestamp) -> Vec<Value> {
-    vec![
-        name(sa),
-        json!(array(sa, "/secrets").len()),
-        created(sa, now),
-    ]
-}
-
-fn access_modes(o: &Value, pointer: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for m in array(o, pointer).iter().filter_map(Value::as_str) {
-        let short = match m {
-            "ReadWriteOnce" => "RWO",
-            "ReadOnlyMany" => "ROX",
-            "ReadWriteMany" => "RWX",
-            "ReadWriteOncePod" => "RWOP",
-            other => other,
-        };
-        if !out.contains(&short) {
-            out.push(short);
-        }
-    }
-    out.join(",")
-}
-
-fn terminating(o: &Value, phase: &str) -> String {
-    if o.pointer("/metadata/deletionTimestamp")
-        .is_some_and(|v| !v.is_null())
-    {
-        "Terminating".to_string()
-    } else {
-        phase.to_string()
-    }
-}
-
-fn storage_class(o: &Value) -> String {
-    let annotated = text(
-        o,
-        "/metadata/annotations/volume.beta.kubernetes.io~1storage-class",
-    );
-    if !annotated.is_empty() {
-        return annotated.to_string();
-    }
-    text(o, "/spec/storageClassName").to_string()
-}
-
-fn unset(s: &str) -> Value {
-    json!(if s.is_empty() { "<unset>" } else { s })
-}
-
-fn pv(pv: &Value, now: Timestamp) -> Vec<Value> {
-    let claim = match pv.pointer("/spec/claimRef") {
-        Some(c) if c.is_object() => format!("{}/{}", text(c, "/namespace"), text(c, "/name")),
-        _ => String::new(),
-    };
-    vec![
-        name(pv),
-        json!(text(pv, "/spec/capacity/storage")),
-        json!(access_modes(pv, "/spec/accessModes")),
-        json!(text(pv, "/spec/persistentVolumeReclaimPolicy")),
-        json!(terminating(pv, text(pv, "/status/phase"))),
-        json!(claim),
-        json!(storage_class(pv)),
-        unset(text(pv, "/spec/volumeAttributesClassName")),
-        json!(text(pv, "/status/reason")),
-        created(pv, now),
-        unset(text(pv, "/spec/volumeMode")),
-    ]
-}
-
-fn pvc(pvc: &Value, now: Timestamp) -> Vec<Value> {
-    let bound = !text(pvc, "/spec/volumeName").is_empty();
-    let (capacity, modes) = if bound {
-        (
-            text(pvc, "/status/capacity/storage").to_string(),
-            access_modes(pvc, "/status/accessModes"),
-        )
-    } else {
-        (String::new(), String::new())
-    };
-    vec![
-        name(pvc),
-        json!(terminating(pvc, text(pvc, "/status/phase"))),
-        json!(text(pvc, "/spec/volumeName")),
-        json!(capacity),
-        json!(modes),
-        json!(storage_class(pvc)),
-        unset(text(pvc, "/spec/volumeAttributesClassName")),
-        created(pvc, now),
-        unset(text(pvc, "/spec/volumeMode")),
-    ]
-}
-
 fn ingress(ing: &Value, now: Timestamp) -> Vec<Value> {
     let rules = array(ing, "/spec/rules");
     let hosts: Vec<String> = rules
@@ -477,35 +298,5 @@ fn lease(lease: &Value, now: Timestamp) -> Vec<Value> {
         name(lease),
         json!(text(lease, "/spec/holderIdentity")),
         created(lease, now),
-    ]
-}
-
-fn quota(q: &Value, now: Timestamp) -> Vec<Value> {
-    let hard = q.pointer("/status/hard").and_then(Value::as_object);
-    let mut names: Vec<&String> = hard.map(|h| h.keys().collect()).unwrap_or_default();
-    names.sort();
-    let (mut requests, mut limits) = (Vec::new(), Vec::new());
-    for resource in names {
-        let used = q
-            .pointer("/status/used")
-            .and_then(|u| u.get(resource))
-            .and_then(Value::as_str)
-            .unwrap_or("0");
-        let limit = hard
-            .and_then(|h| h.get(resource))
-            .and_then(Value::as_str)
-            .unwrap_or("0");
-        let entry = format!("{resource}: {used}/{limit}");
-        if resource.split('.').next() == Some("limits") && resource.contains('.') {
-            limits.push(entry);
-        } else {
-            requests.push(entry);
-        }
-    }
-    vec![
-        name(q),
-        created(q, now),
-        json!(requests.join(", ")),
-        json!(limits.join(", ")),
     ]
 }

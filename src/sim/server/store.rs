@@ -10,9 +10,8 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
 use super::crd;
-use super::log_buffer::{ContainerKey, ContainerLogs, LogEvent, LogStore};
+use super::log_buffer::LogStore;
 use super::resources::{self, PODS};
-use crate::sim::mutation::Mutation;
 
 /// Watch events kept for clients that resume from an older resourceVersion.
 pub const DEFAULT_HISTORY: usize = 10_000;
@@ -83,7 +82,7 @@ pub(super) struct Inner {
 pub struct Store {
     inner: Mutex<Inner>,
     pub(super) signals: broadcast::Sender<Signal>,
-    logs: LogStore,
+    pub(super) logs: LogStore,
 }
 
 impl Default for Store {
@@ -359,74 +358,5 @@ impl Store {
             }
         }
         let _ = self.signals.send(Signal::Event(event));
-    }
-
-    /// Applies one mutation from a scenario or a test.
-    pub fn apply(&self, mutation: Mutation) -> Result<(), StoreError> {
-        match mutation {
-            Mutation::Upsert(object) => self.upsert(object).map(|_| ()),
-            Mutation::Delete {
-                api_version,
-                kind,
-                namespace,
-                name,
-            } => {
-                let resource = self
-                    .resolve_kind(&api_version, &kind)
-                    .ok_or(StoreError::UnknownKind(api_version, kind))?;
-                self.delete(resource, namespace.as_deref(), &name);
-                Ok(())
-            }
-            Mutation::Log {
-                namespace,
-                pod,
-                container,
-                time,
-                line,
-            } => {
-                self.append_log(
-                    ContainerKey {
-                        namespace,
-                        pod,
-                        container,
-                    },
-                    time,
-                    line,
-                );
-                Ok(())
-            }
-            Mutation::ContainerRestarted {
-                namespace,
-                pod,
-                container,
-            } => {
-                self.restart_container(ContainerKey {
-                    namespace,
-                    pod,
-                    container,
-                });
-                Ok(())
-            }
-        }
-    }
-
-    pub fn append_log(&self, key: ContainerKey, time: jiff::Timestamp, line: String) {
-        self.logs.append(key, time, line);
-    }
-
-    pub fn restart_container(&self, key: ContainerKey) {
-        self.logs.restart(key);
-    }
-
-    /// A copy of one container's logs and a receiver for what follows.
-    pub fn logs(&self, key: &ContainerKey) -> (ContainerLogs, broadcast::Receiver<LogEvent>) {
-        self.logs.snapshot(key)
-    }
-}
-
-impl Store {
-    /// Deletes a pod; returns it if it existed.
-    pub fn delete_pod(&self, namespace: &str, name: &str) -> Option<Arc<Value>> {
-        self.delete(PODS, Some(namespace), name)
     }
 }
