@@ -286,9 +286,19 @@ async fn resource(
             ns,
             name,
         )?;
-        return Ok(json_response(
-            metrics::serve(store, path, params)?.to_string(),
-        ));
+        let answer = metrics::serve(store, path, params)?;
+        let printer = Printer::builtin(r);
+        return Ok(
+            match (format, answer.get("items").and_then(|i| i.as_array())) {
+                (Format::Json, _) => json_response(answer.to_string()),
+                (_, Some(items)) => {
+                    let items: Vec<Arc<serde_json::Value>> =
+                        items.iter().cloned().map(Arc::new).collect();
+                    format.render_list(&printer, &serde_json::json!({}), &items)
+                }
+                (_, None) => json_response(format.render_object(&printer, &answer).to_string()),
+            },
+        );
     }
     let printer = printer(store, path.resource);
     match (method.clone(), name, sub) {
