@@ -135,7 +135,11 @@ async fn offline_namespace_and_pane_filters() {
     assert_eq!(f[0]["check"], "job-failed");
     let o = check(dir.path(), &["--scenario", s, "--pane", "node"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("No problems found"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("No problems found"),
+        "{}",
+        stdout(&o)
+    );
     // A dump has no certificates: the certs pane says it could not look.
     let o = check(dir.path(), &["--scenario", s, "--pane", "certs"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -308,8 +312,10 @@ async fn live_cluster_namespace_and_forbidden_lists() {
     assert_eq!(report["coverage"]["complete"], false);
     let f = findings(&o);
     assert!(
-        f.iter()
-            .all(|x| x["object"]["namespace"] == "shop" || x["object"]["namespace"] == ""),
+        f.iter().all(|x| x["object"]["namespace"] == "shop"
+            || x["object"]["namespace"] == ""
+            || ["control-plane", "node", "certs", "network"]
+                .contains(&x["pane"].as_str().unwrap_or(""))),
         "findings of shop, and cluster-level ones: {f:?}"
     );
     assert!(has(&f, "pod-crashloop", "cart-7c9d8b6f4-x2k9p"));

@@ -7,8 +7,9 @@ use jiff::Timestamp;
 use kmedic::findings::{Finding, Pane, Severity};
 use kmedic::troubleshoot::{Options, Snapshot, analyze, group_by_root};
 
+/// The demo as at its reference time (schedules and ages as written, whatever today's date).
 fn demo() -> Vec<Finding> {
-    let now = Timestamp::now();
+    let now: Timestamp = kmedic::sim::scenario::REFERENCE_TIME.parse().unwrap();
     let objects = kmedic::sim::scenario::builtin(now).unwrap();
     analyze(&Snapshot::from_objects(objects), now, &Options::default())
 }
@@ -52,29 +53,55 @@ fn demo_yields_exactly_its_intended_findings() {
     assert_eq!(
         ids(&app),
         vec![
-            // kube-proxy has no ready pod on the unreachable worker-3 (a warning under it).
-            "daemonset-unavailable DaemonSet/kube-system/kube-proxy",
+            // X2: the edited kube-proxy DaemonSet's rollout stopped at its crash-looping pod.
+            "daemonset-rollout-stuck DaemonSet/kube-system/kube-proxy",
+            // flannel has no ready pod on the unreachable worker-3 (a warning under it).
+            "daemonset-unavailable DaemonSet/kube-flannel/kube-flannel-ds",
             "deployment-stuck Deployment/payments/fraud-detector",
             "deployment-stuck Deployment/shop/cart",
             "deployment-stuck Deployment/shop/recommender",
+            // Its pod was evicted and the replacement waits for the dead scheduler.
+            "deployment-unavailable Deployment/monitoring/prometheus",
             "deployment-unavailable Deployment/shop/catalog",
+            // The stuck kube-proxy rollout and the scheduler's missing kubeconfig.
+            "pod-crashloop Pod/kube-system/kube-proxy-w8h5c",
+            "pod-crashloop Pod/kube-system/kube-scheduler-cp-1",
             "pod-crashloop Pod/shop/cart-7c9d8b6f4-x2k9p",
+            "pod-evicted Pod/monitoring/prometheus-6f4d8b7c59-vn2lc",
             "pod-image-pull Pod/shop/recommender-84f6c9d7b5-tq5wz",
+            "pod-not-scheduled Pod/monitoring/prometheus-6f4d8b7c59-r7tq2",
+            "pod-not-scheduled Pod/shop/cache-warmer-29454465-6vbqk",
             "pod-readiness-failing Pod/shop/catalog-6b9f7d5c8-q4n8s",
             "pod-unschedulable Pod/payments/fraud-detector-5d6c7b8f9-8wq3j",
             "service-no-pods Service/payments/payments",
+            "service-no-ready-endpoints Service/monitoring/prometheus",
             "service-no-ready-endpoints Service/payments/fraud-detector",
             "service-no-ready-endpoints Service/shop/cart",
             "service-no-ready-endpoints Service/shop/recommender",
         ]
     );
-    // Only the unreachable node beyond the application pane.
+    // The control plane and nodes: the scheduler's crash (with its stale lease), worker-2
+    // under disk pressure (evicting, its kube-proxy down), worker-1 behind on versions, and
+    // the unreachable worker-3.
     let other: Vec<String> = ids(&findings
         .iter()
         .filter(|f| f.pane != Pane::App)
         .cloned()
         .collect::<Vec<_>>());
-    assert_eq!(other, vec!["node-not-ready Node//worker-3"]);
+    assert_eq!(
+        other,
+        vec![
+            "cp-component-failing Pod/kube-system/kube-scheduler-cp-1",
+            "cp-leader-lease-stale Lease/kube-system/kube-scheduler",
+            "node-disk-pressure Node//worker-2",
+            "node-evictions Node//worker-2",
+            "node-network-agent-not-ready Node//worker-2",
+            "node-not-ready Node//worker-3",
+            "node-version-outlier Node//worker-1",
+            "node-version-skew Node//worker-1",
+            "node-warning-events Node//worker-2",
+        ]
+    );
 }
 
 #[test]
@@ -181,7 +208,7 @@ fn synthetic_cluster_failures_are_found() {
 
 #[test]
 fn namespace_scoped_analysis_matches_the_full_one() {
-    let now = Timestamp::now();
+    let now: Timestamp = kmedic::sim::scenario::REFERENCE_TIME.parse().unwrap();
     let snap = Snapshot::from_objects(kmedic::sim::scenario::builtin(now).unwrap());
     let full = analyze(&snap, now, &Options::default());
     for ns in ["shop", "payments", "monitoring", "kube-system"] {
@@ -203,10 +230,11 @@ fn namespace_scoped_analysis_matches_the_full_one() {
             .collect();
         let (own, extra): (Vec<Finding>, Vec<Finding>) =
             scoped.into_iter().partition(|f| f.object.namespace == ns);
+        // And cluster-level findings (control plane, nodes …) show in every namespace.
         assert!(
             extra
                 .iter()
-                .all(|f| f.object.namespace.is_empty() && causes.contains(&f.object.name)),
+                .all(|f| kmedic::troubleshoot::cluster_level(f) || causes.contains(&f.object.name)),
             "{ns}: {:?}",
             ids(&extra)
         );

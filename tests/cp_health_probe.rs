@@ -70,7 +70,7 @@ async fn the_simulated_cluster_is_healthy_and_its_checks_are_parsed() {
     .unwrap();
     let (_dir, client) = client_for(&sim.kubeconfig_yaml()).await;
     let h = probe(&client).await;
-    assert_eq!(h.git_version(), Some("v1.33.1"));
+    assert_eq!(h.git_version(), Some("v1.33.2"));
     let readyz = h.readyz.answer().unwrap();
     assert!(readyz.healthy() && readyz.passed);
     assert!(readyz.checks.iter().any(|c| c.name == "etcd" && c.ok));
@@ -227,7 +227,7 @@ async fn x509_failures_are_told_apart() {
     let (h, _) = class_against(&sim, &real.pair.cert_pem).await;
     assert_eq!(
         h.git_version(),
-        Some("v1.33.1"),
+        Some("v1.33.2"),
         "the right CA verifies: {h:?}"
     );
     let (h, f) = class_against(&sim, &other.pair.cert_pem).await;

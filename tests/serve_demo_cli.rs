@@ -78,7 +78,7 @@ fn kubectl_sees_the_builtin_failures_through_serve_demo() {
 
     let crashing = pods
         .lines()
-        .find(|l| l.contains("CrashLoopBackOff"))
+        .find(|l| l.starts_with("shop ") && l.contains("CrashLoopBackOff"))
         .and_then(|l| l.split_whitespace().nth(1))
         .expect("a crash-looping pod")
         .to_string();

@@ -140,6 +140,8 @@ async fn watcher_relists_after_410_gone() {
 #[tokio::test]
 async fn raw_watch_honours_selectors_timeout_and_bookmarks() {
     let sim = start_objects(small_cluster()).await;
+    // The real watch cache sends bookmarks about every minute; a test need not wait that long.
+    sim.set_bookmark_interval(Duration::from_millis(500));
     let client = client(&sim).await;
     let rv = sim.store().resource_version();
     let path = format!(

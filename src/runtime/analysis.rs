@@ -36,6 +36,14 @@ const LOG_TAIL: i64 = 20;
 /// Previous logs fetched at most per pass.
 const MAX_LOGS: usize = 20;
 
+/// Where the engine reads the time (the system clock; tests fix it).
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(Timestamp::now)
+}
+
 /// What the thread is told.
 enum Input {
     Change(Change),
@@ -66,6 +74,7 @@ pub fn spawn(
     expected: Vec<(Kind, Option<String>)>,
     client: Option<Client>,
     results: UnboundedSender<Msg>,
+    clock: Clock,
 ) -> EngineHandle {
     let (tx, rx) = channel();
     let handle = tokio::runtime::Handle::try_current().ok();
@@ -83,7 +92,7 @@ pub fn spawn(
                 feedback,
                 asked: HashSet::new(),
             });
-            run(engine, rx, generation, results, logs);
+            run(engine, rx, generation, results, logs, clock);
         });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "cannot start the analysis thread");
@@ -154,6 +163,7 @@ fn run(
     generation: u64,
     results: UnboundedSender<Msg>,
     mut logs: Option<LogFetcher>,
+    clock: Clock,
 ) {
     let mut first_change: Option<Instant> = None;
     let mut last_change = Instant::now();
@@ -189,7 +199,7 @@ fn run(
             continue;
         }
         let started = Instant::now();
-        let now = Timestamp::now();
+        let now = clock();
         let findings = engine.analyze(now, due_full);
         if due_full || engine.last_pass().full {
             last_full = Instant::now();

@@ -9,5 +9,6 @@ pub mod memory;
 pub mod session;
 pub mod terminal;
 
+pub use analysis::{Clock, system_clock};
 pub use event_loop::run_tui;
 pub use session::Session;

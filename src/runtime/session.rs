@@ -36,6 +36,8 @@ pub struct Session {
     watches: WatchSet,
     /// The analysis engine of the current watch generation.
     engine: super::analysis::EngineHandle,
+    /// The time the engine judges ages against.
+    clock: super::analysis::Clock,
     cluster_tx: UnboundedSender<ClusterEvent>,
     cluster_rx: UnboundedReceiver<ClusterEvent>,
     results_tx: UnboundedSender<Msg>,
@@ -62,6 +64,26 @@ impl Session {
         read_only: bool,
         keymap: Arc<Keymap>,
     ) -> Self {
+        Session::start_with_clock(
+            client,
+            setup,
+            all_namespaces,
+            read_only,
+            keymap,
+            super::analysis::system_clock(),
+        )
+    }
+
+    /// Like [`Session::start`], with the analysis judging ages against `clock` (tests of a
+    /// cluster frozen at a reference time).
+    pub fn start_with_clock(
+        client: Client,
+        setup: &KubeSetup,
+        all_namespaces: bool,
+        read_only: bool,
+        keymap: Arc<Keymap>,
+        clock: super::analysis::Clock,
+    ) -> Self {
         let scope = if all_namespaces {
             Scope::All
         } else {
@@ -80,7 +102,13 @@ impl Session {
         let kubeconfig_changed = effects::watch_files(setup.files.clone(), cancel.clone());
         let (cluster_tx, cluster_rx) = mpsc::unbounded_channel();
         let (results_tx, results_rx) = mpsc::unbounded_channel();
-        let engine = start_engine(state.generation, &scope, Some(client.clone()), &results_tx);
+        let engine = start_engine(
+            state.generation,
+            &scope,
+            Some(client.clone()),
+            &results_tx,
+            clock.clone(),
+        );
         let watches = WatchSet::start(
             client.clone(),
             scope,
@@ -102,6 +130,7 @@ impl Session {
             kubeconfig_changed,
             watches,
             engine,
+            clock,
             cluster_tx,
             cluster_rx,
             results_tx,
@@ -310,6 +339,7 @@ impl Session {
             &scope,
             Some(self.client.clone()),
             &self.results_tx,
+            self.clock.clone(),
         );
         self.watches = WatchSet::start(
             self.client.clone(),
@@ -356,6 +386,7 @@ fn start_engine(
     scope: &Scope,
     client: Option<Client>,
     results: &UnboundedSender<Msg>,
+    clock: super::analysis::Clock,
 ) -> super::analysis::EngineHandle {
     let expected = crate::cluster::watch::targets(scope)
         .into_iter()
@@ -368,7 +399,7 @@ fn start_engine(
         },
         ..Default::default()
     };
-    super::analysis::spawn(generation, opts, expected, client, results.clone())
+    super::analysis::spawn(generation, opts, expected, client, results.clone(), clock)
 }
 
 fn context_infos(setup: &KubeSetup) -> Vec<ContextInfo> {

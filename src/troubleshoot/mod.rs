@@ -174,10 +174,11 @@ pub(crate) fn finish(ctx: &Ctx, mut findings: Vec<Finding>) -> Vec<Finding> {
 fn filter(findings: &mut Vec<Finding>, opts: &Options) {
     let wanted = |f: &Finding| {
         (opts.panes.is_empty() || opts.panes.contains(&f.pane))
-            && opts
-                .namespace
-                .as_ref()
-                .is_none_or(|ns| f.object.namespace == *ns)
+            && (cluster_level(f)
+                || opts
+                    .namespace
+                    .as_ref()
+                    .is_none_or(|ns| f.object.namespace == *ns))
     };
     let causes: std::collections::HashSet<(String, crate::findings::ObjectRef)> = findings
         .iter()
@@ -190,6 +191,17 @@ fn filter(findings: &mut Vec<Finding>, opts: &Options) {
             || (opts.panes.is_empty() || opts.panes.contains(&f.pane))
                 && causes.contains(&(f.check.clone(), f.object.clone()))
     });
+}
+
+/// Namespaces of the cluster's own components.
+pub const SYSTEM_NAMESPACES: &[&str] = &["kube-system", "kube-node-lease", "kube-public"];
+
+/// Whether a finding is about the cluster as a whole (nodes, control plane, certificates,
+/// cluster DNS and networking), which every namespace's view shows.
+pub fn cluster_level(f: &Finding) -> bool {
+    f.object.namespace.is_empty()
+        || matches!(f.pane, Pane::ControlPlane | Pane::Node | Pane::Certs)
+        || (f.pane == Pane::Network && SYSTEM_NAMESPACES.contains(&f.object.namespace.as_str()))
 }
 
 /// The containers whose previous logs would help explain a finding (crash loops, failing init

@@ -12,9 +12,6 @@ use super::build::{FindingExt, ns_flag};
 use crate::findings::{Finding, ObjectRef, Pane, Severity};
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    if !ctx.snap.has_kind(Kind::Service) {
-        return;
-    }
     for c in ctx.snap.validating_webhooks.iter() {
         if let Some(f) = configuration(ctx, "ValidatingWebhookConfiguration", c) {
             out.push(f);
@@ -33,6 +30,11 @@ fn backend_down(ctx: &Ctx, w: &Webhook) -> Option<(String, String, &'static str)
     let ns = svc_ref.namespace.as_deref().unwrap_or("default");
     let name = svc_ref.name.as_deref().unwrap_or("");
     let target = format!("{ns}/{name}");
+    // Only judge a backend in a namespace whose Services were listed: a namespaced check
+    // cannot see kube-system or the webhook's own namespace.
+    if !ctx.snap.has_kind_in(Kind::Service, ns) {
+        return None;
+    }
     let Some(svc) = ctx.snap.services.find(ns, name) else {
         return Some((
             target,
@@ -53,9 +55,11 @@ fn backend_down(ctx: &Ctx, w: &Webhook) -> Option<(String, String, &'static str)
         )
     } else if let Some(ep) = ctx.snap.endpoints.find(ns, name) {
         Some(ep.counts().0 > 0)
-    } else if ctx.snap.has_kind(Kind::EndpointSlice) || ctx.snap.has_kind(Kind::Endpoints) {
+    } else if ctx.snap.has_kind_in(Kind::EndpointSlice, ns)
+        || ctx.snap.has_kind_in(Kind::Endpoints, ns)
+    {
         Some(false)
-    } else if ctx.snap.has_kind(Kind::Pod) {
+    } else if ctx.snap.has_kind_in(Kind::Pod, ns) {
         let selector = svc
             .spec
             .as_ref()

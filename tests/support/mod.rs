@@ -51,6 +51,16 @@ pub async fn session(kubeconfig_yaml: &str, namespace: Option<&str>, all: bool) 
 
 /// A session on the kubeconfig file at `path` (which the caller may edit later).
 pub async fn session_for_file(path: PathBuf, namespace: Option<&str>, all: bool) -> Session {
+    session_with_clock(path, namespace, all, kmedic::runtime::system_clock()).await
+}
+
+/// A session whose analysis judges ages against `clock`.
+pub async fn session_with_clock(
+    path: PathBuf,
+    namespace: Option<&str>,
+    all: bool,
+    clock: kmedic::runtime::Clock,
+) -> Session {
     let setup = load_kubeconfig(&ConnectOptions {
         kubeconfig: Some(path),
         context: None,
@@ -58,12 +68,13 @@ pub async fn session_for_file(path: PathBuf, namespace: Option<&str>, all: bool)
     })
     .expect("kubeconfig loads");
     let client = build_client(&setup, false).await.expect("client builds");
-    let mut session = Session::start(
+    let mut session = Session::start_with_clock(
         client,
         &setup,
         all,
         true,
         Arc::new(Keymap::builtin_default()),
+        clock,
     );
     session.dispatch(Msg::Resize {
         width: 160,
@@ -180,7 +191,10 @@ pub async fn frozen_demo() -> (RunningSim, Session, jiff::Timestamp) {
     for log in logs {
         sim.store().apply(log).expect("seed a log line");
     }
-    let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
+    let (dir, path) = kubeconfig_file(&sim.kubeconfig_yaml());
+    let _kept = dir.keep();
+    let clock: kmedic::runtime::Clock = std::sync::Arc::new(move || reference);
+    let mut s = session_with_clock(path, None, true, clock).await;
     wait_state(&mut s, "every kind to sync", |st| {
         kmedic::model::ResourceKind::WATCHED
             .iter()

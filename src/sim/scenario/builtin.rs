@@ -4,7 +4,9 @@
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::{ScenarioError, defaults, endpoints, parse, status, template, timeshift};
+use super::{
+    ScenarioError, cluster_defaults, defaults, endpoints, parse, status, template, timeshift,
+};
 
 /// The time the demo's timestamps are written relative to ("now" in the YAML files).
 pub const REFERENCE: &str = "2026-01-01T12:00:00Z";
@@ -22,6 +24,14 @@ const FILES: &[(&str, &str)] = &[
     (
         "assets/demo/11-kube-system.yaml",
         include_str!("../../../assets/demo/11-kube-system.yaml"),
+    ),
+    (
+        "assets/demo/12-addons.yaml",
+        include_str!("../../../assets/demo/12-addons.yaml"),
+    ),
+    (
+        "assets/demo/13-cluster-config.yaml",
+        include_str!("../../../assets/demo/13-cluster-config.yaml"),
     ),
     (
         "assets/demo/20-shop.yaml",
@@ -43,7 +53,26 @@ const FILES: &[(&str, &str)] = &[
         "assets/demo/50-events.yaml",
         include_str!("../../../assets/demo/50-events.yaml"),
     ),
+    (
+        "assets/demo/60-backups.yaml",
+        include_str!("../../../assets/demo/60-backups.yaml"),
+    ),
 ];
+
+/// The first line of a scenario file that asks to be completed like the built-in demo.
+pub const COMPLETE_DIRECTIVE: &str = "# kmedic-scenario: complete";
+
+/// Completes objects written the way `assets/demo` is: uids and owner uids, pod templates,
+/// API-server defaults, workload status counts, Endpoints and EndpointSlices, local
+/// APIServices, default ServiceAccounts and root CA ConfigMaps.
+pub fn complete(objects: &mut Vec<Value>) {
+    defaults::identify(objects);
+    template::expand(objects);
+    defaults::complete(objects);
+    status::derive(objects);
+    endpoints::derive(objects);
+    cluster_defaults::derive(objects);
+}
 
 /// The demo's objects as written at the reference time, completed but not moved.
 pub fn objects_at_reference() -> Result<Vec<Value>, ScenarioError> {
@@ -51,11 +80,7 @@ pub fn objects_at_reference() -> Result<Vec<Value>, ScenarioError> {
     for (file, text) in FILES {
         objects.extend(parse::parse_text(file, text)?);
     }
-    defaults::identify(&mut objects);
-    template::expand(&mut objects);
-    defaults::complete(&mut objects);
-    status::derive(&mut objects);
-    endpoints::derive(&mut objects);
+    complete(&mut objects);
     Ok(objects)
 }
 

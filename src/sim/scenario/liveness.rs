@@ -1,20 +1,23 @@
-//! The liveness driver: keeps a scenario moving. Crash-looping containers restart every 30–60 s
-//! (restart count, last state, a new BackOff count and a fresh previous/current log), about every
-//! 45 s a healthy Deployment pod is replaced (deleted, recreated as ContainerCreating, Running a
-//! few seconds later, with the events and Endpoints that go with it), and running containers
-//! write log lines. Only pods it recognises are touched; odd JSON is skipped, never a panic.
+//! The liveness driver: keeps a scenario moving the way a real cluster moves. Crash-looping
+//! containers restart on the kubelet's back-off schedule (10 s, 20 s, 40 s … capped at 5 min,
+//! matching their `back-off …` message) and die again; live kubelets renew their node Leases
+//! every 10 s and post node status every 5 min, live leaders renew their Leases every 2 s,
+//! while the Leases of dead components go stale; a ReplicaSet short of pods gets replacements
+//! (scheduled only while the scheduler holds its Lease); running containers write log lines.
+//! Healthy pods are left alone. Odd JSON is skipped, never a panic.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use fastrand::Rng;
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::events::{self, EventSpec};
+use super::crash_cause::VolumeSources;
+use super::json;
 use super::json::Ptr;
 use super::loglines;
-use super::logs::{self, Target};
-use super::{json, pods};
+use super::logs::Target;
 use crate::sim::mutation::Mutation;
 
 /// Pods whose containers write lines every step at full rate; above this the rate is scaled down.
@@ -22,19 +25,44 @@ const LOGGING_PODS: f64 = 400.0;
 /// Pods looked at per step at most.
 const WINDOW: usize = 5000;
 
-/// Keeps a scenario alive: restart counts of crash-looping containers grow, a pod is replaced
-/// now and then, running containers write log lines.
+/// What the driver looks at in one step (shared objects, as the store holds them).
+#[derive(Default, Clone, Copy)]
+pub struct World<'a> {
+    pub pods: &'a [Arc<Value>],
+    pub nodes: &'a [Arc<Value>],
+    pub leases: &'a [Arc<Value>],
+    pub replica_sets: &'a [Arc<Value>],
+}
+
+/// A crash-looping container's instance that is running and will die.
+pub(super) struct Running {
+    pub ns: String,
+    pub pod: String,
+    pub container: String,
+    pub dies_at: Timestamp,
+    /// The back-off it waited before this instance.
+    pub backoff: i64,
+}
+
+/// Keeps a scenario alive.
 pub struct Liveness {
     pub(super) rng: Rng,
-    /// Next restart of each crash-looping container ("ns/pod/container").
-    pub(super) restarts: HashMap<String, Timestamp>,
-    pub(super) next_replace: Option<Timestamp>,
+    /// Crash-looping instances now running, by "ns/pod/container".
+    pub(super) running: HashMap<String, Running>,
     /// Pods this driver created that start running at the given time.
     pub(super) starting: Vec<(String, String, Timestamp)>,
     /// Services (with a selector), to keep their Endpoints up to date.
     pub(super) services: Vec<Value>,
     /// The latest event per "ns/object/reason".
     pub(super) events: HashMap<String, Value>,
+    /// ConfigMap and Secret keys, to tell why a container crashes.
+    pub(super) sources: VolumeSources,
+    /// The renewTime this driver last wrote, per Lease "ns/name".
+    pub(super) renewed: HashMap<String, String>,
+    /// When ReplicaSets and Endpoints are next reconciled.
+    pub(super) next_reconcile: Option<Timestamp>,
+    /// Per namespace, what the Endpoints were last computed from.
+    pub(super) endpoint_inputs: HashMap<String, u64>,
     /// Where the next window of pods starts.
     offset: usize,
 }
@@ -43,19 +71,23 @@ impl Liveness {
     pub fn new(seed: u64) -> Self {
         Liveness {
             rng: Rng::with_seed(seed),
-            restarts: HashMap::new(),
-            next_replace: None,
+            running: HashMap::new(),
             starting: Vec::new(),
             services: Vec::new(),
             events: HashMap::new(),
+            sources: VolumeSources::default(),
+            renewed: HashMap::new(),
+            next_reconcile: None,
+            endpoint_inputs: HashMap::new(),
             offset: 0,
         }
     }
 
     /// Optional: shows the driver the whole scenario once, so that it updates the Endpoints of
-    /// Services when it replaces pods and continues the counts of existing events (without it,
-    /// it creates its own events).
+    /// Services, continues the counts of existing events (without it, it creates its own) and
+    /// knows the keys of ConfigMaps and Secrets.
     pub fn observe(&mut self, objects: &[Value]) {
+        self.sources = VolumeSources::from_objects(objects);
         for o in objects {
             match json::s(o, "/kind") {
                 "Service" if o.at("/spec/selector").is_some_and(Value::is_object) => {
@@ -81,20 +113,22 @@ impl Liveness {
         }
     }
 
-    /// One step of the driver, given the current pods; called about once a second.
-    pub fn step(&mut self, pods: &[Value], now: Timestamp) -> Vec<Mutation> {
+    /// One step of the driver; called about once a second.
+    pub fn step(&mut self, world: &World, now: Timestamp) -> Vec<Mutation> {
         let mut out = Vec::new();
-        let window = self.window(pods);
-        self.crash_loops(window, now, &mut out);
-        self.start_pending(pods, now, &mut out);
-        self.replace_one(pods, window, now, &mut out);
+        let window = self.window(world.pods);
+        self.crash_loops(world.pods, window, now, &mut out);
+        self.renew_leases(world.leases, now, &mut out);
+        self.post_node_status(world.nodes, world.leases, now, &mut out);
+        self.start_pending(world, now, &mut out);
+        self.reconcile(world, now, &mut out);
         self.write_logs(window, now, &mut out);
         out
     }
 
     /// The pods this step looks at: all of them, or in big clusters the next `WINDOW` of them
     /// (so a step stays cheap; every pod is still visited every few steps).
-    fn window<'a>(&mut self, pods: &'a [Value]) -> &'a [Value] {
+    fn window<'a>(&mut self, pods: &'a [Arc<Value>]) -> &'a [Arc<Value>] {
         if pods.len() <= WINDOW {
             return pods;
         }
@@ -102,98 +136,6 @@ impl Liveness {
         let end = (start + WINDOW).min(pods.len());
         self.offset = if end == pods.len() { 0 } else { end };
         pods.get(start..end).unwrap_or(pods)
-    }
-
-    fn crash_loops(&mut self, pods: &[Value], now: Timestamp, out: &mut Vec<Mutation>) {
-        for pod in pods {
-            let Some(statuses) = pod
-                .at("/status/containerStatuses")
-                .and_then(Value::as_array)
-            else {
-                continue;
-            };
-            for (i, cs) in statuses.iter().enumerate() {
-                if json::s(cs, "/state/waiting/reason") != "CrashLoopBackOff" {
-                    continue;
-                }
-                let key = format!(
-                    "{}/{}/{}",
-                    json::ns(pod),
-                    json::name(pod),
-                    json::s(cs, "/name")
-                );
-                let due = *self
-                    .restarts
-                    .entry(key.clone())
-                    .or_insert_with(|| later(&mut self.rng, now, 30, 60));
-                if due > now {
-                    continue;
-                }
-                self.restarts.insert(key, later(&mut self.rng, now, 30, 60));
-                let ran = self.rng.i64(15..=40);
-                if let Some(new) = pods::crash_restart(pod, i, now, ran) {
-                    self.restarted(&new, i, now, ran, out);
-                }
-            }
-        }
-    }
-
-    fn restarted(
-        &mut self,
-        pod: &Value,
-        i: usize,
-        now: Timestamp,
-        ran: i64,
-        out: &mut Vec<Mutation>,
-    ) {
-        let cs = pod
-            .at(&format!("/status/containerStatuses/{i}"))
-            .cloned()
-            .unwrap_or(Value::Null);
-        let (ns, name, container) = (json::ns(pod), json::name(pod), json::s(&cs, "/name"));
-        let t = Target {
-            ns,
-            pod: name,
-            container,
-            flavor: loglines::flavor(container, json::s(&cs, "/image")),
-        };
-        out.push(Mutation::Upsert(pod.clone()));
-        out.push(t.restarted());
-        let start = Timestamp::from_second(now.as_second() - ran).unwrap_or(now);
-        let reason = json::s(&cs, "/lastState/terminated/reason");
-        logs::instance(&t, start, now, Some(reason), 6, &mut self.rng, out);
-        let field = format!("spec.containers{{{container}}}");
-        let host = json::s(pod, "/spec/nodeName");
-        for reason in ["Pulled", "Created", "Started"] {
-            if let Some(ev) = self.events.get(&event_key(ns, name, reason)).cloned() {
-                self.emit(events::repeat(ev, start), out);
-            }
-        }
-        let key = event_key(ns, name, "BackOff");
-        let ev = match self.events.get(&key).cloned() {
-            Some(ev) => events::repeat(ev, now),
-            None => events::event(
-                &EventSpec {
-                    ns,
-                    kind: "Pod",
-                    api_version: "v1",
-                    name,
-                    uid: json::s(pod, "/metadata/uid"),
-                    field_path: Some(&field),
-                    reason: "BackOff",
-                    message: format!(
-                        "Back-off restarting failed container {container} in pod {name}_{ns}({})",
-                        json::s(pod, "/metadata/uid")
-                    ),
-                    warning: true,
-                    component: "kubelet",
-                    host: Some(host),
-                },
-                now,
-                "liveness",
-            ),
-        };
-        self.emit(ev, out);
     }
 
     /// Records an event as the latest of its kind and upserts it.
@@ -207,7 +149,12 @@ impl Liveness {
         out.push(Mutation::Upsert(ev));
     }
 
-    fn write_logs(&mut self, pods: &[Value], now: Timestamp, out: &mut Vec<Mutation>) {
+    /// The latest event with this reason about this object.
+    pub(super) fn latest_event(&self, ns: &str, name: &str, reason: &str) -> Option<Value> {
+        self.events.get(&event_key(ns, name, reason)).cloned()
+    }
+
+    fn write_logs(&mut self, pods: &[Arc<Value>], now: Timestamp, out: &mut Vec<Mutation>) {
         let scale = (LOGGING_PODS / pods.len().max(1) as f64).min(1.0);
         for pod in pods {
             let Some(statuses) = pod
@@ -221,6 +168,10 @@ impl Liveness {
                     continue;
                 }
                 let container = json::s(cs, "/name");
+                let key = format!("{}/{}/{container}", json::ns(pod), json::name(pod));
+                if self.running.contains_key(&key) {
+                    continue; // a crash-looping instance writes its own story
+                }
                 let flavor = loglines::flavor(container, json::s(cs, "/image"));
                 let expected = loglines::rate(flavor) * scale;
                 let n = expected.floor() as usize + usize::from(self.rng.f64() < expected.fract());
@@ -232,6 +183,7 @@ impl Liveness {
                     pod: json::name(pod),
                     container,
                     flavor,
+                    cause: None,
                 };
                 let mut times: Vec<i64> = (0..n).map(|_| self.rng.i64(0..1000)).collect();
                 times.sort_unstable_by(|a, b| b.cmp(a));
@@ -247,7 +199,7 @@ impl Liveness {
     }
 }
 
-fn event_key(ns: &str, name: &str, reason: &str) -> String {
+pub(super) fn event_key(ns: &str, name: &str, reason: &str) -> String {
     format!("{ns}/{name}/{reason}")
 }
 

@@ -9,33 +9,55 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::ScenarioError;
 use super::parse::parse_text;
+use super::{ScenarioError, builtin};
 
 /// Loads a file or, recursively and in name order, every `*.yaml`, `*.yml`, `*.json` file in a
 /// directory. Other files (such as the `logs.txt` of a cluster-info dump) are ignored.
+///
+/// When a file starts with the line `# kmedic-scenario: complete` (as the files of
+/// `assets/demo` do), everything loaded is completed the way the built-in demo is (see
+/// `builtin::complete`); otherwise objects are returned exactly as written, as a dump must be.
 pub fn load_path(path: &Path) -> Result<Vec<Value>, ScenarioError> {
     let meta = fs::metadata(path).map_err(|e| io_err(path, &e, "cannot read"))?;
+    let mut complete = false;
+    let mut out = Vec::new();
     if meta.is_dir() {
         let mut files = Vec::new();
         let mut seen = HashSet::new();
         collect_files(path, 0, &mut seen, &mut files)?;
-        let mut out = Vec::new();
         for file in files {
-            out.extend(load_file(&file)?);
+            let (objects, directive) = load_file(&file)?;
+            complete |= directive;
+            out.extend(objects);
         }
-        Ok(out)
     } else {
-        load_file(path)
+        let (objects, directive) = load_file(path)?;
+        complete = directive;
+        out = objects;
     }
+    if complete {
+        builtin::complete(&mut out);
+    }
+    Ok(out)
 }
 
 /// Bytes read from one scenario file at most.
 const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-fn load_file(path: &Path) -> Result<Vec<Value>, ScenarioError> {
+fn load_file(path: &Path) -> Result<(Vec<Value>, bool), ScenarioError> {
     let text = read_text(path)?;
-    parse_text(&path.display().to_string(), &text)
+    let directive = has_complete_directive(&text);
+    Ok((parse_text(&path.display().to_string(), &text)?, directive))
+}
+
+/// Whether the file asks to be completed like the built-in demo (its first line is the
+/// directive).
+fn has_complete_directive(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .is_some_and(|l| l.trim_end() == builtin::COMPLETE_DIRECTIVE)
 }
 
 /// The text of one scenario file: read with the host-file protections (no FIFOs or devices,
@@ -83,12 +105,22 @@ pub fn load_path_sourced(path: &Path) -> Result<Vec<(Value, String)>, ScenarioEr
         vec![path.to_path_buf()]
     };
     let mut out = Vec::new();
+    let mut complete = false;
     for file in files {
         let name = file.display().to_string();
         let text = read_text(&file)?;
+        complete |= has_complete_directive(&text);
         for (v, line) in super::parse::parse_text_sourced(&name, &text)? {
             out.push((v, format!("{name}:{line}")));
         }
+    }
+    if complete {
+        // Completed like the built-in demo: the objects are derived, not as written.
+        let name = path.display().to_string();
+        return Ok(load_path(path)?
+            .into_iter()
+            .map(|v| (v, name.clone()))
+            .collect());
     }
     Ok(out)
 }

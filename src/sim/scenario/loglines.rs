@@ -5,6 +5,8 @@
 use fastrand::Rng;
 use jiff::Timestamp;
 
+use super::loglines_system;
+
 /// The kind of application a container runs, guessed from its names and image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flavor {
@@ -17,12 +19,22 @@ pub enum Flavor {
     /// JSON logs of a service whose readiness check fails.
     Degraded,
     Json,
+    /// A database migration Job.
+    Migration,
+    KubeScheduler,
+    KubeProxy,
 }
 
 /// Guesses the flavor of a container.
 pub fn flavor(container: &str, image: &str) -> Flavor {
     let has = |s: &str| container.contains(s) || image.contains(s);
-    if has("nginx") {
+    if has("migrate") {
+        Flavor::Migration
+    } else if has("kube-scheduler") {
+        Flavor::KubeScheduler
+    } else if has("kube-proxy") {
+        Flavor::KubeProxy
+    } else if has("nginx") {
         Flavor::Nginx
     } else if has("coredns") {
         Flavor::CoreDns
@@ -52,14 +64,16 @@ pub fn rate(f: Flavor) -> f64 {
         Flavor::Prometheus => 0.1,
         Flavor::Degraded => 0.5,
         Flavor::Json => 0.6,
+        Flavor::Migration => 0.0,
+        Flavor::KubeScheduler | Flavor::KubeProxy => 0.1,
     }
 }
 
-fn iso(t: Timestamp) -> String {
+pub(super) fn iso(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
-fn klog_time(t: Timestamp) -> String {
+pub(super) fn klog_time(t: Timestamp) -> String {
     t.strftime("%m%d %H:%M:%S%.6f").to_string()
 }
 
@@ -84,6 +98,9 @@ const AGENTS: &[&str] = &[
 /// The first lines a container writes when it starts.
 pub fn startup(f: Flavor, name: &str, t: Timestamp) -> Vec<String> {
     match f {
+        Flavor::Migration | Flavor::KubeScheduler | Flavor::KubeProxy => {
+            loglines_system::startup(f, t)
+        }
         Flavor::Nginx => vec![
             "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration".into(),
             "/docker-entrypoint.sh: Configuration complete; ready for start up".into(),
@@ -125,6 +142,9 @@ pub fn startup(f: Flavor, name: &str, t: Timestamp) -> Vec<String> {
 /// One line of normal operation.
 pub fn line(f: Flavor, name: &str, rng: &mut Rng, t: Timestamp) -> String {
     match f {
+        Flavor::Migration | Flavor::KubeScheduler | Flavor::KubeProxy => {
+            loglines_system::line(f, rng, t)
+        }
         Flavor::Nginx => {
             let path = PATHS[rng.usize(..PATHS.len())];
             let status = match rng.u8(..100) {
@@ -224,6 +244,7 @@ pub fn line(f: Flavor, name: &str, rng: &mut Rng, t: Timestamp) -> String {
 /// The last lines of an instance that ended with `reason` (e.g. OOMKilled, Error, Completed).
 pub fn ending(f: Flavor, name: &str, reason: &str, t: Timestamp) -> Vec<String> {
     match (f, reason) {
+        (Flavor::Migration, _) => loglines_system::ending(f, reason, t),
         (Flavor::Java, "OOMKilled") => {
             let mut out = vec![
                 format!("{} WARN 1 --- [{name}] [http-nio-8080-exec-4] c.a.{name}.api.CartController : Redis call failed, retrying", iso(t)),

@@ -5,10 +5,12 @@ use fastrand::Rng;
 use jiff::Timestamp;
 use serde_json::Value;
 
+use super::crash_cause::{MissingFile, VolumeSources, missing_file};
 use super::ids;
 use super::json;
 use super::json::Ptr;
 use super::loglines::{self, Flavor};
+use super::loglines_system;
 use crate::sim::mutation::Mutation;
 
 /// Total lines seeded at most, so that huge scenarios start quickly.
@@ -22,6 +24,8 @@ pub struct Target<'a> {
     pub pod: &'a str,
     pub container: &'a str,
     pub flavor: Flavor,
+    /// A file the container's flags name but cannot see: every instance dies of it.
+    pub cause: Option<MissingFile>,
 }
 
 impl Target<'_> {
@@ -66,6 +70,7 @@ pub fn seed_logs(objects: &[Value], now: Timestamp) -> Vec<Mutation> {
         })
         .sum();
     let per = (BUDGET / containers.max(1)).clamp(2, PER_INSTANCE);
+    let sources = VolumeSources::from_objects(objects);
     let mut out = Vec::new();
     for pod in pods {
         let Some(statuses) = pod
@@ -75,11 +80,15 @@ pub fn seed_logs(objects: &[Value], now: Timestamp) -> Vec<Mutation> {
             continue;
         };
         for cs in statuses {
+            let crashing = json::s(cs, "/state/waiting/reason") == "CrashLoopBackOff";
             let t = Target {
                 ns: json::ns(pod),
                 pod: json::name(pod),
                 container: json::s(cs, "/name"),
                 flavor: loglines::flavor(json::s(cs, "/name"), json::s(cs, "/image")),
+                cause: crashing
+                    .then(|| missing_file(pod, json::s(cs, "/name"), &sources))
+                    .flatten(),
             };
             if t.container.is_empty() || t.pod.is_empty() {
                 continue;
@@ -158,6 +167,12 @@ pub fn instance(
     out: &mut Vec<Mutation>,
 ) {
     let end = end.max(start);
+    if let Some(missing) = &t.cause {
+        for line in loglines_system::missing_file(t.flavor, missing, start) {
+            out.push(t.log(start, line));
+        }
+        return;
+    }
     for line in loglines::startup(t.flavor, t.container, start) {
         out.push(t.log(start, line));
     }

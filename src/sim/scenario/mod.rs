@@ -7,11 +7,12 @@
 //! store.apply_all(scenario::seed_logs(&objects, now));
 //! let mut live = scenario::Liveness::new(seed);
 //! live.observe(&objects);                           // optional, see below
-//! every second: store.apply_all(live.step(&store.pods(), now));
+//! every second: store.apply_all(live.step(&World { pods, nodes, leases, replica_sets }, now));
 //! ```
-//! `Liveness::observe` lets the driver update the Endpoints/EndpointSlices of Services when it
-//! replaces a pod and continue the counts of existing events (e.g. the demo's BackOff event);
-//! without it the driver still runs but creates its own events and leaves Endpoints alone.
+//! `Liveness::observe` lets the driver update the Endpoints/EndpointSlices of Services when
+//! pods change, continue the counts of existing events (e.g. the demo's BackOff event) and
+//! know ConfigMap/Secret keys (why a container crashes); without it the driver still runs but
+//! creates its own events and leaves Endpoints alone.
 //!
 //! Objects come back complete, as an API server returns them (uids set; `resourceVersion` left
 //! to the store). Mutations never carry a `resourceVersion`.
@@ -23,27 +24,40 @@ use jiff::Timestamp;
 use super::mutation::Mutation;
 
 mod builtin;
+mod cluster_defaults;
+mod controller;
+mod crash_cause;
+mod crashloop;
 mod defaults;
 mod dump_logs;
 mod endpoints;
 mod events;
 mod ids;
 mod json;
+mod leases;
 mod liveness;
 mod load;
 mod loglines;
+mod loglines_system;
 mod logs;
 mod parse;
 mod pods;
-mod replace;
 mod status;
+mod synth_extra;
 mod synth_objects;
+mod synth_system;
 mod synthetic;
 mod template;
 mod timeshift;
 
 #[cfg(test)]
 mod tests_builtin;
+#[cfg(test)]
+mod tests_controllers;
+#[cfg(test)]
+mod tests_demo;
+#[cfg(test)]
+mod tests_harness;
 #[cfg(test)]
 mod tests_live;
 #[cfg(test)]
@@ -99,7 +113,7 @@ pub fn seed_logs(objects: &[serde_json::Value], now: Timestamp) -> Vec<Mutation>
     logs::seed_logs(objects, now)
 }
 
-pub use liveness::Liveness;
+pub use liveness::{Liveness, World};
 
 /// The time the built-in scenario is written relative to (`builtin(REFERENCE_TIME)` shifts nothing).
 pub use builtin::REFERENCE as REFERENCE_TIME;

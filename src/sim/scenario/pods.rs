@@ -1,6 +1,6 @@
-//! Pod transitions the liveness driver makes: a crash-looping container restarts, a healthy
-//! Deployment pod is recreated under a new name (ContainerCreating) and then starts running.
-//! Each returns `None` for a pod it does not understand.
+//! Pods the liveness driver creates and starts: a ReplicaSet's replacement pod from its
+//! template (Pending, scheduled or not), and the pod once its containers run, with an address
+//! from its node's pod CIDR. Each returns `None` for input it does not understand.
 
 use fastrand::Rng;
 use jiff::Timestamp;
@@ -25,105 +25,12 @@ fn fresh(pod: &Value) -> Value {
     new
 }
 
-/// The pod after its container `i` crashed once more, after running `ran` seconds until `now`.
-pub fn crash_restart(pod: &Value, i: usize, now: Timestamp, ran: i64) -> Option<Value> {
-    let mut new = fresh(pod);
-    let (ns, name) = (json::ns(pod).to_string(), json::name(pod).to_string());
-    let cs = new
-        .pointer_mut(&format!("/status/containerStatuses/{i}"))?
-        .as_object_mut()?;
-    let container = cs.get("name")?.as_str()?.to_string();
-    let count = cs.get("restartCount").and_then(Value::as_u64).unwrap_or(0) + 1;
-    let last = cs.get("lastState").and_then(|l| l.get("terminated"));
-    let exit = last
-        .and_then(|l| l.get("exitCode"))
-        .and_then(Value::as_i64)
-        .unwrap_or(137);
-    let reason = last
-        .and_then(|l| l.get("reason"))
-        .and_then(Value::as_str)
-        .unwrap_or("OOMKilled")
-        .to_string();
-    let cid = ids::container_id(&ns, &name, &container, count);
-    let started = Timestamp::from_second(now.as_second() - ran).unwrap_or(now);
-    cs.insert("restartCount".into(), json!(count));
-    cs.insert("containerID".into(), json!(cid));
-    cs.insert(
-        "lastState".into(),
-        json!({"terminated": {"exitCode": exit, "reason": reason, "startedAt": t(started), "finishedAt": t(now), "containerID": cid}}),
-    );
-    Some(new)
-}
-
-/// A running, ready pod of a ReplicaSet with running containers: one the driver may replace.
-pub fn replaceable(pod: &Value) -> bool {
-    let running = pod
-        .at("/status/containerStatuses")
-        .and_then(Value::as_array)
-        .is_some_and(|l| !l.is_empty() && l.iter().all(|c| c.at("/state/running").is_some()));
-    matches!(json::owner(pod), Some(("ReplicaSet", _)))
-        && json::s(pod, "/status/phase") == "Running"
-        && json::pod_ready(pod)
-        && running
-        && !json::terminating(pod)
-        && !json::s(pod, "/spec/nodeName").is_empty()
-}
-
 /// Five characters from the alphabet Kubernetes uses for generated names.
 pub fn random_suffix(rng: &mut Rng) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     (0..5)
         .map(|_| char::from(ALPHABET[rng.usize(..ALPHABET.len())]))
         .collect()
-}
-
-/// The replacement of `old` named `name`, just scheduled: Pending, containers being created.
-pub fn recreated(old: &Value, name: &str, now: Timestamp) -> Option<Value> {
-    let mut new = fresh(old);
-    let ns = json::ns(old).to_string();
-    let rs = json::owner(old)?.1.to_string();
-    let meta = new.get_mut("metadata")?.as_object_mut()?;
-    meta.insert("name".into(), json!(name));
-    meta.insert("generateName".into(), json!(format!("{rs}-")));
-    meta.insert("uid".into(), json!(ids::uid("Pod", &ns, name)));
-    meta.insert("creationTimestamp".into(), t(now));
-    meta.remove("deletionTimestamp");
-    let status = new.get_mut("status")?.as_object_mut()?;
-    let names: Vec<String> = status
-        .get("containerStatuses")?
-        .as_array()?
-        .iter()
-        .map(|c| json::s(c, "/name").to_string())
-        .collect();
-    let statuses: Vec<Value> = status
-        .get("containerStatuses")?
-        .as_array()?
-        .iter()
-        .map(|c| {
-            json!({"name": json::s(c, "/name"), "image": json::s(c, "/image"), "imageID": "", "ready": false,
-                "started": false, "restartCount": 0, "state": {"waiting": {"reason": "ContainerCreating"}},
-                "lastState": {}})
-        })
-        .collect();
-    let unready = format!("containers with unready status: [{}]", names.join(" "));
-    status.insert("phase".into(), json!("Pending"));
-    status.insert("startTime".into(), t(now));
-    status.insert("containerStatuses".into(), json!(statuses));
-    status.remove("podIP");
-    status.remove("podIPs");
-    status.insert(
-        "conditions".into(),
-        json!([
-            {"type": "PodReadyToStartContainers", "status": "False", "lastProbeTime": null, "lastTransitionTime": t(now)},
-            {"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": t(now)},
-            {"type": "Ready", "status": "False", "lastProbeTime": null, "lastTransitionTime": t(now),
-             "reason": "ContainersNotReady", "message": unready},
-            {"type": "ContainersReady", "status": "False", "lastProbeTime": null, "lastTransitionTime": t(now),
-             "reason": "ContainersNotReady", "message": unready},
-            {"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": t(now)}
-        ]),
-    );
-    Some(new)
 }
 
 /// The address a starting pod gets: the node's own with host networking, else `candidate`.
@@ -174,4 +81,113 @@ pub fn started(pod: &Value, now: Timestamp, ip: &str) -> Option<Value> {
     .collect();
     status.insert("conditions".into(), json!(conditions));
     Some(new)
+}
+
+/// A new pod of ReplicaSet `rs` named `name`, from its template, as the ReplicaSet
+/// controller creates it: Pending, not yet scheduled.
+pub fn from_template(rs: &Value, name: &str, now: Timestamp) -> Option<Value> {
+    let template = rs.at("/spec/template")?;
+    let ns = json::ns(rs);
+    let rs_name = json::name(rs);
+    let mut spec = template.get("spec")?.as_object()?.clone();
+    super::defaults::pod_spec(&mut spec);
+    let spec = Value::Object(spec);
+    let qos = super::defaults::qos_class(&spec);
+    let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "generateName": format!("{rs_name}-"), "namespace": ns,
+            "uid": ids::uid("Pod", ns, name), "creationTimestamp": t(now),
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs_name,
+                "uid": json::s(rs, "/metadata/uid"), "controller": true, "blockOwnerDeletion": true}]},
+        "status": {"phase": "Pending", "qosClass": qos}});
+    if let Some(labels) = template.at("/metadata/labels") {
+        pod["metadata"]["labels"] = labels.clone();
+    }
+    pod["spec"] = spec;
+    Some(pod)
+}
+
+/// The pod bound to `node` (host address `host_ip`), its containers being created.
+pub fn scheduled(pod: &Value, node: &str, host_ip: &str, now: Timestamp) -> Option<Value> {
+    let mut new = fresh(pod);
+    let names: Vec<(String, String)> = pod
+        .at("/spec/containers")?
+        .as_array()?
+        .iter()
+        .map(|c| {
+            (
+                json::s(c, "/name").to_string(),
+                json::s(c, "/image").to_string(),
+            )
+        })
+        .collect();
+    new.get_mut("spec")?
+        .as_object_mut()?
+        .insert("nodeName".into(), json!(node));
+    let statuses: Vec<Value> = names
+        .iter()
+        .map(|(name, image)| {
+            json!({"name": name, "image": image, "imageID": "", "ready": false, "started": false,
+                "restartCount": 0, "state": {"waiting": {"reason": "ContainerCreating"}}, "lastState": {}})
+        })
+        .collect();
+    let unready = format!(
+        "containers with unready status: [{}]",
+        names
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let status = new.get_mut("status")?.as_object_mut()?;
+    status.insert("hostIP".into(), json!(host_ip));
+    status.insert("hostIPs".into(), json!([{"ip": host_ip}]));
+    status.insert("startTime".into(), t(now));
+    status.insert("containerStatuses".into(), json!(statuses));
+    status.insert(
+        "conditions".into(),
+        json!([
+            {"type": "PodReadyToStartContainers", "status": "False", "lastProbeTime": null, "lastTransitionTime": t(now)},
+            {"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": t(now)},
+            {"type": "Ready", "status": "False", "lastProbeTime": null, "lastTransitionTime": t(now),
+             "reason": "ContainersNotReady", "message": unready},
+            {"type": "ContainersReady", "status": "False", "lastProbeTime": null, "lastTransitionTime": t(now),
+             "reason": "ContainersNotReady", "message": unready},
+            {"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": t(now)}
+        ]),
+    );
+    Some(new)
+}
+
+/// A free address of the node's pod CIDR (`spec.podCIDR`, a /24 or larger IPv4 range) that
+/// none of `used` has; `None` when the node has no pod CIDR or it is full.
+pub fn free_pod_ip(node: &Value, used: &[&str], rng: &mut Rng) -> Option<String> {
+    let cidr = json::s(node, "/spec/podCIDR");
+    let (base, bits) = cidr.split_once('/')?;
+    let bits: u32 = bits.parse().ok()?;
+    let octets: Vec<u32> = base
+        .split('.')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let [a, b, c, d] = octets.as_slice() else {
+        return None;
+    };
+    if bits > 30 {
+        return None;
+    }
+    let network = (a << 24) | (b << 16) | (c << 8) | d;
+    let size = 1u32 << (32 - bits);
+    let offset = rng.u32(2..size - 1);
+    (0..size - 3).find_map(|k| {
+        let host = 2 + (offset - 2 + k) % (size - 3);
+        let ip = network + host;
+        let text = format!(
+            "{}.{}.{}.{}",
+            ip >> 24,
+            (ip >> 16) & 255,
+            (ip >> 8) & 255,
+            ip & 255
+        );
+        (!used.contains(&text.as_str())).then_some(text)
+    })
 }

@@ -24,6 +24,7 @@ pub fn derive(objects: &mut [Value]) {
     let pods: Vec<Value> = objects
         .iter()
         .filter(|o| json::s(o, "/kind") == "Pod" && !json::terminating(o))
+        .filter(|o| !matches!(json::s(o, "/status/phase"), "Succeeded" | "Failed"))
         .cloned()
         .collect();
     let owned = |kind: &str, ns: &str, name: &str| -> Vec<&Value> {
@@ -61,9 +62,19 @@ pub fn derive(objects: &mut [Value]) {
                     "availableReplicas": c.ready, "observedGeneration": generation})
             }
             "DaemonSet" => {
+                // Pods of the current template generation (all of them when pods do not say).
+                let updated = mine
+                    .iter()
+                    .filter(
+                        |p| match json::s(p, "/metadata/labels/pod-template-generation") {
+                            "" => true,
+                            g => g.parse::<i64>().ok() == Some(generation),
+                        },
+                    )
+                    .count();
                 json!({"desiredNumberScheduled": c.total, "currentNumberScheduled": c.total,
                 "numberReady": c.ready, "numberAvailable": c.ready, "numberUnavailable": c.total - c.ready,
-                "numberMisscheduled": 0, "updatedNumberScheduled": c.total, "observedGeneration": generation})
+                "numberMisscheduled": 0, "updatedNumberScheduled": updated, "observedGeneration": generation})
             }
             "StatefulSet" => {
                 let rev = mine
@@ -139,10 +150,11 @@ fn deployment(o: &mut Value, rs_info: &[(String, String, String, i64, Vec<Value>
     merge_status(o, fields);
 }
 
-/// `spec.strategy.rollingUpdate.maxUnavailable` as a count (default 25%, rounded down).
+/// `spec.strategy.rollingUpdate.maxUnavailable` as a count (default 25%, rounded down; 0
+/// for the Recreate strategy, as the deployment controller counts it).
 fn max_unavailable(o: &Value, desired: usize) -> usize {
     if json::s(o, "/spec/strategy/type") == "Recreate" {
-        return desired;
+        return 0;
     }
     match o.at("/spec/strategy/rollingUpdate/maxUnavailable") {
         Some(Value::Number(n)) => n.as_u64().unwrap_or(0) as usize,

@@ -1,5 +1,6 @@
 //! Builders of the compact objects the synthetic generator emits: nodes, namespaces,
-//! deployments with their ReplicaSet and Service, and pods in a few states.
+//! deployments with their ReplicaSets (current and earlier revisions) and Service, and pods in
+//! a few states.
 
 use serde_json::{Value, json};
 
@@ -15,6 +16,7 @@ pub enum PodState {
 }
 
 /// The application a group of pods belongs to.
+#[derive(Clone, Copy)]
 pub struct App<'a> {
     pub ns: &'a str,
     pub name: &'a str,
@@ -30,19 +32,24 @@ pub fn namespace(name: &str, created: &str) -> Value {
         "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
 }
 
-pub fn node(name: &str, ip: &str, created: &str, heartbeat: &str) -> Value {
+/// A node; control-plane nodes carry the kubeadm role label and taint.
+pub fn node(n: &NodeSpec) -> Value {
+    let (created, heartbeat) = (n.created, n.heartbeat);
     let cond = |t: &str, status: &str, reason: &str, message: &str| {
         json!({"type": t, "status": status, "reason": reason, "message": message,
             "lastHeartbeatTime": heartbeat, "lastTransitionTime": created})
     };
-    json!({"apiVersion": "v1", "kind": "Node",
-    "metadata": {"name": name, "uid": ids::uid("Node", "", name), "creationTimestamp": created,
-        "labels": {"kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux", "kubernetes.io/hostname": name}},
-    "spec": {},
+    let mut node = json!({"apiVersion": "v1", "kind": "Node",
+    "metadata": {"name": n.name, "uid": ids::uid("Node", "", n.name), "creationTimestamp": created,
+        "labels": {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+            "kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux", "kubernetes.io/hostname": n.name},
+        "annotations": {"kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/containerd/containerd.sock",
+            "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
+    "spec": {"podCIDR": n.cidr, "podCIDRs": [n.cidr]},
     "status": {
-        "addresses": [{"type": "InternalIP", "address": ip}, {"type": "Hostname", "address": name}],
-        "capacity": {"cpu": "16", "memory": "65843244Ki", "pods": "250"},
-        "allocatable": {"cpu": "15800m", "memory": "64692268Ki", "pods": "250"},
+        "addresses": [{"type": "InternalIP", "address": n.ip}, {"type": "Hostname", "address": n.name}],
+        "capacity": {"cpu": "16", "ephemeral-storage": "102626232Ki", "memory": "65843244Ki", "pods": "250"},
+        "allocatable": {"cpu": "15800m", "ephemeral-storage": "94580335255", "memory": "64692268Ki", "pods": "250"},
         "conditions": [
             cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
             cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
@@ -50,10 +57,29 @@ pub fn node(name: &str, ip: &str, created: &str, heartbeat: &str) -> Value {
             cond("Ready", "True", "KubeletReady", "kubelet is posting ready status")
         ],
         "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-        "nodeInfo": {"architecture": "amd64", "bootID": "", "containerRuntimeVersion": "containerd://1.7.27",
+        "nodeInfo": {"architecture": "amd64", "bootID": ids::uid("boot", "", n.name), "containerRuntimeVersion": "containerd://1.7.27",
             "kernelVersion": "6.8.0-60-generic", "kubeProxyVersion": "v1.33.2", "kubeletVersion": "v1.33.2",
-            "machineID": "", "operatingSystem": "linux", "osImage": "Ubuntu 24.04.2 LTS", "systemUUID": ""}
-    }})
+            "machineID": ids::hex(&["machine", n.name], 32), "operatingSystem": "linux", "osImage": "Ubuntu 24.04.2 LTS",
+            "systemUUID": ids::uid("system", "", n.name)}
+    }});
+    if n.control_plane {
+        node["metadata"]["labels"]["node-role.kubernetes.io/control-plane"] = json!("");
+        node["metadata"]["labels"]["node.kubernetes.io/exclude-from-external-load-balancers"] =
+            json!("");
+        node["spec"]["taints"] =
+            json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]);
+    }
+    node
+}
+
+/// Where and what a synthetic node is.
+pub struct NodeSpec<'a> {
+    pub name: &'a str,
+    pub ip: &'a str,
+    pub cidr: &'a str,
+    pub control_plane: bool,
+    pub created: &'a str,
+    pub heartbeat: &'a str,
 }
 
 /// A deliberately small pod spec: every map costs memory when there are 50,000 pods.
@@ -68,13 +94,13 @@ fn pod_spec(app: &App) -> Value {
 }
 
 /// The Deployment, ReplicaSet and Service of an app with `replicas` pods, `ready` of them ready.
-pub fn workload(app: &App, replicas: usize, ready: usize) -> [Value; 3] {
+pub fn workload(app: &App, replicas: usize, ready: usize, revision: usize) -> [Value; 3] {
     let rs_name = format!("{}-{}", app.name, app.hash);
     let labels = json!({"app": app.name});
     let pod_labels = json!({"app": app.name, "pod-template-hash": app.hash});
     let dep_uid = ids::uid("Deployment", app.ns, app.name);
     let available = if ready >= replicas { "True" } else { "False" };
-    let mut dep_status = json!({"observedGeneration": 1, "replicas": replicas, "updatedReplicas": replicas,
+    let mut dep_status = json!({"observedGeneration": revision, "replicas": replicas, "updatedReplicas": replicas,
         "readyReplicas": ready, "availableReplicas": ready,
         "conditions": [{"type": "Available", "status": available,
             "reason": if ready >= replicas { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" },
@@ -86,7 +112,7 @@ pub fn workload(app: &App, replicas: usize, ready: usize) -> [Value; 3] {
     // Values are moved in after `json!`, which would copy them by serialising.
     let mut dep = json!({"apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": app.name, "namespace": app.ns, "uid": dep_uid, "creationTimestamp": app.created,
-            "generation": 1, "annotations": {"deployment.kubernetes.io/revision": "1"}},
+            "generation": revision, "annotations": {"deployment.kubernetes.io/revision": revision.to_string()}},
         "spec": {"replicas": replicas, "selector": {}, "template": {"metadata": {}}}});
     dep["metadata"]["labels"] = labels.clone();
     dep["spec"]["selector"]["matchLabels"] = labels.clone();
@@ -96,7 +122,7 @@ pub fn workload(app: &App, replicas: usize, ready: usize) -> [Value; 3] {
     let mut rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
         "metadata": {"name": rs_name, "namespace": app.ns, "uid": ids::uid("ReplicaSet", app.ns, &rs_name),
             "creationTimestamp": app.created, "generation": 1,
-            "annotations": {"deployment.kubernetes.io/revision": "1"},
+            "annotations": {"deployment.kubernetes.io/revision": revision.to_string()},
             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": app.name, "uid": dep_uid,
                 "controller": true, "blockOwnerDeletion": true}]},
         "spec": {"replicas": replicas, "selector": {}, "template": {"metadata": {}}},
@@ -143,7 +169,8 @@ pub fn pod(app: &App, at: &Placement, state: PodState) -> Value {
     };
     let running = state == PodState::Running;
     let mut status = json!({"phase": if state == PodState::ImagePull { "Pending" } else { "Running" },
-        "hostIP": at.host_ip, "podIP": at.pod_ip, "startTime": at.started, "qosClass": "Burstable"});
+        "hostIP": at.host_ip, "hostIPs": [{"ip": at.host_ip}], "podIP": at.pod_ip, "podIPs": [{"ip": at.pod_ip}],
+        "startTime": at.started, "qosClass": "Burstable"});
     status["conditions"] = Value::Array(vec![
         cond("PodReadyToStartContainers", true),
         cond("Initialized", true),
@@ -192,4 +219,33 @@ pub fn pod(app: &App, at: &Placement, state: PodState) -> Value {
     pod["spec"] = spec;
     pod["status"] = status;
     pod
+}
+
+/// Earlier revisions of an app's Deployment: ReplicaSets scaled to 0 that keep their full pod
+/// template (an older image), as a Deployment's rollout history does. Revisions 1..=count.
+pub fn old_revisions(app: &App, count: usize) -> Vec<Value> {
+    let dep_uid = ids::uid("Deployment", app.ns, app.name);
+    (1..=count)
+        .map(|revision| {
+            let hash = ids::hex(&[app.ns, app.name, &revision.to_string()], 10);
+            let name = format!("{}-{hash}", app.name);
+            let image = format!("{}-r{revision}", app.image);
+            let old = App { hash: &hash, image: &image, ..*app };
+            let labels = json!({"app": app.name, "pod-template-hash": hash});
+            let mut rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": {"name": name, "namespace": app.ns, "uid": ids::uid("ReplicaSet", app.ns, &name),
+                    "creationTimestamp": app.created, "generation": 2,
+                    "annotations": {"deployment.kubernetes.io/revision": revision.to_string(),
+                        "deployment.kubernetes.io/desired-replicas": "0", "deployment.kubernetes.io/max-replicas": "0"},
+                    "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": app.name, "uid": dep_uid,
+                        "controller": true, "blockOwnerDeletion": true}]},
+                "spec": {"replicas": 0, "selector": {}, "template": {"metadata": {}}},
+                "status": {"replicas": 0, "observedGeneration": 2}});
+            rs["metadata"]["labels"] = labels.clone();
+            rs["spec"]["selector"]["matchLabels"] = labels.clone();
+            rs["spec"]["template"]["metadata"]["labels"] = labels;
+            rs["spec"]["template"]["spec"] = pod_spec(&old);
+            rs
+        })
+        .collect()
 }

@@ -2,17 +2,14 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failure
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::{Liveness, builtin, json as j, seed_logs};
+use super::tests_harness::{Store, at, container, now, run};
+use super::{Liveness, World, builtin, json as j, seed_logs};
 use crate::sim::mutation::Mutation;
-
-fn now() -> Timestamp {
-    "2026-06-01T09:00:00Z".parse().unwrap()
-}
 
 #[test]
 fn seed_logs_cover_started_containers_with_previous_instances() {
@@ -97,167 +94,106 @@ fn seed_logs_cover_started_containers_with_previous_instances() {
     );
 }
 
-/// A tiny store: pods by namespace/name, plus the latest upsert of everything else.
-struct Store {
-    pods: BTreeMap<String, Value>,
-    others: BTreeMap<String, Value>,
-}
-
-impl Store {
-    fn new(objs: &[Value]) -> Self {
-        let mut s = Store {
-            pods: BTreeMap::new(),
-            others: BTreeMap::new(),
-        };
-        for o in objs {
-            s.upsert(o.clone());
-        }
-        s
-    }
-    fn key(o: &Value) -> String {
-        format!("{}/{}/{}", j::s(o, "/kind"), j::ns(o), j::name(o))
-    }
-    fn upsert(&mut self, o: Value) {
-        if j::s(&o, "/kind") == "Pod" {
-            self.pods.insert(Self::key(&o), o);
-        } else {
-            self.others.insert(Self::key(&o), o);
-        }
-    }
-    fn pods(&self) -> Vec<Value> {
-        self.pods.values().cloned().collect()
-    }
-}
-
-fn run(seed: u64, steps: i64) -> (Vec<Mutation>, Store) {
-    let objs = builtin(now()).unwrap();
-    let mut store = Store::new(&objs);
-    let mut live = Liveness::new(seed);
-    live.observe(&objs);
-    let mut all = Vec::new();
-    for s in 1..=steps {
-        let t = Timestamp::from_second(now().as_second() + s).unwrap();
-        let muts = live.step(&store.pods(), t);
-        for m in &muts {
-            match m {
-                Mutation::Upsert(o) => store.upsert(o.clone()),
-                Mutation::Delete {
-                    kind,
-                    namespace,
-                    name,
-                    ..
-                } => {
-                    store.pods.remove(&format!(
-                        "{kind}/{}/{name}",
-                        namespace.clone().unwrap_or_default()
-                    ));
-                }
-                _ => {}
-            }
-        }
-        all.extend(muts);
-    }
-    (all, store)
-}
-
 #[test]
-fn liveness_restarts_crash_loops_replaces_pods_and_writes_logs() {
-    let (muts, store) = run(7, 200);
-    let cart = &store.pods["Pod/shop/cart-7c9d8b6f4-x2k9p"];
-    let count = cart["status"]["containerStatuses"][0]["restartCount"]
-        .as_u64()
-        .unwrap();
+fn crash_loops_follow_the_kubelet_back_off() {
+    // The cart's last instance finished 4m51s before "now" and waits back-off 5m0s: it runs
+    // again 9 s in, dies of OOM within a minute, and waits 5 minutes more.
+    let (muts, store) = run(7, 300);
+    let cart = container(&store, "shop", "cart-7c9d8b6f4-x2k9p");
+    assert_eq!(
+        cart["restartCount"], 15,
+        "one restart in 300 s at back-off 5m0s"
+    );
+    assert_eq!(cart["state"]["waiting"]["reason"], "CrashLoopBackOff");
     assert!(
-        (14 + 3..=14 + 7).contains(&count),
-        "restartCount {count} after 200 s"
+        j::s(cart, "/state/waiting/message")
+            .starts_with("back-off 5m0s restarting failed container=cart")
     );
-    assert_eq!(
-        cart["status"]["containerStatuses"][0]["lastState"]["terminated"]["reason"],
-        "OOMKilled"
-    );
-    assert_eq!(
-        cart["status"]["containerStatuses"][0]["lastState"]["terminated"]["exitCode"],
-        137
-    );
-    let restarts = muts.iter().filter(|m| matches!(m, Mutation::ContainerRestarted { pod, .. } if pod == "cart-7c9d8b6f4-x2k9p")).count();
-    assert_eq!(restarts as u64, count - 14);
+    assert_eq!(cart["lastState"]["terminated"]["reason"], "OOMKilled");
+    assert_eq!(cart["lastState"]["terminated"]["exitCode"], 137);
+    let started: Timestamp = j::s(cart, "/lastState/terminated/startedAt")
+        .parse()
+        .unwrap();
+    assert_eq!(started, at(9), "restarted when the back-off ran out");
+    let restarts = muts
+        .iter()
+        .filter(|m| matches!(m, Mutation::ContainerRestarted { pod, .. } if pod == "cart-7c9d8b6f4-x2k9p"))
+        .count();
+    assert_eq!(restarts, 1);
     let backoff = store
-        .others
-        .values()
+        .of_kind("Event")
+        .into_iter()
         .find(|e| {
             j::s(e, "/reason") == "BackOff"
                 && j::s(e, "/involvedObject/name") == "cart-7c9d8b6f4-x2k9p"
         })
         .unwrap();
     assert_eq!(
-        backoff["count"].as_u64().unwrap(),
-        287 + restarts as u64,
+        backoff["count"], 288,
         "the existing BackOff event counts on"
     );
-    // Pods were replaced: deleted, recreated, and running a few seconds later.
-    let deletes = muts
-        .iter()
-        .filter(|m| matches!(m, Mutation::Delete { kind, .. } if kind == "Pod"))
-        .count();
-    assert!(
-        (3..=5).contains(&deletes),
-        "{deletes} replacements in 200 s"
+    // The scheduler dies of its missing kubeconfig within a second of each start.
+    let scheduler = container(&store, "kube-system", "kube-scheduler-cp-1");
+    assert_eq!(scheduler["restartCount"], 8);
+    let (s, f) = (
+        j::s(scheduler, "/lastState/terminated/startedAt")
+            .parse::<Timestamp>()
+            .unwrap(),
+        j::s(scheduler, "/lastState/terminated/finishedAt")
+            .parse::<Timestamp>()
+            .unwrap(),
     );
-    let pods_before = builtin(now())
-        .unwrap()
+    assert_eq!(f.as_second() - s.as_second(), 1);
+    let scheduler_log: Vec<&String> = muts
         .iter()
-        .filter(|o| j::s(o, "/kind") == "Pod")
-        .count();
-    assert_eq!(store.pods.len(), pods_before);
-    let new_running: Vec<&Value> = store
-        .pods
-        .values()
-        .filter(|p| {
-            !j::s(p, "/metadata/generateName").is_empty() && j::s(p, "/status/phase") == "Running"
+        .filter_map(|m| match m {
+            Mutation::Log { pod, line, .. } if pod == "kube-scheduler-cp-1" => Some(line),
+            _ => None,
         })
         .collect();
-    assert!(!new_running.is_empty());
-    for p in &new_running {
-        serde_json::from_value::<k8s_openapi::api::core::v1::Pod>((*p).clone()).unwrap();
-        assert!(j::pod_ready(p));
-        assert!(!j::s(p, "/status/podIP").is_empty());
-    }
-    // Endpoints follow: every ready pod a service selects is among its addresses.
-    for ep in store
-        .others
-        .values()
-        .filter(|o| j::s(o, "/kind") == "Endpoints")
-    {
-        for a in ep
-            .pointer("/subsets/0/addresses")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let name = j::s(a, "/targetRef/name");
-            if name.is_empty() {
-                continue; // the apiserver's own endpoint
-            }
-            assert!(
-                store
-                    .pods
-                    .contains_key(&format!("Pod/{}/{name}", j::ns(ep))),
-                "stale endpoint {name}"
-            );
+    assert!(
+        scheduler_log.iter().any(|l| l.contains(
+            "\"command failed\" err=\"stat /etc/kubernetes/kube-scheduler.conf: no such file or directory\""
+        )),
+        "{scheduler_log:?}"
+    );
+}
+
+#[test]
+fn back_off_doubles_from_a_fresh_crash() {
+    let objs = builtin(now()).unwrap();
+    let mut store = Store::new(&objs);
+    let mut pod = store.get("Pod", "shop", "cart-7c9d8b6f4-x2k9p").clone();
+    let uid = j::s(&pod, "/metadata/uid").to_string();
+    pod["status"]["containerStatuses"][0]["state"]["waiting"]["message"] = json!(format!(
+        "back-off 10s restarting failed container=cart pod=cart-7c9d8b6f4-x2k9p_shop({uid})"
+    ));
+    pod["status"]["containerStatuses"][0]["lastState"]["terminated"]["finishedAt"] =
+        json!(at(0).to_string());
+    store.upsert(pod);
+    let mut live = Liveness::new(1);
+    live.observe(&objs);
+    let mut messages = Vec::new();
+    for s in 1..=400 {
+        store.step(&mut live, at(s));
+        let m = j::s(
+            container(&store, "shop", "cart-7c9d8b6f4-x2k9p"),
+            "/state/waiting/message",
+        )
+        .to_string();
+        if messages.last() != Some(&m) && !m.is_empty() {
+            messages.push(m);
         }
     }
-    assert!(store.others.values().any(|e| {
-        j::s(e, "/reason") == "Scheduled"
-            && j::s(e, "/source/component") == "default-scheduler"
-            && new_running
-                .iter()
-                .any(|p| j::s(e, "/involvedObject/name") == j::name(p))
-    }));
-    let logs = muts
+    let backoffs: Vec<&str> = messages
         .iter()
-        .filter(|m| matches!(m, Mutation::Log { .. }))
-        .count();
-    assert!(logs > 200, "{logs} log lines");
+        .filter_map(|m| m.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        backoffs[..4],
+        ["10s", "20s", "40s", "1m20s"],
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -271,22 +207,33 @@ fn liveness_is_deterministic_per_seed() {
 
 #[test]
 fn liveness_survives_odd_pods() {
-    let odd = vec![
+    let odd: Vec<Arc<Value>> = vec![
         json!(null),
         json!(3),
         json!({}),
         json!({"kind": "Pod"}),
         json!({"kind": "Pod", "metadata": {"name": 5}, "status": {"containerStatuses": "x"}}),
         json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "n"}, "status": {"containerStatuses": [
-            {"state": {"waiting": {"reason": "CrashLoopBackOff"}}}, 7, {"name": "c", "state": {"running": {}}}]}}),
+            {"state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 10s"}}, "lastState": {"terminated": {"finishedAt": "x"}}}, 7, {"name": "c", "state": {"running": {}}}]}}),
         json!({"kind": "Pod", "metadata": {"name": "q", "namespace": "n", "ownerReferences": [{"kind": "ReplicaSet", "name": "r"}]},
             "status": {"phase": "Running", "containerStatuses": [{"name": "c", "ready": true, "state": {"running": {}}}]}}),
-    ];
+        json!({"kind": "Lease", "metadata": {"name": "l"}, "spec": {"renewTime": "garbage"}}),
+        json!({"kind": "ReplicaSet", "metadata": {"name": "r", "namespace": "n"}, "spec": {"replicas": 3}}),
+    ]
+    .into_iter()
+    .map(Arc::new)
+    .collect();
+    let plain: Vec<Value> = odd.iter().map(|o| (**o).clone()).collect();
     let mut live = Liveness::new(1);
-    live.observe(&odd);
+    live.observe(&plain);
     for s in 0..300 {
-        let t = Timestamp::from_second(now().as_second() + s).unwrap();
-        let _ = live.step(&odd, t);
+        let world = World {
+            pods: &odd,
+            nodes: &odd,
+            leases: &odd,
+            replica_sets: &odd,
+        };
+        let _ = live.step(&world, at(s));
     }
-    let _ = seed_logs(&odd, now());
+    let _ = seed_logs(&plain, now());
 }

@@ -1,22 +1,14 @@
-//! Discovery and server-info documents: `/version`, health checks, `/api`, `/apis`, and the
-//! APIResourceList of each group version.
+//! Discovery and server-info documents: `/version`, `/api`, `/apis`, `/apis/<group>` and the
+//! APIResourceList of each group version, for the built-in, custom and aggregated groups the
+//! server serves (see [`super::served`]).
 
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::resources::{GROUPS, RESOURCES, ResourceType};
-use super::status::{ApiError, json_response, text_response};
-
-pub const VERBS: &[&str] = &[
-    "create",
-    "delete",
-    "deletecollection",
-    "get",
-    "list",
-    "patch",
-    "update",
-    "watch",
-];
+use super::resources::{METRICS_GROUP, ResourceType};
+use super::served::{self, Aggregated, Group};
+use super::status::{ApiError, json_response};
+use super::store::Store;
 
 pub fn version() -> Response {
     json_response(
@@ -27,49 +19,16 @@ pub fn version() -> Response {
             "emulationMinor": "33",
             "minCompatibilityMajor": "1",
             "minCompatibilityMinor": "32",
-            "gitVersion": "v1.33.1",
-            "gitCommit": "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828",
+            "gitVersion": "v1.33.2",
+            "gitCommit": "a57b6f7709f6c2722b92f07b8b4c48210a51fc40",
             "gitTreeState": "clean",
-            "buildDate": "2025-05-15T08:19:08Z",
-            "goVersion": "go1.24.2",
+            "buildDate": "2025-06-17T18:29:22Z",
+            "goVersion": "go1.24.4",
             "compiler": "gc",
             "platform": "linux/amd64"
         })
         .to_string(),
     )
-}
-
-const CHECKS: &[&str] = &[
-    "ping",
-    "log",
-    "etcd",
-    "etcd-readiness",
-    "informer-sync",
-    "poststarthook/start-informers",
-    "shutdown",
-];
-
-/// `/livez`, `/readyz`, `/healthz`, optionally `?verbose` or a single check.
-pub fn health(endpoint: &str, check: Option<&str>, verbose: bool) -> Response {
-    if let Some(check) = check {
-        return if CHECKS.contains(&check) {
-            text_response("ok")
-        } else {
-            ApiError::no_route().into_response()
-        };
-    }
-    if !verbose {
-        return text_response("ok");
-    }
-    let mut body: String = CHECKS
-        .iter()
-        .filter(|c| {
-            endpoint == "readyz" || !matches!(**c, "etcd-readiness" | "informer-sync" | "shutdown")
-        })
-        .map(|c| format!("[+]{c} ok\n"))
-        .collect();
-    body.push_str(&format!("{endpoint} check passed\n"));
-    text_response(body)
 }
 
 pub fn core_versions(server_address: &str) -> Response {
@@ -83,25 +42,29 @@ pub fn core_versions(server_address: &str) -> Response {
     )
 }
 
-fn group_document(name: &str, version: &str) -> Value {
-    let gv = format!("{name}/{version}");
+fn group_document(g: &Group) -> Value {
+    let versions: Vec<Value> = g
+        .versions
+        .iter()
+        .map(|v| json!({"groupVersion": format!("{}/{v}", g.name), "version": v}))
+        .collect();
     json!({
-        "name": name,
-        "versions": [{"groupVersion": gv, "version": version}],
-        "preferredVersion": {"groupVersion": gv, "version": version}
+        "name": g.name,
+        "versions": versions,
+        "preferredVersion": versions.first().cloned().unwrap_or(Value::Null),
     })
 }
 
 /// `/apis` as a plain APIGroupList (kubectl falls back from aggregated discovery to this).
-pub fn groups() -> Response {
-    let groups: Vec<Value> = GROUPS.iter().map(|(g, v)| group_document(g, v)).collect();
+pub fn groups(store: &Store) -> Response {
+    let groups: Vec<Value> = served::groups(store).iter().map(group_document).collect();
     json_response(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}).to_string())
 }
 
-pub fn group(name: &str) -> Response {
-    match GROUPS.iter().find(|(g, _)| *g == name) {
-        Some((g, v)) => {
-            let mut doc = group_document(g, v);
+pub fn group(store: &Store, name: &str) -> Response {
+    match served::groups(store).iter().find(|g| g.name == name) {
+        Some(g) => {
+            let mut doc = group_document(g);
             doc["kind"] = json!("APIGroup");
             doc["apiVersion"] = json!("v1");
             json_response(doc.to_string())
@@ -116,7 +79,7 @@ fn resource_document(r: &ResourceType) -> Value {
         "singularName": r.singular,
         "namespaced": r.namespaced,
         "kind": r.kind,
-        "verbs": VERBS,
+        "verbs": r.verbs,
     });
     if !r.short_names.is_empty() {
         doc["shortNames"] = json!(r.short_names);
@@ -127,34 +90,60 @@ fn resource_document(r: &ResourceType) -> Value {
     doc
 }
 
-fn subresource(r: &ResourceType, sub: &str, kind: &str, verbs: &[&str]) -> Value {
-    json!({"name": format!("{}/{sub}", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": kind, "verbs": verbs})
+fn subresource(
+    r: &ResourceType,
+    sub: &str,
+    (group, version, kind): (&str, &str, &str),
+    verbs: &[&str],
+) -> Value {
+    let mut doc = json!({"name": format!("{}/{sub}", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": kind, "verbs": verbs});
+    if !group.is_empty() {
+        doc["group"] = json!(group);
+        doc["version"] = json!(version);
+    }
+    doc
+}
+
+/// A subresource: name, (group, version, kind) of its response (empty: the type's own),
+/// verbs.
+pub type Subresource = (
+    &'static str,
+    (&'static str, &'static str, &'static str),
+    &'static [&'static str],
+);
+
+/// The subresources of a type.
+pub fn subresources(r: &ResourceType) -> Vec<Subresource> {
+    let mut out: Vec<Subresource> = Vec::new();
+    if r.has_status() {
+        out.push(("status", ("", "", ""), &["get", "patch", "update"]));
+    }
+    match r.kind {
+        "Pod" if r.group.is_empty() => out.push(("log", ("", "", "Pod"), &["get"])),
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController" => out.push((
+            "scale",
+            ("autoscaling", "v1", "Scale"),
+            &["get", "patch", "update"],
+        )),
+        _ => {}
+    }
+    out
 }
 
 /// The APIResourceList of a group version (`""` = core).
-pub fn resources(group: &str, version: &str) -> Response {
-    let known = if group.is_empty() {
-        version == "v1"
-    } else {
-        GROUPS.contains(&(group, version))
-    };
-    if !known {
+pub fn resources(store: &Store, group: &str, version: &str) -> Response {
+    if !served::knows(store, group, version) {
         return ApiError::no_route().into_response();
     }
+    if (group, version) == METRICS_GROUP && served::metrics(store) != Aggregated::Available {
+        return ApiError::service_unavailable().into_response();
+    }
     let mut list = Vec::new();
-    for r in RESOURCES
-        .iter()
-        .filter(|r| r.group == group && r.version == version)
-    {
+    for r in served::types(store, group, version) {
         list.push(resource_document(r));
-        list.push(subresource(
-            r,
-            "status",
-            r.kind,
-            &["get", "patch", "update"],
-        ));
-        if r.plural == "pods" {
-            list.push(subresource(r, "log", "Pod", &["get"]));
+        for (sub, (g, v, kind), verbs) in subresources(r) {
+            let kind = if kind.is_empty() { r.kind } else { kind };
+            list.push(subresource(r, sub, (g, v, kind), verbs));
         }
     }
     if group == "authorization.k8s.io" {

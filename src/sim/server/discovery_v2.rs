@@ -1,14 +1,17 @@
 //! Aggregated discovery (`apidiscovery.k8s.io/v2`): `/api` and `/apis` answered as one
 //! APIGroupDiscoveryList each, when the client asks for it in its Accept header (kubectl,
-//! kube-rs `Discovery::run_aggregated`).
+//! kube-rs `Discovery::run_aggregated`). Custom resource groups are included; the metrics API
+//! only while its APIService is Available.
 
 use axum::response::Response;
 use http::{StatusCode, header};
 use serde_json::{Value, json};
 
-use super::discovery::VERBS;
-use super::resources::{GROUPS, RESOURCES, ResourceType};
+use super::discovery::subresources;
+use super::resources::{METRICS_GROUP, ResourceType};
+use super::served::{self, Aggregated};
 use super::status::{ApiError, json_response};
+use super::store::Store;
 
 const CONTENT_TYPE: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
@@ -26,24 +29,27 @@ fn gvk(group: &str, version: &str, kind: &str) -> Value {
 }
 
 fn resource(r: &ResourceType) -> Value {
-    let mut subresources = vec![json!({
-        "subresource": "status",
-        "responseKind": gvk(r.group, r.version, r.kind),
-        "verbs": ["get", "patch", "update"],
-    })];
-    if r.plural == "pods" {
-        subresources.push(
-            json!({"subresource": "log", "responseKind": gvk("", "", "Pod"), "verbs": ["get"]}),
-        );
-    }
+    let subs: Vec<Value> = subresources(r)
+        .into_iter()
+        .map(|(sub, (g, v, kind), verbs)| {
+            let response = if kind.is_empty() {
+                gvk(r.group, r.version, r.kind)
+            } else {
+                gvk(g, v, kind)
+            };
+            json!({"subresource": sub, "responseKind": response, "verbs": verbs})
+        })
+        .collect();
     let mut doc = json!({
         "resource": r.plural,
         "responseKind": gvk(r.group, r.version, r.kind),
         "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
         "singularResource": r.singular,
-        "verbs": VERBS,
-        "subresources": subresources,
+        "verbs": r.verbs,
     });
+    if !subs.is_empty() {
+        doc["subresources"] = json!(subs);
+    }
     if !r.short_names.is_empty() {
         doc["shortNames"] = json!(r.short_names);
     }
@@ -53,40 +59,50 @@ fn resource(r: &ResourceType) -> Value {
     doc
 }
 
-fn group(name: &str, version: &str) -> Value {
-    let mut resources: Vec<Value> = RESOURCES
+fn group(store: &Store, name: &str, versions: &[String]) -> Value {
+    let versions: Vec<Value> = versions
         .iter()
-        .filter(|r| r.group == name && r.version == version)
-        .map(resource)
+        .map(|version| {
+            let mut resources: Vec<Value> = served::types(store, name, version)
+                .into_iter()
+                .map(resource)
+                .collect();
+            if name == "authorization.k8s.io" {
+                for (plural, kind) in [
+                    ("selfsubjectaccessreviews", "SelfSubjectAccessReview"),
+                    ("selfsubjectrulesreviews", "SelfSubjectRulesReview"),
+                ] {
+                    resources.push(json!({
+                        "resource": plural,
+                        "responseKind": gvk(name, version, kind),
+                        "scope": "Cluster",
+                        "singularResource": "",
+                        "verbs": ["create"],
+                    }));
+                }
+            }
+            json!({"version": version, "resources": resources, "freshness": "Current"})
+        })
         .collect();
-    if name == "authorization.k8s.io" {
-        for (plural, kind) in [
-            ("selfsubjectaccessreviews", "SelfSubjectAccessReview"),
-            ("selfsubjectrulesreviews", "SelfSubjectRulesReview"),
-        ] {
-            resources.push(json!({
-                "resource": plural,
-                "responseKind": gvk(name, version, kind),
-                "scope": "Cluster",
-                "singularResource": "",
-                "verbs": ["create"],
-            }));
-        }
-    }
     let metadata = if name.is_empty() {
         json!({})
     } else {
         json!({"name": name})
     };
-    json!({"metadata": metadata, "versions": [{"version": version, "resources": resources, "freshness": "Current"}]})
+    json!({"metadata": metadata, "versions": versions})
 }
 
 /// The aggregated document of the core group (`core == true`, `/api`) or of all other groups.
-pub fn document(core: bool) -> Response {
+pub fn document(store: &Store, core: bool) -> Response {
     let items: Vec<Value> = if core {
-        vec![group("", "v1")]
+        vec![group(store, "", &["v1".to_string()])]
     } else {
-        GROUPS.iter().map(|(g, v)| group(g, v)).collect()
+        let metrics_available = served::metrics(store) == Aggregated::Available;
+        served::groups(store)
+            .iter()
+            .filter(|g| g.name != METRICS_GROUP.0 || metrics_available)
+            .map(|g| group(store, &g.name, &g.versions))
+            .collect()
     };
     let body = json!({
         "kind": "APIGroupDiscoveryList",

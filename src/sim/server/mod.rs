@@ -2,34 +2,46 @@
 //! the in-memory [`Store`], runs the liveness driver, and shuts down cleanly (ending watches
 //! and log streams).
 
+mod accounting;
 mod app;
 mod authz;
+mod crd;
 mod discovery;
 mod discovery_v2;
 mod event_mirror;
+mod health;
+mod hpa_convert;
 mod log_buffer;
 pub mod log_generator;
 mod logs;
+mod metrics;
 mod objects;
 mod printers;
-mod printers_more;
+mod printers_apps;
+mod printers_cluster;
+mod printers_config;
+mod printers_core;
+mod printers_pod;
 mod protobuf;
 mod query;
-mod resources;
+mod registry;
+pub(crate) mod resources;
 mod routes;
 mod selectors;
+mod served;
 mod status;
 mod store;
+mod store_apply;
 mod store_query;
+mod store_types;
 mod store_watch;
 mod table;
 mod tls;
 mod watch;
 
-use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -138,6 +150,55 @@ preferences: {{}}
         self.state.mutating.load(Ordering::SeqCst)
     }
 
+    /// How many requests with this verb (`list`, `watch`, `get`, `create`, …, as the API
+    /// server names them) were received for `resource`: a plural (`pods`, any group) or
+    /// `plural.group` (`deployments.apps`). Exact, unlike the bounded request log.
+    pub fn count_requests(&self, verb: &str, resource: &str) -> usize {
+        self.state
+            .counts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .count(verb, resource)
+    }
+
+    /// How many LIST requests (GET of a collection without `watch`) `resource` received.
+    pub fn list_requests(&self, resource: &str) -> usize {
+        self.count_requests("list", resource)
+    }
+
+    /// How many WATCH requests `resource` received.
+    pub fn watch_requests(&self, resource: &str) -> usize {
+        self.count_requests("watch", resource)
+    }
+
+    /// Makes a health check (`etcd`, `informer-sync`, `shutdown`,
+    /// `poststarthook/rbac/bootstrap-roles`, …) fail from now on; `/livez`, `/readyz` and
+    /// `/healthz` report it like the real API server (`[-]etcd failed: reason withheld`, 500).
+    pub fn fail_health_check(&self, check: &str, reason: &str) {
+        self.state
+            .health_overrides
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(check.to_string(), reason.to_string());
+    }
+
+    /// Makes a check failed by `fail_health_check` pass again.
+    pub fn heal_health_check(&self, check: &str) {
+        self.state
+            .health_overrides
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(check);
+    }
+
+    /// How often watches that asked for bookmarks get one (default: every minute, as the
+    /// real watch cache; tests may shorten it).
+    pub fn set_bookmark_interval(&self, interval: Duration) {
+        self.state
+            .bookmark_interval_ms
+            .store(interval.as_millis().max(1) as u64, Ordering::Relaxed);
+    }
+
     /// Stops serving; open watches and log streams end and the port is released.
     pub async fn shutdown(mut self) {
         self.state.shutdown.cancel();
@@ -193,7 +254,11 @@ async fn start_maybe_tls(opts: SimOptions, tls: Option<SimTls>) -> anyhow::Resul
     } else {
         Vec::new()
     };
-    for object in objects {
+    // CustomResourceDefinitions first: their custom resources need them.
+    let (crds, others): (Vec<_>, Vec<_>) = objects.into_iter().partition(|o| {
+        o.get("kind").and_then(serde_json::Value::as_str) == Some("CustomResourceDefinition")
+    });
+    for object in crds.into_iter().chain(others) {
         if let Err(error) = store.upsert(object) {
             tracing::warn!(%error, "simulated cluster skips an object");
         }
@@ -218,14 +283,12 @@ async fn serve(
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", opts.port))?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
-    let state = Arc::new(AppState {
-        store: store.clone(),
-        forbidden: opts.forbidden.clone(),
-        shutdown: shutdown.clone(),
-        requests: Mutex::new(VecDeque::new()),
-        mutating: AtomicUsize::new(0),
-        server_address: addr.to_string(),
-    });
+    let state = Arc::new(AppState::new(
+        store.clone(),
+        opts.forbidden.clone(),
+        shutdown.clone(),
+        addr.to_string(),
+    ));
     let router = axum::Router::new()
         .fallback(app::handle)
         .with_state(state.clone());
@@ -279,26 +342,36 @@ fn apply_all(store: &Store, mutations: Vec<Mutation>) {
 
 async fn run_liveness(store: Arc<Store>, shutdown: CancellationToken) {
     let mut liveness = scenario::Liveness::new(fastrand::u64(..));
-    // Let the driver see Services and Events, so replaced pods update Endpoints and event
-    // counts continue instead of starting over.
-    let observed: Vec<serde_json::Value> = ["Service", "Event"]
+    // Let the driver see Services, Events, ConfigMaps and Secrets, so pod changes update
+    // Endpoints, event counts continue instead of starting over, and crashes are explained.
+    let observed: Vec<serde_json::Value> = ["Service", "Event", "ConfigMap", "Secret"]
         .iter()
         .filter_map(|kind| resources::by_kind("v1", kind))
         .flat_map(|index| store.list_all(index, None))
         .map(|object| object.as_ref().clone())
         .collect();
     liveness.observe(&observed);
+    drop(observed);
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = ticker.tick() => {}
         }
-        let pods: Vec<serde_json::Value> = store
-            .list_all(resources::PODS, None)
-            .iter()
-            .map(|p| p.as_ref().clone())
-            .collect();
-        apply_all(&store, liveness.step(&pods, Timestamp::now()));
+        let pods = store.list_all(resources::PODS, None);
+        let nodes = store.list_all(resources::NODES, None);
+        let leases = store.list_all(resources::LEASES, None);
+        let replica_sets = resources::by_kind("apps/v1", "ReplicaSet")
+            .map(|i| store.list_all(i, None))
+            .unwrap_or_default();
+        let world = scenario::World {
+            pods: &pods,
+            nodes: &nodes,
+            leases: &leases,
+            replica_sets: &replica_sets,
+        };
+        let mutations = liveness.step(&world, Timestamp::now());
+        drop((pods, nodes, leases, replica_sets));
+        apply_all(&store, mutations);
     }
 }

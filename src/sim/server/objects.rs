@@ -71,6 +71,37 @@ fn key_of(object: &Value) -> ObjectKey {
     (field("namespace"), field("name"))
 }
 
+/// How long a read waits for a resourceVersion the store has not reached (the watch cache's
+/// `blockTimeout`).
+pub const FRESHNESS_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Waits until the store has reached resourceVersion `rv`; after [`FRESHNESS_WAIT`] fails
+/// the way the watch cache does: 504 `Timeout`, "Too large resource version".
+pub async fn wait_for_resource_version(store: &Store, rv: u64) -> Result<(), ApiError> {
+    let mut receiver = store.signals.subscribe();
+    let deadline = tokio::time::Instant::now() + FRESHNESS_WAIT;
+    loop {
+        let current = store.resource_version();
+        if current >= rv {
+            return Ok(());
+        }
+        match tokio::time::timeout_at(deadline, receiver.recv()).await {
+            Err(_) => {
+                let current = store.resource_version();
+                return if current >= rv {
+                    Ok(())
+                } else {
+                    Err(ApiError::too_large_resource_version(rv, current))
+                };
+            }
+            Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => {
+                return Err(ApiError::too_large_resource_version(rv, current));
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
 /// Lists a collection; returns the list metadata and its items.
 pub fn list_items(
     store: &Store,

@@ -1,84 +1,50 @@
-//! The columns and cells of server-side printed Tables for each resource type, computed the way
-//! the real API server's printers do (READY, STATUS, RESTARTS, AGE, ...).
+//! Server-side printing: the columns and cells of the Tables the real API server returns for
+//! each resource type (`kubectl get`), dispatched to the printer modules by kind, plus the
+//! helpers they share (ages, selectors, quantities) and the default "Name, Created At" table.
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::printers_more;
 use super::resources::ResourceType;
+use super::{printers_apps, printers_cluster, printers_config, printers_core, printers_pod};
 
+/// (name, type, priority)
 pub type Column = (&'static str, &'static str, u8);
+pub type Cells = fn(&Value, Timestamp) -> Vec<Value>;
 
-const NAME_AGE: &[Column] = &[("Name", "string", 0), ("Age", "string", 0)];
-const POD: &[Column] = &[
-    ("Name", "string", 0),
-    ("Ready", "string", 0),
-    ("Status", "string", 0),
-    ("Restarts", "string", 0),
-    ("Age", "string", 0),
-    ("IP", "string", 1),
-    ("Node", "string", 1),
-];
-const NODE: &[Column] = &[
-    ("Name", "string", 0),
-    ("Status", "string", 0),
-    ("Roles", "string", 0),
-    ("Age", "string", 0),
-    ("Version", "string", 0),
-];
-const SERVICE: &[Column] = &[
-    ("Name", "string", 0),
-    ("Type", "string", 0),
-    ("Cluster-IP", "string", 0),
-    ("External-IP", "string", 0),
-    ("Port(s)", "string", 0),
-    ("Age", "string", 0),
-    ("Selector", "string", 1),
-];
-const DEPLOYMENT: &[Column] = &[
-    ("Name", "string", 0),
-    ("Ready", "string", 0),
-    ("Up-to-date", "string", 0),
-    ("Available", "string", 0),
-    ("Age", "string", 0),
-];
-const EVENT: &[Column] = &[
-    ("Last Seen", "string", 0),
-    ("Type", "string", 0),
-    ("Reason", "string", 0),
-    ("Object", "string", 0),
-    ("Message", "string", 0),
-];
-const NAMESPACE: &[Column] = &[
-    ("Name", "string", 0),
-    ("Status", "string", 0),
-    ("Age", "string", 0),
-];
-const REPLICASET: &[Column] = &[
-    ("Name", "string", 0),
-    ("Desired", "integer", 0),
-    ("Current", "integer", 0),
-    ("Ready", "integer", 0),
-    ("Age", "string", 0),
-];
-const STATEFULSET: &[Column] = &[
-    ("Name", "string", 0),
-    ("Ready", "string", 0),
-    ("Age", "string", 0),
-];
+/// The table of types without a printer of their own (Roles, LimitRanges, CRDs, …).
+const DEFAULT: &[Column] = &[("Name", "string", 0), ("Created At", "date", 0)];
+
+fn default_cells(object: &Value, _now: Timestamp) -> Vec<Value> {
+    let created = text(object, "/metadata/creationTimestamp");
+    vec![json!(text(object, "/metadata/name")), json!(created)]
+}
+
+fn printer(resource: &ResourceType) -> (&'static [Column], Cells) {
+    printers_pod::printer(resource)
+        .or_else(|| printers_core::printer(resource))
+        .or_else(|| printers_config::printer(resource))
+        .or_else(|| printers_apps::printer(resource))
+        .or_else(|| printers_cluster::printer(resource))
+        .unwrap_or((DEFAULT, default_cells as Cells))
+}
 
 /// The column definitions (name, type, priority) of a resource's Table.
 pub fn columns(resource: &ResourceType) -> &'static [Column] {
-    match (resource.group, resource.kind) {
-        ("", "Pod") => POD,
-        ("", "Node") => NODE,
-        ("", "Service") => SERVICE,
-        ("", "Event") => EVENT,
-        ("", "Namespace") => NAMESPACE,
-        ("apps", "Deployment") => DEPLOYMENT,
-        ("apps", "ReplicaSet") => REPLICASET,
-        ("apps", "StatefulSet") => STATEFULSET,
-        _ => printers_more::printer(resource).map_or(NAME_AGE, |(columns, _)| columns),
+    printer(resource).0
+}
+
+/// The cells of one object's row.
+pub fn row_cells(resource: &ResourceType, object: &Value, now: Timestamp) -> Vec<Value> {
+    (printer(resource).1)(object, now)
+}
+
+/// The row conditions a printer adds (pods that have completed).
+pub fn row_conditions(resource: &ResourceType, object: &Value) -> Option<Value> {
+    if resource.group.is_empty() && resource.kind == "Pod" {
+        printers_pod::row_conditions(object)
+    } else {
+        None
     }
 }
 
@@ -93,31 +59,37 @@ pub fn int(object: &Value, pointer: &str) -> i64 {
     object.pointer(pointer).and_then(Value::as_i64).unwrap_or(0)
 }
 
-/// The IPs (else host names) a Service's or Ingress's load balancer reports.
-pub fn load_balancer_addresses(object: &Value) -> Vec<&str> {
+pub fn array<'a>(object: &'a Value, pointer: &str) -> &'a [Value] {
     object
-        .pointer("/status/loadBalancer/ingress")
+        .pointer(pointer)
         .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .map(|i| {
-                    if text(i, "/ip").is_empty() {
-                        text(i, "/hostname")
-                    } else {
-                        text(i, "/ip")
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+        .map_or(&[], Vec::as_slice)
 }
 
-fn or_none(text: String) -> String {
-    if text.is_empty() {
+/// `text`, or `<none>` when empty.
+pub fn or_none(text: impl Into<String>) -> Value {
+    let text = text.into();
+    json!(if text.is_empty() {
         "<none>".to_string()
     } else {
         text
+    })
+}
+
+/// The IPs (else host names) a Service's or Ingress's load balancer reports.
+pub fn load_balancer_addresses(object: &Value) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for i in array(object, "/status/loadBalancer/ingress") {
+        let address = if text(i, "/ip").is_empty() {
+            text(i, "/hostname")
+        } else {
+            text(i, "/ip")
+        };
+        if !address.is_empty() && !out.contains(&address) {
+            out.push(address);
+        }
     }
+    out
 }
 
 /// Like `duration.HumanDuration` in Kubernetes.
@@ -165,219 +137,102 @@ pub fn human_duration(seconds: i64) -> String {
     }
 }
 
+/// The age of the timestamp at `pointer`, `<unknown>` when there is none.
 pub fn age(object: &Value, pointer: &str, now: Timestamp) -> String {
-    match text(object, pointer).parse::<Timestamp>() {
+    since(text(object, pointer), now)
+}
+
+/// The age of an RFC 3339 time, `<unknown>` when it is missing or malformed.
+pub fn since(time: &str, now: Timestamp) -> String {
+    match time.parse::<Timestamp>() {
         Ok(t) => human_duration(now.as_second() - t.as_second()),
         Err(_) => "<unknown>".to_string(),
     }
 }
 
-fn pod_cells(pod: &Value, now: Timestamp) -> Vec<Value> {
-    let statuses = pod
-        .pointer("/status/containerStatuses")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let total = pod
-        .pointer("/spec/containers")
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
-    let ready = statuses
-        .iter()
-        .filter(|s| s.get("ready").and_then(Value::as_bool) == Some(true))
-        .count();
-    let restarts: i64 = statuses.iter().map(|s| int(s, "/restartCount")).sum();
-    let mut status = text(pod, "/status/reason").to_string();
-    if status.is_empty() {
-        status = text(pod, "/status/phase").to_string();
-    }
-    for s in statuses.iter().rev() {
-        let waiting = text(s, "/state/waiting/reason");
-        let terminated = text(s, "/state/terminated/reason");
-        if !waiting.is_empty() {
-            status = waiting.to_string();
-        } else if !terminated.is_empty() {
-            status = terminated.to_string();
-        }
-    }
-    if pod
-        .pointer("/metadata/deletionTimestamp")
-        .is_some_and(|v| !v.is_null())
-    {
-        status = "Terminating".to_string();
-    }
-    let last_restart = statuses
-        .iter()
-        .filter_map(|s| {
-            text(s, "/lastState/terminated/finishedAt")
-                .parse::<Timestamp>()
-                .ok()
-        })
-        .max();
-    let restarts = match last_restart {
-        Some(t) if restarts > 0 => format!(
-            "{restarts} ({} ago)",
-            human_duration(now.as_second() - t.as_second())
-        ),
-        _ => restarts.to_string(),
-    };
-    vec![
-        json!(text(pod, "/metadata/name")),
-        json!(format!("{ready}/{total}")),
-        json!(status),
-        json!(restarts),
-        json!(age(pod, "/metadata/creationTimestamp", now)),
-        json!(or_none(text(pod, "/status/podIP").to_string())),
-        json!(or_none(text(pod, "/spec/nodeName").to_string())),
-    ]
-}
-
-fn node_cells(node: &Value, now: Timestamp) -> Vec<Value> {
-    let conditions = node
-        .pointer("/status/conditions")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let ready = conditions
-        .iter()
-        .find(|c| text(c, "/type") == "Ready")
-        .map(|c| text(c, "/status") == "True");
-    let mut status = match ready {
-        Some(true) => "Ready".to_string(),
-        Some(false) => "NotReady".to_string(),
-        None => "Unknown".to_string(),
-    };
-    if node.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true) {
-        status.push_str(",SchedulingDisabled");
-    }
-    let roles: Vec<&str> = node
-        .pointer("/metadata/labels")
+/// `labels.FormatLabels`: `k=v,k2=v2` sorted by key, `<none>` when empty.
+pub fn format_labels(map: Option<&Value>) -> String {
+    let mut pairs: Vec<String> = map
         .and_then(Value::as_object)
-        .map(|labels| {
-            labels
-                .keys()
-                .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
-                .collect()
-        })
-        .unwrap_or_default();
-    vec![
-        json!(text(node, "/metadata/name")),
-        json!(status),
-        json!(or_none(roles.join(","))),
-        json!(age(node, "/metadata/creationTimestamp", now)),
-        json!(text(node, "/status/nodeInfo/kubeletVersion")),
-    ]
-}
-
-fn service_cells(svc: &Value, now: Timestamp) -> Vec<Value> {
-    let ports: Vec<String> = svc
-        .pointer("/spec/ports")
-        .and_then(Value::as_array)
-        .map(|ports| {
-            ports
-                .iter()
-                .map(|p| {
-                    let node_port = p
-                        .get("nodePort")
-                        .and_then(Value::as_i64)
-                        .map(|n| format!(":{n}"))
-                        .unwrap_or_default();
-                    let protocol = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
-                    format!("{}{node_port}/{protocol}", int(p, "/port"))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let external: Vec<&str> = load_balancer_addresses(svc);
-    let selector: Vec<String> = svc
-        .pointer("/spec/selector")
-        .and_then(Value::as_object)
-        .map(|s| {
-            s.iter()
+        .map(|m| {
+            m.iter()
                 .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
                 .collect()
         })
         .unwrap_or_default();
-    let kind = text(svc, "/spec/type");
-    vec![
-        json!(text(svc, "/metadata/name")),
-        json!(if kind.is_empty() { "ClusterIP" } else { kind }),
-        json!(or_none(text(svc, "/spec/clusterIP").to_string())),
-        json!(if external.is_empty() && kind == "LoadBalancer" {
-            "<pending>".to_string()
-        } else {
-            or_none(external.join(","))
-        }),
-        json!(or_none(ports.join(","))),
-        json!(age(svc, "/metadata/creationTimestamp", now)),
-        json!(or_none(selector.join(","))),
-    ]
+    pairs.sort();
+    if pairs.is_empty() {
+        "<none>".to_string()
+    } else {
+        pairs.join(",")
+    }
 }
 
-fn event_cells(event: &Value, now: Timestamp) -> Vec<Value> {
-    let last = [
-        "/lastTimestamp",
-        "/eventTime",
-        "/firstTimestamp",
-        "/metadata/creationTimestamp",
-    ]
-    .into_iter()
-    .find(|p| !text(event, p).is_empty())
-    .unwrap_or("/lastTimestamp");
-    let object = format!(
-        "{}/{}",
-        text(event, "/involvedObject/kind").to_lowercase(),
-        text(event, "/involvedObject/name")
-    );
-    vec![
-        json!(age(event, last, now)),
-        json!(text(event, "/type")),
-        json!(text(event, "/reason")),
-        json!(object),
-        json!(text(event, "/message").trim()),
-    ]
+/// A LabelSelector as `selector.String()` prints it (requirements sorted by key); empty
+/// when it selects everything.
+pub fn selector_string(selector: Option<&Value>) -> String {
+    let Some(selector) = selector else {
+        return String::new();
+    };
+    let mut parts: Vec<(String, String)> = Vec::new();
+    if let Some(labels) = selector.get("matchLabels").and_then(Value::as_object) {
+        for (k, v) in labels {
+            parts.push((k.clone(), format!("{k}={}", v.as_str().unwrap_or(""))));
+        }
+    }
+    for e in array(selector, "/matchExpressions") {
+        let key = text(e, "/key").to_string();
+        let mut values: Vec<&str> = array(e, "/values")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        values.sort_unstable();
+        let rendered = match text(e, "/operator") {
+            "In" => format!("{key} in ({})", values.join(",")),
+            "NotIn" => format!("{key} notin ({})", values.join(",")),
+            "Exists" => key.clone(),
+            "DoesNotExist" => format!("!{key}"),
+            other => format!("{key} {other}"),
+        };
+        parts.push((key, rendered));
+    }
+    parts.sort();
+    parts
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
-/// The cells of one object's row.
-pub fn row_cells(resource: &ResourceType, object: &Value, now: Timestamp) -> Vec<Value> {
-    let name = json!(text(object, "/metadata/name"));
-    let created = json!(age(object, "/metadata/creationTimestamp", now));
-    match (resource.group, resource.kind) {
-        ("", "Pod") => pod_cells(object, now),
-        ("", "Node") => node_cells(object, now),
-        ("", "Service") => service_cells(object, now),
-        ("", "Event") => event_cells(object, now),
-        ("", "Namespace") => vec![name, json!(text(object, "/status/phase")), created],
-        ("apps", "Deployment") => vec![
-            name,
-            json!(format!(
-                "{}/{}",
-                int(object, "/status/readyReplicas"),
-                int(object, "/spec/replicas")
-            )),
-            json!(int(object, "/status/updatedReplicas")),
-            json!(int(object, "/status/availableReplicas")),
-            created,
-        ],
-        ("apps", "ReplicaSet") => vec![
-            name,
-            json!(int(object, "/spec/replicas")),
-            json!(int(object, "/status/replicas")),
-            json!(int(object, "/status/readyReplicas")),
-            created,
-        ],
-        ("apps", "StatefulSet") => vec![
-            name,
-            json!(format!(
-                "{}/{}",
-                int(object, "/status/readyReplicas"),
-                int(object, "/spec/replicas")
-            )),
-            created,
-        ],
-        _ => match printers_more::printer(resource) {
-            Some((_, cells)) => cells(object, now),
-            None => vec![name, created],
-        },
+/// `metav1.FormatLabelSelector`: like [`selector_string`], `<none>` when empty.
+pub fn format_selector(selector: Option<&Value>) -> String {
+    match selector_string(selector) {
+        s if s.is_empty() => "<none>".to_string(),
+        s => s,
+    }
+}
+
+/// The Containers and Images cells of a pod template.
+pub fn container_cells(object: &Value, template_spec: &str) -> [Value; 2] {
+    let containers = array(object, &format!("{template_spec}/containers"));
+    let names: Vec<&str> = containers.iter().map(|c| text(c, "/name")).collect();
+    let images: Vec<&str> = containers.iter().map(|c| text(c, "/image")).collect();
+    [json!(names.join(",")), json!(images.join(","))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_and_durations_print_like_kubectl() {
+        let sel = json!({"matchLabels": {"b": "2", "a": "1"},
+            "matchExpressions": [{"key": "c", "operator": "In", "values": ["y", "x"]}, {"key": "d", "operator": "DoesNotExist"}]});
+        assert_eq!(selector_string(Some(&sel)), "a=1,b=2,c in (x,y),!d");
+        assert_eq!(format_selector(Some(&json!({}))), "<none>");
+        assert_eq!(format_labels(Some(&json!({"z": "1", "k": "v"}))), "k=v,z=1");
+        assert_eq!(human_duration(3 * 3600 + 5 * 60), "3h5m");
+        assert_eq!(human_duration(9 * 86400 + 3600), "9d");
+        assert_eq!(since("nonsense", Timestamp::UNIX_EPOCH), "<unknown>");
     }
 }

@@ -1,8 +1,12 @@
 //! The table of resource types the simulated cluster serves: group, version, plural, kind,
-//! scope, short names, and the field labels each accepts in field selectors.
+//! scope, short names, categories, verbs and the field labels each accepts in field selectors.
+//! Types defined by CustomResourceDefinitions are added at run time (see [`super::registry`]);
+//! every type is identified by its index, built-ins first.
+
+use super::registry;
 
 /// One served resource type.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct ResourceType {
     pub group: &'static str,
     pub version: &'static str,
@@ -14,6 +18,7 @@ pub struct ResourceType {
     pub categories: &'static [&'static str],
     /// Field labels beyond `metadata.name` / `metadata.namespace`.
     pub field_labels: &'static [&'static str],
+    pub verbs: &'static [&'static str],
 }
 
 impl ResourceType {
@@ -35,10 +40,56 @@ impl ResourceType {
             || field == "metadata.namespace"
             || self.field_labels.contains(&field)
     }
+
+    /// Whether the type has a `status` subresource.
+    pub fn has_status(&self) -> bool {
+        !matches!(
+            self.kind,
+            "ConfigMap"
+                | "Secret"
+                | "ServiceAccount"
+                | "Event"
+                | "Endpoints"
+                | "EndpointSlice"
+                | "Lease"
+                | "Role"
+                | "RoleBinding"
+                | "ClusterRole"
+                | "ClusterRoleBinding"
+                | "StorageClass"
+                | "CSIDriver"
+                | "PriorityClass"
+                | "IngressClass"
+                | "LimitRange"
+                | "ValidatingWebhookConfiguration"
+                | "MutatingWebhookConfiguration"
+                | "NodeMetrics"
+                | "PodMetrics"
+        )
+    }
+
+    /// Whether objects of this type live in the store (metrics are computed on request).
+    pub fn stored(&self) -> bool {
+        self.group != "metrics.k8s.io"
+    }
 }
 
 const ALL: &[&str] = &["all"];
+const EXTENSIONS: &[&str] = &["api-extensions"];
 const NONE: &[&str] = &[];
+
+/// The verbs of an ordinary resource.
+pub const VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+const READ_ONLY: &[&str] = &["get", "list"];
 
 const POD_FIELDS: &[&str] = &[
     "spec.nodeName",
@@ -97,15 +148,25 @@ const fn res(
         short_names,
         categories,
         field_labels,
+        verbs: VERBS,
     }
+}
+
+const fn read_only(mut r: ResourceType) -> ResourceType {
+    r.verbs = READ_ONLY;
+    r
 }
 
 const CORE: (&str, &str) = ("", "v1");
 const APPS: (&str, &str) = ("apps", "v1");
 const BATCH: (&str, &str) = ("batch", "v1");
 const NETWORKING: (&str, &str) = ("networking.k8s.io", "v1");
+const RBAC: (&str, &str) = ("rbac.authorization.k8s.io", "v1");
+const STORAGE: (&str, &str) = ("storage.k8s.io", "v1");
+const ADMISSION: (&str, &str) = ("admissionregistration.k8s.io", "v1");
+const METRICS: (&str, &str) = ("metrics.k8s.io", "v1beta1");
 
-/// Every served resource type; the index into this table identifies a type in the store.
+/// Every built-in resource type; the index into this table identifies a type in the store.
 #[rustfmt::skip]
 pub static RESOURCES: &[ResourceType] = &[
     res(CORE, ("namespaces", "namespace", "Namespace"), false, &["ns"], NONE, &["status.phase"]),
@@ -130,27 +191,61 @@ pub static RESOURCES: &[ResourceType] = &[
     res(("coordination.k8s.io", "v1"), ("leases", "lease", "Lease"), true, NONE, NONE, NONE),
     res(NETWORKING, ("networkpolicies", "networkpolicy", "NetworkPolicy"), true, &["netpol"], NONE, NONE),
     res(NETWORKING, ("ingresses", "ingress", "Ingress"), true, &["ing"], NONE, NONE),
+    res(CORE, ("resourcequotas", "resourcequota", "ResourceQuota"), true, &["quota"], NONE, NONE),
+    res(CORE, ("limitranges", "limitrange", "LimitRange"), true, &["limits"], NONE, NONE),
+    res(CORE, ("replicationcontrollers", "replicationcontroller", "ReplicationController"), true, &["rc"], ALL, &["status.replicas"]),
+    res(("autoscaling", "v2"), ("horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler"), true, &["hpa"], ALL, NONE),
+    res(("autoscaling", "v1"), ("horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler"), true, &["hpa"], ALL, NONE),
+    res(("policy", "v1"), ("poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget"), true, &["pdb"], NONE, NONE),
+    res(NETWORKING, ("ingressclasses", "ingressclass", "IngressClass"), false, NONE, NONE, NONE),
+    res(STORAGE, ("storageclasses", "storageclass", "StorageClass"), false, &["sc"], NONE, NONE),
+    res(STORAGE, ("csidrivers", "csidriver", "CSIDriver"), false, NONE, NONE, NONE),
+    res(ADMISSION, ("validatingwebhookconfigurations", "validatingwebhookconfiguration", "ValidatingWebhookConfiguration"), false, NONE, EXTENSIONS, NONE),
+    res(ADMISSION, ("mutatingwebhookconfigurations", "mutatingwebhookconfiguration", "MutatingWebhookConfiguration"), false, NONE, EXTENSIONS, NONE),
+    res(("apiregistration.k8s.io", "v1"), ("apiservices", "apiservice", "APIService"), false, NONE, EXTENSIONS, NONE),
+    res(("certificates.k8s.io", "v1"), ("certificatesigningrequests", "certificatesigningrequest", "CertificateSigningRequest"), false, &["csr"], NONE, &["spec.signerName"]),
+    res(RBAC, ("roles", "role", "Role"), true, NONE, NONE, NONE),
+    res(RBAC, ("rolebindings", "rolebinding", "RoleBinding"), true, NONE, NONE, NONE),
+    res(RBAC, ("clusterroles", "clusterrole", "ClusterRole"), false, NONE, NONE, NONE),
+    res(RBAC, ("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding"), false, NONE, NONE, NONE),
+    res(("scheduling.k8s.io", "v1"), ("priorityclasses", "priorityclass", "PriorityClass"), false, &["pc"], NONE, NONE),
+    res(("apiextensions.k8s.io", "v1"), ("customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition"), false, &["crd", "crds"], EXTENSIONS, NONE),
+    read_only(res(METRICS, ("nodes", "", "NodeMetrics"), false, NONE, NONE, NONE)),
+    read_only(res(METRICS, ("pods", "", "PodMetrics"), true, NONE, NONE, NONE)),
 ];
 
-/// The API groups (besides the core group) in discovery order, with their versions.
-pub const GROUPS: &[(&str, &str)] = &[
-    ("apps", "v1"),
-    ("events.k8s.io", "v1"),
-    ("authorization.k8s.io", "v1"),
-    ("batch", "v1"),
-    ("networking.k8s.io", "v1"),
-    ("coordination.k8s.io", "v1"),
-    ("discovery.k8s.io", "v1"),
+/// The built-in API groups (besides the core group) in discovery order, with their versions,
+/// the preferred one first. Groups of CustomResourceDefinitions follow them.
+pub const GROUPS: &[(&str, &[&str])] = &[
+    ("apiregistration.k8s.io", &["v1"]),
+    ("apps", &["v1"]),
+    ("events.k8s.io", &["v1"]),
+    ("authorization.k8s.io", &["v1"]),
+    ("autoscaling", &["v2", "v1"]),
+    ("batch", &["v1"]),
+    ("certificates.k8s.io", &["v1"]),
+    ("networking.k8s.io", &["v1"]),
+    ("policy", &["v1"]),
+    ("rbac.authorization.k8s.io", &["v1"]),
+    ("storage.k8s.io", &["v1"]),
+    ("admissionregistration.k8s.io", &["v1"]),
+    ("apiextensions.k8s.io", &["v1"]),
+    ("scheduling.k8s.io", &["v1"]),
+    ("coordination.k8s.io", &["v1"]),
+    ("discovery.k8s.io", &["v1"]),
 ];
 
-/// Index of the type served at `group/version/plural`.
+/// The aggregated group served when the APIService `v1beta1.metrics.k8s.io` is available.
+pub const METRICS_GROUP: (&str, &str) = METRICS;
+
+/// Index of the built-in type served at `group/version/plural`.
 pub fn by_plural(group: &str, version: &str, plural: &str) -> Option<usize> {
     RESOURCES
         .iter()
         .position(|r| r.group == group && r.version == version && r.plural == plural)
 }
 
-/// Index of the type an object with this `apiVersion` and `kind` belongs to.
+/// Index of the built-in type an object with this `apiVersion` and `kind` belongs to.
 pub fn by_kind(api_version: &str, kind: &str) -> Option<usize> {
     let (group, version) = split_api_version(api_version);
     RESOURCES
@@ -162,8 +257,41 @@ pub fn split_api_version(api_version: &str) -> (&str, &str) {
     api_version.split_once('/').unwrap_or(("", api_version))
 }
 
+/// The type with this index: a built-in one, or one registered for a CRD.
 pub fn get(index: usize) -> &'static ResourceType {
-    &RESOURCES[index.min(RESOURCES.len() - 1)]
+    if index < RESOURCES.len() {
+        return &RESOURCES[index];
+    }
+    registry::get(index - RESOURCES.len()).unwrap_or(&RESOURCES[RESOURCES.len() - 1])
 }
 
 pub const PODS: usize = 2;
+pub const NODES: usize = 1;
+pub const LEASES: usize = 19;
+pub const CRDS: usize = 40;
+pub const APISERVICES: usize = 33;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_constants_point_at_their_types() {
+        assert_eq!(RESOURCES[PODS].kind, "Pod");
+        assert_eq!(RESOURCES[NODES].kind, "Node");
+        assert_eq!(RESOURCES[LEASES].kind, "Lease");
+        assert_eq!(RESOURCES[CRDS].kind, "CustomResourceDefinition");
+        assert_eq!(RESOURCES[APISERVICES].kind, "APIService");
+        for r in RESOURCES {
+            let versions = GROUPS.iter().find(|(g, _)| *g == r.group).map(|(_, v)| *v);
+            assert!(
+                r.group.is_empty()
+                    || r.group == METRICS_GROUP.0
+                    || versions.is_some_and(|v| v.contains(&r.version)),
+                "{} {}",
+                r.group,
+                r.version
+            );
+        }
+    }
+}

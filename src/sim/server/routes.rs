@@ -32,7 +32,8 @@ pub enum Route {
     NotFound,
 }
 
-pub fn route(path: &str) -> Route {
+/// What `path` addresses; `resolve` finds the type served at (group, version, plural).
+pub fn route(path: &str, resolve: &dyn Fn(&str, &str, &str) -> Option<usize>) -> Route {
     let segments: Vec<&str> = path
         .trim_matches('/')
         .split('/')
@@ -47,25 +48,30 @@ pub fn route(path: &str) -> Route {
         ["openapi", ..] => Route::OpenApi,
         ["api"] => Route::CoreVersions,
         ["api", "v1"] => Route::CoreResources,
-        ["api", "v1", rest @ ..] => resource_route("", "v1", rest),
+        ["api", "v1", rest @ ..] => resource_route("", "v1", rest, resolve),
         ["apis"] => Route::Groups,
         ["apis", group] => Route::Group((*group).to_string()),
         ["apis", group, version] => {
             Route::GroupResources((*group).to_string(), (*version).to_string())
         }
         ["apis", "authorization.k8s.io", "v1", review] => Route::Review((*review).to_string()),
-        ["apis", group, version, rest @ ..] => resource_route(group, version, rest),
+        ["apis", group, version, rest @ ..] => resource_route(group, version, rest, resolve),
         _ => Route::NotFound,
     }
 }
 
-fn resource_route(group: &str, version: &str, rest: &[&str]) -> Route {
+fn resource_route(
+    group: &str,
+    version: &str,
+    rest: &[&str],
+    resolve: &dyn Fn(&str, &str, &str) -> Option<usize>,
+) -> Route {
     let (watch_prefix, rest) = match rest {
         ["watch", rest @ ..] => (true, rest),
         _ => (false, rest),
     };
     let path = |plural: &str, namespace: Option<&str>, name: Option<&str>, sub: Option<&str>| {
-        let Some(resource) = resources::by_plural(group, version, plural) else {
+        let Some(resource) = resolve(group, version, plural) else {
             return Route::NotFound;
         };
         let namespaced = resources::get(resource).namespaced;
@@ -99,6 +105,10 @@ fn resource_route(group: &str, version: &str, rest: &[&str]) -> Route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn route(path: &str) -> Route {
+        super::route(path, &|g, v, p| resources::by_plural(g, v, p))
+    }
 
     #[test]
     fn routes_resource_paths() {

@@ -39,6 +39,19 @@ impl ApiError {
             .with_details(json!({"name": name, "kind": resource}))
     }
 
+    /// Adds the API group to the details of a NotFound (as the server does for non-core types).
+    pub fn with_group(mut self, group: &str) -> Self {
+        if !group.is_empty()
+            && let Some(details) = self
+                .details
+                .as_mut()
+                .and_then(serde_json::Value::as_object_mut)
+        {
+            details.insert("group".into(), json!(group));
+        }
+        self
+    }
+
     /// A path the server does not serve.
     pub fn no_route() -> Self {
         ApiError::new(
@@ -78,6 +91,30 @@ impl ApiError {
     /// The watch or continue position is older than the retained history.
     pub fn expired(message: impl Into<String>) -> Self {
         ApiError::new(410, "Expired", message)
+    }
+
+    /// A read at a resourceVersion the server has not reached, as the watch cache reports it
+    /// after waiting 3 s (clients such as client-go's reflector then list from scratch).
+    pub fn too_large_resource_version(requested: u64, current: u64) -> Self {
+        ApiError::new(
+            504,
+            "Timeout",
+            format!("Timeout: Too large resource version: {requested}, current: {current}"),
+        )
+        .with_details(json!({
+            "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+            "retryAfterSeconds": 1
+        }))
+    }
+
+    /// A group version served by an aggregated API server that is not available.
+    pub fn service_unavailable() -> Self {
+        ApiError::new(
+            503,
+            "ServiceUnavailable",
+            "the server is currently unable to handle the request",
+        )
+        .with_details(json!({}))
     }
 
     pub fn unsupported_media_type(content_type: &str) -> Self {

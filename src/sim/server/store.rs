@@ -9,10 +9,9 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use super::event_mirror;
-use super::log_buffer::{ContainerKey, ContainerLogs, LogEvent, LogStore};
+use super::crd;
+use super::log_buffer::LogStore;
 use super::resources::{self, PODS};
-use crate::sim::mutation::Mutation;
 
 /// Watch events kept for clients that resume from an older resourceVersion.
 pub const DEFAULT_HISTORY: usize = 10_000;
@@ -74,6 +73,8 @@ pub(super) struct Inner {
     pub(super) history_limit: usize,
     /// Highest resourceVersion whose event has been dropped from the history.
     pub(super) compacted_rv: u64,
+    /// Custom resource types this store serves: (type index, name of the CRD).
+    pub(super) custom: Vec<(usize, String)>,
 }
 
 /// The simulated cluster's state. Cheap to share (`Arc<Store>`); all methods are synchronous
@@ -81,7 +82,7 @@ pub(super) struct Inner {
 pub struct Store {
     inner: Mutex<Inner>,
     pub(super) signals: broadcast::Sender<Signal>,
-    logs: LogStore,
+    pub(super) logs: LogStore,
 }
 
 impl Default for Store {
@@ -103,16 +104,31 @@ fn new_uid() -> String {
     )
 }
 
-/// The same event in the other events API group, if `object` is an event.
-fn mirror_event(object: &Value) -> Option<Value> {
-    if object.get("kind").and_then(Value::as_str) != Some("Event") {
-        return None;
+/// The API server keeps `podIP`/`podIPs` and `hostIP`/`hostIPs` in step: a pod written with
+/// only the singular field is stored with the list too.
+fn default_pod_ips(object: &mut Value) {
+    if object.get("kind").and_then(Value::as_str) != Some("Pod") {
+        return;
     }
-    match object.get("apiVersion").and_then(Value::as_str) {
-        Some("v1") => Some(event_mirror::to_events_v1(object)),
-        Some("events.k8s.io/v1") => Some(event_mirror::to_core_v1(object)),
-        _ => None,
+    let Some(status) = object.get_mut("status").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (one, many) in [("podIP", "podIPs"), ("hostIP", "hostIPs")] {
+        let ip = status
+            .get(one)
+            .and_then(Value::as_str)
+            .filter(|ip| !ip.is_empty());
+        if let Some(ip) = ip.map(str::to_string)
+            && status.get(many).is_none_or(Value::is_null)
+        {
+            status.insert(many.to_string(), json!([{ "ip": ip }]));
+        }
     }
+}
+
+fn is_crd(object: &Value) -> bool {
+    object.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition")
+        && object.get("apiVersion").and_then(Value::as_str) == Some("apiextensions.k8s.io/v1")
 }
 
 fn meta_str<'a>(obj: &'a Value, field: &str) -> Option<&'a str> {
@@ -132,6 +148,7 @@ impl Store {
                 history: VecDeque::new(),
                 history_limit: DEFAULT_HISTORY,
                 compacted_rv: 0,
+                custom: Vec::new(),
             }),
             signals,
             logs: LogStore::default(),
@@ -149,16 +166,34 @@ impl Store {
         self.lock().rv
     }
 
-    /// Creates or replaces an object; returns the stored object.
+    /// Creates or replaces an object; returns the stored object. Copies of it in other API
+    /// versions (Events, HorizontalPodAutoscalers, custom resources) are written with the same
+    /// resourceVersion; a CustomResourceDefinition starts serving its types.
     pub fn upsert(&self, object: Value) -> Result<Arc<Value>, StoreError> {
-        let stored = self.upsert_one(object)?;
-        if let Some(mirror) = mirror_event(&stored) {
-            self.upsert_one(mirror)?;
+        let mut object = if is_crd(&object) {
+            crd::with_status(object)
+        } else {
+            object
+        };
+        default_pod_ips(&mut object);
+        let mut inner = self.lock();
+        let stored = self.upsert_locked(&mut inner, object, None)?;
+        if is_crd(&stored) {
+            inner.serve_crd(&stored);
+        }
+        let rv = inner.rv;
+        for mirror in inner.mirrors_of(&stored) {
+            self.upsert_locked(&mut inner, mirror, Some(rv))?;
         }
         Ok(stored)
     }
 
-    fn upsert_one(&self, mut object: Value) -> Result<Arc<Value>, StoreError> {
+    fn upsert_locked(
+        &self,
+        inner: &mut Inner,
+        mut object: Value,
+        shared_rv: Option<u64>,
+    ) -> Result<Arc<Value>, StoreError> {
         let api_version = object
             .get("apiVersion")
             .and_then(Value::as_str)
@@ -167,7 +202,9 @@ impl Store {
             .get("kind")
             .and_then(Value::as_str)
             .ok_or(StoreError::MissingKind)?;
-        let resource = resources::by_kind(api_version, kind)
+        let resource = inner
+            .resolve_kind(api_version, kind)
+            .filter(|r| resources::get(*r).stored())
             .ok_or_else(|| StoreError::UnknownKind(api_version.to_string(), kind.to_string()))?;
         let name = meta_str(&object, "name")
             .filter(|n| !n.is_empty())
@@ -185,9 +222,16 @@ impl Store {
         if !object.get("metadata").is_some_and(Value::is_object) {
             object["metadata"] = json!({});
         }
-        let mut inner = self.lock();
-        inner.rv += 1;
-        let rv = inner.rv;
+        let rv = match shared_rv {
+            Some(rv) => rv,
+            None => {
+                inner.rv += 1;
+                inner.rv
+            }
+        };
+        if inner.objects.len() <= resource {
+            inner.objects.resize_with(resource + 1, BTreeMap::new);
+        }
         let key = (namespace.clone(), name);
         let previous = inner.objects[resource].get(&key).cloned();
         let meta = &mut object["metadata"];
@@ -222,7 +266,7 @@ impl Store {
             EventType::Added
         };
         self.record(
-            &mut inner,
+            inner,
             Event {
                 rv,
                 resource,
@@ -234,31 +278,45 @@ impl Store {
         Ok(object)
     }
 
-    /// Deletes an object; returns it (with the deletion's resourceVersion) if it existed.
+    /// Deletes an object (and its copies in other API versions); returns it, with the
+    /// deletion's resourceVersion, if it existed.
     pub fn delete(
         &self,
         resource: usize,
         namespace: Option<&str>,
         name: &str,
     ) -> Option<Arc<Value>> {
-        let deleted = self.delete_one(resource, namespace, name)?;
-        if let Some(mirror) = mirror_event(&deleted) {
-            let kind = mirror
+        let mut inner = self.lock();
+        let deleted = self.delete_locked(&mut inner, resource, namespace, name, None)?;
+        let rv = inner.rv;
+        for mirror in inner.mirrors_of(&deleted) {
+            let api_version = mirror
                 .get("apiVersion")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            if let Some(other) = resources::by_kind(kind, "Event") {
-                self.delete_one(other, namespace, name);
+            let kind = mirror.get("kind").and_then(Value::as_str).unwrap_or("");
+            if let Some(other) = inner.resolve_kind(api_version, kind) {
+                self.delete_locked(&mut inner, other, namespace, name, Some(rv));
             }
+        }
+        if is_crd(&deleted) {
+            inner.unserve_crd(name);
+        }
+        drop(inner);
+        if resource == PODS {
+            let ns = namespace.unwrap_or("default");
+            self.logs.pod_deleted(ns, name);
         }
         Some(deleted)
     }
 
-    fn delete_one(
+    fn delete_locked(
         &self,
+        inner: &mut Inner,
         resource: usize,
         namespace: Option<&str>,
         name: &str,
+        shared_rv: Option<u64>,
     ) -> Option<Arc<Value>> {
         let namespaced = resources::get(resource).namespaced;
         let namespace = if namespaced {
@@ -267,15 +325,19 @@ impl Store {
             ""
         };
         let key = (namespace.to_string(), name.to_string());
-        let mut inner = self.lock();
         let removed = inner.objects.get_mut(resource)?.remove(&key)?;
-        inner.rv += 1;
-        let rv = inner.rv;
+        let rv = match shared_rv {
+            Some(rv) => rv,
+            None => {
+                inner.rv += 1;
+                inner.rv
+            }
+        };
         let mut object = (*removed).clone();
         object["metadata"]["resourceVersion"] = json!(rv.to_string());
         let object = Arc::new(object);
         self.record(
-            &mut inner,
+            inner,
             Event {
                 rv,
                 resource,
@@ -284,10 +346,6 @@ impl Store {
                 previous: Some(removed),
             },
         );
-        drop(inner);
-        if resource == PODS {
-            self.logs.pod_deleted(namespace, name);
-        }
         Some(object)
     }
 
@@ -300,73 +358,5 @@ impl Store {
             }
         }
         let _ = self.signals.send(Signal::Event(event));
-    }
-
-    /// Applies one mutation from a scenario or a test.
-    pub fn apply(&self, mutation: Mutation) -> Result<(), StoreError> {
-        match mutation {
-            Mutation::Upsert(object) => self.upsert(object).map(|_| ()),
-            Mutation::Delete {
-                api_version,
-                kind,
-                namespace,
-                name,
-            } => {
-                let resource = resources::by_kind(&api_version, &kind)
-                    .ok_or(StoreError::UnknownKind(api_version, kind))?;
-                self.delete(resource, namespace.as_deref(), &name);
-                Ok(())
-            }
-            Mutation::Log {
-                namespace,
-                pod,
-                container,
-                time,
-                line,
-            } => {
-                self.append_log(
-                    ContainerKey {
-                        namespace,
-                        pod,
-                        container,
-                    },
-                    time,
-                    line,
-                );
-                Ok(())
-            }
-            Mutation::ContainerRestarted {
-                namespace,
-                pod,
-                container,
-            } => {
-                self.restart_container(ContainerKey {
-                    namespace,
-                    pod,
-                    container,
-                });
-                Ok(())
-            }
-        }
-    }
-
-    pub fn append_log(&self, key: ContainerKey, time: jiff::Timestamp, line: String) {
-        self.logs.append(key, time, line);
-    }
-
-    pub fn restart_container(&self, key: ContainerKey) {
-        self.logs.restart(key);
-    }
-
-    /// A copy of one container's logs and a receiver for what follows.
-    pub fn logs(&self, key: &ContainerKey) -> (ContainerLogs, broadcast::Receiver<LogEvent>) {
-        self.logs.snapshot(key)
-    }
-}
-
-impl Store {
-    /// Deletes a pod; returns it if it existed.
-    pub fn delete_pod(&self, namespace: &str, name: &str) -> Option<Arc<Value>> {
-        self.delete(PODS, Some(namespace), name)
     }
 }

@@ -85,6 +85,6 @@ impl Store {
         namespace: Option<&str>,
         name: &str,
     ) -> Option<Arc<Value>> {
-        self.get(resources::by_kind(api_version, kind)?, namespace, name)
+        self.get(self.resolve_kind(api_version, kind)?, namespace, name)
     }
 }
