@@ -293,14 +293,22 @@ async fn from_cluster(
         Scope::All => None,
         Scope::Namespace(ns) => Some(ns.clone()),
     };
-    let synced = crate::cluster::sync::sync_once(client.clone(), scope, SYNC_LIMIT).await;
+    let (synced, health) = tokio::join!(
+        crate::cluster::sync::sync_once(client.clone(), scope, SYNC_LIMIT),
+        api_health(&client, &setup.server)
+    );
     let mut engine = Engine::new(options(namespace.clone(), panes));
     for change in synced.changes {
         engine.apply(change);
     }
+    engine.apply(Change::Health(health));
     let snap = engine.snapshot();
     if !Kind::ALL.iter().any(|k| snap.has_kind(*k)) {
-        return Err(nothing_listed(snap, &setup.server));
+        let why = api_explanation(&mut engine, forced_now.unwrap_or_else(Timestamp::now));
+        return Err(format!(
+            "{}{why}",
+            nothing_listed(engine.snapshot(), &setup.server)
+        ));
     }
     if let Some(ns) = &namespace
         && snap.has_kind(Kind::Namespace)
@@ -324,6 +332,33 @@ async fn from_cluster(
         notes,
         offline: false,
     })
+}
+
+/// The API server's health (`/version`, `/livez`, `/readyz`, `/metrics` when it answers).
+async fn api_health(client: &Client, server: &str) -> crate::troubleshoot::ApiHealth {
+    let mut health = crate::cluster::health::probe(client).await;
+    if health.unreachable().is_none() {
+        health.metrics = crate::cluster::health::probe_metrics(client).await;
+    }
+    health.server = server.to_string();
+    health
+}
+
+/// The control-plane findings about the API server itself (why it cannot be used), as
+/// lines to add to "could not list anything": summary, explanation and first next step.
+fn api_explanation(engine: &mut Engine, now: Timestamp) -> String {
+    let mut out = String::new();
+    for f in engine
+        .analyze(now, true)
+        .iter()
+        .filter(|f| f.pane == Pane::ControlPlane)
+    {
+        out.push_str(&format!("\n{}\n  {}", f.summary, f.explanation));
+        if let Some(step) = f.next_steps.first() {
+            out.push_str(&format!("\n  next: {step}"));
+        }
+    }
+    out
 }
 
 /// Why nothing at all could be listed, in one sentence naming the server.

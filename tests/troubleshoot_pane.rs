@@ -122,3 +122,21 @@ async fn a_new_failure_is_found_after_the_cluster_changes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_api_servers_failing_health_check_reaches_the_control_plane_tab() {
+    let sim = start_demo().await;
+    sim.fail_health_check("etcd", "etcd client connection not yet established");
+    let mut s = session(&sim.kubeconfig_yaml(), None, false).await;
+    wait_state(&mut s, "the first analysis", analysed).await;
+    wait_state(&mut s, "a finding from /livez and /readyz", |st| {
+        st.troubleshoot.analysis.as_ref().is_some_and(|a| {
+            a.findings.iter().any(|f| {
+                f.pane == kmedic::findings::Pane::ControlPlane
+                    && f.object.kind == "APIServer"
+                    && f.evidence.iter().any(|e| e.value.contains("etcd"))
+            })
+        })
+    })
+    .await;
+}

@@ -203,6 +203,14 @@ impl AppState {
             .get(&kind)
             .map(|k| k.rows.clone())
             .unwrap_or_default();
+        if kind == ResourceKind::Nodes && self.joins.pods_stale {
+            self.joins.pods_per_node = self
+                .kinds
+                .get(&ResourceKind::Pods)
+                .map(|k| Joins::from_pods(&k.rows))
+                .unwrap_or_default();
+            self.joins.pods_stale = false;
+        }
         if let Some(table) = self.tables.get_mut(&kind) {
             table.refresh(&rows, &self.joins, self.now, hide_ns);
             table.scroll_into_view(height);

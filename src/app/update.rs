@@ -172,7 +172,7 @@ fn on_rows(state: &mut AppState, kind: ResourceKind, rows: Vec<Arc<Row>>) -> Vec
     state.dirty = true;
     mark_connected(state, kind);
     match kind {
-        ResourceKind::Pods => state.joins.pods_per_node = Joins::from_pods(&rows),
+        ResourceKind::Pods => state.joins.pods_stale = true,
         ResourceKind::Endpoints => state.joins.endpoints = Joins::from_endpoints(&rows),
         _ => {}
     }

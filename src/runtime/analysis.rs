@@ -22,7 +22,7 @@ use crate::cluster::watch::ChangeSink;
 use crate::objects::Kind;
 use crate::troubleshoot::{
     Change, ContainerKey, CoverageReport, Engine, KindState, Options,
-    containers_needing_previous_logs, group_by_root,
+    containers_needing_previous_logs_for, group_by_root,
 };
 
 /// Quiet time after a change before analysing.
@@ -44,14 +44,29 @@ pub fn system_clock() -> Clock {
     Arc::new(Timestamp::now)
 }
 
+/// The API server's health is asked this often (`/version`, `/livez`, `/readyz`).
+const HEALTH_EVERY: Duration = Duration::from_secs(30);
+/// `/metrics` (large on a real server) is read once every this many health probes.
+const METRICS_EVERY: u32 = 10;
+
 /// What the thread is told.
 enum Input {
     Change(Change),
+    /// The generation ended (its handle was dropped): the thread returns.
+    Stop,
 }
 
 /// A running engine: clone the sink into every watch loop.
 pub struct EngineHandle {
     tx: Sender<Input>,
+}
+
+impl Drop for EngineHandle {
+    fn drop(&mut self) {
+        // The thread also holds senders (for fetched logs and health), so a dropped handle
+        // alone would not disconnect the channel.
+        let _ = self.tx.send(Input::Stop);
+    }
 }
 
 impl EngineHandle {
@@ -72,7 +87,7 @@ pub fn spawn(
     generation: u64,
     opts: Options,
     expected: Vec<(Kind, Option<String>)>,
-    client: Option<Client>,
+    client: Option<(Client, String)>,
     results: UnboundedSender<Msg>,
     clock: Clock,
 ) -> EngineHandle {
@@ -86,7 +101,10 @@ pub fn spawn(
             for (kind, scope) in expected {
                 engine.apply(Change::State(kind, scope, KindState::Unknown));
             }
-            let logs = client.zip(handle).map(|(c, h)| LogFetcher {
+            if let (Some((c, server)), Some(h)) = (&client, &handle) {
+                h.spawn(probe_health(c.clone(), server.clone(), feedback.clone()));
+            }
+            let logs = client.map(|(c, _)| c).zip(handle).map(|(c, h)| LogFetcher {
                 client: c,
                 runtime: h,
                 feedback,
@@ -109,8 +127,8 @@ struct LogFetcher {
 }
 
 impl LogFetcher {
-    fn fetch_new(&mut self, engine: &Engine) {
-        let wanted = containers_needing_previous_logs(engine.snapshot());
+    fn fetch_new(&mut self, engine: &Engine, findings: &[crate::findings::Finding]) {
+        let wanted = containers_needing_previous_logs_for(engine.snapshot(), findings);
         let mut started = 0;
         for key in wanted {
             let restarts = restart_count(engine, &key);
@@ -137,6 +155,29 @@ impl LogFetcher {
                 }
             });
         }
+    }
+}
+
+/// Asks the API server's health every `HEALTH_EVERY` (metrics less often) and feeds it to the
+/// engine as a change, until the engine thread is gone.
+async fn probe_health(client: Client, server: String, feedback: Sender<Input>) {
+    let mut round: u32 = 0;
+    let mut metrics = crate::troubleshoot::Probed::default();
+    loop {
+        let mut health = crate::cluster::health::probe(&client).await;
+        if round.is_multiple_of(METRICS_EVERY) && health.unreachable().is_none() {
+            metrics = crate::cluster::health::probe_metrics(&client).await;
+        }
+        health.metrics = metrics.clone();
+        health.server = server.clone();
+        if feedback
+            .send(Input::Change(Change::Health(health)))
+            .is_err()
+        {
+            return;
+        }
+        round = round.wrapping_add(1);
+        tokio::time::sleep(HEALTH_EVERY).await;
     }
 }
 
@@ -185,11 +226,15 @@ fn run(
                 last_change = Instant::now();
                 first_change.get_or_insert(last_change);
                 // Apply everything already queued before deciding.
-                while let Ok(Input::Change(change)) = rx.try_recv() {
-                    engine.apply(change);
+                while let Ok(input) = rx.try_recv() {
+                    match input {
+                        Input::Change(change) => engine.apply(change),
+                        Input::Stop => return,
+                    }
                 }
                 continue;
             }
+            Ok(Input::Stop) => return,
             Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
         }
@@ -203,6 +248,9 @@ fn run(
         let findings = engine.analyze(now, due_full);
         if due_full || engine.last_pass().full {
             last_full = Instant::now();
+        }
+        if let Some(f) = logs.as_mut() {
+            f.fetch_new(&engine, &findings);
         }
         let groups = group_by_root(&findings);
         let coverage = CoverageReport::of(engine.snapshot(), &engine.options().panes);
@@ -223,9 +271,6 @@ fn run(
             .is_err()
         {
             return;
-        }
-        if let Some(f) = logs.as_mut() {
-            f.fetch_new(&engine);
         }
     }
 }

@@ -105,7 +105,7 @@ impl Session {
         let engine = start_engine(
             state.generation,
             &scope,
-            Some(client.clone()),
+            Some((client.clone(), setup.server.clone())),
             &results_tx,
             clock.clone(),
         );
@@ -334,10 +334,11 @@ impl Session {
 
     /// A new watch set (and a new engine) over `scope` for `generation`; the old ones stop.
     fn restart_watches(&mut self, scope: Scope, generation: u64) {
+        let server = self.state.target.server.clone();
         self.engine = start_engine(
             generation,
             &scope,
-            Some(self.client.clone()),
+            Some((self.client.clone(), server)),
             &self.results_tx,
             self.clock.clone(),
         );
@@ -384,7 +385,7 @@ impl Session {
 fn start_engine(
     generation: u64,
     scope: &Scope,
-    client: Option<Client>,
+    client: Option<(Client, String)>,
     results: &UnboundedSender<Msg>,
     clock: super::analysis::Clock,
 ) -> super::analysis::EngineHandle {

@@ -110,8 +110,13 @@ pub fn explain_exit(code: i32, reason: &str) -> String {
 
 /// Containers that crashed (crash loop, or restarted init containers): worth a previous log.
 pub fn crashed_containers(snap: &Snapshot) -> Vec<ContainerKey> {
+    crashed_containers_of(snap.pods.iter())
+}
+
+/// [`crashed_containers`] among these pods only.
+pub fn crashed_containers_of<'a>(pods: impl Iterator<Item = &'a Pod>) -> Vec<ContainerKey> {
     let mut out = Vec::new();
-    for pod in &snap.pods {
+    for pod in pods {
         let ns = pod.metadata.namespace.clone().unwrap_or_default();
         let name = pod.metadata.name.clone().unwrap_or_default();
         for (_, c) in statuses(pod) {

@@ -225,19 +225,17 @@ fn claims(pod: &Pod) -> Vec<String> {
 
 /// The nodes the pod could run on if they were Ready, when every one of them is NotReady.
 fn only_not_ready_candidates(ctx: &Ctx, pod: &Pod) -> Vec<String> {
-    let candidates: Vec<&Node> = ctx
-        .snap
-        .nodes
-        .iter()
-        .filter(|n| could_host(pod, n))
-        .collect();
-    if candidates.is_empty() || candidates.iter().any(|n| is_ready(n)) {
-        return Vec::new();
+    let mut not_ready = Vec::new();
+    for node in ctx.snap.nodes.iter().filter(|n| could_host(pod, n)) {
+        // One Ready node that would take the pod settles it (and ends the walk early).
+        if is_ready(node) {
+            return Vec::new();
+        }
+        if let Some(name) = &node.metadata.name {
+            not_ready.push(name.to_string());
+        }
     }
-    candidates
-        .iter()
-        .filter_map(|n| n.metadata.name.as_ref().map(|n| n.to_string()))
-        .collect()
+    not_ready
 }
 
 /// Whether the node would take the pod, ignoring NotReady state and resources.

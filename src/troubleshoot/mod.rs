@@ -209,3 +209,22 @@ pub fn cluster_level(f: &Finding) -> bool {
 pub fn containers_needing_previous_logs(snapshot: &Snapshot) -> Vec<ContainerKey> {
     container::crashed_containers(snapshot)
 }
+
+/// [`containers_needing_previous_logs`] among the pods these findings are about: what the
+/// live engine asks after each pass (cheap: it never walks every pod).
+pub fn containers_needing_previous_logs_for(
+    snapshot: &Snapshot,
+    findings: &[Finding],
+) -> Vec<ContainerKey> {
+    let mut pods: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f.object.kind == "Pod")
+        .map(|f| (f.object.namespace.as_str(), f.object.name.as_str()))
+        .collect();
+    pods.sort_unstable();
+    pods.dedup();
+    container::crashed_containers_of(
+        pods.into_iter()
+            .filter_map(|(ns, name)| snapshot.pods.find(ns, name)),
+    )
+}
