@@ -249,6 +249,12 @@ pub struct NodeArgs {
     #[arg(long, value_name = "DIR")]
     pub host_root: Option<PathBuf>,
 
+    /// A dump of the cluster (a YAML/JSON file, a `kind: List`, or a `kubectl cluster-info
+    /// dump` directory): its mirror pods are compared with the node's static pod manifests
+    /// (image drift). Read offline, as `kmedic check --scenario` reads it.
+    #[arg(long, value_name = "PATH")]
+    pub scenario: Option<PathBuf>,
+
     /// Only these panes (comma-separated): control-plane, node, network, certs.
     #[arg(long, value_name = "PANES", value_delimiter = ',')]
     pub pane: Vec<String>,
