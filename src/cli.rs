@@ -154,6 +154,12 @@ pub struct UiArgs {
     /// Directory where the log pane saves files (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
+
+    /// Node-local mode from a support bundle (sosreport layout) or a mounted node disk: its
+    /// findings get their own Troubleshoot tab and join the other tabs (files only, nothing
+    /// is run). Without it, kmedic reads this machine when it is a Kubernetes node.
+    #[arg(long, value_name = "DIR")]
+    pub host_root: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -23,6 +23,12 @@ pub enum Effect {
     InspectCerts { request: u64 },
     /// Ask the server what the user may do in `scope`.
     ReviewAccess { request: u64, scope: Scope },
+    /// Read the node kmedic runs on (or the bundle it was given), read-only, off the UI
+    /// thread; `context` is what the cluster knows (mirror pods).
+    InspectNode {
+        request: u64,
+        context: crate::node::ClusterContext,
+    },
     /// Check whether the cluster answers again (only while disconnected).
     Probe { generation: u64 },
     /// Start/stop log streams, save log lines.

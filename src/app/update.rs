@@ -39,7 +39,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.dirty = true;
             }
             state.now = now;
-            Vec::new()
+            super::node_local::on_tick(state, now)
         }
         Msg::Rows {
             generation,
@@ -71,9 +71,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Analyzed { generation, result } => {
+            if generation == state.generation
+                && let Ok(analysis) = &result
+            {
+                super::node_local::take_mirror_pods(state, &analysis.mirror_pods);
+            }
             super::troubleshoot::on_result(state, generation, result);
             Vec::new()
         }
+        Msg::NodeLocal(msg) => super::node_local::on_msg(state, msg),
         Msg::CertsInspected { request, result } => {
             if let Some(Overlay::Certs(pane)) = &mut state.overlay
                 && pane.request == request
