@@ -99,6 +99,18 @@ async fn node_local_tab_from_a_bundle() {
     ] {
         assert!(checks.contains(&check), "{check}: {checks:?}");
     }
+    // Image drift, live: the watched mirror pod of the API server runs another image than the
+    // node's manifest asks for.
+    let drift: Vec<&str> = rows
+        .iter()
+        .map(|r| &analysis.findings[r.finding])
+        .filter(|f| f.check == "static-pod-image-drift")
+        .map(|f| f.summary.as_str())
+        .collect();
+    assert!(
+        drift.iter().any(|d| d.starts_with("kube-apiserver-cp-1: the manifest asks for registry.k8s.io/kube-apiserver:v1.31.2, but the mirror pod runs registry.k8s.io/kube-apiserver:v1.33.2")),
+        "{drift:?}"
+    );
     shoot(&mut s, "node_local_tab");
 
     // The same findings in Control plane, marked as read on the node; the cluster's failing

@@ -13,7 +13,7 @@ use super::effect::Effect;
 use super::state::AppState;
 use super::troubleshoot::{Analysis, Troubleshoot};
 use crate::findings::Evidence;
-use crate::node::{ClusterContext, MirrorPod, NodeReport};
+use crate::node::{ClusterContext, NodeReport};
 
 /// A new reading of the node this long after the last one.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(60);
@@ -36,8 +36,6 @@ pub struct NodeLocal {
     /// The reading in flight.
     pub running: Option<u64>,
     pub next_request: u64,
-    /// Mirror pods from the last cluster analysis, passed to the next reading (image drift).
-    pub mirror_pods: Vec<MirrorPod>,
 }
 
 /// What node-local mode is told.
@@ -81,9 +79,16 @@ pub fn on_msg(state: &mut AppState, msg: NodeLocalMsg) -> Vec<Effect> {
     }
 }
 
-/// Starts a reading unless one is running; nothing when node-local mode is off.
+/// Starts a reading unless one is running; nothing when node-local mode is off. The mirror
+/// pods of the cluster's last analysis go with it (image drift).
 pub fn refresh(state: &mut AppState) -> Vec<Effect> {
-    let Some(node) = state.troubleshoot.node.as_mut() else {
+    let t = &mut state.troubleshoot;
+    let mirror_pods = t
+        .analysis
+        .as_ref()
+        .map(|a| a.mirror_pods.clone())
+        .unwrap_or_default();
+    let Some(node) = t.node.as_mut() else {
         return Vec::new();
     };
     if node.running.is_some() {
@@ -95,9 +100,7 @@ pub fn refresh(state: &mut AppState) -> Vec<Effect> {
     state.dirty = true;
     vec![Effect::InspectNode {
         request,
-        context: ClusterContext {
-            mirror_pods: node.mirror_pods.clone(),
-        },
+        context: ClusterContext { mirror_pods },
     }]
 }
 
@@ -145,13 +148,6 @@ fn on_inspected(
     let rows = t.rows().len();
     t.selected = t.selected.min(rows.saturating_sub(1));
     state.dirty = true;
-}
-
-/// Mirror pods from a new cluster analysis, kept for the next reading.
-pub fn take_mirror_pods(state: &mut AppState, mirror_pods: &[MirrorPod]) {
-    if let Some(node) = state.troubleshoot.node.as_mut() {
-        node.mirror_pods = mirror_pods.to_vec();
-    }
 }
 
 /// Rebuilds what the view shows: the cluster's findings, then the node-local ones (each with

@@ -312,3 +312,33 @@ fn a_guess_that_finds_no_node_removes_the_tab_but_a_bundle_says_why() {
     );
     assert!(node.shown);
 }
+
+#[test]
+fn the_first_reading_takes_the_mirror_pods_the_cluster_already_showed() {
+    let mut s = state();
+    let generation = s.generation;
+    let mirror = MirrorPod {
+        namespace: "kube-system".into(),
+        name: "etcd-cp-1".into(),
+        node: "cp-1".into(),
+        containers: vec![("etcd".into(), "registry.k8s.io/etcd:3.5.15-0".into())],
+    };
+    update(
+        &mut s,
+        Msg::Analyzed {
+            generation,
+            result: Ok(cluster_analysis(vec![mirror.clone()])),
+        },
+    );
+    let effects = update(
+        &mut s,
+        Msg::NodeLocal(NodeLocalMsg::Start {
+            source: "this node".into(),
+            detected: true,
+        }),
+    );
+    match effects.as_slice() {
+        [Effect::InspectNode { context, .. }] => assert_eq!(context.mirror_pods, vec![mirror]),
+        other => panic!("{other:?}"),
+    }
+}

@@ -71,11 +71,6 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Analyzed { generation, result } => {
-            if generation == state.generation
-                && let Ok(analysis) = &result
-            {
-                super::node_local::take_mirror_pods(state, &analysis.mirror_pods);
-            }
             super::troubleshoot::on_result(state, generation, result);
             Vec::new()
         }
