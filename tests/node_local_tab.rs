@@ -155,3 +155,73 @@ async fn node_local_tab_from_a_bundle() {
     })
     .await;
 }
+
+/// A recording fake of each tool kmedic may run: it appends its command line to `calls.log`.
+fn recording_tools(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for name in ["journalctl", "systemctl", "crictl", "iptables-save"] {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"{name} $*\" >> {}\nexit 1\n",
+                dir.join("calls.log").display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+fn live_source(root: &std::path::Path, tools: &std::path::Path) -> NodeSource {
+    NodeSource::live_at(
+        root,
+        kmedic::node::runner::RunnerConfig {
+            search_path: vec![tools.to_path_buf()],
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_guess_runs_no_command_on_a_machine_that_is_no_node() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    let (root, tools) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    recording_tools(tools.path());
+    std::fs::create_dir_all(root.path().join("etc")).unwrap();
+    s.read_node(
+        live_source(root.path(), tools.path()),
+        "this node".into(),
+        true,
+    );
+    assert!(!s.state.troubleshoot.tabs().contains(&NODE_LOCAL_TAB));
+    wait_state(&mut s, "the guess to be answered", |st| {
+        st.troubleshoot.node.is_none()
+    })
+    .await;
+    assert!(!s.state.troubleshoot.tabs().contains(&NODE_LOCAL_TAB));
+    assert!(
+        !tools.path().join("calls.log").exists(),
+        "no command runs where the files are no node's"
+    );
+
+    // On a node the guess holds: the tab appears and its tools are asked.
+    let root = tempfile::tempdir().unwrap();
+    node_gen::control_plane(root.path());
+    s.read_node(
+        live_source(root.path(), tools.path()),
+        "this node".into(),
+        true,
+    );
+    wait_state(&mut s, "the node's report", |st| {
+        st.troubleshoot
+            .node
+            .as_ref()
+            .is_some_and(|n| n.report.is_some())
+    })
+    .await;
+    assert!(s.state.troubleshoot.tabs().contains(&NODE_LOCAL_TAB));
+    let calls = std::fs::read_to_string(tools.path().join("calls.log")).unwrap();
+    assert!(calls.contains("systemctl show kubelet"), "{calls}");
+}

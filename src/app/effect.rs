@@ -28,6 +28,9 @@ pub enum Effect {
     InspectNode {
         request: u64,
         context: crate::node::ClusterContext,
+        /// Look at the files first and run no command unless they are a node's (kmedic only
+        /// guessed it runs on one and has not found one yet).
+        files_first: bool,
     },
     /// Check whether the cluster answers again (only while disconnected).
     Probe { generation: u64 },

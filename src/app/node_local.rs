@@ -97,10 +97,12 @@ pub fn refresh(state: &mut AppState) -> Vec<Effect> {
     node.next_request += 1;
     let request = node.next_request;
     node.running = Some(request);
+    let files_first = node.detected && node.report.is_none();
     state.dirty = true;
     vec![Effect::InspectNode {
         request,
         context: ClusterContext { mirror_pods },
+        files_first,
     }]
 }
 

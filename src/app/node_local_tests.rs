@@ -242,9 +242,11 @@ fn stale_answers_are_dropped_and_one_reading_runs_at_a_time() {
             Effect::InspectNode {
                 request: next,
                 context,
+                files_first,
             },
         ] => {
             assert_eq!(*next, request + 1);
+            assert!(!files_first, "a named bundle is read whole");
             assert_eq!(context.mirror_pods, vec![mirror]);
         }
         other => panic!("r reads the node again: {other:?}"),
@@ -337,8 +339,26 @@ fn the_first_reading_takes_the_mirror_pods_the_cluster_already_showed() {
             detected: true,
         }),
     );
-    match effects.as_slice() {
-        [Effect::InspectNode { context, .. }] => assert_eq!(context.mirror_pods, vec![mirror]),
+    let request = match effects.as_slice() {
+        [
+            Effect::InspectNode {
+                request,
+                context,
+                files_first,
+            },
+        ] => {
+            assert_eq!(context.mirror_pods, vec![mirror]);
+            // Only a guess: no command runs unless the files are a node's.
+            assert!(*files_first);
+            *request
+        }
+        other => panic!("{other:?}"),
+    };
+    answer(&mut s, request, 1_750_000_010, Ok(report()));
+    match key(&mut s, 'r').as_slice() {
+        [Effect::InspectNode { files_first, .. }] => {
+            assert!(!files_first, "a node found is read whole");
+        }
         other => panic!("{other:?}"),
     }
 }

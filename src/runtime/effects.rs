@@ -31,19 +31,30 @@ pub fn spawn_fetch(
 }
 
 /// Reads the node (files and allow-listed read-only commands, or a bundle's files) on a
-/// blocking thread and reports `Msg::NodeLocal`. `now` judges certificate expiry. Cancelled
+/// blocking thread and reports `Msg::NodeLocal`. `files_first`: only when the files under the
+/// root are a node's are its commands run. `now` judges certificate expiry. Cancelled
 /// with the session: the result of a reading still running is then dropped (each command has
 /// its own timeout, so the thread ends on its own).
 pub fn spawn_node_inspection(
     source: crate::node::NodeSource,
     request: u64,
-    context: crate::node::ClusterContext,
+    (context, files_first): (crate::node::ClusterContext, bool),
     now: jiff::Timestamp,
     tx: UnboundedSender<Msg>,
     cancel: CancellationToken,
 ) {
     tokio::spawn(async move {
         let job = tokio::task::spawn_blocking(move || {
+            if files_first {
+                let files = crate::node::NodeSource::bundle(source.fs().root())?;
+                let data = crate::node::collect::collect(&files);
+                if !crate::node::collect::looks_like_a_node(&data) {
+                    return Err(format!(
+                        "no Kubernetes node files under {}",
+                        source.fs().root().display()
+                    ));
+                }
+            }
             crate::node::inspect(&source, &context, now).map(|(report, _)| report)
         });
         tokio::select! {

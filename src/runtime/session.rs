@@ -249,12 +249,16 @@ impl Session {
                 self.logs
                     .perform(effect, &self.client, &self.log_report, &self.cancel);
             }
-            Effect::InspectNode { request, context } => {
+            Effect::InspectNode {
+                request,
+                context,
+                files_first,
+            } => {
                 if let Some(source) = self.node_source.clone() {
                     effects::spawn_node_inspection(
                         source,
                         request,
-                        context,
+                        (context, files_first),
                         // The node's files are real (certificate expiry): judged against the
                         // system clock, even when the cluster's analysis uses a fixed one.
                         Timestamp::now(),
