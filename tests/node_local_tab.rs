@@ -23,6 +23,7 @@ use support::*;
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 45)];
 
 fn shoot(s: &mut Session, name: &str) {
+    let re = regex::Regex::new(r"<([^<>]+)>").unwrap();
     for (w, h) in SIZES {
         s.dispatch(Msg::Resize {
             width: w,
@@ -31,7 +32,6 @@ fn shoot(s: &mut Session, name: &str) {
         let text = stable(&screen(s, w, h));
         let footer = text.lines().last().unwrap_or_default().to_string();
         let layer = kmedic::app::screens::layer(&s.state);
-        let re = regex::Regex::new(r"<([^<>]+)>").unwrap();
         for key in re.captures_iter(&footer) {
             let spec = kmedic::config::key::KeySpec::parse(&key[1]).unwrap();
             let event = crossterm::event::KeyEvent::new(spec.code, spec.modifiers);
