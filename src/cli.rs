@@ -154,6 +154,12 @@ pub struct UiArgs {
     /// Directory where the log pane saves files (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
+
+    /// Node-local mode from a support bundle (sosreport layout) or a mounted node disk: its
+    /// findings get their own Troubleshoot tab and join the other tabs (files only, nothing
+    /// is run). Without it, kmedic reads this machine when it is a Kubernetes node.
+    #[arg(long, value_name = "DIR")]
+    pub host_root: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -248,6 +254,12 @@ pub struct NodeArgs {
     /// run. Without it kmedic reads this machine and runs its allow-listed read-only commands.
     #[arg(long, value_name = "DIR")]
     pub host_root: Option<PathBuf>,
+
+    /// A dump of the cluster (a YAML/JSON file, a `kind: List`, or a `kubectl cluster-info
+    /// dump` directory): its mirror pods are compared with the node's static pod manifests
+    /// (image drift). Read offline, as `kmedic check --scenario` reads it.
+    #[arg(long, value_name = "PATH")]
+    pub scenario: Option<PathBuf>,
 
     /// Only these panes (comma-separated): control-plane, node, network, certs.
     #[arg(long, value_name = "PANES", value_delimiter = ',')]

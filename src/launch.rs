@@ -14,6 +14,36 @@ use crate::sim::{ScenarioSource, SimOptions};
 
 /// `kmedic`: the UI on a kubeconfig context.
 pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
+    run_ui_reading_node(connect, ui, true).await
+}
+
+/// The node read for the Troubleshoot view's Node-local tab: the `--host-root` bundle, else
+/// this machine when `detect` (the tab then appears only if it is a node).
+fn node_to_read(
+    ui: &UiArgs,
+    detect: bool,
+) -> Result<Option<(crate::node::NodeSource, String, bool)>, String> {
+    use crate::node::NodeSource;
+    Ok(match &ui.host_root {
+        Some(dir) => Some((
+            NodeSource::bundle(dir)?,
+            format!("bundle {}", dir.display()),
+            false,
+        )),
+        None if detect => NodeSource::live()
+            .ok()
+            .map(|s| (s, "this node".to_string(), true)),
+        None => None,
+    })
+}
+
+/// `kmedic` with node-local mode: `detect_node` reads this machine if it is a node.
+async fn run_ui_reading_node(
+    connect: &ConnectArgs,
+    ui: &UiArgs,
+    detect_node: bool,
+) -> Result<(), String> {
+    let node = node_to_read(ui, detect_node)?;
     let options = ConnectOptions {
         kubeconfig: connect.kubeconfig.clone(),
         context: connect.context.clone(),
@@ -38,6 +68,9 @@ pub async fn run_ui(connect: &ConnectArgs, ui: &UiArgs) -> Result<(), String> {
     }
     let mut session = Session::start(client, &setup, all_namespaces, !ui.write, Arc::new(keymap));
     memory::apply_to(&memory, &mut session.state);
+    if let Some((source, label, detected)) = node {
+        session.read_node(source, label, detected);
+    }
     // Explicit -n/-A means a fresh start; otherwise the last view of this context comes back.
     if let Some(view) = remembered
         .filter(|_| !explicit_scope)
@@ -124,7 +157,8 @@ pub async fn run_demo(args: &DemoArgs, ui: &UiArgs) -> Result<(), String> {
     // The demo's problems are spread over several namespaces: show them all unless asked not to.
     let mut ui = ui.clone();
     ui.all_namespaces |= ui.namespace.is_none();
-    let result = run_ui(&connect, &ui).await;
+    // The simulated cluster is not this machine's: its node is read only when asked.
+    let result = run_ui_reading_node(&connect, &ui, false).await;
     sim.shutdown().await;
     result
 }

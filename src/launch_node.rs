@@ -1,6 +1,7 @@
 //! `kmedic node`: read-only debugging on a node, live (files under `/` and the allow-listed
 //! read-only commands) or from a support bundle / mounted disk (`--host-root DIR`, files
-//! only). Prints findings and what could not be looked at; exit code 0 nothing error or
+//! only). `--scenario DUMP` adds what a cluster dump knows (its mirror pods, for image drift).
+//! Prints findings and what could not be looked at; exit code 0 nothing error or
 //! critical, 1 something is, 2 could not run.
 
 use std::io::{IsTerminal, Write};
@@ -20,12 +21,14 @@ pub async fn run(args: &NodeArgs) -> Result<u8, String> {
         Some(dir) => NodeSource::bundle(dir)?,
         None => NodeSource::live()?,
     };
+    let context = match &args.scenario {
+        Some(path) => cluster_context(path)?,
+        None => ClusterContext::default(),
+    };
     let now = Timestamp::now();
-    let (report, _) = tokio::task::spawn_blocking(move || {
-        report::inspect(&source, &ClusterContext::default(), now)
-    })
-    .await
-    .map_err(|e| format!("the node collector stopped: {e}"))??;
+    let (report, _) = tokio::task::spawn_blocking(move || report::inspect(&source, &context, now))
+        .await
+        .map_err(|e| format!("the node collector stopped: {e}"))??;
     let report = report.only_panes(&panes);
     let text = match args.output {
         OutputFormat::Json => output::to_json(&report)?,
@@ -42,4 +45,16 @@ pub async fn run(args: &NodeArgs) -> Result<u8, String> {
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(u8::from(report.fails()))
+}
+
+/// The mirror pods of a cluster dump, read with the loader `kmedic check --scenario` uses.
+fn cluster_context(path: &std::path::Path) -> Result<ClusterContext, String> {
+    let objects = crate::sim::scenario::load_path_sourced(path).map_err(|e| e.to_string())?;
+    if objects.is_empty() {
+        return Err(format!(
+            "--scenario {} holds no Kubernetes objects",
+            path.display()
+        ));
+    }
+    Ok(ClusterContext::from_objects(objects.iter().map(|(v, _)| v)))
 }

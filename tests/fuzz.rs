@@ -1,5 +1,6 @@
 //! Fuzz targets, one per parser of user-supplied files: kubeconfig, scenario files (YAML/JSON,
-//! `kind: List`, dump directories), PEM/X.509, theme and keymap. Each runs for a bounded time
+//! `kind: List`, dump directories), PEM/X.509, theme and keymap, and the node's files: static
+//! pod manifests and `iptables-save` output. Each runs for a bounded time
 //! (`KMEDIC_FUZZ_SECONDS`, default 10) and fails on a panic, an input that takes over 5 s, or
 //! memory over 1 GiB; see `fuzz/harness.rs`.
 //!
@@ -29,6 +30,8 @@
 mod generated;
 #[path = "fuzz/harness.rs"]
 mod harness;
+#[path = "fixtures/node/gen.rs"]
+mod node_gen;
 
 use std::path::Path;
 
@@ -336,5 +339,162 @@ fn fuzz_keymap() {
             "]\n",
         ],
         run: keymap,
+    });
+}
+
+// ---- node files: static pod manifests and iptables-save ----
+
+/// The files of the fixture node bundles (control plane and worker) whose path contains
+/// `part`, as seeds.
+fn node_bundle_seeds(part: &str) -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    node_gen::control_plane(&dir.path().join("cp"));
+    node_gen::worker(&dir.path().join("worker"), &generated::ca("kubernetes"));
+    let mut out = Vec::new();
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&path)
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        } else if meta.is_file() && path.to_string_lossy().contains(part) {
+            out.push(std::fs::read(&path).unwrap());
+        }
+    }
+    out
+}
+
+/// A hostile manifest as the kubelet's static pod directory holds it: collected from a bundle
+/// root (so the paths its flags name are looked up through the guarded host file system),
+/// then every node analyzer runs over it.
+fn static_pod_manifest(input: &[u8], scratch: &Path) -> String {
+    let root = scratch.join("root");
+    let dir = root.join("etc/kubernetes/manifests");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("kube-apiserver.yaml"), input).unwrap();
+    let parsed = kmedic::node::parse::manifest::parse_manifest(
+        "/etc/kubernetes/manifests/kube-apiserver.yaml",
+        &String::from_utf8_lossy(input),
+    );
+    let source = kmedic::node::NodeSource::bundle(&root).unwrap();
+    let now = jiff::Timestamp::from_second(1_750_000_000).unwrap();
+    let report = kmedic::node::inspect(&source, &kmedic::node::ClusterContext::default(), now);
+    format!(
+        "{} / {}",
+        match (&parsed.pod, &parsed.error) {
+            (Some(p), _) => format!("pod {} with {} containers", p.name, p.containers.len()),
+            (None, Some(e)) => format!("error at {:?}: {}", e.line, e.message),
+            (None, None) => "nothing".into(),
+        },
+        summary(report, |(r, _)| format!("{} findings", r.findings.len()))
+    )
+}
+
+#[test]
+fn fuzz_static_pod_manifests() {
+    fuzz(Target {
+        name: "static-pod-manifest",
+        seeds: node_bundle_seeds("/manifests/"),
+        dictionary: &[
+            "apiVersion: v1\n",
+            "kind: Pod\n",
+            "metadata:\n  name: ",
+            "  namespace: kube-system\n",
+            "spec:\n  containers:\n",
+            "  - command:\n",
+            "    - --kubeconfig=",
+            "    - --secure-port=",
+            "    image: ",
+            "    hostPath:\n      path: ",
+            "    ports:\n    - containerPort: ",
+            "hostNetwork: true\n",
+            "/../../../../",
+            "/proc/self/fd/0",
+            "/dev/zero",
+            "&a ",
+            "*a",
+            "<<: *a\n",
+            "{\"kind\":\"Pod\"}",
+            "- ",
+            "---\n",
+        ],
+        run: static_pod_manifest,
+    });
+}
+
+/// Hostile `iptables-save` output: parsed, walked as kube-proxy's chains (a jump loop must not
+/// hang), and judged by the node's iptables check.
+fn iptables_save(input: &[u8], _scratch: &Path) -> String {
+    let parsed = kmedic::node::parse::iptables::parse(&String::from_utf8_lossy(input));
+    let rules = kmedic::node::kubeproxy::model(&parsed);
+    let data = kmedic::node::NodeData {
+        iptables: Some(parsed),
+        ..Default::default()
+    };
+    let findings = kmedic::node::analyze::iptables::check(&data);
+    let parsed = data.iptables.as_ref().unwrap();
+    let tables: Vec<String> = parsed
+        .tables
+        .iter()
+        .map(|t| {
+            format!(
+                "{}:{}c{}r",
+                t.name.len().min(8),
+                t.chains.len().min(9),
+                t.rules.len().min(9)
+            )
+        })
+        .collect();
+    format!(
+        "{tables:?} unparsed {} / kube-services {} services {} node ports {} rejects {} / {} findings",
+        parsed.unparsed.len().min(9),
+        rules.has_kube_services,
+        rules.services.len(),
+        rules.node_ports.len(),
+        rules.rejects.len(),
+        findings.len()
+    )
+}
+
+#[test]
+fn fuzz_iptables_save() {
+    let mut seeds = node_bundle_seeds("iptables-save");
+    seeds.push(
+        b"*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-SVC-A - [0:0]\n-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m tcp --dport 443 -j KUBE-SVC-A\n-A KUBE-SVC-A -j KUBE-SVC-A\nCOMMIT\n"
+            .to_vec(),
+    );
+    fuzz(Target {
+        name: "iptables-save",
+        seeds,
+        dictionary: &[
+            "*nat\n",
+            "*filter\n",
+            "COMMIT\n",
+            ":KUBE-SERVICES - [0:0]\n",
+            ":KUBE-SVC-",
+            ":KUBE-SEP-",
+            "-A KUBE-SERVICES ",
+            "-A KUBE-SVC-",
+            "-A KUBE-SEP-",
+            "-j KUBE-SVC-",
+            "-j KUBE-SEP-",
+            "-j KUBE-MARK-MASQ",
+            "-j DNAT --to-destination ",
+            "-m comment --comment \"",
+            "-m statistic --mode random --probability 0.5",
+            "--dport ",
+            " -d 10.96.0.1/32 ",
+            "[0:0] ",
+            "\"",
+            "\\",
+            "# Generated by iptables-save\n",
+        ],
+        run: iptables_save,
     });
 }

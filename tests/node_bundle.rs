@@ -514,3 +514,87 @@ fn could_not_run_exits_two() {
     let o = node(cp.path(), &["--pane", "bogus"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `kubectl cluster-info dump`'s kube-system/pods.json: a PodList whose items carry no kind,
+/// with the API server's mirror pod on cp-1 running an older image than the manifest asks for.
+fn dump_with_mirror_pod(dir: &Path, image: &str) {
+    let pods = serde_json::json!({
+        "kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "48121"},
+        "items": [{
+            "metadata": {
+                "name": "kube-apiserver-cp-1", "namespace": "kube-system",
+                "uid": "3f9c1d2e-8a7b-4c6d-9e0f-1a2b3c4d5e6f", "resourceVersion": "48017",
+                "creationTimestamp": "2025-06-02T09:41:07Z",
+                "labels": {"component": "kube-apiserver", "tier": "control-plane"},
+                "annotations": {
+                    "kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint": "192.168.1.10:6443",
+                    "kubernetes.io/config.hash": "9a5b3c1e7d2f4a6b8c0d1e2f3a4b5c6d",
+                    "kubernetes.io/config.mirror": "9a5b3c1e7d2f4a6b8c0d1e2f3a4b5c6d",
+                    "kubernetes.io/config.seen": "2025-06-02T09:41:05.123456789Z",
+                    "kubernetes.io/config.source": "file"
+                },
+                "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": "cp-1",
+                    "uid": "6b1e0c7a-2d3f-4e5a-8b9c-0d1e2f3a4b5c", "controller": true}]
+            },
+            "spec": {
+                "nodeName": "cp-1", "hostNetwork": true, "priorityClassName": "system-node-critical",
+                "containers": [{"name": "kube-apiserver", "image": image,
+                    "command": ["kube-apiserver", "--secure-port=6443"]}]
+            },
+            "status": {"phase": "Running", "podIP": "192.168.1.10"}
+        }]
+    });
+    std::fs::create_dir_all(dir.join("kube-system")).unwrap();
+    std::fs::write(
+        dir.join("kube-system/pods.json"),
+        serde_json::to_string_pretty(&pods).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn scenario_dump_mirror_pods_show_image_drift() {
+    let (bundle, _) = control_plane();
+    // Without a dump, the running container matches the manifest: no drift.
+    let v = report(&node(bundle.path(), &["-o", "json"]));
+    assert!(findings(&v, "static-pod-image-drift").is_empty());
+
+    let dump = tempfile::tempdir().unwrap();
+    dump_with_mirror_pod(dump.path(), "registry.k8s.io/kube-apiserver:v1.30.6");
+    let dump_arg = dump.path().to_str().unwrap();
+    let o = node(bundle.path(), &["-o", "json", "--scenario", dump_arg]);
+    let v = report(&o);
+    let drift = one(&v, "static-pod-image-drift");
+    assert_eq!(
+        drift["object"]["name"],
+        "/etc/kubernetes/manifests/kube-apiserver.yaml"
+    );
+    let summary = drift["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("asks for registry.k8s.io/kube-apiserver:v1.31.2")
+            && summary.contains("the mirror pod runs registry.k8s.io/kube-apiserver:v1.30.6"),
+        "{summary}"
+    );
+
+    // The same image in the dump: nothing to say.
+    let same = tempfile::tempdir().unwrap();
+    dump_with_mirror_pod(same.path(), "registry.k8s.io/kube-apiserver:v1.31.2");
+    let o = node(
+        bundle.path(),
+        &["-o", "json", "--scenario", same.path().to_str().unwrap()],
+    );
+    assert!(findings(&report(&o), "static-pod-image-drift").is_empty());
+
+    // A dump that cannot be read stops the run with exit code 2 and says why.
+    let missing = dump.path().join("nope.yaml");
+    let o = node(
+        bundle.path(),
+        &["-o", "json", "--scenario", missing.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("nope.yaml"),
+        "{}",
+        show(&o)
+    );
+}

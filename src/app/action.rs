@@ -61,6 +61,8 @@ pub enum Action {
     /// Scroll the secondary (details) side of a two-part screen, line by line.
     DetailDown,
     DetailUp,
+    /// Read again (node-local mode: the node).
+    Refresh,
 }
 
 impl Action {
@@ -119,6 +121,7 @@ impl Action {
         Action::Save,
         Action::DetailDown,
         Action::DetailUp,
+        Action::Refresh,
     ];
 }
 

@@ -23,6 +23,15 @@ pub enum Effect {
     InspectCerts { request: u64 },
     /// Ask the server what the user may do in `scope`.
     ReviewAccess { request: u64, scope: Scope },
+    /// Read the node kmedic runs on (or the bundle it was given), read-only, off the UI
+    /// thread; `context` is what the cluster knows (mirror pods).
+    InspectNode {
+        request: u64,
+        context: crate::node::ClusterContext,
+        /// Look at the files first and run no command unless they are a node's (kmedic only
+        /// guessed it runs on one and has not found one yet).
+        files_first: bool,
+    },
     /// Check whether the cluster answers again (only while disconnected).
     Probe { generation: u64 },
     /// Start/stop log streams, save log lines.

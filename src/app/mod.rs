@@ -15,6 +15,9 @@ pub mod logs_pane;
 mod logs_tests;
 pub mod msg;
 pub mod nav;
+pub mod node_local;
+#[cfg(test)]
+mod node_local_tests;
 pub mod overlay;
 pub mod picker;
 pub mod screens;

@@ -51,6 +51,8 @@ pub enum Msg {
         request: u64,
         result: Result<Vec<crate::cluster::access::AccessLine>, String>,
     },
+    /// Node-local mode: start, read again, or a reading's report.
+    NodeLocal(super::node_local::NodeLocalMsg),
     /// A connection probe succeeded.
     Reachable {
         generation: u64,

@@ -1,5 +1,6 @@
 //! The Troubleshoot view's state: the latest analysis the engine sent (findings grouped root
-//! cause first, and what it could not look at), and which pane tab and finding are selected.
+//! cause first, and what it could not look at), merged with what was read on the node itself
+//! (node-local mode, `super::node_local`), and which tab and finding are selected.
 
 use std::time::Duration;
 
@@ -8,37 +9,44 @@ use jiff::Timestamp;
 use crate::findings::{Finding, Pane, Severity};
 use crate::troubleshoot::RootGroup;
 
-/// One tab of the view: the findings of one pane, under a title. A new tab is one more entry
-/// here; the keys, the tab line and the help follow.
+/// What a tab shows: the findings of one pane (cluster-side and node-local alike), or every
+/// node-local finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabKind {
+    Pane(Pane),
+    NodeLocal,
+}
+
+/// One tab of the view, under a title. A new tab is one more entry here; the keys, the tab
+/// line and the help follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tab {
-    pub pane: Pane,
+    pub kind: TabKind,
     pub title: &'static str,
 }
 
-/// The tabs of the view, in order.
+const fn pane_tab(pane: Pane, title: &'static str) -> Tab {
+    Tab {
+        kind: TabKind::Pane(pane),
+        title,
+    }
+}
+
+/// The pane tabs of the view, in order.
 pub const TABS: &[Tab] = &[
-    Tab {
-        pane: Pane::App,
-        title: "Applications",
-    },
-    Tab {
-        pane: Pane::ControlPlane,
-        title: "Control plane",
-    },
-    Tab {
-        pane: Pane::Node,
-        title: "Nodes",
-    },
-    Tab {
-        pane: Pane::Network,
-        title: "Network",
-    },
-    Tab {
-        pane: Pane::Certs,
-        title: "Certificates",
-    },
+    pane_tab(Pane::App, "Applications"),
+    pane_tab(Pane::ControlPlane, "Control plane"),
+    pane_tab(Pane::Node, "Nodes"),
+    pane_tab(Pane::Network, "Network"),
+    pane_tab(Pane::Certs, "Certificates"),
 ];
+
+/// The tab of what kmedic read on the node itself, after the pane tabs when it runs on a node
+/// (or reads a bundle with `--host-root`).
+pub const NODE_LOCAL_TAB: Tab = Tab {
+    kind: TabKind::NodeLocal,
+    title: "Node-local",
+};
 
 /// One completed analysis.
 #[derive(Debug, Clone)]
@@ -50,19 +58,31 @@ pub struct Analysis {
     pub at: Timestamp,
     /// How long the pass took.
     pub took: Duration,
+    /// The mirror pods of static pods the cluster shows (for node-local image drift).
+    pub mirror_pods: Vec<crate::node::MirrorPod>,
 }
 
-/// A row of the findings list: a finding and whether it is a symptom folded under a root.
+/// A row of the findings list: a finding, whether it is a symptom folded under a root, and
+/// whether it was read on the node itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListRow {
     pub finding: usize,
     pub symptom: bool,
+    pub local: bool,
 }
 
 /// Everything the view and the header badge need.
 #[derive(Debug, Clone, Default)]
 pub struct Troubleshoot {
+    /// What the view shows: the cluster's analysis, with the node-local findings after it
+    /// when kmedic reads a node.
     pub analysis: Option<Analysis>,
+    /// The cluster's own analysis, kept apart while node-local findings are merged in.
+    pub cluster: Option<Analysis>,
+    /// Node-local mode: what was read on the node (`None`: kmedic does not read a node).
+    pub node: Option<super::node_local::NodeLocal>,
+    /// Findings at this index and after in `analysis` are node-local.
+    pub local_from: Option<usize>,
     pub error: Option<String>,
     pub tab: usize,
     pub selected: usize,
@@ -81,13 +101,35 @@ impl Troubleshoot {
         (count(Severity::Critical), count(Severity::Error))
     }
 
-    /// The tab shown.
-    pub fn current_tab(&self) -> Tab {
-        TABS[self.tab % TABS.len()]
+    /// The tabs shown: the pane tabs, and Node-local when kmedic reads a node.
+    pub fn tabs(&self) -> Vec<Tab> {
+        let mut tabs = TABS.to_vec();
+        if self.node.as_ref().is_some_and(|n| n.shown) {
+            tabs.push(NODE_LOCAL_TAB);
+        }
+        tabs
     }
 
-    pub fn pane(&self) -> Pane {
-        self.current_tab().pane
+    /// The tab shown.
+    pub fn current_tab(&self) -> Tab {
+        let tabs = self.tabs();
+        tabs[self.tab % tabs.len()]
+    }
+
+    /// Whether finding `i` of the analysis was read on the node.
+    pub fn is_local(&self, i: usize) -> bool {
+        self.local_from.is_some_and(|from| i >= from)
+    }
+
+    /// Whether finding `i` belongs in `tab`.
+    fn in_tab(&self, tab: Tab, i: usize) -> bool {
+        let Some(f) = self.analysis.as_ref().and_then(|a| a.findings.get(i)) else {
+            return false;
+        };
+        match tab.kind {
+            TabKind::Pane(pane) => f.pane == pane,
+            TabKind::NodeLocal => self.is_local(i),
+        }
     }
 
     /// The rows of the current tab: each root cause followed by its symptoms.
@@ -95,9 +137,14 @@ impl Troubleshoot {
         let Some(analysis) = &self.analysis else {
             return Vec::new();
         };
-        let pane = self.pane();
-        let in_pane = |i: usize| analysis.findings.get(i).is_some_and(|f| f.pane == pane);
+        let tab = self.current_tab();
+        let in_pane = |i: usize| self.in_tab(tab, i);
         let severity = |i: usize| analysis.findings.get(i).map(|f| f.severity);
+        let row = |finding: usize, symptom: bool| ListRow {
+            finding,
+            symptom,
+            local: self.is_local(finding),
+        };
         // Entries: a root of this pane with its symptoms, or a symptom whose root is on
         // another tab (it heads its own entry). Entries keep the groups' order within a
         // severity, and the most severe entry comes first.
@@ -105,30 +152,18 @@ impl Troubleshoot {
         for group in &analysis.groups {
             let root_here = in_pane(group.root);
             if root_here {
-                let mut rows = vec![ListRow {
-                    finding: group.root,
-                    symptom: false,
-                }];
+                let mut rows = vec![row(group.root, false)];
                 rows.extend(
                     group
                         .symptoms
                         .iter()
                         .filter(|&&s| in_pane(s))
-                        .map(|&s| ListRow {
-                            finding: s,
-                            symptom: true,
-                        }),
+                        .map(|&s| row(s, true)),
                 );
                 entries.push((severity(group.root), rows));
             } else {
                 for &s in group.symptoms.iter().filter(|&&s| in_pane(s)) {
-                    entries.push((
-                        severity(s),
-                        vec![ListRow {
-                            finding: s,
-                            symptom: false,
-                        }],
-                    ));
+                    entries.push((severity(s), vec![row(s, false)]));
                 }
             }
         }
@@ -142,10 +177,18 @@ impl Troubleshoot {
     }
 
     /// Findings per tab, for the tab titles.
-    pub fn count_in(&self, pane: Pane) -> usize {
-        self.analysis
-            .as_ref()
-            .map_or(0, |a| a.findings.iter().filter(|f| f.pane == pane).count())
+    pub fn count_in(&self, tab: Tab) -> usize {
+        self.analysis.as_ref().map_or(0, |a| {
+            (0..a.findings.len())
+                .filter(|&i| self.in_tab(tab, i))
+                .count()
+        })
+    }
+
+    /// Whether node-local findings are shown while the cluster has not been analysed (yet):
+    /// then an empty pane tab is "not analysed", never "nothing wrong".
+    pub fn cluster_pending(&self) -> bool {
+        self.node.is_some() && self.cluster.is_none()
     }
 }
 
@@ -157,6 +200,11 @@ pub fn on_result(state: &mut AppState, generation: u64, result: Result<Analysis,
         return;
     }
     match result {
+        Ok(analysis) if state.troubleshoot.node.is_some() => {
+            state.troubleshoot.cluster = Some(analysis);
+            state.troubleshoot.error = None;
+            super::node_local::merge(&mut state.troubleshoot);
+        }
         Ok(analysis) => {
             state.troubleshoot.analysis = Some(analysis);
             state.troubleshoot.error = None;
@@ -171,6 +219,10 @@ pub fn on_result(state: &mut AppState, generation: u64, result: Result<Analysis,
 /// Forgets findings of another cluster or namespace (after a switch).
 pub fn reset(state: &mut AppState) {
     state.troubleshoot.analysis = None;
+    state.troubleshoot.cluster = None;
+    state.troubleshoot.local_from = None;
     state.troubleshoot.error = None;
     state.troubleshoot.selected = 0;
+    // What was read on the node stays: it does not depend on the cluster.
+    super::node_local::merge(&mut state.troubleshoot);
 }

@@ -39,7 +39,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.dirty = true;
             }
             state.now = now;
-            Vec::new()
+            super::node_local::on_tick(state, now)
         }
         Msg::Rows {
             generation,
@@ -74,6 +74,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             super::troubleshoot::on_result(state, generation, result);
             Vec::new()
         }
+        Msg::NodeLocal(msg) => super::node_local::on_msg(state, msg),
         Msg::CertsInspected { request, result } => {
             if let Some(Overlay::Certs(pane)) = &mut state.overlay
                 && pane.request == request

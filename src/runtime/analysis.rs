@@ -260,6 +260,12 @@ fn run(
             coverage,
             at: now,
             took: started.elapsed(),
+            mirror_pods: engine
+                .snapshot()
+                .pods
+                .in_namespace("kube-system")
+                .filter_map(crate::node::MirrorPod::from_compact)
+                .collect(),
         };
         first_change = None;
         analysed_once = true;

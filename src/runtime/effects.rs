@@ -1,4 +1,5 @@
-//! Background tasks started for effects: object fetches and the reconnect probe. Each reports
+//! Background tasks started for effects: object fetches, node-local readings and the
+//! reconnect probe. Each reports
 //! back as a `Msg` and stops when the session is cancelled.
 
 use std::time::Duration;
@@ -24,6 +25,50 @@ pub fn spawn_fetch(
             () = cancel.cancelled() => {}
             result = fetch_object(client, kind, &key) => {
                 let _ = tx.send(Msg::Fetched { request, result });
+            }
+        }
+    });
+}
+
+/// Reads the node (files and allow-listed read-only commands, or a bundle's files) on a
+/// blocking thread and reports `Msg::NodeLocal`. `files_first`: only when the files under the
+/// root are a node's are its commands run. `now` judges certificate expiry. Cancelled
+/// with the session: the result of a reading still running is then dropped (each command has
+/// its own timeout, so the thread ends on its own).
+pub fn spawn_node_inspection(
+    source: crate::node::NodeSource,
+    request: u64,
+    (context, files_first): (crate::node::ClusterContext, bool),
+    now: jiff::Timestamp,
+    tx: UnboundedSender<Msg>,
+    cancel: CancellationToken,
+) {
+    tokio::spawn(async move {
+        let job = tokio::task::spawn_blocking(move || {
+            if files_first {
+                let files = crate::node::NodeSource::bundle(source.fs().root())?;
+                let data = crate::node::collect::collect(&files);
+                if !crate::node::collect::looks_like_a_node(&data) {
+                    return Err(format!(
+                        "no Kubernetes node files under {}",
+                        source.fs().root().display()
+                    ));
+                }
+            }
+            crate::node::inspect(&source, &context, now).map(|(report, _)| report)
+        });
+        tokio::select! {
+            () = cancel.cancelled() => {}
+            joined = job => {
+                let result = joined
+                    .map_err(|e| format!("the node collector stopped: {e}"))
+                    .and_then(|r| r);
+                let msg = crate::app::node_local::NodeLocalMsg::Inspected {
+                    request,
+                    at: jiff::Timestamp::now(),
+                    result,
+                };
+                let _ = tx.send(Msg::NodeLocal(msg));
             }
         }
     });

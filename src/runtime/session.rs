@@ -47,6 +47,8 @@ pub struct Session {
     log_report: Report,
     /// OSC 52 sequences waiting to be written to the terminal.
     clipboard: Vec<String>,
+    /// Node-local mode: the node (or bundle) read for the Troubleshoot view.
+    node_source: Option<crate::node::NodeSource>,
 }
 
 impl Drop for Session {
@@ -139,7 +141,22 @@ impl Session {
             logs: LogTasks::default(),
             log_report,
             clipboard: Vec::new(),
+            node_source: None,
         }
+    }
+
+    /// Node-local mode: reads `source` (this machine, or a bundle) off the UI thread, now,
+    /// periodically and on the refresh key, and merges its findings into Troubleshoot.
+    /// `detected`: kmedic only guessed it runs on a node (the tab appears once a reading
+    /// finds one). `label` says what is read (`this node`, `bundle /mnt/cp-1`).
+    pub fn read_node(&mut self, source: crate::node::NodeSource, label: String, detected: bool) {
+        self.node_source = Some(source);
+        self.dispatch(Msg::NodeLocal(
+            crate::app::node_local::NodeLocalMsg::Start {
+                source: label,
+                detected,
+            },
+        ));
     }
 
     /// Runs the reducer on `msg` and performs the effects it asks for.
@@ -231,6 +248,24 @@ impl Session {
             Effect::Logs(effect) => {
                 self.logs
                     .perform(effect, &self.client, &self.log_report, &self.cancel);
+            }
+            Effect::InspectNode {
+                request,
+                context,
+                files_first,
+            } => {
+                if let Some(source) = self.node_source.clone() {
+                    effects::spawn_node_inspection(
+                        source,
+                        request,
+                        (context, files_first),
+                        // The node's files are real (certificate expiry): judged against the
+                        // system clock, even when the cluster's analysis uses a fixed one.
+                        Timestamp::now(),
+                        self.results_tx.clone(),
+                        self.cancel.clone(),
+                    );
+                }
             }
             Effect::Probe { generation } => {
                 effects::spawn_probe(

@@ -34,6 +34,7 @@ mod links_cp;
 mod links_cp_external;
 mod links_cp_kcm;
 mod links_node;
+pub mod links_node_local;
 mod node;
 mod node_capacity;
 mod node_conditions;

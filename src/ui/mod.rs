@@ -15,6 +15,7 @@ pub mod svg;
 mod table;
 mod text;
 mod troubleshoot;
+mod troubleshoot_node;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

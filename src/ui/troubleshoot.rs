@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wra
 use crate::app::finding_text::{self, Part, object_name, severity_word};
 use crate::app::layout;
 use crate::app::state::AppState;
-use crate::app::troubleshoot::{TABS, Troubleshoot};
+use crate::app::troubleshoot::{TabKind, Troubleshoot};
 use crate::config::{Theme, Token};
 use crate::findings::Severity;
 use crate::model::age::human_duration;
@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     render_detail(frame, detail, t, theme);
 }
 
-fn severity_style(severity: Severity, theme: &Theme) -> Style {
+pub(super) fn severity_style(severity: Severity, theme: &Theme) -> Style {
     match severity {
         Severity::Critical => theme.style(Token::Error).add_modifier(Modifier::BOLD),
         Severity::Error => theme.style(Token::Error),
@@ -36,9 +36,10 @@ fn severity_style(severity: Severity, theme: &Theme) -> Style {
 
 fn tab_line<'a>(t: &Troubleshoot, theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
-    for (i, tab) in TABS.iter().enumerate() {
-        let label = format!(" {} ({}) ", tab.title, t.count_in(tab.pane));
-        let style = if i == t.tab % TABS.len() {
+    let tabs = t.tabs();
+    for (i, tab) in tabs.iter().enumerate() {
+        let label = format!(" {} ({}) ", tab.title, t.count_in(*tab));
+        let style = if i == t.tab % tabs.len() {
             theme.style(Token::Selection)
         } else {
             theme.style(Token::Muted)
@@ -51,7 +52,14 @@ fn tab_line<'a>(t: &Troubleshoot, theme: &Theme) -> Line<'a> {
 
 fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let t = &state.troubleshoot;
+    if t.current_tab().kind == TabKind::NodeLocal {
+        super::troubleshoot_node::render_list(frame, area, state, theme);
+        return;
+    }
     let status = match &t.analysis {
+        Some(_) if t.cluster_pending() => {
+            " Findings — the cluster is not analysed yet ".to_string()
+        }
         Some(a) => {
             // The analysis may carry a time a little ahead of the screen's clock.
             let mut text = if a.at > state.now {
@@ -87,8 +95,21 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         );
         return;
     };
+    if rows.is_empty() && t.cluster_pending() {
+        let text = match &t.error {
+            Some(e) => Span::styled(format!("✗ {}", visible(e)), theme.style(Token::Error)),
+            None => Span::styled("Analysing the cluster…", theme.style(Token::Muted)),
+        };
+        frame.render_widget(
+            Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
     if rows.is_empty() {
-        let pane = t.current_tab().pane;
+        let TabKind::Pane(pane) = t.current_tab().kind else {
+            return;
+        };
         let title = t.current_tab().title.to_lowercase();
         let gaps: Vec<String> = analysis
             .coverage
@@ -118,27 +139,47 @@ fn render_list(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         );
         return;
     }
-    let items: Vec<ListItem> = rows
-        .iter()
-        .filter_map(|row| {
-            let f = analysis.findings.get(row.finding)?;
-            let indent = if row.symptom { "   └ " } else { " " };
-            Some(ListItem::new(Line::from(vec![
-                Span::raw(indent),
-                Span::styled(
-                    format!("{:<8} ", severity_word(f.severity)),
-                    severity_style(f.severity, theme),
-                ),
-                Span::styled(format!("{}: ", object_name(f)), theme.style(Token::Text)),
-                Span::styled(visible(&f.summary).into_owned(), theme.style(Token::Text)),
-            ])))
-        })
-        .collect();
+    let items = list_items(&rows, analysis, true, theme);
     let list = List::new(items)
         .block(block)
         .highlight_style(theme.style(Token::Selection));
     let mut list_state = ListState::default().with_selected(Some(t.selected));
     frame.render_stateful_widget(list, area, &mut list_state);
+}
+
+/// One line per row: severity, object, summary; `[node]` before what was read on the node
+/// when `mark_local` (the pane tabs, where both kinds meet).
+pub(super) fn list_items<'a>(
+    rows: &[crate::app::troubleshoot::ListRow],
+    analysis: &crate::app::troubleshoot::Analysis,
+    mark_local: bool,
+    theme: &Theme,
+) -> Vec<ListItem<'a>> {
+    rows.iter()
+        .filter_map(|row| {
+            let f = analysis.findings.get(row.finding)?;
+            let indent = if row.symptom { "   └ " } else { " " };
+            let mut spans = vec![
+                Span::raw(indent),
+                Span::styled(
+                    format!("{:<8} ", severity_word(f.severity)),
+                    severity_style(f.severity, theme),
+                ),
+            ];
+            if mark_local && row.local {
+                spans.push(Span::styled("[node] ", theme.style(Token::Muted)));
+            }
+            spans.push(Span::styled(
+                format!("{}: ", object_name(f)),
+                theme.style(Token::Text),
+            ));
+            spans.push(Span::styled(
+                visible(&f.summary).into_owned(),
+                theme.style(Token::Text),
+            ));
+            Some(ListItem::new(Line::from(spans)))
+        })
+        .collect()
 }
 
 fn part_style(part: Part, theme: &Theme) -> Style {

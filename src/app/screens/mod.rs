@@ -69,7 +69,7 @@ pub fn footer(state: &AppState) -> &'static [Hint] {
         Some(Overlay::Detail(_)) => detail::DETAIL_FOOTER,
         Some(Overlay::Yaml(_)) => detail::YAML_FOOTER,
         Some(Overlay::Access(_)) => access::FOOTER,
-        Some(Overlay::Troubleshoot) => troubleshoot::FOOTER,
+        Some(Overlay::Troubleshoot) => troubleshoot::footer(state),
         Some(Overlay::Certs(_)) => certs::FOOTER,
         Some(Overlay::Namespaces(_)) => picker::NAMESPACES_FOOTER,
         Some(Overlay::Contexts(_)) => picker::CONTEXTS_FOOTER,
@@ -83,7 +83,7 @@ pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
     match layer {
         Layer::Global => Vec::new(),
         Layer::Table => vec![table::FOOTER, table::FOOTER_NO_LOGS],
-        Layer::Troubleshoot => vec![troubleshoot::FOOTER],
+        Layer::Troubleshoot => vec![troubleshoot::FOOTER, troubleshoot::FOOTER_NODE_LOCAL],
         Layer::Certs => vec![certs::FOOTER],
         Layer::Access => vec![access::FOOTER],
         Layer::Detail => vec![detail::DETAIL_FOOTER],

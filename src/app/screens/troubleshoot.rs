@@ -1,7 +1,7 @@
 //! The Troubleshoot screen: moving through findings (`j`/`k`), switching pane tabs (`h`/`l`,
 //! Tab), scrolling the selected finding's details (`J`/`K` by line, PgDn/PgUp/Space by page),
 //! opening what a finding is about (describe, YAML, logs — `Back` returns here) and copying
-//! the finding.
+//! the finding, and reading the node again (`r`, node-local mode).
 
 use crate::model::{ObjKey, ResourceKind};
 
@@ -27,6 +27,7 @@ pub const HANDLES: &[Action] = &[
     Action::Logs,
     Action::LogsPrevious,
     Action::Copy,
+    Action::Refresh,
 ];
 
 pub const FOOTER: &[Hint] = &[
@@ -39,6 +40,26 @@ pub const FOOTER: &[Hint] = &[
     (Action::Copy, "copy"),
     (Action::Help, "help"),
 ];
+
+/// The footer on the Node-local tab: reading the node again is offered there.
+pub const FOOTER_NODE_LOCAL: &[Hint] = &[
+    (Action::Back, "back"),
+    (Action::Right, "next tab"),
+    (Action::Refresh, "read again"),
+    (Action::PageDown, "details"),
+    (Action::DetailDown, "scroll"),
+    (Action::Copy, "copy"),
+    (Action::Help, "help"),
+];
+
+/// The footer of the tab shown.
+pub fn footer(state: &AppState) -> &'static [Hint] {
+    if state.troubleshoot.current_tab().kind == super::super::troubleshoot::TabKind::NodeLocal {
+        FOOTER_NODE_LOCAL
+    } else {
+        FOOTER
+    }
+}
 
 pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     let rows = state.troubleshoot.rows().len();
@@ -62,7 +83,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::Top => select(t, 0),
         Action::Bottom => select(t, rows as isize),
         Action::Left | Action::Right => {
-            let n = super::super::troubleshoot::TABS.len();
+            let n = t.tabs().len();
             t.tab = if action == Action::Right {
                 (t.tab + 1) % n
             } else {
@@ -80,6 +101,17 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Logs | Action::LogsPrevious => {
             return Some(open_logs(state, action == Action::LogsPrevious));
+        }
+        Action::Refresh => {
+            if state.troubleshoot.node.is_none() {
+                say(
+                    state,
+                    "kmedic reads no node here: run it on a node, or give --host-root DIR",
+                    true,
+                );
+                return Some(Vec::new());
+            }
+            return Some(super::super::node_local::refresh(state));
         }
         Action::Copy => {
             let Some(text) = state
@@ -107,6 +139,17 @@ fn open_object(state: &mut AppState, yaml: bool) -> Vec<Effect> {
     else {
         return Vec::new();
     };
+    if matches!(object.kind.as_str(), "File" | "SystemdUnit") {
+        say(
+            state,
+            format!(
+                "{} is on the node, not in the cluster: what kmedic read of it is in the details",
+                object.name
+            ),
+            false,
+        );
+        return Vec::new();
+    }
     match ResourceKind::from_name(&object.kind) {
         Some(kind) => detail::open(
             state,

@@ -6,7 +6,7 @@
 use crate::findings::{CauseRef, Finding};
 
 /// Manifest problems that keep a static pod from running.
-const MANIFEST_ROOTS: [&str; 5] = [
+pub const MANIFEST_ROOTS: [&str; 5] = [
     "static-pod-manifest-invalid",
     "static-pod-file-missing",
     "static-pod-path-not-mounted",
@@ -15,7 +15,7 @@ const MANIFEST_ROOTS: [&str; 5] = [
 ];
 
 /// Problems that make the kubelet exit at start.
-const KUBELET_ROOTS: [&str; 8] = [
+pub const KUBELET_ROOTS: [&str; 8] = [
     "swap-on",
     "kubelet-binary-missing",
     "kubelet-config-invalid",
@@ -43,7 +43,7 @@ const JOURNAL_ROOTS: [(&str, &[&str]); 6] = [
 ];
 
 /// `kube-scheduler` for `/etc/kubernetes/manifests/kube-scheduler.yaml`.
-fn component_of_manifest(path: &str) -> Option<&str> {
+pub fn component_of_manifest(path: &str) -> Option<&str> {
     let name = path.rsplit('/').next()?;
     name.strip_suffix(".yaml")
         .or_else(|| name.strip_suffix(".yml"))

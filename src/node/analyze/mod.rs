@@ -66,8 +66,45 @@ impl MirrorPod {
     }
 }
 
+impl MirrorPod {
+    /// From a watched (compact) pod; `None` unless it is a mirror pod.
+    pub fn from_compact(pod: &crate::objects::Pod) -> Option<MirrorPod> {
+        let meta = &pod.metadata;
+        meta.annotation("kubernetes.io/config.mirror")?;
+        let spec = pod.spec.as_ref()?;
+        Some(MirrorPod {
+            namespace: meta.namespace.as_deref().unwrap_or_default().to_string(),
+            name: meta.name.as_deref().unwrap_or_default().to_string(),
+            node: spec.node_name.as_deref().unwrap_or_default().to_string(),
+            containers: spec
+                .containers
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.to_string(),
+                        c.image.as_deref().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect(),
+        })
+    }
+}
+
+impl ClusterContext {
+    /// The mirror pods among API objects as JSON (a dump: `kmedic node --scenario`).
+    pub fn from_objects<'a>(objects: impl IntoIterator<Item = &'a serde_json::Value>) -> Self {
+        ClusterContext {
+            mirror_pods: objects
+                .into_iter()
+                .filter(|v| v.get("kind").and_then(serde_json::Value::as_str) == Some("Pod"))
+                .filter_map(MirrorPod::from_pod)
+                .collect(),
+        }
+    }
+}
+
 /// What the cluster knows that helps judge the node (empty when the API is not reachable).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClusterContext {
     pub mirror_pods: Vec<MirrorPod>,
 }
