@@ -39,6 +39,8 @@ mod net_dataplane;
 mod net_dns;
 mod net_near_miss;
 mod net_policy;
+mod net_sandbox;
+mod net_service_policy;
 mod net_service_types;
 mod node;
 mod node_capacity;

@@ -42,6 +42,13 @@ fn chain(ctx: &Ctx) -> Option<Finding> {
         return None;
     }
     let Some(svc) = dns_service(ctx) else {
+        // Only when kube-system is part of what was read (a dump of some namespaces, or a
+        // user allowed only theirs, says nothing about it).
+        let seen = ctx.snap.services.in_namespace(DNS_NS).next().is_some()
+            || ctx.snap.pods_in(DNS_NS).next().is_some();
+        if !seen {
+            return None;
+        }
         return Some(
             net(
                 "dns-service-missing",

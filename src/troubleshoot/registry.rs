@@ -473,6 +473,7 @@ pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>)
                 super::pod_config::check(ctx, pod, out);
                 super::pod_pending::check(ctx, pod, out);
                 super::pod_lifecycle::check(ctx, pod, out);
+                super::net_sandbox::check(ctx, pod, out);
                 super::pod_probe::check(ctx, pod, out);
                 super::pod_exit::check(ctx, pod, out);
                 super::pod_ready::check(ctx, pod, out);
@@ -539,6 +540,7 @@ pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>)
             if let Some(s) = snap.services.get(key) {
                 super::service::check_service(ctx, s, out);
                 super::net_service_types::check(ctx, s, out);
+                super::net_service_policy::check(ctx, s, out);
             }
         }
         Kind::NetworkPolicy => {
