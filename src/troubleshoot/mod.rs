@@ -80,6 +80,8 @@ mod workload_pods;
 #[cfg(test)]
 mod cp_healthy_tests;
 #[cfg(test)]
+mod net_tests;
+#[cfg(test)]
 mod testutil;
 #[cfg(test)]
 mod testutil_cp;
