@@ -33,6 +33,7 @@ mod links_app;
 mod links_cp;
 mod links_cp_external;
 mod links_cp_kcm;
+mod links_net;
 mod links_node;
 mod net_adapt;
 mod net_dataplane;
