@@ -16,9 +16,19 @@ pub const DNS_NS: &str = "kube-system";
 pub const DNS_SERVICE: &str = "kube-dns";
 pub const DNS_LABEL: (&str, &str) = ("k8s-app", "kube-dns");
 
-/// The cluster DNS Service, when listed.
+/// The cluster DNS Service, when listed: kube-system/kube-dns, else a kube-system Service
+/// labelled or selecting k8s-app=kube-dns (distributions rename it).
 pub fn dns_service<'a>(ctx: &Ctx<'a>) -> Option<&'a Service> {
-    ctx.snap.services.find(DNS_NS, DNS_SERVICE)
+    ctx.snap.services.find(DNS_NS, DNS_SERVICE).or_else(|| {
+        ctx.snap.services.in_namespace(DNS_NS).find(|s| {
+            s.metadata.label(DNS_LABEL.0) == Some(DNS_LABEL.1)
+                || s.spec
+                    .as_ref()
+                    .and_then(|sp| sp.selector.as_ref())
+                    .and_then(|sel| sel.get(DNS_LABEL.0))
+                    .is_some_and(|v| v == DNS_LABEL.1)
+        })
+    })
 }
 
 /// The CoreDNS (or kube-dns) pods: those the Service selects, or labelled k8s-app=kube-dns.
@@ -42,10 +52,9 @@ fn chain(ctx: &Ctx) -> Option<Finding> {
         return None;
     }
     let Some(svc) = dns_service(ctx) else {
-        // Only when kube-system is part of what was read (a dump of some namespaces, or a
-        // user allowed only theirs, says nothing about it).
-        let seen = ctx.snap.services.in_namespace(DNS_NS).next().is_some()
-            || ctx.snap.pods_in(DNS_NS).next().is_some();
+        // Only when kube-system's Services are part of what was read (a dump of some
+        // namespaces, or a user allowed only theirs, says nothing about it).
+        let seen = ctx.snap.services.in_namespace(DNS_NS).next().is_some();
         if !seen {
             return None;
         }

@@ -405,3 +405,20 @@ fn kube_proxy_not_ready_names_nodes_and_exposed_services() {
     ]);
     assert!(f.iter().all(|x| x.check != "dataplane-agent-not-ready"));
 }
+
+#[test]
+fn a_missing_dns_service_is_reported_only_when_kube_system_was_read() {
+    let mut other = svc(
+        "metrics-server",
+        json!({"clusterIP": "10.96.3.3", "ports": [{"port": 443}]}),
+    );
+    other["metadata"]["namespace"] = json!("kube-system");
+    let f = run(vec![other]);
+    assert_eq!(one(&f, "dns-service-missing").severity, Severity::Critical);
+    // Only other namespaces' Services were read: nothing can be said about kube-system.
+    let f = run(vec![svc(
+        "web",
+        json!({"clusterIP": "10.96.1.1", "ports": [{"port": 80}]}),
+    )]);
+    assert!(f.is_empty(), "{:?}", ids(&f));
+}
