@@ -66,6 +66,7 @@ mod pod_pending;
 mod pod_probe;
 mod pod_ready;
 mod pvc;
+pub mod reach;
 mod references;
 pub mod registry;
 mod scheduler_message;
