@@ -84,6 +84,8 @@ mod cp_healthy_tests;
 #[cfg(test)]
 mod net_tests;
 #[cfg(test)]
+mod reach_tests;
+#[cfg(test)]
 mod testutil;
 #[cfg(test)]
 mod testutil_cp;

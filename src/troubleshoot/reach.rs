@@ -314,6 +314,16 @@ fn dns_hop(snap: &Snapshot, source: &Pod, client: &PodEndpoint, svc: &Service) -
         .pods_with_label(super::net_dns::DNS_NS, "k8s-app", "kube-dns")
         .filter(|p| super::service::is_ready(p))
         .collect();
+    if dns_pods.is_empty() && snap.pods_in(super::net_dns::DNS_NS).next().is_none() {
+        return hop(
+            "dns",
+            HopVerdict::Unknown,
+            format!(
+                "kube-system's pods were not part of what was read: whether {name} resolves cannot be told"
+            ),
+            Vec::new(),
+        );
+    }
     if dns_pods.is_empty() {
         return hop(
             "dns",
