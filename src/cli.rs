@@ -180,6 +180,42 @@ pub enum Command {
     /// support bundle with --host-root. Exits 0 when nothing is an error, 1 when something is,
     /// 2 when it could not run.
     Node(NodeArgs),
+    /// Why can (or can't) pod FROM reach TO? Walks the hops (source pod, DNS, Service,
+    /// endpoints, egress and ingress NetworkPolicies, destination pod) and prints one verdict
+    /// per hop. Exits 0 when allowed, 1 when denied or broken, 2 when it could not run (or
+    /// could not tell).
+    Reach(ReachArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReachArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// The source pod: NAMESPACE/POD.
+    #[arg(value_name = "FROM")]
+    pub from: String,
+
+    /// The destination: NAMESPACE/POD, svc/NAMESPACE/NAME (the port is the Service's) or an IP.
+    #[arg(value_name = "TO")]
+    pub to: String,
+
+    /// The port (a Service port for svc/…, else the port the destination receives on).
+    #[arg(long, short = 'p')]
+    pub port: Option<u16>,
+
+    /// TCP, UDP or SCTP.
+    #[arg(long, default_value = "TCP")]
+    pub protocol: String,
+
+    /// Read the objects from a YAML/JSON file, a `kind: List`, or a `kubectl cluster-info dump`
+    /// directory instead of a cluster.
+    #[arg(long, value_name = "PATH")]
+    pub scenario: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }
 
 /// Output format of `kmedic check` and `kmedic certs`.

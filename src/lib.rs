@@ -13,6 +13,7 @@ pub mod launch;
 pub mod launch_certs;
 pub mod launch_check;
 pub mod launch_node;
+pub mod launch_reach;
 pub mod logging;
 pub mod logs;
 pub mod model;

@@ -47,6 +47,11 @@ fn main() -> ExitCode {
                 kmedic::launch_certs::run(&args).await
             }
             Some(Command::Node(args)) => kmedic::launch_node::run(args).await,
+            Some(Command::Reach(args)) => {
+                let mut args = args.clone();
+                args.connect = args.connect.or(&cli.connect);
+                kmedic::launch_reach::run(&args).await
+            }
         }
     });
     match result {

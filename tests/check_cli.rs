@@ -256,7 +256,7 @@ async fn live_cluster_json_with_previous_logs() {
             "-o",
             "json",
             "--pane",
-            "app",
+            "app,network",
         ],
     )
     .await;
@@ -272,7 +272,16 @@ async fn live_cluster_json_with_previous_logs() {
     ));
     assert!(has(&f, "service-no-pods", "payments"));
     assert!(has(&f, "pod-readiness-failing", "catalog-6b9f7d5c8-q4n8s"));
-    assert!(f.iter().all(|x| x["pane"] == "app"));
+    assert!(
+        f.iter()
+            .all(|x| x["pane"] == "app" || x["pane"] == "network")
+    );
+    // Services are judged on the network pane.
+    assert!(
+        f.iter()
+            .filter(|x| x["check"].as_str().unwrap_or("").starts_with("service-"))
+            .all(|x| x["pane"] == "network")
+    );
     let cart = f.iter().find(|x| x["check"] == "pod-crashloop").unwrap();
     assert!(
         cart["evidence"]

@@ -73,6 +73,23 @@ fn demo_yields_exactly_its_intended_findings() {
             "pod-not-scheduled Pod/shop/cache-warmer-29454465-6vbqk",
             "pod-readiness-failing Pod/shop/catalog-6b9f7d5c8-q4n8s",
             "pod-unschedulable Pod/payments/fraud-detector-5d6c7b8f9-8wq3j",
+        ]
+    );
+    // The network pane: X1 (DNS blocked by restrict-egress), X2 (kube-proxy 2 of 4 ready),
+    // X3 (the LoadBalancer without an address), X4 and A4 (cart's endpoints exist but are
+    // not ready; payments selects nothing), flannel down with worker-3.
+    let network: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.pane == Pane::Network)
+        .cloned()
+        .collect();
+    assert_eq!(
+        ids(&network),
+        vec![
+            "dataplane-agent-not-ready DaemonSet/kube-flannel/kube-flannel-ds",
+            "dataplane-agent-not-ready DaemonSet/kube-system/kube-proxy",
+            "netpol-blocks-dns NetworkPolicy/payments/restrict-egress",
+            "service-lb-no-address Service/shop/storefront-lb",
             "service-no-pods Service/payments/payments",
             "service-no-ready-endpoints Service/monitoring/prometheus",
             "service-no-ready-endpoints Service/payments/fraud-detector",
@@ -85,7 +102,7 @@ fn demo_yields_exactly_its_intended_findings() {
     // the unreachable worker-3.
     let other: Vec<String> = ids(&findings
         .iter()
-        .filter(|f| f.pane != Pane::App)
+        .filter(|f| f.pane != Pane::App && f.pane != Pane::Network)
         .cloned()
         .collect::<Vec<_>>());
     assert_eq!(

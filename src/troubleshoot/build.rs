@@ -33,6 +33,14 @@ pub fn app(check: &str, severity: Severity, object: ObjectRef, summary: String) 
     }
 }
 
+/// Starts a Network-pane finding.
+pub fn net(check: &str, severity: Severity, object: ObjectRef, summary: String) -> Finding {
+    Finding {
+        pane: Pane::Network,
+        ..app(check, severity, object, summary)
+    }
+}
+
 /// Builder-style setters on a finding.
 pub trait FindingExt {
     fn explain(self, text: impl Into<String>) -> Self;

@@ -7,7 +7,7 @@
 use crate::objects::{Ingress, IngressServiceBackend, Kind};
 
 use super::Ctx;
-use super::build::{FindingExt, app, ns_flag, obj, secs_since};
+use super::build::{FindingExt, net, ns_flag, obj, secs_since};
 use crate::findings::{Finding, Severity};
 
 /// Classes that name a controller, not an IngressClass object (GKE's built-in controllers).
@@ -48,7 +48,7 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
                 .map(|c| c.metadata.name())
                 .collect();
             return Some(
-                app(
+                net(
                     "ingress-class-missing",
                     severity,
                     o.clone(),
@@ -82,7 +82,7 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
                 .map(|c| c.metadata.name())
                 .collect();
             return Some(
-                app(
+                net(
                     "ingress-no-class",
                     Severity::Warning,
                     o.clone(),
@@ -167,7 +167,7 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
         )
     };
     Some(
-        app("ingress-no-controller", severity, o.clone(), summary)
+        net("ingress-no-controller", severity, o.clone(), summary)
             .explain(why)
             .with(
                 "class",
@@ -257,7 +257,7 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     if !missing.is_empty() {
-        let mut f = app(
+        let mut f = net(
             "ingress-backend-missing",
             Severity::Error,
             o.clone(),
@@ -276,7 +276,7 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
     }
     if !bad_port.is_empty() {
         let (svc, port, _) = &bad_port[0];
-        let mut f = app(
+        let mut f = net(
             "ingress-backend-port-missing",
             Severity::Error,
             o.clone(),
@@ -328,7 +328,7 @@ fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
             .join(", ");
         match ctx.snap.secret(&o.namespace, name) {
             None => out.push(
-                app(
+                net(
                     "ingress-tls-secret-missing",
                     Severity::Error,
                     o.clone(),
@@ -351,7 +351,7 @@ fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
                 });
                 if lacks_keys {
                     out.push(
-                        app(
+                        net(
                             "ingress-tls-secret-invalid",
                             Severity::Error,
                             o.clone(),

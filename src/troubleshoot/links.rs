@@ -195,6 +195,7 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
         }
     }
     links.extend(super::links_app::links(ctx, &index, findings));
+    links.extend(super::links_net::links(ctx, &index, findings));
     for (i, causes) in links {
         if let Some(f) = findings.get_mut(i) {
             for c in causes {

@@ -33,8 +33,17 @@ mod links_app;
 mod links_cp;
 mod links_cp_external;
 mod links_cp_kcm;
+mod links_net;
 mod links_node;
 pub mod links_node_local;
+mod net_adapt;
+mod net_dataplane;
+mod net_dns;
+mod net_near_miss;
+mod net_policy;
+mod net_sandbox;
+mod net_service_policy;
+mod net_service_types;
 mod node;
 mod node_capacity;
 mod node_conditions;
@@ -58,6 +67,7 @@ mod pod_pending;
 mod pod_probe;
 mod pod_ready;
 mod pvc;
+pub mod reach;
 mod references;
 pub mod registry;
 mod scheduler_message;
@@ -72,6 +82,10 @@ mod workload_pods;
 
 #[cfg(test)]
 mod cp_healthy_tests;
+#[cfg(test)]
+mod net_tests;
+#[cfg(test)]
+mod reach_tests;
 #[cfg(test)]
 mod testutil;
 #[cfg(test)]

@@ -14,10 +14,10 @@ use super::node::node_finding;
 /// Evictions older than this are history.
 const RECENT: i64 = 24 * 3600;
 /// A system pod may take this long to become Ready after it starts.
-const READY_GRACE: i64 = 120;
+pub(super) const READY_GRACE: i64 = 120;
 
 /// DaemonSets (by name prefix or `k8s-app` label) that make a node's network.
-const NETWORK_AGENTS: &[&str] = &[
+pub(super) const NETWORK_AGENTS: &[&str] = &[
     "kube-proxy",
     "calico-node",
     "cilium",

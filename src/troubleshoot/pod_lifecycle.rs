@@ -219,13 +219,8 @@ fn creating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
             p.explanation().to_string(),
             Some(p.step(&nsf)),
         ),
-        None => (
-            "its sandbox (network) cannot be created".to_string(),
-            "The container runtime cannot create the pod sandbox, usually because the CNI \
-             plugin failed to set up the pod's network (see the Network pane)."
-                .to_string(),
-            None,
-        ),
+        // Only sandbox (network) errors: the Network pane's `pod-sandbox-network` reports them.
+        None => return None,
     };
     let mut f = app(
         "pod-stuck-creating",

@@ -181,37 +181,37 @@ pub const CHECKS: &[CheckInfo] = &[
     ),
     check(
         "ingress-class-missing",
-        Pane::App,
+        Pane::Network,
         &[Kind::Ingress, Kind::IngressClass],
     ),
     check(
         "ingress-no-class",
-        Pane::App,
+        Pane::Network,
         &[Kind::Ingress, Kind::IngressClass],
     ),
     check(
         "ingress-no-controller",
-        Pane::App,
+        Pane::Network,
         &[Kind::Ingress, Kind::IngressClass],
     ),
     check(
         "ingress-backend-missing",
-        Pane::App,
+        Pane::Network,
         &[Kind::Ingress, Kind::Service],
     ),
     check(
         "ingress-backend-port-missing",
-        Pane::App,
+        Pane::Network,
         &[Kind::Ingress, Kind::Service],
     ),
     check(
         "ingress-tls-secret-missing",
-        Pane::App,
+        Pane::Network,
         &[Kind::Ingress, Kind::Secret],
     ),
     check(
         "ingress-tls-secret-invalid",
-        Pane::App,
+        Pane::Network,
         &[Kind::Ingress, Kind::Secret],
     ),
     check("pv-released", Pane::App, &[Kind::PersistentVolume]),
@@ -263,15 +263,19 @@ pub const CHECKS: &[CheckInfo] = &[
             Kind::EndpointSlice,
         ],
     ),
-    check("service-no-pods", Pane::App, &[Kind::Service, Kind::Pod]),
+    check(
+        "service-no-pods",
+        Pane::Network,
+        &[Kind::Service, Kind::Pod],
+    ),
     check(
         "service-port-mismatch",
-        Pane::App,
+        Pane::Network,
         &[Kind::Service, Kind::Pod],
     ),
     check(
         "service-no-ready-endpoints",
-        Pane::App,
+        Pane::Network,
         &[Kind::Service, Kind::Pod],
     ),
     check(
@@ -280,6 +284,69 @@ pub const CHECKS: &[CheckInfo] = &[
         &[Kind::PersistentVolumeClaim, Kind::StorageClass, Kind::Event],
     ),
     check("pvc-lost", Pane::App, &[Kind::PersistentVolumeClaim]),
+    // Network pane.
+    check("service-lb-no-address", Pane::Network, &[Kind::Service]),
+    check(
+        "service-externalname-invalid",
+        Pane::Network,
+        &[Kind::Service],
+    ),
+    check(
+        "service-nodeport-out-of-range",
+        Pane::Network,
+        &[Kind::Service],
+    ),
+    check("service-nodeport-clash", Pane::Network, &[Kind::Service]),
+    check(
+        "service-local-policy-no-endpoints",
+        Pane::Network,
+        &[Kind::Service, Kind::EndpointSlice, Kind::Node],
+    ),
+    check("service-session-affinity", Pane::Network, &[Kind::Service]),
+    check(
+        "service-publishes-not-ready",
+        Pane::Network,
+        &[Kind::Service, Kind::EndpointSlice],
+    ),
+    check(
+        "service-unreachable-by-policy",
+        Pane::Network,
+        &[Kind::Service, Kind::Pod, Kind::NetworkPolicy],
+    ),
+    check("dns-service-missing", Pane::Network, &[Kind::Service]),
+    check(
+        "dns-pods-not-ready",
+        Pane::Network,
+        &[Kind::Service, Kind::Pod],
+    ),
+    check(
+        "dns-no-endpoints",
+        Pane::Network,
+        &[Kind::Service, Kind::Pod, Kind::EndpointSlice],
+    ),
+    check("dns-corefile-invalid", Pane::Network, &[Kind::ConfigMap]),
+    check("dns-corefile-problem", Pane::Network, &[Kind::ConfigMap]),
+    check(
+        "netpol-selects-no-pods",
+        Pane::Network,
+        &[Kind::NetworkPolicy, Kind::Pod],
+    ),
+    check(
+        "netpol-isolates-unreachable",
+        Pane::Network,
+        &[Kind::NetworkPolicy, Kind::Pod, Kind::Namespace],
+    ),
+    check(
+        "netpol-blocks-dns",
+        Pane::Network,
+        &[Kind::NetworkPolicy, Kind::Pod, Kind::Service],
+    ),
+    check(
+        "dataplane-agent-not-ready",
+        Pane::Network,
+        &[Kind::DaemonSet, Kind::Pod, Kind::EndpointSlice],
+    ),
+    check("pod-sandbox-network", Pane::Network, POD_EVENTS),
     check("node-not-ready", Pane::Node, &[Kind::Node]),
     // Control plane (cluster checks).
     probed("api-reachability", Pane::ControlPlane, &[], HEALTH),
@@ -406,6 +473,7 @@ pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>)
                 super::pod_config::check(ctx, pod, out);
                 super::pod_pending::check(ctx, pod, out);
                 super::pod_lifecycle::check(ctx, pod, out);
+                super::net_sandbox::check(ctx, pod, out);
                 super::pod_probe::check(ctx, pod, out);
                 super::pod_exit::check(ctx, pod, out);
                 super::pod_ready::check(ctx, pod, out);
@@ -471,6 +539,13 @@ pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>)
         Kind::Service => {
             if let Some(s) = snap.services.get(key) {
                 super::service::check_service(ctx, s, out);
+                super::net_service_types::check(ctx, s, out);
+                super::net_service_policy::check(ctx, s, out);
+            }
+        }
+        Kind::NetworkPolicy => {
+            if let Some(np) = snap.network_policies.get(key) {
+                super::net_policy::check(ctx, np, out);
             }
         }
         Kind::PersistentVolumeClaim => {
@@ -504,6 +579,10 @@ pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
     super::node_heartbeat::check(ctx, out);
     super::node_scheduling::check(ctx, out);
     super::node_versions::check(ctx, out);
+    // Network: proportional to Services and kube-system's DNS objects.
+    super::net_service_types::check_node_port_clashes(ctx, out);
+    super::net_dns::check(ctx, out);
+    super::net_dataplane::check(ctx, out);
 }
 
 /// Every object with checks (of `namespace` only, when given; cluster-scoped objects always).

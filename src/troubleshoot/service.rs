@@ -7,7 +7,8 @@ use crate::objects::IntOrString;
 use crate::objects::{Endpoints, Kind, Map, Pod, Service, ServicePort};
 
 use super::Ctx;
-use super::build::{FindingExt, app, ns_flag, obj};
+use super::build::{FindingExt, net, ns_flag, obj};
+use super::net_near_miss::near_misses;
 use crate::findings::{Finding, Severity};
 
 pub fn check_service(ctx: &Ctx, svc: &Service, out: &mut Vec<Finding>) {
@@ -118,7 +119,7 @@ fn not_ready_by_endpoints(ctx: &Ctx, svc: &Service, not_ready: &[String], why: &
     } else {
         format!("none of its {} endpoints is ready", not_ready.len())
     };
-    let mut f = app(
+    let mut f = net(
         "service-no-ready-endpoints",
         Severity::Error,
         o.clone(),
@@ -193,7 +194,7 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
             ));
         }
         let hints = near_misses(ctx, &o.namespace, selector);
-        let mut f = app(
+        let mut f = net(
             "service-no-pods",
             Severity::Error,
             o.clone(),
@@ -208,7 +209,7 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
         for h in &hints {
             f = f.with("near miss", h.clone());
         }
-        f = endpoint_evidence(f, endpoints);
+        f = endpoint_evidence(ctx, svc, f, endpoints);
         return Some(
             f.step(format!("kubectl get pods{nsf} --show-labels"))
                 .step(format!("kubectl get pods{nsf} -l {sel_text}"))
@@ -220,7 +221,7 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
     }
     for port in spec.ports.iter().flatten() {
         if let Some(problem) = port_problem(port, &pods) {
-            let f = app(
+            let f = net(
                 "service-port-mismatch",
                 Severity::Error,
                 o.clone(),
@@ -235,7 +236,7 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
             .with("container ports", container_ports(&pods))
             .with("selected pods", pods.len().to_string());
             return Some(
-                endpoint_evidence(f, endpoints)
+                endpoint_evidence(ctx, svc, f, endpoints)
                     .step(format!(
                         "kubectl get endpointslices{nsf} -l kubernetes.io/service-name={} -o wide",
                         o.name
@@ -251,7 +252,7 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
     if ready > 0 {
         return None;
     }
-    let f = app(
+    let f = net(
         "service-no-ready-endpoints",
         Severity::Error,
         o.clone(),
@@ -274,7 +275,7 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
             .join(", "),
     );
     Some(
-        endpoint_evidence(f, endpoints)
+        endpoint_evidence(ctx, svc, f, endpoints)
             .events(ctx, &[], false)
             .step(format!("kubectl get pods{nsf} -l {sel_text}"))
             .step(format!(
@@ -284,15 +285,46 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
     )
 }
 
-fn endpoint_evidence(f: Finding, endpoints: Option<&Endpoints>) -> Finding {
-    let Some(ep) = endpoints else { return f };
-    let subsets = ep.subsets.iter().flatten();
-    let (mut ready, mut not_ready) = (0, 0);
-    for s in subsets {
-        ready += s.addresses.as_ref().map_or(0, |a| a.len());
-        not_ready += s.not_ready_addresses.as_ref().map_or(0, |a| a.len());
+/// What the endpoint objects say, EndpointSlices first (Endpoints is deprecated): how many
+/// endpoints are ready, serving but not ready, and terminating.
+fn endpoint_evidence(
+    ctx: &Ctx,
+    svc: &Service,
+    f: Finding,
+    endpoints: Option<&Endpoints>,
+) -> Finding {
+    let slices = ctx
+        .snap
+        .slices_of(svc.metadata.namespace(), svc.metadata.name());
+    if !slices.is_empty() {
+        let (mut ready, mut serving, mut terminating, mut total) = (0, 0, 0, 0);
+        for e in slices.iter().flat_map(|s| s.endpoints.iter()) {
+            total += 1;
+            let c = e.conditions.as_ref();
+            if e.is_ready() {
+                ready += 1;
+            } else if c.and_then(|c| c.serving) == Some(true) {
+                serving += 1;
+            }
+            if c.and_then(|c| c.terminating) == Some(true) {
+                terminating += 1;
+            }
+        }
+        return f.with(
+            "endpointslices",
+            format!(
+                "{total} endpoints in {} slice(s): {ready} ready, {serving} serving but not ready, \
+                 {terminating} terminating",
+                slices.len()
+            ),
+        );
     }
-    f.with("endpoints", format!("{ready} ready, {not_ready} not ready"))
+    let Some(ep) = endpoints else { return f };
+    let (ready, total) = ep.counts();
+    f.with(
+        "endpoints",
+        format!("{ready} ready, {} not ready", total - ready),
+    )
 }
 
 fn describe_port(p: &ServicePort) -> String {
@@ -329,19 +361,36 @@ fn container_ports(pods: &[&Pod]) -> String {
     }
 }
 
-/// The first broken link between one Service port and the pods' containers.
+/// The first broken link between one Service port and the pods' containers: a named
+/// targetPort no container defines, a number not declared (when ports are declared at all),
+/// or a port declared only with another protocol.
 fn port_problem(port: &ServicePort, pods: &[&Pod]) -> Option<String> {
-    let declared: Vec<(Option<&str>, i32)> = pods
+    let declared: Vec<(Option<&str>, i32, &str)> = pods
         .iter()
         .filter_map(|p| p.spec.as_ref())
         .flat_map(|s| s.containers.iter())
         .flat_map(|c| c.ports.iter().flatten())
-        .map(|p| (p.name.as_deref(), p.container_port))
+        .map(|p| (p.name.as_deref(), p.container_port, p.protocol()))
         .collect();
+    let proto = port.protocol();
+    let same_proto = |(_, _, p): &&(Option<&str>, i32, &str)| *p == proto;
     match port.target_port.as_ref() {
         Some(IntOrString::String(name)) => {
-            (!declared.iter().any(|(n, _)| *n == Some(name.as_str())))
-                .then(|| format!("targetPort {name} is not a port name of any selected container"))
+            let named: Vec<_> = declared
+                .iter()
+                .filter(|(n, _, _)| *n == Some(name.as_str()))
+                .collect();
+            if named.is_empty() {
+                return Some(format!(
+                    "targetPort {name} is not a port name of any selected container"
+                ));
+            }
+            (!named.iter().any(same_proto)).then(|| {
+                format!(
+                    "targetPort {name} is declared as {} by the containers, the Service port is {proto}",
+                    named[0].2
+                )
+            })
         }
         other => {
             let n = match other {
@@ -349,50 +398,23 @@ fn port_problem(port: &ServicePort, pods: &[&Pod]) -> Option<String> {
                 _ => port.port,
             };
             // Containers need not declare ports; only a declared set that lacks it is a mismatch.
-            (!declared.is_empty() && !declared.iter().any(|(_, p)| *p == n))
-                .then(|| format!("targetPort {n} is not a containerPort of the selected pods"))
-        }
-    }
-}
-
-/// Labels on pods in the namespace that almost match the selector.
-fn near_misses(ctx: &Ctx, ns: &str, selector: &Map) -> Vec<String> {
-    let mut hints = Vec::new();
-    for (k, v) in selector {
-        let mut seen: Vec<String> = Vec::new();
-        for pod in ctx.snap.pods_in(ns) {
-            for (lk, lv) in pod.metadata.labels.iter().flatten() {
-                let close = (lk == k && lv != v && close_enough(lv, v)) || (lk != k && lv == v);
-                let text = format!("{lk}={lv}");
-                if close && !seen.contains(&text) {
-                    seen.push(text);
-                }
+            if declared.is_empty() {
+                return None;
             }
-        }
-        for s in seen.into_iter().take(3) {
-            hints.push(format!("selector has {k}={v}; pods have {s}"));
+            let numbered: Vec<_> = declared.iter().filter(|(_, p, _)| *p == n).collect();
+            if numbered.is_empty() {
+                return Some(format!(
+                    "targetPort {n} is not a containerPort of the selected pods"
+                ));
+            }
+            (!numbered.iter().any(same_proto)).then(|| {
+                format!(
+                    "targetPort {n} is declared as {} by the containers, the Service port is {proto}",
+                    numbered[0].2
+                )
+            })
         }
     }
-    hints
-}
-
-fn close_enough(a: &str, b: &str) -> bool {
-    edit_distance(a, b) <= 2 || a.contains(b) || b.contains(a)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -79,6 +79,11 @@ pub fn touched(
             }
             Object::Service(_) => {
                 ingresses_of_service(snap, &key.namespace, &key.name, out);
+                if key.namespace == super::super::net_dns::DNS_NS
+                    && key.name == super::super::net_dns::DNS_SERVICE
+                {
+                    all_policies(snap, out);
+                }
                 for st in snap.statefulsets.in_namespace(&key.namespace) {
                     if st.spec.as_ref().and_then(|s| s.service_name.as_deref())
                         == Some(key.name.as_str())
@@ -129,6 +134,19 @@ pub fn touched(
                 }
                 for (k, _, _) in snap.daemonsets.entries() {
                     out.insert((Kind::DaemonSet, k.clone()));
+                }
+            }
+            Object::NetworkPolicy(_) => {
+                // A policy decides who reaches the Services of its namespace; kube-system's
+                // policies (on CoreDNS) decide every egress policy's DNS verdict.
+                for svc in snap.services.in_namespace(&key.namespace) {
+                    out.insert((
+                        Kind::Service,
+                        ObjKey::new(key.namespace.as_str(), svc.metadata.name()),
+                    ));
+                }
+                if key.namespace == super::super::net_dns::DNS_NS {
+                    all_policies(snap, out);
                 }
             }
             Object::IngressClass(_) => {
@@ -201,11 +219,30 @@ fn pod(snap: &Snapshot, p: &Pod, out: &mut HashSet<Subject>) {
             ));
         }
     }
+    // The CoreDNS pods are every egress policy's DNS target.
+    if ns == super::super::net_dns::DNS_NS
+        && p.metadata.label(super::super::net_dns::DNS_LABEL.0)
+            == Some(super::super::net_dns::DNS_LABEL.1)
+    {
+        all_policies(snap, out);
+    }
+    // A pod is a client of its namespace's Services (reachability under policies).
+    if snap.network_policies.in_namespace(ns).next().is_some() {
+        for s in snap.services.in_namespace(ns) {
+            out.insert((Kind::Service, ObjKey::new(ns, s.metadata.name())));
+        }
+    }
     for np in snap.network_policies.in_namespace(ns) {
         out.insert((
             Kind::NetworkPolicy,
             ObjKey::new(ns, np.metadata.name.as_deref().unwrap_or("")),
         ));
+    }
+}
+
+fn all_policies(snap: &Snapshot, out: &mut HashSet<Subject>) {
+    for (k, _, _) in snap.network_policies.entries() {
+        out.insert((Kind::NetworkPolicy, k.clone()));
     }
 }
 
