@@ -61,6 +61,10 @@ pub enum Action {
     /// Scroll the secondary (details) side of a two-part screen, line by line.
     DetailDown,
     DetailUp,
+    /// Open what the row stands for: its drill-down when it has one, else its describe.
+    Open,
+    /// The owner/reference tree of the object.
+    Tree,
 }
 
 impl Action {
@@ -119,6 +123,8 @@ impl Action {
         Action::Save,
         Action::DetailDown,
         Action::DetailUp,
+        Action::Open,
+        Action::Tree,
     ];
 }
 
@@ -138,6 +144,7 @@ pub enum Layer {
     Logs,
     Picker,
     Help,
+    Tree,
 }
 
 impl Layer {
@@ -151,6 +158,7 @@ impl Layer {
         Layer::Yaml,
         Layer::Logs,
         Layer::Picker,
+        Layer::Tree,
         Layer::Help,
     ];
 
@@ -167,6 +175,7 @@ impl Layer {
             Layer::Help => "help",
             Layer::Picker => "picker",
             Layer::Logs => "logs",
+            Layer::Tree => "tree",
         }
     }
 }

@@ -27,6 +27,11 @@ pub enum Effect {
     Probe { generation: u64 },
     /// Start/stop log streams, save log lines.
     Logs(crate::logs::LogEffect),
+    /// Keep answering these relation queries (drill-downs, trees open anywhere in the stack)
+    /// as the cluster changes; an empty list stops.
+    Follow {
+        queries: Vec<crate::relations::Query>,
+    },
     /// Put `text` on the user's clipboard (OSC 52, works over SSH and in tmux).
     Copy { text: String },
 }

@@ -51,6 +51,12 @@ pub enum Msg {
         request: u64,
         result: Result<Vec<crate::cluster::access::AccessLine>, String>,
     },
+    /// The engine of watch generation `generation` answered the followed relation queries
+    /// (drill-down members, object trees), after a change or when they were asked.
+    Related {
+        generation: u64,
+        answers: Vec<(crate::relations::Query, crate::relations::Answer)>,
+    },
     /// A connection probe succeeded.
     Reachable {
         generation: u64,

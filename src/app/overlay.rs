@@ -45,6 +45,10 @@ pub enum Overlay {
     Troubleshoot,
     Certs(Box<CertsPane>),
     Logs(Box<super::logs_pane::LogsPane>),
+    /// A table of what a row stands for (the pods of a Deployment…): the drill-down.
+    Drill(Box<super::drill::DrillView>),
+    /// The owner/reference tree of an object.
+    Tree(Box<super::tree::TreePane>),
 }
 
 /// The Certs view: the inspection report once it arrives, as a navigable tree.

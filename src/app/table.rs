@@ -97,6 +97,8 @@ pub struct TableView {
     pub selected_key: Option<ObjKey>,
     /// Columns scrolled out on the left (NAME stays pinned), to reach those a narrow screen drops.
     pub column_offset: usize,
+    /// Only these objects are shown (a drill-down's members); `None`: every row.
+    pub only: Option<Arc<std::collections::BTreeSet<ObjKey>>>,
 }
 
 impl TableView {
@@ -122,6 +124,7 @@ impl TableView {
             offset: 0,
             selected_key: None,
             column_offset: 0,
+            only: None,
         }
     }
 
@@ -166,6 +169,9 @@ impl TableView {
                 .filter(|&i| row_matches(kind, &rows[i], re, joins, now, hide_namespace))
                 .collect(),
         };
+        if let Some(only) = &self.only {
+            visible.retain(|&i| only.contains(&rows[i].key));
+        }
         let sort = self.sort;
         visible.sort_by(|&a, &b| {
             let (ra, rb) = (&rows[a], &rows[b]);

@@ -15,6 +15,13 @@ use super::table::Joins;
 
 /// Applies one message to the state and returns the effects to perform.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut effects = apply(state, msg);
+    // The engine follows the relations the open screens show (drill-downs, trees).
+    effects.extend(super::drill::sync_follow(state));
+    effects
+}
+
+fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             state.dirty = true;
@@ -27,7 +34,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.width = width;
             state.height = height;
             let height = state.table_height();
-            if let Some(table) = state.tables.get_mut(&state.view) {
+            if let Some(table) = state.table_mut() {
                 table.scroll_into_view(height);
             }
             state.dirty = true;
@@ -90,6 +97,13 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 view.lines = Some(result);
                 state.dirty = true;
             }
+            Vec::new()
+        }
+        Msg::Related {
+            generation,
+            answers,
+        } => {
+            super::drill::on_related(state, generation, answers);
             Vec::new()
         }
         Msg::Logs(news) => super::logs_news::on_news(state, news),
@@ -179,13 +193,13 @@ fn on_rows(state: &mut AppState, kind: ResourceKind, rows: Vec<Arc<Row>>) -> Vec
     let changed_target = detail_target_changed(state, kind, &rows);
     state.kinds.entry(kind).or_default().rows = rows;
     // Only the table on screen is recomputed; another view is refreshed when it is shown.
-    let shown_depends = match (kind, state.view) {
+    let shown_depends = match (kind, state.shown_kind()) {
         (ResourceKind::Pods, ResourceKind::Nodes)
         | (ResourceKind::Endpoints, ResourceKind::Services) => true,
         (kind, view) => kind == view,
     };
     if shown_depends {
-        let view = state.view;
+        let view = state.shown_kind();
         refresh_table(state, view);
     }
     if kind == ResourceKind::Events {
@@ -345,11 +359,11 @@ fn clock_changes_screen(state: &AppState, now: jiff::Timestamp) -> bool {
     }
     match &state.overlay {
         Some(Overlay::Troubleshoot | Overlay::Logs(_)) => true,
-        Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) | None => {
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Drill(_)) | None => {
             let Some(table) = state.table() else {
                 return false;
             };
-            let rows = state.rows(state.view);
+            let rows = state.rows(state.shown_kind());
             let height = state.table_height();
             table
                 .visible

@@ -20,6 +20,7 @@ use crate::app::Msg;
 use crate::app::troubleshoot::Analysis;
 use crate::cluster::watch::ChangeSink;
 use crate::objects::Kind;
+use crate::relations::Query;
 use crate::troubleshoot::{
     Change, ContainerKey, CoverageReport, Engine, KindState, Options,
     containers_needing_previous_logs, group_by_root,
@@ -47,6 +48,8 @@ pub fn system_clock() -> Clock {
 /// What the thread is told.
 enum Input {
     Change(Change),
+    /// Answer these relation queries now and after every analysis (replaces the last set).
+    Follow(Vec<Query>),
 }
 
 /// A running engine: clone the sink into every watch loop.
@@ -63,6 +66,11 @@ impl EngineHandle {
                 let _ = tx.send(Input::Change(change));
             }
         })
+    }
+
+    /// Asks the engine to answer `queries` now and keep answering them as the cluster changes.
+    pub fn follow(&self, queries: Vec<Query>) {
+        let _ = self.tx.send(Input::Follow(queries));
     }
 }
 
@@ -169,6 +177,7 @@ fn run(
     let mut last_change = Instant::now();
     let mut last_full = Instant::now();
     let mut analysed_once = false;
+    let mut following: Vec<Query> = Vec::new();
     loop {
         let wait = match first_change {
             Some(first) => {
@@ -180,13 +189,23 @@ fn run(
             None => Duration::from_secs(3600),
         };
         match rx.recv_timeout(wait) {
+            Ok(Input::Follow(queries)) => {
+                following = queries;
+                if !answer(&engine, &following, generation, &results) {
+                    return;
+                }
+                continue;
+            }
             Ok(Input::Change(change)) => {
                 engine.apply(change);
                 last_change = Instant::now();
                 first_change.get_or_insert(last_change);
                 // Apply everything already queued before deciding.
-                while let Ok(Input::Change(change)) = rx.try_recv() {
-                    engine.apply(change);
+                while let Ok(input) = rx.try_recv() {
+                    match input {
+                        Input::Change(change) => engine.apply(change),
+                        Input::Follow(queries) => following = queries,
+                    }
                 }
                 continue;
             }
@@ -224,8 +243,33 @@ fn run(
         {
             return;
         }
+        if !answer(&engine, &following, generation, &results) {
+            return;
+        }
         if let Some(f) = logs.as_mut() {
             f.fetch_new(&engine);
         }
     }
+}
+
+/// Sends the answers to the followed relation queries; false when the app is gone.
+fn answer(
+    engine: &Engine,
+    following: &[Query],
+    generation: u64,
+    results: &UnboundedSender<Msg>,
+) -> bool {
+    if following.is_empty() {
+        return true;
+    }
+    let answers = following
+        .iter()
+        .map(|q| (q.clone(), crate::relations::answer(engine.snapshot(), q)))
+        .collect();
+    results
+        .send(Msg::Related {
+            generation,
+            answers,
+        })
+        .is_ok()
 }

@@ -227,6 +227,7 @@ impl Session {
                     }
                 });
             }
+            Effect::Follow { queries } => self.engine.follow(queries),
             Effect::Copy { text } => self.clipboard.push(super::clipboard::osc52(&text)),
             Effect::Logs(effect) => {
                 self.logs
@@ -341,6 +342,8 @@ impl Session {
             &self.results_tx,
             self.clock.clone(),
         );
+        // The new engine follows what the open screens show, as the old one did.
+        self.engine.follow(self.state.following.clone());
         self.watches = WatchSet::start(
             self.client.clone(),
             scope,
