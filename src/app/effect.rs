@@ -13,6 +13,12 @@ pub enum Effect {
         kind: ResourceKind,
         key: ObjKey,
     },
+    /// Read what `kubectl describe` shows besides the object (see `fetch_related`).
+    FetchRelated {
+        request: u64,
+        kind: ResourceKind,
+        key: ObjKey,
+    },
     /// Make a client for another context, then watch `scope` through it with `generation`.
     SwitchContext {
         context: String,

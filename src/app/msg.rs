@@ -31,6 +31,11 @@ pub enum Msg {
         request: u64,
         result: Result<serde_json::Value, String>,
     },
+    /// The answer to an `Effect::FetchRelated` (`None`: nothing more for this kind).
+    FetchedRelated {
+        request: u64,
+        result: Result<Option<crate::model::detail::related::Related>, String>,
+    },
     /// No client could be made for the context switched to in `generation`.
     ContextFailed {
         generation: u64,

@@ -29,6 +29,24 @@ pub fn spawn_fetch(
     });
 }
 
+pub fn spawn_fetch_related(
+    client: Client,
+    request: u64,
+    kind: ResourceKind,
+    key: ObjKey,
+    tx: UnboundedSender<Msg>,
+    cancel: CancellationToken,
+) {
+    tokio::spawn(async move {
+        tokio::select! {
+            () = cancel.cancelled() => {}
+            result = crate::cluster::fetch::fetch_related(client, kind, &key) => {
+                let _ = tx.send(Msg::FetchedRelated { request, result });
+            }
+        }
+    });
+}
+
 /// While the connection is down, asks the server for its version with growing pauses, and
 /// reports when it answers. Not a poll of cluster data: it stops at the first answer.
 pub fn spawn_probe(

@@ -166,6 +166,16 @@ impl Session {
                     self.cancel.clone(),
                 );
             }
+            Effect::FetchRelated { request, kind, key } => {
+                effects::spawn_fetch_related(
+                    self.client.clone(),
+                    request,
+                    kind,
+                    key,
+                    self.results_tx.clone(),
+                    self.cancel.clone(),
+                );
+            }
             Effect::SwitchContext {
                 context,
                 scope,

@@ -31,7 +31,16 @@ pub fn render_detail(
             (visible(&l.text).into_owned(), style)
         })
         .collect();
-    render_lines(frame, area, &detail.target, "describe", lines, theme);
+    // How fresh the text is: it is read again when the object (or what it shows beside it)
+    // changes, so the age restarts at every change.
+    let what = match detail.target.fetched_at {
+        Some(at) => format!(
+            "describe, as of {} ago",
+            crate::model::age::human_duration(at, _state.now)
+        ),
+        None => "describe".to_string(),
+    };
+    render_lines(frame, area, &detail.target, &what, lines, theme);
 }
 
 pub fn render_yaml(frame: &mut Frame, area: Rect, yaml: &YamlView, theme: &Theme) {

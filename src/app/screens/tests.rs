@@ -89,6 +89,7 @@ fn object() -> ObjectView {
         request: 1,
         object: None,
         error: None,
+        fetched_at: None,
         view: TextView::default(),
     }
 }
@@ -111,6 +112,9 @@ fn with_screen(layer: Layer) -> AppState {
         Layer::Detail => Some(Overlay::Detail(Box::new(DetailView {
             target: object(),
             lines: Vec::new(),
+            related: None,
+            related_request: 0,
+            related_stale: false,
         }))),
         Layer::Yaml => Some(Overlay::Yaml(Box::new(crate::app::overlay::YamlView {
             target: object(),
