@@ -329,3 +329,74 @@ fn enter_drills_down_the_engine_follows_and_back_restores_the_cursor() {
     assert!(matches!(effects.as_slice(), [Effect::Fetch { .. }]));
     assert!(matches!(s.overlay, Some(Overlay::Detail(_))));
 }
+
+#[test]
+fn an_open_node_describe_reads_its_pods_again_when_they_change() {
+    let mut s = state();
+    let effects = detail::open(&mut s, ResourceKind::Nodes, ObjKey::new("", "n1"), false);
+    let (fetch, related) = match effects.as_slice() {
+        [
+            Effect::Fetch { request: a, .. },
+            Effect::FetchRelated {
+                request: b, kind, ..
+            },
+        ] => {
+            assert_eq!(*kind, ResourceKind::Nodes);
+            (*a, *b)
+        }
+        other => panic!("{other:?}"),
+    };
+    let node = serde_json::json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"},
+        "status": {"allocatable": {"cpu": "2", "memory": "1Gi"}}});
+    update(
+        &mut s,
+        Msg::Fetched {
+            request: fetch,
+            result: Ok(node),
+        },
+    );
+    let pod = serde_json::json!({"metadata": {"namespace": "shop", "name": "web-1"},
+        "spec": {"containers": [{"name": "a", "resources": {"requests": {"cpu": "500m"}}}]}});
+    let answer = crate::model::detail::related::Related {
+        pods: vec![pod],
+        ..Default::default()
+    };
+    update(
+        &mut s,
+        Msg::FetchedRelated {
+            request: related,
+            result: Ok(Some(answer)),
+        },
+    );
+    let Some(Overlay::Detail(d)) = &s.overlay else {
+        panic!("describe is open");
+    };
+    let text: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        text.iter()
+            .any(|l| l.contains("Non-terminated Pods:  (1 in total)")),
+        "{text:#?}"
+    );
+    assert!(text.iter().any(|l| l.contains("500m (25%)")), "{text:#?}");
+
+    // A pod changes: read again, but not more often than every few seconds.
+    rows(&mut s, ResourceKind::Pods, &["web-2"]);
+    let t0 = s.now;
+    let at = |secs: i64| Timestamp::from_second(t0.as_second() + secs).unwrap();
+    assert!(update(&mut s, Msg::Tick(at(1))).is_empty());
+    let effects = update(&mut s, Msg::Tick(at(6)));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::FetchRelated {
+                kind: ResourceKind::Nodes,
+                ..
+            }]
+        ),
+        "{effects:?}"
+    );
+    assert!(
+        update(&mut s, Msg::Tick(at(7))).is_empty(),
+        "once per change"
+    );
+}

@@ -351,3 +351,123 @@ pub(crate) fn deployment_replicasets(out: &mut Out, deployment: &Value, replicas
         new.map(describe).unwrap_or_else(|| "<none>".into()),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn lines(f: impl FnOnce(&mut Out)) -> Vec<String> {
+        let mut out = Out::new(Timestamp::UNIX_EPOCH);
+        f(&mut out);
+        out.finish().into_iter().map(|l| l.text).collect()
+    }
+
+    fn sum(texts: &[&str]) -> Sum {
+        let mut s = Sum::default();
+        for t in texts {
+            s.add(t);
+        }
+        s
+    }
+
+    #[test]
+    fn sums_are_written_in_canonical_form() {
+        assert_eq!(sum(&["100m", "250m"]).text(true), "350m");
+        assert_eq!(sum(&["500m", "500m"]).text(true), "1");
+        assert_eq!(sum(&["1", "250m"]).text(true), "1250m");
+        assert_eq!(sum(&[]).text(true), "0");
+        assert_eq!(sum(&["64Mi", "128Mi"]).text(false), "192Mi");
+        assert_eq!(sum(&["512Mi", "512Mi"]).text(false), "1Gi");
+        assert_eq!(sum(&["128Mi", "1Gi"]).text(false), "1152Mi");
+        assert_eq!(sum(&["500M", "1G"]).text(false), "1500M");
+        assert_eq!(with_share(sum(&["100m"]), Some(4.0), true), "100m (2%)");
+    }
+
+    fn pod(ns: &str, name: &str, cpu: &str, init_cpu: Option<&str>) -> Value {
+        let mut p = json!({"metadata": {"namespace": ns, "name": name},
+        "spec": {"containers": [
+            {"name": "a", "resources": {"requests": {"cpu": cpu, "memory": "64Mi"}}},
+            {"name": "b", "resources": {"requests": {"cpu": cpu}, "limits": {"memory": "128Mi"}}}
+        ]}});
+        if let Some(init) = init_cpu {
+            p["spec"]["initContainers"] =
+                json!([{"name": "i", "resources": {"requests": {"cpu": init}}}]);
+        }
+        p
+    }
+
+    #[test]
+    fn node_pods_count_init_containers_as_the_scheduler_does() {
+        let node = json!({"status": {"allocatable": {"cpu": "2", "memory": "1Gi", "pods": "110",
+            "ephemeral-storage": "10Gi"}}});
+        let pods = vec![
+            pod("b", "web", "100m", None),
+            pod("a", "job", "100m", Some("1")),
+        ];
+        let text = lines(|out| node_pods(out, &node, &pods));
+        let rows: Vec<Vec<&str>> = text
+            .iter()
+            .map(|l| {
+                l.split("  ")
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(text[0], "Non-terminated Pods:  (2 in total)");
+        let job = rows.iter().find(|r| r.get(1) == Some(&"job")).unwrap();
+        assert_eq!(job[2..6], ["1 (50%)", "0 (0%)", "64Mi (6%)", "128Mi (12%)"]);
+        let first_pod = text.iter().position(|l| l.contains("job")).unwrap();
+        let second_pod = text.iter().position(|l| l.contains("web")).unwrap();
+        assert!(first_pod < second_pod, "sorted by namespace");
+        let cpu = rows.iter().find(|r| r.first() == Some(&"cpu")).unwrap();
+        assert_eq!(cpu[1..], ["1200m (60%)", "0 (0%)"]);
+        let memory = rows.iter().find(|r| r.first() == Some(&"memory")).unwrap();
+        assert_eq!(memory[1..], ["128Mi (12%)", "256Mi (25%)"]);
+        assert!(rows.iter().any(|r| r.first() == Some(&"ephemeral-storage")));
+        assert!(!rows.iter().any(|r| r.first() == Some(&"pods")));
+    }
+
+    #[test]
+    fn the_new_replicaset_runs_the_current_template() {
+        let template = json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "web:2"}]}});
+        let deployment = json!({"spec": {"template": template}});
+        let rs = |name: &str, image: &str, replicas: i64| {
+            json!({"metadata": {"name": name},
+                "spec": {"replicas": replicas, "template": {"metadata": {"labels": {"app": "web", "pod-template-hash": "x"}},
+                    "spec": {"containers": [{"name": "web", "image": image}]}}},
+                "status": {"replicas": replicas}})
+        };
+        let all = vec![
+            rs("web-1", "web:1", 1),
+            rs("web-2", "web:2", 2),
+            rs("web-0", "web:0", 0),
+        ];
+        let text = lines(|out| deployment_replicasets(out, &deployment, &all));
+        assert!(
+            text[0].starts_with("OldReplicaSets:")
+                && text[0].ends_with("web-1 (1/1 replicas created)"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].ends_with("web-2 (2/2 replicas created)"),
+            "{text:?}"
+        );
+        let none = lines(|out| deployment_replicasets(out, &deployment, &[]));
+        assert!(none[1].ends_with("<none>"));
+    }
+
+    #[test]
+    fn endpoints_list_ready_addresses_with_each_port() {
+        let e = json!({"subsets": [{"addresses": [{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}],
+            "notReadyAddresses": [{"ip": "10.0.0.3"}], "ports": [{"port": 8080}]}]});
+        let text = lines(|out| service_endpoints(out, Some(&e)));
+        assert!(text[0].ends_with("10.0.0.1:8080,10.0.0.2:8080"), "{text:?}");
+        let none = lines(|out| service_endpoints(out, None));
+        assert!(none[0].ends_with("<none>"));
+    }
+}
