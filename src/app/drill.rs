@@ -116,11 +116,16 @@ pub fn on_related(state: &mut AppState, generation: u64, answers: Vec<(Query, An
         return;
     }
     let mut refresh = BTreeSet::new();
+    let mut changed = false;
     for (query, answer) in answers {
         let screens = state.stack.iter_mut().chain(state.overlay.as_mut());
         for screen in screens {
             match (screen, &answer) {
-                (Overlay::Drill(d), Answer::Members(m)) if d.query() == query => {
+                // An answer equal to the one shown changes nothing (the engine answers after
+                // every analysis pass).
+                (Overlay::Drill(d), Answer::Members(m))
+                    if d.query() == query && d.members.as_ref() != Some(m) =>
+                {
                     if let Some(kind) = m.as_ref().and_then(|m| ResourceKind::from_name(&m.kind))
                         && kind != d.child
                     {
@@ -132,9 +137,13 @@ pub fn on_related(state: &mut AppState, generation: u64, answers: Vec<(Query, An
                     d.table.only = Some(Arc::new(keys));
                     d.members = Some(m.clone());
                     refresh.insert(d.child);
+                    changed = true;
                 }
-                (Overlay::Tree(t), Answer::Tree(tree)) if t.query() == query => {
+                (Overlay::Tree(t), Answer::Tree(tree))
+                    if t.query() == query && t.tree.as_ref() != Some(tree) =>
+                {
                     t.set_tree(tree.clone());
+                    changed = true;
                 }
                 _ => {}
             }
@@ -143,5 +152,7 @@ pub fn on_related(state: &mut AppState, generation: u64, answers: Vec<(Query, An
     for kind in refresh {
         state.refresh_table(kind);
     }
-    state.dirty = true;
+    if changed {
+        state.dirty = true;
+    }
 }
