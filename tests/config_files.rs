@@ -236,7 +236,14 @@ fn default_keymap_resolves_the_documented_keys() {
         (
             Layer::Table,
             press(KeyCode::Enter, KeyModifiers::NONE),
-            Action::Describe,
+            Action::Open,
+        ),
+        (Layer::Table, ch('d'), Action::Describe),
+        (Layer::Table, ch('o'), Action::Tree),
+        (
+            Layer::Tree,
+            press(KeyCode::Enter, KeyModifiers::NONE),
+            Action::Open,
         ),
         (Layer::Table, shift('S'), Action::SortReverse),
         (Layer::Table, shift('<'), Action::SortPrevious),
@@ -424,7 +431,7 @@ fn partial_keymap_overlay_changes_only_what_it_names() {
     assert_eq!(km.resolve(Layer::Table, &ch('x')), Some(Action::Describe));
     assert_eq!(
         km.resolve(Layer::Table, &press(KeyCode::Enter, KeyModifiers::NONE)),
-        Some(Action::Describe)
+        Some(Action::Open)
     );
     assert_eq!(
         km.resolve(
