@@ -20,6 +20,7 @@ pub mod model;
 pub mod netpolicy;
 pub mod node;
 pub mod objects;
+pub mod relations;
 pub mod runtime;
 pub mod sim;
 pub mod text_file;

@@ -236,7 +236,14 @@ fn default_keymap_resolves_the_documented_keys() {
         (
             Layer::Table,
             press(KeyCode::Enter, KeyModifiers::NONE),
-            Action::Describe,
+            Action::Open,
+        ),
+        (Layer::Table, ch('d'), Action::Describe),
+        (Layer::Table, ch('o'), Action::Tree),
+        (
+            Layer::Tree,
+            press(KeyCode::Enter, KeyModifiers::NONE),
+            Action::Open,
         ),
         (Layer::Table, shift('S'), Action::SortReverse),
         (Layer::Table, shift('<'), Action::SortPrevious),
@@ -424,7 +431,7 @@ fn partial_keymap_overlay_changes_only_what_it_names() {
     assert_eq!(km.resolve(Layer::Table, &ch('x')), Some(Action::Describe));
     assert_eq!(
         km.resolve(Layer::Table, &press(KeyCode::Enter, KeyModifiers::NONE)),
-        Some(Action::Describe)
+        Some(Action::Open)
     );
     assert_eq!(
         km.resolve(
@@ -433,15 +440,20 @@ fn partial_keymap_overlay_changes_only_what_it_names() {
         ),
         None
     );
-    // `d` left the describe binding, which keeps Enter; the new binding for `x` reuses its text.
+    // `d` left the describe binding (Enter opens); the new binding for `x` reuses its text.
     let table = km.bindings(Layer::Table);
     let describe: Vec<_> = table
         .iter()
         .filter(|b| b.action == Action::Describe)
         .collect();
-    assert_eq!(describe.len(), 2);
-    assert_eq!(describe[0].keys, "Enter");
-    assert_eq!(describe[1].desc, describe[0].desc);
+    assert_eq!(describe.len(), 1);
+    assert_eq!(describe[0].keys, "x");
+    let base_describe = base
+        .bindings(Layer::Table)
+        .iter()
+        .find(|b| b.action == Action::Describe)
+        .map(|b| b.desc.clone());
+    assert_eq!(Some(describe[0].desc.clone()), base_describe);
     assert!(
         table
             .iter()

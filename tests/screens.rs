@@ -204,6 +204,22 @@ async fn every_screen_at_two_sizes_with_true_footers() {
     type_text(&mut s, "jjl");
     shoot(&mut s, "certs");
     picture(&mut s, "certs");
+    s.dispatch(key(KeyCode::Esc));
+
+    // The crash-looping Deployment: its object tree, then its pods (drill-down), and back.
+    type_text(&mut s, "2/^cart$");
+    s.dispatch(key(KeyCode::Enter));
+    type_text(&mut s, "o");
+    wait_for_screen(&mut s, "Container cart").await;
+    shoot(&mut s, "object_tree");
+    picture(&mut s, "object_tree");
+    s.dispatch(key(KeyCode::Esc));
+    s.dispatch(key(KeyCode::Enter));
+    wait_for_screen(&mut s, "cart-7c9d8b6f4-x2k9p").await;
+    shoot(&mut s, "drill_down");
+    s.dispatch(key(KeyCode::Esc));
+    assert!(s.state.overlay.is_none());
+    assert_eq!(s.state.selected_row().unwrap().key.name, "cart");
 }
 
 fn certs_view() -> kmedic::certs::view::CertsView {

@@ -59,7 +59,12 @@ async fn bidi_controls_are_shown_in_titles_and_findings() {
     let table = screen(&s, 160, 40);
     assert!(table.contains("node-<U+202E>1-evil"), "{table}");
     assert_no_raw_bidi(&table);
+    // Enter drills down to the node's pods: the breadcrumb shows the name visibly.
     s.dispatch(key(KeyCode::Enter));
+    let text = wait_for_screen(&mut s, "node/node-<U+202E>1-evil › Pods").await;
+    assert_no_raw_bidi(&text);
+    s.dispatch(key(KeyCode::Esc));
+    type_text(&mut s, "d");
     let text = wait_for_screen(&mut s, "Node node-<U+202E>1-evil (describe)").await;
     assert_no_raw_bidi(&text);
     s.dispatch(key(KeyCode::Esc));

@@ -63,6 +63,10 @@ pub enum Action {
     DetailUp,
     /// Read again (node-local mode: the node).
     Refresh,
+    /// Open what the row stands for: its drill-down when it has one, else its describe.
+    Open,
+    /// The owner/reference tree of the object.
+    Tree,
 }
 
 impl Action {
@@ -122,6 +126,8 @@ impl Action {
         Action::DetailDown,
         Action::DetailUp,
         Action::Refresh,
+        Action::Open,
+        Action::Tree,
     ];
 }
 
@@ -141,6 +147,7 @@ pub enum Layer {
     Logs,
     Picker,
     Help,
+    Tree,
 }
 
 impl Layer {
@@ -154,6 +161,7 @@ impl Layer {
         Layer::Yaml,
         Layer::Logs,
         Layer::Picker,
+        Layer::Tree,
         Layer::Help,
     ];
 
@@ -170,6 +178,7 @@ impl Layer {
             Layer::Help => "help",
             Layer::Picker => "picker",
             Layer::Logs => "logs",
+            Layer::Tree => "tree",
         }
     }
 }

@@ -13,6 +13,12 @@ pub enum Effect {
         kind: ResourceKind,
         key: ObjKey,
     },
+    /// Read what `kubectl describe` shows besides the object (see `fetch_related`).
+    FetchRelated {
+        request: u64,
+        kind: ResourceKind,
+        key: ObjKey,
+    },
     /// Make a client for another context, then watch `scope` through it with `generation`.
     SwitchContext {
         context: String,
@@ -36,6 +42,11 @@ pub enum Effect {
     Probe { generation: u64 },
     /// Start/stop log streams, save log lines.
     Logs(crate::logs::LogEffect),
+    /// Keep answering these relation queries (drill-downs, trees open anywhere in the stack)
+    /// as the cluster changes; an empty list stops.
+    Follow {
+        queries: Vec<crate::relations::Query>,
+    },
     /// Put `text` on the user's clipboard (OSC 52, works over SSH and in tmux).
     Copy { text: String },
 }

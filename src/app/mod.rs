@@ -5,6 +5,7 @@
 pub mod action;
 pub mod command;
 pub mod contexts;
+pub mod drill;
 pub mod effect;
 pub mod finding_text;
 pub mod input;
@@ -24,6 +25,7 @@ pub mod screens;
 pub mod state;
 pub mod table;
 pub mod text_view;
+pub mod tree;
 pub mod troubleshoot;
 pub mod update;
 pub mod wrap;

@@ -31,6 +31,11 @@ pub enum Msg {
         request: u64,
         result: Result<serde_json::Value, String>,
     },
+    /// The answer to an `Effect::FetchRelated` (`None`: nothing more for this kind).
+    FetchedRelated {
+        request: u64,
+        result: Result<Option<crate::model::detail::related::Related>, String>,
+    },
     /// No client could be made for the context switched to in `generation`.
     ContextFailed {
         generation: u64,
@@ -53,6 +58,12 @@ pub enum Msg {
     },
     /// Node-local mode: start, read again, or a reading's report.
     NodeLocal(super::node_local::NodeLocalMsg),
+    /// The engine of watch generation `generation` answered the followed relation queries
+    /// (drill-down members, object trees), after a change or when they were asked.
+    Related {
+        generation: u64,
+        answers: Vec<(crate::relations::Query, crate::relations::Answer)>,
+    },
     /// A connection probe succeeded.
     Reachable {
         generation: u64,

@@ -16,6 +16,8 @@ pub struct ObjectView {
     pub request: u64,
     pub object: Option<serde_json::Value>,
     pub error: Option<String>,
+    /// When the object shown was read (the view says "as of").
+    pub fetched_at: Option<jiff::Timestamp>,
     pub view: TextView,
 }
 
@@ -24,6 +26,11 @@ pub struct ObjectView {
 pub struct DetailView {
     pub target: ObjectView,
     pub lines: Vec<DetailLine>,
+    /// What kubectl describe reads besides the object, once read; with the request id of the
+    /// read awaited, and whether the cluster changed since (it is then read again).
+    pub related: Option<crate::model::detail::related::Related>,
+    pub related_request: u64,
+    pub related_stale: bool,
 }
 
 /// The YAML view.
@@ -45,6 +52,10 @@ pub enum Overlay {
     Troubleshoot,
     Certs(Box<CertsPane>),
     Logs(Box<super::logs_pane::LogsPane>),
+    /// A table of what a row stands for (the pods of a Deployment…): the drill-down.
+    Drill(Box<super::drill::DrillView>),
+    /// The owner/reference tree of an object.
+    Tree(Box<super::tree::TreePane>),
 }
 
 /// The Certs view: the inspection report once it arrives, as a navigable tree.

@@ -111,6 +111,8 @@ pub struct AppState {
     /// Something changed since the last frame.
     pub dirty: bool,
     pub next_request: u64,
+    /// The relation queries the engine was last asked to follow (drill-downs and trees open).
+    pub following: Vec<crate::relations::Query>,
     /// Settings new log panes start with.
     pub log_settings: super::logs_pane::LogSettings,
 }
@@ -160,6 +162,7 @@ impl AppState {
             dirty: true,
             next_request: 1,
             log_settings: Default::default(),
+            following: Vec::new(),
         }
     }
 
@@ -170,8 +173,41 @@ impl AppState {
             .unwrap_or(&[])
     }
 
+    /// The table on screen: a drill-down's when one is shown, else the view's.
     pub fn table(&self) -> Option<&TableView> {
-        self.tables.get(&self.view)
+        match self.shown_drill() {
+            Some(drill) => Some(&drill.table),
+            None => self.tables.get(&self.view),
+        }
+    }
+
+    /// The table on screen, to change it.
+    pub fn table_mut(&mut self) -> Option<&mut TableView> {
+        if self.shown_drill().is_some() {
+            return self.shown_drill_mut().map(|d| &mut d.table);
+        }
+        self.tables.get_mut(&self.view)
+    }
+
+    /// The kind of the rows on screen (a drill-down's, else the view's).
+    pub fn shown_kind(&self) -> ResourceKind {
+        self.shown_drill().map_or(self.view, |d| d.child)
+    }
+
+    /// The drill-down whose table is on screen: on top, or beneath a picker opened over it.
+    pub fn shown_drill(&self) -> Option<&super::drill::DrillView> {
+        match &self.overlay {
+            Some(Overlay::Drill(d)) => Some(d),
+            Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => match self.stack.last() {
+                Some(Overlay::Drill(d)) => Some(d),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn shown_drill_mut(&mut self) -> Option<&mut super::drill::DrillView> {
+        drill_in(&mut self.overlay, &mut self.stack)
     }
 
     /// The NAMESPACE column is hidden while a single namespace is shown.
@@ -215,13 +251,19 @@ impl AppState {
             table.refresh(&rows, &self.joins, self.now, hide_ns);
             table.scroll_into_view(height);
         }
+        if let Some(drill) = drill_in(&mut self.overlay, &mut self.stack)
+            && drill.child == kind
+        {
+            drill.table.refresh(&rows, &self.joins, self.now, hide_ns);
+            drill.table.scroll_into_view(height);
+        }
     }
 
     /// The row under the cursor in the current table.
     pub fn selected_row(&self) -> Option<&Arc<Row>> {
         let table = self.table()?;
         let index = *table.visible.get(table.selected)?;
-        self.rows(self.view).get(index)
+        self.rows(self.shown_kind()).get(index)
     }
 
     pub fn too_small(&self) -> bool {
@@ -260,6 +302,21 @@ impl AppState {
             .collect();
         names.sort();
         names
+    }
+}
+
+/// The drill-down whose table is on screen, from the screen on top and the stack beneath.
+fn drill_in<'a>(
+    overlay: &'a mut Option<Overlay>,
+    stack: &'a mut [Overlay],
+) -> Option<&'a mut super::drill::DrillView> {
+    match overlay {
+        Some(Overlay::Drill(d)) => Some(d),
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => match stack.last_mut() {
+            Some(Overlay::Drill(d)) => Some(d),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

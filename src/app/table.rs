@@ -109,6 +109,8 @@ pub struct TableView {
     /// same `Arc`s in the next snapshot, so laying them out in this order first leaves the
     /// sort only the changed rows to place (nearly sorted input sorts in about linear time).
     sorted: Vec<Arc<Row>>,
+    /// Only these objects are shown (a drill-down's members); `None`: every row.
+    pub only: Option<Arc<std::collections::BTreeSet<ObjKey>>>,
 }
 
 impl TableView {
@@ -135,6 +137,7 @@ impl TableView {
             selected_key: None,
             column_offset: 0,
             sorted: Vec::new(),
+            only: None,
         }
     }
 
@@ -180,6 +183,9 @@ impl TableView {
                 .collect(),
         };
         let mut visible = self.in_previous_order(rows, visible);
+        if let Some(only) = &self.only {
+            visible.retain(|&i| only.contains(&rows[i].key));
+        }
         let sort = self.sort;
         visible.sort_by(|&a, &b| {
             let (ra, rb) = (&rows[a], &rows[b]);

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::cluster::ClusterEvent;
-use crate::model::detail::{describe, to_yaml};
+use crate::model::detail::{describe_with, to_yaml};
 use crate::model::{ResourceKind, Row, RowLinks};
 
 use super::effect::Effect;
@@ -15,6 +15,13 @@ use super::table::Joins;
 
 /// Applies one message to the state and returns the effects to perform.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut effects = apply(state, msg);
+    // The engine follows the relations the open screens show (drill-downs, trees).
+    effects.extend(super::drill::sync_follow(state));
+    effects
+}
+
+fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             state.dirty = true;
@@ -27,7 +34,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.width = width;
             state.height = height;
             let height = state.table_height();
-            if let Some(table) = state.tables.get_mut(&state.view) {
+            if let Some(table) = state.table_mut() {
                 table.scroll_into_view(height);
             }
             state.dirty = true;
@@ -39,7 +46,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.dirty = true;
             }
             state.now = now;
-            super::node_local::on_tick(state, now)
+            let mut effects = super::node_local::on_tick(state, now);
+            effects.extend(refetch_related_if_due(state));
+            effects
         }
         Msg::Rows {
             generation,
@@ -61,6 +70,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Fetched { request, result } => {
             on_fetched(state, request, result);
+            Vec::new()
+        }
+        Msg::FetchedRelated { request, result } => {
+            on_fetched_related(state, request, result);
             Vec::new()
         }
         Msg::ContextFailed { generation, error } => {
@@ -91,6 +104,13 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 view.lines = Some(result);
                 state.dirty = true;
             }
+            Vec::new()
+        }
+        Msg::Related {
+            generation,
+            answers,
+        } => {
+            super::drill::on_related(state, generation, answers);
             Vec::new()
         }
         Msg::Logs(news) => super::logs_news::on_news(state, news),
@@ -178,15 +198,20 @@ fn on_rows(state: &mut AppState, kind: ResourceKind, rows: Vec<Arc<Row>>) -> Vec
         _ => {}
     }
     let changed_target = detail_target_changed(state, kind, &rows);
+    if let Some(Overlay::Detail(d)) = &mut state.overlay
+        && super::screens::detail::related_depends(d.target.kind, kind)
+    {
+        d.related_stale = true;
+    }
     state.kinds.entry(kind).or_default().rows = rows;
     // Only the table on screen is recomputed; another view is refreshed when it is shown.
-    let shown_depends = match (kind, state.view) {
+    let shown_depends = match (kind, state.shown_kind()) {
         (ResourceKind::Pods, ResourceKind::Nodes)
         | (ResourceKind::Endpoints, ResourceKind::Services) => true,
         (kind, view) => kind == view,
     };
     if shown_depends {
-        let view = state.view;
+        let view = state.shown_kind();
         refresh_table(state, view);
     }
     if kind == ResourceKind::Events {
@@ -209,11 +234,93 @@ fn refetch_overlay(state: &mut AppState) -> Vec<Effect> {
     };
     state.next_request += 1;
     target.request = request;
-    vec![Effect::Fetch {
+    let fetch = Effect::Fetch {
         request,
         kind: target.kind,
         key: target.key.clone(),
+    };
+    // The object changed: what describe shows beside it is read again too.
+    if let Some(Overlay::Detail(d)) = &mut state.overlay {
+        d.related_stale = true;
+    }
+    let mut effects = vec![fetch];
+    effects.extend(refetch_related(state));
+    effects
+}
+
+/// Shortest time between two reads of what a describe shows besides the object, so a busy
+/// cluster does not turn an open describe into a stream of lists.
+const RELATED_EVERY: i64 = 5;
+
+/// On the clock: reads again what the open describe shows besides its object when the
+/// cluster changed and the last read is old enough.
+fn refetch_related_if_due(state: &mut AppState) -> Vec<Effect> {
+    let now = state.now;
+    match &state.overlay {
+        Some(Overlay::Detail(d))
+            if d.related_stale
+                && d.related
+                    .as_ref()
+                    .and_then(|r| r.at)
+                    .is_none_or(|at| now.as_second() - at.as_second() >= RELATED_EVERY) =>
+        {
+            refetch_related(state)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn refetch_related(state: &mut AppState) -> Vec<Effect> {
+    let request = state.next_request;
+    let Some(Overlay::Detail(d)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    if !d.related_stale || !super::screens::detail::has_related(d.target.kind) {
+        return Vec::new();
+    }
+    // Not again while a read is on its way (its answer clears nothing until it lands).
+    if d.related
+        .as_ref()
+        .and_then(|r| r.at)
+        .is_some_and(|at| state.now.as_second() - at.as_second() < RELATED_EVERY)
+    {
+        return Vec::new();
+    }
+    state.next_request += 1;
+    d.related_request = request;
+    d.related_stale = false;
+    vec![Effect::FetchRelated {
+        request,
+        kind: d.target.kind,
+        key: d.target.key.clone(),
     }]
+}
+
+fn on_fetched_related(
+    state: &mut AppState,
+    request: u64,
+    result: Result<Option<crate::model::detail::related::Related>, String>,
+) {
+    let now = state.now;
+    let Some(Overlay::Detail(d)) = &mut state.overlay else {
+        return;
+    };
+    if d.related_request != request {
+        return;
+    }
+    match result {
+        Ok(Some(mut related)) => {
+            related.at = Some(now);
+            d.related = Some(related);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            super::state::say(state, format!("describe: {e}"), true);
+            return;
+        }
+    }
+    state.dirty = true;
+    rebuild_overlay(state);
 }
 
 /// Whether the object shown in the detail/YAML view changed in this snapshot.
@@ -257,6 +364,7 @@ fn on_fetched(state: &mut AppState, request: u64, result: Result<serde_json::Val
         Ok(obj) => {
             target.object = Some(obj);
             target.error = None;
+            target.fetched_at = Some(state.now);
         }
         Err(e) => target.error = Some(e),
     }
@@ -299,10 +407,11 @@ pub fn rebuild_overlay(state: &mut AppState) {
                     &d.target.key.namespace,
                     &d.target.key.name,
                 );
-                Some(Rebuilt::Detail(describe(
+                Some(Rebuilt::Detail(describe_with(
                     d.target.kind,
                     obj,
                     &events,
+                    d.related.as_ref(),
                     state.now,
                 )))
             }
@@ -346,11 +455,13 @@ fn clock_changes_screen(state: &AppState, now: jiff::Timestamp) -> bool {
     }
     match &state.overlay {
         Some(Overlay::Troubleshoot | Overlay::Logs(_)) => true,
-        Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) | None => {
+        // "as of 12s ago" counts up.
+        Some(Overlay::Detail(d)) => d.target.fetched_at.is_some(),
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Drill(_)) | None => {
             let Some(table) = state.table() else {
                 return false;
             };
-            let rows = state.rows(state.view);
+            let rows = state.rows(state.shown_kind());
             let height = state.table_height();
             table
                 .visible

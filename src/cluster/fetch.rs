@@ -34,6 +34,85 @@ pub async fn fetch_object(
     }
 }
 
+/// What `kubectl describe` reads besides the object, for the kinds that need it: a Node's
+/// non-terminated pods (every namespace), a Service's Endpoints, a Deployment's ReplicaSets,
+/// and for cluster-scoped objects their events from every namespace. `Ok(None)`: nothing more
+/// to read for this kind.
+pub async fn fetch_related(
+    client: Client,
+    kind: ResourceKind,
+    key: &ObjKey,
+) -> Result<Option<crate::model::detail::related::Related>, String> {
+    use crate::model::detail::related::Related;
+    use k8s_openapi::api::apps::v1::ReplicaSet;
+    use kube::api::ListParams;
+    let mut related = Related::default();
+    let values = |items: Vec<serde_json::Value>| items;
+    match kind {
+        ResourceKind::Nodes => {
+            let fields = format!(
+                "spec.nodeName={},status.phase!=Failed,status.phase!=Succeeded",
+                key.name
+            );
+            let pods = Api::<Pod>::all(client.clone())
+                .list(&ListParams::default().fields(&fields))
+                .await
+                .map_err(|e| super::errors::read_failed(&e, "Pod", "", ""))?;
+            related.pods = values(to_values(pods.items)?);
+        }
+        ResourceKind::Services => {
+            let api = Api::<Endpoints>::namespaced(client.clone(), &key.namespace);
+            let endpoints = api.get_opt(&key.name).await.map_err(|e| {
+                super::errors::read_failed(&e, "Endpoints", &key.name, &key.namespace)
+            })?;
+            related.endpoints = endpoints
+                .map(serde_json::to_value)
+                .transpose()
+                .map_err(|e| e.to_string())?;
+        }
+        ResourceKind::Deployments => {
+            let all = Api::<ReplicaSet>::namespaced(client.clone(), &key.namespace)
+                .list(&ListParams::default())
+                .await
+                .map_err(|e| super::errors::read_failed(&e, "ReplicaSet", "", &key.namespace))?;
+            let owned = all
+                .items
+                .into_iter()
+                .filter(|rs| {
+                    rs.metadata.owner_references.iter().flatten().any(|o| {
+                        o.controller == Some(true) && o.kind == "Deployment" && o.name == key.name
+                    })
+                })
+                .collect();
+            related.replicasets = to_values(owned)?;
+        }
+        _ => {}
+    }
+    if !kind.namespaced() {
+        let fields = format!(
+            "involvedObject.kind={},involvedObject.name={}",
+            kind.kind_name(),
+            key.name
+        );
+        let events = Api::<CoreEvent>::all(client)
+            .list(&ListParams::default().fields(&fields))
+            .await
+            .map_err(|e| super::errors::read_failed(&e, "Event", "", ""))?;
+        related.events = Some(to_values(events.items)?);
+    }
+    if related == Related::default() && kind.namespaced() && kind != ResourceKind::Services {
+        return Ok(None);
+    }
+    Ok(Some(related))
+}
+
+fn to_values<T: Serialize>(items: Vec<T>) -> Result<Vec<serde_json::Value>, String> {
+    items
+        .into_iter()
+        .map(|i| serde_json::to_value(i).map_err(|e| e.to_string()))
+        .collect()
+}
+
 async fn get<K>(api: Api<K>, key: &ObjKey) -> Result<serde_json::Value, String>
 where
     K: kube::Resource + Clone + DeserializeOwned + Serialize + std::fmt::Debug,

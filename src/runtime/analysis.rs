@@ -20,6 +20,7 @@ use crate::app::Msg;
 use crate::app::troubleshoot::Analysis;
 use crate::cluster::watch::ChangeSink;
 use crate::objects::Kind;
+use crate::relations::Query;
 use crate::troubleshoot::{
     Change, ContainerKey, CoverageReport, Engine, KindState, Options,
     containers_needing_previous_logs_for, group_by_root,
@@ -54,6 +55,8 @@ enum Input {
     Change(Change),
     /// The generation ended (its handle was dropped): the thread returns.
     Stop,
+    /// Answer these relation queries now and after every analysis (replaces the last set).
+    Follow(Vec<Query>),
 }
 
 /// A running engine: clone the sink into every watch loop.
@@ -78,6 +81,11 @@ impl EngineHandle {
                 let _ = tx.send(Input::Change(change));
             }
         })
+    }
+
+    /// Asks the engine to answer `queries` now and keep answering them as the cluster changes.
+    pub fn follow(&self, queries: Vec<Query>) {
+        let _ = self.tx.send(Input::Follow(queries));
     }
 }
 
@@ -210,6 +218,7 @@ fn run(
     let mut last_change = Instant::now();
     let mut last_full = Instant::now();
     let mut analysed_once = false;
+    let mut following: Vec<Query> = Vec::new();
     loop {
         let wait = match first_change {
             Some(first) => {
@@ -221,6 +230,13 @@ fn run(
             None => Duration::from_secs(3600),
         };
         match rx.recv_timeout(wait) {
+            Ok(Input::Follow(queries)) => {
+                following = queries;
+                if !answer(&engine, &following, generation, &results) {
+                    return;
+                }
+                continue;
+            }
             Ok(Input::Change(change)) => {
                 engine.apply(change);
                 last_change = Instant::now();
@@ -230,6 +246,7 @@ fn run(
                     match input {
                         Input::Change(change) => engine.apply(change),
                         Input::Stop => return,
+                        Input::Follow(queries) => following = queries,
                     }
                 }
                 continue;
@@ -278,5 +295,30 @@ fn run(
         {
             return;
         }
+        if !answer(&engine, &following, generation, &results) {
+            return;
+        }
     }
+}
+
+/// Sends the answers to the followed relation queries; false when the app is gone.
+fn answer(
+    engine: &Engine,
+    following: &[Query],
+    generation: u64,
+    results: &UnboundedSender<Msg>,
+) -> bool {
+    if following.is_empty() {
+        return true;
+    }
+    let answers = following
+        .iter()
+        .map(|q| (q.clone(), crate::relations::answer(engine.snapshot(), q)))
+        .collect();
+    results
+        .send(Msg::Related {
+            generation,
+            answers,
+        })
+        .is_ok()
 }

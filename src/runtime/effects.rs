@@ -74,6 +74,26 @@ pub fn spawn_node_inspection(
     });
 }
 
+/// Fetches what a drill-down or tree needs that the caches do not hold, and reports
+/// `Msg::FetchedRelated`.
+pub fn spawn_fetch_related(
+    client: Client,
+    request: u64,
+    kind: ResourceKind,
+    key: ObjKey,
+    tx: UnboundedSender<Msg>,
+    cancel: CancellationToken,
+) {
+    tokio::spawn(async move {
+        tokio::select! {
+            () = cancel.cancelled() => {}
+            result = crate::cluster::fetch::fetch_related(client, kind, &key) => {
+                let _ = tx.send(Msg::FetchedRelated { request, result });
+            }
+        }
+    });
+}
+
 /// While the connection is down, asks the server for its version with growing pauses, and
 /// reports when it answers. Not a poll of cluster data: it stops at the first answer.
 pub fn spawn_probe(

@@ -183,6 +183,16 @@ impl Session {
                     self.cancel.clone(),
                 );
             }
+            Effect::FetchRelated { request, kind, key } => {
+                effects::spawn_fetch_related(
+                    self.client.clone(),
+                    request,
+                    kind,
+                    key,
+                    self.results_tx.clone(),
+                    self.cancel.clone(),
+                );
+            }
             Effect::SwitchContext {
                 context,
                 scope,
@@ -244,6 +254,7 @@ impl Session {
                     }
                 });
             }
+            Effect::Follow { queries } => self.engine.follow(queries),
             Effect::Copy { text } => self.clipboard.push(super::clipboard::osc52(&text)),
             Effect::Logs(effect) => {
                 self.logs
@@ -377,6 +388,8 @@ impl Session {
             &self.results_tx,
             self.clock.clone(),
         );
+        // The new engine follows what the open screens show, as the old one did.
+        self.engine.follow(self.state.following.clone());
         self.watches = WatchSet::start(
             self.client.clone(),
             scope,

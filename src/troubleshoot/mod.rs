@@ -10,7 +10,7 @@
 //! explain it. One file per analyzer; `links` chains them, `output` renders text and JSON.
 
 mod build;
-mod container;
+pub(crate) mod container;
 pub mod coverage_report;
 mod cp_api;
 mod cp_crash;
@@ -78,7 +78,7 @@ mod storage;
 mod volume_events;
 mod webhook;
 mod workload;
-mod workload_pods;
+pub(crate) mod workload_pods;
 
 #[cfg(test)]
 mod cp_healthy_tests;

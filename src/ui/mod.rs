@@ -14,6 +14,7 @@ mod picker;
 pub mod svg;
 mod table;
 mod text;
+mod tree;
 mod troubleshoot;
 mod troubleshoot_node;
 
@@ -64,6 +65,8 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
             picker::render_contexts(frame, body, state, p, theme);
         }
         Some(Overlay::Logs(pane)) => logs::render(frame, body, state, pane, theme),
+        Some(Overlay::Drill(_)) => table::render(frame, body, state, theme),
+        Some(Overlay::Tree(pane)) => tree::render(frame, body, state, pane, theme),
         None => table::render(frame, body, state, theme),
     }
     footer::render(frame, footer_area, state, theme);

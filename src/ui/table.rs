@@ -23,20 +23,22 @@ use super::{column_fit, truncate};
 const MAX_COLUMN: usize = 48;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let kind = state.view;
+    let kind = state.shown_kind();
     let Some(table) = state.table() else { return };
     let rows = state.rows(kind);
+    let drill = state.shown_drill();
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Token::Border));
     let data = state.kinds.get(&kind);
     let refused = data.and_then(|d| d.refused.clone());
     let synced = data.is_some_and(|d| d.synced);
-    if rows.is_empty() {
-        let (text, token) = match (&refused, synced) {
-            (Some(message), _) => (format!("✗ {message}"), Token::Error),
-            (None, true) => (empty_message(state, kind), Token::Muted),
-            (None, false) => not_loaded(state, kind),
+    if rows.is_empty() || (drill.is_some() && table.visible.is_empty()) {
+        let (text, token) = match (&refused, synced, drill) {
+            (Some(message), _, _) => (format!("✗ {message}"), Token::Error),
+            (None, true, Some(d)) => drill_empty(d, table),
+            (None, true, None) => (empty_message(state, kind), Token::Muted),
+            (None, false, _) => not_loaded(state, kind),
         };
         let paragraph = Paragraph::new(Span::styled(text, theme.style(token)))
             .block(block.title(title(state, table, rows.len(), &[], theme)))
@@ -187,6 +189,34 @@ fn not_loaded(state: &AppState, kind: ResourceKind) -> (String, Token) {
     }
 }
 
+/// Why a drill-down lists nothing: the answer is not there yet, the object is gone, or it
+/// stands for no objects (with the engine's note when the list may be incomplete).
+fn drill_empty(drill: &crate::app::drill::DrillView, table: &TableView) -> (String, Token) {
+    let what = drill.child.title().to_lowercase();
+    let crumb = visible(&drill.crumb()).into_owned();
+    match &drill.members {
+        None => (format!("Looking up the {what} of {crumb}…"), Token::Muted),
+        Some(None) => (
+            format!(
+                "{crumb} is not in the watched caches (deleted, or outside the namespace shown)."
+            ),
+            Token::Warning,
+        ),
+        Some(Some(m)) => {
+            let mut text = if table.only.as_ref().is_some_and(|o| !o.is_empty()) {
+                format!("No {what} of {crumb} match the filter.")
+            } else {
+                format!("{crumb} has no {what}.")
+            };
+            if let Some(note) = &m.note {
+                text.push(' ');
+                text.push_str(&visible(note));
+            }
+            (text, Token::Muted)
+        }
+    }
+}
+
 fn empty_message(state: &AppState, kind: ResourceKind) -> String {
     let what = kind.title().to_lowercase();
     match (&state.scope, kind.namespaced()) {
@@ -219,7 +249,7 @@ fn visible_columns(state: &AppState, kind: ResourceKind) -> Vec<usize> {
     };
     // Columns scrolled out on the left go, except NAME.
     let name = crate::app::table::name_column(kind);
-    let offset = state.tables.get(&kind).map_or(0, |t| t.column_offset);
+    let offset = state.table().map_or(0, |t| t.column_offset);
     let mut skipped = 0;
     (0..columns(kind).len())
         .filter(|c| Some(*c) != hidden)
@@ -268,17 +298,29 @@ fn title<'a>(
     hidden: &[&str],
     theme: &Theme,
 ) -> Line<'a> {
-    let kind = state.view;
+    let kind = state.shown_kind();
+    // A drill-down counts its members, and names the way it came (the breadcrumb).
+    let total = match &table.only {
+        Some(only) => only.len(),
+        None => total,
+    };
     let count = if table.filter.is_some() {
         format!("{}/{}", table.visible.len(), total)
     } else {
         total.to_string()
     };
-    let mut spans = vec![Span::styled(
+    let mut spans = Vec::new();
+    if let Some(path) = crate::app::drill::breadcrumb(state) {
+        spans.push(Span::styled(
+            format!(" {} ›", visible(&path)),
+            theme.style(Token::Muted),
+        ));
+    }
+    spans.push(Span::styled(
         format!(" {} {count} ", kind.title()),
         theme.style(Token::Title),
-    )];
-    if kind.namespaced() {
+    ));
+    if kind.namespaced() && state.shown_drill().is_none() {
         spans.push(Span::styled(
             format!("[{}] ", state.scope.label()),
             theme.style(Token::Muted),

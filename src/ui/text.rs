@@ -31,7 +31,15 @@ pub fn render_detail(
             (visible(&l.text).into_owned(), style)
         })
         .collect();
-    render_lines(frame, area, &detail.target, "describe", lines, theme);
+    // How fresh the text is: it is read again when the object (or what it shows beside it)
+    // changes, so the age restarts at every change.
+    let as_of = detail.target.fetched_at.map(|at| {
+        format!(
+            "as of {} ago ",
+            crate::model::age::human_duration(at, _state.now)
+        )
+    });
+    render_lines(frame, area, &detail.target, "describe", as_of, lines, theme);
 }
 
 pub fn render_yaml(frame: &mut Frame, area: Rect, yaml: &YamlView, theme: &Theme) {
@@ -40,7 +48,7 @@ pub fn render_yaml(frame: &mut Frame, area: Rect, yaml: &YamlView, theme: &Theme
         .iter()
         .map(|l| (visible(l).into_owned(), theme.style(Token::Text)))
         .collect();
-    render_lines(frame, area, &yaml.target, "yaml", lines, theme);
+    render_lines(frame, area, &yaml.target, "yaml", None, lines, theme);
 }
 
 fn render_lines(
@@ -48,6 +56,7 @@ fn render_lines(
     area: Rect,
     target: &ObjectView,
     what: &str,
+    as_of: Option<String>,
     lines: Vec<(String, Style)>,
     theme: &Theme,
 ) {
@@ -64,6 +73,9 @@ fn render_lines(
         format!(" {} {name} ({what}) ", target.kind.kind_name()),
         theme.style(Token::Title),
     )];
+    if let Some(as_of) = as_of {
+        title.push(Span::styled(as_of, theme.style(Token::Muted)));
+    }
     if let Some(search) = &target.view.search {
         let position = if search.matches.is_empty() {
             0

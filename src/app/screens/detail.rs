@@ -113,17 +113,38 @@ fn show(
         request,
         object: None,
         error: None,
+        fetched_at: None,
         view: TextView::default(),
     };
+    let mut effects = vec![Effect::Fetch {
+        request,
+        kind,
+        key: key.clone(),
+    }];
     let screen = if yaml {
         Overlay::Yaml(Box::new(YamlView {
             target,
             lines: Vec::new(),
         }))
     } else {
+        let related_request = if has_related(kind) {
+            let id = state.next_request;
+            state.next_request += 1;
+            effects.push(Effect::FetchRelated {
+                request: id,
+                kind,
+                key,
+            });
+            id
+        } else {
+            0
+        };
         Overlay::Detail(Box::new(DetailView {
             target,
             lines: Vec::new(),
+            related: None,
+            related_request,
+            related_stale: false,
         }))
     };
     if push {
@@ -131,7 +152,34 @@ fn show(
     } else {
         nav::replace(state, screen);
     }
-    vec![Effect::Fetch { request, kind, key }]
+    effects
+}
+
+/// Whether `kubectl describe` of this kind reads more than the object (see `fetch_related`).
+pub fn has_related(kind: ResourceKind) -> bool {
+    matches!(
+        kind,
+        ResourceKind::Nodes
+            | ResourceKind::Services
+            | ResourceKind::Deployments
+            | ResourceKind::Namespaces
+    )
+}
+
+/// Whether a change of `changed` rows may change what the describe of `kind` reads besides
+/// the object (a Node's pods, a Service's endpoints, a Deployment's ReplicaSets through its
+/// pods, a cluster-scoped object's events).
+pub fn related_depends(kind: ResourceKind, changed: ResourceKind) -> bool {
+    matches!(
+        (kind, changed),
+        (ResourceKind::Nodes, ResourceKind::Pods)
+            | (ResourceKind::Services, ResourceKind::Endpoints)
+            | (ResourceKind::Deployments, ResourceKind::Pods)
+            | (
+                ResourceKind::Nodes | ResourceKind::Namespaces,
+                ResourceKind::Events
+            )
+    )
 }
 
 /// Runs a search typed after `/`.

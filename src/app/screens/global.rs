@@ -55,6 +55,9 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
 pub fn back(state: &mut AppState) {
     if state.overlay.is_some() {
         nav::back(state);
+        // A table beneath may have missed changes while covered; its cursor stays on its row.
+        let kind = state.shown_kind();
+        state.refresh_table(kind);
     } else if state.table().is_some_and(|t| !t.filter_text.is_empty()) {
         super::table::set_filter(state, "");
     } else {

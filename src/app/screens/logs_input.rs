@@ -19,7 +19,7 @@ pub fn open_from_table(state: &mut AppState, previous: bool) -> Vec<Effect> {
         return Vec::new();
     };
     let (ns, name) = (row.key.namespace.clone(), row.key.name.clone());
-    match state.view {
+    match state.shown_kind() {
         ResourceKind::Pods => logs_pane::open_pod(state, &ns, &name, None, previous),
         ResourceKind::Deployments => logs_pane::open_pods(
             state,

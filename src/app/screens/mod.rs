@@ -15,6 +15,7 @@ pub mod logs;
 pub mod logs_input;
 pub mod picker;
 pub mod table;
+pub mod tree;
 pub mod troubleshoot;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -40,6 +41,8 @@ pub fn layer(state: &AppState) -> Layer {
         Some(Overlay::Certs(_)) => Layer::Certs,
         Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => Layer::Picker,
         Some(Overlay::Logs(_)) => Layer::Logs,
+        Some(Overlay::Drill(_)) => Layer::Table,
+        Some(Overlay::Tree(_)) => Layer::Tree,
     }
 }
 
@@ -57,14 +60,16 @@ pub fn handles(layer: Layer) -> &'static [Action] {
         Layer::Logs => logs::HANDLES,
         Layer::Picker => picker::HANDLES,
         Layer::Help => help::HANDLES,
+        Layer::Tree => tree::HANDLES,
     }
 }
 
 /// What the footer of the screen on top offers; only hints whose action is bound are shown.
 pub fn footer(state: &AppState) -> &'static [Hint] {
     match &state.overlay {
-        None if table::has_logs(state) => table::FOOTER,
-        None => table::FOOTER_NO_LOGS,
+        None | Some(Overlay::Drill(_)) if table::has_logs(state) => table::FOOTER,
+        None | Some(Overlay::Drill(_)) => table::FOOTER_NO_LOGS,
+        Some(Overlay::Tree(_)) => tree::FOOTER,
         Some(Overlay::Help(_)) => help::FOOTER,
         Some(Overlay::Detail(_)) => detail::DETAIL_FOOTER,
         Some(Overlay::Yaml(_)) => detail::YAML_FOOTER,
@@ -91,6 +96,7 @@ pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
         Layer::Logs => vec![logs::FOOTER, logs::SELECTING_FOOTER],
         Layer::Picker => vec![picker::NAMESPACES_FOOTER, picker::CONTEXTS_FOOTER],
         Layer::Help => vec![help::FOOTER],
+        Layer::Tree => vec![tree::FOOTER],
     }
 }
 
@@ -107,6 +113,7 @@ pub fn title(layer: Layer) -> &'static str {
         Layer::Logs => "Log pane",
         Layer::Picker => "Namespace and context pickers (type to filter, Enter to choose)",
         Layer::Help => "This help",
+        Layer::Tree => "Object tree (owners, pods, containers, what each pod uses)",
     }
 }
 
@@ -147,6 +154,7 @@ pub fn on_action(state: &mut AppState, layer: Layer, action: Action) -> Vec<Effe
         Layer::Logs => logs::on_action(state, action),
         Layer::Picker => picker::on_action(state, action),
         Layer::Help => help::on_action(state, action),
+        Layer::Tree => tree::on_action(state, action),
     };
     own.or_else(|| global::on_action(state, action))
         .unwrap_or_default()

@@ -38,6 +38,8 @@ pub const HANDLES: &[Action] = &[
     Action::LogsPrevious,
     Action::LogsSelector,
     Action::Copy,
+    Action::Open,
+    Action::Tree,
 ];
 
 /// The footer of the tables whose rows have logs (pods, and the pods of deployments and
@@ -45,10 +47,12 @@ pub const HANDLES: &[Action] = &[
 pub const FOOTER: &[Hint] = &[
     (Action::CommandLine, "command"),
     (Action::Filter, "filter"),
+    (Action::Open, "open"),
     (Action::Describe, "describe"),
     (Action::Logs, "logs"),
     (Action::Help, "help"),
     (Action::Back, "quit"),
+    (Action::Tree, "tree"),
     (Action::Troubleshoot, "troubleshoot"),
     (Action::NamespacePicker, "namespace"),
     (Action::SortNext, "sort"),
@@ -58,9 +62,11 @@ pub const FOOTER: &[Hint] = &[
 pub const FOOTER_NO_LOGS: &[Hint] = &[
     (Action::CommandLine, "command"),
     (Action::Filter, "filter"),
+    (Action::Open, "open"),
     (Action::Describe, "describe"),
     (Action::Help, "help"),
     (Action::Back, "quit"),
+    (Action::Tree, "tree"),
     (Action::Troubleshoot, "troubleshoot"),
     (Action::NamespacePicker, "namespace"),
     (Action::SortNext, "sort"),
@@ -69,7 +75,7 @@ pub const FOOTER_NO_LOGS: &[Hint] = &[
 /// Whether the rows of the table shown have logs to open.
 pub fn has_logs(state: &AppState) -> bool {
     matches!(
-        state.view,
+        state.shown_kind(),
         crate::model::ResourceKind::Pods
             | crate::model::ResourceKind::Deployments
             | crate::model::ResourceKind::Services
@@ -91,7 +97,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             let Some(row) = state.selected_row().cloned() else {
                 return Some(Vec::new());
             };
-            let kind = state.view;
+            let kind = state.shown_kind();
             return Some(detail::open(
                 state,
                 kind,
@@ -123,6 +129,20 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             state.input = Some(InputLine::new(InputPurpose::LogSelector, ""));
         }
         Action::Copy => return Some(copy_row(state)),
+        Action::Open | Action::Tree => {
+            let Some(row) = state.selected_row().cloned() else {
+                return Some(Vec::new());
+            };
+            let kind = state.shown_kind();
+            let name = kind.kind_name();
+            if action == Action::Tree {
+                super::tree::open(state, name, row.key.clone());
+            } else if crate::relations::drills(name) {
+                super::super::drill::open(state, name, row.key.clone());
+            } else {
+                return Some(detail::open(state, kind, row.key.clone(), false));
+            }
+        }
         _ => return None,
     }
     state.dirty = true;
@@ -131,8 +151,8 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
 
 /// Filters the current table by `text` (a regex; smart case).
 pub fn set_filter(state: &mut AppState, text: &str) {
-    let view = state.view;
-    if let Some(table) = state.tables.get_mut(&view) {
+    let view = state.shown_kind();
+    if let Some(table) = state.table_mut() {
         table.set_filter(text);
     }
     state.refresh_table(view);
@@ -162,14 +182,14 @@ pub fn open_access(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn move_cursor(state: &mut AppState, delta: isize) {
-    let view = state.view;
+    let view = state.shown_kind();
     let rows = state
         .kinds
         .get(&view)
         .map(|k| k.rows.clone())
         .unwrap_or_default();
     let height = state.table_height();
-    if let Some(table) = state.tables.get_mut(&view) {
+    if let Some(table) = state.table_mut() {
         table.move_by(delta, &rows);
         table.scroll_into_view(height);
     }
@@ -177,9 +197,9 @@ fn move_cursor(state: &mut AppState, delta: isize) {
 
 /// Scrolls the table's columns (the NAME column stays).
 fn scroll_columns(state: &mut AppState, right: bool) {
-    let view = state.view;
+    let view = state.shown_kind();
     let max = crate::model::columns(view).len().saturating_sub(2);
-    if let Some(table) = state.tables.get_mut(&view) {
+    if let Some(table) = state.table_mut() {
         table.column_offset = if right {
             (table.column_offset + 1).min(max)
         } else {
@@ -190,8 +210,8 @@ fn scroll_columns(state: &mut AppState, right: bool) {
 
 fn sort(state: &mut AppState, action: Action) {
     let hide_ns = state.hide_namespace();
-    let view = state.view;
-    if let Some(table) = state.tables.get_mut(&view) {
+    let view = state.shown_kind();
+    if let Some(table) = state.table_mut() {
         match action {
             Action::SortReverse => table.sort.descending = !table.sort.descending,
             other => table.cycle_sort(other == Action::SortNext, hide_ns),
@@ -215,6 +235,6 @@ fn copy_row(state: &mut AppState) -> Vec<Effect> {
     let Some(row) = state.selected_row().cloned() else {
         return Vec::new();
     };
-    let text = kubectl_ref(state.view, &row.key);
+    let text = kubectl_ref(state.shown_kind(), &row.key);
     super::copy(state, &format!("'{text}'"), text)
 }

@@ -89,6 +89,7 @@ fn object() -> ObjectView {
         request: 1,
         object: None,
         error: None,
+        fetched_at: None,
         view: TextView::default(),
     }
 }
@@ -111,6 +112,9 @@ fn with_screen(layer: Layer) -> AppState {
         Layer::Detail => Some(Overlay::Detail(Box::new(DetailView {
             target: object(),
             lines: Vec::new(),
+            related: None,
+            related_request: 0,
+            related_stale: false,
         }))),
         Layer::Yaml => Some(Overlay::Yaml(Box::new(crate::app::overlay::YamlView {
             target: object(),
@@ -122,6 +126,10 @@ fn with_screen(layer: Layer) -> AppState {
         }
         Layer::Picker => Some(Overlay::Namespaces(Picker::default())),
         Layer::Help => Some(Overlay::Help(TextView::default())),
+        Layer::Tree => Some(Overlay::Tree(Box::new(crate::app::tree::TreePane::new(
+            "Deployment",
+            ObjKey::new("shop", "web"),
+        )))),
     };
     if let Some(screen) = screen {
         nav::open(&mut s, screen);
@@ -143,6 +151,7 @@ fn each_screen_takes_the_actions_it_declares() {
                 Layer::Logs => logs::on_action(&mut s, *action),
                 Layer::Picker => picker::on_action(&mut s, *action),
                 Layer::Help => help::on_action(&mut s, *action),
+                Layer::Tree => super::tree::on_action(&mut s, *action),
                 Layer::Global => None,
             };
             assert!(
@@ -222,4 +231,172 @@ fn describe_from_troubleshoot_returns_to_troubleshoot() {
     press(&mut s, KeyCode::Char('2'));
     assert!(s.overlay.is_none() && s.stack.is_empty());
     assert_eq!(s.view, ResourceKind::Deployments);
+}
+
+fn row(ns: &str, name: &str) -> Arc<crate::model::Row> {
+    use crate::model::{Cell, Health, Row, RowLinks};
+    Arc::new(Row {
+        key: ObjKey::new(ns, name),
+        cells: vec![Cell::text(ns), Cell::text(name)],
+        health: Health::Ok,
+        links: RowLinks::None,
+    })
+}
+
+fn rows(s: &mut AppState, kind: ResourceKind, names: &[&str]) {
+    let generation = s.generation;
+    let rows = names.iter().map(|n| row("shop", n)).collect();
+    update(
+        s,
+        Msg::Rows {
+            generation,
+            kind,
+            rows,
+        },
+    );
+}
+
+#[test]
+fn enter_drills_down_the_engine_follows_and_back_restores_the_cursor() {
+    use crate::relations::{Answer, Members, Query, Want};
+    let mut s = state();
+    rows(&mut s, ResourceKind::Pods, &["api-1", "web-1", "web-2"]);
+    rows(&mut s, ResourceKind::Deployments, &["api", "db", "web"]);
+    press(&mut s, KeyCode::Char('2'));
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    assert_eq!(s.selected_row().unwrap().key.name, "web");
+
+    let effects = press(&mut s, KeyCode::Enter);
+    let query = Query {
+        want: Want::Members,
+        kind: "Deployment".into(),
+        key: ObjKey::new("shop", "web"),
+    };
+    assert_eq!(
+        effects,
+        vec![Effect::Follow {
+            queries: vec![query.clone()]
+        }]
+    );
+    assert_eq!(s.shown_kind(), ResourceKind::Pods);
+    assert!(
+        s.table().unwrap().visible.is_empty(),
+        "nothing until the engine answers"
+    );
+    let generation = s.generation;
+    let members = Members {
+        kind: "Pod".into(),
+        keys: vec![ObjKey::new("shop", "web-1"), ObjKey::new("shop", "web-2")],
+        note: None,
+    };
+    update(
+        &mut s,
+        Msg::Related {
+            generation,
+            answers: vec![(query.clone(), Answer::Members(Some(members)))],
+        },
+    );
+    let shown: Vec<String> = s
+        .table()
+        .unwrap()
+        .visible
+        .iter()
+        .map(|&i| s.rows(ResourceKind::Pods)[i].key.name.clone())
+        .collect();
+    assert_eq!(shown, ["web-1", "web-2"]);
+    assert_eq!(
+        crate::app::drill::breadcrumb(&s).unwrap(),
+        "Deployments › deployment/shop/web"
+    );
+    press(&mut s, KeyCode::Down);
+    assert_eq!(s.selected_row().unwrap().key.name, "web-2");
+
+    let effects = press(&mut s, KeyCode::Esc);
+    assert_eq!(effects, vec![Effect::Follow { queries: vec![] }]);
+    assert!(s.overlay.is_none());
+    assert_eq!(s.view, ResourceKind::Deployments);
+    assert_eq!(
+        s.selected_row().unwrap().key.name,
+        "web",
+        "cursor where it was"
+    );
+    assert_eq!(s.table().unwrap().selected, 2);
+
+    // Rows that do not drill down open their describe.
+    press(&mut s, KeyCode::Char('1'));
+    let effects = press(&mut s, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::Fetch { .. }]));
+    assert!(matches!(s.overlay, Some(Overlay::Detail(_))));
+}
+
+#[test]
+fn an_open_node_describe_reads_its_pods_again_when_they_change() {
+    let mut s = state();
+    let effects = detail::open(&mut s, ResourceKind::Nodes, ObjKey::new("", "n1"), false);
+    let (fetch, related) = match effects.as_slice() {
+        [
+            Effect::Fetch { request: a, .. },
+            Effect::FetchRelated {
+                request: b, kind, ..
+            },
+        ] => {
+            assert_eq!(*kind, ResourceKind::Nodes);
+            (*a, *b)
+        }
+        other => panic!("{other:?}"),
+    };
+    let node = serde_json::json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"},
+        "status": {"allocatable": {"cpu": "2", "memory": "1Gi"}}});
+    update(
+        &mut s,
+        Msg::Fetched {
+            request: fetch,
+            result: Ok(node),
+        },
+    );
+    let pod = serde_json::json!({"metadata": {"namespace": "shop", "name": "web-1"},
+        "spec": {"containers": [{"name": "a", "resources": {"requests": {"cpu": "500m"}}}]}});
+    let answer = crate::model::detail::related::Related {
+        pods: vec![pod],
+        ..Default::default()
+    };
+    update(
+        &mut s,
+        Msg::FetchedRelated {
+            request: related,
+            result: Ok(Some(answer)),
+        },
+    );
+    let Some(Overlay::Detail(d)) = &s.overlay else {
+        panic!("describe is open");
+    };
+    let text: Vec<&str> = d.lines.iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        text.iter()
+            .any(|l| l.contains("Non-terminated Pods:  (1 in total)")),
+        "{text:#?}"
+    );
+    assert!(text.iter().any(|l| l.contains("500m (25%)")), "{text:#?}");
+
+    // A pod changes: read again, but not more often than every few seconds.
+    rows(&mut s, ResourceKind::Pods, &["web-2"]);
+    let t0 = s.now;
+    let at = |secs: i64| Timestamp::from_second(t0.as_second() + secs).unwrap();
+    assert!(update(&mut s, Msg::Tick(at(1))).is_empty());
+    let effects = update(&mut s, Msg::Tick(at(6)));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::FetchRelated {
+                kind: ResourceKind::Nodes,
+                ..
+            }]
+        ),
+        "{effects:?}"
+    );
+    assert!(
+        update(&mut s, Msg::Tick(at(7))).is_empty(),
+        "once per change"
+    );
 }

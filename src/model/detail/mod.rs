@@ -8,6 +8,7 @@ mod node;
 mod other;
 mod out;
 mod pod;
+pub mod related;
 mod service;
 mod yaml;
 
@@ -39,12 +40,29 @@ pub fn describe(
     events: &[&Row],
     now: jiff::Timestamp,
 ) -> Vec<DetailLine> {
+    describe_with(kind, obj, events, None, now)
+}
+
+/// [`describe`] with what kubectl reads besides the object (`related`, once it has been
+/// read): a Node's pods and allocated resources, a Service's endpoints, a Deployment's
+/// ReplicaSets, and the events of a cluster-scoped object from every namespace (which then
+/// replace `events`).
+pub fn describe_with(
+    kind: ResourceKind,
+    obj: &Value,
+    events: &[&Row],
+    related: Option<&related::Related>,
+    now: jiff::Timestamp,
+) -> Vec<DetailLine> {
     let mut out = Out::new(now);
     out::metadata(&mut out, kind, obj);
     let parsed = match kind {
         ResourceKind::Pods => typed2(obj).map(|(p, l)| pod::describe(&mut out, &p, &l)),
         ResourceKind::Nodes => typed2(obj).map(|(n, l)| node::describe(&mut out, &n, &l)),
-        ResourceKind::Services => typed2(obj).map(|(s, l)| service::describe(&mut out, &s, &l)),
+        ResourceKind::Services => typed2(obj).map(|(s, l)| {
+            let endpoints = related.map(|r| r.endpoints.as_ref());
+            service::describe(&mut out, &s, &l, endpoints)
+        }),
         ResourceKind::Deployments => {
             typed2(obj).map(|(d, l)| deployment::describe(&mut out, &d, &l))
         }
@@ -59,7 +77,27 @@ pub fn describe(
         );
         other::generic_status(&mut out, obj);
     }
-    events::section(&mut out, events);
+    if let Some(related) = related {
+        match kind {
+            ResourceKind::Nodes => related::node_pods(&mut out, obj, &related.pods),
+            ResourceKind::Deployments => {
+                related::deployment_replicasets(&mut out, obj, &related.replicasets)
+            }
+            _ => {}
+        }
+    }
+    match related.and_then(|r| r.events.as_ref()) {
+        Some(all) => {
+            let rows: Vec<Row> = all
+                .iter()
+                .filter_map(|e| serde_json::from_value::<crate::objects::Event>(e.clone()).ok())
+                .map(|e| super::build::event_row(&e))
+                .collect();
+            let refs: Vec<&Row> = rows.iter().collect();
+            events::section(&mut out, &refs);
+        }
+        None => events::section(&mut out, events),
+    }
     out.finish()
 }
 

@@ -8,7 +8,14 @@ use super::out::Out;
 use crate::model::Cell;
 use crate::model::build::service_row;
 
-pub(crate) fn describe(out: &mut Out, svc: &Service, lite: &crate::objects::Service) {
+/// `endpoints`: `None` while kubectl's extra reads are not there (nothing is printed),
+/// `Some(None)` when the Service has no Endpoints object.
+pub(crate) fn describe(
+    out: &mut Out,
+    svc: &Service,
+    lite: &crate::objects::Service,
+    endpoints: Option<Option<&serde_json::Value>>,
+) {
     let spec = svc.spec.clone().unwrap_or_default();
     let row = service_row(lite);
     let cell = |i: usize| match row.cells.get(i) {
@@ -52,6 +59,9 @@ pub(crate) fn describe(out: &mut Out, svc: &Service, lite: &crate::objects::Serv
             }
             out.line(line);
         }
+    }
+    if let Some(endpoints) = endpoints {
+        super::related::service_endpoints(out, endpoints);
     }
     out.field(
         0,
