@@ -15,3 +15,4 @@ pub mod columns;
 pub mod detail;
 
 pub use columns::columns;
+pub mod api;
