@@ -2,6 +2,8 @@
 //! choke point, the watch tasks that keep compact row stores up to date, and one-off reads.
 
 pub mod access;
+pub mod browse;
+pub mod discovery;
 pub mod client;
 pub mod errors;
 pub mod events;
