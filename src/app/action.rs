@@ -61,6 +61,8 @@ pub enum Action {
     /// Scroll the secondary (details) side of a two-part screen, line by line.
     DetailDown,
     DetailUp,
+    /// Show only the rows of a table whose health is a warning or an error.
+    FaultsOnly,
 }
 
 impl Action {
@@ -119,6 +121,7 @@ impl Action {
         Action::Save,
         Action::DetailDown,
         Action::DetailUp,
+        Action::FaultsOnly,
     ];
 }
 

@@ -3,10 +3,12 @@
 //! the navigation stack (`screens/`), each of which owns its keymap layer.
 
 pub mod action;
+pub mod browse;
 pub mod command;
 pub mod contexts;
 pub mod effect;
 pub mod finding_text;
+pub mod history;
 pub mod input;
 pub mod layout;
 pub mod logs_news;
@@ -17,6 +19,7 @@ pub mod msg;
 pub mod nav;
 pub mod overlay;
 pub mod picker;
+pub mod resources;
 pub mod screens;
 pub mod state;
 pub mod table;

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 
 use crate::cluster::Scope;
 use crate::config::Keymap;
-use crate::model::{ResourceKind, Row};
+use crate::model::{ObjKey, ResourceKind, Row};
 
 use super::input::InputLine;
 use super::overlay::Overlay;
@@ -113,6 +113,16 @@ pub struct AppState {
     pub next_request: u64,
     /// Settings new log panes start with.
     pub log_settings: super::logs_pane::LogSettings,
+    /// Every kind the server serves (API discovery), once it answered.
+    pub api: Option<Arc<crate::model::api::ApiRegistry>>,
+    /// Why API discovery failed, if it did.
+    pub api_error: Option<String>,
+    /// The kind shown in the `Browse` table, while there is one.
+    pub browse: Option<super::browse::Browse>,
+    /// The `:` command line's history (oldest first) and completion state.
+    pub history: super::history::History,
+    /// The Secret key `:reveal KEY` asked to show decoded (`namespace/name`, key).
+    pub reveal: Option<(ObjKey, String)>,
 }
 
 /// Smallest terminal the layout works in; below it a notice is shown instead.
@@ -160,6 +170,11 @@ impl AppState {
             dirty: true,
             next_request: 1,
             log_settings: Default::default(),
+            api: None,
+            api_error: None,
+            browse: None,
+            history: Default::default(),
+            reveal: None,
         }
     }
 
@@ -216,6 +231,22 @@ impl AppState {
         self.rows(self.view).get(index)
     }
 
+    /// The title of the table shown (`Pods`, or a browsed kind's name and selectors).
+    pub fn view_title(&self) -> String {
+        match (&self.view, &self.browse) {
+            (ResourceKind::Browse, Some(b)) => b.title(),
+            (kind, _) => kind.title().to_string(),
+        }
+    }
+
+    /// Whether the table shown is of a namespaced kind.
+    pub fn view_namespaced(&self) -> bool {
+        match (&self.view, &self.browse) {
+            (ResourceKind::Browse, Some(b)) => b.resource.namespaced,
+            (kind, _) => kind.namespaced(),
+        }
+    }
+
     pub fn too_small(&self) -> bool {
         self.width < MIN_WIDTH || self.height < MIN_HEIGHT
     }
@@ -231,8 +262,13 @@ impl AppState {
             Scope::All => None,
             Scope::Namespace(ns) => Some(ns.clone()),
         };
+        // A browsed kind may not exist in the other context: remember the pods there.
+        let view = match self.view {
+            ResourceKind::Browse => ResourceKind::Pods,
+            view => view,
+        };
         self.remembered
-            .insert(self.target.context.clone(), (namespace, self.view));
+            .insert(self.target.context.clone(), (namespace, view));
     }
 
     /// Favourite namespaces of the current context.

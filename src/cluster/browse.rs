@@ -374,7 +374,10 @@ async fn watch(
             continue;
         };
         let object = event.get("object").cloned().unwrap_or(Value::Null);
-        let kind = event.get("type").and_then(Value::as_str).unwrap_or_default();
+        let kind = event
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if kind == "ERROR" {
             let code = object.get("code").and_then(Value::as_u64).unwrap_or(0) as u16;
             let reason = object.get("reason").and_then(Value::as_str).unwrap_or("");

@@ -10,7 +10,8 @@ use serde_json::Value;
 use crate::model::api::{ApiRegistry, ApiResource, parse};
 
 /// What kubectl sends: aggregated discovery first, the plain documents as fallback.
-pub const AGGREGATED_ACCEPT: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+pub const AGGREGATED_ACCEPT: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
 
 async fn get_json(client: &Client, path: &str, accept: &str) -> Result<Value, String> {
     let request = http::Request::get(path)

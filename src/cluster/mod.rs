@@ -3,8 +3,8 @@
 
 pub mod access;
 pub mod browse;
-pub mod discovery;
 pub mod client;
+pub mod discovery;
 pub mod errors;
 pub mod events;
 pub mod fetch;

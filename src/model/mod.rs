@@ -16,3 +16,4 @@ pub mod detail;
 
 pub use columns::columns;
 pub mod api;
+pub mod secret;

@@ -38,6 +38,7 @@ pub const HANDLES: &[Action] = &[
     Action::LogsPrevious,
     Action::LogsSelector,
     Action::Copy,
+    Action::FaultsOnly,
 ];
 
 /// The footer of the tables whose rows have logs (pods, and the pods of deployments and
@@ -52,6 +53,7 @@ pub const FOOTER: &[Hint] = &[
     (Action::Troubleshoot, "troubleshoot"),
     (Action::NamespacePicker, "namespace"),
     (Action::SortNext, "sort"),
+    (Action::FaultsOnly, "faults"),
 ];
 
 /// The footer of the other tables (nodes, namespaces, events), which have no logs.
@@ -64,6 +66,8 @@ pub const FOOTER_NO_LOGS: &[Hint] = &[
     (Action::Troubleshoot, "troubleshoot"),
     (Action::NamespacePicker, "namespace"),
     (Action::SortNext, "sort"),
+    (Action::FaultsOnly, "faults"),
+    (Action::FaultsOnly, "faults"),
 ];
 
 /// Whether the rows of the table shown have logs to open.
@@ -87,11 +91,19 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::Bottom => move_cursor(state, isize::MAX / 2),
         Action::Left | Action::Right => scroll_columns(state, action == Action::Right),
         Action::SortNext | Action::SortPrevious | Action::SortReverse => sort(state, action),
+        Action::FaultsOnly => toggle_faults(state),
         Action::Describe | Action::Yaml => {
             let Some(row) = state.selected_row().cloned() else {
                 return Some(Vec::new());
             };
-            let kind = state.view;
+            state.reveal = None;
+            // A browsed kind kmedic knows (pods under a selector) gets its own describe.
+            let kind = match (&state.view, &state.browse) {
+                (crate::model::ResourceKind::Browse, Some(b)) => {
+                    b.known.unwrap_or(crate::model::ResourceKind::Browse)
+                }
+                (view, _) => *view,
+            };
             return Some(detail::open(
                 state,
                 kind,
@@ -178,7 +190,11 @@ fn move_cursor(state: &mut AppState, delta: isize) {
 /// Scrolls the table's columns (the NAME column stays).
 fn scroll_columns(state: &mut AppState, right: bool) {
     let view = state.view;
-    let max = crate::model::columns(view).len().saturating_sub(2);
+    let max = state
+        .tables
+        .get(&view)
+        .map_or(0, |t| t.titles.len())
+        .saturating_sub(2);
     if let Some(table) = state.tables.get_mut(&view) {
         table.column_offset = if right {
             (table.column_offset + 1).min(max)
@@ -186,6 +202,25 @@ fn scroll_columns(state: &mut AppState, right: bool) {
             table.column_offset.saturating_sub(1)
         };
     }
+}
+
+/// `F`: only the rows with a warning or an error, or all rows again.
+fn toggle_faults(state: &mut AppState) {
+    let view = state.view;
+    let on = match state.tables.get_mut(&view) {
+        Some(table) => {
+            table.faults_only = !table.faults_only;
+            table.faults_only
+        }
+        None => return,
+    };
+    state.refresh_table(view);
+    let text = if on {
+        "faults only: rows with a warning or an error"
+    } else {
+        "all rows"
+    };
+    super::super::state::say(state, text, false);
 }
 
 fn sort(state: &mut AppState, action: Action) {
@@ -215,6 +250,16 @@ fn copy_row(state: &mut AppState) -> Vec<Effect> {
     let Some(row) = state.selected_row().cloned() else {
         return Vec::new();
     };
-    let text = kubectl_ref(state.view, &row.key);
+    let text = match (&state.view, &state.browse) {
+        (crate::model::ResourceKind::Browse, Some(b)) => {
+            let what = format!("{}/{}", b.resource.full_name(), row.key.name);
+            if row.key.namespace.is_empty() {
+                what
+            } else {
+                format!("{what} -n {}", row.key.namespace)
+            }
+        }
+        (view, _) => kubectl_ref(*view, &row.key),
+    };
     super::copy(state, &format!("'{text}'"), text)
 }

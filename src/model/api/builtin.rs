@@ -127,7 +127,13 @@ const BUILTIN: &[(&str, &str, &str, &str, &[&str])] = &[
     ),
     ("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", &[]),
     ("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", &[]),
-    ("networking.k8s.io", "v1", "IngressClass", "ingressclasses", &[]),
+    (
+        "networking.k8s.io",
+        "v1",
+        "IngressClass",
+        "ingressclasses",
+        &[],
+    ),
     ("networking.k8s.io", "v1", "Ingress", "ingresses", &["ing"]),
     (
         "networking.k8s.io",
@@ -136,8 +142,20 @@ const BUILTIN: &[(&str, &str, &str, &str, &[&str])] = &[
         "networkpolicies",
         &["netpol"],
     ),
-    ("networking.k8s.io", "v1", "IPAddress", "ipaddresses", &["ip"]),
-    ("networking.k8s.io", "v1", "ServiceCIDR", "servicecidrs", &[]),
+    (
+        "networking.k8s.io",
+        "v1",
+        "IPAddress",
+        "ipaddresses",
+        &["ip"],
+    ),
+    (
+        "networking.k8s.io",
+        "v1",
+        "ServiceCIDR",
+        "servicecidrs",
+        &[],
+    ),
     ("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", &[]),
     (
         "policy",
@@ -198,7 +216,13 @@ const BUILTIN: &[(&str, &str, &str, &str, &[&str])] = &[
         "csistoragecapacities",
         &[],
     ),
-    ("storage.k8s.io", "v1", "StorageClass", "storageclasses", &["sc"]),
+    (
+        "storage.k8s.io",
+        "v1",
+        "StorageClass",
+        "storageclasses",
+        &["sc"],
+    ),
     (
         "storage.k8s.io",
         "v1",

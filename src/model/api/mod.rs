@@ -232,7 +232,13 @@ mod tests {
     #[test]
     fn kubectl_names_resolve_with_the_core_group_preferred() {
         let r = registry();
-        for name in ["sts", "statefulset", "StatefulSets", "statefulsets.apps", "StatefulSet"] {
+        for name in [
+            "sts",
+            "statefulset",
+            "StatefulSets",
+            "statefulsets.apps",
+            "StatefulSet",
+        ] {
             assert!(
                 matches!(r.resolve(name), Resolved::One(ref x) if x.plural == "statefulsets"),
                 "{name}"
@@ -257,8 +263,13 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(r.resolve("controllerrevisions"), Resolved::NotServed { .. }));
-        assert!(matches!(r.resolve("pvc"), Resolved::NotServed { ref known_as, .. } if known_as.contains("PersistentVolumeClaim")));
+        assert!(matches!(
+            r.resolve("controllerrevisions"),
+            Resolved::NotServed { .. }
+        ));
+        assert!(
+            matches!(r.resolve("pvc"), Resolved::NotServed { ref known_as, .. } if known_as.contains("PersistentVolumeClaim"))
+        );
         assert!(matches!(r.resolve("frobnicators"), Resolved::Unknown(_)));
     }
 

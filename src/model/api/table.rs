@@ -93,7 +93,11 @@ impl TableColumns {
         }
         let offset = usize::from(self.namespaced);
         for (n, (index, kind, _format)) in self.picks.iter().enumerate() {
-            let title = self.titles.get(n + offset).map(String::as_str).unwrap_or("");
+            let title = self
+                .titles
+                .get(n + offset)
+                .map(String::as_str)
+                .unwrap_or("");
             out.push(cell(title, kind, cells.get(*index), created));
         }
         let health = out
@@ -201,7 +205,10 @@ mod tests {
               "creationTimestamp": "2026-01-01T00:00:00Z"}}},
             {"cells": ["db", "1/1", null, null, "5d", "pg"], "object": {"metadata": {"name": "db", "namespace": "shop"}}}]});
         let cols = TableColumns::from_table(&table, true).expect("columns");
-        assert_eq!(cols.titles, ["NAMESPACE", "NAME", "READY", "PHASE", "COUNT", "AGE"]);
+        assert_eq!(
+            cols.titles,
+            ["NAMESPACE", "NAME", "READY", "PHASE", "COUNT", "AGE"]
+        );
         let rows = cols.rows(&table);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].key, ObjKey::new("shop", "web"));
@@ -210,7 +217,11 @@ mod tests {
         assert_eq!(rows[0].cells[4], Cell::Count(3));
         assert!(matches!(rows[0].cells[5], Cell::Age(Some(_))));
         assert_eq!(rows[1].cells[3], Cell::Text("<none>".into()));
-        assert_eq!(rows[1].cells[5], Cell::Text("5d".into()), "no timestamp: the server's text");
+        assert_eq!(
+            rows[1].cells[5],
+            Cell::Text("5d".into()),
+            "no timestamp: the server's text"
+        );
         assert!(!is_fault(rows[1].health));
     }
 
