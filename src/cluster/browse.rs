@@ -23,6 +23,9 @@ pub const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,app
 const PAGE_SIZE: u32 = 500;
 const WATCH_SECONDS: u32 = 290;
 const WATCH_IDLE: Duration = Duration::from_secs(WATCH_SECONDS as u64 + 30);
+/// How often a kind that cannot be watched (the metrics API) is listed again; metrics-server
+/// scrapes every 15 s by default.
+const RELIST_UNWATCHABLE: Duration = Duration::from_secs(15);
 
 /// What to browse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,6 +298,12 @@ pub async fn run(
                 }
             }
         };
+        if !spec.resource.can("watch") {
+            if !pause(&cancel, RELIST_UNWATCHABLE).await {
+                return;
+            }
+            continue;
+        }
         let next = tokio::select! {
             () = cancel.cancelled() => return,
             next = watch(&client, &spec, &store, rv, &changed, &mut backoff) => next,
