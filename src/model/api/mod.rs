@@ -120,7 +120,7 @@ impl ApiRegistry {
         let members: Vec<ApiResource> = self
             .resources
             .iter()
-            .filter(|r| r.categories.iter().any(|c| *c == lower))
+            .filter(|r| r.categories.contains(&lower))
             .cloned()
             .collect();
         if !members.is_empty() {
@@ -198,7 +198,7 @@ mod tests {
     pub(crate) fn res(group: &str, plural: &str, kind: &str, short: &[&str]) -> ApiResource {
         ApiResource {
             group: group.into(),
-            version: if group.is_empty() { "v1" } else { "v1" }.into(),
+            version: "v1".into(),
             kind: kind.into(),
             plural: plural.into(),
             singular: kind.to_ascii_lowercase(),

@@ -41,10 +41,13 @@ fn push_unique(out: &mut Vec<ApiResource>, r: ApiResource) {
     out.push(r);
 }
 
+/// Group versions that could not be read, with why.
+pub type Failed = Vec<(String, String)>;
+
 /// Reads one APIGroupDiscoveryList. Returns the resources and the group versions the server
 /// marked stale (an aggregated API that is not answering), or an error when the document is
 /// not one.
-pub fn aggregated(doc: &Value) -> Result<(Vec<ApiResource>, Vec<(String, String)>), String> {
+pub fn aggregated(doc: &Value) -> Result<(Vec<ApiResource>, Failed), String> {
     if doc.get("kind").and_then(Value::as_str) != Some("APIGroupDiscoveryList") {
         return Err("not an APIGroupDiscoveryList".to_string());
     }
