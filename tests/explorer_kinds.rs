@@ -581,3 +581,50 @@ async fn completion_history_and_faults_only() {
     type_text(&mut s, "F");
     assert_eq!(s.state.table().unwrap().visible.len(), all);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browsed_kind_follows_the_cluster_live() {
+    let sim = start_demo().await;
+    let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
+    discovered(&mut s).await;
+    command(&mut s, "cm -n shop");
+    browse_synced(&mut s, "configmaps").await;
+    let cell = |s: &Session, name: &str, column: usize| {
+        s.state
+            .rows(ResourceKind::Browse)
+            .iter()
+            .find(|r| r.key.name == name)
+            .map(|r| r.cells[column].display(s.state.now))
+    };
+    let created = jiff::Timestamp::now().to_string();
+    let mut cm = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "live-probe", "namespace": "shop", "creationTimestamp": created},
+        "data": {}});
+    sim.store().upsert(cm.clone()).unwrap();
+    // NAMESPACE NAME DATA AGE: the new object arrives through the watch.
+    wait_state(&mut s, "the new ConfigMap", |st| {
+        st.rows(ResourceKind::Browse)
+            .iter()
+            .any(|r| r.key.name == "live-probe")
+    })
+    .await;
+    assert_eq!(cell(&s, "live-probe", 2).as_deref(), Some("0"));
+    cm["data"] = serde_json::json!({"a": "1", "b": "2"});
+    sim.store().upsert(cm).unwrap();
+    wait_state(&mut s, "its new DATA count", |st| {
+        st.rows(ResourceKind::Browse)
+            .iter()
+            .any(|r| r.key.name == "live-probe" && r.cells[2] == kmedic::model::Cell::Count(2))
+    })
+    .await;
+
+    // A pod deleted under a label selector leaves the table.
+    command(&mut s, "pods -l app=cart");
+    browse_synced(&mut s, "cart pods").await;
+    let pod = s.state.rows(ResourceKind::Browse)[0].key.clone();
+    sim.store().delete_pod(&pod.namespace, &pod.name).unwrap();
+    wait_state(&mut s, "the deleted pod to go", |st| {
+        !st.rows(ResourceKind::Browse).iter().any(|r| r.key == pod)
+    })
+    .await;
+}
