@@ -67,6 +67,8 @@ pub enum Action {
     Open,
     /// The owner/reference tree of the object.
     Tree,
+    /// Show only the rows of a table whose health is a warning or an error.
+    FaultsOnly,
 }
 
 impl Action {
@@ -128,6 +130,7 @@ impl Action {
         Action::Refresh,
         Action::Open,
         Action::Tree,
+        Action::FaultsOnly,
     ];
 }
 

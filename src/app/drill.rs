@@ -71,7 +71,11 @@ pub fn open(state: &mut AppState, kind: &str, key: ObjKey) {
 /// The path of drill-downs to the table on screen: `Deployments › deployment/shop/cart`.
 pub fn breadcrumb(state: &AppState) -> Option<String> {
     let shown = state.shown_drill()?;
-    let mut parts = vec![state.view.title().to_string()];
+    let first = match (state.view, &state.browse) {
+        (ResourceKind::Browse, Some(b)) => b.title(),
+        (view, _) => view.title().to_string(),
+    };
+    let mut parts = vec![first];
     let drills = state.stack.iter().filter_map(|o| match o {
         Overlay::Drill(d) => Some(d.as_ref()),
         _ => None,

@@ -49,4 +49,13 @@ pub enum Effect {
     },
     /// Put `text` on the user's clipboard (OSC 52, works over SSH and in tmux).
     Copy { text: String },
+    /// Watch any served kind in the server's Table printing (the previous browse stops).
+    Browse {
+        request: u64,
+        resource: crate::model::api::ApiResource,
+        label_selector: Option<String>,
+        field_selector: Option<String>,
+    },
+    /// The Browse table left the screen: stop its watch.
+    StopBrowse,
 }

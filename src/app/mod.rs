@@ -3,11 +3,13 @@
 //! the navigation stack (`screens/`), each of which owns its keymap layer.
 
 pub mod action;
+pub mod browse;
 pub mod command;
 pub mod contexts;
 pub mod drill;
 pub mod effect;
 pub mod finding_text;
+pub mod history;
 pub mod input;
 pub mod layout;
 pub mod logs_news;
@@ -21,6 +23,7 @@ pub mod node_local;
 mod node_local_tests;
 pub mod overlay;
 pub mod picker;
+pub mod resources;
 pub mod screens;
 pub mod state;
 pub mod table;

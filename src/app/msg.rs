@@ -76,4 +76,20 @@ pub enum Msg {
     KubeconfigReloaded {
         result: Result<(Vec<super::state::ContextInfo>, bool), String>,
     },
+    /// API discovery of watch generation `generation` answered.
+    Discovered {
+        generation: u64,
+        result: Result<Arc<crate::model::api::ApiRegistry>, String>,
+    },
+    /// The browse watch `request` changed its rows (the runtime pulls them; the reducer
+    /// ignores this).
+    BrowseChanged {
+        request: u64,
+    },
+    /// The rows and status of the browse watch `request`.
+    BrowseRows {
+        request: u64,
+        status: crate::cluster::browse::BrowseStatus,
+        rows: Vec<Arc<Row>>,
+    },
 }

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 
 use crate::cluster::Scope;
 use crate::config::Keymap;
-use crate::model::{ResourceKind, Row};
+use crate::model::{ObjKey, ResourceKind, Row};
 
 use super::input::InputLine;
 use super::overlay::Overlay;
@@ -115,6 +115,16 @@ pub struct AppState {
     pub following: Vec<crate::relations::Query>,
     /// Settings new log panes start with.
     pub log_settings: super::logs_pane::LogSettings,
+    /// Every kind the server serves (API discovery), once it answered.
+    pub api: Option<Arc<crate::model::api::ApiRegistry>>,
+    /// Why API discovery failed, if it did.
+    pub api_error: Option<String>,
+    /// The kind shown in the `Browse` table, while there is one.
+    pub browse: Option<super::browse::Browse>,
+    /// The `:` command line's history (oldest first) and completion state.
+    pub history: super::history::History,
+    /// The Secret key `:reveal KEY` asked to show decoded (`namespace/name`, key).
+    pub reveal: Option<(ObjKey, String)>,
 }
 
 /// Smallest terminal the layout works in; below it a notice is shown instead.
@@ -163,6 +173,11 @@ impl AppState {
             next_request: 1,
             log_settings: Default::default(),
             following: Vec::new(),
+            api: None,
+            api_error: None,
+            browse: None,
+            history: Default::default(),
+            reveal: None,
         }
     }
 
@@ -266,6 +281,43 @@ impl AppState {
         self.rows(self.shown_kind()).get(index)
     }
 
+    /// The kind to describe the selected row as: the shown kind, or for a browsed kind that
+    /// kmedic knows (pods under a selector), that kind.
+    pub fn describable_kind(&self) -> ResourceKind {
+        match (self.shown_kind(), &self.browse) {
+            (ResourceKind::Browse, Some(b)) => b.known.unwrap_or(ResourceKind::Browse),
+            (kind, _) => kind,
+        }
+    }
+
+    /// The kind name the engine's relations know the shown rows by (`Pod`, or a browsed
+    /// `StatefulSet` when the engine caches that kind of that group); `Object` otherwise.
+    pub fn relation_kind_name(&self) -> String {
+        match (self.shown_kind(), &self.browse) {
+            (ResourceKind::Browse, Some(b)) => crate::objects::Kind::by_name(&b.resource.kind)
+                .filter(|k| k.info().group == b.resource.group)
+                .map_or("Object", |k| k.name())
+                .to_string(),
+            (kind, _) => kind.kind_name().to_string(),
+        }
+    }
+
+    /// The title of the table shown (`Pods`, or a browsed kind's name and selectors).
+    pub fn view_title(&self) -> String {
+        match (self.shown_kind(), &self.browse) {
+            (ResourceKind::Browse, Some(b)) => b.title(),
+            (kind, _) => kind.title().to_string(),
+        }
+    }
+
+    /// Whether the table shown is of a namespaced kind.
+    pub fn view_namespaced(&self) -> bool {
+        match (self.shown_kind(), &self.browse) {
+            (ResourceKind::Browse, Some(b)) => b.resource.namespaced,
+            (kind, _) => kind.namespaced(),
+        }
+    }
+
     pub fn too_small(&self) -> bool {
         self.width < MIN_WIDTH || self.height < MIN_HEIGHT
     }
@@ -281,8 +333,13 @@ impl AppState {
             Scope::All => None,
             Scope::Namespace(ns) => Some(ns.clone()),
         };
+        // A browsed kind may not exist in the other context: remember the pods there.
+        let view = match self.view {
+            ResourceKind::Browse => ResourceKind::Pods,
+            view => view,
+        };
         self.remembered
-            .insert(self.target.context.clone(), (namespace, self.view));
+            .insert(self.target.context.clone(), (namespace, view));
     }
 
     /// Favourite namespaces of the current context.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use regex::Regex;
 
-use crate::model::columns::{columns, namespace_column};
+use crate::model::columns::columns;
 use crate::model::row::natural_cmp;
 use crate::model::{Cell, ObjKey, ResourceKind, Row, RowLinks};
 
@@ -111,6 +111,10 @@ pub struct TableView {
     sorted: Vec<Arc<Row>>,
     /// Only these objects are shown (a drill-down's members); `None`: every row.
     pub only: Option<Arc<std::collections::BTreeSet<ObjKey>>>,
+    /// Column titles (a kind's own, or the server's for a browsed kind).
+    pub titles: Vec<String>,
+    /// Only rows whose health is a warning or an error are shown.
+    pub faults_only: bool,
 }
 
 impl TableView {
@@ -138,7 +142,22 @@ impl TableView {
             column_offset: 0,
             sorted: Vec::new(),
             only: None,
+            titles: columns(kind).iter().map(|t| t.to_string()).collect(),
+            faults_only: false,
         }
+    }
+
+    /// A table of a browsed kind with the server's column titles, sorted by NAME.
+    pub fn with_titles(kind: ResourceKind, titles: Vec<String>) -> Self {
+        let mut table = TableView::new(kind);
+        table.sort.column = titles.iter().position(|t| t == "NAME").unwrap_or(0);
+        table.titles = titles;
+        table
+    }
+
+    /// Index of the NAMESPACE column, if the table has one.
+    pub fn namespace_column(&self) -> Option<usize> {
+        self.titles.iter().position(|c| c == "NAMESPACE")
     }
 
     /// Sets the filter from typed text; smart case (case-insensitive unless it has capitals).
@@ -175,16 +194,25 @@ impl TableView {
         hide_namespace: bool,
     ) {
         let kind = self.kind;
+        let ns_col = if hide_namespace {
+            self.namespace_column()
+        } else {
+            None
+        };
+        let faults_only = self.faults_only;
         let visible: Vec<usize> = match (&self.filter, &self.filter_error) {
             // An invalid pattern filters nothing out, so the user never loses sight of the rows.
             (None, _) => (0..rows.len()).collect(),
             (Some(re), _) => (0..rows.len())
-                .filter(|&i| row_matches(kind, &rows[i], re, joins, now, hide_namespace))
+                .filter(|&i| row_matches(kind, &rows[i], re, joins, now, ns_col))
                 .collect(),
         };
         let mut visible = self.in_previous_order(rows, visible);
         if let Some(only) = &self.only {
             visible.retain(|&i| only.contains(&rows[i].key));
+        }
+        if faults_only {
+            visible.retain(|&i| crate::model::api::table::is_fault(rows[i].health));
         }
         let sort = self.sort;
         visible.sort_by(|&a, &b| {
@@ -277,9 +305,9 @@ impl TableView {
 
     /// Next sortable column (skipping the hidden NAMESPACE column), wrapping around.
     pub fn cycle_sort(&mut self, forward: bool, hide_namespace: bool) {
-        let count = columns(self.kind).len();
+        let count = self.titles.len().max(1);
         let hidden = if hide_namespace {
-            namespace_column(self.kind)
+            self.namespace_column()
         } else {
             None
         };
@@ -346,13 +374,8 @@ fn row_matches(
     re: &Regex,
     joins: &Joins,
     now: Timestamp,
-    hide_ns: bool,
+    ns_col: Option<usize>,
 ) -> bool {
-    let ns_col = if hide_ns {
-        namespace_column(kind)
-    } else {
-        None
-    };
     (0..row.cells.len())
         .filter(|c| Some(*c) != ns_col)
         .filter(|&c| !matches!(row.cells.get(c), Some(Cell::Age(_))))

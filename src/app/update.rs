@@ -117,6 +117,21 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::KubeconfigReloaded { result } => {
             super::contexts::on_kubeconfig_reloaded(state, result)
         }
+        Msg::Discovered { generation, result } => {
+            if generation == state.generation {
+                return super::screens::command_line::on_discovered(state, result);
+            }
+            Vec::new()
+        }
+        Msg::BrowseChanged { .. } => Vec::new(),
+        Msg::BrowseRows {
+            request,
+            status,
+            rows,
+        } => {
+            super::browse::on_rows(state, request, status, rows);
+            Vec::new()
+        }
         Msg::Reachable { generation } => {
             if generation == state.generation && state.stale() {
                 state.disconnected.clear();
@@ -362,7 +377,12 @@ fn on_fetched(state: &mut AppState, request: u64, result: Result<serde_json::Val
     };
     match result {
         Ok(obj) => {
-            target.object = Some(obj);
+            // Secret values never enter the state, except the one key asked for.
+            let reveal = match &state.reveal {
+                Some((key, data_key)) if *key == target.key => Some(data_key.as_str()),
+                _ => None,
+            };
+            target.object = Some(crate::model::secret::mask(obj, reveal));
             target.error = None;
             target.fetched_at = Some(state.now);
         }

@@ -31,6 +31,7 @@ pub async fn fetch_object(
         }
         ResourceKind::Nodes => get::<Node>(Api::all(client), key).await,
         ResourceKind::Namespaces => get::<Namespace>(Api::all(client), key).await,
+        ResourceKind::Browse => Err("which kind to read is not known here".to_string()),
     }
 }
 
@@ -124,4 +125,22 @@ where
         super::errors::read_failed(&e, &kind, &key.name, &key.namespace)
     })?;
     serde_json::to_value(obj).map_err(|e| e.to_string())
+}
+
+/// Gets one object of any served type as JSON (describe and YAML of browsed kinds).
+pub async fn fetch_resource(
+    client: Client,
+    resource: &crate::model::api::ApiResource,
+    key: &ObjKey,
+) -> Result<serde_json::Value, String> {
+    let path = resource.object_path(&key.namespace, &key.name);
+    let request = http::Request::get(&path)
+        .header(http::header::ACCEPT, "application/json")
+        .body(Vec::new())
+        .map_err(|e| e.to_string())?;
+    let text = client
+        .request_text(request)
+        .await
+        .map_err(|e| super::errors::read_failed(&e, &resource.kind, &key.name, &key.namespace))?;
+    serde_json::from_str(&text).map_err(|e| format!("{path}: not valid JSON ({e})"))
 }

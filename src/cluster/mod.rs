@@ -2,7 +2,9 @@
 //! choke point, the watch tasks that keep compact row stores up to date, and one-off reads.
 
 pub mod access;
+pub mod browse;
 pub mod client;
+pub mod discovery;
 pub mod errors;
 pub mod events;
 pub mod fetch;

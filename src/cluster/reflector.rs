@@ -130,20 +130,20 @@ enum Next {
 }
 
 /// Exponential back-off with jitter: 0.5 s doubling to 30 s.
-struct Backoff {
+pub(super) struct Backoff {
     next: Duration,
 }
 
 impl Backoff {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Backoff {
             next: Duration::from_millis(500),
         }
     }
-    fn reset(&mut self) {
+    pub(super) fn reset(&mut self) {
         self.next = Duration::from_millis(500);
     }
-    fn take(&mut self) -> Duration {
+    pub(super) fn take(&mut self) -> Duration {
         let jitter = 0.8 + fastrand::f64() * 0.4;
         let pause = self.next.mul_f64(jitter);
         self.next = (self.next * 2).min(Duration::from_secs(30));
@@ -194,7 +194,7 @@ pub async fn run(
 }
 
 /// Sleeps unless cancelled; false when cancelled.
-async fn pause(cancel: &CancellationToken, d: Duration) -> bool {
+pub(super) async fn pause(cancel: &CancellationToken, d: Duration) -> bool {
     tokio::select! {
         () = cancel.cancelled() => false,
         () = tokio::time::sleep(d) => true,
@@ -222,7 +222,7 @@ fn classify(error: &kube::Error) -> Reflected {
 
 /// Whether an error means the version cannot be watched from: 410 Gone, or a version ahead
 /// of the server ("Too large resource version", 504 with cause ResourceVersionTooLarge).
-fn needs_relist(code: u16, reason: &str, message: &str, causes: &[&str]) -> bool {
+pub(super) fn needs_relist(code: u16, reason: &str, message: &str, causes: &[&str]) -> bool {
     code == 410
         || reason == "Expired"
         || reason == "Gone"
@@ -422,7 +422,7 @@ fn causes_of(status: &kube::core::Status) -> Vec<&str> {
 }
 
 /// Reads one line (without the newline) into `line`; false at the end of the stream.
-async fn read_line<R: AsyncBufRead + Unpin>(
+pub(super) async fn read_line<R: AsyncBufRead + Unpin>(
     reader: &mut R,
     line: &mut Vec<u8>,
 ) -> Result<bool, String> {

@@ -48,6 +48,8 @@ pub fn columns(kind: ResourceKind) -> &'static [&'static str] {
             "COUNT",
         ],
         ResourceKind::Endpoints => &["NAMESPACE", "NAME", "ENDPOINTS", "AGE"],
+        // The server's columns, held by the table itself.
+        ResourceKind::Browse => &["NAMESPACE", "NAME"],
     }
 }
 

@@ -11,6 +11,9 @@ pub enum ResourceKind {
     Events,
     /// Watched to fill the Services table's endpoints column; has no view of its own yet.
     Endpoints,
+    /// Any other kind the server serves, found by discovery and shown in the server's Table
+    /// printing (which one: `AppState::browse`).
+    Browse,
 }
 
 impl ResourceKind {
@@ -45,6 +48,7 @@ impl ResourceKind {
             ResourceKind::Deployments => "Deployments",
             ResourceKind::Events => "Events",
             ResourceKind::Endpoints => "Endpoints",
+            ResourceKind::Browse => "Resources",
         }
     }
 
@@ -58,6 +62,7 @@ impl ResourceKind {
             ResourceKind::Deployments => "deployments",
             ResourceKind::Events => "events",
             ResourceKind::Endpoints => "endpoints",
+            ResourceKind::Browse => "resources",
         }
     }
 
@@ -71,7 +76,21 @@ impl ResourceKind {
             ResourceKind::Deployments => "Deployment",
             ResourceKind::Events => "Event",
             ResourceKind::Endpoints => "Endpoints",
+            ResourceKind::Browse => "Object",
         }
+    }
+
+    /// The compact view of an API type (group, plural), when kmedic has one.
+    pub fn of_resource(group: &str, plural: &str) -> Option<ResourceKind> {
+        Some(match (group, plural) {
+            ("", "pods") => ResourceKind::Pods,
+            ("", "nodes") => ResourceKind::Nodes,
+            ("", "services") => ResourceKind::Services,
+            ("", "namespaces") => ResourceKind::Namespaces,
+            ("apps", "deployments") => ResourceKind::Deployments,
+            ("", "events") => ResourceKind::Events,
+            _ => return None,
+        })
     }
 
     pub fn namespaced(self) -> bool {

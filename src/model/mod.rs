@@ -15,3 +15,5 @@ pub mod columns;
 pub mod detail;
 
 pub use columns::columns;
+pub mod api;
+pub mod secret;

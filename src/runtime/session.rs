@@ -49,6 +49,22 @@ pub struct Session {
     clipboard: Vec<String>,
     /// Node-local mode: the node (or bundle) read for the Troubleshoot view.
     node_source: Option<crate::node::NodeSource>,
+    /// The browse watch of the Browse table, while it is on screen.
+    browse: Option<RunningBrowse>,
+}
+
+/// One browse watch: what it watches, its rows, and how to stop it.
+struct RunningBrowse {
+    request: u64,
+    effect: Effect,
+    store: Arc<crate::cluster::browse::BrowseStore>,
+    cancel: CancellationToken,
+}
+
+impl Drop for RunningBrowse {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
 }
 
 impl Drop for Session {
@@ -142,7 +158,90 @@ impl Session {
             log_report,
             clipboard: Vec::new(),
             node_source: None,
+            browse: None,
         }
+        .discovering()
+    }
+
+    /// Starts API discovery for the current client and generation.
+    fn discovering(self) -> Self {
+        self.spawn_discovery(self.state.generation);
+        self
+    }
+
+    fn spawn_discovery(&self, generation: u64) {
+        let client = self.client.clone();
+        let tx = self.results_tx.clone();
+        let cancel = self.cancel.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = cancel.cancelled() => {}
+                result = crate::cluster::discovery::discover(&client) => {
+                    if let Err(e) = &result {
+                        tracing::warn!(error = %e, "API discovery failed");
+                    }
+                    let result = result.map(Arc::new);
+                    let _ = tx.send(Msg::Discovered { generation, result });
+                }
+            }
+        });
+    }
+
+    /// Starts (or restarts, over the current scope) the browse watch `effect` asks for.
+    fn start_browse(&mut self, effect: Effect) {
+        let Effect::Browse {
+            request,
+            resource,
+            label_selector,
+            field_selector,
+        } = &effect
+        else {
+            return;
+        };
+        let namespace = match &self.watches.scope {
+            Scope::Namespace(ns) if resource.namespaced => Some(ns.clone()),
+            _ => None,
+        };
+        let spec = crate::cluster::browse::BrowseSpec {
+            resource: resource.clone(),
+            namespace,
+            label_selector: label_selector.clone(),
+            field_selector: field_selector.clone(),
+        };
+        let store = Arc::new(crate::cluster::browse::BrowseStore::default());
+        let cancel = self.cancel.child_token();
+        let request = *request;
+        let tx = self.results_tx.clone();
+        let notify = move || {
+            let _ = tx.send(Msg::BrowseChanged { request });
+        };
+        tokio::spawn(crate::cluster::browse::run(
+            self.client.clone(),
+            spec,
+            store.clone(),
+            notify,
+            cancel.clone(),
+        ));
+        self.browse = Some(RunningBrowse {
+            request,
+            effect,
+            store,
+            cancel,
+        });
+    }
+
+    /// The rows of the browse watch `request`, to the reducer.
+    fn pull_browse(&mut self, request: u64) {
+        let Some(browse) = self.browse.as_ref().filter(|b| b.request == request) else {
+            return;
+        };
+        let rows = browse.store.rows.snapshot();
+        let status = browse.store.status();
+        self.dispatch(Msg::BrowseRows {
+            request,
+            status,
+            rows,
+        });
     }
 
     /// Node-local mode: reads `source` (this machine, or a bundle) off the UI thread, now,
@@ -161,9 +260,17 @@ impl Session {
 
     /// Runs the reducer on `msg` and performs the effects it asks for.
     pub fn dispatch(&mut self, msg: Msg) {
+        if let Msg::BrowseChanged { request } = msg {
+            self.pull_browse(request);
+            return;
+        }
         let effects = update(&mut self.state, msg);
         for effect in effects {
             self.perform(effect);
+        }
+        // The Browse table left the screen: its watch stops.
+        if self.browse.is_some() && self.state.browse.is_none() {
+            self.browse = None;
         }
     }
 
@@ -173,6 +280,28 @@ impl Session {
                 // Dropping the old set cancels its tasks; its late events carry an old generation.
                 self.restart_watches(scope, generation);
             }
+            Effect::Fetch {
+                request,
+                kind: ResourceKind::Browse,
+                key,
+            } => {
+                let Some(resource) = self.state.browse.as_ref().map(|b| b.resource.clone()) else {
+                    return;
+                };
+                let client = self.client.clone();
+                let tx = self.results_tx.clone();
+                let cancel = self.cancel.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        () = cancel.cancelled() => {}
+                        result = crate::cluster::fetch::fetch_resource(client, &resource, &key) => {
+                            let _ = tx.send(Msg::Fetched { request, result });
+                        }
+                    }
+                });
+            }
+            Effect::Browse { .. } => self.start_browse(effect),
+            Effect::StopBrowse => self.browse = None,
             Effect::Fetch { request, kind, key } => {
                 effects::spawn_fetch(
                     self.client.clone(),
@@ -397,6 +526,12 @@ impl Session {
             self.cluster_tx.clone(),
             self.engine.sink(),
         );
+        self.spawn_discovery(generation);
+        if let Some(running) = self.browse.take() {
+            let effect = running.effect.clone();
+            drop(running);
+            self.start_browse(effect);
+        }
     }
 
     /// OSC 52 clipboard sequences the screens asked for, for the terminal to write.

@@ -38,6 +38,7 @@ fn drop_order(kind: ResourceKind) -> &'static [&'static str] {
         ResourceKind::Events => &["COUNT", "NAMESPACE", "LAST SEEN", "REASON"],
         ResourceKind::Namespaces => &["AGE"],
         ResourceKind::Endpoints => &["AGE", "NAMESPACE"],
+        ResourceKind::Browse => &["AGE", "NAMESPACE"],
     }
 }
 

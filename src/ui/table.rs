@@ -13,7 +13,6 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::state::{AppState, Connection};
 use crate::app::table::{TableView, cell_at};
 use crate::config::{Theme, Token};
-use crate::model::columns::{columns, namespace_column};
 use crate::model::{ResourceKind, Row};
 use crate::text_safety::visible;
 
@@ -46,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         frame.render_widget(paragraph, area);
         return;
     }
-    let shown: Vec<usize> = visible_columns(state, kind);
+    let shown: Vec<usize> = visible_columns(state, table);
     let height = usize::from(area.height.saturating_sub(3));
     let window: Vec<&Row> = table
         .visible
@@ -70,7 +69,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 .collect()
         })
         .collect();
-    let titles = columns(kind);
+    let titles: Vec<&str> = table.titles.iter().map(String::as_str).collect();
+    let titles = titles.as_slice();
     let natural = column_widths(&shown, titles, &texts, table);
     // Inside the borders, minus the highlight symbol column ratatui reserves.
     let available = usize::from(area.width.saturating_sub(2));
@@ -155,8 +155,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 
 /// Why a table has no rows yet: still loading, or the cluster cannot be reached (with what
 /// failed and what to do), so an unreachable context never reads "Loading…" forever.
-fn not_loaded(state: &AppState, kind: ResourceKind) -> (String, Token) {
-    let what = kind.title().to_lowercase();
+fn not_loaded(state: &AppState, _kind: ResourceKind) -> (String, Token) {
+    let what = visible(&state.view_title().to_lowercase()).into_owned();
     let other = state
         .keymap
         .hint(
@@ -217,9 +217,13 @@ fn drill_empty(drill: &crate::app::drill::DrillView, table: &TableView) -> (Stri
     }
 }
 
-fn empty_message(state: &AppState, kind: ResourceKind) -> String {
-    let what = kind.title().to_lowercase();
-    match (&state.scope, kind.namespaced()) {
+fn empty_message(state: &AppState, _kind: ResourceKind) -> String {
+    let what = visible(&state.view_title().to_lowercase()).into_owned();
+    let what = match state.table() {
+        Some(t) if t.faults_only => format!("{what} with a fault"),
+        _ => what,
+    };
+    match (&state.scope, state.view_namespaced()) {
         (crate::cluster::Scope::Namespace(ns), true) => {
             let all = state.keymap.hint(
                 crate::app::action::Layer::Table,
@@ -241,17 +245,17 @@ fn empty_message(state: &AppState, kind: ResourceKind) -> String {
     }
 }
 
-fn visible_columns(state: &AppState, kind: ResourceKind) -> Vec<usize> {
+fn visible_columns(state: &AppState, table: &TableView) -> Vec<usize> {
     let hidden = if state.hide_namespace() {
-        namespace_column(kind)
+        table.namespace_column()
     } else {
         None
     };
     // Columns scrolled out on the left go, except NAME.
-    let name = crate::app::table::name_column(kind);
-    let offset = state.table().map_or(0, |t| t.column_offset);
+    let name = table.titles.iter().position(|t| t == "NAME").unwrap_or(0);
+    let offset = table.column_offset;
     let mut skipped = 0;
-    (0..columns(kind).len())
+    (0..table.titles.len())
         .filter(|c| Some(*c) != hidden)
         .filter(|&c| {
             if c == name || skipped >= offset {
@@ -298,13 +302,12 @@ fn title<'a>(
     hidden: &[&str],
     theme: &Theme,
 ) -> Line<'a> {
-    let kind = state.shown_kind();
     // A drill-down counts its members, and names the way it came (the breadcrumb).
     let total = match &table.only {
         Some(only) => only.len(),
         None => total,
     };
-    let count = if table.filter.is_some() {
+    let count = if table.filter.is_some() || table.faults_only {
         format!("{}/{}", table.visible.len(), total)
     } else {
         total.to_string()
@@ -317,10 +320,13 @@ fn title<'a>(
         ));
     }
     spans.push(Span::styled(
-        format!(" {} {count} ", kind.title()),
+        format!(" {} {count} ", visible(&state.view_title())),
         theme.style(Token::Title),
     ));
-    if kind.namespaced() && state.shown_drill().is_none() {
+    if table.faults_only {
+        spans.push(Span::styled("[faults only] ", theme.style(Token::Warning)));
+    }
+    if state.view_namespaced() && state.shown_drill().is_none() {
         spans.push(Span::styled(
             format!("[{}] ", state.scope.label()),
             theme.style(Token::Muted),

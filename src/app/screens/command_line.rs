@@ -14,6 +14,15 @@ use super::super::state::{AppState, say};
 use super::{detail, global, logs_input, table};
 
 pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
+    if state
+        .input
+        .as_ref()
+        .is_some_and(|i| i.purpose == InputPurpose::Command)
+        && command_key(state, key)
+    {
+        state.dirty = true;
+        return Vec::new();
+    }
     let Some(input) = state.input.as_mut() else {
         return Vec::new();
     };
@@ -38,6 +47,7 @@ pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
         }
         (Edit::Submit, InputPurpose::Command) => {
             state.input = None;
+            state.history.push(&text);
             run(state, &text)
         }
         (Edit::Submit, InputPurpose::Search) => {
@@ -87,6 +97,8 @@ pub fn run(state: &mut AppState, text: &str) -> Vec<Effect> {
         }
         Ok(Command::Certs) => global::certs(state),
         Ok(Command::Logs(what)) => logs_input::open_command(state, what),
+        Ok(Command::Resource(query)) => super::super::resources::run(state, query),
+        Ok(Command::Reveal(key)) => super::super::resources::reveal(state, &key),
         Err(message) => {
             say(state, message, true);
             Vec::new()
@@ -94,7 +106,56 @@ pub fn run(state: &mut AppState, text: &str) -> Vec<Effect> {
     }
 }
 
-fn scope_of(choice: NamespaceChoice) -> Scope {
+/// ↑/↓ walk the history, Tab completes; true when the key was one of those.
+fn command_key(state: &mut AppState, key: &KeyEvent) -> bool {
+    use crossterm::event::KeyCode;
+    let Some(typed) = state.input.as_ref().map(|i| i.text.clone()) else {
+        return false;
+    };
+    let replaced = match key.code {
+        KeyCode::Up => state.history.older(&typed),
+        KeyCode::Down => state.history.newer(),
+        KeyCode::Tab => {
+            let candidates = super::super::resources::completions(state, &typed);
+            let (line, matches) = super::super::history::complete(&typed, &candidates);
+            if let Some(input) = state.input.as_mut() {
+                input.error = (matches.len() > 1).then(|| {
+                    let mut shown: Vec<String> = matches.iter().take(12).cloned().collect();
+                    if matches.len() > 12 {
+                        shown.push(format!("… {} more", matches.len() - 12));
+                    }
+                    shown.join(" ")
+                });
+            }
+            Some(line)
+        }
+        _ => return false,
+    };
+    if let (Some(text), Some(input)) = (replaced, state.input.as_mut()) {
+        input.text = text;
+    }
+    true
+}
+
+/// API discovery answered: keep it, and run the command that waited for it.
+pub fn on_discovered(
+    state: &mut AppState,
+    result: Result<std::sync::Arc<crate::model::api::ApiRegistry>, String>,
+) -> Vec<Effect> {
+    match result {
+        Ok(api) => {
+            state.api = Some(api);
+            state.api_error = None;
+        }
+        Err(e) => state.api_error = Some(e),
+    }
+    match state.history.pending.take() {
+        Some(command) => run(state, &command),
+        None => Vec::new(),
+    }
+}
+
+pub(crate) fn scope_of(choice: NamespaceChoice) -> Scope {
     match choice {
         NamespaceChoice::All => Scope::All,
         NamespaceChoice::Named(ns) => Scope::Namespace(ns),
@@ -112,6 +173,20 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "Show a table in all / one namespace",
     ),
     (":ns NAME  :ns all", "Switch namespace"),
+    (
+        ":sts :ds :cm :secrets :pvc :crd …",
+        "Any kind the server serves (kubectl names; NAME.GROUP when two groups share one)",
+    ),
+    (
+        ":pods -l app=web  --field-selector F",
+        "Label / field selector, as kubectl",
+    ),
+    (":po @CONTEXT", "The kind in another context"),
+    (
+        ":reveal KEY",
+        "Show one key of the Secret in describe/YAML, decoded",
+    ),
+    ("Tab  ↑ ↓", "In the command line: complete, history"),
     (":ctx  :ctx NAME", "Context picker / switch context"),
     (":tr", "Troubleshoot"),
     (":certs", "Certificates"),

@@ -114,6 +114,11 @@ pub fn certs(state: &mut AppState) -> Vec<Effect> {
 /// Shows a table view: every screen closes, the table has the keyboard.
 pub fn show_view(state: &mut AppState, kind: ResourceKind) {
     nav::to_top(state);
+    if kind != ResourceKind::Browse && state.browse.take().is_some() {
+        // The browsed kind left the screen; the runtime stops its watch.
+        state.kinds.remove(&ResourceKind::Browse);
+        state.tables.remove(&ResourceKind::Browse);
+    }
     state.view = kind;
     state.refresh_table(kind);
 }

@@ -40,6 +40,7 @@ pub const HANDLES: &[Action] = &[
     Action::Copy,
     Action::Open,
     Action::Tree,
+    Action::FaultsOnly,
 ];
 
 /// The footer of the tables whose rows have logs (pods, and the pods of deployments and
@@ -56,6 +57,7 @@ pub const FOOTER: &[Hint] = &[
     (Action::Troubleshoot, "troubleshoot"),
     (Action::NamespacePicker, "namespace"),
     (Action::SortNext, "sort"),
+    (Action::FaultsOnly, "faults"),
 ];
 
 /// The footer of the other tables (nodes, namespaces, events), which have no logs.
@@ -70,6 +72,8 @@ pub const FOOTER_NO_LOGS: &[Hint] = &[
     (Action::Troubleshoot, "troubleshoot"),
     (Action::NamespacePicker, "namespace"),
     (Action::SortNext, "sort"),
+    (Action::FaultsOnly, "faults"),
+    (Action::FaultsOnly, "faults"),
 ];
 
 /// Whether the rows of the table shown have logs to open.
@@ -93,11 +97,13 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::Bottom => move_cursor(state, isize::MAX / 2),
         Action::Left | Action::Right => scroll_columns(state, action == Action::Right),
         Action::SortNext | Action::SortPrevious | Action::SortReverse => sort(state, action),
+        Action::FaultsOnly => toggle_faults(state),
         Action::Describe | Action::Yaml => {
             let Some(row) = state.selected_row().cloned() else {
                 return Some(Vec::new());
             };
-            let kind = state.shown_kind();
+            state.reveal = None;
+            let kind = state.describable_kind();
             return Some(detail::open(
                 state,
                 kind,
@@ -134,7 +140,8 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
                 return Some(Vec::new());
             };
             let kind = state.shown_kind();
-            let name = kind.kind_name();
+            let name = state.relation_kind_name();
+            let name = name.as_str();
             if action == Action::Tree {
                 super::tree::open(state, name, row.key.clone());
             } else if crate::relations::drills(name) {
@@ -197,8 +204,10 @@ fn move_cursor(state: &mut AppState, delta: isize) {
 
 /// Scrolls the table's columns (the NAME column stays).
 fn scroll_columns(state: &mut AppState, right: bool) {
-    let view = state.shown_kind();
-    let max = crate::model::columns(view).len().saturating_sub(2);
+    let max = state
+        .table()
+        .map_or(0, |t| t.titles.len())
+        .saturating_sub(2);
     if let Some(table) = state.table_mut() {
         table.column_offset = if right {
             (table.column_offset + 1).min(max)
@@ -206,6 +215,25 @@ fn scroll_columns(state: &mut AppState, right: bool) {
             table.column_offset.saturating_sub(1)
         };
     }
+}
+
+/// `F`: only the rows with a warning or an error, or all rows again.
+fn toggle_faults(state: &mut AppState) {
+    let view = state.shown_kind();
+    let on = match state.table_mut() {
+        Some(table) => {
+            table.faults_only = !table.faults_only;
+            table.faults_only
+        }
+        None => return,
+    };
+    state.refresh_table(view);
+    let text = if on {
+        "faults only: rows with a warning or an error"
+    } else {
+        "all rows"
+    };
+    super::super::state::say(state, text, false);
 }
 
 fn sort(state: &mut AppState, action: Action) {
@@ -235,6 +263,16 @@ fn copy_row(state: &mut AppState) -> Vec<Effect> {
     let Some(row) = state.selected_row().cloned() else {
         return Vec::new();
     };
-    let text = kubectl_ref(state.shown_kind(), &row.key);
+    let text = match (state.shown_kind(), &state.browse) {
+        (crate::model::ResourceKind::Browse, Some(b)) => {
+            let what = format!("{}/{}", b.resource.full_name(), row.key.name);
+            if row.key.namespace.is_empty() {
+                what
+            } else {
+                format!("{what} -n {}", row.key.namespace)
+            }
+        }
+        (kind, _) => kubectl_ref(kind, &row.key),
+    };
     super::copy(state, &format!("'{text}'"), text)
 }

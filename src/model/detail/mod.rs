@@ -69,6 +69,11 @@ pub fn describe_with(
         ResourceKind::Namespaces => typed2(obj).map(|(n, l)| other::namespace(&mut out, &n, &l)),
         ResourceKind::Events => typed2(obj).map(|(e, l)| other::event(&mut out, &e, &l)),
         ResourceKind::Endpoints => typed(obj).map(|e| other::endpoints(&mut out, &e)),
+        ResourceKind::Browse => {
+            secret_data(&mut out, obj);
+            other::generic_status(&mut out, obj);
+            Ok(())
+        }
     };
     if let Err(err) = parsed {
         out.line_h(
@@ -99,6 +104,24 @@ pub fn describe_with(
         None => events::section(&mut out, events),
     }
     out.finish()
+}
+
+/// A Secret's type and keys, as `kubectl describe secret` prints them (values arrive masked,
+/// see [`crate::model::secret`]).
+fn secret_data(out: &mut Out, obj: &Value) {
+    if !crate::model::secret::is_secret(obj) {
+        return;
+    }
+    out.field(0, "Type:", obj["type"].as_str().unwrap_or("Opaque"));
+    out.heading("Data");
+    out.line("====");
+    for field in ["data", "stringData"] {
+        if let Some(map) = obj[field].as_object() {
+            for (k, v) in map {
+                out.field(0, &format!("{k}:"), v.as_str().unwrap_or_default());
+            }
+        }
+    }
 }
 
 fn typed<T: serde::de::DeserializeOwned>(obj: &Value) -> Result<T, String> {
