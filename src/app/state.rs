@@ -249,10 +249,11 @@ impl AppState {
     pub fn refresh_table(&mut self, kind: ResourceKind) {
         let hide_ns = self.hide_namespace();
         let height = self.table_height();
+        // Taken out and put back (not cloned): 50,000 rows are 50,000 reference counts.
         let rows = self
             .kinds
-            .get(&kind)
-            .map(|k| k.rows.clone())
+            .get_mut(&kind)
+            .map(|k| std::mem::take(&mut k.rows))
             .unwrap_or_default();
         if kind == ResourceKind::Nodes && self.joins.pods_stale {
             self.joins.pods_per_node = self
@@ -271,6 +272,9 @@ impl AppState {
         {
             drill.table.refresh(&rows, &self.joins, self.now, hide_ns);
             drill.table.scroll_into_view(height);
+        }
+        if let Some(k) = self.kinds.get_mut(&kind) {
+            k.rows = rows;
         }
     }
 

@@ -115,6 +115,18 @@ pub struct TableView {
     pub titles: Vec<String>,
     /// Only rows whose health is a warning or an error are shown.
     pub faults_only: bool,
+    /// What the last full refresh was computed with (see [`RefreshInputs`]).
+    last_inputs: Option<RefreshInputs>,
+}
+
+/// The settings a table's order and membership depend on besides the rows themselves: while
+/// they stay the same, a refresh only has to place the rows that changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RefreshInputs {
+    sort: Sort,
+    faults_only: bool,
+    /// Identity of the drill-down's member set.
+    only: Option<usize>,
 }
 
 impl TableView {
@@ -144,6 +156,7 @@ impl TableView {
             only: None,
             titles: columns(kind).iter().map(|t| t.to_string()).collect(),
             faults_only: false,
+            last_inputs: None,
         }
     }
 
@@ -200,6 +213,23 @@ impl TableView {
             None
         };
         let faults_only = self.faults_only;
+        let inputs = RefreshInputs {
+            sort: self.sort,
+            faults_only,
+            only: self.only.as_ref().map(|o| Arc::as_ptr(o) as usize),
+        };
+        // Unchanged rows keep their order when nothing but the rows changed: place only the
+        // new and changed ones (the cheap path of a live table with one change per second).
+        if self.filter.is_none()
+            && !matches!(kind, ResourceKind::Nodes | ResourceKind::Services)
+            && self.last_inputs == Some(inputs)
+            && !self.sorted.is_empty()
+        {
+            self.place_changed(rows, joins);
+            self.reselect(rows);
+            return;
+        }
+        self.last_inputs = Some(inputs);
         let visible: Vec<usize> = match (&self.filter, &self.filter_error) {
             // An invalid pattern filters nothing out, so the user never loses sight of the rows.
             (None, _) => (0..rows.len()).collect(),
@@ -214,25 +244,58 @@ impl TableView {
         if faults_only {
             visible.retain(|&i| crate::model::api::table::is_fault(rows[i].health));
         }
-        let sort = self.sort;
-        visible.sort_by(|&a, &b| {
-            let (ra, rb) = (&rows[a], &rows[b]);
-            let primary = cell_at(kind, ra, sort.column, joins).compare(&cell_at(
-                kind,
-                rb,
-                sort.column,
-                joins,
-            ));
-            let primary = if sort.descending {
-                primary.reverse()
-            } else {
-                primary
-            };
-            primary.then_with(|| tie_break(ra, rb))
-        });
+        visible.sort_by(|&a, &b| self.order(&rows[a], &rows[b], joins));
         self.sorted = visible.iter().map(|&i| rows[i].clone()).collect();
         self.visible = visible;
         self.reselect(rows);
+    }
+
+    /// The table's order of two rows: the sort column, then namespace and name.
+    fn order(&self, a: &Row, b: &Row, joins: &Joins) -> Ordering {
+        let column = self.sort.column;
+        let primary =
+            cell_at(self.kind, a, column, joins).compare(&cell_at(self.kind, b, column, joins));
+        let primary = if self.sort.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then_with(|| tie_break(a, b))
+    }
+
+    /// The rows of the last refresh that are still the same objects stay where they were
+    /// (their order cannot have changed); new and changed rows that pass the table's filters
+    /// are sorted among themselves and merged in by binary search.
+    fn place_changed(&mut self, rows: &[Arc<Row>], joins: &Joins) {
+        let mut index: HashMap<*const Row, usize, PointerHash> =
+            HashMap::with_capacity_and_hasher(rows.len(), PointerHash);
+        index.extend(rows.iter().enumerate().map(|(i, r)| (Arc::as_ptr(r), i)));
+        let mut kept: Vec<usize> = Vec::with_capacity(rows.len());
+        let mut taken = vec![false; rows.len()];
+        for row in &self.sorted {
+            if let Some(&i) = index.get(&Arc::as_ptr(row))
+                && !std::mem::replace(&mut taken[i], true)
+            {
+                kept.push(i);
+            }
+        }
+        let mut fresh: Vec<usize> = (0..rows.len())
+            .filter(|&i| !taken[i])
+            .filter(|&i| self.only.as_ref().is_none_or(|o| o.contains(&rows[i].key)))
+            .filter(|&i| !self.faults_only || crate::model::api::table::is_fault(rows[i].health))
+            .collect();
+        fresh.sort_by(|&a, &b| self.order(&rows[a], &rows[b], joins));
+        let mut merged = Vec::with_capacity(kept.len() + fresh.len());
+        let mut rest = kept.as_slice();
+        for i in fresh {
+            let at = rest.partition_point(|&k| self.order(&rows[k], &rows[i], joins).is_lt());
+            merged.extend_from_slice(&rest[..at]);
+            merged.push(i);
+            rest = &rest[at..];
+        }
+        merged.extend_from_slice(rest);
+        self.sorted = merged.iter().map(|&i| rows[i].clone()).collect();
+        self.visible = merged;
     }
 
     /// `candidates` (indices into `rows`) with the rows of the previous refresh first, in their

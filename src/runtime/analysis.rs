@@ -30,6 +30,12 @@ use crate::troubleshoot::{
 const QUIET: Duration = Duration::from_millis(150);
 /// The longest a change waits to be analysed, even while changes keep coming.
 const MAX_DELAY: Duration = Duration::from_millis(1000);
+/// Passes are spaced so that analysis takes at most 1/`DUTY` of a core while changes keep
+/// coming: after a pass that took `t`, the next waits at least `t × DUTY` (at most
+/// `MAX_SPACING`). Small clusters (passes of a millisecond) see no difference; on 50,000 pods
+/// with a change every second the findings lag the cluster by about two seconds.
+const DUTY: u32 = 200;
+const MAX_SPACING: Duration = Duration::from_secs(5);
 /// Time-based checks are re-evaluated this often.
 const FULL_EVERY: Duration = Duration::from_secs(30);
 /// Lines of each previous log.
@@ -219,12 +225,16 @@ fn run(
     let mut last_full = Instant::now();
     let mut analysed_once = false;
     let mut following: Vec<Query> = Vec::new();
+    let mut next_allowed = Instant::now();
     loop {
         let wait = match first_change {
             Some(first) => {
                 let quiet_end = last_change + QUIET;
                 let cap = first + MAX_DELAY;
-                quiet_end.min(cap).saturating_duration_since(Instant::now())
+                quiet_end
+                    .min(cap)
+                    .max(next_allowed)
+                    .saturating_duration_since(Instant::now())
             }
             None if analysed_once => FULL_EVERY.saturating_sub(last_full.elapsed()),
             None => Duration::from_secs(3600),
@@ -255,7 +265,7 @@ fn run(
             Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
         }
-        let due_change = first_change.is_some();
+        let due_change = first_change.is_some() && Instant::now() >= next_allowed;
         let due_full = analysed_once && last_full.elapsed() >= FULL_EVERY;
         if !due_change && !due_full {
             continue;
@@ -286,6 +296,7 @@ fn run(
         };
         first_change = None;
         analysed_once = true;
+        next_allowed = Instant::now() + started.elapsed().saturating_mul(DUTY).min(MAX_SPACING);
         if results
             .send(Msg::Analyzed {
                 generation,

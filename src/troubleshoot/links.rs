@@ -107,20 +107,18 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
         index.entry(key(&f.object)).or_default().push(i);
     }
     let mut links: Vec<(usize, Vec<CauseRef>)> = Vec::new();
-    // Pods first: their node causes.
+    // Pods first: their node causes. With every node Ready, no node can be the cause of an
+    // unschedulable pod (and the walk over the nodes for each such pod is skipped).
+    let some_node_not_ready = ctx.snap.nodes.iter().any(|n| !is_ready(n));
     for (i, f) in findings.iter().enumerate() {
         if f.check != "pod-unschedulable" && f.check != "pod-stuck-terminating" {
             continue;
         }
-        let Some(pod) = ctx
-            .snap
-            .pods_in(&f.object.namespace)
-            .find(|p| p.metadata.name.as_deref() == Some(f.object.name.as_str()))
-        else {
+        let Some(pod) = ctx.snap.pods.find(&f.object.namespace, &f.object.name) else {
             continue;
         };
         let nodes: Vec<String> = match f.check.as_str() {
-            "pod-unschedulable" => only_not_ready_candidates(ctx, pod),
+            "pod-unschedulable" if some_node_not_ready => only_not_ready_candidates(ctx, pod),
             "pod-stuck-terminating" => pod
                 .spec
                 .as_ref()
