@@ -490,6 +490,53 @@ mod tests {
         })
     }
 
+    /// Names in table order.
+    fn names(table: &TableView, rows: &[Arc<Row>]) -> Vec<String> {
+        table
+            .visible
+            .iter()
+            .map(|&i| rows[i].key.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_live_change_places_only_the_changed_rows_and_matches_a_full_sort() {
+        let joins = Joins::default();
+        let now = Timestamp::UNIX_EPOCH;
+        let mut rows: Vec<Arc<Row>> = (0..50)
+            .map(|i| pod("a", &format!("web-{i}"), "Running", i % 7))
+            .collect();
+        let mut live = TableView::new(ResourceKind::Pods);
+        live.sort = Sort {
+            column: 4,
+            descending: true,
+        };
+        live.refresh(&rows, &joins, now, false);
+        // Changes as a watch delivers them: one row replaced (more restarts), one deleted,
+        // one added; unchanged rows stay the same `Arc`s.
+        rows[10] = pod("a", "web-10", "CrashLoopBackOff", 40);
+        rows.remove(3);
+        rows.push(pod("b", "db-0", "Running", 2));
+        live.refresh(&rows, &joins, now, false);
+        let mut fresh = TableView::new(ResourceKind::Pods);
+        fresh.sort = live.sort;
+        fresh.refresh(&rows, &joins, now, false);
+        assert_eq!(names(&live, &rows), names(&fresh, &rows));
+        assert_eq!(names(&live, &rows)[0], "web-10");
+        assert!(!names(&live, &rows).contains(&"web-3".to_string()));
+        assert_eq!(live.visible.len(), 50);
+        // Faults only keeps applying to the changed rows.
+        live.faults_only = true;
+        live.refresh(&rows, &joins, now, false);
+        rows[0] = pod("a", "web-0", "Running", 0);
+        live.refresh(&rows, &joins, now, false);
+        let mut fresh = TableView::new(ResourceKind::Pods);
+        fresh.faults_only = true;
+        fresh.sort = live.sort;
+        fresh.refresh(&rows, &joins, now, false);
+        assert_eq!(names(&live, &rows), names(&fresh, &rows));
+    }
+
     #[test]
     fn filter_sort_and_selection_follow_the_object() {
         let rows = vec![
