@@ -30,10 +30,10 @@ fn real_binary_tails_a_pod_and_copies_with_osc52() {
     });
     assert!(text.contains("streaming"), "{text}");
     ui.type_keys(b"Y");
-    let text = ui.wait("an OSC 52 sequence", |_, r| {
-        r.windows(7).any(|w| w == b"\x1b]52;c;")
+    // The sequence and the status line are written by different frames: wait for both.
+    ui.wait("an OSC 52 sequence and the status", |t, r| {
+        r.windows(7).any(|w| w == b"\x1b]52;c;") && t.contains("copied")
     });
-    assert!(text.contains("copied"), "{text}");
     ui.type_keys(b"q");
     ui.wait("the table again", |t, _| {
         !t.contains("Logs ") && t.contains("coredns-")

@@ -117,8 +117,11 @@ impl<T: Serialize + PartialEq + Prepare + Send + Sync + 'static> Shared<T> {
         TypeId::of::<T>().hash(&mut h);
         let key = (TypeId::of::<T>(), h.finish());
         let mut guard = table().lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(bucket) = guard.buckets.get(&key) {
-            for weak in bucket {
+        if let Some(bucket) = guard.buckets.get_mut(&key) {
+            // A value that dies and comes back (a pod's spec while its pods churn) would
+            // otherwise pile up dead entries in its bucket, each one visited on every lookup.
+            bucket.retain(|w| w.strong_count() > 0);
+            for weak in bucket.iter() {
                 if let Some(any) = weak.upgrade()
                     && let Ok(found) = any.downcast::<T>()
                     && *found == value
@@ -159,5 +162,28 @@ mod tests {
         assert!(Arc::ptr_eq(&a.0, &b.0));
         assert!(!Arc::ptr_eq(&a.0, &c.0));
         assert_eq!(a.iter().sum::<u32>(), 6);
+    }
+
+    #[test]
+    fn a_value_that_dies_and_comes_back_does_not_pile_up() {
+        impl Prepare for Vec<u64> {}
+        for _ in 0..100 {
+            let v: Shared<Vec<u64>> = serde_json::from_str("[7, 7, 7]").expect("list");
+            drop(v);
+        }
+        let keep: Shared<Vec<u64>> = serde_json::from_str("[7, 7, 7]").expect("list");
+        let guard = table().lock().unwrap_or_else(|p| p.into_inner());
+        let live = guard
+            .buckets
+            .iter()
+            .filter(|((t, _), _)| *t == TypeId::of::<Vec<u64>>())
+            .map(|(_, b)| b.len())
+            .sum::<usize>();
+        drop(guard);
+        assert_eq!(
+            live, 1,
+            "dead entries of one value are dropped when it comes back"
+        );
+        drop(keep);
     }
 }

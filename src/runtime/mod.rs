@@ -6,6 +6,7 @@ pub mod clipboard;
 pub mod effects;
 pub mod event_loop;
 pub mod memory;
+pub mod pull_pacing;
 pub mod session;
 pub mod terminal;
 

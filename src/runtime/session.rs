@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use kube::Client;
@@ -51,6 +51,8 @@ pub struct Session {
     node_source: Option<crate::node::NodeSource>,
     /// The browse watch of the Browse table, while it is on screen.
     browse: Option<RunningBrowse>,
+    /// How often each kind's rows are pulled while it keeps changing.
+    pacer: super::pull_pacing::PullPacer,
 }
 
 /// One browse watch: what it watches, its rows, and how to stop it.
@@ -159,6 +161,7 @@ impl Session {
             clipboard: Vec::new(),
             node_source: None,
             browse: None,
+            pacer: super::pull_pacing::PullPacer::default(),
         }
         .discovering()
     }
@@ -421,7 +424,9 @@ impl Session {
     /// Waits for the next notification or effect result and applies it together with everything
     /// else already queued (so a burst of watch events becomes one snapshot per kind).
     pub async fn next(&mut self) {
+        let paced = self.pacer.next_deadline();
         tokio::select! {
+            _ = sleep_until_some(paced) => self.pull_due(),
             Some(event) = self.cluster_rx.recv() => self.absorb_cluster(vec![event]),
             Some(msg) = self.results_rx.recv() => self.dispatch(msg),
             Some((generation, scope, result)) = self.switched_rx.recv() => self.switched(generation, scope, result),
@@ -469,6 +474,7 @@ impl Session {
         if !events.is_empty() {
             self.absorb_cluster(events);
         }
+        self.pull_due();
         while let Ok(msg) = self.results_rx.try_recv() {
             self.dispatch(msg);
         }
@@ -482,9 +488,12 @@ impl Session {
             }
             match event {
                 ClusterEvent::Changed { kind, .. } => {
-                    changed.insert(kind);
+                    if self.pacer.may_pull(kind, Instant::now()) {
+                        changed.insert(kind);
+                    }
                 }
                 other => {
+                    // A kind that has just listed is shown at once.
                     if let ClusterEvent::Synced { kind, .. } = &other {
                         changed.insert(*kind);
                     }
@@ -497,7 +506,15 @@ impl Session {
         }
     }
 
+    /// Pulls the kinds that changed while they had to wait and whose time has come.
+    fn pull_due(&mut self) {
+        for kind in self.pacer.take_due(Instant::now()) {
+            self.pull(kind);
+        }
+    }
+
     fn pull(&mut self, kind: ResourceKind) {
+        let started = Instant::now();
         let rows = self.watches.stores.snapshot(kind);
         let generation = self.watches.generation;
         self.dispatch(Msg::Rows {
@@ -505,6 +522,7 @@ impl Session {
             kind,
             rows,
         });
+        self.pacer.pulled(kind, started, started.elapsed());
     }
 
     /// A new watch set (and a new engine) over `scope` for `generation`; the old ones stop.
@@ -517,6 +535,7 @@ impl Session {
             &self.results_tx,
             self.clock.clone(),
         );
+        self.pacer.reset();
         // The new engine follows what the open screens show, as the old one did.
         self.engine.follow(self.state.following.clone());
         self.watches = WatchSet::start(
@@ -598,4 +617,12 @@ fn context_infos(setup: &KubeSetup) -> Vec<ContextInfo> {
             namespace,
         })
         .collect()
+}
+
+/// Sleeps until `deadline`; never wakes without one.
+async fn sleep_until_some(deadline: Option<Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
+    }
 }
