@@ -1,6 +1,7 @@
 //! The engine's thread: it owns the analysis [`Engine`], applies the changes the watch loops
 //! send (as they come), and analyses what changed once the stream of changes pauses briefly
-//! (at most every `MIN_GAP`, and never later than `MAX_DELAY` after the first change), plus a
+//! (`QUIET`, and never later than `MAX_DELAY` after the first change; passes are spaced by
+//! their own cost, see `DUTY`), plus a
 //! full pass every `FULL_EVERY` so that checks that depend on time ("Pending for more than a
 //! minute") see the clock move. Each result goes to the app as one `Msg::Analyzed`. It also
 //! fetches the previous log of crashed containers once per restart, through the read-only
@@ -32,10 +33,10 @@ const QUIET: Duration = Duration::from_millis(150);
 const MAX_DELAY: Duration = Duration::from_millis(1000);
 /// Passes are spaced so that analysis takes at most 1/`DUTY` of a core while changes keep
 /// coming: after a pass that took `t`, the next waits at least `t × DUTY` (at most
-/// `MAX_SPACING`). Small clusters (passes of a millisecond) see no difference; on 50,000 pods
-/// with a change every second the findings lag the cluster by about two seconds.
+/// `MAX_SPACING`, so that a new finding shows within two seconds). Small clusters (passes of
+/// a millisecond) see no difference.
 const DUTY: u32 = 200;
-const MAX_SPACING: Duration = Duration::from_secs(5);
+const MAX_SPACING: Duration = Duration::from_millis(1500);
 /// Time-based checks are re-evaluated this often.
 const FULL_EVERY: Duration = Duration::from_secs(30);
 /// Lines of each previous log.

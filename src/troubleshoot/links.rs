@@ -65,38 +65,71 @@ pub(super) fn pod_causes(
     }
 }
 
-/// Children by owner: (namespace, owner kind, owner name) → pods and ReplicaSets.
-#[derive(Default)]
+/// Children of an owner: its pods and ReplicaSets, found through the snapshot's index of
+/// controlling owners (by uid). An owner without a uid (a hand-written dump) falls back to
+/// matching owner references by kind and name over every pod and ReplicaSet, built once.
 struct Owners<'a> {
-    children: HashMap<(&'a str, &'a str, &'a str), Vec<Child<'a>>>,
+    ctx: &'a Ctx<'a>,
+    by_name: std::cell::OnceCell<HashMap<(&'a str, &'a str, &'a str), Vec<Child<'a>>>>,
 }
 
 impl<'a> Owners<'a> {
-    fn build(ctx: &Ctx<'a>) -> Owners<'a> {
-        let mut children: HashMap<(&str, &str, &str), Vec<Child>> = HashMap::new();
-        let pods = ctx.snap.pods.iter().map(|p| {
-            let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
-            (&p.metadata, node.unwrap_or(""))
-        });
-        let rss = ctx.snap.replicasets.iter().map(|r| (&r.metadata, ""));
-        for (meta, node) in pods.chain(rss) {
-            let ns = meta.namespace.as_deref().unwrap_or("");
-            let name = meta.name.as_deref().unwrap_or("");
-            for o in meta.owner_references.iter().flatten() {
-                children
-                    .entry((ns, o.kind.as_str(), o.name.as_str()))
-                    .or_default()
-                    .push((name, node));
-            }
+    fn new(ctx: &'a Ctx<'a>) -> Owners<'a> {
+        Owners {
+            ctx,
+            by_name: std::cell::OnceCell::new(),
         }
-        Owners { children }
     }
 
     fn children(&self, ns: &str, kind: &str, name: &str) -> Vec<Child<'a>> {
-        self.children
-            .get(&(ns, kind, name))
-            .cloned()
-            .unwrap_or_default()
+        let snap = self.ctx.snap;
+        let uid = match kind {
+            "Deployment" => snap.deployments.find(ns, name).map(|d| &d.metadata),
+            "ReplicaSet" => snap.replicasets.find(ns, name).map(|r| &r.metadata),
+            "Job" => snap.jobs.find(ns, name).map(|j| &j.metadata),
+            _ => None,
+        }
+        .and_then(|m| m.uid.as_deref())
+        .filter(|u| !u.is_empty());
+        let Some(uid) = uid else {
+            return self
+                .by_name()
+                .get(&(ns, kind, name))
+                .cloned()
+                .unwrap_or_default();
+        };
+        let pods = snap.pods_owned_by(uid).into_iter().map(|p| {
+            let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            (p.metadata.name.as_deref().unwrap_or(""), node.unwrap_or(""))
+        });
+        let rss = snap
+            .replicasets_owned_by(uid)
+            .into_iter()
+            .map(|r| (r.metadata.name.as_deref().unwrap_or(""), ""));
+        pods.chain(rss).collect()
+    }
+
+    fn by_name(&self) -> &HashMap<(&'a str, &'a str, &'a str), Vec<Child<'a>>> {
+        self.by_name.get_or_init(|| {
+            let snap = self.ctx.snap;
+            let mut children: HashMap<(&str, &str, &str), Vec<Child>> = HashMap::new();
+            let pods = snap.pods.iter().map(|p| {
+                let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
+                (&p.metadata, node.unwrap_or(""))
+            });
+            let rss = snap.replicasets.iter().map(|r| (&r.metadata, ""));
+            for (meta, node) in pods.chain(rss) {
+                let ns = meta.namespace.as_deref().unwrap_or("");
+                let name = meta.name.as_deref().unwrap_or("");
+                for o in meta.owner_references.iter().flatten() {
+                    children
+                        .entry((ns, o.kind.as_str(), o.name.as_str()))
+                        .or_default()
+                        .push((name, node));
+                }
+            }
+            children
+        })
     }
 }
 
@@ -141,14 +174,7 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
             links.push((i, causes));
         }
     }
-    let needs_owners = findings
-        .iter()
-        .any(|f| f.object.kind == "Deployment" || f.object.kind == "Job");
-    let owners = if needs_owners {
-        Owners::build(ctx)
-    } else {
-        Owners::default()
-    };
+    let owners = Owners::new(ctx);
     let services: HashMap<(&str, &str), &Service> = ctx
         .snap
         .services

@@ -623,6 +623,18 @@ impl Snapshot {
             .collect()
     }
 
+    /// ReplicaSets whose controlling owner has this uid.
+    pub fn replicasets_owned_by<'a>(&'a self, uid: &str) -> Vec<&'a objects::ReplicaSet> {
+        self.owned
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| *k == Kind::ReplicaSet)
+            .filter_map(|&(_, id)| self.replicasets.by_id(id))
+            .map(Arc::as_ref)
+            .collect()
+    }
+
     /// EndpointSlices of a Service.
     pub fn slices_of<'a>(&'a self, ns: &str, service: &str) -> Vec<&'a objects::EndpointSlice> {
         self.slices_by_service
