@@ -64,6 +64,8 @@ struct Input {
     notes: Vec<String>,
     /// Analysing a dump (no cluster, no node files).
     offline: bool,
+    /// Nothing at all could be listed: why (exit 2 after the report).
+    unusable: Option<String>,
 }
 
 /// Runs `kmedic check`; Ok(exit code 0 or 1), Err(reason) for exit code 2.
@@ -121,6 +123,13 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
             text_report(&findings, &coverage, &input.notes, color)
         }
     };
+    if let Some(why) = input.unusable {
+        // The text report would only repeat the reason on stdout; JSON readers get it whole.
+        if args.output == CheckOutput::Json {
+            crate::text_safety::sink::write_stdout(&text)?;
+        }
+        return Err(why);
+    }
     crate::text_safety::sink::write_stdout(&text)?;
     Ok(u8::from(findings.iter().any(|f| f.severity.fails_check())))
 }
@@ -225,6 +234,7 @@ fn from_dump(
         extra: Vec::new(),
         notes,
         offline: true,
+        unusable: None,
     })
 }
 
@@ -304,11 +314,19 @@ async fn from_cluster(
     engine.apply(Change::Health(health));
     let snap = engine.snapshot();
     if !Kind::ALL.iter().any(|k| snap.has_kind(*k)) {
-        let why = api_explanation(&mut engine, forced_now.unwrap_or_else(Timestamp::now));
-        return Err(format!(
-            "{}{why}",
-            nothing_listed(engine.snapshot(), &setup.server)
-        ));
+        // Reported like any analysis (the API server's findings and what was not checked),
+        // then exit 2 with the reason.
+        let now = forced_now.unwrap_or_else(Timestamp::now);
+        let why = api_explanation(&mut engine, now);
+        let unusable = format!("{}{why}", nothing_listed(engine.snapshot(), &setup.server));
+        return Ok(Input {
+            engine,
+            now,
+            extra: Vec::new(),
+            notes: Vec::new(),
+            offline: false,
+            unusable: Some(unusable),
+        });
     }
     if let Some(ns) = &namespace
         && snap.has_kind(Kind::Namespace)
@@ -331,6 +349,7 @@ async fn from_cluster(
         extra,
         notes,
         offline: false,
+        unusable: None,
     })
 }
 
@@ -354,7 +373,7 @@ fn api_explanation(engine: &mut Engine, now: Timestamp) -> String {
         .filter(|f| f.pane == Pane::ControlPlane)
     {
         out.push_str(&format!("\n{}\n  {}", f.summary, f.explanation));
-        if let Some(step) = f.next_steps.first() {
+        for step in &f.next_steps {
             out.push_str(&format!("\n  next: {step}"));
         }
     }

@@ -297,6 +297,60 @@ async fn live_cluster_json_with_previous_logs() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreadable_metrics_leave_their_checks_not_covered() {
+    // The simulated cluster serves no /metrics (404), as many clusters do for ordinary users.
+    let (sim, dir, kubeconfig) = sim(Vec::new()).await;
+    let o = check(
+        dir.path(),
+        &[
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-A",
+            "-o",
+            "json",
+            "--pane",
+            "control-plane",
+        ],
+    )
+    .await;
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["coverage"]["complete"], false, "{report}");
+    let gap = report["coverage"]["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["reason"] == "/metrics could not be read: 404 Not Found")
+        .cloned()
+        .unwrap_or_else(|| panic!("{report}"));
+    let checks: Vec<&str> = gap["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(checks, ["apiserver-deprecated-apis", "etcd-db-size"]);
+    // /livez and /readyz answered: their checks ran.
+    assert!(!report.to_string().contains("/livez and /readyz could not"));
+    let text = check(
+        dir.path(),
+        &[
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-A",
+            "--pane",
+            "control-plane",
+        ],
+    )
+    .await;
+    assert!(
+        stdout(&text).contains("/metrics could not be read: 404 Not Found"),
+        "{}",
+        stdout(&text)
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_cluster_namespace_and_forbidden_lists() {
     let (sim, dir, kubeconfig) = sim(vec![Forbidden {
         resource: "secrets".into(),

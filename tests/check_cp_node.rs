@@ -354,6 +354,40 @@ async fn a_healthy_kubeadm_cluster_has_no_findings() {
     assert!(all.is_empty(), "{:?}", ids(&all));
 }
 
+/// The checks that read the API server itself, not found in a dump, with `check`'s words.
+fn gap_checks(o: &Output, reason_part: &str) -> Vec<String> {
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["coverage"]["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["reason"].as_str().unwrap_or("").contains(reason_part))
+        .flat_map(|g| g["checks"].as_array().unwrap().clone())
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_dump_does_not_claim_the_api_server_checks_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fresh(dir.path(), "healthy-kubeadm.yaml", &[]);
+    let o = check(dir.path(), &file, PANES).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["coverage"]["complete"], false, "{v}");
+    let missed = gap_checks(&o, "not probed (a dump)");
+    for id in [
+        "api-reachability",
+        "apiserver-not-ready",
+        "etcd-db-size",
+        "apiserver-deprecated-apis",
+    ] {
+        assert!(missed.iter().any(|c| c == id), "{id} in {missed:?}");
+    }
+    // --pane node has none of them.
+    let o = check(dir.path(), &file, Some("node")).await;
+    assert!(gap_checks(&o, "not probed").is_empty());
+}
+
 #[tokio::test]
 async fn without_leases_nothing_is_claimed_about_them() {
     let dir = tempfile::tempdir().unwrap();

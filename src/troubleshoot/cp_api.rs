@@ -187,10 +187,19 @@ fn unreachable(h: &ApiHealth, f: &Failure) -> Finding {
         apiserver_ref(h),
         format!("cannot use the API server: {}", f.class.label()),
     )
-    .explain(why)
+    .explain(match f.retry_after {
+        Some(secs) => format!(
+            "{why} It asks clients to wait {secs} s before trying again (Retry-After); kmedic \
+             asked once and did not retry."
+        ),
+        None => why.to_string(),
+    })
     .with("error", f.detail.clone());
     if let Some(code) = f.status {
         finding = finding.with("HTTP status", code.to_string());
+    }
+    if let Some(secs) = f.retry_after {
+        finding = finding.with("Retry-After", format!("{secs} s"));
     }
     if !h.server.is_empty() {
         finding = finding.with("server", h.server.clone());

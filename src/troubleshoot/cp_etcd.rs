@@ -146,6 +146,7 @@ mod tests {
                 class: ReachClass::Forbidden,
                 status: Some(403),
                 detail: "forbidden".into(),
+                retry_after: None,
             }),
             version: Probed::Answered(super::super::snapshot::ServerVersion {
                 git_version: "v1.31.2".into(),

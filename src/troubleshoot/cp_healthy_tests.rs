@@ -97,6 +97,7 @@ fn coverage_names_what_a_check_could_not_read() {
         class: ReachClass::Forbidden,
         status: Some(403),
         detail: "forbidden".into(),
+        retry_after: None,
     });
     snap.apply(Change::Health(h));
     assert!(uncovered(&snap, &info("api-reachability")).is_empty());

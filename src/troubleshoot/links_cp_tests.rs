@@ -219,6 +219,7 @@ fn an_expired_control_plane_certificate_is_the_root_of_all_of_it() {
             class: ReachClass::CertExpired,
             status: None,
             detail: "invalid peer certificate: Expired".into(),
+            retry_after: None,
         }),
         ..ApiHealth::default()
     }));

@@ -173,6 +173,14 @@ fn not_loaded(state: &AppState, _kind: ResourceKind) -> (String, Token) {
             ),
             Token::Error,
         ),
+        // A message that already names the server (the request timeout's) is said once.
+        Connection::Reconnecting { error } if error.contains(state.target.server.as_str()) => (
+            format!(
+                "Cannot load {what} yet: {}. kmedic keeps trying.{other}",
+                error.trim_end_matches('.')
+            ),
+            Token::Error,
+        ),
         Connection::Reconnecting { error } => (
             format!(
                 "Cannot load {what} yet: the API server at {} does not answer ({error}). \
