@@ -224,10 +224,11 @@ fn on_event(
                     );
                 }
             }
-            (shared.engine)(Change::Reset(kind, namespace, objects));
+            // Before the Reset: `check` stops reading once every kind has been reset.
             for m in malformed {
                 (shared.engine)(Change::Malformed(m));
             }
+            (shared.engine)(Change::Reset(kind, namespace, objects));
         }
         Reflected::Applied(obj) => {
             if let Some((view, store)) = rows

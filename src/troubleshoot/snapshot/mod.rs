@@ -348,7 +348,15 @@ impl Snapshot {
                 None
             }
             Change::Malformed(s) => {
-                self.coverage.skipped.push(s);
+                // Overlapping watch scopes (all namespaces and kube-system) list the same
+                // object: it is one object not read, not two.
+                let same = |k: &Skipped| {
+                    k.kind == s.kind && k.namespace == s.namespace && k.name == s.name
+                };
+                match self.coverage.skipped.iter_mut().find(|k| same(k)) {
+                    Some(known) => *known = s,
+                    None => self.coverage.skipped.push(s),
+                }
                 None
             }
             Change::PreviousLog(key, lines) => {
