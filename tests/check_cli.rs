@@ -190,7 +190,19 @@ async fn healthy_scenario_exits_0() {
     )
     .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(findings(&o), Vec::<Value>::new());
+    // Only the cordoned node is said, as info (its cordon cannot be dated).
+    let f = findings(&o);
+    let said: Vec<(&str, &str, &str)> = f
+        .iter()
+        .map(|x| {
+            (
+                x["check"].as_str().unwrap(),
+                x["object"]["name"].as_str().unwrap(),
+                x["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(said, [("node-cordoned", "node-2", "info")]);
 }
 
 #[tokio::test]
@@ -346,6 +358,61 @@ async fn unreadable_metrics_leave_their_checks_not_covered() {
         stdout(&text).contains("/metrics could not be read: 404 Not Found"),
         "{}",
         stdout(&text)
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_cordoned_with_kubectl_is_reported() {
+    use k8s_openapi::api::core::v1::Node;
+    use kube::api::{Api, Patch, PatchParams};
+    let (sim, dir, kubeconfig) = sim(Vec::new()).await;
+    // What `kubectl cordon worker-1` sends. The simulated cluster, like a dump taken with
+    // `kubectl get -o yaml`, keeps no managedFields: the cordon cannot be dated.
+    let config = kube::Config::from_custom_kubeconfig(
+        kube::config::Kubeconfig::from_yaml(&sim.kubeconfig_yaml()).unwrap(),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let writer = kube::Client::try_from(config).unwrap();
+    Api::<Node>::all(writer)
+        .patch(
+            "worker-1",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"spec": {"unschedulable": true}})),
+        )
+        .await
+        .unwrap();
+    let o = check(
+        dir.path(),
+        &[
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-A",
+            "-o",
+            "json",
+            "--pane",
+            "node",
+        ],
+    )
+    .await;
+    let f = findings(&o);
+    let cordon = f
+        .iter()
+        .find(|x| x["check"] == "node-cordoned" && x["object"]["name"] == "worker-1")
+        .unwrap_or_else(|| panic!("no cordon finding: {f:?}"));
+    assert_eq!(cordon["severity"], "info");
+    assert!(
+        cordon["next_steps"][0]
+            .as_str()
+            .unwrap()
+            .contains("kubectl uncordon worker-1")
+    );
+    // Only the cordoned node.
+    assert_eq!(
+        f.iter().filter(|x| x["check"] == "node-cordoned").count(),
+        1
     );
     sim.shutdown().await;
 }
