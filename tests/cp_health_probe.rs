@@ -56,7 +56,7 @@ fn kubeconfig(server: &str, ca_pem: Option<&str>) -> String {
 
 fn findings(h: ApiHealth) -> Vec<Finding> {
     let mut snap = Snapshot::default();
-    snap.apply(Change::Health(h));
+    snap.apply(Change::health(h));
     analyze(&snap, Timestamp::now(), &Options::default())
 }
 

@@ -7,7 +7,7 @@ use crate::findings::{Finding, Pane, Severity};
 
 fn with_health(h: ApiHealth) -> Vec<Finding> {
     let mut snap = Snapshot::default();
-    snap.apply(Change::Health(h));
+    snap.apply(Change::health(h));
     analyze(&snap, now(), &Options::default())
 }
 

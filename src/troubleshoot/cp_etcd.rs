@@ -102,7 +102,7 @@ mod tests {
 
     fn with_size(objects: Vec<serde_json::Value>, bytes: f64) -> Vec<crate::findings::Finding> {
         let mut snap = Snapshot::from_objects(objects);
-        snap.apply(Change::Health(ApiHealth {
+        snap.apply(Change::health(ApiHealth {
             metrics: Probed::Answered(ApiMetrics {
                 etcd_db_bytes: vec![("etcd-0".into(), bytes)],
                 etcd_leader_changes: None,
@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn forbidden_metrics_are_not_a_problem() {
         let mut snap = Snapshot::default();
-        snap.apply(Change::Health(ApiHealth {
+        snap.apply(Change::health(ApiHealth {
             metrics: Probed::Failed(Failure {
                 class: ReachClass::Forbidden,
                 status: Some(403),

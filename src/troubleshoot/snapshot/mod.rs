@@ -44,8 +44,15 @@ pub enum Change {
     /// The tail of a container's previous log.
     PreviousLog(ContainerKey, Vec<String>),
     /// What the API server said about itself (version, livez/readyz, metrics, or why it
-    /// could not be reached).
-    Health(ApiHealth),
+    /// could not be reached). Boxed: it is much larger than the other changes.
+    Health(Box<ApiHealth>),
+}
+
+impl Change {
+    /// A [`Change::Health`].
+    pub fn health(h: ApiHealth) -> Change {
+        Change::Health(Box::new(h))
+    }
 }
 
 /// The objects of one moment.
@@ -364,7 +371,7 @@ impl Snapshot {
                 None
             }
             Change::Health(h) => {
-                self.health = Some(h);
+                self.health = Some(*h);
                 None
             }
         }
