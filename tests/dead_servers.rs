@@ -261,6 +261,12 @@ fn check_json_on_a_dead_cluster_holds_the_finding_and_the_coverage() {
         .find(|f| f["check"] == "api-reachability")
         .unwrap_or_else(|| panic!("{report}"));
     assert_eq!(api["summary"], "cannot use the API server: timeout");
+    // The next steps name the server's own port, not kubeadm's default.
+    let steps = api["next_steps"].to_string();
+    assert!(
+        steps.contains(&format!("firewall rules for port {}", server.addr.port())),
+        "{steps}"
+    );
     assert_eq!(report["coverage"]["complete"], false);
     assert!(
         !report["coverage"]["gaps"].as_array().unwrap().is_empty(),
