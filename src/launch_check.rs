@@ -64,6 +64,8 @@ struct Input {
     notes: Vec<String>,
     /// Analysing a dump (no cluster, no node files).
     offline: bool,
+    /// Nothing at all could be listed: why (exit 2 after the report).
+    unusable: Option<String>,
 }
 
 /// Runs `kmedic check`; Ok(exit code 0 or 1), Err(reason) for exit code 2.
@@ -71,18 +73,15 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
     let panes = parse_panes(&args.pane)?;
     let forced_now = args.now.as_deref().map(parse_now).transpose()?;
     let mut input = match &args.scenario {
-        Some(path) => from_dump(path, ui, &panes, forced_now)?,
+        Some(path) => from_dump(path, ui, forced_now)?,
         None => from_cluster(connect, ui, &panes, forced_now).await?,
     };
-    let findings = {
+    // The engine analyses every pane; `--pane` chooses what is shown (with the causes of
+    // what is shown, whatever their pane) and the rest is counted.
+    let (findings, hidden) = {
         let mut f = input.engine.analyze(input.now, true);
-        f.extend(
-            input
-                .extra
-                .drain(..)
-                .filter(|f| panes.is_empty() || panes.contains(&f.pane)),
-        );
-        f
+        f.append(&mut input.extra);
+        troubleshoot::pane_scope::split(f, &panes)
     };
     let mut coverage = CoverageReport::of(input.engine.snapshot(), &panes);
     if input.offline && (panes.is_empty() || panes.contains(&Pane::Certs)) {
@@ -111,6 +110,16 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
                     "notes".into(),
                     serde_json::to_value(&input.notes).map_err(|e| e.to_string())?,
                 );
+                let looked: Vec<&str> = if panes.is_empty() {
+                    ALL_PANES.iter().map(|p| p.cli_name()).collect()
+                } else {
+                    panes.iter().map(|p| p.cli_name()).collect()
+                };
+                map.insert("panes".into(), serde_json::json!(looked));
+                map.insert(
+                    "not_shown_in_other_panes".into(),
+                    serde_json::json!(hidden.len()),
+                );
             }
             crate::text_safety::json::to_string_pretty(&value)?
         }
@@ -118,12 +127,31 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
             let color = std::io::stdout().is_terminal()
                 && !ui.no_color
                 && !crate::config::no_color_requested();
-            text_report(&findings, &coverage, &input.notes, color)
+            // Not "No problems found" when only some panes were looked at.
+            let scope =
+                (!panes.is_empty()).then(|| troubleshoot::pane_scope::nothing_in(&panes, &hidden));
+            text_report(&findings, &coverage, &input.notes, color, scope)
         }
     };
+    if let Some(why) = input.unusable {
+        // The text report would only repeat the reason on stdout; JSON readers get it whole.
+        if args.output == CheckOutput::Json {
+            crate::text_safety::sink::write_stdout(&text)?;
+        }
+        return Err(why);
+    }
     crate::text_safety::sink::write_stdout(&text)?;
     Ok(u8::from(findings.iter().any(|f| f.severity.fails_check())))
 }
+
+/// Every pane, in `--pane`'s order.
+const ALL_PANES: [Pane; 5] = [
+    Pane::App,
+    Pane::ControlPlane,
+    Pane::Node,
+    Pane::Network,
+    Pane::Certs,
+];
 
 /// The text report: findings, then what could not be looked at.
 fn text_report(
@@ -131,12 +159,18 @@ fn text_report(
     coverage: &CoverageReport,
     notes: &[String],
     color: bool,
+    scope: Option<String>,
 ) -> String {
     let mut out = if findings.is_empty() {
-        if coverage.complete {
-            "No problems found.\n".to_string()
-        } else {
-            "No problems found in what could be read (see \"Not checked\" below).\n".to_string()
+        match (scope, coverage.complete) {
+            (None, true) => "No problems found.\n".to_string(),
+            (None, false) => {
+                "No problems found in what could be read (see \"Not checked\" below).\n".to_string()
+            }
+            (Some(line), true) => format!("{line}\n"),
+            (Some(line), false) => {
+                format!("{line} Some checks could not run (see \"Not checked\" below).\n")
+            }
         }
     } else {
         output::to_text(findings, color)
@@ -166,7 +200,6 @@ fn options(namespace: Option<String>, panes: &[Pane]) -> Options {
 fn from_dump(
     path: &std::path::Path,
     ui: &UiArgs,
-    panes: &[Pane],
     forced_now: Option<Timestamp>,
 ) -> Result<Input, String> {
     let objects = crate::sim::scenario::load_path_sourced(path).map_err(|e| e.to_string())?;
@@ -220,11 +253,12 @@ fn from_dump(
     let logs = dump_log_tails(path, &snapshot, now);
     let snapshot = snapshot.with_previous_logs(logs);
     Ok(Input {
-        engine: Engine::from_snapshot(snapshot, options(namespace, panes)),
+        engine: Engine::from_snapshot(snapshot, options(namespace, &[])),
         now,
         extra: Vec::new(),
         notes,
         offline: true,
+        unusable: None,
     })
 }
 
@@ -297,18 +331,26 @@ async fn from_cluster(
         crate::cluster::sync::sync_once(client.clone(), scope, SYNC_LIMIT),
         api_health(&client, &setup.server)
     );
-    let mut engine = Engine::new(options(namespace.clone(), panes));
+    let mut engine = Engine::new(options(namespace.clone(), &[]));
     for change in synced.changes {
         engine.apply(change);
     }
-    engine.apply(Change::Health(health));
+    engine.apply(Change::health(health));
     let snap = engine.snapshot();
     if !Kind::ALL.iter().any(|k| snap.has_kind(*k)) {
-        let why = api_explanation(&mut engine, forced_now.unwrap_or_else(Timestamp::now));
-        return Err(format!(
-            "{}{why}",
-            nothing_listed(engine.snapshot(), &setup.server)
-        ));
+        // Reported like any analysis (the API server's findings and what was not checked),
+        // then exit 2 with the reason.
+        let now = forced_now.unwrap_or_else(Timestamp::now);
+        let why = api_explanation(&mut engine, now);
+        let unusable = format!("{}{why}", nothing_listed(engine.snapshot(), &setup.server));
+        return Ok(Input {
+            engine,
+            now,
+            extra: Vec::new(),
+            notes: Vec::new(),
+            offline: false,
+            unusable: Some(unusable),
+        });
     }
     if let Some(ns) = &namespace
         && snap.has_kind(Kind::Namespace)
@@ -331,6 +373,7 @@ async fn from_cluster(
         extra,
         notes,
         offline: false,
+        unusable: None,
     })
 }
 
@@ -354,7 +397,7 @@ fn api_explanation(engine: &mut Engine, now: Timestamp) -> String {
         .filter(|f| f.pane == Pane::ControlPlane)
     {
         out.push_str(&format!("\n{}\n  {}", f.summary, f.explanation));
-        if let Some(step) = f.next_steps.first() {
+        for step in &f.next_steps {
             out.push_str(&format!("\n  next: {step}"));
         }
     }

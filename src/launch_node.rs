@@ -17,6 +17,14 @@ use crate::node::{output, report};
 /// Runs `kmedic node`; Ok(exit code 0 or 1), Err(reason) for exit code 2.
 pub async fn run(args: &NodeArgs) -> Result<u8, String> {
     let panes = parse_panes(&args.pane)?;
+    if panes.contains(&crate::findings::Pane::App) {
+        return Err(
+            "kmedic node has no app pane: a node's files and services say nothing about \
+                    applications (its panes are control-plane, node, network and certs; use \
+                    `kmedic check --pane app` for applications)"
+                .to_string(),
+        );
+    }
     let source = match &args.host_root {
         Some(dir) => NodeSource::bundle(dir)?,
         None => NodeSource::live()?,

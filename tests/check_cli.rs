@@ -144,8 +144,13 @@ async fn offline_namespace_and_pane_filters() {
     let o = check(dir.path(), &["--scenario", s, "--pane", "certs"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
+    // Only one pane was looked at, and the others hold findings: no all-clear.
     assert!(
-        text.starts_with("No problems found in what could be read"),
+        text.starts_with(
+            "No problems found in the certs pane, the only one looked at. Other panes have 4 \
+             findings (4 errors), not shown: run without --pane to see them. Some checks could \
+             not run"
+        ),
         "{text}"
     );
     assert!(
@@ -190,7 +195,19 @@ async fn healthy_scenario_exits_0() {
     )
     .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(findings(&o), Vec::<Value>::new());
+    // Only the cordoned node is said, as info (its cordon cannot be dated).
+    let f = findings(&o);
+    let said: Vec<(&str, &str, &str)> = f
+        .iter()
+        .map(|x| {
+            (
+                x["check"].as_str().unwrap(),
+                x["object"]["name"].as_str().unwrap(),
+                x["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(said, [("node-cordoned", "node-2", "info")]);
 }
 
 #[tokio::test]
@@ -272,10 +289,20 @@ async fn live_cluster_json_with_previous_logs() {
     ));
     assert!(has(&f, "service-no-pods", "payments"));
     assert!(has(&f, "pod-readiness-failing", "catalog-6b9f7d5c8-q4n8s"));
-    assert!(
-        f.iter()
-            .all(|x| x["pane"] == "app" || x["pane"] == "network")
-    );
+    // The asked panes, and the root causes of their findings whatever their pane.
+    let causes: Vec<(&Value, &Value)> = f
+        .iter()
+        .flat_map(|x| x["caused_by"].as_array().unwrap())
+        .map(|c| (&c["check"], &c["object"]))
+        .collect();
+    for x in &f {
+        assert!(
+            x["pane"] == "app"
+                || x["pane"] == "network"
+                || causes.contains(&(&x["check"], &x["object"])),
+            "{x}"
+        );
+    }
     // Services are judged on the network pane.
     assert!(
         f.iter()
@@ -293,6 +320,115 @@ async fn live_cluster_json_with_previous_logs() {
     );
     // Read-only: nothing was changed.
     assert_eq!(sim.mutating_requests(), 0);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreadable_metrics_leave_their_checks_not_covered() {
+    // The simulated cluster serves no /metrics (404), as many clusters do for ordinary users.
+    let (sim, dir, kubeconfig) = sim(Vec::new()).await;
+    let o = check(
+        dir.path(),
+        &[
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-A",
+            "-o",
+            "json",
+            "--pane",
+            "control-plane",
+        ],
+    )
+    .await;
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["coverage"]["complete"], false, "{report}");
+    let gap = report["coverage"]["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["reason"] == "/metrics could not be read: 404 Not Found")
+        .cloned()
+        .unwrap_or_else(|| panic!("{report}"));
+    let checks: Vec<&str> = gap["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(checks, ["apiserver-deprecated-apis", "etcd-db-size"]);
+    // /livez and /readyz answered: their checks ran.
+    assert!(!report.to_string().contains("/livez and /readyz could not"));
+    let text = check(
+        dir.path(),
+        &[
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-A",
+            "--pane",
+            "control-plane",
+        ],
+    )
+    .await;
+    assert!(
+        stdout(&text).contains("/metrics could not be read: 404 Not Found"),
+        "{}",
+        stdout(&text)
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_cordoned_with_kubectl_is_reported() {
+    use k8s_openapi::api::core::v1::Node;
+    use kube::api::{Api, Patch, PatchParams};
+    let (sim, dir, kubeconfig) = sim(Vec::new()).await;
+    // What `kubectl cordon worker-1` sends. The simulated cluster, like a dump taken with
+    // `kubectl get -o yaml`, keeps no managedFields: the cordon cannot be dated.
+    let config = kube::Config::from_custom_kubeconfig(
+        kube::config::Kubeconfig::from_yaml(&sim.kubeconfig_yaml()).unwrap(),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let writer = kube::Client::try_from(config).unwrap();
+    Api::<Node>::all(writer)
+        .patch(
+            "worker-1",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"spec": {"unschedulable": true}})),
+        )
+        .await
+        .unwrap();
+    let o = check(
+        dir.path(),
+        &[
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-A",
+            "-o",
+            "json",
+            "--pane",
+            "node",
+        ],
+    )
+    .await;
+    let f = findings(&o);
+    let cordon = f
+        .iter()
+        .find(|x| x["check"] == "node-cordoned" && x["object"]["name"] == "worker-1")
+        .unwrap_or_else(|| panic!("no cordon finding: {f:?}"));
+    assert_eq!(cordon["severity"], "info");
+    assert!(
+        cordon["next_steps"][0]
+            .as_str()
+            .unwrap()
+            .contains("kubectl uncordon worker-1")
+    );
+    // Only the cordoned node.
+    assert_eq!(
+        f.iter().filter(|x| x["check"] == "node-cordoned").count(),
+        1
+    );
     sim.shutdown().await;
 }
 

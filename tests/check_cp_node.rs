@@ -354,6 +354,69 @@ async fn a_healthy_kubeadm_cluster_has_no_findings() {
     assert!(all.is_empty(), "{:?}", ids(&all));
 }
 
+/// The checks that read the API server itself, not found in a dump, with `check`'s words.
+fn gap_checks(o: &Output, reason_part: &str) -> Vec<String> {
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["coverage"]["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["reason"].as_str().unwrap_or("").contains(reason_part))
+        .flat_map(|g| g["checks"].as_array().unwrap().clone())
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_dump_does_not_claim_the_api_server_checks_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fresh(dir.path(), "healthy-kubeadm.yaml", &[]);
+    let o = check(dir.path(), &file, PANES).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["coverage"]["complete"], false, "{v}");
+    let missed = gap_checks(&o, "not probed (a dump)");
+    for id in [
+        "api-reachability",
+        "apiserver-not-ready",
+        "etcd-db-size",
+        "apiserver-deprecated-apis",
+    ] {
+        assert!(missed.iter().any(|c| c == id), "{id} in {missed:?}");
+    }
+    // --pane node has none of them.
+    let o = check(dir.path(), &file, Some("node")).await;
+    assert!(gap_checks(&o, "not probed").is_empty());
+}
+
+#[tokio::test]
+async fn a_stacked_etcd_without_its_static_pod_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fresh(dir.path(), "healthy-kubeadm.yaml", &[]);
+    // The same single control-plane cluster without the etcd mirror pod (its manifest was
+    // moved away): kube-apiserver still has --etcd-servers=https://127.0.0.1:2379.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let kept: Vec<&str> = text
+        .split("\n- apiVersion:")
+        .filter(|item| !item.contains("name: etcd-controlplane\n"))
+        .collect();
+    assert_eq!(kept.len() + 1, text.split("\n- apiVersion:").count());
+    let without = dir.path().join("etcd-missing.yaml");
+    std::fs::write(&without, kept.join("\n- apiVersion:")).unwrap();
+    let o = check(dir.path(), &without, PANES).await;
+    let f = findings(&o);
+    assert_eq!(
+        ids(&f),
+        ["cp-component-missing Pod/etcd-controlplane"],
+        "{f:?}"
+    );
+    let etcd = find(&f, "cp-component-missing", "etcd-controlplane");
+    assert_eq!(etcd["severity"], "critical");
+    let ev = evidence(etcd);
+    assert!(ev.contains("https://127.0.0.1:2379"), "{ev}");
+    assert!(ev.contains("/etc/kubernetes/manifests/etcd.yaml"), "{ev}");
+    assert_eq!(o.status.code(), Some(1));
+}
+
 #[tokio::test]
 async fn without_leases_nothing_is_claimed_about_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -383,4 +446,38 @@ async fn writes_rejected_by_a_webhook_fold_under_it_when_it_is_flagged() {
             causes(rs)
         );
     }
+}
+
+/// `--pane control-plane` on a cluster whose every write is blocked by a webhook (an app-pane
+/// finding) must not read as an all-clear: it names the pane it looked at and what the others
+/// hold.
+#[tokio::test]
+async fn a_pane_restricted_run_is_no_all_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fresh(dir.path(), "webhook-blocks-writes.yaml", &[]);
+    let o = check(dir.path(), &file, Some("control-plane")).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["panes"], serde_json::json!(["control-plane"]));
+    let hidden = v["not_shown_in_other_panes"].as_u64().unwrap();
+    assert!(hidden >= 2, "{v}");
+    let text = tokio::process::Command::new(BIN)
+        .arg("check")
+        .arg("--scenario")
+        .arg(&file)
+        .args(["--now", CAPTURED, "--pane", "control-plane", "--log-file"])
+        .arg(dir.path().join("kmedic.log"))
+        .env_remove("KUBECONFIG")
+        .env("HOME", dir.path())
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(!text.starts_with("No problems found."), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "No problems found in the control-plane pane, the only one looked at. Other panes \
+             have {hidden} findings"
+        )),
+        "{text}"
+    );
 }

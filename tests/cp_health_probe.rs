@@ -15,10 +15,15 @@ use axum::routing::get;
 use generated::{Leaf, ca, leaf};
 use jiff::Timestamp;
 use kmedic::cluster::health::{probe, probe_metrics};
-use kmedic::cluster::{ConnectOptions, build_client, load_kubeconfig};
+use kmedic::cluster::{
+    ClientSettings, ConnectOptions, build_client, build_client_with, load_kubeconfig,
+};
 use kmedic::findings::{Finding, Severity};
 use kmedic::sim::{ScenarioSource, SimOptions, SimTls};
 use kmedic::troubleshoot::{ApiHealth, Change, Options, Probed, ReachClass, Snapshot, analyze};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 async fn client_for(kubeconfig_yaml: &str) -> (tempfile::TempDir, kube::Client) {
     let dir = tempfile::tempdir().unwrap();
@@ -51,7 +56,7 @@ fn kubeconfig(server: &str, ca_pem: Option<&str>) -> String {
 
 fn findings(h: ApiHealth) -> Vec<Finding> {
     let mut snap = Snapshot::default();
-    snap.apply(Change::Health(h));
+    snap.apply(Change::health(h));
     analyze(&snap, Timestamp::now(), &Options::default())
 }
 
@@ -179,6 +184,99 @@ async fn connection_refused_is_classified_and_explained() {
         f[0].summary,
         "cannot use the API server: connection refused"
     );
+}
+
+/// A server answering every request with `code` and `Retry-After: 7`, counting requests.
+async fn always(code: StatusCode) -> (String, Arc<AtomicUsize>) {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let count = asked.clone();
+    let app = Router::new().fallback(move || {
+        let count = count.clone();
+        async move {
+            count.fetch_add(1, Ordering::SeqCst);
+            let body = format!(
+                r#"{{"kind":"Status","apiVersion":"v1","metadata":{{}},"status":"Failure","message":"the server is busy ({})","code":{}}}"#,
+                code.as_u16(),
+                code.as_u16()
+            );
+            (
+                code,
+                [("content-type", "application/json"), ("retry-after", "7")],
+                body,
+            )
+        }
+    });
+    (serve(app).await, asked)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttled_and_unavailable_are_classified_at_once_with_retry_after() {
+    for (code, class, label) in [
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            ReachClass::TooManyRequests,
+            "429 Too Many Requests",
+        ),
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            ReachClass::Unavailable,
+            "503 Service Unavailable",
+        ),
+    ] {
+        let (server, asked) = always(code).await;
+        let (_dir, client) = client_for(&kubeconfig(&server, None)).await;
+        let mut h = probe(&client).await;
+        let f = h.version.failure().unwrap().clone();
+        assert_eq!(
+            (f.class, f.status, f.retry_after),
+            (class, Some(code.as_u16()), Some(7))
+        );
+        assert!(f.detail.contains("the server is busy"), "{}", f.detail);
+        // Each of /version, /livez and /readyz asked once: no hidden retries.
+        assert_eq!(asked.load(Ordering::SeqCst), 3);
+        h.server = server;
+        let found = findings(h);
+        let a = found
+            .iter()
+            .find(|x| x.check == "api-reachability")
+            .unwrap();
+        assert_eq!(a.summary, format!("cannot use the API server: {label}"));
+        assert!(a.explanation.contains("wait 7 s"), "{}", a.explanation);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_server_is_a_timeout_and_health_is_not_asked_again() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = format!("http://{}", listener.local_addr().unwrap());
+    let (_dir, path) = {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(&path, kubeconfig(&server, None)).unwrap();
+        (dir, path)
+    };
+    let setup = load_kubeconfig(&ConnectOptions {
+        kubeconfig: Some(path),
+        ..Default::default()
+    })
+    .unwrap();
+    let settings = ClientSettings {
+        connect_timeout: Some(Duration::from_secs(1)),
+        request_timeout: Some(Duration::from_secs(1)),
+        access_reviews: true,
+    };
+    let client = build_client_with(&setup, false, &settings).await.unwrap();
+    let h = probe(&client).await;
+    let f = h.version.failure().unwrap();
+    assert_eq!(f.class, ReachClass::Timeout, "{f:?}");
+    assert!(
+        f.detail.contains("did not answer within 1s"),
+        "{}",
+        f.detail
+    );
+    // A timeout is the transport failing: /livez and /readyz carry it, not asked again.
+    assert_eq!(h.livez.failure(), Some(f));
+    drop(listener);
 }
 
 const SANS: [&str; 2] = ["127.0.0.1", "kubernetes"];

@@ -165,6 +165,18 @@ async fn the_ui_leaves_connecting_with_the_message_and_keeps_retrying() {
         text.contains("did not answer within 1s") && !text.contains("connecting…"),
         "{text}"
     );
+    // The body says it once, not nested inside "does not answer (…)".
+    let flat = text
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let body = flat
+        .split("Cannot load")
+        .nth(1)
+        .and_then(|rest| rest.split("kmedic keeps trying").next())
+        .unwrap_or_else(|| panic!("no body message: {text}"));
+    assert_eq!(body.matches(&url).count(), 1, "{body}");
     // The reconnect loop goes on: the server keeps being asked.
     let before = server.accepted();
     let retried = s.wait_until(DEADLINE, |_| server.accepted() > before).await;
@@ -212,4 +224,113 @@ async fn a_list_whose_body_stalls_fails_with_the_message() {
         )),
         "{text}"
     );
+}
+
+fn json_report(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {:?} / {}",
+            String::from_utf8_lossy(&o.stdout),
+            stderr(o)
+        )
+    })
+}
+
+#[test]
+fn check_json_on_a_dead_cluster_holds_the_finding_and_the_coverage() {
+    let server = Silent::start();
+    let url = server.url("http");
+    let (dir, path) = kubeconfig_file(&kubeconfig_for_server(&url));
+    let out = run(
+        &[
+            "check",
+            "--kubeconfig",
+            path.to_str().unwrap(),
+            "--request-timeout",
+            "1s",
+            "-o",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report = json_report(&out);
+    let findings = report["findings"].as_array().unwrap();
+    let api = findings
+        .iter()
+        .find(|f| f["check"] == "api-reachability")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(api["summary"], "cannot use the API server: timeout");
+    // The next steps name the server's own port, not kubeadm's default.
+    let steps = api["next_steps"].to_string();
+    assert!(
+        steps.contains(&format!("firewall rules for port {}", server.addr.port())),
+        "{steps}"
+    );
+    assert_eq!(report["coverage"]["complete"], false);
+    assert!(
+        !report["coverage"]["gaps"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+    // The reason is still on stderr, said once (not "request failed" on top of it).
+    let err = stderr(&out);
+    assert!(err.contains("did not answer within 1s"), "{err}");
+    assert!(!err.contains("request failed"), "{err}");
+}
+
+#[test]
+fn a_server_that_always_answers_503_or_429_is_said_so_at_once() {
+    for (code, label) in [
+        (503, "503 Service Unavailable"),
+        (429, "429 Too Many Requests"),
+    ] {
+        let server = Scripted::start(move |_| Reply::StatusWith {
+            code,
+            headers: vec!["Retry-After: 9".into()],
+            message: "the server is busy".into(),
+        });
+        let (dir, path) = kubeconfig_file(&kubeconfig_for_server(&server.url()));
+        let out = run(
+            &[
+                "check",
+                "--kubeconfig",
+                path.to_str().unwrap(),
+                "-o",
+                "json",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let report = json_report(&out);
+        let api = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == "api-reachability")
+            .cloned()
+            .unwrap_or_else(|| panic!("{report}"));
+        assert_eq!(
+            api["summary"],
+            format!("cannot use the API server: {label}")
+        );
+        assert!(
+            api["explanation"].as_str().unwrap().contains("wait 9 s"),
+            "{api}"
+        );
+        // Asked once: kube's hidden retries would ask /version up to 16 times.
+        let versions = server
+            .received()
+            .iter()
+            .filter(|r| r.target == "/version")
+            .count();
+        assert_eq!(versions, 1, "{:?}", server.received());
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "the API server answered {label}: the server is busy"
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("Status {"), "no debug print: {err}");
+    }
 }

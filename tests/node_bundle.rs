@@ -598,3 +598,43 @@ fn scenario_dump_mirror_pods_show_image_drift() {
         show(&o)
     );
 }
+
+/// `--pane` on a faulty worker: `app` is not a node pane (exit 2), and a pane with nothing
+/// in it says which pane was looked at and what the others hold, not "No problems found".
+#[test]
+fn a_pane_restricted_run_is_no_all_clear() {
+    let dir = worker();
+    let o = node(dir.path(), &["--pane", "app"]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("kmedic node has no app pane"),
+        "{}",
+        show(&o)
+    );
+    let all = report(&node(dir.path(), &["-o", "json"]));
+    let with: Vec<&str> = all["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["pane"].as_str())
+        .collect();
+    let empty = ["control-plane", "network", "certs", "node"]
+        .into_iter()
+        .find(|p| !with.contains(p))
+        .unwrap_or_else(|| panic!("every pane has findings: {with:?}"));
+    let o = node(dir.path(), &["--pane", empty]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        !text.contains("No problems found in what could be looked at"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "No problems found in the {empty} pane, the only one looked at. Other panes have {} findings",
+            with.len()
+        )),
+        "{text}"
+    );
+    let v = report(&node(dir.path(), &["--pane", empty, "-o", "json"]));
+    assert_eq!(v["scope"]["not_shown_in_other_panes"], with.len());
+}

@@ -165,3 +165,41 @@ fn back_from_a_describe_opened_in_troubleshoot_returns_to_troubleshoot() {
     });
     ui.quit();
 }
+
+/// The Troubleshoot view on the demo, in a real terminal: the Control plane tab holds the
+/// crashing scheduler and its leaderless Lease, the Nodes tab the node under DiskPressure and
+/// the one that stopped posting status.
+#[test]
+fn troubleshoot_control_plane_and_nodes_tabs_show_their_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_server, kubeconfig) = serve_demo(dir.path());
+    let args = ui_args(&kubeconfig, dir.path(), &["-A"]);
+    let mut ui = spawn_ui(&refs(&args), "xterm-256color");
+    ui.wait_for("CrashLoopBackOff");
+    ui.type_keys(b"t");
+    ui.wait_for("Control plane (");
+    // Applications is the first tab; `l` moves to the next.
+    ui.type_keys(b"l");
+    let text = ui.wait("the control-plane findings", |text, _| {
+        text.contains("kube-scheduler on cp-1 is failing") && text.contains("no active leader")
+    });
+    assert!(
+        !text.contains("disk pressure"),
+        "only this tab's findings: {text}"
+    );
+    ui.type_keys(b"l");
+    let text = ui.wait("the node findings", |text, _| {
+        text.contains("Node/worker-2: node is under disk pressure")
+            && text.contains("Node/worker-3: node is not Ready")
+    });
+    assert!(
+        !text.contains("kube-scheduler on cp-1 is failing"),
+        "only this tab's findings: {text}"
+    );
+    // q goes back to the table, where quitting asks first.
+    ui.type_keys(b"q");
+    ui.wait("the table", |text, _| {
+        text.contains("Pods ") && !text.contains("Control plane (")
+    });
+    ui.quit();
+}

@@ -67,6 +67,7 @@ fn report() -> NodeReport {
             ),
         ],
         coverage: vec![Coverage::new("iptables rules", "not in the bundle")],
+        scope: None,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Building a kube `Client` for a context: TLS with rustls/ring, the read-only layer, the
-//! connect and request timeouts, and the NO_PROXY rule that kube ignores for the cluster
-//! address.
+//! connect and request timeouts (each request asked once: no hidden retries), and the NO_PROXY
+//! rule that kube ignores for the cluster address.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -53,8 +53,9 @@ pub fn default_settings() -> ClientSettings {
     SETTINGS.get().cloned().unwrap_or_default()
 }
 
-/// A kube error for a person: kmedic's own refusals (read-only, access reviews off) and
-/// [`super::timeouts::NoAnswer`] in their own words, anything else as its error chain.
+/// A kube error for a person: kmedic's own refusals (read-only, access reviews off),
+/// [`super::timeouts::NoAnswer`] and HTTP error answers in their own words, anything else as
+/// its error chain.
 pub fn describe_error(error: &kube::Error) -> String {
     if let Some(no_answer) = super::timeouts::no_answer(error) {
         return no_answer.with_hint();
@@ -65,7 +66,24 @@ pub fn describe_error(error: &kube::Error) -> String {
     {
         return inner.to_string();
     }
+    if let kube::Error::Api(status) = error {
+        return api_status(status.code, &status.message);
+    }
     error_chain(error)
+}
+
+/// An HTTP error answer in words: `the API server answered 503 Service Unavailable: …`.
+pub fn api_status(code: u16, message: &str) -> String {
+    let reason = http::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|c| c.canonical_reason())
+        .unwrap_or("");
+    let head = format!("the API server answered {code} {reason}");
+    let head = head.trim_end();
+    match message.trim() {
+        "" => head.to_string(),
+        m => format!("{head}: {m}"),
+    }
 }
 
 /// Installs the ring crypto provider once; mixing providers panics at the first TLS handshake.
@@ -96,6 +114,10 @@ pub async fn build_client_with(
         .map_err(|e| explain_config_error(setup, &error_chain(&e)))?;
     config.default_namespace = setup.namespace.clone();
     config.connect_timeout = settings.connect_timeout;
+    // kube retries 429, 503 and 504 up to 15 times by default, hidden inside the request
+    // timeout: the user would see "did not answer" instead of what the server said. A request
+    // is asked once; the UI's watch loops and reconnect loop do the retrying, visibly.
+    config.default_retry = false;
     apply_no_proxy(
         &mut config,
         std::env::var("NO_PROXY")

@@ -22,11 +22,14 @@ const MAX_METRIC_LINES: usize = 2_000_000;
 /// timeout) and carry the same failure. `server` and `metrics` are left for the caller
 /// (`ApiHealth::server` is only used in messages; see [`probe_metrics`]).
 pub async fn probe(client: &Client) -> ApiHealth {
-    let version = match client.apiserver_version().await {
-        Ok(info) => Probed::Answered(ServerVersion {
-            git_version: info.git_version,
-        }),
-        Err(e) => Probed::Failed(classify(&e)),
+    let version = match get(client, "/version").await {
+        Ok(answer) => match serde_json::from_str::<serde_json::Value>(&answer.body) {
+            Ok(v) => Probed::Answered(ServerVersion {
+                git_version: v["gitVersion"].as_str().unwrap_or_default().to_string(),
+            }),
+            Err(e) => Probed::Failed(other(&format!("/version is not JSON: {e}"))),
+        },
+        Err(f) => Probed::Failed(f),
     };
     if let Some(f) = version.failure().filter(|f| f.class.is_transport()) {
         let failed = Probed::Failed(f.clone());
@@ -43,6 +46,51 @@ pub async fn probe(client: &Client) -> ApiHealth {
         version,
         ..ApiHealth::default()
     }
+}
+
+/// A response kmedic read whole: its HTTP status and body.
+struct Answer {
+    status: u16,
+    body: String,
+}
+
+/// GETs `path` once (the client retries nothing, and the request timeout bounds it): a 2xx
+/// answer is `Ok`, a 4xx/5xx answer is `Ok` when `keep` accepts its status and body, else a
+/// [`Failure`] with its class, code, the server's message and `Retry-After`.
+async fn get_keeping(
+    client: &Client,
+    path: &str,
+    keep: impl Fn(u16, &str) -> bool,
+) -> Result<Answer, Failure> {
+    let request = http::Request::get(path)
+        .body(kube::client::Body::empty())
+        .map_err(|e| other(&e.to_string()))?;
+    let response = client.send(request).await.map_err(|e| classify(&e))?;
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let bytes = response
+        .into_body()
+        .collect_bytes()
+        .await
+        .map_err(|e| classify(&e))?;
+    let body = String::from_utf8_lossy(&bytes).into_owned();
+    if status < 400 || keep(status, &body) {
+        return Ok(Answer { status, body });
+    }
+    let message = serde_json::from_str::<kube::core::Status>(&body)
+        .map(|s| s.message)
+        .unwrap_or_else(|_| body.trim().to_string());
+    let mut failure = of_status(status, &message);
+    failure.retry_after = retry_after;
+    Err(failure)
+}
+
+async fn get(client: &Client, path: &str) -> Result<Answer, Failure> {
+    get_keeping(client, path, |_, _| false).await
 }
 
 /// The samples of `/metrics` kmedic reads, filtered line by line as they arrive (the whole
@@ -80,17 +128,9 @@ pub async fn probe_metrics(client: &Client) -> Probed<ApiMetrics> {
 /// A verbose health endpoint: a 500 whose body is the report is an answer (the endpoint's
 /// verdict), not a failure.
 async fn report(client: &Client, path: &str) -> Probed<HealthReport> {
-    let request = match http::Request::get(path).body(Vec::new()) {
-        Ok(r) => r,
-        Err(e) => return Probed::Failed(other(&e.to_string())),
-    };
-    match client.request_text(request).await {
-        Ok(text) => Probed::Answered(HealthReport::parse(200, &text)),
-        Err(kube::Error::Api(status)) if looks_like_report(&status.message) => {
-            let code = if status.code == 0 { 500 } else { status.code };
-            Probed::Answered(HealthReport::parse(code, &status.message))
-        }
-        Err(e) => Probed::Failed(classify(&e)),
+    match get_keeping(client, path, |_, body| looks_like_report(body.trim())).await {
+        Ok(answer) => Probed::Answered(HealthReport::parse(answer.status, &answer.body)),
+        Err(f) => Probed::Failed(f),
     }
 }
 
@@ -99,10 +139,24 @@ fn looks_like_report(text: &str) -> bool {
 }
 
 fn other(detail: &str) -> Failure {
+    failure(ReachClass::Other, detail)
+}
+
+/// The failure an HTTP error status says, with the server's message.
+fn of_status(code: u16, message: &str) -> Failure {
+    let class = match code {
+        401 => ReachClass::Unauthorized,
+        403 => ReachClass::Forbidden,
+        404 => ReachClass::NotFound,
+        429 => ReachClass::TooManyRequests,
+        502..=504 => ReachClass::Unavailable,
+        _ => ReachClass::Other,
+    };
     Failure {
-        class: ReachClass::Other,
-        status: None,
-        detail: crate::troubleshoot::bounded_detail(detail),
+        class,
+        status: (code != 0).then_some(code),
+        detail: crate::troubleshoot::bounded_detail(message),
+        retry_after: None,
     }
 }
 
@@ -110,19 +164,10 @@ fn other(detail: &str) -> Failure {
 /// rustls certificate error) and, failing that, its text.
 pub fn classify(e: &kube::Error) -> Failure {
     if let kube::Error::Api(status) = e {
-        let class = match status.code {
-            401 => ReachClass::Unauthorized,
-            403 => ReachClass::Forbidden,
-            404 => ReachClass::NotFound,
-            429 => ReachClass::TooManyRequests,
-            502..=504 => ReachClass::Unavailable,
-            _ => ReachClass::Other,
-        };
-        return Failure {
-            class,
-            status: (status.code != 0).then_some(status.code),
-            detail: crate::troubleshoot::bounded_detail(&status.message),
-        };
+        return of_status(status.code, &status.message);
+    }
+    if let Some(no_answer) = super::timeouts::no_answer(e) {
+        return failure(ReachClass::Timeout, &no_answer.to_string());
     }
     let text = error_chain(e);
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
@@ -145,6 +190,7 @@ fn failure(class: ReachClass, text: &str) -> Failure {
         class,
         status: None,
         detail: crate::troubleshoot::bounded_detail(text),
+        retry_after: None,
     }
 }
 
@@ -153,6 +199,9 @@ fn failure(class: ReachClass, text: &str) -> Failure {
 fn structural(err: &(dyn std::error::Error + 'static)) -> Option<ReachClass> {
     if let Some(r) = err.downcast_ref::<rustls::Error>() {
         return Some(of_rustls(r));
+    }
+    if err.is::<super::timeouts::NoAnswer>() {
+        return Some(ReachClass::Timeout);
     }
     let io = err.downcast_ref::<std::io::Error>()?;
     if let Some(r) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {

@@ -224,10 +224,11 @@ fn on_event(
                     );
                 }
             }
-            (shared.engine)(Change::Reset(kind, namespace, objects));
+            // Before the Reset: `check` stops reading once every kind has been reset.
             for m in malformed {
                 (shared.engine)(Change::Malformed(m));
             }
+            (shared.engine)(Change::Reset(kind, namespace, objects));
         }
         Reflected::Applied(obj) => {
             if let Some((view, store)) = rows
@@ -351,8 +352,8 @@ fn refused_message(kind: ResourceKind, scope: &Scope, code: u16, message: &str) 
 /// The innermost cause of a connection error, which is what a user can act on.
 pub fn short_error(chain: &str) -> String {
     let lower = chain.to_ascii_lowercase();
-    if lower.contains("did not answer within") {
-        // Already a sentence naming the server and the wait.
+    if lower.contains("did not answer within") || lower.starts_with("the api server answered") {
+        // Already a sentence naming the server and the wait, or the HTTP status.
         chain.to_string()
     } else if lower.contains("connection refused") {
         "connection refused".to_string()

@@ -56,7 +56,17 @@ pub fn to_text(report: &NodeReport, color: bool) -> String {
         .unwrap_or_else(|| "(name unknown)".into());
     let mut out = format!("Node {name}\n\n");
     if report.findings.is_empty() {
-        out.push_str("No problems found in what could be looked at.\n");
+        match &report.scope {
+            // Not an all-clear: only some panes were looked at.
+            Some(scope) => {
+                out.push_str(&crate::troubleshoot::pane_scope::nothing_in(
+                    &scope.panes,
+                    &scope.hidden,
+                ));
+                out.push('\n');
+            }
+            None => out.push_str("No problems found in what could be looked at.\n"),
+        }
     } else {
         let findings: Vec<Finding> = report.findings.iter().map(clean).collect();
         out.push_str(&crate::troubleshoot::output::to_text(&findings, color));

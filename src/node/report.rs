@@ -18,6 +18,19 @@ pub struct NodeReport {
     pub node: Option<String>,
     pub findings: Vec<Finding>,
     pub coverage: Vec<Coverage>,
+    /// With `--pane`: the panes looked at, and how many findings of the others are not shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<PaneScope>,
+}
+
+/// What a `--pane` restricted run looked at and left out.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaneScope {
+    pub panes: Vec<Pane>,
+    /// Findings of the other panes (not shown).
+    #[serde(skip)]
+    pub hidden: Vec<Finding>,
+    pub not_shown_in_other_panes: usize,
 }
 
 impl NodeReport {
@@ -26,10 +39,18 @@ impl NodeReport {
         self.findings.iter().any(|f| f.severity.fails_check())
     }
 
-    /// Keeps only the findings of these panes (all when empty).
+    /// Keeps only the findings of these panes (all when empty) and the findings they are
+    /// caused by; counts the rest.
     pub fn only_panes(mut self, panes: &[Pane]) -> NodeReport {
         if !panes.is_empty() {
-            self.findings.retain(|f| panes.contains(&f.pane));
+            let (shown, hidden) =
+                crate::troubleshoot::pane_scope::split(std::mem::take(&mut self.findings), panes);
+            self.findings = shown;
+            self.scope = Some(PaneScope {
+                panes: panes.to_vec(),
+                not_shown_in_other_panes: hidden.len(),
+                hidden,
+            });
         }
         self
     }
@@ -55,6 +76,7 @@ pub fn inspect(
             node: data.node_name.clone(),
             findings,
             coverage: data.coverage.clone(),
+            scope: None,
         },
         data,
     ))

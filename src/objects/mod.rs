@@ -7,6 +7,7 @@
 
 mod admission;
 mod config;
+mod decode_words;
 mod event;
 mod kinds;
 mod list;
@@ -94,12 +95,9 @@ pub struct DecodeError {
 }
 
 impl fmt::Display for DecodeError {
+    /// A sentence: the field path and what was expected there.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() || self.path == "." {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        f.write_str(&decode_words::sentence(&self.path, &self.message))
     }
 }
 
@@ -393,10 +391,10 @@ mod tests {
         assert_eq!(err.path, "spec.containers[0].ports[0].containerPort");
         let text = serde_json::to_string(&bad).expect("json");
         let err = decode_text(Kind::Pod, &text).expect_err("bad port");
-        assert!(
-            err.to_string()
-                .starts_with("spec.containers[0].ports[0].containerPort: "),
-            "{err}"
+        // A sentence with the path and what was expected, not the position in the text.
+        assert_eq!(
+            err.to_string(),
+            "field spec.containers[0].ports[0].containerPort is a string \"eighty\"; expected i32"
         );
         assert_eq!(Head::of_text(&text).key(), ObjKey::new("ns", "p"));
     }

@@ -186,7 +186,7 @@ async fn probe_health(client: Client, server: String, feedback: Sender<Input>) {
         health.metrics = metrics.clone();
         health.server = server.clone();
         if feedback
-            .send(Input::Change(Change::Health(health)))
+            .send(Input::Change(Change::health(health)))
             .is_err()
         {
             return;

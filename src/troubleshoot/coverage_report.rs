@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::registry::CHECKS;
+use super::registry::{CHECKS, Probe, uncovered_probes};
 use super::snapshot::{KindState, Skipped, Snapshot};
 use crate::findings::Pane;
 
@@ -73,11 +73,17 @@ impl CoverageReport {
                 panes,
             });
         }
+        // Not probed yet on a live cluster: part of the first sync, not a gap.
+        let probing = snap.health.is_none() && !snap.coverage.from_dump;
+        if !probing {
+            probe_gaps(snap, &wanted, &mut gaps);
+        }
         let skipped = snap.coverage.skipped.clone();
-        let syncing = snap
-            .coverage
-            .scoped_states()
-            .any(|(_, _, s)| matches!(s, KindState::Unknown));
+        let syncing = probing
+            || snap
+                .coverage
+                .scoped_states()
+                .any(|(_, _, s)| matches!(s, KindState::Unknown));
         CoverageReport {
             syncing,
             complete: gaps.is_empty() && skipped.is_empty(),
@@ -127,5 +133,36 @@ impl CoverageReport {
                 .map(|s| format!("could not read {}", s.describe())),
         );
         out
+    }
+}
+
+/// The checks that read the API server itself (`/livez`, `/readyz`, `/metrics`) and could
+/// not: one gap per probe and reason (e.g. "/metrics could not be read: 403 Forbidden" for
+/// etcd-db-size and apiserver-deprecated-apis).
+fn probe_gaps(snap: &Snapshot, wanted: &dyn Fn(Pane) -> bool, gaps: &mut Vec<Gap>) {
+    for c in CHECKS.iter().filter(|c| wanted(c.pane)) {
+        for (probe, reason) in uncovered_probes(snap, c) {
+            let what = match probe {
+                Probe::Health => "the API server's health (/livez, /readyz)",
+                Probe::Metrics => "the API server's /metrics",
+            };
+            match gaps
+                .iter_mut()
+                .find(|g| g.what == what && g.reason == reason)
+            {
+                Some(g) => {
+                    g.checks.push(c.id.to_string());
+                    if !g.panes.contains(&c.pane) {
+                        g.panes.push(c.pane);
+                    }
+                }
+                None => gaps.push(Gap {
+                    what: what.to_string(),
+                    reason,
+                    checks: vec![c.id.to_string()],
+                    panes: vec![c.pane],
+                }),
+            }
+        }
     }
 }

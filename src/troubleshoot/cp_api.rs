@@ -60,6 +60,14 @@ fn host_port(server: &str) -> String {
     }
 }
 
+/// The port of `host:port`, 6443 (kubeadm's) when none is given.
+fn port_of(host_port: &str) -> &str {
+    match host_port.rsplit_once(':') {
+        Some((_, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p,
+        _ => "6443",
+    }
+}
+
 fn host_of(server: &str) -> String {
     let hp = host_port(server);
     match hp.rsplit_once(':') {
@@ -91,11 +99,11 @@ fn unreachable(h: &ApiHealth, f: &Failure) -> Finding {
             "The API server did not answer in time: the network path is broken (firewall, \
              security group, load balancer without healthy backends, VPN down), or the host is off.",
             vec![
+                format!("nc -vz -w 5 {host} {}", port_of(&hp)),
                 format!(
-                    "nc -vz -w 5 {host} {}",
-                    hp.rsplit_once(':').map(|(_, p)| p).unwrap_or("6443")
+                    "check the load balancer's health checks and the firewall rules for port {}",
+                    port_of(&hp)
                 ),
-                "check the load balancer's health checks and the firewall rules for port 6443".into(),
             ],
         ),
         ReachClass::Dns => (
@@ -187,10 +195,19 @@ fn unreachable(h: &ApiHealth, f: &Failure) -> Finding {
         apiserver_ref(h),
         format!("cannot use the API server: {}", f.class.label()),
     )
-    .explain(why)
+    .explain(match f.retry_after {
+        Some(secs) => format!(
+            "{why} It asks clients to wait {secs} s before trying again (Retry-After); kmedic \
+             asked once and did not retry."
+        ),
+        None => why.to_string(),
+    })
     .with("error", f.detail.clone());
     if let Some(code) = f.status {
         finding = finding.with("HTTP status", code.to_string());
+    }
+    if let Some(secs) = f.retry_after {
+        finding = finding.with("Retry-After", format!("{secs} s"));
     }
     if !h.server.is_empty() {
         finding = finding.with("server", h.server.clone());

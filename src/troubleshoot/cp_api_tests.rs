@@ -7,7 +7,7 @@ use crate::findings::{Finding, Pane, Severity};
 
 fn with_health(h: ApiHealth) -> Vec<Finding> {
     let mut snap = Snapshot::default();
-    snap.apply(Change::Health(h));
+    snap.apply(Change::health(h));
     analyze(&snap, now(), &Options::default())
 }
 
@@ -34,6 +34,7 @@ fn failed(class: ReachClass, status: Option<u16>) -> ApiHealth {
         class,
         status,
         detail: "error text".into(),
+        retry_after: None,
     };
     ApiHealth {
         server: "https://cp.example.com:6443".into(),
@@ -180,6 +181,7 @@ fn forbidden_health_endpoints_are_not_a_verdict_on_health() {
         class: ReachClass::Forbidden,
         status: Some(403),
         detail: "forbidden: User \"dev\" cannot get path \"/readyz\"".into(),
+        retry_after: None,
     });
     h.readyz = forbidden;
     assert!(with_health(h).is_empty());

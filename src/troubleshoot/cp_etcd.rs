@@ -102,7 +102,7 @@ mod tests {
 
     fn with_size(objects: Vec<serde_json::Value>, bytes: f64) -> Vec<crate::findings::Finding> {
         let mut snap = Snapshot::from_objects(objects);
-        snap.apply(Change::Health(ApiHealth {
+        snap.apply(Change::health(ApiHealth {
             metrics: Probed::Answered(ApiMetrics {
                 etcd_db_bytes: vec![("etcd-0".into(), bytes)],
                 etcd_leader_changes: None,
@@ -141,11 +141,12 @@ mod tests {
     #[test]
     fn forbidden_metrics_are_not_a_problem() {
         let mut snap = Snapshot::default();
-        snap.apply(Change::Health(ApiHealth {
+        snap.apply(Change::health(ApiHealth {
             metrics: Probed::Failed(Failure {
                 class: ReachClass::Forbidden,
                 status: Some(403),
                 detail: "forbidden".into(),
+                retry_after: None,
             }),
             version: Probed::Answered(super::super::snapshot::ServerVersion {
                 git_version: "v1.31.2".into(),

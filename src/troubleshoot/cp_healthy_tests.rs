@@ -39,7 +39,7 @@ fn healthy_api() -> ApiHealth {
 #[test]
 fn a_healthy_kubeadm_cluster_yields_nothing_above_info() {
     let mut snap = Snapshot::from_objects(healthy_cluster());
-    snap.apply(Change::Health(healthy_api()));
+    snap.apply(Change::health(healthy_api()));
     let f = analyze(&snap, now(), &Options::default());
     assert!(
         f.iter().all(|x| x.severity == Severity::Info),
@@ -60,18 +60,18 @@ fn the_engine_reanalyses_when_the_api_server_health_changes() {
     );
     assert!(e.analyze(now(), false).is_empty());
     assert!(!e.has_work());
-    e.apply(Change::Health(healthy_api()));
+    e.apply(Change::health(healthy_api()));
     assert!(e.has_work());
     assert!(e.analyze(now(), false).is_empty());
     // The same health again is no work.
-    e.apply(Change::Health(healthy_api()));
+    e.apply(Change::health(healthy_api()));
     assert!(!e.has_work());
     let mut down = healthy_api();
     down.readyz = Probed::Answered(HealthReport::parse(
         500,
         "[-]etcd failed: reason withheld\nreadyz check failed",
     ));
-    e.apply(Change::Health(down));
+    e.apply(Change::health(down));
     assert!(e.has_work());
     let f = e.analyze(now(), false);
     assert_eq!(one(&f, "apiserver-not-ready").severity, Severity::Critical);
@@ -97,8 +97,9 @@ fn coverage_names_what_a_check_could_not_read() {
         class: ReachClass::Forbidden,
         status: Some(403),
         detail: "forbidden".into(),
+        retry_after: None,
     });
-    snap.apply(Change::Health(h));
+    snap.apply(Change::health(h));
     assert!(uncovered(&snap, &info("api-reachability")).is_empty());
     assert_eq!(
         uncovered(&snap, &info("etcd-db-size")),

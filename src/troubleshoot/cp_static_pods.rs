@@ -1,6 +1,7 @@
 //! C3: the control-plane static pods, node by node. On every control-plane node each of
 //! kube-apiserver, kube-controller-manager, kube-scheduler and (stacked) etcd must have its
-//! mirror pod, Ready and not restarting (a crash is explained in `cp_crash`). A cluster
+//! mirror pod, Ready and not restarting (a crash is explained in `cp_crash`); etcd is
+//! expected where kube-apiserver's `--etcd-servers` points at the node itself. A cluster
 //! whose control plane is not visible as static pods (managed, k3s, "hard way" systemd
 //! units) gets one informational note instead.
 
@@ -11,7 +12,8 @@ use super::Ctx;
 use super::build::{FindingExt, secs_since};
 use super::container::{statuses, waiting_message, waiting_reason};
 use super::cp_pods::{
-    COMPONENTS, control_plane_nodes, down_severity, manifest, mirror_pods, node_of, role,
+    COMPONENTS, command_line, control_plane_nodes, down_severity, flag, manifest, mirror_pods,
+    node_of, role,
 };
 
 /// A component that is running but not Ready for longer than this is reported.
@@ -70,6 +72,14 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 None if expected(ctx, component, &mirrors, on_node.len()) => {
                     out.push(missing(ctx, component, node, on_node.is_empty()));
                 }
+                None if component == "etcd" => {
+                    if let Some(servers) = stacked_etcd(&on_node) {
+                        out.push(
+                            missing(ctx, component, node, false)
+                                .with("kube-apiserver --etcd-servers", servers),
+                        );
+                    }
+                }
                 None => {}
             }
         }
@@ -97,6 +107,41 @@ fn expected(ctx: &Ctx, component: &str, mirrors: &[(&str, &Pod)], on_node: usize
                 .is_some_and(|r| r.starts_with('-'))
     });
     !elsewhere
+}
+
+/// Stacked etcd (kubeadm's default): the node runs kubeadm's static pods (at least two of
+/// them; kubeadm's etcd client certificates or annotations) and its kube-apiserver talks to
+/// an etcd on its own host (`--etcd-servers` at 127.0.0.1, localhost, ::1 or the node's own
+/// address), so the node must run etcd as the static pod kubeadm writes. Other layouts with
+/// a local etcd run it as a service (Talos, "the hard way") and are not judged. Returns the
+/// flag's value.
+fn stacked_etcd<'a>(on_node: &[&(&str, &'a Pod)]) -> Option<&'a str> {
+    if on_node.len() < 2 {
+        return None;
+    }
+    let (_, apiserver) = on_node.iter().find(|(c, _)| *c == "kube-apiserver")?;
+    let cmd = command_line(apiserver);
+    let kubeadm = flag(&cmd, "etcd-cafile").is_some_and(|f| f.starts_with("/etc/kubernetes/pki/"))
+        || apiserver
+            .metadata
+            .annotation("kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint")
+            .is_some();
+    if !kubeadm {
+        return None;
+    }
+    let servers = flag(&cmd, "etcd-servers")?;
+    let own = apiserver.status.as_ref().and_then(|s| s.host_ip.as_deref());
+    let local = servers.split(',').any(|url| {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let host_port = rest.split('/').next().unwrap_or(rest);
+        let host = match host_port.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => host_port,
+        };
+        let host = host.trim_matches(['[', ']']);
+        host == "127.0.0.1" || host == "localhost" || host == "::1" || own == Some(host)
+    });
+    local.then_some(servers)
 }
 
 fn is_ready(pod: &Pod) -> bool {

@@ -159,9 +159,28 @@ fn a_lone_static_api_server_or_a_self_hosted_scheduler_is_not_a_missing_componen
 }
 
 #[test]
-fn external_etcd_is_not_missing() {
+fn external_etcd_is_not_missing_and_a_stacked_one_is() {
+    // Stacked (kubeadm's default): kube-apiserver talks to etcd on 127.0.0.1.
     let mut c = healthy_cluster();
     c.retain(|o| o["metadata"]["name"] != "etcd-cp-1");
+    let f = run(c.clone());
+    let etcd = one(&f, "cp-component-missing");
+    assert_eq!(etcd.object.name, "etcd-cp-1");
+    assert_eq!(etcd.severity, Severity::Critical);
+    assert!(evidence_text(etcd).contains("https://127.0.0.1:2379"));
+    // External etcd: --etcd-servers names other hosts.
+    for o in c.iter_mut() {
+        if o["metadata"]["name"] == "kube-apiserver-cp-1" {
+            let args = o["spec"]["containers"][0]["command"]
+                .as_array_mut()
+                .unwrap();
+            for a in args.iter_mut() {
+                if a.as_str().unwrap_or("").starts_with("--etcd-servers=") {
+                    *a = json!("--etcd-servers=https://10.0.0.51:2379,https://10.0.0.52:2379");
+                }
+            }
+        }
+    }
     assert!(run(c).iter().all(|x| x.check != "cp-component-missing"));
 }
 

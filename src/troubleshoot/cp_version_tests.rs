@@ -8,7 +8,7 @@ use crate::findings::{Pane, Severity};
 
 fn with_version(objects: Vec<serde_json::Value>, git: &str) -> Vec<crate::findings::Finding> {
     let mut snap = Snapshot::from_objects(objects);
-    snap.apply(Change::Health(ApiHealth {
+    snap.apply(Change::health(ApiHealth {
         version: Probed::Answered(ServerVersion {
             git_version: git.into(),
         }),
@@ -107,7 +107,7 @@ fn an_old_kube_proxy_is_found_from_its_image() {
 #[test]
 fn deprecated_apis_in_use_are_listed_with_their_removal() {
     let mut snap = Snapshot::default();
-    snap.apply(Change::Health(ApiHealth {
+    snap.apply(Change::health(ApiHealth {
         metrics: Probed::Answered(ApiMetrics {
             deprecated_apis: vec![DeprecatedApi {
                 group: "flowcontrol.apiserver.k8s.io".into(),

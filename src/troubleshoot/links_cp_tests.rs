@@ -214,11 +214,12 @@ fn an_expired_control_plane_certificate_is_the_root_of_all_of_it() {
         leader_lease("kube-scheduler", "cp-1", 600, 2),
     );
     let mut snap = Snapshot::from_objects(c);
-    snap.apply(Change::Health(ApiHealth {
+    snap.apply(Change::health(ApiHealth {
         version: Probed::Failed(Failure {
             class: ReachClass::CertExpired,
             status: None,
             detail: "invalid peer certificate: Expired".into(),
+            retry_after: None,
         }),
         ..ApiHealth::default()
     }));
@@ -264,7 +265,7 @@ fn all_nodes_not_ready_behind_a_dead_api_server() {
         n["status"]["conditions"][3]["reason"] = json!("NodeStatusUnknown");
     }
     let mut snap = Snapshot::from_objects(c);
-    snap.apply(Change::Health(ApiHealth {
+    snap.apply(Change::health(ApiHealth {
         version: Probed::Answered(super::super::snapshot::ServerVersion {
             git_version: "v1.31.2".into(),
         }),

@@ -55,6 +55,7 @@ mod node_pods;
 mod node_scheduling;
 mod node_versions;
 pub mod output;
+pub mod pane_scope;
 mod pdb;
 mod pod_config;
 mod pod_crash;

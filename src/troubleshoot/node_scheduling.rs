@@ -160,8 +160,8 @@ fn cordoned_since(ctx: &Ctx, n: &Node) -> Option<(i64, &'static str)> {
     })
 }
 
-/// A cordoned node, when it is being drained or its cordon can be dated (an undated cordon
-/// cannot be told from maintenance under way, so nothing is claimed).
+/// A cordoned node: a warning when its cordon is old and nothing is drained, info when it is
+/// being drained, recent, or cannot be dated.
 fn cordoned(ctx: &Ctx, n: &Node) -> Option<Finding> {
     let name = n.metadata.name();
     let dated = cordoned_since(ctx, n);
@@ -178,7 +178,7 @@ fn cordoned(ctx: &Ctx, n: &Node) -> Option<Finding> {
         .count();
     let age = since
         .map(|s| format!(" for {}", format_seconds(s)))
-        .unwrap_or_default();
+        .unwrap_or_else(|| ", since an unknown time".to_string());
     let (severity, why) = if draining > 0 {
         (
             Severity::Info,
@@ -190,7 +190,16 @@ fn cordoned(ctx: &Ctx, n: &Node) -> Option<Finding> {
             "It was cordoned recently; maintenance is probably in progress.".to_string(),
         )
     } else if since.is_none() {
-        return None;
+        // Undated (no managedFields entry, no NodeNotSchedulable event, as in most dumps):
+        // maintenance under way cannot be told from a forgotten cordon, but the node still
+        // takes no new pods, which the user must know.
+        (
+            Severity::Info,
+            "When it was cordoned is not recorded here (no managedFields entry for \
+             spec.unschedulable, no NodeNotSchedulable event), so kmedic cannot tell maintenance \
+             under way from a forgotten `kubectl uncordon`."
+                .to_string(),
+        )
     } else {
         (
             Severity::Warning,
@@ -272,7 +281,7 @@ mod tests {
     }
 
     #[test]
-    fn a_recent_cordon_is_info_and_an_undated_one_says_nothing() {
+    fn a_recent_or_undated_cordon_is_info() {
         let mut c = healthy_cluster();
         replace(
             &mut c,
@@ -281,14 +290,17 @@ mod tests {
         );
         assert_eq!(one(&run(c), "node-cordoned").severity, Severity::Info);
         // Undated (a dump without managedFields or the kubelet's event): maintenance under
-        // way cannot be told from a forgotten cordon.
+        // way cannot be told from a forgotten cordon, but the cordon is said.
         let mut c = healthy_cluster();
         replace(
             &mut c,
             "worker-1",
             cordon(node("worker-1", false, VERSION), None),
         );
-        assert!(run(c.clone()).iter().all(|x| x.check != "node-cordoned"));
+        let f = run(c.clone());
+        let x = one(&f, "node-cordoned");
+        assert_eq!(x.severity, Severity::Info);
+        assert!(x.summary.contains("since an unknown time"), "{}", x.summary);
         // The kubelet's NodeNotSchedulable event dates it.
         c.push(json!({"apiVersion": "v1", "kind": "Event",
             "metadata": {"name": "worker-1.17f", "namespace": "default", "uid": "ev-ns"},

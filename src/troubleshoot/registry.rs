@@ -425,10 +425,25 @@ pub fn uncovered(snap: &super::Snapshot, info: &CheckInfo) -> Vec<String> {
         .missing(info.needs)
         .map(|(k, s)| format!("{}: {}", k.name(), s.describe()))
         .collect();
+    out.extend(uncovered_probes(snap, info).into_iter().map(|(_, why)| why));
+    out
+}
+
+/// The API server probes a check reads that did not answer, with why.
+pub fn uncovered_probes(snap: &super::Snapshot, info: &CheckInfo) -> Vec<(Probe, String)> {
+    let mut out = Vec::new();
     for p in info.probes {
         let why = match (p, &snap.health) {
-            (_, None) => Some("the API server's health was not probed (a dump)".to_string()),
-            (Probe::Health, Some(_)) => None,
+            (_, None) if snap.coverage.from_dump => {
+                Some("the API server's health was not probed (a dump)".to_string())
+            }
+            (_, None) => Some("the API server's health has not been probed yet".to_string()),
+            // api-reachability is answered by any of the three requests failing or not.
+            (Probe::Health, Some(_)) if info.id == "api-reachability" => None,
+            (Probe::Health, Some(h)) => [&h.livez, &h.readyz]
+                .into_iter()
+                .find_map(|r| r.failure())
+                .map(|f| format!("/livez and /readyz could not be read: {}", f.class.label())),
             (Probe::Metrics, Some(h)) => match &h.metrics {
                 super::Probed::Answered(_) => None,
                 super::Probed::NotAsked => Some("/metrics was not read".to_string()),
@@ -437,7 +452,7 @@ pub fn uncovered(snap: &super::Snapshot, info: &CheckInfo) -> Vec<String> {
                 }
             },
         };
-        out.extend(why);
+        out.extend(why.map(|w| (*p, w)));
     }
     out
 }

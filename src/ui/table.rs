@@ -31,12 +31,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .border_style(theme.style(Token::Border));
     let data = state.kinds.get(&kind);
     let refused = data.and_then(|d| d.refused.clone());
+    let unread = data.and_then(|d| not_read_line(&d.malformed));
     let synced = data.is_some_and(|d| d.synced);
     if rows.is_empty() || (drill.is_some() && table.visible.is_empty()) {
         let (text, token) = match (&refused, synced, drill) {
             (Some(message), _, _) => (format!("✗ {message}"), Token::Error),
             (None, true, Some(d)) => drill_empty(d, table),
-            (None, true, None) => (empty_message(state, kind), Token::Muted),
+            (None, true, None) => match &unread {
+                Some(line) => (visible(line).into_owned(), Token::Warning),
+                None => (empty_message(state, kind), Token::Muted),
+            },
             (None, false, _) => not_loaded(state, kind),
         };
         let paragraph = Paragraph::new(Span::styled(text, theme.style(token)))
@@ -135,7 +139,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut table_state =
         TableState::default().with_selected(Some(table.selected.saturating_sub(table.offset)));
     frame.render_stateful_widget(widget, area, &mut table_state);
-    if let Some(message) = refused {
+    let status = match (refused, unread) {
+        (Some(message), _) => Some((format!("✗ {message}"), Token::Error)),
+        (None, Some(line)) => Some((line, Token::Warning)),
+        (None, None) => None,
+    };
+    if let Some((text, token)) = status {
         let y = area.bottom().saturating_sub(1);
         let line = Rect {
             x: area.x + 1,
@@ -145,12 +154,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         };
         frame.render_widget(
             Paragraph::new(Span::styled(
-                format!("✗ {message}"),
-                theme.style(Token::Error),
+                truncate(&visible(&text), usize::from(line.width)),
+                theme.style(token),
             )),
             line,
         );
     }
+}
+
+/// The objects of this kind that could not be read and are not in the table, named: the
+/// first with why, and how many more (all are in the Troubleshoot view's "not checked").
+fn not_read_line(malformed: &[String]) -> Option<String> {
+    let first = malformed.first()?;
+    let more = match malformed.len() {
+        1 => String::new(),
+        n => format!(" (+{} more)", n - 1),
+    };
+    Some(format!("▲ not shown, could not be read: {first}{more}"))
 }
 
 /// Why a table has no rows yet: still loading, or the cluster cannot be reached (with what
@@ -170,6 +190,14 @@ fn not_loaded(state: &AppState, _kind: ResourceKind) -> (String, Token) {
             format!(
                 "Cannot load {what}: no connection to context {} ({error}).{other}",
                 state.target.context
+            ),
+            Token::Error,
+        ),
+        // A message that already names the server (the request timeout's) is said once.
+        Connection::Reconnecting { error } if error.contains(state.target.server.as_str()) => (
+            format!(
+                "Cannot load {what} yet: {}. kmedic keeps trying.{other}",
+                error.trim_end_matches('.')
             ),
             Token::Error,
         ),

@@ -63,6 +63,12 @@ pub enum Reply {
     Chunked(Vec<(Duration, String)>),
     /// Headers promising `length` bytes, then nothing.
     Stall { length: usize },
+    /// A complete `metav1.Status` failure with extra header lines (`Name: value`).
+    StatusWith {
+        code: u16,
+        headers: Vec<String>,
+        message: String,
+    },
 }
 
 impl Reply {
@@ -167,6 +173,23 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Received>>, handler: &Handler) {
             "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         ),
+        Reply::StatusWith {
+            code,
+            headers,
+            message,
+        } => {
+            let body = serde_json::json!({
+                "kind": "Status", "apiVersion": "v1", "metadata": {},
+                "status": "Failure", "message": message, "code": code
+            })
+            .to_string();
+            let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
+            write!(
+                stream,
+                "HTTP/1.1 {code} X\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        }
         Reply::Chunked(chunks) => {
             let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
             let mut result = stream

@@ -99,7 +99,7 @@ impl Engine {
                 self.snap.apply(Change::Malformed(s));
             }
             Change::Health(h) => {
-                if self.snap.health.as_ref() != Some(&h) {
+                if self.snap.health.as_ref() != Some(&*h) {
                     self.snap.apply(Change::Health(h));
                     self.cluster_dirty = true;
                 }

@@ -60,6 +60,8 @@ impl Skipped {
 pub struct Coverage {
     states: BTreeMap<(Kind, Option<String>), KindState>,
     pub skipped: Vec<Skipped>,
+    /// The snapshot was read from a dump (no API server to probe), not from a cluster.
+    pub from_dump: bool,
 }
 
 impl Coverage {

@@ -80,6 +80,9 @@ pub struct Failure {
     pub status: Option<u16>,
     /// The error with its causes, on one line (bounded).
     pub detail: String,
+    /// Seconds the server asked clients to wait (`Retry-After` of a 429 or 503).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 /// The outcome of one request.
@@ -385,11 +388,13 @@ mod tests {
                 class: ReachClass::NotFound,
                 status: Some(404),
                 detail: "404".into(),
+                retry_after: None,
             }),
             readyz: Probed::Failed(Failure {
                 class: ReachClass::Refused,
                 status: None,
                 detail: "connection refused".into(),
+                retry_after: None,
             }),
             ..ApiHealth::default()
         };

@@ -90,6 +90,7 @@ impl Snapshot {
     /// that do not appear count as not part of the dump.
     pub fn from_sourced(objects: Vec<Sourced>) -> Snapshot {
         let mut snap = Snapshot::default();
+        snap.coverage.from_dump = true;
         for kind in Kind::ALL {
             snap.coverage.set(*kind, KindState::NotInDump);
         }

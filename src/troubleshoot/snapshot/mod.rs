@@ -44,8 +44,15 @@ pub enum Change {
     /// The tail of a container's previous log.
     PreviousLog(ContainerKey, Vec<String>),
     /// What the API server said about itself (version, livez/readyz, metrics, or why it
-    /// could not be reached).
-    Health(ApiHealth),
+    /// could not be reached). Boxed: it is much larger than the other changes.
+    Health(Box<ApiHealth>),
+}
+
+impl Change {
+    /// A [`Change::Health`].
+    pub fn health(h: ApiHealth) -> Change {
+        Change::Health(Box::new(h))
+    }
 }
 
 /// The objects of one moment.
@@ -348,7 +355,15 @@ impl Snapshot {
                 None
             }
             Change::Malformed(s) => {
-                self.coverage.skipped.push(s);
+                // Overlapping watch scopes (all namespaces and kube-system) list the same
+                // object: it is one object not read, not two.
+                let same = |k: &Skipped| {
+                    k.kind == s.kind && k.namespace == s.namespace && k.name == s.name
+                };
+                match self.coverage.skipped.iter_mut().find(|k| same(k)) {
+                    Some(known) => *known = s,
+                    None => self.coverage.skipped.push(s),
+                }
                 None
             }
             Change::PreviousLog(key, lines) => {
@@ -356,7 +371,7 @@ impl Snapshot {
                 None
             }
             Change::Health(h) => {
-                self.health = Some(h);
+                self.health = Some(*h);
                 None
             }
         }

@@ -71,7 +71,7 @@ fn malformed_objects_are_named_and_the_rest_read() {
     assert_eq!(s.coverage.skipped.len(), 1);
     let d = s.coverage.skipped[0].describe();
     assert!(
-        d.starts_with("Pod ns/bad: spec.containers[0].ports[0].containerPort"),
+        d.starts_with("Pod ns/bad: field spec.containers[0].ports[0].containerPort is a string"),
         "{d}"
     );
 }
