@@ -95,7 +95,7 @@ pub struct AppState {
     pub overlay: Option<Overlay>,
     /// Screens beneath `overlay`, bottom first: `Back` returns to the last one, with its cursor.
     pub stack: Vec<Overlay>,
-    /// `q` was pressed at the top: the next key answers "quit kmedic?" (`y` or `q` quits).
+    /// `q` was pressed at the top: the next key answers "quit kmedic?" (only `y` quits).
     pub confirm_quit: bool,
     pub input: Option<InputLine>,
     pub notice: Option<Notice>,

@@ -65,10 +65,9 @@ pub fn handles(layer: Layer) -> &'static [Action] {
 }
 
 /// What the footer of the screen on top offers; only hints whose action is bound are shown.
-pub fn footer(state: &AppState) -> &'static [Hint] {
-    match &state.overlay {
-        None | Some(Overlay::Drill(_)) if table::has_logs(state) => table::FOOTER,
-        None | Some(Overlay::Drill(_)) => table::FOOTER_NO_LOGS,
+pub fn footer(state: &AppState) -> Vec<Hint> {
+    let fixed = match &state.overlay {
+        None | Some(Overlay::Drill(_)) => return table::footer(state),
         Some(Overlay::Tree(_)) => tree::FOOTER,
         Some(Overlay::Help(_)) => help::FOOTER,
         Some(Overlay::Detail(_)) => detail::DETAIL_FOOTER,
@@ -80,7 +79,21 @@ pub fn footer(state: &AppState) -> &'static [Hint] {
         Some(Overlay::Contexts(_)) => picker::CONTEXTS_FOOTER,
         Some(Overlay::Logs(p)) if p.mark.is_some() => logs::SELECTING_FOOTER,
         Some(Overlay::Logs(_)) => logs::FOOTER,
-    }
+    };
+    // `next` is offered once there is a search to go on with.
+    let searching = match &state.overlay {
+        Some(Overlay::Detail(d)) => d.target.view.search.is_some(),
+        Some(Overlay::Yaml(y)) => y.target.view.search.is_some(),
+        Some(Overlay::Help(view)) => view.search.is_some(),
+        _ => true,
+    };
+    fixed
+        .iter()
+        .filter(|(action, _)| {
+            searching || !matches!(action, Action::SearchNext | Action::SearchPrevious)
+        })
+        .copied()
+        .collect()
 }
 
 /// Every footer a layer can show, for the tests that check them against the bindings.
@@ -123,7 +136,8 @@ pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     if state.confirm_quit {
         state.confirm_quit = false;
         state.notice = None;
-        if matches!(key.code, KeyCode::Char('y' | 'Y' | 'q')) {
+        // Only what the question offers: a second `q` (a habit from other screens) stays.
+        if matches!(key.code, KeyCode::Char('y' | 'Y')) {
             state.quit = true;
         }
         return Vec::new();

@@ -179,6 +179,7 @@ fn toggle_favourite(state: &mut AppState) {
         return;
     };
     if name == picker::ALL_NAMESPACES {
+        say(state, "move to a namespace to make it a favourite", false);
         return;
     }
     let favourites = state
