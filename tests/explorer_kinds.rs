@@ -669,3 +669,42 @@ async fn enter_on_a_browsed_workload_drills_down_to_its_pods() {
     assert_eq!(row, "kube-proxy");
     assert_eq!(s.state.view, ResourceKind::Browse);
 }
+
+#[tokio::test]
+async fn faults_only_on_a_browsed_kind_follows_the_findings() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    discovered(&mut s).await;
+    wait_state(&mut s, "the analysis", |st| {
+        st.troubleshoot.analysis.is_some()
+    })
+    .await;
+    let faulted: Vec<String> = {
+        let analysis = s.state.troubleshoot.analysis.as_ref().unwrap();
+        let mut names: Vec<String> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.object.kind == "DaemonSet")
+            .filter(|f| f.severity != kmedic::findings::Severity::Info)
+            .map(|f| f.object.name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    assert!(faulted.contains(&"kube-proxy".to_string()), "{faulted:?}");
+    command(&mut s, "ds");
+    browse_synced(&mut s, "daemonsets").await;
+    type_text(&mut s, "F");
+    let table = s.state.table().unwrap();
+    assert!(table.faults_only);
+    let rows = s.state.rows(ResourceKind::Browse);
+    let mut shown: Vec<String> = table
+        .visible
+        .iter()
+        .map(|&i| rows[i].key.name.clone())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, faulted, "the DaemonSets with a finding");
+    let text = screen(&s, 160, 40);
+    assert!(text.contains("kube-proxy"), "{text}");
+}
