@@ -244,16 +244,17 @@ async fn every_screen_at_two_sizes_with_true_footers() {
 
     type_text(&mut s, "?");
     shoot(&mut s, "help");
-    let lines = s
-        .state
-        .keymap
-        .bindings(kmedic::app::action::Layer::Global)
-        .len()
-        + s.state
-            .keymap
-            .bindings(kmedic::app::action::Layer::Table)
-            .len()
-        + 4;
+    // Down to the Troubleshoot section (as the page wraps at 80 columns).
+    s.dispatch(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let lines = screens::help::rows(&s.state, 78)
+        .iter()
+        .position(
+            |r| matches!(r, screens::help::HelpRow::Title(t) if t.starts_with("Troubleshoot")),
+        )
+        .unwrap();
     for _ in 0..lines {
         s.dispatch(key(KeyCode::Down));
     }
@@ -388,4 +389,53 @@ async fn errors_are_sentences_not_debug_prints() {
         !text.contains("ApiError") && !text.contains("Status {"),
         "{text}"
     );
+}
+
+/// Collapses runs of whitespace, so text wrapped over rows compares with the text itself.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test]
+async fn help_wraps_its_descriptions_at_80x24() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    s.dispatch(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    type_text(&mut s, "?");
+    // Every page, top to bottom: the text inside the border, row by row.
+    let mut rows: Vec<String> = Vec::new();
+    let mut last = String::new();
+    loop {
+        let text = screen(&s, 80, 24);
+        if text == last {
+            break;
+        }
+        for line in text.lines() {
+            let chars: Vec<char> = line.chars().collect();
+            if chars.len() >= 2 && chars[0] == '│' && chars[chars.len() - 1] == '│' {
+                rows.push(chars[1..chars.len() - 1].iter().collect());
+            }
+        }
+        last = text;
+        s.dispatch(key(KeyCode::PageDown));
+    }
+    let page = words(&rows.join(" "));
+    let mut descs: Vec<String> = kmedic::app::action::Layer::ALL
+        .iter()
+        .flat_map(|l| s.state.keymap.bindings(*l))
+        .map(|b| b.desc)
+        .collect();
+    descs.extend(
+        screens::command_line::COMMANDS
+            .iter()
+            .map(|(_, d)| d.to_string()),
+    );
+    for desc in descs {
+        assert!(
+            page.contains(&words(&desc)),
+            "the help page at 80x24 does not show all of {desc:?}"
+        );
+    }
 }

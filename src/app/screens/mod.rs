@@ -174,6 +174,18 @@ pub fn on_action(state: &mut AppState, layer: Layer, action: Action) -> Vec<Effe
         .unwrap_or_default()
 }
 
+/// A key as the footer and help write it; with `--ascii`, arrows are spelled out (an arrow
+/// glyph would otherwise become a character that is itself a key, like `v`).
+pub fn key_text(key: &str, ascii: bool) -> String {
+    if !ascii {
+        return key.to_string();
+    }
+    key.replace('↑', "Up")
+        .replace('↓', "Down")
+        .replace('←', "Left")
+        .replace('→', "Right")
+}
+
 /// Copies `text` to the clipboard and says so.
 pub fn copy(state: &mut AppState, what: &str, text: String) -> Vec<Effect> {
     super::state::say(
