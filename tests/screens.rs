@@ -320,6 +320,10 @@ async fn every_screen_at_two_sizes_with_true_footers() {
     command(&mut s, "ds");
     wait_for_screen(&mut s, "kube-proxy").await;
     shoot(&mut s, "browsed_daemonsets");
+    command(&mut s, "all");
+    shoot(&mut s, "all_kinds");
+    s.dispatch(key(KeyCode::Esc));
+    assert!(s.state.overlay.is_none());
 }
 
 fn certs_view() -> kmedic::certs::view::CertsView {

@@ -64,6 +64,10 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
             table::render(frame, body, state, theme);
             picker::render_contexts(frame, body, state, p, theme);
         }
+        Some(Overlay::Kinds(k)) => {
+            table::render(frame, body, state, theme);
+            picker::render_kinds(frame, body, k, theme);
+        }
         Some(Overlay::Logs(pane)) => logs::render(frame, body, state, pane, theme),
         Some(Overlay::Drill(_)) => table::render(frame, body, state, theme),
         Some(Overlay::Tree(pane)) => tree::render(frame, body, state, pane, theme),

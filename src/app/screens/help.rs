@@ -83,7 +83,7 @@ pub fn rows(state: &AppState, width: usize) -> Vec<HelpRow> {
         .min(MAX_KEY_COLUMN)
         + 2;
     let mut out = Vec::new();
-    let mut entry = |out: &mut Vec<HelpRow>, keys: &str, desc: &str| {
+    let entry = |out: &mut Vec<HelpRow>, keys: &str, desc: &str| {
         let pad = column.saturating_sub(width_of(keys)).max(2);
         let lead = format!("  {keys}{}", " ".repeat(pad));
         let indent = 2 + column;

@@ -39,7 +39,7 @@ pub fn layer(state: &AppState) -> Layer {
         Some(Overlay::Access(_)) => Layer::Access,
         Some(Overlay::Troubleshoot) => Layer::Troubleshoot,
         Some(Overlay::Certs(_)) => Layer::Certs,
-        Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => Layer::Picker,
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_)) => Layer::Picker,
         Some(Overlay::Logs(_)) => Layer::Logs,
         Some(Overlay::Drill(_)) => Layer::Table,
         Some(Overlay::Tree(_)) => Layer::Tree,
@@ -76,7 +76,7 @@ pub fn footer(state: &AppState) -> Vec<Hint> {
         Some(Overlay::Troubleshoot) => troubleshoot::footer(state),
         Some(Overlay::Certs(_)) => certs::FOOTER,
         Some(Overlay::Namespaces(_)) => picker::NAMESPACES_FOOTER,
-        Some(Overlay::Contexts(_)) => picker::CONTEXTS_FOOTER,
+        Some(Overlay::Contexts(_) | Overlay::Kinds(_)) => picker::CONTEXTS_FOOTER,
         Some(Overlay::Logs(p)) if p.mark.is_some() => logs::SELECTING_FOOTER,
         Some(Overlay::Logs(_)) => logs::FOOTER,
     };
