@@ -1,6 +1,7 @@
 //! Command-line interface. Each subcommand takes only its own flags: the UI's (`kmedic` and
 //! `kmedic demo`), `check`'s (connection, scope, output), `certs`'s and `serve-demo`'s. Only
-//! `--log-file` (kmedic's own log) is accepted everywhere.
+//! `--log-file` (kmedic's own log) is accepted everywhere; the client flags (timeouts, access
+//! reviews) by the commands that talk to an API server.
 
 use std::path::PathBuf;
 
@@ -31,36 +32,26 @@ pub struct Cli {
 }
 
 /// How kmedic talks to the API server: how long it waits, and whether it asks access reviews.
-#[derive(Debug, Clone, Args)]
+/// Taken by the commands that talk to one (the UI, `demo`, `check`, `certs`, `reach`), not by
+/// `serve-demo` (a server) or `node` (no API server at all).
+#[derive(Debug, Clone, Args, Default)]
 pub struct ClientArgs {
     /// How long to wait for the API server to answer a request, as kubectl's --request-timeout:
-    /// a duration like 30s, 1m or 500ms; 0 waits forever. Watches and log follows only have to
-    /// start answering within it; they are never cut.
-    #[arg(
-        long,
-        global = true,
-        value_name = "DURATION",
-        default_value = "30s",
-        env = "KMEDIC_REQUEST_TIMEOUT"
-    )]
-    pub request_timeout: Timeout,
+    /// a duration like 30s, 1m or 500ms; 0 waits forever (default: 30s). Watches and log
+    /// follows only have to start answering within it; they are never cut.
+    #[arg(long, value_name = "DURATION", env = "KMEDIC_REQUEST_TIMEOUT")]
+    pub request_timeout: Option<Timeout>,
 
-    /// How long to wait for the TCP and TLS connection to the API server; 0 waits forever.
-    #[arg(
-        long,
-        global = true,
-        value_name = "DURATION",
-        default_value = "10s",
-        env = "KMEDIC_CONNECT_TIMEOUT"
-    )]
-    pub connect_timeout: Timeout,
+    /// How long to wait for the TCP and TLS connection to the API server; 0 waits forever
+    /// (default: 10s).
+    #[arg(long, value_name = "DURATION", env = "KMEDIC_CONNECT_TIMEOUT")]
+    pub connect_timeout: Option<Timeout>,
 
     /// Never send access reviews (SelfSubjectAccessReview, SelfSubjectRulesReview,
     /// SelfSubjectReview): they change nothing but appear as `create` in audit logs. The
     /// can-i view then says they are off.
     #[arg(
         long,
-        global = true,
         env = "KMEDIC_NO_ACCESS_REVIEW",
         value_parser = clap::builder::FalseyValueParser::new()
     )]
@@ -68,11 +59,26 @@ pub struct ClientArgs {
 }
 
 impl ClientArgs {
+    /// These flags, with `outer`'s where these are not given (`kmedic --request-timeout 5s
+    /// check` means the same as `kmedic check --request-timeout 5s`).
+    pub fn or(&self, outer: &ClientArgs) -> ClientArgs {
+        ClientArgs {
+            request_timeout: self.request_timeout.or(outer.request_timeout),
+            connect_timeout: self.connect_timeout.or(outer.connect_timeout),
+            no_access_review: self.no_access_review || outer.no_access_review,
+        }
+    }
+
     /// The settings every client of this process is built with.
     pub fn settings(&self) -> ClientSettings {
+        let defaults = ClientSettings::default();
         ClientSettings {
-            connect_timeout: self.connect_timeout.0,
-            request_timeout: self.request_timeout.0,
+            connect_timeout: self
+                .connect_timeout
+                .map_or(defaults.connect_timeout, |t| t.0),
+            request_timeout: self
+                .request_timeout
+                .map_or(defaults.request_timeout, |t| t.0),
             access_reviews: !self.no_access_review,
         }
     }
@@ -192,6 +198,9 @@ pub struct ReachArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
 
+    #[command(flatten)]
+    pub client: ClientArgs,
+
     /// The source pod: NAMESPACE/POD.
     #[arg(value_name = "FROM")]
     pub from: String,
@@ -234,6 +243,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
 
+    #[command(flatten)]
+    pub client: ClientArgs,
+
     /// Namespace to analyse (default: the context's namespace; a scenario: every namespace).
     #[arg(short = 'n', long, value_name = "NAME")]
     pub namespace: Option<String>,
@@ -269,6 +281,9 @@ pub struct CheckArgs {
 pub struct CertsArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub client: ClientArgs,
 
     /// Root of the node's file system, for /etc/kubernetes/pki, /etc/kubernetes/*.conf and
     /// /var/lib/kubelet/pki (read-only).
@@ -312,6 +327,9 @@ pub struct NodeArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
+    #[command(flatten)]
+    pub client: ClientArgs,
+
     /// Load objects from a YAML/JSON file, a `kind: List`, or a `kubectl cluster-info dump` directory.
     #[arg(long, value_name = "PATH")]
     pub scenario: Option<PathBuf>,

@@ -10,7 +10,14 @@ use kmedic::launch;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    kmedic::cluster::client::set_default_settings(cli.client.settings());
+    let client = match &cli.command {
+        Some(Command::Demo(args)) => args.client.or(&cli.client),
+        Some(Command::Check(args)) => args.client.or(&cli.client),
+        Some(Command::Certs(args)) => args.client.or(&cli.client),
+        Some(Command::Reach(args)) => args.client.or(&cli.client),
+        Some(Command::ServeDemo(_) | Command::Node(_)) | None => cli.client.clone(),
+    };
+    kmedic::cluster::client::set_default_settings(client.settings());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -212,3 +212,61 @@ fn find_text(buffer: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16
     }
     None
 }
+
+#[tokio::test]
+async fn drill_downs_say_when_their_pods_are_outside_the_namespace_shown() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    command(&mut s, "ns shop");
+    wait_state(&mut s, "the shop pods", |st| {
+        !st.rows(ResourceKind::Pods).is_empty()
+            && st
+                .rows(ResourceKind::Pods)
+                .iter()
+                .all(|r| r.key.namespace == "shop")
+    })
+    .await;
+
+    // cp-1 runs only kube-system pods: none is listed in shop, and the drill says why.
+    type_text(&mut s, "4");
+    cursor_to(&mut s, ResourceKind::Nodes, "", "cp-1").await;
+    s.dispatch(key(KeyCode::Enter));
+    let text = wait_for_screen(&mut s, "in other namespaces than shop").await;
+    assert!(text.contains("press 0 to show all namespaces"), "{text}");
+    assert!(text.contains("Pods 0 (+"), "{text}");
+    assert!(!text.contains("match the filter"), "{text}");
+    // Widening shows them, in the same drill-down.
+    type_text(&mut s, "0");
+    wait_state(&mut s, "cp-1's pods", |st| {
+        st.table().is_some_and(|t| !t.visible.is_empty())
+    })
+    .await;
+    assert!(
+        drilled_pods(&s)
+            .iter()
+            .any(|p| p.starts_with("kube-apiserver"))
+    );
+    s.dispatch(key(KeyCode::Esc));
+
+    // Another namespace than the one shown: its pods are not listed, and the drill says so
+    // rather than "has no pods".
+    command(&mut s, "ns shop");
+    type_text(&mut s, "5");
+    cursor_to(&mut s, ResourceKind::Namespaces, "", "payments").await;
+    s.dispatch(key(KeyCode::Enter));
+    let text = wait_for_screen(&mut s, "are not listed while namespace shop is selected").await;
+    assert!(text.contains(":ns payments"), "{text}");
+    assert!(!text.contains("has no pods"), "{text}");
+    type_text(&mut s, "0");
+    wait_state(&mut s, "the payments pods", |st| {
+        st.table().is_some_and(|t| !t.visible.is_empty())
+    })
+    .await;
+    let payments = s
+        .state
+        .rows(ResourceKind::Pods)
+        .iter()
+        .filter(|r| r.key.namespace == "payments")
+        .count();
+    assert!(payments > 0);
+    assert_eq!(drilled_pods(&s).len(), payments);
+}

@@ -340,8 +340,9 @@ async fn unserved_and_unknown_kinds_say_so() {
         "{notice:?}"
     );
     assert_ne!(s.state.view, ResourceKind::Browse);
+    // A category is neither: its kinds are offered (see all_offers_the_kinds_…).
     command(&mut s, "all");
-    assert!(s.state.notice.clone().unwrap().text.contains("category"));
+    assert!(matches!(s.state.overlay, Some(Overlay::Kinds(_))));
 }
 
 /// The YAML (or describe) text shown.
@@ -668,4 +669,80 @@ async fn enter_on_a_browsed_workload_drills_down_to_its_pods() {
     let row = s.state.selected_row().unwrap().key.name.clone();
     assert_eq!(row, "kube-proxy");
     assert_eq!(s.state.view, ResourceKind::Browse);
+}
+
+#[tokio::test]
+async fn faults_only_on_a_browsed_kind_follows_the_findings() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    discovered(&mut s).await;
+    wait_state(&mut s, "the analysis", |st| {
+        st.troubleshoot.analysis.is_some()
+    })
+    .await;
+    let faulted: Vec<String> = {
+        let analysis = s.state.troubleshoot.analysis.as_ref().unwrap();
+        let mut names: Vec<String> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.object.kind == "DaemonSet")
+            .filter(|f| f.severity != kmedic::findings::Severity::Info)
+            .map(|f| f.object.name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    assert!(faulted.contains(&"kube-proxy".to_string()), "{faulted:?}");
+    command(&mut s, "ds");
+    browse_synced(&mut s, "daemonsets").await;
+    type_text(&mut s, "F");
+    let table = s.state.table().unwrap();
+    assert!(table.faults_only);
+    let rows = s.state.rows(ResourceKind::Browse);
+    let mut shown: Vec<String> = table
+        .visible
+        .iter()
+        .map(|&i| rows[i].key.name.clone())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, faulted, "the DaemonSets with a finding");
+    let text = screen(&s, 160, 40);
+    assert!(text.contains("kube-proxy"), "{text}");
+}
+
+#[tokio::test]
+async fn all_offers_the_kinds_of_the_category_and_opens_one() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    discovered(&mut s).await;
+    command(&mut s, "all");
+    let Some(Overlay::Kinds(kinds)) = &s.state.overlay else {
+        panic!("`:all` opens the kinds of the category");
+    };
+    // The kinds kubectl lists for `kubectl get all`: every served kind in the category.
+    let expected: Vec<String> = s
+        .state
+        .api
+        .as_ref()
+        .unwrap()
+        .resources
+        .iter()
+        .filter(|r| r.categories.iter().any(|c| c == "all"))
+        .map(|r| r.full_name())
+        .collect();
+    assert_eq!(kinds.kinds, expected);
+    assert!(kinds.kinds.contains(&"daemonsets.apps".to_string()));
+    let text = screen(&s, 160, 40);
+    assert!(
+        text.contains("all: ") && text.contains("daemonsets.apps"),
+        "{text}"
+    );
+    // Typing filters; Enter opens the kind under the cursor.
+    type_text(&mut s, "daemon");
+    s.dispatch(key(KeyCode::Enter));
+    browse_synced(&mut s, "daemonsets").await;
+    assert!(s.state.overlay.is_none());
+    assert_eq!(
+        s.state.browse.as_ref().map(|b| b.resource.plural.as_str()),
+        Some("daemonsets")
+    );
 }

@@ -14,6 +14,7 @@ mod support;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use kmedic::app::Msg;
+use kmedic::app::action::Action;
 use kmedic::app::overlay::Overlay;
 use kmedic::app::screens;
 use kmedic::config::key::KeySpec;
@@ -42,7 +43,56 @@ fn key_event(text: &str) -> Option<KeyEvent> {
     Some(KeyEvent::new(spec.code, spec.modifiers))
 }
 
-/// Fails when the footer on screen names a key the screen's layer does not bind.
+/// The hints of the footer line, as (key, label): `<q> back  <Enter> describe`.
+fn footer_hints(screen: &str) -> Vec<(String, String)> {
+    let footer = screen.lines().last().unwrap_or_default();
+    let re = regex::Regex::new(r"<([^<>]+)> ([^<]*)").unwrap();
+    re.captures_iter(footer)
+        .map(|c| (c[1].to_string(), c[2].trim().to_string()))
+        .collect()
+}
+
+/// What a key can change that a user sees: the screen, its cursor and scroll, the input line,
+/// the question, the notice.
+fn fingerprint(st: &kmedic::app::state::AppState) -> String {
+    let t = &st.troubleshoot;
+    format!(
+        "{:?}|{}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}/{}/{}",
+        st.overlay,
+        st.stack.len(),
+        st.input,
+        st.confirm_quit,
+        st.quit,
+        st.notice,
+        st.view,
+        st.scope,
+        st.table(),
+        st.browse,
+        st.favourites,
+        t.tab,
+        t.selected,
+        t.detail_scroll,
+    )
+}
+
+/// Keys that move or scroll, which have nothing to do when everything fits.
+const SCROLLS: &[Action] = &[
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+    Action::Left,
+    Action::Right,
+    Action::DetailUp,
+    Action::DetailDown,
+    Action::JumpLive,
+];
+
+/// Fails when the footer on screen names a key the screen's layer does not bind, names one
+/// twice, or offers a key that does nothing (or fails) there, or whose label says `quit` or
+/// `back` when the key does the other.
 fn check_footer(s: &Session, screen: &str, name: &str) {
     let st = &s.state;
     if st.input.is_some() || st.notice.is_some() || st.confirm_quit {
@@ -51,13 +101,44 @@ fn check_footer(s: &Session, screen: &str, name: &str) {
     let layer = screens::layer(st);
     let keys = footer_keys(screen);
     assert!(!keys.is_empty(), "{name}: no footer hints\n{screen}");
-    for key in keys {
+    let hints = footer_hints(screen);
+    for (i, (key, label)) in hints.iter().enumerate() {
+        assert!(
+            hints[..i].iter().all(|(k, l)| k != key && l != label),
+            "{name}: the footer offers <{key}> {label} twice\n{screen}"
+        );
+    }
+    for (key, label) in hints {
         let event = key_event(&key).unwrap_or_else(|| panic!("{name}: footer key <{key}>"));
         assert!(
             st.keymap.resolve(layer, &event).is_some(),
             "{name}: the footer names <{key}>, which [{}] does not bind\n{screen}",
             layer.section()
         );
+        let mut probe = st.clone();
+        let before = fingerprint(&probe);
+        let effects = screens::on_key(&mut probe, &event);
+        if let Some(notice) = probe.notice.as_ref().filter(|n| n.error) {
+            panic!("{name}: <{key}> {label} fails: {}\n{screen}", notice.text);
+        }
+        // Scrolling does nothing when everything fits; every other key must.
+        let action = st.keymap.resolve(layer, &event);
+        let scrolls = action.is_some_and(|a| SCROLLS.contains(&a));
+        assert!(
+            scrolls || !effects.is_empty() || fingerprint(&probe) != before,
+            "{name}: <{key}> {label} does nothing\n{screen}"
+        );
+        match label.as_str() {
+            "quit" => assert!(
+                probe.confirm_quit || probe.quit,
+                "{name}: <{key}> says quit but does not\n{screen}"
+            ),
+            "back" => assert!(
+                !probe.confirm_quit && !probe.quit,
+                "{name}: <{key}> says back but asks to quit\n{screen}"
+            ),
+            _ => {}
+        }
     }
 }
 
@@ -163,16 +244,17 @@ async fn every_screen_at_two_sizes_with_true_footers() {
 
     type_text(&mut s, "?");
     shoot(&mut s, "help");
-    let lines = s
-        .state
-        .keymap
-        .bindings(kmedic::app::action::Layer::Global)
-        .len()
-        + s.state
-            .keymap
-            .bindings(kmedic::app::action::Layer::Table)
-            .len()
-        + 4;
+    // Down to the Troubleshoot section (as the page wraps at 80 columns).
+    s.dispatch(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let lines = screens::help::rows(&s.state, 78)
+        .iter()
+        .position(
+            |r| matches!(r, screens::help::HelpRow::Title(t) if t.starts_with("Troubleshoot")),
+        )
+        .unwrap();
     for _ in 0..lines {
         s.dispatch(key(KeyCode::Down));
     }
@@ -220,6 +302,28 @@ async fn every_screen_at_two_sizes_with_true_footers() {
     s.dispatch(key(KeyCode::Esc));
     assert!(s.state.overlay.is_none());
     assert_eq!(s.state.selected_row().unwrap().key.name, "cart");
+
+    // The tables without logs, a Node's pods, and a kind browsed by its kubectl name.
+    type_text(&mut s, "4");
+    wait_for_screen(&mut s, "cp-1").await;
+    shoot(&mut s, "nodes");
+    s.dispatch(key(KeyCode::Enter));
+    wait_for_screen(&mut s, "Nodes › node/").await;
+    wait_state(&mut s, "the node's pods", |st| {
+        st.table().is_some_and(|t| !t.visible.is_empty())
+    })
+    .await;
+    shoot(&mut s, "node_drill");
+    s.dispatch(key(KeyCode::Esc));
+    type_text(&mut s, "6");
+    shoot(&mut s, "events");
+    command(&mut s, "ds");
+    wait_for_screen(&mut s, "kube-proxy").await;
+    shoot(&mut s, "browsed_daemonsets");
+    command(&mut s, "all");
+    shoot(&mut s, "all_kinds");
+    s.dispatch(key(KeyCode::Esc));
+    assert!(s.state.overlay.is_none());
 }
 
 fn certs_view() -> kmedic::certs::view::CertsView {
@@ -289,4 +393,53 @@ async fn errors_are_sentences_not_debug_prints() {
         !text.contains("ApiError") && !text.contains("Status {"),
         "{text}"
     );
+}
+
+/// Collapses runs of whitespace, so text wrapped over rows compares with the text itself.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test]
+async fn help_wraps_its_descriptions_at_80x24() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    s.dispatch(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    type_text(&mut s, "?");
+    // Every page, top to bottom: the text inside the border, row by row.
+    let mut rows: Vec<String> = Vec::new();
+    let mut last = String::new();
+    loop {
+        let text = screen(&s, 80, 24);
+        if text == last {
+            break;
+        }
+        for line in text.lines() {
+            let chars: Vec<char> = line.chars().collect();
+            if chars.len() >= 2 && chars[0] == '│' && chars[chars.len() - 1] == '│' {
+                rows.push(chars[1..chars.len() - 1].iter().collect());
+            }
+        }
+        last = text;
+        s.dispatch(key(KeyCode::PageDown));
+    }
+    let page = words(&rows.join(" "));
+    let mut descs: Vec<String> = kmedic::app::action::Layer::ALL
+        .iter()
+        .flat_map(|l| s.state.keymap.bindings(*l))
+        .map(|b| b.desc)
+        .collect();
+    descs.extend(
+        screens::command_line::COMMANDS
+            .iter()
+            .map(|(_, d)| d.to_string()),
+    );
+    for desc in descs {
+        assert!(
+            page.contains(&words(&desc)),
+            "the help page at 80x24 does not show all of {desc:?}"
+        );
+    }
 }

@@ -203,4 +203,36 @@ fn subcommands_list_only_their_own_flags() {
     let ui = help(&["--help"]);
     assert!(ui.contains("--theme") && ui.contains("--keymap"), "{ui}");
     assert!(help(&["demo", "--help"]).contains("--theme"));
+    // Client flags only where kmedic talks to an API server.
+    let client_only = [
+        "--request-timeout",
+        "--connect-timeout",
+        "--no-access-review",
+    ];
+    for args in [&["serve-demo", "--help"][..], &["node", "--help"][..]] {
+        let text = help(args);
+        for flag in client_only {
+            assert!(!text.contains(flag), "{args:?} lists {flag}:\n{text}");
+        }
+    }
+    for args in [
+        &["--help"][..],
+        &["demo", "--help"][..],
+        &["check", "--help"][..],
+        &["certs", "--help"][..],
+        &["reach", "--help"][..],
+    ] {
+        let text = help(args);
+        for flag in client_only {
+            assert!(
+                text.contains(flag),
+                "{args:?} does not list {flag}:\n{text}"
+            );
+        }
+    }
+    let out = Command::new(BIN)
+        .args(["node", "--request-timeout", "1s"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "node refuses a client flag");
 }

@@ -22,6 +22,8 @@ pub struct Browse {
     pub field_selector: Option<String>,
     /// kmedic's own view of the kind, if it has one (describe, logs).
     pub known: Option<ResourceKind>,
+    /// The rows as the watch sent them, before the findings raised their health.
+    pub raw: Vec<Arc<Row>>,
 }
 
 impl Browse {
@@ -54,6 +56,7 @@ pub fn open(
         label_selector: label_selector.clone(),
         field_selector: field_selector.clone(),
         known,
+        raw: Vec::new(),
     });
     state
         .kinds
@@ -101,6 +104,10 @@ pub fn on_rows(state: &mut AppState, request: u64, status: BrowseStatus, rows: V
         }
         state.tables.insert(ResourceKind::Browse, table);
     }
+    if let Some(browse) = state.browse.as_mut() {
+        browse.raw = rows;
+    }
+    let rows = with_findings(state);
     let data = state.kinds.entry(ResourceKind::Browse).or_default();
     data.rows = rows;
     data.synced = status.synced;
@@ -109,9 +116,62 @@ pub fn on_rows(state: &mut AppState, request: u64, status: BrowseStatus, rows: V
     state.dirty = true;
 }
 
-/// The object under the cursor of the Browse table and how to read it.
-pub fn selected(state: &AppState) -> Option<(ApiResource, ObjKey, Option<ResourceKind>)> {
-    let browse = state.browse.as_ref()?;
-    let row = state.selected_row()?;
-    Some((browse.resource.clone(), row.key.clone(), browse.known))
+/// The findings changed: the browsed rows take their health again.
+pub fn on_findings(state: &mut AppState) {
+    if state.browse.is_none() {
+        return;
+    }
+    let rows = with_findings(state);
+    if let Some(data) = state.kinds.get_mut(&ResourceKind::Browse) {
+        data.rows = rows;
+        state.refresh_table(ResourceKind::Browse);
+    }
+}
+
+/// The browsed rows, each as healthy as its cells say and no healthier than the worst open
+/// finding about its object (a DaemonSet whose pods crash is a fault, though its server
+/// Table row has no status column), so "faults only" and the row colour agree with
+/// Troubleshoot.
+fn with_findings(state: &AppState) -> Vec<Arc<Row>> {
+    use crate::findings::Severity;
+    use crate::model::Health;
+    use crate::model::api::table::rank;
+    let Some(browse) = state.browse.as_ref() else {
+        return Vec::new();
+    };
+    let mut worst: std::collections::HashMap<ObjKey, Health> = std::collections::HashMap::new();
+    let findings = state
+        .troubleshoot
+        .analysis
+        .as_ref()
+        .map(|a| a.findings.as_slice())
+        .unwrap_or(&[]);
+    for f in findings
+        .iter()
+        .filter(|f| f.object.kind == browse.resource.kind)
+    {
+        let health = match f.severity {
+            Severity::Critical | Severity::Error => Health::Error,
+            Severity::Warning => Health::Warning,
+            Severity::Info => continue,
+        };
+        let key = ObjKey::new(f.object.namespace.as_str(), f.object.name.as_str());
+        let entry = worst.entry(key).or_insert(health);
+        *entry = (*entry).max(health);
+    }
+    if worst.is_empty() {
+        return browse.raw.clone();
+    }
+    browse
+        .raw
+        .iter()
+        .map(|row| match worst.get(&row.key) {
+            Some(&health) if rank(health) > rank(row.health) => {
+                let mut raised = Row::clone(row);
+                raised.health = health;
+                Arc::new(raised)
+            }
+            _ => row.clone(),
+        })
+        .collect()
 }

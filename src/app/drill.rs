@@ -39,6 +39,43 @@ impl DrillView {
         }
     }
 
+    /// Members outside the namespace shown: the engine knows them, the table does not list
+    /// them (a Node's pods in other namespaces).
+    pub fn outside(&self, scope: &crate::cluster::Scope) -> usize {
+        let crate::cluster::Scope::Namespace(ns) = scope else {
+            return 0;
+        };
+        self.table
+            .only
+            .as_ref()
+            .map_or(0, |only| only.iter().filter(|k| k.namespace != *ns).count())
+    }
+
+    /// Why this drill-down cannot list what it stands for in the namespace shown, if that is
+    /// so: `hint` is how to show every namespace (`press 0`).
+    pub fn scope_note(&self, scope: &crate::cluster::Scope, hint: &str) -> Option<String> {
+        let crate::cluster::Scope::Namespace(ns) = scope else {
+            return None;
+        };
+        if self.parent_kind == "Namespace" && self.parent.name != *ns {
+            return Some(format!(
+                "The pods of {} are not listed while namespace {ns} is selected: {hint}, or \
+                 :ns {}.",
+                self.crumb(),
+                self.parent.name
+            ));
+        }
+        match self.outside(scope) {
+            0 => None,
+            n => Some(format!(
+                "{n} {} of {} {} in other namespaces than {ns}: {hint}.",
+                if n == 1 { "pod" } else { "pods" },
+                self.crumb(),
+                if n == 1 { "is" } else { "are" },
+            )),
+        }
+    }
+
     /// One step of the breadcrumb: `deployment/shop/cart`.
     pub fn crumb(&self) -> String {
         let kind = self.parent_kind.to_ascii_lowercase();

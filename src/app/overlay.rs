@@ -56,6 +56,31 @@ pub enum Overlay {
     Drill(Box<super::drill::DrillView>),
     /// The owner/reference tree of an object.
     Tree(Box<super::tree::TreePane>),
+    /// The kinds of a category (`:all`), one to open.
+    Kinds(Box<KindsPicker>),
+}
+
+/// `:all` (a category, as in `kubectl get all`): its kinds, to open one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KindsPicker {
+    pub picker: Picker,
+    pub category: String,
+    /// Full names (`deployments.apps`), in discovery order.
+    pub kinds: Vec<String>,
+    /// `-n`/`-A` as typed after the category, passed on to the kind opened.
+    pub namespace: Option<super::command::NamespaceChoice>,
+}
+
+impl KindsPicker {
+    /// The kinds whose name contains the typed filter.
+    pub fn entries(&self) -> Vec<String> {
+        let filter = self.picker.filter.to_lowercase();
+        self.kinds
+            .iter()
+            .filter(|k| k.contains(filter.as_str()))
+            .cloned()
+            .collect()
+    }
 }
 
 /// The Certs view: the inspection report once it arrives, as a navigable tree.

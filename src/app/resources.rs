@@ -95,15 +95,16 @@ pub fn run(state: &mut AppState, q: ResourceQuery) -> Vec<Effect> {
             effects
         }
         Resolved::Category(category, members) => {
-            let names: Vec<String> = members.iter().map(|r| r.plural.clone()).collect();
-            say(
+            // kmedic shows one kind per table: the category's kinds, to open one.
+            let kinds: Vec<String> = members.iter().map(|r| r.full_name()).collect();
+            super::nav::open(
                 state,
-                format!(
-                    "'{category}' is a category of {} kinds: {} (open one of them)",
-                    names.len(),
-                    names.join(", ")
-                ),
-                false,
+                Overlay::Kinds(Box::new(super::overlay::KindsPicker {
+                    picker: Default::default(),
+                    category,
+                    kinds,
+                    namespace: q.namespace,
+                })),
             );
             Vec::new()
         }

@@ -95,7 +95,7 @@ pub struct AppState {
     pub overlay: Option<Overlay>,
     /// Screens beneath `overlay`, bottom first: `Back` returns to the last one, with its cursor.
     pub stack: Vec<Overlay>,
-    /// `q` was pressed at the top: the next key answers "quit kmedic?" (`y` or `q` quits).
+    /// `q` was pressed at the top: the next key answers "quit kmedic?" (only `y` quits).
     pub confirm_quit: bool,
     pub input: Option<InputLine>,
     pub notice: Option<Notice>,
@@ -213,10 +213,12 @@ impl AppState {
     pub fn shown_drill(&self) -> Option<&super::drill::DrillView> {
         match &self.overlay {
             Some(Overlay::Drill(d)) => Some(d),
-            Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => match self.stack.last() {
-                Some(Overlay::Drill(d)) => Some(d),
-                _ => None,
-            },
+            Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_)) => {
+                match self.stack.last() {
+                    Some(Overlay::Drill(d)) => Some(d),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }
@@ -373,10 +375,12 @@ fn drill_in<'a>(
 ) -> Option<&'a mut super::drill::DrillView> {
     match overlay {
         Some(Overlay::Drill(d)) => Some(d),
-        Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => match stack.last_mut() {
-            Some(Overlay::Drill(d)) => Some(d),
-            _ => None,
-        },
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_)) => {
+            match stack.last_mut() {
+                Some(Overlay::Drill(d)) => Some(d),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

@@ -213,6 +213,7 @@ pub fn on_result(state: &mut AppState, generation: u64, result: Result<Analysis,
     }
     let rows = state.troubleshoot.rows().len();
     state.troubleshoot.selected = state.troubleshoot.selected.min(rows.saturating_sub(1));
+    super::browse::on_findings(state);
     state.dirty = true;
 }
 
@@ -225,4 +226,5 @@ pub fn reset(state: &mut AppState) {
     state.troubleshoot.selected = 0;
     // What was read on the node stays: it does not depend on the cluster.
     super::node_local::merge(&mut state.troubleshoot);
+    super::browse::on_findings(state);
 }

@@ -477,7 +477,10 @@ fn clock_changes_screen(state: &AppState, now: jiff::Timestamp) -> bool {
         Some(Overlay::Troubleshoot | Overlay::Logs(_)) => true,
         // "as of 12s ago" counts up.
         Some(Overlay::Detail(d)) => d.target.fetched_at.is_some(),
-        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Drill(_)) | None => {
+        Some(
+            Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_) | Overlay::Drill(_),
+        )
+        | None => {
             let Some(table) = state.table() else {
                 return false;
             };

@@ -72,10 +72,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 pub fn hints(state: &AppState) -> Vec<(String, &'static str)> {
     let layer = screens::layer(state);
     screens::footer(state)
-        .iter()
+        .into_iter()
         .filter_map(|(action, label)| {
-            let key = state.keymap.hint(layer, *action)?;
-            Some((super::key_text(&key, state.ascii), *label))
+            let key = state.keymap.hint(layer, action)?;
+            Some((super::key_text(&key, state.ascii), label))
         })
         .collect()
 }

@@ -1,24 +1,20 @@
-//! The help page, generated from the active keymap: one section per screen (its keymap layer)
-//! in the order of `Layer::ALL`, then the `:` commands.
+//! The help page, generated from the active keymap (`app::screens::help::rows`: one section
+//! per screen, then the `:` commands, descriptions wrapped to the width): here only styled.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::app::action::Layer;
-use crate::app::screens;
+use crate::app::screens::help::HelpRow;
 use crate::app::state::AppState;
 use crate::app::text_view::TextView;
-use crate::app::wrap::width_of;
 use crate::config::{Theme, Token};
-
-/// Widest the key column grows before longer keys push their description to the right.
-const MAX_KEY_COLUMN: usize = 18;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &TextView, theme: &Theme) {
     let height = usize::from(area.height.saturating_sub(2));
-    let shown: Vec<Line> = lines(state, theme)
+    let width = usize::from(area.width.saturating_sub(2));
+    let shown: Vec<Line> = lines(state, width, theme)
         .into_iter()
         .skip(view.scroll)
         .take(height)
@@ -33,60 +29,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, view: &TextView, 
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 
-/// Every line of the help page (as many as `screens::help::help_lines` counts).
-pub fn lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
-    let sections: Vec<(Layer, Vec<(String, String)>)> = Layer::ALL
-        .iter()
-        .map(|layer| {
-            let bindings = state
-                .keymap
-                .bindings(*layer)
-                .into_iter()
-                .map(|b| (super::key_text(&b.keys, state.ascii), b.desc))
-                .collect();
-            (*layer, bindings)
+/// Every line of the help page at `width` columns.
+pub fn lines(state: &AppState, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    crate::app::screens::help::rows(state, width)
+        .into_iter()
+        .map(|row| match row {
+            HelpRow::Title(text) => Line::from(Span::styled(text, theme.style(Token::TableHeader))),
+            HelpRow::Entry(keys, desc) => Line::from(vec![
+                Span::styled(keys, theme.style(Token::KeyHint)),
+                Span::styled(desc, theme.style(Token::Text)),
+            ]),
+            HelpRow::Blank => Line::from(""),
         })
-        .collect();
-    let commands = screens::command_line::COMMANDS;
-    // One key column for the whole page, as wide as most keys; longer key lists push their
-    // description right, always after two spaces.
-    let column = sections
-        .iter()
-        .flat_map(|(_, b)| b.iter().map(|(k, _)| width_of(k)))
-        .max()
-        .unwrap_or(0)
-        .min(MAX_KEY_COLUMN)
-        + 2;
-    let entry = |keys: &str, desc: &str| {
-        let pad = column.saturating_sub(width_of(keys)).max(2);
-        Line::from(vec![
-            Span::styled(
-                format!("  {keys}{}", " ".repeat(pad)),
-                theme.style(Token::KeyHint),
-            ),
-            Span::styled(desc.to_string(), theme.style(Token::Text)),
-        ])
-    };
-    let mut lines = Vec::new();
-    for (layer, bindings) in sections {
-        if bindings.is_empty() {
-            continue;
-        }
-        lines.push(Line::from(Span::styled(
-            format!("{}:", screens::title(layer)),
-            theme.style(Token::TableHeader),
-        )));
-        for (keys, desc) in &bindings {
-            lines.push(entry(keys, desc));
-        }
-        lines.push(Line::from(""));
-    }
-    lines.push(Line::from(Span::styled(
-        "Commands (press : then type one, Enter runs it):",
-        theme.style(Token::TableHeader),
-    )));
-    for (command, desc) in commands {
-        lines.push(entry(command, desc));
-    }
-    lines
+        .collect()
 }

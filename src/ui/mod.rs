@@ -64,6 +64,10 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
             table::render(frame, body, state, theme);
             picker::render_contexts(frame, body, state, p, theme);
         }
+        Some(Overlay::Kinds(k)) => {
+            table::render(frame, body, state, theme);
+            picker::render_kinds(frame, body, k, theme);
+        }
         Some(Overlay::Logs(pane)) => logs::render(frame, body, state, pane, theme),
         Some(Overlay::Drill(_)) => table::render(frame, body, state, theme),
         Some(Overlay::Tree(pane)) => tree::render(frame, body, state, pane, theme),
@@ -97,17 +101,7 @@ fn render_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(paragraph, inner);
 }
 
-/// A key as the footer and help write it; with `--ascii`, arrows are spelled out (an arrow
-/// glyph would otherwise become a character that is itself a key, like `v`).
-pub(crate) fn key_text(key: &str, ascii: bool) -> String {
-    if !ascii {
-        return key.to_string();
-    }
-    key.replace('↑', "Up")
-        .replace('↓', "Down")
-        .replace('←', "Left")
-        .replace('→', "Right")
-}
+pub(crate) use crate::app::screens::key_text;
 
 /// Cuts `text` to at most `width` display columns, marking the cut with an ellipsis.
 pub(crate) fn truncate(text: &str, width: usize) -> String {

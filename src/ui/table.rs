@@ -36,7 +36,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if rows.is_empty() || (drill.is_some() && table.visible.is_empty()) {
         let (text, token) = match (&refused, synced, drill) {
             (Some(message), _, _) => (format!("✗ {message}"), Token::Error),
-            (None, true, Some(d)) => drill_empty(d, table),
+            (None, true, Some(d)) => match d.scope_note(&state.scope, &all_namespaces(state)) {
+                Some(note) => (note, Token::Warning),
+                None => drill_empty(d, table),
+            },
             (None, true, None) => match &unread {
                 Some(line) => (visible(line).into_owned(), Token::Warning),
                 None => (empty_message(state, kind), Token::Muted),
@@ -217,6 +220,21 @@ fn not_loaded(state: &AppState, _kind: ResourceKind) -> (String, Token) {
     }
 }
 
+/// How to show every namespace, for a drill-down that needs pods outside the one shown.
+fn all_namespaces(state: &AppState) -> String {
+    let layer = crate::app::action::Layer::Table;
+    match state
+        .keymap
+        .hint(layer, crate::app::action::Action::AllNamespaces)
+    {
+        Some(key) => format!(
+            "press {} to show all namespaces",
+            super::key_text(&key, state.ascii)
+        ),
+        None => "run :ns all to show all namespaces".into(),
+    }
+}
+
 /// Why a drill-down lists nothing: the answer is not there yet, the object is gone, or it
 /// stands for no objects (with the engine's note when the list may be incomplete).
 fn drill_empty(drill: &crate::app::drill::DrillView, table: &TableView) -> (String, Token) {
@@ -231,8 +249,11 @@ fn drill_empty(drill: &crate::app::drill::DrillView, table: &TableView) -> (Stri
             Token::Warning,
         ),
         Some(Some(m)) => {
-            let mut text = if table.only.as_ref().is_some_and(|o| !o.is_empty()) {
+            let filtered = table.filter.is_some() || table.faults_only;
+            let mut text = if table.only.as_ref().is_some_and(|o| !o.is_empty()) && filtered {
                 format!("No {what} of {crumb} match the filter.")
+            } else if table.only.as_ref().is_some_and(|o| !o.is_empty()) {
+                format!("The {what} of {crumb} are not listed yet.")
             } else {
                 format!("{crumb} has no {what}.")
             };
@@ -331,15 +352,20 @@ fn title<'a>(
     theme: &Theme,
 ) -> Line<'a> {
     // A drill-down counts its members, and names the way it came (the breadcrumb).
+    let drill = state.shown_drill();
+    let outside = drill.map_or(0, |d| d.outside(&state.scope));
     let total = match &table.only {
-        Some(only) => only.len(),
+        Some(only) => only.len().saturating_sub(outside),
         None => total,
     };
-    let count = if table.filter.is_some() || table.faults_only {
+    let mut count = if table.filter.is_some() || table.faults_only {
         format!("{}/{}", table.visible.len(), total)
     } else {
         total.to_string()
     };
+    if outside > 0 {
+        count.push_str(&format!(" (+{outside} in other namespaces)"));
+    }
     let mut spans = Vec::new();
     if let Some(path) = crate::app::drill::breadcrumb(state) {
         spans.push(Span::styled(

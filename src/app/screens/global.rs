@@ -65,7 +65,7 @@ pub fn back(state: &mut AppState) {
     }
 }
 
-/// Asks "quit kmedic?"; the next key answers (`y` or `q` quits, anything else stays).
+/// Asks "quit kmedic?"; the next key answers (only `y` quits; anything else, `q` too, stays).
 pub fn ask_to_quit(state: &mut AppState) {
     state.confirm_quit = true;
     state.dirty = true;

@@ -39,7 +39,7 @@ pub fn layer(state: &AppState) -> Layer {
         Some(Overlay::Access(_)) => Layer::Access,
         Some(Overlay::Troubleshoot) => Layer::Troubleshoot,
         Some(Overlay::Certs(_)) => Layer::Certs,
-        Some(Overlay::Namespaces(_) | Overlay::Contexts(_)) => Layer::Picker,
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_)) => Layer::Picker,
         Some(Overlay::Logs(_)) => Layer::Logs,
         Some(Overlay::Drill(_)) => Layer::Table,
         Some(Overlay::Tree(_)) => Layer::Tree,
@@ -65,10 +65,9 @@ pub fn handles(layer: Layer) -> &'static [Action] {
 }
 
 /// What the footer of the screen on top offers; only hints whose action is bound are shown.
-pub fn footer(state: &AppState) -> &'static [Hint] {
-    match &state.overlay {
-        None | Some(Overlay::Drill(_)) if table::has_logs(state) => table::FOOTER,
-        None | Some(Overlay::Drill(_)) => table::FOOTER_NO_LOGS,
+pub fn footer(state: &AppState) -> Vec<Hint> {
+    let fixed = match &state.overlay {
+        None | Some(Overlay::Drill(_)) => return table::footer(state),
         Some(Overlay::Tree(_)) => tree::FOOTER,
         Some(Overlay::Help(_)) => help::FOOTER,
         Some(Overlay::Detail(_)) => detail::DETAIL_FOOTER,
@@ -77,10 +76,24 @@ pub fn footer(state: &AppState) -> &'static [Hint] {
         Some(Overlay::Troubleshoot) => troubleshoot::footer(state),
         Some(Overlay::Certs(_)) => certs::FOOTER,
         Some(Overlay::Namespaces(_)) => picker::NAMESPACES_FOOTER,
-        Some(Overlay::Contexts(_)) => picker::CONTEXTS_FOOTER,
+        Some(Overlay::Contexts(_) | Overlay::Kinds(_)) => picker::CONTEXTS_FOOTER,
         Some(Overlay::Logs(p)) if p.mark.is_some() => logs::SELECTING_FOOTER,
         Some(Overlay::Logs(_)) => logs::FOOTER,
-    }
+    };
+    // `next` is offered once there is a search to go on with.
+    let searching = match &state.overlay {
+        Some(Overlay::Detail(d)) => d.target.view.search.is_some(),
+        Some(Overlay::Yaml(y)) => y.target.view.search.is_some(),
+        Some(Overlay::Help(view)) => view.search.is_some(),
+        _ => true,
+    };
+    fixed
+        .iter()
+        .filter(|(action, _)| {
+            searching || !matches!(action, Action::SearchNext | Action::SearchPrevious)
+        })
+        .copied()
+        .collect()
 }
 
 /// Every footer a layer can show, for the tests that check them against the bindings.
@@ -123,7 +136,8 @@ pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     if state.confirm_quit {
         state.confirm_quit = false;
         state.notice = None;
-        if matches!(key.code, KeyCode::Char('y' | 'Y' | 'q')) {
+        // Only what the question offers: a second `q` (a habit from other screens) stays.
+        if matches!(key.code, KeyCode::Char('y' | 'Y')) {
             state.quit = true;
         }
         return Vec::new();
@@ -158,6 +172,18 @@ pub fn on_action(state: &mut AppState, layer: Layer, action: Action) -> Vec<Effe
     };
     own.or_else(|| global::on_action(state, action))
         .unwrap_or_default()
+}
+
+/// A key as the footer and help write it; with `--ascii`, arrows are spelled out (an arrow
+/// glyph would otherwise become a character that is itself a key, like `v`).
+pub fn key_text(key: &str, ascii: bool) -> String {
+    if !ascii {
+        return key.to_string();
+    }
+    key.replace('↑', "Up")
+        .replace('↓', "Down")
+        .replace('←', "Left")
+        .replace('→', "Right")
 }
 
 /// Copies `text` to the clipboard and says so.

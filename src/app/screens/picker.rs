@@ -93,6 +93,7 @@ pub fn entries(state: &AppState) -> Vec<String> {
             .into_iter()
             .map(|c| c.name.clone())
             .collect(),
+        Some(Overlay::Kinds(k)) => k.entries(),
         _ => Vec::new(),
     }
 }
@@ -101,8 +102,10 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     let len = entries(state).len();
     let page = state.text_height() as isize;
     let is_namespaces = matches!(state.overlay, Some(Overlay::Namespaces(_)));
-    let (Some(Overlay::Namespaces(p)) | Some(Overlay::Contexts(p))) = &mut state.overlay else {
-        return None;
+    let p = match &mut state.overlay {
+        Some(Overlay::Namespaces(p) | Overlay::Contexts(p)) => p,
+        Some(Overlay::Kinds(k)) => &mut k.picker,
+        _ => return None,
     };
     let delta = match action {
         Action::Up => -1,
@@ -131,9 +134,28 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
 /// Typing in a picker filters it; Enter chooses.
 pub fn text_key(state: &mut AppState, key: &KeyEvent) -> Option<Vec<Effect>> {
     let entries = entries(state);
+    if key.code == KeyCode::Enter
+        && let Some(Overlay::Kinds(k)) = &state.overlay
+    {
+        let choice = entries.get(k.picker.selected).cloned();
+        let namespace = k.namespace.clone();
+        nav::back(state);
+        return Some(match choice {
+            Some(name) => crate::app::resources::run(
+                state,
+                crate::app::command::ResourceQuery {
+                    name,
+                    namespace,
+                    ..Default::default()
+                },
+            ),
+            None => Vec::new(),
+        });
+    }
     let (picker, is_contexts) = match state.overlay.as_mut() {
         Some(Overlay::Namespaces(p)) => (p, false),
         Some(Overlay::Contexts(p)) => (p, true),
+        Some(Overlay::Kinds(k)) => (&mut k.picker, false),
         _ => return None,
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -179,6 +201,7 @@ fn toggle_favourite(state: &mut AppState) {
         return;
     };
     if name == picker::ALL_NAMESPACES {
+        say(state, "move to a namespace to make it a favourite", false);
         return;
     }
     let favourites = state

@@ -73,8 +73,36 @@ pub const FOOTER_NO_LOGS: &[Hint] = &[
     (Action::NamespacePicker, "namespace"),
     (Action::SortNext, "sort"),
     (Action::FaultsOnly, "faults"),
-    (Action::FaultsOnly, "faults"),
 ];
+
+/// The footer of the table shown, true to what its keys do now: `q` goes back from a drill-down
+/// (and clears a filter before it asks to quit), and `o` is offered only for kinds with a tree.
+pub fn footer(state: &AppState) -> Vec<Hint> {
+    let base = if has_logs(state) {
+        FOOTER
+    } else {
+        FOOTER_NO_LOGS
+    };
+    let has_tree = crate::relations::has_tree(&state.relation_kind_name());
+    base.iter()
+        .filter(|(action, _)| *action != Action::Tree || has_tree)
+        .map(|&(action, label)| match action {
+            Action::Back => (action, back_label(state)),
+            _ => (action, label),
+        })
+        .collect()
+}
+
+/// What `Back` does on the table shown.
+fn back_label(state: &AppState) -> &'static str {
+    if state.overlay.is_some() {
+        "back"
+    } else if state.table().is_some_and(|t| !t.filter_text.is_empty()) {
+        "clear filter"
+    } else {
+        "quit"
+    }
+}
 
 /// Whether the rows of the table shown have logs to open.
 pub fn has_logs(state: &AppState) -> bool {

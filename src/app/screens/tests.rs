@@ -69,6 +69,47 @@ fn every_footer_hint_is_bound_and_handled() {
     }
 }
 
+#[test]
+fn no_footer_offers_a_key_or_a_label_twice() {
+    for layer in Layer::ALL {
+        for footer in footers_of(*layer) {
+            for (i, (action, label)) in footer.iter().enumerate() {
+                assert!(
+                    footer[..i].iter().all(|(a, l)| a != action && l != label),
+                    "[{}]: the footer offers {action:?} '{label}' twice",
+                    layer.section()
+                );
+            }
+        }
+    }
+}
+
+fn label_of(s: &AppState, action: Action) -> Option<&'static str> {
+    footer(s)
+        .into_iter()
+        .find(|(a, _)| *a == action)
+        .map(|(_, l)| l)
+}
+
+#[test]
+fn the_table_footer_says_what_q_and_o_do_there() {
+    let mut s = state();
+    assert_eq!(label_of(&s, Action::Back), Some("quit"));
+    assert_eq!(label_of(&s, Action::Tree), Some("tree"));
+    // A drill-down: q goes back to the table it came from.
+    crate::app::drill::open(&mut s, "Deployment", ObjKey::new("shop", "web"));
+    assert_eq!(label_of(&s, Action::Back), Some("back"));
+    press(&mut s, KeyCode::Char('q'));
+    assert!(s.overlay.is_none() && !s.confirm_quit);
+    // A filter: q clears it first.
+    crate::app::screens::table::set_filter(&mut s, "web");
+    assert_eq!(label_of(&s, Action::Back), Some("clear filter"));
+    // Kinds without an object tree do not offer one.
+    let mut s = state();
+    s.view = ResourceKind::Events;
+    assert_eq!(label_of(&s, Action::Tree), None);
+}
+
 fn state() -> AppState {
     let mut s = AppState::new(
         Target::default(),
@@ -195,6 +236,12 @@ fn q_is_back_everywhere_and_asks_before_quitting_from_the_top() {
     assert!(s.confirm_quit && !s.quit, "the top asks first");
     press(&mut s, KeyCode::Char('n'));
     assert!(!s.confirm_quit && !s.quit, "any other key stays");
+    press(&mut s, KeyCode::Char('q'));
+    press(&mut s, KeyCode::Char('q'));
+    assert!(
+        !s.confirm_quit && !s.quit,
+        "a second q is not the y the question asks for"
+    );
     press(&mut s, KeyCode::Char('q'));
     press(&mut s, KeyCode::Char('y'));
     assert!(s.quit);

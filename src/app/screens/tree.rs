@@ -40,7 +40,12 @@ pub const FOOTER: &[Hint] = &[
 /// Opens the tree of `kind`/`key` over the current screen (the engine is asked to follow it).
 pub fn open(state: &mut AppState, kind: &str, key: ObjKey) {
     if !crate::relations::has_tree(kind) {
-        say(state, format!("a {kind} has no object tree"), true);
+        let article = if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {
+            "an"
+        } else {
+            "a"
+        };
+        say(state, format!("{article} {kind} has no object tree"), true);
         return;
     }
     nav::open(state, Overlay::Tree(Box::new(TreePane::new(kind, key))));

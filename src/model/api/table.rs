@@ -119,7 +119,8 @@ impl TableColumns {
     }
 }
 
-fn rank(h: Health) -> u8 {
+/// How bad a health is, for "the worst of".
+pub fn rank(h: Health) -> u8 {
     match h {
         Health::Ok | Health::Done => 0,
         Health::Progressing => 1,
