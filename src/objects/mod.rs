@@ -212,18 +212,22 @@ trait Reader {
     fn read<T: DeserializeOwned>(self) -> Result<T, DecodeError>;
 }
 
+// Objects are decoded plainly (the common case, and the fast one); only an object that fails
+// is read again with its field path tracked, to say where it is wrong.
 struct FromValue<'a>(&'a Value);
 impl Reader for FromValue<'_> {
     fn read<T: DeserializeOwned>(self) -> Result<T, DecodeError> {
-        read(self.0)
+        T::deserialize(self.0).or_else(|_| read(self.0))
     }
 }
 
 struct FromText<'a>(&'a str);
 impl Reader for FromText<'_> {
     fn read<T: DeserializeOwned>(self) -> Result<T, DecodeError> {
-        let mut de = serde_json::Deserializer::from_str(self.0);
-        read(&mut de)
+        serde_json::from_str(self.0).or_else(|_| {
+            let mut de = serde_json::Deserializer::from_str(self.0);
+            read(&mut de)
+        })
     }
 }
 

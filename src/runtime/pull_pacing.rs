@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::model::ResourceKind;
 
 /// Pulls take at most 1/`DUTY` of a core.
-const DUTY: u32 = 50;
+const DUTY: u32 = 100;
 /// However slow a pull, a change reaches the screen within this.
 const MAX_SPACING: Duration = Duration::from_secs(1);
 
@@ -82,16 +82,16 @@ mod tests {
         pacer.pulled(ResourceKind::Pods, t0, Duration::from_millis(8));
         let soon = t0 + Duration::from_millis(20);
         assert!(!pacer.may_pull(ResourceKind::Pods, soon));
-        // The change is not lost: it is due once the spacing (8 ms × 50) has passed.
+        // The change is not lost: it is due once the spacing (8 ms × 100) has passed.
         let deadline = pacer.next_deadline().expect("a pull is waiting");
-        assert_eq!(deadline, t0 + Duration::from_millis(408));
+        assert_eq!(deadline, t0 + Duration::from_millis(808));
         assert!(pacer.take_due(soon).is_empty());
         assert_eq!(pacer.take_due(deadline), vec![ResourceKind::Pods]);
         assert_eq!(pacer.next_deadline(), None);
         // Another kind is not held back by the slow one.
         assert!(pacer.may_pull(ResourceKind::Nodes, soon));
         pacer.pulled(ResourceKind::Nodes, soon, Duration::from_micros(20));
-        assert!(pacer.may_pull(ResourceKind::Nodes, soon + Duration::from_millis(2)));
+        assert!(pacer.may_pull(ResourceKind::Nodes, soon + Duration::from_millis(3)));
     }
 
     #[test]
