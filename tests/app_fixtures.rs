@@ -169,6 +169,27 @@ fn expect_broken(when: Now) {
             }
             allowed.push(t);
         }
+        // `# says: <check> <Kind> <ns>/<name> <text>`: that finding's summary contains text;
+        // `# never-says: <text>`: no finding's summary does.
+        for line in header(path, "says") {
+            let words: Vec<&str> = line.splitn(4, ' ').collect();
+            let t = target(&words[..3]);
+            let text = words.get(3).copied().unwrap_or("");
+            if !f.iter().any(|x| is(x, &t) && x.summary.contains(text)) {
+                failures.push(format!(
+                    "{}: no {} {} {} saying {text:?}; found {all:#?}",
+                    path.display(),
+                    t.0,
+                    t.1,
+                    words[2]
+                ));
+            }
+        }
+        for text in header(path, "never-says") {
+            if let Some(x) = f.iter().find(|x| x.summary.contains(&text)) {
+                failures.push(format!("{}: {text:?} in {}", path.display(), describe(x)));
+            }
+        }
         for line in header(path, "also") {
             let words: Vec<&str> = line.split_whitespace().collect();
             allowed.push(target(&words));
