@@ -251,6 +251,23 @@ fn worker_bundle_in_sos_layout() {
         "{expired:?}"
     );
     assert!(!serde_json::to_string(&v).unwrap().contains("dangling"));
+    // One expired certificate, one root cause: the certificate engine's findings about it
+    // (the file, and kubelet.conf's user) point to the kubelet's own finding, and name the
+    // files where they are on the node, not where the bundle keeps them.
+    let root = dir.path().display().to_string();
+    for f in &expired {
+        assert_eq!(
+            f["caused_by"][0]["check"], "kubelet-client-cert-expired",
+            "{f}"
+        );
+        let text = serde_json::to_string(f).unwrap();
+        assert!(!text.contains(&root), "a bundle path: {text}");
+    }
+    assert!(
+        expired.iter().any(|f| evidence(f)
+            .contains("/etc/kubernetes/kubelet.conf: user system:node:worker-1 /var/lib/kubelet/pki/kubelet-client-current.pem")),
+        "{expired:?}"
+    );
 
     for (check, line) in [
         (

@@ -5,6 +5,7 @@
 pub mod cgroup;
 pub mod containers;
 pub mod dns;
+pub mod host_paths;
 pub mod image_drift;
 pub mod iptables;
 pub mod journal_patterns;
@@ -126,7 +127,13 @@ pub fn analyze(data: &NodeData, context: &ClusterContext, now: Timestamp) -> Vec
     out.extend(containers::check(data));
     out.extend(ports::check(data));
     out.extend(iptables::check(data));
-    out.extend(crate::certs::CertsReport::new(data.certs.clone(), now).findings);
+    let mut certs = crate::certs::CertsReport::new(data.certs.clone(), now).findings;
+    if let Some(root) = data.host_root.as_deref() {
+        for f in &mut certs {
+            host_paths::show(f, root);
+        }
+    }
+    out.extend(certs);
     for f in &mut out {
         scrub(f);
     }
