@@ -325,6 +325,7 @@ pub const CHECKS: &[CheckInfo] = &[
         &[Kind::Service, Kind::Pod, Kind::EndpointSlice],
     ),
     check("dns-corefile-invalid", Pane::Network, &[Kind::ConfigMap]),
+    check("pod-dns-bypass", Pane::Network, &[Kind::Pod, Kind::Service]),
     check("dns-corefile-problem", Pane::Network, &[Kind::ConfigMap]),
     check(
         "netpol-selects-no-pods",
@@ -582,6 +583,7 @@ pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
     // Network: proportional to Services and kube-system's DNS objects.
     super::net_service_types::check_node_port_clashes(ctx, out);
     super::net_dns::check(ctx, out);
+    super::net_dns_bypass::check(ctx, out);
     super::net_dataplane::check(ctx, out);
 }
 
