@@ -214,6 +214,16 @@ pub const CHECKS: &[CheckInfo] = &[
         Pane::Network,
         &[Kind::Ingress, Kind::Secret],
     ),
+    check(
+        "ingress-tls-host-mismatch",
+        Pane::Network,
+        &[Kind::Ingress, Kind::Secret],
+    ),
+    check(
+        "ingress-tls-cert-expired",
+        Pane::Network,
+        &[Kind::Ingress, Kind::Secret],
+    ),
     check("pv-released", Pane::App, &[Kind::PersistentVolume]),
     check("pv-failed", Pane::App, &[Kind::PersistentVolume]),
     check(
