@@ -615,3 +615,53 @@ fn scenario_dump_mirror_pods_show_image_drift() {
         show(&o)
     );
 }
+
+/// The packet-path walk: a worker's bundle whose kube-proxy rules disagree with a cluster dump
+/// (`tests/fixtures/node/bundle-stale` with `net-packet-path.yaml`): prod/web has 3 ready
+/// endpoints but 2 SEPs, one DNAT to 10.244.3.3 (no endpoint); prod/gone has rules and no
+/// Service; prod/new has ready endpoints and no rule; prod/empty is REJECTed although ready.
+#[test]
+fn kube_proxy_rules_are_compared_with_the_dumps_endpoint_slices() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/node");
+    let dump = fixtures.join("net-packet-path.yaml");
+    let o = node(
+        &fixtures.join("bundle-stale"),
+        &["--scenario", dump.to_str().unwrap(), "-o", "json"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let v = report(&o);
+    let summary = |check: &str, name: &str| -> String {
+        findings(&v, check)
+            .iter()
+            .find(|f| f["object"]["name"] == name)
+            .unwrap_or_else(|| panic!("no {check} for {name}: {}", show(&o)))["summary"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let web = summary("kube-proxy-rules-stale", "web");
+    assert!(
+        web.contains("sends prod/web:http to 2 endpoint(s) while the API lists 3 ready")
+            && web.contains("no rule leads to 10.244.2.7:8080, 10.244.2.9:8080")
+            && web.contains("DNATs to 10.244.3.3:8080, which is no ready endpoint"),
+        "{web}"
+    );
+    assert!(summary("kube-proxy-service-missing", "new").contains("no rule for prod/new:http"));
+    assert!(
+        summary("kube-proxy-rules-stale", "empty")
+            .contains("rejects prod/empty:http as having no endpoints, but the API lists 1 ready")
+    );
+    assert!(
+        summary("kube-proxy-rules-for-deleted-service", "gone")
+            .contains("still has rules for prod/gone:http")
+    );
+    assert!(
+        findings(&v, "kube-proxy-rejects-service").is_empty(),
+        "said once, by the comparison"
+    );
+    // Without the dump, nothing can be compared: only what the rules say alone.
+    let o = node(&fixtures.join("bundle-stale"), &["-o", "json"]);
+    let v = report(&o);
+    assert!(findings(&v, "kube-proxy-rules-stale").is_empty());
+    assert_eq!(findings(&v, "kube-proxy-rejects-service").len(), 1);
+}

@@ -137,7 +137,10 @@ pub fn refresh(state: &mut AppState) -> Vec<Effect> {
     state.dirty = true;
     vec![Effect::InspectNode {
         request,
-        context: ClusterContext { mirror_pods },
+        context: ClusterContext {
+            mirror_pods,
+            services: None,
+        },
         files_first,
     }]
 }
