@@ -665,3 +665,44 @@ fn kube_proxy_rules_are_compared_with_the_dumps_endpoint_slices() {
     assert!(findings(&v, "kube-proxy-rules-stale").is_empty());
     assert_eq!(findings(&v, "kube-proxy-rejects-service").len(), 1);
 }
+
+/// The same walk from `kmedic check --pane network --scenario DUMP --host-root BUNDLE`.
+#[test]
+fn check_compares_a_bundles_kube_proxy_rules_with_the_dump() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/node");
+    let logs = tempfile::tempdir().unwrap();
+    let o = Command::new(BIN)
+        .arg("check")
+        .args(["--pane", "network", "-o", "json", "--scenario"])
+        .arg(fixtures.join("net-packet-path.yaml"))
+        .arg("--host-root")
+        .arg(fixtures.join("bundle-stale"))
+        .arg("--log-file")
+        .arg(logs.path().join("kmedic.log"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let v = report(&o);
+    for (check, name) in [
+        ("kube-proxy-rules-stale", "web"),
+        ("kube-proxy-rules-stale", "empty"),
+        ("kube-proxy-service-missing", "new"),
+        ("kube-proxy-rules-for-deleted-service", "gone"),
+    ] {
+        assert!(
+            findings(&v, check)
+                .iter()
+                .any(|f| f["object"]["name"] == name),
+            "{check} {name}: {}",
+            show(&o)
+        );
+    }
+    // --host-root needs a dump to compare with.
+    let o = Command::new(BIN)
+        .arg("check")
+        .arg("--host-root")
+        .arg(fixtures.join("bundle-stale"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+}
