@@ -5,6 +5,8 @@
 //! leads to, a Service port with ready endpoints and no capture (or a REJECT "has no
 //! endpoints"), and rules of Services that no longer exist. Only Service ports with a cluster IP
 //! are judged; nothing is said when the dump holds no Services or kube-proxy has no chains here.
+//! Where kube-proxy programs only a subset on purpose (`internalTrafficPolicy: Local`, topology
+//! hints), ready endpoints without a rule are not reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +28,10 @@ pub struct ApiServicePort {
     pub port: u16,
     /// Ready endpoints, `ip:port`, from the Service's EndpointSlices.
     pub ready: BTreeSet<String>,
+    /// kube-proxy programs only some of them on a node: `internalTrafficPolicy: Local`, or
+    /// topology hints (endpoints of the node's zone). Then a ready endpoint without a rule
+    /// is not a fault.
+    pub subset: bool,
 }
 
 /// The Service ports of a dump with a cluster IP; `None` when it lists no Service at all.
@@ -64,6 +70,7 @@ pub fn from_objects<'a>(
             let port_name = s(p.get("name"));
             let port = p.get("port").and_then(Value::as_u64).unwrap_or(0);
             let mut ready = BTreeSet::new();
+            let mut subset = s(spec.and_then(|sp| sp.get("internalTrafficPolicy"))) == "Local";
             for slice in slices.iter().filter(|sl| {
                 let m = sl.get("metadata");
                 s(m.and_then(|m| m.get("namespace"))) == ns
@@ -98,6 +105,7 @@ pub fn from_objects<'a>(
                     if !is_ready {
                         continue;
                     }
+                    subset |= e.get("hints").is_some_and(|h| !h.is_null());
                     for a in e
                         .get("addresses")
                         .and_then(Value::as_array)
@@ -116,6 +124,7 @@ pub fn from_objects<'a>(
                 cluster_ip: cluster_ip.clone(),
                 port: u16::try_from(port).unwrap_or(0),
                 ready,
+                subset,
             });
         }
     }
@@ -239,7 +248,11 @@ fn compare(rules: &KubeProxyRules, p: &ApiServicePort, node: &str) -> Option<Fin
         .filter_map(|e| e.destination.clone())
         .collect();
     let unknown: BTreeSet<String> = in_rules.difference(&p.ready).cloned().collect();
-    let missing: BTreeSet<String> = p.ready.difference(&in_rules).cloned().collect();
+    let missing: BTreeSet<String> = if p.subset {
+        BTreeSet::new()
+    } else {
+        p.ready.difference(&in_rules).cloned().collect()
+    };
     if unknown.is_empty() && missing.is_empty() {
         return None;
     }
@@ -288,4 +301,41 @@ fn compare(rules: &KubeProxyRules, p: &ApiServicePort, node: &str) -> Option<Fin
 
 fn join(set: &BTreeSet<String>) -> String {
     set.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::from_objects;
+    use serde_json::json;
+
+    #[test]
+    fn ready_endpoints_by_port_and_the_subsets_kube_proxy_programs() {
+        let svc = |policy: &str| {
+            json!({"kind": "Service", "metadata": {"name": "web", "namespace": "prod"},
+                "spec": {"clusterIP": "10.96.0.5", "internalTrafficPolicy": policy,
+                    "ports": [{"name": "http", "port": 80, "targetPort": 8080}]}})
+        };
+        let slice = |hints: bool| {
+            let mut e = json!({"addresses": ["10.244.1.5"], "conditions": {"ready": true}});
+            if hints {
+                e["hints"] = json!({"forZones": [{"name": "zone-a"}]});
+            }
+            json!({"kind": "EndpointSlice",
+                "metadata": {"name": "web-x", "namespace": "prod",
+                    "labels": {"kubernetes.io/service-name": "web"}},
+                "ports": [{"name": "http", "port": 8080}],
+                "endpoints": [e, {"addresses": ["10.244.2.6"], "conditions": {"ready": false}}]})
+        };
+        let ports = from_objects([&svc("Cluster"), &slice(false)]).unwrap();
+        assert_eq!(ports[0].service_port, "prod/web:http");
+        assert_eq!(
+            ports[0].ready.iter().cloned().collect::<Vec<_>>(),
+            vec!["10.244.1.5:8080"]
+        );
+        assert!(!ports[0].subset);
+        assert!(from_objects([&svc("Local"), &slice(false)]).unwrap()[0].subset);
+        assert!(from_objects([&svc("Cluster"), &slice(true)]).unwrap()[0].subset);
+        assert!(from_objects([&slice(false)]).is_none(), "no Service listed");
+    }
 }
