@@ -263,6 +263,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub scenario: Option<PathBuf>,
 
+    /// With --scenario: a node's support bundle (sosreport layout) whose kube-proxy iptables
+    /// rules are compared with the dump's Services and EndpointSlices (the packet path).
+    #[arg(long, value_name = "DIR", requires = "scenario")]
+    pub host_root: Option<PathBuf>,
+
     /// Only these panes (comma-separated): app, control-plane, node, network, certs.
     #[arg(long, value_name = "PANES", value_delimiter = ',')]
     pub pane: Vec<String>,

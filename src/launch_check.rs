@@ -76,6 +76,11 @@ pub async fn run(args: &CheckArgs, connect: &ConnectArgs, ui: &UiArgs) -> Result
         Some(path) => from_dump(path, ui, forced_now)?,
         None => from_cluster(connect, ui, &panes, forced_now).await?,
     };
+    if let (Some(dir), Some(dump)) = (&args.host_root, &args.scenario) {
+        let (found, note) = packet_path(dir, dump)?;
+        input.extra.extend(found);
+        input.notes.push(note);
+    }
     // The engine analyses every pane; `--pane` chooses what is shown (with the causes of
     // what is shown, whatever their pane) and the rest is counted.
     let (findings, hidden) = {
@@ -194,6 +199,32 @@ fn options(namespace: Option<String>, panes: &[Pane]) -> Options {
         panes: panes.to_vec(),
         ..Options::default()
     }
+}
+
+/// The packet path on the node a bundle was taken from: its kube-proxy rules against the
+/// dump's Services and ready endpoints (the same comparison as `kmedic node --scenario`).
+fn packet_path(
+    dir: &std::path::Path,
+    dump: &std::path::Path,
+) -> Result<(Vec<Finding>, String), String> {
+    let source = crate::node::NodeSource::bundle(dir)?;
+    let objects = crate::sim::scenario::load_path_sourced(dump).map_err(|e| e.to_string())?;
+    let context = crate::node::ClusterContext::from_objects(objects.iter().map(|(v, _)| v));
+    let data = crate::node::collect::collect(&source);
+    let note = if data.iptables.is_none() {
+        format!(
+            "{} holds no iptables-save output: the packet path was not compared",
+            dir.display()
+        )
+    } else {
+        format!(
+            "kube-proxy's rules in {} ({}) were compared with the dump's EndpointSlices",
+            dir.display(),
+            data.node_name.as_deref().unwrap_or("node name unknown")
+        )
+    };
+    let found = crate::node::analyze::packet_path::check(&data, context.services.as_deref());
+    Ok((found, note))
 }
 
 /// A dump, decoded into the same objects the watch caches hold.

@@ -4,7 +4,9 @@
 //! (`# expect: <check> <severity> <Kind> <namespace>/<name>`; `# also:` lists other findings
 //! it may have; any other error or critical finding fails), and every fixture under
 //! `app/healthy` (plus the older `healthy.yaml`) yields nothing above info. Ages are judged at
-//! the `# now:` of the file (default 2025-06-01T12:00:00Z).
+//! the `# now:` of the file (default 2025-06-01T12:00:00Z), and again at the time the dump
+//! itself records (what `kmedic check --scenario` uses without `--now`), unless the header
+//! says `# needs-now: <why>` (a dump that records nothing after the fault began).
 
 #![allow(clippy::unwrap_used)]
 
@@ -42,8 +44,19 @@ fn header(path: &Path, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// When ages are judged: the header's `# now:`, or the dump's own newest time.
+#[derive(Clone, Copy, PartialEq)]
+enum Now {
+    Given,
+    Recorded,
+}
+
 fn findings(path: &Path) -> Vec<Finding> {
-    let now: Timestamp = header(path, "now")
+    findings_at(path, Now::Given)
+}
+
+fn findings_at(path: &Path, when: Now) -> Vec<Finding> {
+    let given: Timestamp = header(path, "now")
         .first()
         .map(String::as_str)
         .unwrap_or(DEFAULT_NOW)
@@ -60,6 +73,12 @@ fn findings(path: &Path) -> Vec<Finding> {
         path.display(),
         snap.coverage.skipped
     );
+    let now = match when {
+        Now::Given => given,
+        Now::Recorded => snap
+            .newest_time()
+            .unwrap_or_else(|| panic!("{}: records no time at all", path.display())),
+    };
     analyze(&snap, now, &Options::default())
 }
 
@@ -97,11 +116,27 @@ fn is(f: &Finding, t: &(String, String, String, String)) -> bool {
 
 #[test]
 fn every_broken_fixture_yields_what_it_expects_and_no_other_error() {
+    expect_broken(Now::Given);
+}
+
+/// What `kmedic check --scenario FILE` does without `--now`: a dump judged at the time it
+/// records (managedFields, events, conditions) finds the same problems.
+#[test]
+fn every_broken_fixture_judged_at_its_recorded_time_finds_the_same() {
+    expect_broken(Now::Recorded);
+}
+
+fn expect_broken(when: Now) {
     let broken = files("broken");
     assert!(broken.len() >= 40, "{} broken fixtures", broken.len());
     let mut failures = Vec::new();
+    let mut exempt = 0;
     for path in &broken {
-        let f = findings(path);
+        if when == Now::Recorded && !header(path, "needs-now").is_empty() {
+            exempt += 1;
+            continue;
+        }
+        let f = findings_at(path, when);
         let all: Vec<String> = f.iter().map(describe).collect();
         if std::env::var("SHOW_FINDINGS").is_ok() {
             for x in &all {
@@ -134,6 +169,28 @@ fn every_broken_fixture_yields_what_it_expects_and_no_other_error() {
             }
             allowed.push(t);
         }
+        // `# says: <check> <Kind> <ns>/<name> <text>`: that finding's summary contains text;
+        // `# never-says: <text>`: no finding's summary or explanation does.
+        for line in header(path, "says") {
+            let words: Vec<&str> = line.splitn(4, ' ').collect();
+            let t = target(&words[..3]);
+            let text = words.get(3).copied().unwrap_or("");
+            if !f.iter().any(|x| is(x, &t) && x.summary.contains(text)) {
+                failures.push(format!(
+                    "{}: no {} {} {} saying {text:?}; found {all:#?}",
+                    path.display(),
+                    t.0,
+                    t.1,
+                    words[2]
+                ));
+            }
+        }
+        for text in header(path, "never-says") {
+            let said = |x: &&Finding| x.summary.contains(&text) || x.explanation.contains(&text);
+            if let Some(x) = f.iter().find(said) {
+                failures.push(format!("{}: {text:?} in {}", path.display(), describe(x)));
+            }
+        }
         for line in header(path, "also") {
             let words: Vec<&str> = line.split_whitespace().collect();
             allowed.push(target(&words));
@@ -144,6 +201,7 @@ fn every_broken_fixture_yields_what_it_expects_and_no_other_error() {
             }
         }
     }
+    assert!(exempt <= 3, "{exempt} fixtures need --now");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -153,8 +211,11 @@ fn no_healthy_fixture_of_any_kind_yields_anything_above_info() {
     assert!(healthy.len() >= 10, "{} healthy fixtures", healthy.len());
     healthy.push(dir("..").join("healthy.yaml"));
     let mut failures = Vec::new();
-    for path in &healthy {
-        for f in findings(path) {
+    for (path, when) in healthy
+        .iter()
+        .flat_map(|p| [(p, Now::Given), (p, Now::Recorded)])
+    {
+        for f in findings_at(path, when) {
             if std::env::var("SHOW_FINDINGS").is_ok() {
                 eprintln!("SHOW {}: {}", path.display(), describe(&f));
             }

@@ -251,6 +251,23 @@ fn worker_bundle_in_sos_layout() {
         "{expired:?}"
     );
     assert!(!serde_json::to_string(&v).unwrap().contains("dangling"));
+    // One expired certificate, one root cause: the certificate engine's findings about it
+    // (the file, and kubelet.conf's user) point to the kubelet's own finding, and name the
+    // files where they are on the node, not where the bundle keeps them.
+    let root = dir.path().display().to_string();
+    for f in &expired {
+        assert_eq!(
+            f["caused_by"][0]["check"], "kubelet-client-cert-expired",
+            "{f}"
+        );
+        let text = serde_json::to_string(f).unwrap();
+        assert!(!text.contains(&root), "a bundle path: {text}");
+    }
+    assert!(
+        expired.iter().any(|f| evidence(f)
+            .contains("/etc/kubernetes/kubelet.conf: user system:node:worker-1 /var/lib/kubelet/pki/kubelet-client-current.pem")),
+        "{expired:?}"
+    );
 
     for (check, line) in [
         (
@@ -637,4 +654,95 @@ fn a_pane_restricted_run_is_no_all_clear() {
     );
     let v = report(&node(dir.path(), &["--pane", empty, "-o", "json"]));
     assert_eq!(v["scope"]["not_shown_in_other_panes"], with.len());
+}
+
+/// The packet-path walk: a worker's bundle whose kube-proxy rules disagree with a cluster dump
+/// (`tests/fixtures/node/bundle-stale` with `net-packet-path.yaml`): prod/web has 3 ready
+/// endpoints but 2 SEPs, one DNAT to 10.244.3.3 (no endpoint); prod/gone has rules and no
+/// Service; prod/new has ready endpoints and no rule; prod/empty is REJECTed although ready.
+#[test]
+fn kube_proxy_rules_are_compared_with_the_dumps_endpoint_slices() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/node");
+    let dump = fixtures.join("net-packet-path.yaml");
+    let o = node(
+        &fixtures.join("bundle-stale"),
+        &["--scenario", dump.to_str().unwrap(), "-o", "json"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let v = report(&o);
+    let summary = |check: &str, name: &str| -> String {
+        findings(&v, check)
+            .iter()
+            .find(|f| f["object"]["name"] == name)
+            .unwrap_or_else(|| panic!("no {check} for {name}: {}", show(&o)))["summary"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let web = summary("kube-proxy-rules-stale", "web");
+    assert!(
+        web.contains("sends prod/web:http to 2 endpoint(s) while the API lists 3 ready")
+            && web.contains("no rule leads to 10.244.2.7:8080, 10.244.2.9:8080")
+            && web.contains("DNATs to 10.244.3.3:8080, which is no ready endpoint"),
+        "{web}"
+    );
+    assert!(summary("kube-proxy-service-missing", "new").contains("no rule for prod/new:http"));
+    assert!(
+        summary("kube-proxy-rules-stale", "empty")
+            .contains("rejects prod/empty:http as having no endpoints, but the API lists 1 ready")
+    );
+    assert!(
+        summary("kube-proxy-rules-for-deleted-service", "gone")
+            .contains("still has rules for prod/gone:http")
+    );
+    assert!(
+        findings(&v, "kube-proxy-rejects-service").is_empty(),
+        "said once, by the comparison"
+    );
+    // Without the dump, nothing can be compared: only what the rules say alone.
+    let o = node(&fixtures.join("bundle-stale"), &["-o", "json"]);
+    let v = report(&o);
+    assert!(findings(&v, "kube-proxy-rules-stale").is_empty());
+    assert_eq!(findings(&v, "kube-proxy-rejects-service").len(), 1);
+}
+
+/// The same walk from `kmedic check --pane network --scenario DUMP --host-root BUNDLE`.
+#[test]
+fn check_compares_a_bundles_kube_proxy_rules_with_the_dump() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/node");
+    let logs = tempfile::tempdir().unwrap();
+    let o = Command::new(BIN)
+        .arg("check")
+        .args(["--pane", "network", "-o", "json", "--scenario"])
+        .arg(fixtures.join("net-packet-path.yaml"))
+        .arg("--host-root")
+        .arg(fixtures.join("bundle-stale"))
+        .arg("--log-file")
+        .arg(logs.path().join("kmedic.log"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let v = report(&o);
+    for (check, name) in [
+        ("kube-proxy-rules-stale", "web"),
+        ("kube-proxy-rules-stale", "empty"),
+        ("kube-proxy-service-missing", "new"),
+        ("kube-proxy-rules-for-deleted-service", "gone"),
+    ] {
+        assert!(
+            findings(&v, check)
+                .iter()
+                .any(|f| f["object"]["name"] == name),
+            "{check} {name}: {}",
+            show(&o)
+        );
+    }
+    // --host-root needs a dump to compare with.
+    let o = Command::new(BIN)
+        .arg("check")
+        .arg("--host-root")
+        .arg(fixtures.join("bundle-stale"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
 }

@@ -158,6 +158,7 @@ fn image_drift_against_the_mirror_pod() {
         dir.path(),
         &ClusterContext {
             mirror_pods: vec![mirror],
+            services: None,
         },
     );
     let drift: Vec<&Finding> = findings

@@ -112,6 +112,20 @@ async fn node_local_tab_from_a_bundle() {
         "{drift:?}"
     );
     shoot(&mut s, "node_local_tab");
+    // At 80 columns the tab line falls back to short titles and still shows every tab, the
+    // selected Node-local one included.
+    s.dispatch(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let narrow = screen(&s, 80, 24);
+    let tab_line = narrow
+        .lines()
+        .find(|l| l.contains("Apps "))
+        .unwrap_or_else(|| panic!("no short tab line:\n{narrow}"));
+    for label in ["Ctl plane", "Nodes", "Net", "Certs", "Node-local"] {
+        assert!(tab_line.contains(label), "{label}: {tab_line}");
+    }
 
     // The same findings in Control plane, marked as read on the node; the cluster's failing
     // scheduler on cp-1 under its manifest there.

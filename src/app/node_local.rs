@@ -36,6 +36,12 @@ pub struct NodeLocal {
     /// The reading in flight.
     pub running: Option<u64>,
     pub next_request: u64,
+    /// The last reading started (in flight or done) had the cluster's mirror pods to
+    /// compare with (image drift).
+    pub had_mirror_pods: bool,
+    /// Read again as soon as the reading in flight ends: the cluster's mirror pods arrived
+    /// after it started.
+    pub again: bool,
 }
 
 /// What node-local mode is told.
@@ -74,9 +80,37 @@ pub fn on_msg(state: &mut AppState, msg: NodeLocalMsg) -> Vec<Effect> {
             result,
         } => {
             on_inspected(state, request, at, result);
-            Vec::new()
+            let again = state
+                .troubleshoot
+                .node
+                .as_ref()
+                .is_some_and(|n| n.again && n.running.is_none());
+            if again { refresh(state) } else { Vec::new() }
         }
     }
+}
+
+/// The cluster was analysed. At start the node is read before the cluster's first analysis,
+/// so without its mirror pods: read again now (or when the reading in flight ends), so image
+/// drift shows on the first pass and not a minute later.
+pub fn on_cluster_analysed(state: &mut AppState) -> Vec<Effect> {
+    let t = &mut state.troubleshoot;
+    let has_mirror_pods = t
+        .cluster
+        .as_ref()
+        .or(t.analysis.as_ref())
+        .is_some_and(|a| !a.mirror_pods.is_empty());
+    let Some(node) = t.node.as_mut() else {
+        return Vec::new();
+    };
+    if !has_mirror_pods || node.had_mirror_pods || node.next_request == 0 {
+        return Vec::new();
+    }
+    if node.running.is_some() {
+        node.again = true;
+        return Vec::new();
+    }
+    refresh(state)
 }
 
 /// Starts a reading unless one is running; nothing when node-local mode is off. The mirror
@@ -97,11 +131,16 @@ pub fn refresh(state: &mut AppState) -> Vec<Effect> {
     node.next_request += 1;
     let request = node.next_request;
     node.running = Some(request);
+    node.had_mirror_pods = !mirror_pods.is_empty();
+    node.again = false;
     let files_first = node.detected && node.report.is_none();
     state.dirty = true;
     vec![Effect::InspectNode {
         request,
-        context: ClusterContext { mirror_pods },
+        context: ClusterContext {
+            mirror_pods,
+            services: None,
+        },
         files_first,
     }]
 }

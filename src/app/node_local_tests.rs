@@ -221,7 +221,8 @@ fn stale_answers_are_dropped_and_one_reading_runs_at_a_time() {
     answer(&mut s, request, 1_750_000_010, Ok(report()));
     assert!(s.troubleshoot.node.as_ref().unwrap().report.is_some());
 
-    // The cluster's mirror pods go with the next reading (image drift).
+    // The cluster's mirror pods go with the next reading (image drift), which their
+    // arrival starts at once.
     let mirror = MirrorPod {
         namespace: "kube-system".into(),
         name: "kube-apiserver-cp-1".into(),
@@ -231,14 +232,14 @@ fn stale_answers_are_dropped_and_one_reading_runs_at_a_time() {
             "registry.k8s.io/kube-apiserver:v1.30.6".into(),
         )],
     };
-    update(
+    let effects = update(
         &mut s,
         Msg::Analyzed {
             generation,
             result: Ok(cluster_analysis(vec![mirror.clone()])),
         },
     );
-    match key(&mut s, 'r').as_slice() {
+    match effects.as_slice() {
         [
             Effect::InspectNode {
                 request: next,
@@ -250,7 +251,7 @@ fn stale_answers_are_dropped_and_one_reading_runs_at_a_time() {
             assert!(!files_first, "a named bundle is read whole");
             assert_eq!(context.mirror_pods, vec![mirror]);
         }
-        other => panic!("r reads the node again: {other:?}"),
+        other => panic!("the mirror pods read the node again: {other:?}"),
     }
 }
 
@@ -359,6 +360,89 @@ fn the_first_reading_takes_the_mirror_pods_the_cluster_already_showed() {
     match key(&mut s, 'r').as_slice() {
         [Effect::InspectNode { files_first, .. }] => {
             assert!(!files_first, "a node found is read whole");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn mirror_pods_arriving_after_the_first_reading_start_another_one() {
+    // At start the node is read before the cluster's first analysis: no mirror pods yet.
+    let mut s = state();
+    let generation = s.generation;
+    let mirror = MirrorPod {
+        namespace: "kube-system".into(),
+        name: "etcd-cp-1".into(),
+        node: "cp-1".into(),
+        containers: vec![("etcd".into(), "registry.k8s.io/etcd:3.5.15-0".into())],
+    };
+    let first = start(&mut s, false);
+    // The analysis lands while the first reading is in flight: nothing starts yet.
+    let effects = update(
+        &mut s,
+        Msg::Analyzed {
+            generation,
+            result: Ok(cluster_analysis(vec![mirror.clone()])),
+        },
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    // When it ends, the node is read again, with the mirror pods.
+    let effects = update(
+        &mut s,
+        Msg::NodeLocal(NodeLocalMsg::Inspected {
+            request: first,
+            at: jiff::Timestamp::from_second(1_750_000_010).unwrap(),
+            result: Ok(report()),
+        }),
+    );
+    let second = match effects.as_slice() {
+        [
+            Effect::InspectNode {
+                request, context, ..
+            },
+        ] => {
+            assert_eq!(context.mirror_pods, vec![mirror.clone()]);
+            *request
+        }
+        other => panic!("{other:?}"),
+    };
+    answer(&mut s, second, 1_750_000_011, Ok(report()));
+    // Later analyses with the same mirror pods do not read the node again.
+    let effects = update(
+        &mut s,
+        Msg::Analyzed {
+            generation,
+            result: Ok(cluster_analysis(vec![mirror])),
+        },
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+}
+
+#[test]
+fn mirror_pods_arriving_after_a_finished_reading_start_another_one_at_once() {
+    let mut s = state();
+    let generation = s.generation;
+    let mirror = MirrorPod {
+        namespace: "kube-system".into(),
+        name: "kube-apiserver-cp-1".into(),
+        node: "cp-1".into(),
+        containers: vec![(
+            "kube-apiserver".into(),
+            "registry.k8s.io/kube-apiserver:v1.31.2".into(),
+        )],
+    };
+    let first = start(&mut s, false);
+    answer(&mut s, first, 1_750_000_010, Ok(report()));
+    let effects = update(
+        &mut s,
+        Msg::Analyzed {
+            generation,
+            result: Ok(cluster_analysis(vec![mirror.clone()])),
+        },
+    );
+    match effects.as_slice() {
+        [Effect::InspectNode { context, .. }] => {
+            assert_eq!(context.mirror_pods, vec![mirror]);
         }
         other => panic!("{other:?}"),
     }

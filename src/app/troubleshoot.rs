@@ -23,22 +23,25 @@ pub enum TabKind {
 pub struct Tab {
     pub kind: TabKind,
     pub title: &'static str,
+    /// The title on a tab line too narrow for the full ones (80 columns).
+    pub short: &'static str,
 }
 
-const fn pane_tab(pane: Pane, title: &'static str) -> Tab {
+const fn pane_tab(pane: Pane, title: &'static str, short: &'static str) -> Tab {
     Tab {
         kind: TabKind::Pane(pane),
         title,
+        short,
     }
 }
 
 /// The pane tabs of the view, in order.
 pub const TABS: &[Tab] = &[
-    pane_tab(Pane::App, "Applications"),
-    pane_tab(Pane::ControlPlane, "Control plane"),
-    pane_tab(Pane::Node, "Nodes"),
-    pane_tab(Pane::Network, "Network"),
-    pane_tab(Pane::Certs, "Certificates"),
+    pane_tab(Pane::App, "Applications", "Apps"),
+    pane_tab(Pane::ControlPlane, "Control plane", "Ctl plane"),
+    pane_tab(Pane::Node, "Nodes", "Nodes"),
+    pane_tab(Pane::Network, "Network", "Net"),
+    pane_tab(Pane::Certs, "Certificates", "Certs"),
 ];
 
 /// The tab of what kmedic read on the node itself, after the pane tabs when it runs on a node
@@ -46,6 +49,7 @@ pub const TABS: &[Tab] = &[
 pub const NODE_LOCAL_TAB: Tab = Tab {
     kind: TabKind::NodeLocal,
     title: "Node-local",
+    short: "Node-local",
 };
 
 /// One completed analysis.

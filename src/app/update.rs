@@ -85,7 +85,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Analyzed { generation, result } => {
             super::troubleshoot::on_result(state, generation, result);
-            Vec::new()
+            super::node_local::on_cluster_analysed(state)
         }
         Msg::NodeLocal(msg) => super::node_local::on_msg(state, msg),
         Msg::CertsInspected { request, result } => {

@@ -56,6 +56,19 @@ fn cert_evidence(cert: &CertInfo) -> Vec<Evidence> {
 
 pub(super) fn renew_steps(entry: &CertEntry) -> Vec<String> {
     let Some(row) = &entry.kubeadm else {
+        // A kubeconfig's client certificate is located as "<file>: user <name> [<cert file>]".
+        if let Some((conf, rest)) = entry.location.split_once(": user ") {
+            let (user, file) = rest.split_once(' ').unwrap_or((rest, ""));
+            return vec![if file.is_empty() {
+                format!(
+                    "issue a new client certificate for user {user} and put it in {conf} (client-certificate-data)"
+                )
+            } else {
+                format!(
+                    "issue a new client certificate for user {user} of {conf} and replace {file}"
+                )
+            }];
+        }
         return vec![format!(
             "issue a new certificate for {} and replace it",
             entry.location

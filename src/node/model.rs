@@ -186,6 +186,10 @@ pub struct NodeData {
     pub iptables: Option<IptablesSave>,
     #[serde(skip)]
     pub certs: Vec<CertEntry>,
+    /// Where the host's `/` is when reading a bundle or mounted disk (`--host-root`), as
+    /// the certificate engine prints it; `None` on the live node. Findings show host paths.
+    #[serde(skip)]
+    pub host_root: Option<String>,
     /// Paths named by manifests and the kubelet's configuration, looked up on the host.
     pub files: std::collections::BTreeMap<String, PathCheck>,
     /// `None` when the kubelet's resolvConf could not be read.

@@ -108,6 +108,39 @@ pub struct Secret {
     pub type_: Option<Str>,
     /// Key names of `data` and `stringData`; `None` when only the metadata was read.
     pub keys: Option<List<Str>>,
+    /// The first certificate of `tls.crt` (public; the values themselves, the key above all,
+    /// are never kept), or why it cannot be read. `None` when there is no `tls.crt`.
+    pub tls_leaf: Option<Result<crate::certs::CertInfo, String>>,
+}
+
+/// The leaf of a `tls.crt` value: base64 in `data`, PEM text in `stringData`.
+fn tls_leaf(
+    value: &serde_json::Value,
+    base64: bool,
+) -> Option<Result<crate::certs::CertInfo, String>> {
+    use base64::Engine as _;
+    let text = value.as_str()?;
+    let bytes = if base64 {
+        match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
+            Ok(b) => b,
+            Err(e) => return Some(Err(format!("tls.crt is not base64: {e}"))),
+        }
+    } else {
+        text.as_bytes().to_vec()
+    };
+    if bytes.is_empty() {
+        return Some(Err("tls.crt is empty".to_string()));
+    }
+    Some(
+        crate::certs::parse_certificates(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|chain| {
+                chain
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| "tls.crt holds no certificate".to_string())
+            }),
+    )
 }
 
 impl<'de> Deserialize<'de> for Secret {
@@ -118,10 +151,19 @@ impl<'de> Deserialize<'de> for Secret {
             metadata: ObjectMeta,
             #[serde(rename = "type")]
             type_: Option<Str>,
-            data: Option<Map<Present>>,
-            string_data: Option<Map<Present>>,
+            data: Option<Map<serde_json::Value>>,
+            string_data: Option<Map<serde_json::Value>>,
         }
         let raw = Raw::deserialize(d)?;
+        let find = |m: &Option<Map<serde_json::Value>>| {
+            m.iter()
+                .flatten()
+                .find(|(k, _)| k.as_str() == "tls.crt")
+                .map(|(_, v)| v.clone())
+        };
+        let tls = find(&raw.data)
+            .and_then(|v| tls_leaf(&v, true))
+            .or_else(|| find(&raw.string_data).and_then(|v| tls_leaf(&v, false)));
         let keys = if raw.data.is_none() && raw.string_data.is_none() && raw.type_.is_none() {
             None
         } else {
@@ -135,6 +177,7 @@ impl<'de> Deserialize<'de> for Secret {
             metadata: raw.metadata,
             type_: raw.type_,
             keys,
+            tls_leaf: tls,
         })
     }
 }

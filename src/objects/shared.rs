@@ -153,6 +153,7 @@ mod tests {
     use super::*;
 
     impl Prepare for Vec<u32> {}
+    impl Prepare for Vec<u64> {}
 
     #[test]
     fn equal_values_are_held_once() {
@@ -166,7 +167,6 @@ mod tests {
 
     #[test]
     fn a_value_that_dies_and_comes_back_does_not_pile_up() {
-        impl Prepare for Vec<u64> {}
         for _ in 0..100 {
             let v: Shared<Vec<u64>> = serde_json::from_str("[7, 7, 7]").expect("list");
             drop(v);

@@ -12,7 +12,8 @@ use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj, secs_since};
 use super::node::is_ready as node_ready;
 use super::node_fit::{Misfit, misfit};
-use super::workload_pods::{is_live, is_ready, owned_pods, pod_state};
+use super::pod_pending::daemon_pod_unschedulable;
+use super::workload_pods::{daemon_node, is_live, is_ready, owned_pods, pod_state};
 use crate::findings::{Finding, Severity};
 
 /// Taints the DaemonSet controller tolerates on its pods' behalf (key, effect).
@@ -144,9 +145,17 @@ fn lacking_nodes(ctx: &Ctx, eligible: &[&Node], pods: &[&Pod]) -> Vec<Lacking> {
     let mut out = Vec::new();
     for n in eligible {
         let name = n.metadata.name();
+        // Bound to the node, or still Pending for it (pinned by the controller's affinity).
         let on_node: Vec<&&Pod> = pods
             .iter()
-            .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name))
+            .filter(|p| {
+                let bound = p
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .filter(|n| !n.is_empty());
+                bound.or_else(|| daemon_node(p)) == Some(name)
+            })
             .filter(|p| is_live(p))
             .collect();
         if on_node.iter().any(|p| is_ready(p)) {
@@ -160,7 +169,10 @@ fn lacking_nodes(ctx: &Ctx, eligible: &[&Node], pods: &[&Pod]) -> Vec<Lacking> {
                 p.metadata.name(),
                 pod_state(p)
             ),
-            Some(p) => format!("pod {}: {}", p.metadata.name(), pod_state(p)),
+            Some(p) => match daemon_pod_unschedulable(ctx, p) {
+                Some(why) => format!("pod {} is Pending: {why} on the node", p.metadata.name()),
+                None => format!("pod {}: {}", p.metadata.name(), pod_state(p)),
+            },
             None if young(n.metadata.creation_timestamp) => continue,
             None if not_ready => "node is NotReady, no daemon pod".to_string(),
             None => "no daemon pod was created on it".to_string(),

@@ -237,3 +237,59 @@ fn the_nodes_it_skips_on_purpose_are_shown_with_a_shortage() {
         evidence_text(d)
     );
 }
+
+/// A daemon pod the controller created for w3 (pinned by `matchFields metadata.name`, no
+/// `nodeName` yet) that the scheduler cannot place there for lack of CPU.
+fn unschedulable_daemon_pod(name: &str, node: &str) -> Value {
+    let mut p = daemon_pod(
+        name,
+        "",
+        json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
+            "reason": "Unschedulable", "lastTransitionTime": ago(3000),
+            "message": "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."}]}),
+    );
+    p["metadata"]["creationTimestamp"] = json!(ago(3000));
+    p["spec"].as_object_mut().unwrap().remove("nodeName");
+    p["spec"]["affinity"] = json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+        {"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}});
+    p["spec"]["containers"][0]["resources"] = json!({"requests": {"cpu": "100m"}});
+    p
+}
+
+#[test]
+fn a_pending_daemon_pod_is_found_on_its_node_with_the_real_reason() {
+    let f = run(vec![
+        ds(status(3, 2, 3)),
+        node("w1", "True", json!([])),
+        node("w2", "True", json!([])),
+        node("w3", "True", json!([])),
+        ready_pod("agent-a", "w1"),
+        ready_pod("agent-b", "w2"),
+        unschedulable_daemon_pod("agent-c", "w3"),
+    ]);
+    let d = one(&f, "daemonset-unavailable");
+    assert!(
+        d.summary
+            .contains("w3 (pod agent-c is Pending: insufficient cpu on the node)"),
+        "{}",
+        d.summary
+    );
+    assert!(!d.summary.contains("no daemon pod"), "{}", d.summary);
+    let p = one(&f, "pod-unschedulable");
+    assert_eq!(
+        p.summary,
+        "pod cannot be scheduled: insufficient cpu on w3, the node its DaemonSet placed it on"
+    );
+    assert!(
+        !p.next_steps.iter().any(|s| s.contains("--show-labels")),
+        "the pin is not the problem: {:?}",
+        p.next_steps
+    );
+    assert!(
+        p.next_steps
+            .iter()
+            .any(|s| s.contains("kubectl describe node w3")),
+        "{:?}",
+        p.next_steps
+    );
+}

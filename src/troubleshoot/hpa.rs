@@ -72,14 +72,40 @@ pub fn check(ctx: &Ctx, h: &HorizontalPodAutoscaler, out: &mut Vec<Finding>) {
     let without_requests = template.map(|t| missing_requests(h, t)).unwrap_or_default();
     let requests_message = active.is_some_and(|c| message(Some(c)).contains("missing request for"));
     if !without_requests.is_empty() || requests_message {
+        let named = parse_missing_request(&message(active));
+        let summary = match (&named, template) {
+            // The template is fine: the container the controller names is not in it
+            // (injected at admission, e.g. a service-mesh sidecar) or lost its request.
+            (Some(m), Some(t)) if without_requests.is_empty() => {
+                let in_template = t.containers.iter().any(|c| c.name == m.container);
+                format!(
+                    "container {} of pod {} has no {} request{}: the HPA cannot compute its utilization",
+                    m.container,
+                    m.pod,
+                    m.resource,
+                    if in_template {
+                        format!(
+                            ", although {} {}'s template sets one (the pod was admitted with it removed, or comes from an older template)",
+                            target.kind, target.name
+                        )
+                    } else {
+                        format!(
+                            " (not in {} {}'s template: injected into the pods, e.g. a sidecar)",
+                            target.kind, target.name
+                        )
+                    }
+                )
+            }
+            _ => format!(
+                "{} {} has no resource requests for its utilization target: the HPA cannot compute it",
+                target.kind, target.name
+            ),
+        };
         let mut f = app(
             "hpa-missing-requests",
             Severity::Warning,
             o.clone(),
-            format!(
-                "{} {} has no resource requests for its utilization target: the HPA cannot compute it",
-                target.kind, target.name
-            ),
+            summary,
         )
         .explain(
             "A Utilization target is a percentage of the pods' requests. Containers without a \
@@ -92,16 +118,63 @@ pub fn check(ctx: &Ctx, h: &HorizontalPodAutoscaler, out: &mut Vec<Finding>) {
         if requests_message {
             f = f.with("condition ScalingActive", message(active));
         }
-        out.push(f.step(format!(
-            "kubectl set resources {}/{}{nsf} --requests=cpu=100m   (the value the app needs)",
-            target.kind.to_ascii_lowercase(),
-            target.name
-        )));
+        let f = match &named {
+            Some(m) if without_requests.is_empty() => f
+                .step(format!(
+                    "kubectl get pod {}{nsf} -o jsonpath='{{range .spec.containers[*]}}{{.name}}: {{.resources}}{{\"\\n\"}}{{end}}'",
+                    m.pod
+                ))
+                .step(
+                    if template.is_some_and(|t| t.containers.iter().any(|c| c.name == m.container)) {
+                        format!(
+                            "kubectl get mutatingwebhookconfigurations   (which webhook drops the request?), or kubectl rollout restart {}/{}{nsf} if the pod predates the template",
+                            target.kind.to_ascii_lowercase(),
+                            target.name
+                        )
+                    } else {
+                        format!(
+                            "give container {} a {} request where it is injected (the sidecar injector's config or annotations)",
+                            m.container, m.resource
+                        )
+                    },
+                ),
+            _ => f.step(format!(
+                "kubectl set resources {}/{}{nsf} --requests=cpu=100m   (the value the app needs)",
+                target.kind.to_ascii_lowercase(),
+                target.name
+            )),
+        };
+        out.push(f);
     } else if let Some(c) = active.or(able.filter(settled)) {
         out.push(not_scaling(ctx, h, c));
     }
     if let Some(f) = at_max(h) {
         out.push(f);
+    }
+}
+
+/// What the HPA controller's "missing request for <resource> in container <c> of Pod <p>"
+/// names (its message since Kubernetes 1.13; older ones say only "missing request for cpu").
+struct MissingRequest {
+    resource: String,
+    container: String,
+    pod: String,
+}
+
+fn parse_missing_request(message: &str) -> Option<MissingRequest> {
+    // Messages wrap in the v1 annotation's YAML; words matter, not spacing.
+    let words: Vec<&str> = message.split_whitespace().collect();
+    let at = words
+        .windows(3)
+        .position(|w| w == ["missing", "request", "for"])?;
+    let rest = &words[at + 3..];
+    match rest {
+        [resource, "in", "container", container, "of", "Pod", pod, ..] => Some(MissingRequest {
+            resource: resource.to_string(),
+            container: container.to_string(),
+            pod: pod.trim_end_matches([',', '.', ';']).to_string(),
+        }),
+        _ => None,
     }
 }
 

@@ -144,3 +144,45 @@ fn v1_autoscaler_without_conditions_at_max() {
     let f = run(vec![h, deploy(json!({"requests": {"cpu": "100m"}}))]);
     one(&f, "hpa-at-max");
 }
+
+#[test]
+fn a_missing_request_in_an_injected_container_names_that_container() {
+    // The template's container has a request; the pods carry an injected sidecar without one.
+    let active = cond(
+        "ScalingActive",
+        "False",
+        "FailedGetResourceMetric",
+        "the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container istio-proxy of Pod web-7b9c6d8f5-x1",
+    );
+    let able = cond(
+        "AbleToScale",
+        "True",
+        "SucceededGetScale",
+        "the HPA controller was able to get the target's current scale",
+    );
+    let f = run(vec![
+        hpa(json!([able, active]), 2),
+        deploy(json!({"requests": {"cpu": "200m"}})),
+    ]);
+    let m = one(&f, "hpa-missing-requests");
+    assert!(
+        m.summary
+            .contains("container istio-proxy of pod web-7b9c6d8f5-x1 has no cpu request")
+            && m.summary.contains("not in Deployment web's template"),
+        "{}",
+        m.summary
+    );
+    assert!(
+        !m.summary
+            .contains("Deployment web has no resource requests"),
+        "{}",
+        m.summary
+    );
+    assert!(
+        !m.next_steps
+            .iter()
+            .any(|s| s.contains("kubectl set resources")),
+        "{:?}",
+        m.next_steps
+    );
+}

@@ -371,8 +371,94 @@ fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
                         .step(format!("kubectl describe secret {name}{nsf}")),
                     );
                 }
+                if let Some(Ok(leaf)) = &s.tls_leaf {
+                    let wanted: Vec<String> = t.hosts.iter().flatten().map(|h| h.to_string()).collect();
+                    out.extend(certificate(ctx, ing, name, leaf, &wanted));
+                }
             }
         }
+    }
+    out
+}
+
+/// The TLS Secret's certificate against the hosts it is meant for (SAN matching as TLS
+/// clients do it: `*.example.com` covers one label) and its validity.
+fn certificate(
+    ctx: &Ctx,
+    ing: &Ingress,
+    secret: &str,
+    leaf: &crate::certs::CertInfo,
+    hosts: &[String],
+) -> Vec<Finding> {
+    let o = obj("Ingress", &ing.metadata);
+    let nsf = ns_flag(&o.namespace);
+    let mut out = Vec::new();
+    let names: Vec<String> = leaf
+        .dns_names
+        .iter()
+        .chain(leaf.ip_addresses.iter())
+        .cloned()
+        .collect();
+    let names_text = if names.is_empty() {
+        "no subjectAltName".to_string()
+    } else {
+        names.join(", ")
+    };
+    let uncovered: Vec<&String> = hosts.iter().filter(|h| !leaf.covers(h)).collect();
+    let inspect = format!(
+        "kubectl get secret {secret}{nsf} -o jsonpath='{{.data.tls\\.crt}}' | base64 -d | openssl x509 -noout -subject -ext subjectAltName -enddate"
+    );
+    if !uncovered.is_empty() {
+        let list: Vec<&str> = uncovered.iter().map(|h| h.as_str()).collect();
+        out.push(
+            net(
+                "ingress-tls-host-mismatch",
+                Severity::Error,
+                o.clone(),
+                format!(
+                    "the certificate in TLS Secret {secret} does not cover {} (it is for {names_text})",
+                    list.join(", ")
+                ),
+            )
+            .explain(
+                "Clients check that the server's certificate names the host they asked for \
+                 (its subjectAltName; a wildcard covers one label). For these hosts the \
+                 controller serves a certificate for other names, so browsers and clients \
+                 refuse the connection (NET::ERR_CERT_COMMON_NAME_INVALID, \"x509: certificate \
+                 is valid for …, not …\").",
+            )
+            .with("secretName", secret)
+            .with("hosts not covered", list.join(", "))
+            .with("certificate names", names_text.clone())
+            .with("subject", leaf.subject.clone())
+            .step(inspect.clone())
+            .step("issue a certificate whose subjectAltName lists every host of the TLS section (or fix spec.tls[].hosts)"),
+        );
+    }
+    let now = ctx.now;
+    if leaf.not_after < now {
+        out.push(
+            net(
+                "ingress-tls-cert-expired",
+                Severity::Error,
+                o.clone(),
+                format!(
+                    "the certificate in TLS Secret {secret} expired on {}",
+                    leaf.not_after.strftime("%Y-%m-%d %H:%M UTC")
+                ),
+            )
+            .explain(
+                "Clients refuse an expired certificate (\"x509: certificate has expired or is \
+                 not yet valid\"). If cert-manager manages it, its Certificate failed to renew.",
+            )
+            .with("secretName", secret)
+            .with("not after", leaf.not_after.to_string())
+            .with("certificate names", names_text)
+            .step(inspect)
+            .step(format!(
+                "kubectl get certificate{nsf}   (if cert-manager issues it)"
+            )),
+        );
     }
     out
 }

@@ -136,3 +136,61 @@ fn tls_secret_missing_or_not_tls() {
     ]);
     assert!(f.is_empty(), "{:?}", ids(&f));
 }
+
+/// A self-signed certificate for `sans`, valid until `until_year`, as a TLS Secret's data.
+fn cert_data(sans: &[&str], until_year: i32) -> Value {
+    use base64::Engine as _;
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params =
+        rcgen::CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, sans[0]);
+    params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+    params.not_after = rcgen::date_time_ymd(until_year, 1, 1);
+    let cert = params.self_signed(&key).unwrap();
+    let b64 = |s: String| base64::engine::general_purpose::STANDARD.encode(s);
+    json!({"tls.crt": b64(cert.pem()), "tls.key": b64(key.serialize_pem())})
+}
+
+#[test]
+fn the_tls_certificate_must_cover_the_hosts_and_be_valid() {
+    let with = |data: Value| {
+        run(vec![
+            ingress(json!("nginx"), json!({"number": 80}), tls_block()),
+            class("nginx", true),
+            svc(),
+            tls_secret(data),
+        ])
+    };
+    // A wildcard covers one label.
+    let f = with(cert_data(&["*.example.com"], 2030));
+    assert!(f.is_empty(), "{:?}", ids(&f));
+    let f = with(cert_data(&["old.example.com", "*.shop.example.com"], 2030));
+    let m = one(&f, "ingress-tls-host-mismatch");
+    assert_eq!(m.severity, Severity::Error);
+    assert!(
+        m.summary.contains(
+            "does not cover shop.example.com (it is for old.example.com, *.shop.example.com)"
+        ),
+        "{}",
+        m.summary
+    );
+    assert!(!ids(&f).iter().any(|(c, _)| c == "ingress-tls-cert-expired"));
+    let f = with(cert_data(&["shop.example.com"], 2025));
+    let e = one(&f, "ingress-tls-cert-expired");
+    assert!(e.summary.contains("expired on 2025-01-01"), "{}", e.summary);
+    assert!(
+        !ids(&f)
+            .iter()
+            .any(|(c, _)| c == "ingress-tls-host-mismatch")
+    );
+    // The certificate's public part is read; the key never enters the snapshot.
+    let snap = crate::troubleshoot::Snapshot::from_objects(vec![tls_secret(cert_data(
+        &["shop.example.com"],
+        2030,
+    ))]);
+    let text = format!("{:?}", snap.secrets.iter().collect::<Vec<_>>());
+    assert!(!text.contains("PRIVATE KEY") && !text.contains("LS0tLS1CRUdJTiBQUklWQVRF"));
+}

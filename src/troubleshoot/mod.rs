@@ -39,6 +39,7 @@ pub mod links_node_local;
 mod net_adapt;
 mod net_dataplane;
 mod net_dns;
+mod net_dns_bypass;
 mod net_near_miss;
 mod net_policy;
 mod net_sandbox;

@@ -422,3 +422,55 @@ fn a_missing_dns_service_is_reported_only_when_kube_system_was_read() {
     )]);
     assert!(f.is_empty(), "{:?}", ids(&f));
 }
+
+#[test]
+fn pods_that_bypass_cluster_dns() {
+    let mut objects = cluster_dns(true);
+    let with = |name: &str, spec: Value| {
+        let mut p = labelled(name, "ns", json!({"app": name}), true, json!([]));
+        for (k, v) in spec.as_object().unwrap() {
+            p["spec"][k] = v.clone();
+        }
+        p
+    };
+    // The kubelet gives a host-network pod with ClusterFirst (the default) the node's DNS.
+    objects.push(with("agent", json!({"hostNetwork": true})));
+    objects.push(with(
+        "fixed",
+        json!({"hostNetwork": true, "dnsPolicy": "ClusterFirstWithHostNet"}),
+    ));
+    objects.push(with(
+        "outside",
+        json!({"dnsPolicy": "None", "dnsConfig": {"nameservers": ["8.8.8.8"]}}),
+    ));
+    objects.push(with(
+        "own-cluster-dns",
+        json!({"dnsPolicy": "None", "dnsConfig": {"nameservers": ["10.96.0.10"]}}),
+    ));
+    let mut kube_proxy = with("kube-proxy-x7k2p", json!({"hostNetwork": true}));
+    kube_proxy["metadata"]["namespace"] = json!("kube-system");
+    objects.push(kube_proxy);
+    let f = run(objects);
+    let flagged: Vec<(&str, Severity)> = f
+        .iter()
+        .filter(|x| x.check == "pod-dns-bypass")
+        .map(|x| (x.object.name.as_str(), x.severity))
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![("agent", Severity::Warning), ("outside", Severity::Info)],
+        "{:?}",
+        ids(&f)
+    );
+    let agent = f.iter().find(|x| x.object.name == "agent").unwrap();
+    assert_eq!(agent.pane, Pane::Network);
+    assert!(agent.summary.contains("node's DNS"), "{}", agent.summary);
+    assert!(
+        agent
+            .next_steps
+            .iter()
+            .any(|s| s.contains("dnsPolicy: ClusterFirstWithHostNet")),
+        "{:?}",
+        agent.next_steps
+    );
+}

@@ -123,7 +123,7 @@ fn pressure(ctx: &Ctx, n: &Node, c: &Condition, check: &str, resource: &str) -> 
 
 fn network(ctx: &Ctx, n: &Node, c: &Condition) -> Finding {
     let name = n.metadata.name();
-    node_finding(
+    let f = node_finding(
         "node-network-unavailable",
         Severity::Error,
         n,
@@ -145,8 +145,33 @@ fn network(ctx: &Ctx, n: &Node, c: &Condition) -> Finding {
     .events(ctx, &[], false)
     .step(format!(
         "kubectl get pods -A -o wide --field-selector spec.nodeName={name}"
-    ))
-    .step("kubectl -n kube-system logs <cni-pod-on-this-node> --tail=100")
+    ));
+    // The CNI agent's pod on this node, in whatever namespace its DaemonSet lives
+    // (kube-flannel, calico-system, kube-system …); kube-proxy does not set up routes.
+    let cni: Vec<&crate::objects::Pod> = ctx
+        .snap
+        .pods_on(name)
+        .filter(|p| super::node_pods::agent_name(p).is_some_and(|a| a != "kube-proxy"))
+        .collect();
+    if cni.is_empty() {
+        return f.step(format!(
+            "no CNI agent pod is on {name}: kubectl get daemonsets -A   (is the CNI plugin installed, and does it tolerate the node?)"
+        ));
+    }
+    let mut f = f;
+    for p in cni.iter().take(2) {
+        let ns = p.metadata.namespace();
+        let pod = p.metadata.name();
+        f = f
+            .with(
+                &format!("CNI agent pod {ns}/{pod}"),
+                super::workload_pods::pod_state(p),
+            )
+            .step(format!(
+                "kubectl -n {ns} logs {pod} --all-containers --tail=100"
+            ));
+    }
+    f
 }
 
 fn problem(ctx: &Ctx, n: &Node, c: &Condition) -> Finding {
@@ -278,8 +303,39 @@ mod tests {
             "FilesystemIsNotReadOnly",
             "Filesystem is not read-only",
         );
+        let mut flannel = pod(
+            "kube-flannel-ds-x7k2p",
+            json!({"nodeName": "w1", "hostNetwork": true,
+                "containers": [{"name": "kube-flannel", "image": "docker.io/flannel/flannel:v0.25.1"}]}),
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}]}),
+        );
+        flannel["metadata"]["namespace"] = json!("kube-flannel");
+        flannel["metadata"]["labels"] = json!({"app": "flannel", "k8s-app": "flannel"});
+        flannel["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1",
+            "kind": "DaemonSet", "name": "kube-flannel-ds", "uid": "ds-uid", "controller": true}]);
+        let f = run(vec![n.clone(), flannel]);
+        let net = one(&f, "node-network-unavailable");
+        assert!(
+            net.next_steps
+                .iter()
+                .any(|s| s == "kubectl -n kube-flannel logs kube-flannel-ds-x7k2p --all-containers --tail=100"),
+            "the CNI pod by name, in its own namespace: {:?}",
+            net.next_steps
+        );
+        assert!(
+            !net.next_steps.iter().any(|s| s.contains('<')),
+            "{:?}",
+            net.next_steps
+        );
         let f = run(vec![n]);
-        one(&f, "node-network-unavailable");
+        let net = one(&f, "node-network-unavailable");
+        assert!(
+            net.next_steps
+                .iter()
+                .any(|s| s.contains("no CNI agent pod is on w1")),
+            "{:?}",
+            net.next_steps
+        );
         let p = one(&f, "node-problem-condition");
         assert!(p.summary.contains("KernelDeadlock=True (DockerHung)"));
     }

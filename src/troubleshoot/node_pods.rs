@@ -140,7 +140,8 @@ fn evictions(ctx: &Ctx, n: &crate::objects::Node, pods: &[&Pod]) -> Option<Findi
     )
 }
 
-fn agent_name(p: &Pod) -> Option<&'static str> {
+/// Which network agent (kube-proxy or a CNI plugin's node agent) a DaemonSet pod is.
+pub(super) fn agent_name(p: &Pod) -> Option<&'static str> {
     let owner = p.metadata.controller().filter(|o| o.kind == "DaemonSet")?;
     let app = p.metadata.label("k8s-app").unwrap_or("");
     NETWORK_AGENTS

@@ -8,6 +8,7 @@ use super::Ctx;
 use super::build::{FindingExt, app, ns_flag, obj, secs_since};
 use super::node_fit::{allocatable, pod_request, show_quantity};
 use super::scheduler_message::{Constraint, parse};
+use super::workload_pods::daemon_node;
 use crate::findings::{Finding, Severity};
 
 pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
@@ -135,9 +136,20 @@ fn beyond_every_node(ctx: &Ctx, pod: &Pod, resources: &[String]) -> Vec<(String,
 fn unschedulable(ctx: &Ctx, pod: &Pod, message: &str) -> Finding {
     let o = obj("Pod", &pod.metadata);
     let nsf = ns_flag(&o.namespace);
+    let pinned = daemon_node(pod);
     let exclusions = parse(message);
     let request = |r: &str| requests(pod, r);
-    let decoded: Vec<String> = exclusions.iter().map(|e| e.meaning(&request)).collect();
+    let decoded: Vec<String> = exclusions
+        .iter()
+        .map(|e| match pinned {
+            // The DaemonSet's own pin, not a fault: every other node fails it by design.
+            Some(node) if e.constraint() == Constraint::Affinity => format!(
+                "{} other node(s) are excluded by the DaemonSet's pin to {node} (as intended)",
+                e.nodes
+            ),
+            _ => e.meaning(&request),
+        })
+        .collect();
     let constraints: Vec<Constraint> = exclusions.iter().map(|e| e.constraint()).collect();
     let short_of: Vec<String> = constraints
         .iter()
@@ -149,6 +161,8 @@ fn unschedulable(ctx: &Ctx, pod: &Pod, message: &str) -> Finding {
     let too_big = beyond_every_node(ctx, pod, &short_of);
     let headline = if let Some((r, want, have)) = too_big.first() {
         format!("it requests {want} {r}, more than any node has (largest: {have} allocatable)")
+    } else if let Some(node) = pinned {
+        daemon_headline(&exclusions, node)
     } else {
         exclusions
             .iter()
@@ -231,9 +245,14 @@ fn unschedulable(ctx: &Ctx, pod: &Pod, message: &str) -> Finding {
     }
     for c in &constraints {
         f = match c {
-            Constraint::Insufficient(_) if too_big.is_empty() => f.step(
-                "compare the requests with free capacity: kubectl describe nodes | grep -A 8 'Allocated resources'",
-            ),
+            Constraint::Insufficient(_) if too_big.is_empty() => match pinned {
+                Some(node) => f.step(format!(
+                    "compare the requests with what is left on {node}: kubectl describe node {node} | grep -A 8 'Allocated resources'"
+                )),
+                None => f.step(
+                    "compare the requests with free capacity: kubectl describe nodes | grep -A 8 'Allocated resources'",
+                ),
+            },
             Constraint::Taint { not_ready: false, .. } => f.step(
                 "kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints",
             ),
@@ -241,13 +260,63 @@ fn unschedulable(ctx: &Ctx, pod: &Pod, message: &str) -> Finding {
             Constraint::Taint { not_ready: true, .. } if too_big.is_empty() => {
                 f.step("kubectl get nodes (fix the NotReady node, see the Node pane)")
             }
-            Constraint::Affinity => f.step("kubectl get nodes --show-labels"),
+            Constraint::Affinity if pinned.is_none() => f.step("kubectl get nodes --show-labels"),
             Constraint::UnboundPvc => f.step(format!("kubectl get pvc{nsf}")),
             _ => f,
         };
     }
     f.next_steps.dedup();
     f.step(format!("kubectl describe pod {}{nsf}", o.name))
+}
+
+/// Why a DaemonSet pod cannot go on the one node it is pinned to: the scheduler's reasons
+/// other than the pin itself (which excludes every other node on purpose).
+fn daemon_reasons(exclusions: &[super::scheduler_message::Exclusion]) -> Option<String> {
+    let reasons: Vec<String> = exclusions
+        .iter()
+        .filter(|e| e.constraint() != Constraint::Affinity)
+        .map(|e| match e.constraint() {
+            Constraint::Insufficient(r) => format!("insufficient {r}"),
+            Constraint::Taint { key, .. } if key.is_empty() => "an untolerated taint".to_string(),
+            Constraint::Taint { key, .. } => format!("untolerated taint {key}"),
+            Constraint::UnboundPvc => "its PersistentVolumeClaim is not bound".to_string(),
+            _ => e.reason.clone(),
+        })
+        .collect();
+    (!reasons.is_empty()).then(|| reasons.join(", "))
+}
+
+fn daemon_headline(exclusions: &[super::scheduler_message::Exclusion], node: &str) -> String {
+    match daemon_reasons(exclusions) {
+        Some(r) => format!("{r} on {node}, the node its DaemonSet placed it on"),
+        None => format!("its node {node} does not match the DaemonSet's node selector/affinity"),
+    }
+}
+
+/// A DaemonSet pod's scheduling failure on its own node in a few words ("insufficient
+/// cpu"), from its PodScheduled condition or FailedScheduling event; `None` when it has
+/// neither or the scheduler names no reason but the pin.
+pub fn daemon_pod_unschedulable(ctx: &Ctx, pod: &Pod) -> Option<String> {
+    daemon_node(pod)?;
+    let cond_msg = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+        .find(|c| c.type_ == "PodScheduled" && c.status == "False")
+        .and_then(|c| c.message.as_deref().map(str::to_string));
+    let message = cond_msg.or_else(|| {
+        ctx.snap
+            .events_for(
+                "Pod",
+                pod.metadata.namespace.as_deref().unwrap_or(""),
+                pod.metadata.name(),
+            )
+            .find(|e| e.reason == "FailedScheduling")
+            .map(|e| e.message.to_string())
+    })?;
+    daemon_reasons(&parse(&message))
 }
 
 fn pvc_evidence(ctx: &Ctx, pod: &Pod, mut f: Finding) -> Finding {

@@ -203,10 +203,10 @@ pub(super) fn probe_command(pod: &Pod, container: &Container, probe: &Probe) -> 
         } else {
             format!("/{path}")
         };
-        let url = format!(
+        let url = shell_word(&format!(
             "{scheme}://{host}:{}{path}",
             resolved_port(container, &h.port)
-        );
+        ));
         let insecure = if scheme == "https" {
             " --no-check-certificate"
         } else {
@@ -227,18 +227,7 @@ pub(super) fn probe_command(pod: &Pod, container: &Container, probe: &Probe) -> 
             resolved_port(container, &t.port)
         )
     } else if let Some(e) = &probe.exec {
-        let args: Vec<String> = e
-            .command
-            .iter()
-            .flatten()
-            .map(|a| {
-                if a.contains(char::is_whitespace) || a.contains('\'') || a.is_empty() {
-                    format!("'{}'", a.replace('\'', "'\\''"))
-                } else {
-                    a.to_string()
-                }
-            })
-            .collect();
+        let args: Vec<String> = e.command.iter().flatten().map(|a| shell_word(a)).collect();
         format!("{exec} {}", args.join(" "))
     } else if let Some(g) = &probe.grpc {
         let service = g
@@ -305,6 +294,21 @@ fn liveness_failing(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, events: &[&EventR
             o.name, c.name
         ))
         .step(format!("kubectl describe pod {}{nsf}", o.name))
+}
+
+/// A word as a POSIX shell (and zsh) reads it literally: left bare when it holds only
+/// characters no shell treats specially, otherwise single-quoted (`?`, `*`, `&`, `$`, spaces
+/// in a probe URL or command would be globbed, split or expanded).
+pub(super) fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 #[cfg(test)]

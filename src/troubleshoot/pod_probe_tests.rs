@@ -87,3 +87,20 @@ fn ready_pod_or_old_events_are_not_flagged() {
     ]);
     assert!(f.is_empty(), "{:?}", ids(&f));
 }
+
+#[test]
+fn probe_urls_and_commands_are_quoted_for_the_shell() {
+    use super::shell_word;
+    // zsh aborts on an unquoted `?` ("no matches found"); `&` would background the command.
+    assert_eq!(
+        shell_word("https://localhost:9901/ready?full=1"),
+        "'https://localhost:9901/ready?full=1'"
+    );
+    assert_eq!(
+        shell_word("http://localhost:8081/ready"),
+        "http://localhost:8081/ready"
+    );
+    assert_eq!(shell_word("it's"), "'it'\\''s'");
+    assert_eq!(shell_word(""), "''");
+    assert_eq!(shell_word("$HOME"), "'$HOME'");
+}

@@ -735,12 +735,16 @@ fn destination_hop(pod: &Pod, port: u16, protocol: Protocol) -> Hop {
             Vec::new(),
         )
     } else {
+        // Declared containerPorts are informational: a process may listen on any port, so an
+        // undeclared one is not a refusal, only unconfirmed.
         let have: Vec<String> = declared.iter().map(|(p, pr)| format!("{p}/{pr}")).collect();
         hop(
             "destination",
-            HopVerdict::Denied,
+            HopVerdict::Allowed,
             format!(
-                "pod {name} declares no containerPort {port}/{protocol} (it declares {}): connection refused",
+                "pod {name} is Ready; nothing is declared on {port}/{protocol} (it declares {}), \
+                 so the connection may be refused if nothing listens there (declared ports are \
+                 informational)",
                 have.join(", ")
             ),
             Vec::new(),

@@ -132,3 +132,20 @@ fn an_address_outside_the_cluster_is_unknown_not_allowed() {
     assert_eq!(verdict_of(&r, "dns"), HopVerdict::Unknown);
     assert_eq!(r.verdict, HopVerdict::Unknown);
 }
+
+#[test]
+fn an_undeclared_container_port_is_not_a_refusal() {
+    // No NetworkPolicy selects db-0: policy allows 9150. The pod declares only 5432, but
+    // containerPorts are informational: a process may still listen on 9150.
+    let r = ask(objects(None), "ns/db-0", Some(9150));
+    let d = r.hops.iter().find(|h| h.hop == "destination").unwrap();
+    assert_eq!(d.verdict, HopVerdict::Allowed, "{}", d.detail);
+    assert!(
+        d.detail.contains("nothing is declared on 9150/TCP")
+            && d.detail.contains("may be refused if nothing listens"),
+        "{}",
+        d.detail
+    );
+    assert!(!d.detail.contains("connection refused"), "{}", d.detail);
+    assert_eq!(r.verdict, HopVerdict::Allowed);
+}

@@ -214,6 +214,16 @@ pub const CHECKS: &[CheckInfo] = &[
         Pane::Network,
         &[Kind::Ingress, Kind::Secret],
     ),
+    check(
+        "ingress-tls-host-mismatch",
+        Pane::Network,
+        &[Kind::Ingress, Kind::Secret],
+    ),
+    check(
+        "ingress-tls-cert-expired",
+        Pane::Network,
+        &[Kind::Ingress, Kind::Secret],
+    ),
     check("pv-released", Pane::App, &[Kind::PersistentVolume]),
     check("pv-failed", Pane::App, &[Kind::PersistentVolume]),
     check(
@@ -325,6 +335,7 @@ pub const CHECKS: &[CheckInfo] = &[
         &[Kind::Service, Kind::Pod, Kind::EndpointSlice],
     ),
     check("dns-corefile-invalid", Pane::Network, &[Kind::ConfigMap]),
+    check("pod-dns-bypass", Pane::Network, &[Kind::Pod, Kind::Service]),
     check("dns-corefile-problem", Pane::Network, &[Kind::ConfigMap]),
     check(
         "netpol-selects-no-pods",
@@ -597,6 +608,7 @@ pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
     // Network: proportional to Services and kube-system's DNS objects.
     super::net_service_types::check_node_port_clashes(ctx, out);
     super::net_dns::check(ctx, out);
+    super::net_dns_bypass::check(ctx, out);
     super::net_dataplane::check(ctx, out);
 }
 

@@ -63,59 +63,137 @@ pub fn selected_pods<'a>(ctx: &Ctx<'a>, svc: &Service) -> Option<Vec<&'a Pod>> {
     )
 }
 
-/// What the endpoint objects say: (ready, not ready) addresses and the not-ready targets'
-/// names; `None` when neither EndpointSlices nor Endpoints were listed.
-fn endpoint_counts(
-    ctx: &Ctx,
-    svc: &Service,
-    endpoints: Option<&Endpoints>,
-) -> Option<(usize, usize, Vec<String>)> {
+/// What the endpoint objects say about a Service.
+#[derive(Default)]
+struct Tally {
+    ready: usize,
+    /// Addresses not ready, terminating ones included.
+    not_ready: usize,
+    /// Of those, endpoints of pods being deleted (`terminating: true`; EndpointSlices only).
+    terminating: usize,
+    /// Terminating endpoints still passing readiness (`serving: true`).
+    serving: usize,
+    /// The not-ready targets' names (or addresses).
+    names: Vec<String>,
+}
+
+/// The endpoint objects' tally; `None` when neither EndpointSlices nor Endpoints were listed.
+fn endpoint_counts(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Tally> {
     let ns = svc.metadata.namespace();
     let slices = ctx.snap.slices_of(ns, svc.metadata.name());
     if !slices.is_empty() || (ctx.snap.has_kind(Kind::EndpointSlice) && endpoints.is_none()) {
-        let (mut ready, mut not_ready, mut names) = (0, 0, Vec::new());
+        let mut t = Tally::default();
         for e in slices.iter().flat_map(|s| s.endpoints.iter()) {
             if e.is_ready() {
-                ready += 1;
-            } else {
-                not_ready += 1;
-                let target = e.target_ref.as_ref().and_then(|t| t.name.as_deref());
-                names.push(
-                    target
-                        .map(str::to_string)
-                        .unwrap_or_else(|| e.addresses.join(",")),
-                );
+                t.ready += 1;
+                continue;
             }
+            t.not_ready += 1;
+            let cond = e.conditions.as_ref();
+            if cond.and_then(|c| c.terminating) == Some(true) {
+                t.terminating += 1;
+                if cond.and_then(|c| c.serving) == Some(true) {
+                    t.serving += 1;
+                }
+            }
+            let target = e.target_ref.as_ref().and_then(|t| t.name.as_deref());
+            t.names.push(
+                target
+                    .map(str::to_string)
+                    .unwrap_or_else(|| e.addresses.join(",")),
+            );
         }
-        return Some((ready, not_ready, names));
+        return Some(t);
     }
     if let Some(ep) = endpoints {
-        let (mut ready, mut not_ready, mut names) = (0, 0, Vec::new());
+        let mut t = Tally::default();
         for s in ep.subsets.iter().flatten() {
-            ready += s.addresses.as_ref().map_or(0, |a| a.len());
+            t.ready += s.addresses.as_ref().map_or(0, |a| a.len());
             for a in s.not_ready_addresses.iter().flatten() {
-                not_ready += 1;
+                t.not_ready += 1;
                 let target = a.target_ref.as_ref().and_then(|t| t.name.as_deref());
-                names.push(
+                t.names.push(
                     target
                         .map(str::to_string)
                         .unwrap_or_else(|| a.ip.to_string()),
                 );
             }
         }
-        return Some((ready, not_ready, names));
+        return Some(t);
     }
-    ctx.snap
-        .has_kind(Kind::Endpoints)
-        .then(|| (0, 0, Vec::new()))
+    ctx.snap.has_kind(Kind::Endpoints).then(Tally::default)
+}
+
+/// Why no endpoint is ready although the selector matches no live pod (or the pods were not
+/// analysed): the endpoints' pods are being deleted, are in the input but finished, or are
+/// not in the input at all.
+fn endpoints_why(ctx: &Ctx, svc: &Service, t: &Tally, pods_listed: bool) -> String {
+    let ns = svc.metadata.namespace();
+    let deleting: Vec<&str> = t
+        .names
+        .iter()
+        .filter(|n| {
+            ctx.snap
+                .pods
+                .find(ns, n)
+                .is_some_and(|p| p.metadata.deletion_timestamp.is_some())
+        })
+        .map(String::as_str)
+        .collect();
+    let present = t
+        .names
+        .iter()
+        .filter(|n| ctx.snap.pods.find(ns, n).is_some())
+        .count();
+    if t.terminating > 0 || !deleting.is_empty() {
+        let n = t.terminating.max(deleting.len());
+        let serving = if t.serving > 0 {
+            format!(
+                " ({} still serving, which recent kube-proxies use as a last resort until the pods exit)",
+                t.serving
+            )
+        } else {
+            String::new()
+        };
+        return format!(
+            "{n} of its endpoint(s) are terminating: their pods are being deleted{serving}, and no \
+             live pod matches the selector to replace them. A rollout or scale-down removed the \
+             old pods before a new one became ready (or none was created)."
+        );
+    }
+    if !pods_listed {
+        return "Its endpoints exist but are not ready: the pods behind them fail their readiness \
+                checks (the pods were not part of what was analysed)."
+            .to_string();
+    }
+    if present > 0 {
+        return "Its endpoints exist but none is ready, and their pods are no longer running (they \
+                finished or failed)."
+            .to_string();
+    }
+    "Its endpoints exist but none is ready: the selected pods fail their readiness checks (they \
+     were not among the pods analysed)."
+        .to_string()
 }
 
 /// No ready endpoint, judged from the endpoint objects (the pods themselves were not seen).
-fn not_ready_by_endpoints(ctx: &Ctx, svc: &Service, not_ready: &[String], why: &str) -> Finding {
+fn not_ready_by_endpoints(ctx: &Ctx, svc: &Service, t: &Tally, why: &str) -> Finding {
     let o = obj("Service", &svc.metadata);
     let nsf = ns_flag(&o.namespace);
+    let not_ready = &t.names;
     let summary = if not_ready.is_empty() {
         "the Service has no endpoints".to_string()
+    } else if t.terminating == not_ready.len() {
+        format!(
+            "none of its {} endpoints is ready: all are terminating",
+            not_ready.len()
+        )
+    } else if t.terminating > 0 {
+        format!(
+            "none of its {} endpoints is ready ({} terminating)",
+            not_ready.len(),
+            t.terminating
+        )
     } else {
         format!("none of its {} endpoints is ready", not_ready.len())
     };
@@ -130,7 +208,11 @@ fn not_ready_by_endpoints(ctx: &Ctx, svc: &Service, not_ready: &[String], why: &
     ));
     if !not_ready.is_empty() {
         f = f.with(
-            "not-ready endpoints",
+            if t.terminating > 0 {
+                "not-ready endpoints (terminating included)"
+            } else {
+                "not-ready endpoints"
+            },
             not_ready
                 .iter()
                 .take(10)
@@ -139,12 +221,26 @@ fn not_ready_by_endpoints(ctx: &Ctx, svc: &Service, not_ready: &[String], why: &
                 .join(", "),
         );
     }
-    f.events(ctx, &[], false)
-        .step(format!(
-            "kubectl get endpointslices{nsf} -l kubernetes.io/service-name={} -o wide",
-            o.name
-        ))
-        .step(format!("kubectl describe service {}{nsf}", o.name))
+    if t.terminating > 0 {
+        f = f.with(
+            "terminating endpoints",
+            format!("{} ({} still serving)", t.terminating, t.serving),
+        );
+    }
+    let mut f = f.events(ctx, &[], false).step(format!(
+        "kubectl get endpointslices{nsf} -l kubernetes.io/service-name={} -o wide",
+        o.name
+    ));
+    if t.terminating > 0
+        && let Some(sel) = svc.spec.as_ref().and_then(|s| s.selector.as_ref())
+    {
+        let sel: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        f = f.step(format!(
+            "kubectl get pods{nsf} -l {} -o wide   (which pods replace the terminating ones?)",
+            sel.join(",")
+        ));
+    }
+    f.step(format!("kubectl describe service {}{nsf}", o.name))
 }
 
 fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Finding> {
@@ -156,18 +252,18 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
     let headless = spec.cluster_ip.as_deref() == Some("None");
     if !ctx.snap.has_kind(Kind::Pod) {
         // Without the pods, only the endpoint objects can tell; never "matches no pods".
-        let (ready, not_ready, names) = endpoint_counts(ctx, svc, endpoints)?;
-        if ready > 0 || (headless && not_ready == 0) {
+        let t = endpoint_counts(ctx, svc, endpoints)?;
+        if t.ready > 0 || (headless && t.not_ready == 0) {
             return None;
         }
-        let why = if not_ready > 0 {
-            "Its endpoints exist but are not ready: the pods behind them fail their readiness \
-             checks (the pods were not part of what was analysed)."
+        let why = if t.not_ready > 0 {
+            endpoints_why(ctx, svc, &t, false)
         } else {
             "The pods were not part of what was analysed, so whether the selector matches \
              nothing or the pods are not ready cannot be told here."
+                .to_string()
         };
-        return Some(not_ready_by_endpoints(ctx, svc, &names, why));
+        return Some(not_ready_by_endpoints(ctx, svc, &t, &why));
     }
     let pods = selected_pods(ctx, svc)?;
     let o = obj("Service", &svc.metadata);
@@ -179,19 +275,14 @@ fn check(ctx: &Ctx, svc: &Service, endpoints: Option<&Endpoints>) -> Option<Find
             return None;
         }
         // Endpoints listing addresses mean pods do match (they are missing from the input).
-        if let Some((ready, not_ready, names)) = endpoint_counts(ctx, svc, endpoints)
-            && ready + not_ready > 0
+        if let Some(t) = endpoint_counts(ctx, svc, endpoints)
+            && t.ready + t.not_ready > 0
         {
-            if ready > 0 {
+            if t.ready > 0 {
                 return None;
             }
-            return Some(not_ready_by_endpoints(
-                ctx,
-                svc,
-                &names,
-                "Its endpoints exist but none is ready: the selected pods fail their readiness \
-                 checks (they were not among the pods analysed).",
-            ));
+            let why = endpoints_why(ctx, svc, &t, true);
+            return Some(not_ready_by_endpoints(ctx, svc, &t, &why));
         }
         let hints = near_misses(ctx, &o.namespace, selector);
         let mut f = net(

@@ -117,3 +117,33 @@ fn endpoints_that_exist_but_are_not_ready_are_not_a_selector_problem() {
     one(&f, "service-no-ready-endpoints");
     assert!(!ids(&f).iter().any(|(c, _)| c == "service-no-pods"));
 }
+
+#[test]
+fn endpoints_of_terminating_pods_are_called_terminating() {
+    // A rollout with no new pod: the only endpoint is the old pod, being deleted and still
+    // serving (EndpointSlice conditions ready=false serving=true terminating=true).
+    let mut old = web_pod("web-old", json!({"app": "web"}), false);
+    old["metadata"]["deletionTimestamp"] = json!(ago(5));
+    old["metadata"]["deletionGracePeriodSeconds"] = json!(30);
+    let slice = json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": "web-abcde", "namespace": "ns",
+            "labels": {"kubernetes.io/service-name": "web"}},
+        "addressType": "IPv4", "ports": [{"port": 80, "protocol": "TCP"}],
+        "endpoints": [{"addresses": ["10.1.0.5"],
+            "conditions": {"ready": false, "serving": true, "terminating": true},
+            "targetRef": {"kind": "Pod", "namespace": "ns", "name": "web-old"}}]});
+    let f = run(vec![
+        svc(json!({"app": "web"}), json!(80), "10.0.0.1"),
+        old,
+        slice,
+    ]);
+    let s = one(&f, "service-no-ready-endpoints");
+    assert!(s.summary.contains("terminating"), "{}", s.summary);
+    assert!(
+        !s.explanation.contains("not among the pods analysed"),
+        "the pod is in the input: {}",
+        s.explanation
+    );
+    assert!(s.explanation.contains("being deleted"), "{}", s.explanation);
+    assert!(!ids(&f).iter().any(|(c, _)| c == "service-no-pods"));
+}

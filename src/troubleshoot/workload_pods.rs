@@ -23,6 +23,33 @@ pub fn is_ready(pod: &Pod) -> bool {
     .is_some_and(|c| c.is_true())
 }
 
+/// The node a DaemonSet pod is meant for. The DaemonSet controller creates each pod with a
+/// required node affinity `matchFields: metadata.name In [<node>]` (and no `nodeName`), so
+/// the scheduler may place it only there; `None` for pods of other owners.
+pub fn daemon_node(pod: &Pod) -> Option<&str> {
+    if pod.metadata.controller()?.kind != "DaemonSet" {
+        return None;
+    }
+    let terms = &pod
+        .spec
+        .as_ref()?
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?
+        .node_selector_terms;
+    terms
+        .iter()
+        .flat_map(|t| t.match_fields.iter().flatten())
+        .find(|r| r.key == "metadata.name" && r.operator == "In")
+        .and_then(|r| match r.values.as_deref() {
+            Some([one]) => Some(one.as_str()),
+            _ => None,
+        })
+}
+
 /// A selector with no terms: selects every pod (policy/v1 budgets without a selector).
 pub static EVERY_POD: LabelSelector = LabelSelector {
     match_labels: None,

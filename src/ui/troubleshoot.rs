@@ -20,7 +20,10 @@ use crate::text_safety::visible;
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let t = &state.troubleshoot;
     let [tabs, list, detail] = layout::troubleshoot(area);
-    frame.render_widget(Paragraph::new(tab_line(t, theme)), tabs);
+    frame.render_widget(
+        Paragraph::new(tab_line(t, theme, usize::from(tabs.width))),
+        tabs,
+    );
     render_list(frame, list, state, theme);
     render_detail(frame, detail, t, theme);
 }
@@ -34,18 +37,69 @@ pub(super) fn severity_style(severity: Severity, theme: &Theme) -> Style {
     }
 }
 
-fn tab_line<'a>(t: &Troubleshoot, theme: &Theme) -> Line<'a> {
-    let mut spans = vec![Span::raw(" ")];
+/// The tab line, fitted to `width` columns: the full titles with their counts; else the
+/// short titles; else (very narrow) a run of short tabs around the selected one, with `‹`/`›`
+/// where tabs are hidden. The selected tab is always shown.
+fn tab_line<'a>(t: &Troubleshoot, theme: &Theme, width: usize) -> Line<'a> {
     let tabs = t.tabs();
-    for (i, tab) in tabs.iter().enumerate() {
-        let label = format!(" {} ({}) ", tab.title, t.count_in(*tab));
-        let style = if i == t.tab % tabs.len() {
+    let selected = t.tab % tabs.len().max(1);
+    let full: Vec<String> = tabs
+        .iter()
+        .map(|tab| format!(" {} ({}) ", tab.title, t.count_in(*tab)))
+        .collect();
+    let short: Vec<String> = tabs
+        .iter()
+        .map(|tab| format!(" {} {} ", tab.short, t.count_in(*tab)))
+        .collect();
+    let cols = |labels: &[String], gap: usize| -> usize {
+        1 + labels
+            .iter()
+            .map(|l| l.chars().count() + gap)
+            .sum::<usize>()
+    };
+    let (labels, gap) = if cols(&full, 1) <= width {
+        (full, 1)
+    } else if cols(&short, 1) <= width {
+        (short, 1)
+    } else {
+        (short, 0)
+    };
+    // The widest run of tabs around the selected one that fits with its markers.
+    let (mut first, mut last) = (selected, selected);
+    let fits = |a: usize, b: usize| {
+        let markers = usize::from(a > 0) * 2 + usize::from(b + 1 < labels.len()) * 2;
+        cols(&labels[a..=b], gap) + markers <= width
+    };
+    loop {
+        let grown_right = last + 1 < labels.len() && fits(first, last + 1);
+        if grown_right {
+            last += 1;
+        }
+        let grown_left = first > 0 && fits(first - 1, last);
+        if grown_left {
+            first -= 1;
+        }
+        if !grown_right && !grown_left {
+            break;
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    if first > 0 {
+        spans.push(Span::styled("‹ ", theme.style(Token::Muted)));
+    }
+    for (i, label) in labels.iter().enumerate().take(last + 1).skip(first) {
+        let style = if i == selected {
             theme.style(Token::Selection)
         } else {
             theme.style(Token::Muted)
         };
-        spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
+        spans.push(Span::styled(label.clone(), style));
+        if gap > 0 {
+            spans.push(Span::raw(" "));
+        }
+    }
+    if last + 1 < labels.len() {
+        spans.push(Span::styled(" ›", theme.style(Token::Muted)));
     }
     Line::from(spans)
 }
@@ -233,4 +287,35 @@ fn render_detail(frame: &mut Frame, area: Rect, t: &Troubleshoot, theme: &Theme)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tab_line;
+    use crate::app::troubleshoot::Troubleshoot;
+    use crate::config::Theme;
+
+    fn text(t: &Troubleshoot, width: usize) -> String {
+        let line = tab_line(t, &Theme::default(), width);
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn the_tab_line_degrades_and_always_shows_the_selected_tab() {
+        let mut t = Troubleshoot::default();
+        assert!(text(&t, 160).contains(" Certificates (0) "));
+        let narrow = text(&t, 80);
+        assert!(
+            narrow.contains(" Certs 0 ") && narrow.chars().count() <= 80,
+            "{narrow}"
+        );
+        // Too narrow even for the short titles: a run around the selected tab, with markers.
+        t.tab = 4;
+        let tiny = text(&t, 24);
+        assert!(tiny.contains(" Certs 0 ") && tiny.contains('‹'), "{tiny}");
+        assert!(tiny.chars().count() <= 24, "{tiny}");
+        t.tab = 0;
+        let tiny = text(&t, 24);
+        assert!(tiny.contains(" Apps 0 ") && tiny.contains('›'), "{tiny}");
+    }
 }

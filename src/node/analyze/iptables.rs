@@ -1,7 +1,6 @@
 //! kube-proxy's rules on this node, as far as they can be judged without the API: whether its
 //! chains exist at all, and which Service ports it rejects because they have no endpoints. The
-//! comparison with the API's EndpointSlices belongs to the network checks, which read
-//! [`crate::node::kubeproxy::model`].
+//! comparison with a cluster dump's EndpointSlices is in [`super::packet_path`].
 
 use super::{ev, finding, node};
 use crate::findings::{Finding, ObjectRef, Pane, Severity};

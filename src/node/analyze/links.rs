@@ -1,7 +1,8 @@
 //! Root-cause links between node-local findings, so symptoms name their cause: a control-plane
 //! container that is down, or a port nothing listens on, point to the broken manifest of the
 //! same component; a kubelet that is not running points to what stops it at start (swap, a
-//! missing binary, config or file, the runtime).
+//! missing binary, config or file, the runtime); the certificate engine's findings about
+//! the kubelet's expired client certificate point to the kubelet's own finding.
 
 use crate::findings::{CauseRef, Finding};
 
@@ -67,6 +68,15 @@ fn symptom_component(f: &Finding) -> Option<String> {
     }
 }
 
+/// Whether a certificate finding is about the file at host path `path`: its object, or the
+/// file its location ends with (a kubeconfig user's certificate file).
+fn names_file(f: &Finding, path: &str) -> bool {
+    f.object.name == path
+        || f.evidence.iter().any(|e| {
+            e.label == "location" && (e.value == path || e.value.ends_with(&format!(" {path}")))
+        })
+}
+
 /// Fills `caused_by` and puts root causes before their symptoms.
 pub fn link(findings: &mut [Finding]) {
     let roots: Vec<(Option<String>, CauseRef)> = findings
@@ -97,7 +107,23 @@ pub fn link(findings: &mut [Finding]) {
             object: f.object.clone(),
         })
         .collect();
+    // The kubelet's expired client certificate, as the certificate engine also reports it
+    // (its file, and kubelet.conf's user that points at it): one cause, not three.
+    let kubelet_cert: Option<CauseRef> = findings
+        .iter()
+        .find(|f| f.check == "kubelet-client-cert-expired")
+        .map(|f| CauseRef {
+            check: f.check.clone(),
+            object: f.object.clone(),
+        });
     for f in findings.iter_mut() {
+        if let Some(cause) = &kubelet_cert
+            && f.check.starts_with("cert-")
+            && names_file(f, &cause.object.name)
+            && !f.caused_by.contains(cause)
+        {
+            f.caused_by.push(cause.clone());
+        }
         if let Some((_, roots)) = JOURNAL_ROOTS.iter().find(|(j, _)| *j == f.check) {
             f.caused_by.extend(
                 all.iter()

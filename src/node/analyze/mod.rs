@@ -5,6 +5,7 @@
 pub mod cgroup;
 pub mod containers;
 pub mod dns;
+pub mod host_paths;
 pub mod image_drift;
 pub mod iptables;
 pub mod journal_patterns;
@@ -12,6 +13,7 @@ pub mod journals;
 pub mod kubelet_cert;
 pub mod kubelet_chain;
 pub mod links;
+pub mod packet_path;
 pub mod ports;
 pub mod static_pod_files;
 pub mod static_pods;
@@ -93,12 +95,15 @@ impl MirrorPod {
 impl ClusterContext {
     /// The mirror pods among API objects as JSON (a dump: `kmedic node --scenario`).
     pub fn from_objects<'a>(objects: impl IntoIterator<Item = &'a serde_json::Value>) -> Self {
+        let objects: Vec<&serde_json::Value> = objects.into_iter().collect();
         ClusterContext {
             mirror_pods: objects
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|v| v.get("kind").and_then(serde_json::Value::as_str) == Some("Pod"))
                 .filter_map(MirrorPod::from_pod)
                 .collect(),
+            services: packet_path::from_objects(objects.iter().copied()),
         }
     }
 }
@@ -107,6 +112,9 @@ impl ClusterContext {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClusterContext {
     pub mirror_pods: Vec<MirrorPod>,
+    /// The Service ports and their ready endpoints (a dump with Services), for comparing
+    /// kube-proxy's rules on the node; `None` when not known.
+    pub services: Option<Vec<packet_path::ApiServicePort>>,
 }
 
 /// Every node-local finding, ordered by severity.
@@ -126,7 +134,21 @@ pub fn analyze(data: &NodeData, context: &ClusterContext, now: Timestamp) -> Vec
     out.extend(containers::check(data));
     out.extend(ports::check(data));
     out.extend(iptables::check(data));
-    out.extend(crate::certs::CertsReport::new(data.certs.clone(), now).findings);
+    out.extend(packet_path::check(data, context.services.as_deref()));
+    // A REJECT the cluster shows to be stale is said once, by the comparison.
+    let stale: Vec<ObjectRef> = out
+        .iter()
+        .filter(|f| f.check == "kube-proxy-rules-stale")
+        .map(|f| f.object.clone())
+        .collect();
+    out.retain(|f| !(f.check == "kube-proxy-rejects-service" && stale.contains(&f.object)));
+    let mut certs = crate::certs::CertsReport::new(data.certs.clone(), now).findings;
+    if let Some(root) = data.host_root.as_deref() {
+        for f in &mut certs {
+            host_paths::show(f, root);
+        }
+    }
+    out.extend(certs);
     for f in &mut out {
         scrub(f);
     }

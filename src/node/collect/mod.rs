@@ -27,6 +27,9 @@ pub fn collect(source: &NodeSource) -> NodeData {
     data.swap = host::swap(fs, &mut coverage);
     data.listeners = host::listeners(fs, &mut coverage);
     data.certs = crate::certs::node::collect_from(fs);
+    if fs.root() != std::path::Path::new("/") {
+        data.host_root = Some(fs.root().display().to_string());
+    }
     data.node_name = host::node_name(fs, &data.certs, &data.kubelet);
     for unit in Unit::CONTROL_PLANE {
         let name = format!("{}.service", unit.name());

@@ -127,6 +127,7 @@ impl Snapshot {
                 }
                 continue;
             }
+            snap.dump_newest = snap.dump_newest.max(recorded_newest(&value, 0));
             let Some(kind) = Kind::of(&api, &kind_name).or_else(|| Kind::by_name(&kind_name))
             else {
                 continue;
@@ -164,9 +165,11 @@ impl Snapshot {
     }
 
     /// The newest time recorded in the objects: when a dump was taken, for judging ages in
-    /// it as they were on that day.
+    /// it as they were on that day. Besides the fields the compact objects keep, this counts
+    /// every time the raw dump recorded (see [`recorded_newest`]): the API server stamps
+    /// `managedFields[].time` on every write, so a single object's dump still tells its day.
     pub fn newest_time(&self) -> Option<jiff::Timestamp> {
-        let mut newest: Option<Time> = None;
+        let mut newest: Option<Time> = self.dump_newest;
         let mut see = |t: Option<Time>| {
             if t > newest {
                 newest = t;
@@ -267,5 +270,74 @@ impl Snapshot {
             meta(&i.metadata, &mut see);
         }
         newest.map(Time::ts)
+    }
+}
+
+/// Timestamp fields the API server, controllers and kubelets write as "this happened at":
+/// metadata, managedFields, events (core and events.k8s.io), conditions of every kind,
+/// container states, Jobs/CronJobs, Leases and HPAs.
+const RECORDED: &[&str] = &[
+    "creationTimestamp",
+    "deletionTimestamp",
+    "lastTimestamp",
+    "firstTimestamp",
+    "eventTime",
+    "lastObservedTime",
+    "deprecatedLastTimestamp",
+    "deprecatedFirstTimestamp",
+    "lastTransitionTime",
+    "lastHeartbeatTime",
+    "lastUpdateTime",
+    "lastProbeTime",
+    "startTime",
+    "completionTime",
+    "lastScheduleTime",
+    "lastSuccessfulTime",
+    "lastScaleTime",
+    "renewTime",
+    "acquireTime",
+    "startedAt",
+    "finishedAt",
+];
+
+/// The newest of the times a raw object records in the fields named in [`RECORDED`] and in
+/// `metadata.managedFields[].time` (a field named `time` counts only there). Pod templates'
+/// `creationTimestamp: null` and anything not RFC 3339 are ignored; the walk stops at a
+/// depth no real object reaches.
+fn recorded_newest(value: &Value, depth: usize) -> Option<Time> {
+    if depth > 24 {
+        return None;
+    }
+    let parse = |v: &Value| {
+        v.as_str()
+            .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+            .map(Time::from)
+    };
+    match value {
+        Value::Object(map) => {
+            let mut newest = None;
+            for (key, v) in map {
+                let here = if key == "managedFields" {
+                    v.as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|m| m.get("time").and_then(parse))
+                        .max()
+                } else if RECORDED.contains(&key.as_str()) {
+                    parse(v)
+                } else if key == "annotations" || key == "labels" || key == "data" {
+                    None
+                } else {
+                    recorded_newest(v, depth + 1)
+                };
+                newest = newest.max(here);
+            }
+            newest
+        }
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| recorded_newest(v, depth + 1))
+            .max(),
+        _ => None,
     }
 }

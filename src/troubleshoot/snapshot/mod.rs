@@ -103,6 +103,9 @@ pub struct Snapshot {
     owned: HashMap<Str, Vec<(Kind, u32)>>,
     /// EndpointSlice ids by a hash of (namespace, service name).
     slices_by_service: HashMap<u64, Vec<u32>>,
+    /// The newest timestamp read from a dump's raw objects (managedFields, event and
+    /// condition times…), including fields the compact objects drop.
+    dump_newest: Option<objects::Time>,
 }
 
 fn hash3(a: &str, b: &str, c: &str) -> u64 {

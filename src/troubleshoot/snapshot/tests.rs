@@ -148,3 +148,39 @@ fn inputs_without_objects_are_refused_by_name() {
     let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "n"}});
     assert_eq!(no_objects_error("p.yaml", &[pod]), None);
 }
+
+#[test]
+fn the_capture_time_counts_managed_fields_and_every_recorded_time() {
+    // A single-object dump: the only recent time is the controller's last write.
+    let job = json!({"apiVersion": "batch/v1", "kind": "Job",
+        "metadata": {"name": "reindex", "namespace": "batch",
+            "creationTimestamp": "2025-06-01T10:00:00Z",
+            "managedFields": [
+                {"manager": "kubectl-client-side-apply", "operation": "Update",
+                 "time": "2025-06-01T10:00:00Z"},
+                {"manager": "kube-controller-manager", "operation": "Update",
+                 "time": "2025-06-01T11:59:00Z", "subresource": "status"}]},
+        "spec": {"template": {"metadata": {"creationTimestamp": null}, "spec": {"containers": []}}},
+        "status": {"startTime": "2025-06-01T10:10:00Z", "active": 1}});
+    let s = Snapshot::from_objects(vec![job]);
+    assert_eq!(
+        s.newest_time().map(|t| t.to_string()),
+        Some("2025-06-01T11:59:00Z".to_string())
+    );
+    // Times other kinds record, which the compact objects do not keep.
+    let ds = json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+        "metadata": {"name": "d", "namespace": "n", "creationTimestamp": "2025-01-01T00:00:00Z",
+            "annotations": {"note": "2030-01-01T00:00:00Z"}},
+        "status": {"conditions": [{"type": "X", "status": "True",
+            "lastTransitionTime": "2025-06-01T11:58:00Z"}]}});
+    let ev = json!({"apiVersion": "events.k8s.io/v1", "kind": "Event",
+        "metadata": {"name": "e", "namespace": "n", "creationTimestamp": "2025-01-01T00:00:00Z"},
+        "eventTime": "2025-06-01T11:59:30.123456Z", "reason": "R", "note": "n", "type": "Normal",
+        "regarding": {"kind": "Pod", "namespace": "n", "name": "p"}});
+    let s = Snapshot::from_objects(vec![ds, ev]);
+    assert_eq!(
+        s.newest_time().map(|t| t.to_string()),
+        Some("2025-06-01T11:59:30Z".to_string()),
+        "an annotation that looks like a time is not one"
+    );
+}

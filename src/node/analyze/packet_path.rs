@@ -1,0 +1,341 @@
+//! The packet path on this node against the cluster (§NET, issue 15's walk): kube-proxy's
+//! iptables rules (`KUBE-SERVICES` → `KUBE-SVC-…` → `KUBE-SEP-…` DNAT, and the filter REJECTs)
+//! compared with the Services and ready EndpointSlice endpoints of a cluster dump (`kmedic
+//! node --scenario`). Reported: DNAT targets that are no ready endpoint, ready endpoints no rule
+//! leads to, a Service port with ready endpoints and no capture (or a REJECT "has no
+//! endpoints"), and rules of Services that no longer exist. Only Service ports with a cluster IP
+//! are judged; nothing is said when the dump holds no Services or kube-proxy has no chains here.
+//! Where kube-proxy programs only a subset on purpose (`internalTrafficPolicy: Local`, topology
+//! hints), ready endpoints without a rule are not reported.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{ev, finding};
+use crate::findings::{Finding, ObjectRef, Pane, Severity};
+use crate::node::kubeproxy::{KubeProxyRules, model, service_port_name};
+use crate::node::model::NodeData;
+
+/// One Service port as the API describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApiServicePort {
+    pub namespace: String,
+    pub name: String,
+    /// `namespace/name:port`, as kube-proxy names it.
+    pub service_port: String,
+    pub cluster_ip: String,
+    pub port: u16,
+    /// Ready endpoints, `ip:port`, from the Service's EndpointSlices.
+    pub ready: BTreeSet<String>,
+    /// kube-proxy programs only some of them on a node: `internalTrafficPolicy: Local`, or
+    /// topology hints (endpoints of the node's zone). Then a ready endpoint without a rule
+    /// is not a fault.
+    pub subset: bool,
+}
+
+/// The Service ports of a dump with a cluster IP; `None` when it lists no Service at all.
+pub fn from_objects<'a>(
+    objects: impl IntoIterator<Item = &'a Value>,
+) -> Option<Vec<ApiServicePort>> {
+    let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+    let mut services = Vec::new();
+    let mut slices = Vec::new();
+    for v in objects {
+        match v.get("kind").and_then(Value::as_str) {
+            Some("Service") => services.push(v),
+            Some("EndpointSlice") => slices.push(v),
+            _ => {}
+        }
+    }
+    if services.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for svc in services {
+        let meta = svc.get("metadata");
+        let ns = s(meta.and_then(|m| m.get("namespace")));
+        let name = s(meta.and_then(|m| m.get("name")));
+        let spec = svc.get("spec");
+        let cluster_ip = s(spec.and_then(|sp| sp.get("clusterIP")));
+        if cluster_ip.is_empty() || cluster_ip == "None" {
+            continue;
+        }
+        for p in spec
+            .and_then(|sp| sp.get("ports"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let port_name = s(p.get("name"));
+            let port = p.get("port").and_then(Value::as_u64).unwrap_or(0);
+            let mut ready = BTreeSet::new();
+            let mut subset = s(spec.and_then(|sp| sp.get("internalTrafficPolicy"))) == "Local";
+            for slice in slices.iter().filter(|sl| {
+                let m = sl.get("metadata");
+                s(m.and_then(|m| m.get("namespace"))) == ns
+                    && s(m
+                        .and_then(|m| m.get("labels"))
+                        .and_then(|l| l.get("kubernetes.io/service-name")))
+                        == name
+            }) {
+                let Some(target) = slice
+                    .get("ports")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .find(|sp| s(sp.get("name")) == port_name)
+                    .and_then(|sp| sp.get("port"))
+                    .and_then(Value::as_u64)
+                else {
+                    continue;
+                };
+                for e in slice
+                    .get("endpoints")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    // A nil ready condition means ready, per the API.
+                    let is_ready = e
+                        .get("conditions")
+                        .and_then(|c| c.get("ready"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(true);
+                    if !is_ready {
+                        continue;
+                    }
+                    subset |= e.get("hints").is_some_and(|h| !h.is_null());
+                    for a in e
+                        .get("addresses")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                    {
+                        ready.insert(format!("{a}:{target}"));
+                    }
+                }
+            }
+            out.push(ApiServicePort {
+                service_port: service_port_name(&ns, &name, &port_name),
+                namespace: ns.clone(),
+                name: name.clone(),
+                cluster_ip: cluster_ip.clone(),
+                port: u16::try_from(port).unwrap_or(0),
+                ready,
+                subset,
+            });
+        }
+    }
+    Some(out)
+}
+
+fn service(service_port: &str) -> ObjectRef {
+    let (ns, rest) = service_port.split_once('/').unwrap_or(("", service_port));
+    ObjectRef::new("Service", ns, rest.split(':').next().unwrap_or(rest))
+}
+
+pub fn check(data: &NodeData, api: Option<&[ApiServicePort]>) -> Vec<Finding> {
+    let (Some(save), Some(api)) = (&data.iptables, api) else {
+        return Vec::new();
+    };
+    let rules = model(save);
+    if !rules.has_kube_services {
+        return Vec::new();
+    }
+    let node = data.node_name.as_deref().unwrap_or("this node");
+    let mut out = Vec::new();
+    let by_name: BTreeMap<&str, &ApiServicePort> =
+        api.iter().map(|p| (p.service_port.as_str(), p)).collect();
+    for p in api {
+        out.extend(compare(&rules, p, node));
+    }
+    // Rules of Service ports the API no longer has.
+    let mut stale: Vec<&str> = rules
+        .services
+        .iter()
+        .map(|s| s.service_port.as_str())
+        .filter(|s| !by_name.contains_key(s))
+        .collect();
+    stale.sort_unstable();
+    stale.dedup();
+    for sp in stale {
+        let mut f = finding(
+            Pane::Network,
+            "kube-proxy-rules-for-deleted-service",
+            Severity::Warning,
+            service(sp),
+            format!(
+                "kube-proxy on {node} still has rules for {sp}, but the Service no longer exists"
+            ),
+            "kube-proxy removes a Service's chains when it sees the deletion. Rules left behind mean kube-proxy on this node stopped syncing (not running, or cut off from the API server), so the node's other Service rules may be stale too; its cluster IP may also have been given to another Service.",
+        );
+        for r in rules.service(sp) {
+            f.evidence.push(ev(
+                "iptables nat",
+                format!("{} {}:{} -> {}", r.capture, r.address, r.port, r.chain),
+            ));
+        }
+        f.next_steps = vec![
+            "kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide".into(),
+            format!(
+                "kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50   (the pod on {node})"
+            ),
+        ];
+        out.push(f);
+    }
+    out
+}
+
+fn compare(rules: &KubeProxyRules, p: &ApiServicePort, node: &str) -> Option<Finding> {
+    let sp = p.service_port.as_str();
+    let captures: Vec<_> = rules
+        .service(sp)
+        .filter(|r| r.capture.starts_with("cluster IP"))
+        .collect();
+    let rejected = rules
+        .rejects
+        .iter()
+        .any(|r| r.service_port == sp && r.target == "REJECT");
+    let steps = vec![
+        format!(
+            "kubectl -n {} get endpointslices -l kubernetes.io/service-name={} -o wide",
+            p.namespace, p.name
+        ),
+        format!("iptables-save | grep '{sp}'   (on {node})"),
+        "kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide   (is the one on this node running and syncing?)".to_string(),
+    ];
+    let explanation = "kube-proxy turns each Service port's ready endpoints into iptables rules on every node. When the rules disagree with the EndpointSlices, kube-proxy on this node has not synced: it is not running, cannot reach the API server, or fails to apply rules (its log says which).";
+    if p.ready.is_empty() {
+        return None;
+    }
+    if captures.is_empty() {
+        let (check, summary) = if rejected {
+            (
+                "kube-proxy-rules-stale",
+                format!(
+                    "kube-proxy on {node} rejects {sp} as having no endpoints, but the API lists {} ready",
+                    p.ready.len()
+                ),
+            )
+        } else {
+            (
+                "kube-proxy-service-missing",
+                format!(
+                    "kube-proxy on {node} has no rule for {sp} ({}:{}), which has {} ready endpoint(s)",
+                    p.cluster_ip,
+                    p.port,
+                    p.ready.len()
+                ),
+            )
+        };
+        let mut f = finding(
+            Pane::Network,
+            check,
+            Severity::Error,
+            service(sp),
+            summary,
+            explanation,
+        );
+        f.evidence.push(ev("ready endpoints (API)", join(&p.ready)));
+        f.next_steps = steps;
+        return Some(f);
+    }
+    let in_rules: BTreeSet<String> = captures
+        .iter()
+        .flat_map(|c| c.endpoints.iter())
+        .filter_map(|e| e.destination.clone())
+        .collect();
+    let unknown: BTreeSet<String> = in_rules.difference(&p.ready).cloned().collect();
+    let missing: BTreeSet<String> = if p.subset {
+        BTreeSet::new()
+    } else {
+        p.ready.difference(&in_rules).cloned().collect()
+    };
+    if unknown.is_empty() && missing.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("no rule leads to {}", join(&missing)));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!(
+            "it DNATs to {}, which is no ready endpoint",
+            join(&unknown)
+        ));
+    }
+    let mut f = finding(
+        Pane::Network,
+        "kube-proxy-rules-stale",
+        Severity::Error,
+        service(sp),
+        format!(
+            "kube-proxy on {node} sends {sp} to {} endpoint(s) while the API lists {} ready: {}",
+            in_rules.len(),
+            p.ready.len(),
+            parts.join("; ")
+        ),
+        explanation,
+    );
+    f.evidence.push(ev("ready endpoints (API)", join(&p.ready)));
+    f.evidence
+        .push(ev("DNAT targets (iptables)", join(&in_rules)));
+    for c in &captures {
+        for e in &c.endpoints {
+            f.evidence.push(ev(
+                "iptables nat",
+                format!(
+                    "{} -> {} -> {}",
+                    c.chain,
+                    e.chain,
+                    e.destination.as_deref().unwrap_or("(no DNAT)")
+                ),
+            ));
+        }
+    }
+    f.next_steps = steps;
+    Some(f)
+}
+
+fn join(set: &BTreeSet<String>) -> String {
+    set.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::from_objects;
+    use serde_json::json;
+
+    #[test]
+    fn ready_endpoints_by_port_and_the_subsets_kube_proxy_programs() {
+        let svc = |policy: &str| {
+            json!({"kind": "Service", "metadata": {"name": "web", "namespace": "prod"},
+                "spec": {"clusterIP": "10.96.0.5", "internalTrafficPolicy": policy,
+                    "ports": [{"name": "http", "port": 80, "targetPort": 8080}]}})
+        };
+        let slice = |hints: bool| {
+            let mut e = json!({"addresses": ["10.244.1.5"], "conditions": {"ready": true}});
+            if hints {
+                e["hints"] = json!({"forZones": [{"name": "zone-a"}]});
+            }
+            json!({"kind": "EndpointSlice",
+                "metadata": {"name": "web-x", "namespace": "prod",
+                    "labels": {"kubernetes.io/service-name": "web"}},
+                "ports": [{"name": "http", "port": 8080}],
+                "endpoints": [e, {"addresses": ["10.244.2.6"], "conditions": {"ready": false}}]})
+        };
+        let ports = from_objects([&svc("Cluster"), &slice(false)]).unwrap();
+        assert_eq!(ports[0].service_port, "prod/web:http");
+        assert_eq!(
+            ports[0].ready.iter().cloned().collect::<Vec<_>>(),
+            vec!["10.244.1.5:8080"]
+        );
+        assert!(!ports[0].subset);
+        assert!(from_objects([&svc("Local"), &slice(false)]).unwrap()[0].subset);
+        assert!(from_objects([&svc("Cluster"), &slice(true)]).unwrap()[0].subset);
+        assert!(from_objects([&slice(false)]).is_none(), "no Service listed");
+    }
+}
