@@ -70,8 +70,11 @@ pub(super) fn pod_causes(
 /// matching owner references by kind and name over every pod and ReplicaSet, built once.
 struct Owners<'a> {
     ctx: &'a Ctx<'a>,
-    by_name: std::cell::OnceCell<HashMap<(&'a str, &'a str, &'a str), Vec<Child<'a>>>>,
+    by_name: std::cell::OnceCell<ByName<'a>>,
 }
+
+/// Children by (namespace, owner kind, owner name).
+type ByName<'a> = HashMap<(&'a str, &'a str, &'a str), Vec<Child<'a>>>;
 
 impl<'a> Owners<'a> {
     fn new(ctx: &'a Ctx<'a>) -> Owners<'a> {
@@ -109,10 +112,10 @@ impl<'a> Owners<'a> {
         pods.chain(rss).collect()
     }
 
-    fn by_name(&self) -> &HashMap<(&'a str, &'a str, &'a str), Vec<Child<'a>>> {
+    fn by_name(&self) -> &ByName<'a> {
         self.by_name.get_or_init(|| {
             let snap = self.ctx.snap;
-            let mut children: HashMap<(&str, &str, &str), Vec<Child>> = HashMap::new();
+            let mut children: ByName = HashMap::new();
             let pods = snap.pods.iter().map(|p| {
                 let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
                 (&p.metadata, node.unwrap_or(""))
