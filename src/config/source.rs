@@ -57,7 +57,7 @@ impl<'a> Source<'a> {
                 message: format!("arrays or tables nested deeper than {MAX_NESTING} levels"),
             });
         }
-        match DeTable::parse(self.text) {
+        match parse_with_room(self.text) {
             Ok(table) => Ok(table.into_inner()),
             Err(err) => Err(ConfigError {
                 file: self.name.to_string(),
@@ -66,6 +66,23 @@ impl<'a> Source<'a> {
             }),
         }
     }
+}
+
+/// Parses on a thread with a stack that holds the parser's own deepest nesting (80 levels)
+/// even in a debug build, in case the scan above counts less nesting than the parser builds
+/// while it recovers from errors (the fuzzer found such inputs). Falls back to the calling
+/// thread when no thread can be started.
+fn parse_with_room(text: &str) -> Result<toml::Spanned<DeTable<'_>>, toml::de::Error> {
+    const STACK: usize = 32 << 20;
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("kmedic-toml".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || DeTable::parse(text))
+            .ok()
+            .and_then(|handle| handle.join().ok())
+    })
+    .unwrap_or_else(|| DeTable::parse(text))
 }
 
 /// Deepest nesting of arrays and inline tables a configuration file may use (kmedic's own
@@ -189,6 +206,20 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An input the fuzzer found: the scan counts it shallow, the parser's error recovery
+    /// nests it deeper. Parsed on a thread with the 2 MiB stack the fuzzer's workers (and
+    /// most threads) have, it must end in a result, not a stack overflow.
+    #[test]
+    fn deep_nesting_built_by_error_recovery_does_not_overflow_a_small_stack() {
+        let text = include_str!("../../tests/fixtures/config/deep-after-recovery.theme.toml");
+        let outcome = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || Source::new("theme.toml", text).parse().is_ok())
+            .expect("thread")
+            .join();
+        assert!(outcome.is_ok());
+    }
 
     #[test]
     fn lines_are_one_based() {
