@@ -389,6 +389,14 @@ async fn errors_are_sentences_not_debug_prints() {
         text.contains("Service payments was not found in namespace shop."),
         "{text}"
     );
+    // And what to do: where it is, and the command that gets there.
+    assert!(
+        words(&text).contains("It is in namespace payments: :ns payments, then :logs again."),
+        "{text}"
+    );
+    // The status line says it failed, in words, instead of "0 pods, 0/0 streaming".
+    assert!(text.contains("✗ cannot tail"), "{text}");
+    assert!(!text.contains("0/0 streaming"), "{text}");
     assert!(
         !text.contains("ApiError") && !text.contains("Status {"),
         "{text}"

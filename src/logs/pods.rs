@@ -173,11 +173,48 @@ where
     <K as Resource>::DynamicType: Default,
 {
     let api: Api<K> = Api::namespaced(client.clone(), namespace);
-    api.get(name).await.map_err(|e| {
-        let dt = Default::default();
-        let kind = K::kind(&dt);
-        crate::cluster::errors::read_failed(&e, &kind, name, namespace)
-    })
+    match api.get(name).await {
+        Ok(object) => Ok(object),
+        Err(e) => {
+            let dt = Default::default();
+            let kind = K::kind(&dt);
+            let mut text = crate::cluster::errors::read_failed(&e, &kind, name, namespace);
+            if matches!(&e, kube::Error::Api(s) if s.code == 404) {
+                text.push_str(&elsewhere::<K>(client, name).await);
+            }
+            Err(text)
+        }
+    }
+}
+
+/// Where else an object of that name is (one read-only list by name across namespaces), as
+/// what to type: ` It is in namespace payments: :ns payments, then :logs again.`
+async fn elsewhere<K>(client: &Client, name: &str) -> String
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug,
+    <K as Resource>::DynamicType: Default,
+{
+    let api: Api<K> = Api::all(client.clone());
+    let params = kube::api::ListParams::default().fields(&format!("metadata.name={name}"));
+    let namespaces: Vec<String> = match api.list_metadata(&params).await {
+        Ok(list) => list
+            .items
+            .iter()
+            .filter_map(|o| o.metadata.namespace.clone())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    match namespaces.as_slice() {
+        [] => " Check the name, or switch namespace with :ns NAME.".to_string(),
+        [one] => format!(" It is in namespace {one}: :ns {one}, then :logs again."),
+        many => format!(
+            " It is in namespaces {}: switch with :ns NAME, then :logs again.",
+            many.join(", ")
+        ),
+    }
 }
 
 /// Turns a `LabelSelector` into `labelSelector` text (`a=b,c in (d,e),!f`).

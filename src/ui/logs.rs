@@ -116,6 +116,15 @@ fn state_style(state: &StreamState, theme: &Theme) -> Style {
 fn status_line(pane: &LogsPane, theme: &Theme) -> Line<'static> {
     let muted = theme.style(Token::Muted);
     let mut spans = Vec::new();
+    if let Some(error) = pane.error.as_deref().filter(|_| pane.sources.is_empty()) {
+        // Nothing could be tailed: the status says so in the error colour, not "0/0 streaming".
+        let first = error.split(". ").next().unwrap_or(error);
+        spans.push(Span::styled(
+            format!("✗ cannot tail: {}", visible(first)),
+            theme.style(Token::Error),
+        ));
+        return Line::from(spans);
+    }
     if pane.multi() {
         let active: Vec<_> = pane.sources.iter().filter(|s| !s.left).collect();
         let streaming = active
