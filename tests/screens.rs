@@ -394,6 +394,13 @@ async fn errors_are_sentences_not_debug_prints() {
         words(&text).contains("It is in namespace payments: :ns payments, then :logs again."),
         "{text}"
     );
+    // Nothing is cut at 80 columns: the sentence wraps.
+    s.dispatch(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let narrow = wait_for_screen(&mut s, "was not found").await;
+    assert!(words(&narrow).contains("then :logs again."), "{narrow}");
     // The status line says it failed, in words, instead of "0 pods, 0/0 streaming".
     assert!(text.contains("✗ cannot tail"), "{text}");
     assert!(!text.contains("0/0 streaming"), "{text}");

@@ -68,7 +68,8 @@ pub fn render(frame: &mut Frame, area: Rect, _state: &AppState, pane: &LogsPane,
     });
     if lines.is_empty() {
         frame.render_widget(
-            Paragraph::new(Line::styled(empty_text(pane), theme.style(Token::Muted))),
+            Paragraph::new(Line::styled(empty_text(pane), theme.style(Token::Muted)))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
             body,
         );
         return;
