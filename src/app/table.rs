@@ -267,18 +267,7 @@ impl TableView {
     /// (their order cannot have changed); new and changed rows that pass the table's filters
     /// are sorted among themselves and merged in by binary search.
     fn place_changed(&mut self, rows: &[Arc<Row>], joins: &Joins) {
-        let mut index: HashMap<*const Row, usize, PointerHash> =
-            HashMap::with_capacity_and_hasher(rows.len(), PointerHash);
-        index.extend(rows.iter().enumerate().map(|(i, r)| (Arc::as_ptr(r), i)));
-        let mut kept: Vec<usize> = Vec::with_capacity(rows.len());
-        let mut taken = vec![false; rows.len()];
-        for row in &self.sorted {
-            if let Some(&i) = index.get(&Arc::as_ptr(row))
-                && !std::mem::replace(&mut taken[i], true)
-            {
-                kept.push(i);
-            }
-        }
+        let (kept, taken) = self.still_in_previous_order(rows, 0..rows.len());
         let mut fresh: Vec<usize> = (0..rows.len())
             .filter(|&i| !taken[i])
             .filter(|&i| self.only.as_ref().is_none_or(|o| o.contains(&rows[i].key)))
@@ -305,20 +294,31 @@ impl TableView {
         if self.sorted.is_empty() {
             return candidates;
         }
+        let (mut ordered, taken) = self.still_in_previous_order(rows, candidates.iter().copied());
+        ordered.extend(candidates.into_iter().filter(|&i| !taken[i]));
+        ordered
+    }
+
+    /// Of `candidates` (indices into `rows`), those that are the same `Arc`s as rows of the
+    /// last refresh, in that refresh's order; and which indices those are.
+    fn still_in_previous_order(
+        &self,
+        rows: &[Arc<Row>],
+        candidates: impl ExactSizeIterator<Item = usize>,
+    ) -> (Vec<usize>, Vec<bool>) {
         let mut index: HashMap<*const Row, usize, PointerHash> =
             HashMap::with_capacity_and_hasher(candidates.len(), PointerHash);
-        index.extend(candidates.iter().map(|&i| (Arc::as_ptr(&rows[i]), i)));
+        index.extend(candidates.map(|i| (Arc::as_ptr(&rows[i]), i)));
         let mut taken = vec![false; rows.len()];
-        let mut ordered = Vec::with_capacity(candidates.len());
+        let mut kept = Vec::with_capacity(index.len());
         for row in &self.sorted {
             if let Some(&i) = index.get(&Arc::as_ptr(row))
                 && !std::mem::replace(&mut taken[i], true)
             {
-                ordered.push(i);
+                kept.push(i);
             }
         }
-        ordered.extend(candidates.into_iter().filter(|&i| !taken[i]));
-        ordered
+        (kept, taken)
     }
 
     fn reselect(&mut self, rows: &[Arc<Row>]) {
