@@ -5,8 +5,8 @@
 //! it may have; any other error or critical finding fails), and every fixture under
 //! `app/healthy` (plus the older `healthy.yaml`) yields nothing above info. Ages are judged at
 //! the `# now:` of the file (default 2025-06-01T12:00:00Z), and again at the time the dump
-//! itself records (what `kmedic check --scenario` uses without `--now`), unless the header
-//! says `# needs-now: <why>` (a dump that records nothing after the fault began).
+//! itself records (what `kmedic check --scenario` uses without `--now`): a fixture is a real
+//! capture, so it records times after the fault began (heartbeats, events, managedFields).
 
 #![allow(clippy::unwrap_used)]
 
@@ -130,12 +130,7 @@ fn expect_broken(when: Now) {
     let broken = files("broken");
     assert!(broken.len() >= 40, "{} broken fixtures", broken.len());
     let mut failures = Vec::new();
-    let mut exempt = 0;
     for path in &broken {
-        if when == Now::Recorded && !header(path, "needs-now").is_empty() {
-            exempt += 1;
-            continue;
-        }
         let f = findings_at(path, when);
         let all: Vec<String> = f.iter().map(describe).collect();
         if std::env::var("SHOW_FINDINGS").is_ok() {
@@ -201,7 +196,6 @@ fn expect_broken(when: Now) {
             }
         }
     }
-    assert!(exempt <= 3, "{exempt} fixtures need --now");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
