@@ -180,6 +180,27 @@ fn expect_broken(when: Now) {
                 ));
             }
         }
+        // `# evidence: <check> <Kind> <ns>/<name> <text>`: one of that finding's evidence
+        // lines ("label: value") contains text.
+        for line in header(path, "evidence") {
+            let words: Vec<&str> = line.splitn(4, ' ').collect();
+            let t = target(&words[..3]);
+            let text = words.get(3).copied().unwrap_or("");
+            let shows = |x: &Finding| {
+                x.evidence
+                    .iter()
+                    .any(|e| format!("{}: {}", e.label, e.value).contains(text))
+            };
+            if !f.iter().any(|x| is(x, &t) && shows(x)) {
+                failures.push(format!(
+                    "{}: no {} {} {} with evidence {text:?}",
+                    path.display(),
+                    t.0,
+                    t.1,
+                    words[2]
+                ));
+            }
+        }
         for text in header(path, "never-says") {
             let said = |x: &&Finding| x.summary.contains(&text) || x.explanation.contains(&text);
             if let Some(x) = f.iter().find(said) {

@@ -308,6 +308,25 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
     out
 }
 
+/// How to make the Secret again as a TLS Secret: from the files a generic Secret was made of
+/// (`--from-file` names each key after its file) when its keys say which is which.
+fn recreate_tls_secret(name: &str, nsf: &str, keys: &[String]) -> String {
+    let pick = |words: &[&str]| {
+        keys.iter()
+            .find(|k| words.iter().any(|w| k.to_ascii_lowercase().contains(w)))
+            .cloned()
+    };
+    let (cert, key) = match (pick(&["crt", "cert", "chain"]), pick(&["key"])) {
+        (Some(c), Some(k)) if c != k => (c, k),
+        _ => ("tls.crt".to_string(), "tls.key".to_string()),
+    };
+    format!(
+        "kubectl delete secret {name}{nsf} && kubectl create secret tls {name}{nsf} \
+         --cert={cert} --key={key}   (a Secret's type cannot change; the files hold the PEM \
+         certificate and key)"
+    )
+}
+
 fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
     let o = obj("Ingress", &ing.metadata);
     let nsf = ns_flag(&o.namespace);
@@ -350,12 +369,21 @@ fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
                     !k.iter().any(|x| x == "tls.crt") || !k.iter().any(|x| x == "tls.key")
                 });
                 if lacks_keys {
+                    let type_ = s.type_.as_deref().unwrap_or("");
+                    let summary = if !type_.is_empty() && type_ != "kubernetes.io/tls" {
+                        format!(
+                            "TLS Secret {name} is of type {type_}, not kubernetes.io/tls, and has \
+                             no tls.crt/tls.key"
+                        )
+                    } else {
+                        format!("TLS Secret {name} has no tls.crt/tls.key")
+                    };
                     out.push(
                         net(
                             "ingress-tls-secret-invalid",
                             Severity::Error,
                             o.clone(),
-                            format!("TLS Secret {name} has no tls.crt/tls.key"),
+                            summary,
                         )
                         .explain(
                             "A TLS Secret must hold the certificate in tls.crt and the key in \
@@ -368,7 +396,16 @@ fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
                             keys.map(|k| k.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "))
                                 .unwrap_or_default(),
                         )
-                        .step(format!("kubectl describe secret {name}{nsf}")),
+                        .step(format!("kubectl describe secret {name}{nsf}"))
+                        .step(recreate_tls_secret(
+                            name,
+                            &nsf,
+                            &keys
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|k| k.to_string())
+                                .collect::<Vec<_>>(),
+                        )),
                     );
                 }
                 if let Some(Ok(leaf)) = &s.tls_leaf {

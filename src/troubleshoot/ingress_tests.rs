@@ -127,6 +127,38 @@ fn tls_secret_missing_or_not_tls() {
         tls_secret(json!({"cert.pem": "LS0t"})),
     ]);
     one(&f, "ingress-tls-secret-invalid");
+    // `kubectl create secret generic shop-tls --from-file=cert.pem --from-file=key.pem`:
+    // an Opaque Secret named after its files; the step makes it again from those files.
+    let mut generic = tls_secret(json!({"cert.pem": "LS0t", "key.pem": "LS0t"}));
+    generic["type"] = json!("Opaque");
+    let f = run(vec![
+        ingress(json!("nginx"), json!({"number": 80}), tls_block()),
+        class("nginx", true),
+        svc(),
+        generic,
+    ]);
+    let i = one(&f, "ingress-tls-secret-invalid");
+    assert!(
+        i.summary.contains("of type Opaque, not kubernetes.io/tls"),
+        "{}",
+        i.summary
+    );
+    assert!(
+        i.next_steps.iter().any(|s| s
+            .contains("kubectl create secret tls shop-tls -n ns --cert=cert.pem --key=key.pem")),
+        "{:?}",
+        i.next_steps
+    );
+    // Opaque with the right keys works with most controllers: not flagged.
+    let mut opaque = tls_secret(json!({"tls.crt": "LS0t", "tls.key": "LS0t"}));
+    opaque["type"] = json!("Opaque");
+    let f = run(vec![
+        ingress(json!("nginx"), json!({"number": 80}), tls_block()),
+        class("nginx", true),
+        svc(),
+        opaque,
+    ]);
+    assert!(!f.iter().any(|x| x.check == "ingress-tls-secret-invalid"));
     // A live cluster lists Secrets as metadata only: keys unknown, nothing claimed.
     let f = run(vec![
         ingress(json!("nginx"), json!({"number": 80}), tls_block()),
