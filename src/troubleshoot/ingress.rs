@@ -257,19 +257,54 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     if !missing.is_empty() {
+        // A Service named only by spec.defaultBackend serves the requests no rule matches.
+        let default_only = |name: &str| {
+            let spec = ing.spec.as_ref();
+            let default = spec
+                .and_then(|s| s.default_backend.as_ref())
+                .and_then(|b| b.service.as_ref())
+                .is_some_and(|s| *s.name == *name);
+            let in_rules = spec
+                .into_iter()
+                .flat_map(|s| s.rules.iter().flatten())
+                .flat_map(|r| r.http.iter().flat_map(|h| h.paths.iter()))
+                .filter_map(|p| p.backend.service.as_ref())
+                .any(|s| *s.name == *name);
+            default && !in_rules
+        };
+        let named: Vec<String> = missing
+            .iter()
+            .map(|m| {
+                if default_only(m) {
+                    format!("default backend Service {m}")
+                } else {
+                    format!("backend Service {m}")
+                }
+            })
+            .collect();
+        let verb = if missing.len() == 1 {
+            "does not exist"
+        } else {
+            "do not exist"
+        };
         let mut f = net(
             "ingress-backend-missing",
             Severity::Error,
             o.clone(),
-            format!("backend Service {} does not exist", missing.join(", ")),
+            format!("{} {verb}", named.join(", ")),
         )
         .explain(
             "Requests routed to a Service that does not exist fail (the controller answers 503 \
-             or 404 for those paths).",
+             or 404 for those paths; the default backend gets every request no rule matches).",
         );
         for m in &missing {
+            let label = if default_only(m) {
+                format!("{m} (spec.defaultBackend)")
+            } else {
+                m.clone()
+            };
             f = f
-                .with("missing Service", m.clone())
+                .with("missing Service", label)
                 .step(format!("kubectl get service {m}{nsf}"));
         }
         out.push(f.step(format!("kubectl get services{nsf}")));

@@ -91,7 +91,21 @@ fn backend_service_and_port() {
         class("nginx", true),
         json!({"apiVersion": "v1", "kind": "ServiceList", "items": []}),
     ]);
-    assert!(one(&f, "ingress-backend-missing").summary.contains("web"));
+    assert_eq!(
+        one(&f, "ingress-backend-missing").summary,
+        "backend Service web does not exist"
+    );
+    // spec.defaultBackend (and v1beta1's spec.backend) names a missing Service: said so.
+    for field in ["defaultBackend", "backend"] {
+        let mut i = ingress(json!("nginx"), json!({"number": 80}), json!([]));
+        i["spec"][field] = json!({"service": {"name": "fallback", "port": {"number": 80}}});
+        let f = run(vec![i, class("nginx", true), svc()]);
+        assert_eq!(
+            one(&f, "ingress-backend-missing").summary,
+            "default backend Service fallback does not exist",
+            "{field}"
+        );
+    }
     let f = run(vec![
         ingress(json!("nginx"), json!({"number": 8080}), json!([])),
         class("nginx", true),
