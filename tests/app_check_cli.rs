@@ -215,3 +215,69 @@ fn healthy_objects_of_every_kind_exit_0() {
         assert!(text.contains("Not checked:"), "{name}: {text}");
     }
 }
+
+#[test]
+fn probe_failures_name_the_real_probe_and_the_liveness_restarts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = check(
+        dir.path(),
+        &fixture("broken/pod-readiness-probe-503.yaml"),
+        true,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let f = findings(&o);
+    let r = find(&f, "pod-readiness-failing");
+    let steps = r["next_steps"].to_string();
+    // The named port `http` resolved to 8080, the probe's own path.
+    assert!(
+        steps.contains("wget -qO- http://localhost:8080/ready"),
+        "{steps}"
+    );
+    assert!(r["evidence"].to_string().contains("statuscode: 503"));
+
+    let o = check(
+        dir.path(),
+        &fixture("broken/pod-liveness-probe-refused.yaml"),
+        true,
+    );
+    let f = findings(&o);
+    let l = find(&f, "pod-liveness-failing");
+    assert_eq!(l["severity"], "error");
+    assert!(
+        l["next_steps"]
+            .to_string()
+            .contains("http://localhost:8080/healthz"),
+        "{}",
+        l["next_steps"]
+    );
+    // The restarts the probe causes are that finding, not a second one.
+    assert!(!f.iter().any(|x| x["check"] == "pod-restarts"), "{f:#?}");
+}
+
+/// A file with nothing kmedic can analyse is an error naming the file (exit 2), never
+/// "No problems found".
+#[test]
+fn a_dump_without_kubernetes_objects_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("empty.yaml", ""),
+        ("separator.yaml", "---\n"),
+        ("comments.yaml", "# kubectl get pods -A -o yaml\n"),
+        ("empty-list.yaml", "apiVersion: v1\nkind: List\nitems: []\n"),
+        (
+            "widget.yaml",
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        for json in [false, true] {
+            let o = check(dir.path(), &path, json);
+            let err = String::from_utf8_lossy(&o.stderr);
+            let out = String::from_utf8_lossy(&o.stdout);
+            assert_eq!(o.status.code(), Some(2), "{name}: {err}{out}");
+            assert!(err.contains(name), "{name}: {err}");
+            assert!(!out.contains("No problems found"), "{name}: {out}");
+        }
+    }
+}

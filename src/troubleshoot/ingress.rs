@@ -257,19 +257,54 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     if !missing.is_empty() {
+        // A Service named only by spec.defaultBackend serves the requests no rule matches.
+        let default_only = |name: &str| {
+            let spec = ing.spec.as_ref();
+            let default = spec
+                .and_then(|s| s.default_backend.as_ref())
+                .and_then(|b| b.service.as_ref())
+                .is_some_and(|s| *s.name == *name);
+            let in_rules = spec
+                .into_iter()
+                .flat_map(|s| s.rules.iter().flatten())
+                .flat_map(|r| r.http.iter().flat_map(|h| h.paths.iter()))
+                .filter_map(|p| p.backend.service.as_ref())
+                .any(|s| *s.name == *name);
+            default && !in_rules
+        };
+        let named: Vec<String> = missing
+            .iter()
+            .map(|m| {
+                if default_only(m) {
+                    format!("default backend Service {m}")
+                } else {
+                    format!("backend Service {m}")
+                }
+            })
+            .collect();
+        let verb = if missing.len() == 1 {
+            "does not exist"
+        } else {
+            "do not exist"
+        };
         let mut f = net(
             "ingress-backend-missing",
             Severity::Error,
             o.clone(),
-            format!("backend Service {} does not exist", missing.join(", ")),
+            format!("{} {verb}", named.join(", ")),
         )
         .explain(
             "Requests routed to a Service that does not exist fail (the controller answers 503 \
-             or 404 for those paths).",
+             or 404 for those paths; the default backend gets every request no rule matches).",
         );
         for m in &missing {
+            let label = if default_only(m) {
+                format!("{m} (spec.defaultBackend)")
+            } else {
+                m.clone()
+            };
             f = f
-                .with("missing Service", m.clone())
+                .with("missing Service", label)
                 .step(format!("kubectl get service {m}{nsf}"));
         }
         out.push(f.step(format!("kubectl get services{nsf}")));
@@ -306,6 +341,25 @@ fn backends(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
         );
     }
     out
+}
+
+/// How to make the Secret again as a TLS Secret: from the files a generic Secret was made of
+/// (`--from-file` names each key after its file) when its keys say which is which.
+fn recreate_tls_secret(name: &str, nsf: &str, keys: &[String]) -> String {
+    let pick = |words: &[&str]| {
+        keys.iter()
+            .find(|k| words.iter().any(|w| k.to_ascii_lowercase().contains(w)))
+            .cloned()
+    };
+    let (cert, key) = match (pick(&["crt", "cert", "chain"]), pick(&["key"])) {
+        (Some(c), Some(k)) if c != k => (c, k),
+        _ => ("tls.crt".to_string(), "tls.key".to_string()),
+    };
+    format!(
+        "kubectl delete secret {name}{nsf} && kubectl create secret tls {name}{nsf} \
+         --cert={cert} --key={key}   (a Secret's type cannot change; the files hold the PEM \
+         certificate and key)"
+    )
 }
 
 fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
@@ -350,12 +404,21 @@ fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
                     !k.iter().any(|x| x == "tls.crt") || !k.iter().any(|x| x == "tls.key")
                 });
                 if lacks_keys {
+                    let type_ = s.type_.as_deref().unwrap_or("");
+                    let summary = if !type_.is_empty() && type_ != "kubernetes.io/tls" {
+                        format!(
+                            "TLS Secret {name} is of type {type_}, not kubernetes.io/tls, and has \
+                             no tls.crt/tls.key"
+                        )
+                    } else {
+                        format!("TLS Secret {name} has no tls.crt/tls.key")
+                    };
                     out.push(
                         net(
                             "ingress-tls-secret-invalid",
                             Severity::Error,
                             o.clone(),
-                            format!("TLS Secret {name} has no tls.crt/tls.key"),
+                            summary,
                         )
                         .explain(
                             "A TLS Secret must hold the certificate in tls.crt and the key in \
@@ -368,7 +431,16 @@ fn tls(ctx: &Ctx, ing: &Ingress) -> Vec<Finding> {
                             keys.map(|k| k.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "))
                                 .unwrap_or_default(),
                         )
-                        .step(format!("kubectl describe secret {name}{nsf}")),
+                        .step(format!("kubectl describe secret {name}{nsf}"))
+                        .step(recreate_tls_secret(
+                            name,
+                            &nsf,
+                            &keys
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|k| k.to_string())
+                                .collect::<Vec<_>>(),
+                        )),
                     );
                 }
                 if let Some(Ok(leaf)) = &s.tls_leaf {

@@ -91,7 +91,21 @@ fn backend_service_and_port() {
         class("nginx", true),
         json!({"apiVersion": "v1", "kind": "ServiceList", "items": []}),
     ]);
-    assert!(one(&f, "ingress-backend-missing").summary.contains("web"));
+    assert_eq!(
+        one(&f, "ingress-backend-missing").summary,
+        "backend Service web does not exist"
+    );
+    // spec.defaultBackend (and v1beta1's spec.backend) names a missing Service: said so.
+    for field in ["defaultBackend", "backend"] {
+        let mut i = ingress(json!("nginx"), json!({"number": 80}), json!([]));
+        i["spec"][field] = json!({"service": {"name": "fallback", "port": {"number": 80}}});
+        let f = run(vec![i, class("nginx", true), svc()]);
+        assert_eq!(
+            one(&f, "ingress-backend-missing").summary,
+            "default backend Service fallback does not exist",
+            "{field}"
+        );
+    }
     let f = run(vec![
         ingress(json!("nginx"), json!({"number": 8080}), json!([])),
         class("nginx", true),
@@ -127,6 +141,38 @@ fn tls_secret_missing_or_not_tls() {
         tls_secret(json!({"cert.pem": "LS0t"})),
     ]);
     one(&f, "ingress-tls-secret-invalid");
+    // `kubectl create secret generic shop-tls --from-file=cert.pem --from-file=key.pem`:
+    // an Opaque Secret named after its files; the step makes it again from those files.
+    let mut generic = tls_secret(json!({"cert.pem": "LS0t", "key.pem": "LS0t"}));
+    generic["type"] = json!("Opaque");
+    let f = run(vec![
+        ingress(json!("nginx"), json!({"number": 80}), tls_block()),
+        class("nginx", true),
+        svc(),
+        generic,
+    ]);
+    let i = one(&f, "ingress-tls-secret-invalid");
+    assert!(
+        i.summary.contains("of type Opaque, not kubernetes.io/tls"),
+        "{}",
+        i.summary
+    );
+    assert!(
+        i.next_steps.iter().any(|s| s
+            .contains("kubectl create secret tls shop-tls -n ns --cert=cert.pem --key=key.pem")),
+        "{:?}",
+        i.next_steps
+    );
+    // Opaque with the right keys works with most controllers: not flagged.
+    let mut opaque = tls_secret(json!({"tls.crt": "LS0t", "tls.key": "LS0t"}));
+    opaque["type"] = json!("Opaque");
+    let f = run(vec![
+        ingress(json!("nginx"), json!({"number": 80}), tls_block()),
+        class("nginx", true),
+        svc(),
+        opaque,
+    ]);
+    assert!(!f.iter().any(|x| x.check == "ingress-tls-secret-invalid"));
     // A live cluster lists Secrets as metadata only: keys unknown, nothing claimed.
     let f = run(vec![
         ingress(json!("nginx"), json!({"number": 80}), tls_block()),

@@ -47,7 +47,9 @@ pub fn history(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Option<Finding> {
                 )),
         );
     }
-    if c.restart_count <= ctx.opts.restart_threshold {
+    if c.restart_count <= ctx.opts.restart_threshold
+        || super::pod_probe::restarts_explained(ctx, pod, c)
+    {
         return None;
     }
     let f = app(

@@ -23,6 +23,9 @@ const PULL_REASONS: &[&str] = &[
 pub enum PullProblem {
     NotFound,
     Unauthorized,
+    /// Docker's "pull access denied … repository does not exist or may require 'docker login'"
+    /// (and containerd's "… may require authorization"): the registry does not say which.
+    DeniedOrMissing,
     MissingPullSecret,
     Unreachable,
     RateLimited,
@@ -36,6 +39,9 @@ impl PullProblem {
         match self {
             PullProblem::NotFound => "image not found",
             PullProblem::Unauthorized => "unauthorized",
+            PullProblem::DeniedOrMissing => {
+                "access denied (the repository does not exist, or needs credentials)"
+            }
             PullProblem::MissingPullSecret => "missing pull secret",
             PullProblem::Unreachable => "registry unreachable",
             PullProblem::RateLimited => "rate limited",
@@ -54,6 +60,11 @@ impl PullProblem {
             PullProblem::Unauthorized => {
                 "The registry refused the credentials (or none were sent): the image is \
                  private and the pod's pull secret is missing, wrong, or for another registry."
+            }
+            PullProblem::DeniedOrMissing => {
+                "The registry denied the pull without saying why: it answers the same for a \
+                 repository that does not exist and for a private one pulled without valid \
+                 credentials. Check the image name first, then the pod's pull secret."
             }
             PullProblem::MissingPullSecret => {
                 "The registry requires credentials and the pull secret the pod references \
@@ -82,6 +93,8 @@ pub fn classify(text: &str) -> PullProblem {
         PullProblem::InvalidReference
     } else if t.contains("toomanyrequests") || t.contains("rate limit") {
         PullProblem::RateLimited
+    } else if t.contains("repository does not exist or may require") {
+        PullProblem::DeniedOrMissing
     } else if t.contains("401")
         || t.contains("403 forbidden")
         || t.contains("unauthorized")
@@ -159,7 +172,11 @@ fn pull_failure(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, reason: &str) -> Find
     } else {
         Vec::new()
     };
-    if problem == PullProblem::Unauthorized && !missing.is_empty() {
+    if matches!(
+        problem,
+        PullProblem::Unauthorized | PullProblem::DeniedOrMissing
+    ) && !missing.is_empty()
+    {
         problem = PullProblem::MissingPullSecret;
     }
     let mut f = app(
@@ -198,6 +215,24 @@ fn pull_failure(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, reason: &str) -> Find
             missing.first().map(|m| m.as_str()).unwrap_or("regcred"),
             registry(&image)
         )),
+        PullProblem::DeniedOrMissing => f
+            .step(format!(
+                "check the name and tags: crane ls {}   (with the pod's credentials)",
+                repo(&image)
+            ))
+            .step(match secrets.first() {
+                Some(s) => format!(
+                    "kubectl get secret {s}{nsf} -o jsonpath='{{.data.\\.dockerconfigjson}}' | base64 -d   \
+                     (does it hold valid credentials for {}?)",
+                    registry(&image)
+                ),
+                None => format!(
+                    "if the image is private: kubectl create secret docker-registry regcred{nsf} \
+                     --docker-server={} --docker-username=… --docker-password=…, then add \
+                     imagePullSecrets: [{{name: regcred}}] to the pod template",
+                    registry(&image)
+                ),
+            }),
         PullProblem::Unauthorized => match secrets.first() {
             Some(s) => f.step(format!(
                 "kubectl get secret {s}{nsf} -o jsonpath='{{.data.\\.dockerconfigjson}}' | base64 -d   \
@@ -268,6 +303,22 @@ mod tests {
             PullProblem::Unreachable
         );
         assert_eq!(classify("429 toomanyrequests"), PullProblem::RateLimited);
+        // Docker (dockershim) and containerd on Docker Hub: the same words for a repository
+        // that does not exist and for a private one.
+        for m in [
+            "rpc error: code = Unknown desc = Error response from daemon: pull access denied for \
+             acme/api, repository does not exist or may require 'docker login': denied: requested \
+             access to the resource is denied",
+            "failed to resolve reference \"docker.io/acme/api:1\": pull access denied, repository \
+             does not exist or may require authorization: server message: insufficient_scope: \
+             authorization failed",
+        ] {
+            assert_eq!(classify(m), PullProblem::DeniedOrMissing, "{m}");
+        }
+        assert_eq!(
+            classify("unexpected status from HEAD request: 403 Forbidden"),
+            PullProblem::Unauthorized
+        );
         assert_eq!(repo("ghcr.io/a/b:1"), "ghcr.io/a/b");
         assert_eq!(repo("localhost:5000/b"), "localhost:5000/b");
         assert_eq!(registry("nginx:1"), "docker.io");

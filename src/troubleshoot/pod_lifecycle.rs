@@ -209,7 +209,7 @@ fn creating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
             VolumeProblem::MultiAttach { .. } => 1,
             VolumeProblem::CsiDriverMissing(_) => 2,
             VolumeProblem::MountFailed => 3,
-            VolumeProblem::AttachFailed => 4,
+            VolumeProblem::AttachFailed | VolumeProblem::AttachTimeout(_) => 4,
             VolumeProblem::Timeout => 5,
             VolumeProblem::Other => 6,
         });

@@ -12,17 +12,11 @@ use super::container::{Role, is_running, spec, statuses, waiting_reason};
 use crate::findings::{Finding, Severity};
 
 pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
-    let o = obj("Pod", &pod.metadata);
     for (role, c) in statuses(pod) {
         if role == Role::Init || waiting_reason(c) == Some("CrashLoopBackOff") {
             continue;
         }
-        let events: Vec<&EventRecord> = ctx
-            .snap
-            .events_for("Pod", &o.namespace, &o.name)
-            .filter(|e| e.reason == "Unhealthy" && e.container().is_none_or(|n| n == c.name))
-            .filter(|e| e.seen_within(ctx.now, ctx.opts.event_window))
-            .collect();
+        let events = unhealthy_events(ctx, pod, c);
         if events.is_empty() {
             continue;
         }
@@ -34,18 +28,33 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         if !c.ready && is_running(c) && !readiness.is_empty() {
             out.push(readiness_failing(ctx, pod, c, &readiness));
         }
-        let liveness: Vec<&EventRecord> = events
-            .iter()
-            .copied()
-            .filter(|e| {
-                e.message.starts_with("Liveness probe failed")
-                    || e.message.starts_with("Startup probe failed")
-            })
-            .collect();
+        let liveness: Vec<&EventRecord> = events.iter().copied().filter(is_liveness).collect();
         if c.restart_count > 0 && !liveness.is_empty() {
             out.push(liveness_failing(ctx, pod, c, &liveness));
         }
     }
+}
+
+/// The kubelet's recent `Unhealthy` events for one container.
+fn unhealthy_events<'a>(ctx: &'a Ctx, pod: &Pod, c: &ContainerStatus) -> Vec<&'a EventRecord> {
+    let o = obj("Pod", &pod.metadata);
+    ctx.snap
+        .events_for("Pod", &o.namespace, &o.name)
+        .filter(|e| e.reason == "Unhealthy" && e.container().is_none_or(|n| n == c.name))
+        .filter(|e| e.seen_within(ctx.now, ctx.opts.event_window))
+        .collect()
+}
+
+fn is_liveness(e: &&EventRecord) -> bool {
+    e.message.starts_with("Liveness probe failed") || e.message.starts_with("Startup probe failed")
+}
+
+/// Whether `pod-liveness-failing` reports this running container's restarts (then a separate
+/// "restarted N times" finding would only repeat it).
+pub(super) fn restarts_explained(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> bool {
+    c.restart_count > 0
+        && waiting_reason(c) != Some("CrashLoopBackOff")
+        && unhealthy_events(ctx, pod, c).iter().any(is_liveness)
 }
 
 fn probe_port(probe: &Probe) -> Option<&IntOrString> {
@@ -288,12 +297,17 @@ fn liveness_failing(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, events: &[&EventR
     for e in events.iter().take(super::build::MAX_EVENTS) {
         f.evidence.push(e.evidence(ctx.now));
     }
-    f.events(ctx, &["Killing"], true)
+    f = f
+        .events(ctx, &["Killing"], true)
         .step(format!(
             "kubectl logs {}{nsf} -c {} --previous",
             o.name, c.name
         ))
-        .step(format!("kubectl describe pod {}{nsf}", o.name))
+        .step(format!("kubectl describe pod {}{nsf}", o.name));
+    if let (Some(container), Some(probe)) = (container, probe) {
+        f = f.step(probe_command(pod, container, probe));
+    }
+    f
 }
 
 /// A word as a POSIX shell (and zsh) reads it literally: left bare when it holds only

@@ -60,6 +60,42 @@ fn liveness_kill_loop() {
             .summary
             .contains("liveness probe (12 restarts)")
     );
+    // The probe is run by hand on its real port and path.
+    assert!(
+        one(&f, "pod-liveness-failing")
+            .next_steps
+            .iter()
+            .any(|s| s.contains("wget -qO- http://localhost:8080/live")),
+        "{:?}",
+        one(&f, "pod-liveness-failing").next_steps
+    );
+}
+
+#[test]
+fn restarts_caused_by_the_liveness_probe_are_one_finding() {
+    let mut p = running(false, 6);
+    p["status"]["containerStatuses"][0]["lastState"] = json!({"terminated": {
+        "exitCode": 137, "reason": "Error", "startedAt": ago(900), "finishedAt": ago(240)}});
+    let probe_event = event(
+        "web",
+        "Unhealthy",
+        "Warning",
+        "Liveness probe failed: Get \"http://10.244.1.7:8080/live\": dial tcp 10.244.1.7:8080: connect: connection refused",
+        240,
+    );
+    let f = run(vec![p.clone(), probe_event]);
+    assert_eq!(
+        one(&f, "pod-liveness-failing").severity,
+        crate::findings::Severity::Error
+    );
+    assert!(
+        !f.iter().any(|x| x.check == "pod-restarts"),
+        "{:?}",
+        ids(&f)
+    );
+    // Without the probe's events the restarts are reported on their own.
+    let f = run(vec![p]);
+    assert!(f.iter().any(|x| x.check == "pod-restarts"), "{:?}", ids(&f));
 }
 
 #[test]

@@ -42,17 +42,7 @@ fn check(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
         .and_then(|s| s.storage_class_name.as_ref().map(|s| s.to_string()))
         .unwrap_or_else(|| "(default)".to_string());
     if phase == "Lost" {
-        return Some(
-            app(
-                "pvc-lost",
-                Severity::Error,
-                o.clone(),
-                "claim is Lost: its PersistentVolume is gone".to_string(),
-            )
-            .explain("The PersistentVolume the claim was bound to no longer exists; pods using the claim cannot start.")
-            .with("storageClassName", class)
-            .step(format!("kubectl describe pvc {}{nsf}", o.name)),
-        );
+        return Some(lost(ctx, pvc, class));
     }
     if phase != "Pending" || waits_for_consumer(ctx, pvc) {
         return None;
@@ -105,6 +95,58 @@ fn check(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
         .step("kubectl get storageclass")
         .step(format!("kubectl describe pvc {}{nsf}", o.name)),
     )
+}
+
+/// A claim whose bound PersistentVolume was deleted: the PV controller marks it Lost (event
+/// ClaimLost, "Bound claim has lost its PersistentVolume. Data on the volume is lost!").
+fn lost(ctx: &Ctx, pvc: &PersistentVolumeClaim, class: String) -> Finding {
+    let o = obj("PersistentVolumeClaim", &pvc.metadata);
+    let nsf = ns_flag(&o.namespace);
+    let volume = pvc
+        .spec
+        .as_ref()
+        .and_then(|s| s.volume_name.as_deref())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string);
+    let users: Vec<String> = ctx
+        .snap
+        .pods
+        .iter()
+        .filter(|p| p.metadata.namespace.as_deref() == Some(o.namespace.as_str()))
+        .filter(|p| {
+            p.spec
+                .iter()
+                .flat_map(|s| s.volumes.iter().flatten())
+                .filter_map(|v| v.persistent_volume_claim.as_ref())
+                .any(|c| *c.claim_name == *o.name)
+        })
+        .filter_map(|p| p.metadata.name.as_deref().map(str::to_string))
+        .collect();
+    let summary = match &volume {
+        Some(v) => format!("claim is Lost: its PersistentVolume {v} is gone"),
+        None => "claim is Lost: its PersistentVolume is gone".to_string(),
+    };
+    let mut f = app("pvc-lost", Severity::Error, o.clone(), summary)
+        .explain(
+            "The PersistentVolume the claim was bound to no longer exists (it was deleted while \
+             bound); the claim never binds again by itself and pods using it cannot start. If \
+             the disk itself survives (reclaimPolicy Retain, or a snapshot), a new PV pointing at \
+             it can be bound to a new claim.",
+        )
+        .with("storageClassName", class);
+    if let Some(v) = &volume {
+        f = f.with("volumeName", v.clone());
+    }
+    if !users.is_empty() {
+        f = f.with("used by pods", users.join(", "));
+    }
+    f = f.events(ctx, &["ClaimLost"], true);
+    if let Some(v) = &volume {
+        f = f.step(format!(
+            "kubectl get pv {v}   (gone: who deleted it? check the audit log)"
+        ));
+    }
+    f.step(format!("kubectl describe pvc {}{nsf}", o.name))
 }
 
 /// A claim Pending for a while with no event but "waiting for the external provisioner":
@@ -229,7 +271,33 @@ mod tests {
     fn lost_claim_and_bound_claim() {
         let mut lost = pvc();
         lost["status"]["phase"] = json!("Lost");
-        one(&run(vec![lost]), "pvc-lost");
+        lost["spec"]["volumeName"] = json!("pvc-0d9e");
+        let f = run(vec![
+            lost,
+            ev(
+                "ClaimLost",
+                "Warning",
+                "Bound claim has lost its PersistentVolume. Data on the volume is lost!",
+            ),
+        ]);
+        let l = one(&f, "pvc-lost");
+        assert!(
+            l.summary.contains("PersistentVolume pvc-0d9e is gone"),
+            "{}",
+            l.summary
+        );
+        assert!(
+            l.evidence
+                .iter()
+                .any(|e| e.value.contains("Data on the volume is lost")),
+            "{:?}",
+            l.evidence
+        );
+        assert!(
+            l.next_steps
+                .iter()
+                .any(|s| s.starts_with("kubectl get pv pvc-0d9e"))
+        );
         let mut bound = pvc();
         bound["status"]["phase"] = json!("Bound");
         assert!(run(vec![bound]).is_empty());

@@ -40,11 +40,16 @@ impl Dangling {
         }
     }
 
-    fn step(&self, nsf: &str) -> String {
-        let kind = match self.kind {
+    /// The kind as kubectl's argument.
+    fn kind_arg(&self) -> String {
+        match self.kind {
             "PersistentVolumeClaim" => "pvc".to_string(),
             k => k.to_ascii_lowercase(),
-        };
+        }
+    }
+
+    fn step(&self, nsf: &str) -> String {
+        let kind = self.kind_arg();
         match &self.key {
             Some(_) => format!("kubectl describe {kind} {}{nsf}", self.name),
             None => format!("kubectl get {kind} {}{nsf}", self.name),
@@ -222,8 +227,20 @@ fn finding(
     for r in refs {
         f = f.with("missing", r.describe());
     }
-    for r in refs.iter().take(3) {
-        f = f.step(r.step(&nsf));
+    if refs.len() <= 3 {
+        for r in refs {
+            f = f.step(r.step(&nsf));
+        }
+    } else {
+        // Every missing object in one command (kubectl get KIND/NAME …), so none goes unnamed.
+        let mut all: Vec<String> = Vec::new();
+        for r in refs {
+            let arg = format!("{}/{}", r.kind_arg(), r.name);
+            if !all.contains(&arg) {
+                all.push(arg);
+            }
+        }
+        f = f.step(format!("kubectl get {}{nsf}", all.join(" ")));
     }
     f
 }

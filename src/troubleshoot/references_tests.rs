@@ -107,6 +107,33 @@ fn every_kind_of_reference_when_missing() {
 }
 
 #[test]
+fn many_missing_objects_are_all_named_in_the_next_steps() {
+    // Only kube-root-ca.crt and the default ServiceAccount exist: five references dangle.
+    let mut objs = vec![
+        objects("ConfigMap", &["kube-root-ca.crt"], json!({})),
+        objects("Secret", &["other"], json!({})),
+        objects("ServiceAccount", &["default"], json!({})),
+        objects(
+            "PersistentVolumeClaim",
+            &["other"],
+            json!({"status": {"phase": "Bound"}}),
+        ),
+    ];
+    objs.push(deploy());
+    let f = run(objs);
+    let w = one(&f, "workload-missing-reference");
+    assert!(
+        w.next_steps.contains(
+            &"kubectl get secret/db-creds configmap/web-env configmap/web-config pvc/web-data \
+              secret/regcred serviceaccount/web -n ns"
+                .to_string()
+        ),
+        "{:?}",
+        w.next_steps
+    );
+}
+
+#[test]
 fn missing_key_only_when_keys_are_known() {
     let mut objs = everything_but("db-creds");
     objs.push(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db-creds", "namespace": "ns"},

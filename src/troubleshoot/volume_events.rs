@@ -1,7 +1,7 @@
 //! The kubelet's and attach/detach controller's volume failures (`FailedMount`,
 //! `FailedAttachVolume` events), classified from their messages: a missing ConfigMap, Secret
 //! or claim, a volume still attached elsewhere (Multi-Attach), a CSI driver not registered on
-//! the node, a failing mount command, or a plain timeout.
+//! the node, a failing mount command, an attach that times out, or a plain timeout.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -19,6 +19,9 @@ pub enum VolumeProblem {
     CsiDriverMissing(String),
     MountFailed,
     Timeout,
+    /// `AttachVolume.Attach failed for volume "X" : … DeadlineExceeded`: the attach/detach
+    /// controller (through the CSI attacher) waits for the storage backend in vain.
+    AttachTimeout(String),
     AttachFailed,
     Other,
 }
@@ -30,6 +33,9 @@ static MULTI_ATTACH: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"Multi-Attach error for volume \\?"([^"\\]+)\\?""#).ok());
 static USED_BY: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"Volume is already used by pod(?:\(s\)|s)? ([^.]+)").ok());
+static ATTACH_FAILED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"AttachVolume\.Attach failed for volume \\?"([^"\\]+)\\?""#).ok()
+});
 static CSI_DRIVER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"driver name (\S+) not found in the list of registered CSI drivers").ok()
 });
@@ -64,10 +70,13 @@ pub fn classify(message: &str) -> VolumeProblem {
     {
         return VolumeProblem::MountFailed;
     }
-    if message.contains("timed out waiting for the condition")
+    let timed_out = message.contains("timed out waiting for the condition")
         || message.contains("context deadline exceeded")
-        || message.contains("Unable to attach or mount volumes")
-    {
+        || message.contains("DeadlineExceeded");
+    if timed_out && let Some(c) = ATTACH_FAILED.as_ref().and_then(|r| r.captures(message)) {
+        return VolumeProblem::AttachTimeout(c[1].to_string());
+    }
+    if timed_out || message.contains("Unable to attach or mount volumes") {
         return VolumeProblem::Timeout;
     }
     if message.contains("AttachVolume.Attach failed") {
@@ -96,6 +105,9 @@ impl VolumeProblem {
             }
             VolumeProblem::MountFailed => "the mount command fails on the node".to_string(),
             VolumeProblem::Timeout => "mounting its volumes times out".to_string(),
+            VolumeProblem::AttachTimeout(v) => {
+                format!("attaching volume {v} to the node times out")
+            }
             VolumeProblem::AttachFailed => "a volume cannot be attached".to_string(),
             VolumeProblem::Other => "a volume cannot be mounted".to_string(),
         }
@@ -125,6 +137,13 @@ impl VolumeProblem {
                 "Attaching or mounting did not finish in time; an earlier event usually says why \
                  (attach failure, CSI driver not answering, Multi-Attach)."
             }
+            VolumeProblem::AttachTimeout(_) => {
+                "The attach/detach controller asked the volume's CSI driver to attach the disk to \
+                 the node, and the call did not finish before its deadline: the storage backend \
+                 or cloud API is slow or failing, the disk is stuck detaching from another node, \
+                 or the driver's controller (csi-attacher) is down. The kubelet then times out \
+                 waiting for the volume."
+            }
             VolumeProblem::AttachFailed => {
                 "The attach/detach controller cannot attach the volume (cloud API error, wrong \
                  zone, volume limit of the node reached)."
@@ -144,6 +163,11 @@ impl VolumeProblem {
             }
             VolumeProblem::CsiDriverMissing(d) => {
                 format!("kubectl get csinodes -o yaml | grep -n '{d}'")
+            }
+            VolumeProblem::AttachTimeout(v) => {
+                format!(
+                    "kubectl get volumeattachments | grep {v}   (then kubectl describe volumeattachment NAME)"
+                )
             }
             _ => "kubectl get volumeattachments".to_string(),
         }
@@ -194,6 +218,18 @@ mod tests {
                 "MountVolume.MountDevice failed for volume \"pvc-1\" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name ebs.csi.aws.com not found in the list of registered CSI drivers"
             ),
             VolumeProblem::CsiDriverMissing("ebs.csi.aws.com".into())
+        );
+        assert_eq!(
+            classify(
+                "AttachVolume.Attach failed for volume \"pvc-5b1c\" : rpc error: code = DeadlineExceeded desc = context deadline exceeded"
+            ),
+            VolumeProblem::AttachTimeout("pvc-5b1c".into())
+        );
+        assert_eq!(
+            classify(
+                "AttachVolume.Attach failed for volume \"pvc-5b1c\" : rpc error: code = Internal desc = Could not attach volume \"vol-0a1\" to node \"i-0b2\": VolumeInUse"
+            ),
+            VolumeProblem::AttachFailed
         );
         assert_eq!(
             classify("MountVolume.SetUp failed for volume \"nfs\" : mount failed: exit status 32"),
