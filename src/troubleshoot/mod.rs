@@ -105,7 +105,7 @@ pub use coverage_report::{CoverageReport, Gap};
 pub use engine::Engine;
 pub use grouping::{RootGroup, group_by_root};
 pub use node_capacity::{largest_allocatable, pod_request};
-pub use node_page::{NodePage, node_page};
+pub use node_page::{NodePage, node_findings, node_page};
 pub use snapshot::{
     ApiHealth, ApiMetrics, DeprecatedApi, Failure, HealthCheck, HealthReport, METRIC_NAMES, Probed,
     ReachClass, ServerVersion, bounded_detail, wanted_metric_line,
