@@ -54,6 +54,7 @@ mod node_heartbeat;
 mod node_page;
 mod node_pods;
 mod node_scheduling;
+mod node_taints;
 mod node_versions;
 pub mod output;
 pub mod pane_scope;

@@ -359,6 +359,7 @@ pub const CHECKS: &[CheckInfo] = &[
     ),
     check("pod-sandbox-network", Pane::Network, POD_EVENTS),
     check("node-not-ready", Pane::Node, &[Kind::Node]),
+    check("node-not-tainted", Pane::Node, &[Kind::Node]),
     // Control plane (cluster checks).
     probed("api-reachability", Pane::ControlPlane, &[], HEALTH),
     probed("apiserver-not-live", Pane::ControlPlane, &[], HEALTH),
@@ -603,6 +604,7 @@ pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
     super::cp_version::check(ctx, out);
     super::cp_etcd::check(ctx, out);
     super::node_heartbeat::check(ctx, out);
+    super::node_taints::check(ctx, out);
     super::node_scheduling::check(ctx, out);
     super::node_versions::check(ctx, out);
     // Network: proportional to Services and kube-system's DNS objects.
