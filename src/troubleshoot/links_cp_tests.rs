@@ -316,6 +316,11 @@ fn all_nodes_not_ready_behind_a_dead_api_server() {
         cause_ids(nr),
         ["apiserver-not-ready APIServer/kube-apiserver"]
     );
+    // Nobody taints a node while the API server is down: that too is the outage.
+    assert_eq!(
+        cause_ids(find(&f, "node-not-tainted", "w2")),
+        ["apiserver-not-ready APIServer/kube-apiserver"]
+    );
 }
 
 #[test]
