@@ -389,6 +389,9 @@ pub const CHECKS: &[CheckInfo] = &[
         METRICS,
     ),
     probed("etcd-db-size", Pane::ControlPlane, &[], METRICS),
+    // Only when the scrape holds etcd's own metrics, which the API server does not serve:
+    // otherwise reported as not covered (`uncovered_probes`).
+    probed("etcd-leader-changes", Pane::ControlPlane, &[], METRICS),
     // Worker nodes (cluster checks).
     check("node-memory-pressure", Pane::Node, &[Kind::Node]),
     check("node-disk-pressure", Pane::Node, &[Kind::Node]),
@@ -457,6 +460,11 @@ pub fn uncovered_probes(snap: &super::Snapshot, info: &CheckInfo) -> Vec<(Probe,
                 .find_map(|r| r.failure())
                 .map(|f| format!("/livez and /readyz could not be read: {}", f.class.label())),
             (Probe::Metrics, Some(h)) => match &h.metrics {
+                super::Probed::Answered(m)
+                    if info.id == "etcd-leader-changes" && m.etcd_leader_changes.is_none() =>
+                {
+                    Some(super::cp_etcd::LEADER_CHANGES_NOT_SERVED.to_string())
+                }
                 super::Probed::Answered(_) => None,
                 super::Probed::NotAsked => Some("/metrics was not read".to_string()),
                 super::Probed::Failed(f) => {
