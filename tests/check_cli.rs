@@ -355,7 +355,14 @@ async fn unreadable_metrics_leave_their_checks_not_covered() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert_eq!(checks, ["apiserver-deprecated-apis", "etcd-db-size"]);
+    assert_eq!(
+        checks,
+        [
+            "apiserver-deprecated-apis",
+            "etcd-db-size",
+            "etcd-leader-changes"
+        ]
+    );
     // /livez and /readyz answered: their checks ran.
     assert!(!report.to_string().contains("/livez and /readyz could not"));
     let text = check(

@@ -157,8 +157,17 @@ async fn scheduler_down_is_one_root_cause_with_its_symptoms() {
         ids(&f),
         [
             "cp-component-failing Pod/kube-scheduler-controlplane",
-            "cp-leader-lease-stale Lease/kube-scheduler"
+            "cp-leader-lease-stale Lease/kube-scheduler",
+            "pod-crashloop Pod/kube-scheduler-controlplane"
         ]
+    );
+    // The mirror pod's generic crash finding belongs to the control-plane finding: in its
+    // pane, folded under it (never an application's root cause).
+    let generic = &f[2];
+    assert_eq!(generic["pane"], "control-plane");
+    assert_eq!(
+        causes(generic),
+        ["cp-component-failing kube-scheduler-controlplane"]
     );
     let root = &f[0];
     assert_eq!(root["pane"], "control-plane");
@@ -205,6 +214,15 @@ async fn scheduler_down_is_one_root_cause_with_its_symptoms() {
         .map(|x| x["check"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(roots, ["cp-component-failing"], "{:?}", ids(&all));
+
+    // The application pane has no finding of its own about the scheduler's mirror pod.
+    let app = findings(&check(dir.path(), &dump, Some("app")).await);
+    assert!(
+        app.iter()
+            .all(|x| x["pane"] != "app" || x["object"]["name"] != "kube-scheduler-controlplane"),
+        "{:?}",
+        ids(&app)
+    );
 }
 
 #[tokio::test]
@@ -424,7 +442,10 @@ async fn without_leases_nothing_is_claimed_about_them() {
     let f = findings(&check(dir.path(), &dump, PANES).await);
     assert_eq!(
         ids(&f),
-        ["cp-component-failing Pod/kube-scheduler-controlplane"]
+        [
+            "cp-component-failing Pod/kube-scheduler-controlplane",
+            "pod-crashloop Pod/kube-scheduler-controlplane"
+        ]
     );
 }
 

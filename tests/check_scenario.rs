@@ -63,9 +63,8 @@ fn demo_yields_exactly_its_intended_findings() {
             // Its pod was evicted and the replacement waits for the dead scheduler.
             "deployment-unavailable Deployment/monitoring/prometheus",
             "deployment-unavailable Deployment/shop/catalog",
-            // The stuck kube-proxy rollout and the scheduler's missing kubeconfig.
+            // The stuck kube-proxy rollout (the scheduler's crash is the control plane's).
             "pod-crashloop Pod/kube-system/kube-proxy-w8h5c",
-            "pod-crashloop Pod/kube-system/kube-scheduler-cp-1",
             "pod-crashloop Pod/shop/cart-7c9d8b6f4-x2k9p",
             "pod-evicted Pod/monitoring/prometheus-6f4d8b7c59-vn2lc",
             "pod-image-pull Pod/shop/recommender-84f6c9d7b5-tq5wz",
@@ -117,6 +116,9 @@ fn demo_yields_exactly_its_intended_findings() {
             "node-version-outlier Node//worker-1",
             "node-version-skew Node//worker-1",
             "node-warning-events Node//worker-2",
+            // The scheduler's mirror pod's generic crash finding, folded under its
+            // control-plane finding.
+            "pod-crashloop Pod/kube-system/kube-scheduler-cp-1",
         ]
     );
 }

@@ -210,6 +210,14 @@ async fn every_screen_at_two_sizes_with_true_footers() {
     picture(&mut s, "troubleshoot");
     type_text(&mut s, "JJJJ");
     shoot(&mut s, "troubleshoot_details_scrolled");
+    // The Nodes tab, and the page of the node of its first finding.
+    type_text(&mut s, "ll");
+    shoot(&mut s, "troubleshoot_nodes");
+    s.dispatch(key(KeyCode::Enter));
+    wait_for_screen(&mut s, "Pods (").await;
+    shoot(&mut s, "node_page");
+    s.dispatch(key(KeyCode::Esc));
+    type_text(&mut s, "hh");
 
     // Describe from Troubleshoot, YAML in place, and back to Troubleshoot with its cursor.
     select_finding(&mut s, "Pod", "OOM");

@@ -151,6 +151,7 @@ pub enum Layer {
     Picker,
     Help,
     Tree,
+    NodePage,
 }
 
 impl Layer {
@@ -165,6 +166,7 @@ impl Layer {
         Layer::Logs,
         Layer::Picker,
         Layer::Tree,
+        Layer::NodePage,
         Layer::Help,
     ];
 
@@ -182,6 +184,7 @@ impl Layer {
             Layer::Picker => "picker",
             Layer::Logs => "logs",
             Layer::Tree => "tree",
+            Layer::NodePage => "node-page",
         }
     }
 }

@@ -133,6 +133,7 @@ pub fn wanted(state: &AppState) -> Vec<Query> {
         .filter_map(|o| match o {
             Overlay::Drill(d) => Some(d.query()),
             Overlay::Tree(t) => Some(t.query()),
+            Overlay::NodePage(p) => Some(p.query()),
             _ => None,
         })
         .collect();
@@ -184,6 +185,12 @@ pub fn on_related(state: &mut AppState, generation: u64, answers: Vec<(Query, An
                     if t.query() == query && t.tree.as_ref() != Some(tree) =>
                 {
                     t.set_tree(tree.clone());
+                    changed = true;
+                }
+                (Overlay::NodePage(p), Answer::NodePage(facts))
+                    if p.query() == query && p.facts.as_ref() != Some(facts) =>
+                {
+                    p.facts = Some(facts.clone());
                     changed = true;
                 }
                 _ => {}

@@ -21,6 +21,7 @@ pub mod nav;
 pub mod node_local;
 #[cfg(test)]
 mod node_local_tests;
+pub mod node_page;
 pub mod overlay;
 pub mod picker;
 pub mod resources;

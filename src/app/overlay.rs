@@ -56,6 +56,8 @@ pub enum Overlay {
     Drill(Box<super::drill::DrillView>),
     /// The owner/reference tree of an object.
     Tree(Box<super::tree::TreePane>),
+    /// A node's page: its state, findings, pods and events (from the Troubleshoot Nodes tab).
+    NodePage(Box<super::node_page::NodePagePane>),
     /// The kinds of a category (`:all`), one to open.
     Kinds(Box<KindsPicker>),
 }

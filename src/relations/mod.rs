@@ -5,9 +5,11 @@
 //! Keyed on `kind:` names, so a kind the explorer learns later drills down without changes here.
 
 mod members;
+mod node_page;
 mod tree;
 
 pub use members::{drills, members};
+pub use node_page::{NodeEvent, NodeFacts, NodePod, node_facts};
 pub use tree::{ObjectTree, TreeNode, has_tree, tree};
 
 use crate::model::ObjKey;
@@ -30,6 +32,8 @@ pub enum Want {
     Members,
     /// The owner/reference tree.
     Tree,
+    /// A node's page: its state, pods and events (`kind` "Node").
+    NodePage,
 }
 
 /// The objects a drill-down lists: their `kind:` name and keys.
@@ -47,6 +51,7 @@ pub struct Members {
 pub enum Answer {
     Members(Option<Members>),
     Tree(Option<ObjectTree>),
+    NodePage(Option<NodeFacts>),
 }
 
 /// Answers `query` from `snap`.
@@ -54,6 +59,7 @@ pub fn answer(snap: &Snapshot, query: &Query) -> Answer {
     match query.want {
         Want::Members => Answer::Members(members(snap, &query.kind, &query.key)),
         Want::Tree => Answer::Tree(tree(snap, &query.kind, &query.key)),
+        Want::NodePage => Answer::NodePage(node_facts(snap, &query.key.name)),
     }
 }
 

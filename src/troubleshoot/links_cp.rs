@@ -12,8 +12,11 @@
 //! controller manager), `links_cp_external` (webhooks, certificates) and `links_node`.
 //!
 //! Decision on mirror pods: the generic `pod-*` findings of a control-plane mirror pod are
-//! kept (their evidence is useful in the application pane) but linked as symptoms of the
-//! control-plane finding, so they fold under it and are never a root cause of their own.
+//! kept (their evidence, a probe's failures for instance, can add to the control-plane
+//! finding) but the control-plane finding owns them: they are linked as its symptoms and move
+//! to the control-plane pane, so they fold under it and are never an application's root
+//! cause of their own (the Applications tab would otherwise list the crashing kube-scheduler
+//! as "the application exited with an error").
 
 use std::collections::HashMap;
 
@@ -135,7 +138,7 @@ impl<'f> Links<'f> {
 /// symptoms a down controller manager leaves).
 pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
     let mut l = Links::new(findings);
-    mirror_pod_symptoms(&mut l);
+    let owned = mirror_pod_symptoms(ctx, &mut l);
     component_chains(&mut l);
     scheduler_symptoms(ctx, &mut l);
     let kcm_evidence = super::links_cp_kcm::controller_manager_symptoms(ctx, &mut l);
@@ -159,6 +162,11 @@ pub fn link(ctx: &Ctx, findings: &mut [Finding]) {
             f.evidence.push(evidence);
         }
     }
+    for i in owned {
+        if let Some(f) = findings.get_mut(i) {
+            f.pane = crate::findings::Pane::ControlPlane;
+        }
+    }
     escalate_components(findings);
 }
 
@@ -180,9 +188,12 @@ fn escalate_components(findings: &mut [Finding]) {
     }
 }
 
-/// The generic pod findings of a control-plane mirror pod fold under its control-plane finding.
-fn mirror_pod_symptoms(l: &mut Links) {
+/// The generic pod findings of a control-plane mirror pod fold under its control-plane finding;
+/// returns those the control-plane pane takes over (the pod is a kube-system mirror pod of a
+/// component, by its annotations or owner and its `component` label or name).
+fn mirror_pod_symptoms(ctx: &Ctx, l: &mut Links) -> Vec<usize> {
     let mut add = Vec::new();
+    let mut owned = Vec::new();
     for (i, f) in l.findings.iter().enumerate() {
         if !f.check.starts_with("pod-")
             || f.object.kind != "Pod"
@@ -190,16 +201,27 @@ fn mirror_pod_symptoms(l: &mut Links) {
         {
             continue;
         }
-        let roots = l
+        let roots: Vec<CauseRef> = l
             .on("Pod", "kube-system", &f.object.name)
             .into_iter()
             .filter(|r| r.check.starts_with("cp-component-"))
-            .map(cause);
-        add.push((i, roots.collect::<Vec<_>>()));
+            .map(cause)
+            .collect();
+        let mirror = ctx
+            .snap
+            .pods
+            .find("kube-system", &f.object.name)
+            .and_then(super::cp_pods::component_of)
+            .is_some();
+        if mirror && !roots.is_empty() {
+            owned.push(i);
+        }
+        add.push((i, roots));
     }
     for (i, c) in add {
         l.add(i, c);
     }
+    owned
 }
 
 /// A stale Lease is explained by its component's pods failing; an API server failing on

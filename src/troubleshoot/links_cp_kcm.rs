@@ -1,7 +1,9 @@
 //! Root-cause links of a controller manager that is down (no active leader, or its static
 //! pod failing): the Deployments it never reconciled (generation not observed, no
-//! ReplicaSet) fold under it, and the symptoms without findings of their own (NotReady nodes
-//! never tainted, Services whose endpoints miss their ready pods) become its evidence.
+//! ReplicaSet) and the NotReady nodes its node lifecycle controller never tainted
+//! (`node-not-tainted`) fold under it, and the symptoms without findings of their own
+//! (Services whose endpoints miss their ready pods) become its evidence, with the untainted
+//! nodes named there too.
 
 use crate::findings::Evidence;
 
@@ -45,6 +47,9 @@ pub(super) fn controller_manager_symptoms(ctx: &Ctx, l: &mut Links) -> Vec<(usiz
             add.extend(l.idx_on("Deployment", ns, name));
         }
     }
+    // NotReady nodes never tainted: the node lifecycle controller runs in the controller
+    // manager.
+    add.extend(l.with_check(&["node-not-tainted"]).map(|(i, _)| i));
     for i in add {
         l.add(i, roots.clone());
     }

@@ -95,20 +95,55 @@ fn scheduler_down_is_one_root_cause_with_its_symptoms() {
         cause_ids(find(&f, "pod-not-scheduled", "web-0"))[0],
         "cp-component-failing Pod/kube-scheduler-cp-1"
     );
+    // The generic crash findings of the mirror pod belong to the control-plane finding: its
+    // symptoms, in its pane, never an application's root cause of their own.
     let generic: Vec<&Finding> = f
         .iter()
-        .filter(|x| x.object.name == "kube-scheduler-cp-1" && x.pane == Pane::App)
+        .filter(|x| x.object.name == "kube-scheduler-cp-1" && x.check.starts_with("pod-"))
         .collect();
-    assert!(!generic.is_empty());
+    assert!(!generic.is_empty(), "{:?}", ids(&f));
     assert!(
-        generic.iter().all(|g| !g.caused_by.is_empty()),
+        generic.iter().all(|g| g.pane == Pane::ControlPlane
+            && cause_ids(g) == ["cp-component-failing Pod/kube-scheduler-cp-1"]),
+        "{generic:#?}"
+    );
+    let app = Options {
+        panes: vec![Pane::App],
+        ..Options::default()
+    };
+    let app_pane = analyze(&Snapshot::from_objects(scheduler_down()), now(), &app);
+    assert!(
+        app_pane
+            .iter()
+            .all(|x| x.object.name != "kube-scheduler-cp-1" || x.pane != Pane::App),
         "{:?}",
-        ids(&f)
+        ids(&app_pane)
     );
     let groups = group_by_root(&f);
     assert_eq!(groups.len(), 1, "{:?}", ids(&f));
     assert_eq!(f[groups[0].root].check, "cp-component-failing");
     assert_eq!(groups[0].symptoms.len(), f.len() - 1);
+}
+
+#[test]
+fn a_crashing_pod_that_only_looks_like_a_component_stays_an_application_finding() {
+    // Same name as a mirror pod, but made by a Deployment: no static pod, no kubelet manifest.
+    let mut c = healthy_cluster();
+    c.retain(|o| o["metadata"]["name"] != "kube-scheduler-cp-1");
+    let mut fake = mirror("kube-scheduler", "cp-1", VERSION);
+    let meta = &mut fake["metadata"];
+    meta["annotations"] = json!({});
+    meta["labels"] = json!({"app": "kube-scheduler"});
+    meta["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "name": "kube-scheduler-5d4", "uid": "rs-1", "controller": true}]);
+    c.push(crash(fake, "Error", 1, "", 9));
+    let f = run(c);
+    let generic: Vec<&Finding> = f
+        .iter()
+        .filter(|x| x.object.name == "kube-scheduler-cp-1" && x.check.starts_with("pod-"))
+        .collect();
+    assert!(!generic.is_empty(), "{:?}", ids(&f));
+    assert!(generic.iter().all(|g| g.pane == Pane::App), "{generic:#?}");
 }
 
 #[test]
@@ -279,6 +314,11 @@ fn all_nodes_not_ready_behind_a_dead_api_server() {
     let nr = find(&f, "node-not-ready", "w1");
     assert_eq!(
         cause_ids(nr),
+        ["apiserver-not-ready APIServer/kube-apiserver"]
+    );
+    // Nobody taints a node while the API server is down: that too is the outage.
+    assert_eq!(
+        cause_ids(find(&f, "node-not-tainted", "w2")),
         ["apiserver-not-ready APIServer/kube-apiserver"]
     );
 }

@@ -23,7 +23,7 @@ pub(super) fn outage(ctx: &Ctx, l: &mut Links) {
         return;
     }
     let idx: Vec<usize> = l
-        .with_check(&["node-not-ready", "node-heartbeat-stale"])
+        .with_check(&["node-not-ready", "node-heartbeat-stale", "node-not-tainted"])
         .map(|(i, _)| i)
         .collect();
     for i in idx {

@@ -54,6 +54,7 @@ mod node_heartbeat;
 mod node_page;
 mod node_pods;
 mod node_scheduling;
+mod node_taints;
 mod node_versions;
 pub mod output;
 pub mod pane_scope;
@@ -105,7 +106,7 @@ pub use coverage_report::{CoverageReport, Gap};
 pub use engine::Engine;
 pub use grouping::{RootGroup, group_by_root};
 pub use node_capacity::{largest_allocatable, pod_request};
-pub use node_page::{NodePage, node_page};
+pub use node_page::{NodePage, node_findings, node_page};
 pub use snapshot::{
     ApiHealth, ApiMetrics, DeprecatedApi, Failure, HealthCheck, HealthReport, METRIC_NAMES, Probed,
     ReachClass, ServerVersion, bounded_detail, wanted_metric_line,

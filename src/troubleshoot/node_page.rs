@@ -35,10 +35,25 @@ pub fn node_page<'a>(snap: &'a Snapshot, findings: &'a [Finding], name: &str) ->
         (a.metadata.namespace(), a.metadata.name())
             .cmp(&(b.metadata.namespace(), b.metadata.name()))
     });
-    let on_node: HashSet<(&str, &str)> = pods
+    let on_node: Vec<(&str, &str)> = pods
         .iter()
         .map(|p| (p.metadata.namespace(), p.metadata.name()))
         .collect();
+    NodePage {
+        node: snap.node(name),
+        events: snap.events_for("Node", "", name).collect(),
+        findings: node_findings(findings, name, &on_node)
+            .into_iter()
+            .filter_map(|i| findings.get(i))
+            .collect(),
+        pods,
+    }
+}
+
+/// Indexes of the findings about node `name`: the node itself, the pods on it (`pods`, as
+/// namespace and name), its heartbeat Lease, and the findings its own findings cause.
+pub fn node_findings(findings: &[Finding], name: &str, pods: &[(&str, &str)]) -> Vec<usize> {
+    let on_node: HashSet<(&str, &str)> = pods.iter().copied().collect();
     let about = |f: &Finding| {
         let o = &f.object;
         (o.kind == "Node" && o.name == name)
@@ -48,12 +63,12 @@ pub fn node_page<'a>(snap: &'a Snapshot, findings: &'a [Finding], name: &str) ->
                 .iter()
                 .any(|c| c.object.kind == "Node" && c.object.name == name)
     };
-    NodePage {
-        node: snap.node(name),
-        events: snap.events_for("Node", "", name).collect(),
-        findings: findings.iter().filter(|f| about(f)).collect(),
-        pods,
-    }
+    findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| about(f))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[cfg(test)]

@@ -359,6 +359,7 @@ pub const CHECKS: &[CheckInfo] = &[
     ),
     check("pod-sandbox-network", Pane::Network, POD_EVENTS),
     check("node-not-ready", Pane::Node, &[Kind::Node]),
+    check("node-not-tainted", Pane::Node, &[Kind::Node]),
     // Control plane (cluster checks).
     probed("api-reachability", Pane::ControlPlane, &[], HEALTH),
     probed("apiserver-not-live", Pane::ControlPlane, &[], HEALTH),
@@ -388,6 +389,9 @@ pub const CHECKS: &[CheckInfo] = &[
         METRICS,
     ),
     probed("etcd-db-size", Pane::ControlPlane, &[], METRICS),
+    // Only when the scrape holds etcd's own metrics, which the API server does not serve:
+    // otherwise reported as not covered (`uncovered_probes`).
+    probed("etcd-leader-changes", Pane::ControlPlane, &[], METRICS),
     // Worker nodes (cluster checks).
     check("node-memory-pressure", Pane::Node, &[Kind::Node]),
     check("node-disk-pressure", Pane::Node, &[Kind::Node]),
@@ -456,6 +460,11 @@ pub fn uncovered_probes(snap: &super::Snapshot, info: &CheckInfo) -> Vec<(Probe,
                 .find_map(|r| r.failure())
                 .map(|f| format!("/livez and /readyz could not be read: {}", f.class.label())),
             (Probe::Metrics, Some(h)) => match &h.metrics {
+                super::Probed::Answered(m)
+                    if info.id == "etcd-leader-changes" && m.etcd_leader_changes.is_none() =>
+                {
+                    Some(super::cp_etcd::LEADER_CHANGES_NOT_SERVED.to_string())
+                }
                 super::Probed::Answered(_) => None,
                 super::Probed::NotAsked => Some("/metrics was not read".to_string()),
                 super::Probed::Failed(f) => {
@@ -603,6 +612,7 @@ pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
     super::cp_version::check(ctx, out);
     super::cp_etcd::check(ctx, out);
     super::node_heartbeat::check(ctx, out);
+    super::node_taints::check(ctx, out);
     super::node_scheduling::check(ctx, out);
     super::node_versions::check(ctx, out);
     // Network: proportional to Services and kube-system's DNS objects.

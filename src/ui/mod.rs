@@ -10,6 +10,7 @@ mod header;
 mod help;
 mod logs;
 mod neutralise;
+mod node_page;
 mod picker;
 pub mod svg;
 mod table;
@@ -71,6 +72,7 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
         Some(Overlay::Logs(pane)) => logs::render(frame, body, state, pane, theme),
         Some(Overlay::Drill(_)) => table::render(frame, body, state, theme),
         Some(Overlay::Tree(pane)) => tree::render(frame, body, state, pane, theme),
+        Some(Overlay::NodePage(pane)) => node_page::render(frame, body, state, pane, theme),
         None => table::render(frame, body, state, theme),
     }
     footer::render(frame, footer_area, state, theme);

@@ -13,6 +13,7 @@ pub mod global;
 pub mod help;
 pub mod logs;
 pub mod logs_input;
+pub mod node_page;
 pub mod picker;
 pub mod table;
 pub mod tree;
@@ -43,6 +44,7 @@ pub fn layer(state: &AppState) -> Layer {
         Some(Overlay::Logs(_)) => Layer::Logs,
         Some(Overlay::Drill(_)) => Layer::Table,
         Some(Overlay::Tree(_)) => Layer::Tree,
+        Some(Overlay::NodePage(_)) => Layer::NodePage,
     }
 }
 
@@ -61,6 +63,7 @@ pub fn handles(layer: Layer) -> &'static [Action] {
         Layer::Picker => picker::HANDLES,
         Layer::Help => help::HANDLES,
         Layer::Tree => tree::HANDLES,
+        Layer::NodePage => node_page::HANDLES,
     }
 }
 
@@ -69,6 +72,7 @@ pub fn footer(state: &AppState) -> Vec<Hint> {
     let fixed = match &state.overlay {
         None | Some(Overlay::Drill(_)) => return table::footer(state),
         Some(Overlay::Tree(_)) => tree::FOOTER,
+        Some(Overlay::NodePage(_)) => node_page::FOOTER,
         Some(Overlay::Help(_)) => help::FOOTER,
         Some(Overlay::Detail(_)) => detail::DETAIL_FOOTER,
         Some(Overlay::Yaml(_)) => detail::YAML_FOOTER,
@@ -101,7 +105,11 @@ pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
     match layer {
         Layer::Global => Vec::new(),
         Layer::Table => vec![table::FOOTER, table::FOOTER_NO_LOGS],
-        Layer::Troubleshoot => vec![troubleshoot::FOOTER, troubleshoot::FOOTER_NODE_LOCAL],
+        Layer::Troubleshoot => vec![
+            troubleshoot::FOOTER,
+            troubleshoot::FOOTER_NODES,
+            troubleshoot::FOOTER_NODE_LOCAL,
+        ],
         Layer::Certs => vec![certs::FOOTER],
         Layer::Access => vec![access::FOOTER],
         Layer::Detail => vec![detail::DETAIL_FOOTER],
@@ -110,6 +118,7 @@ pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
         Layer::Picker => vec![picker::NAMESPACES_FOOTER, picker::CONTEXTS_FOOTER],
         Layer::Help => vec![help::FOOTER],
         Layer::Tree => vec![tree::FOOTER],
+        Layer::NodePage => vec![node_page::FOOTER],
     }
 }
 
@@ -127,6 +136,7 @@ pub fn title(layer: Layer) -> &'static str {
         Layer::Picker => "Namespace and context pickers (type to filter, Enter to choose)",
         Layer::Help => "This help",
         Layer::Tree => "Object tree (owners, pods, containers, what each pod uses)",
+        Layer::NodePage => "A node's page (its findings, pods and events)",
     }
 }
 
@@ -169,6 +179,7 @@ pub fn on_action(state: &mut AppState, layer: Layer, action: Action) -> Vec<Effe
         Layer::Picker => picker::on_action(state, action),
         Layer::Help => help::on_action(state, action),
         Layer::Tree => tree::on_action(state, action),
+        Layer::NodePage => node_page::on_action(state, action),
     };
     own.or_else(|| global::on_action(state, action))
         .unwrap_or_default()

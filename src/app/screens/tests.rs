@@ -171,6 +171,9 @@ fn with_screen(layer: Layer) -> AppState {
             "Deployment",
             ObjKey::new("shop", "web"),
         )))),
+        Layer::NodePage => Some(Overlay::NodePage(Box::new(
+            crate::app::node_page::NodePagePane::new("worker-1"),
+        ))),
     };
     if let Some(screen) = screen {
         nav::open(&mut s, screen);
@@ -193,6 +196,7 @@ fn each_screen_takes_the_actions_it_declares() {
                 Layer::Picker => picker::on_action(&mut s, *action),
                 Layer::Help => help::on_action(&mut s, *action),
                 Layer::Tree => super::tree::on_action(&mut s, *action),
+                Layer::NodePage => super::node_page::on_action(&mut s, *action),
                 Layer::Global => None,
             };
             assert!(

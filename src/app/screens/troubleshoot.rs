@@ -22,6 +22,7 @@ pub const HANDLES: &[Action] = &[
     Action::PageDown,
     Action::DetailUp,
     Action::DetailDown,
+    Action::Open,
     Action::Describe,
     Action::Yaml,
     Action::Logs,
@@ -33,8 +34,20 @@ pub const HANDLES: &[Action] = &[
 pub const FOOTER: &[Hint] = &[
     (Action::Back, "back"),
     (Action::Right, "next tab"),
-    (Action::Describe, "describe"),
+    (Action::Open, "describe"),
     (Action::Logs, "logs"),
+    (Action::PageDown, "details"),
+    (Action::DetailDown, "scroll"),
+    (Action::Copy, "copy"),
+    (Action::Help, "help"),
+];
+
+/// The footer on the Nodes tab: Enter opens the node's page.
+pub const FOOTER_NODES: &[Hint] = &[
+    (Action::Back, "back"),
+    (Action::Right, "next tab"),
+    (Action::Open, "node page"),
+    (Action::Describe, "describe"),
     (Action::PageDown, "details"),
     (Action::DetailDown, "scroll"),
     (Action::Copy, "copy"),
@@ -54,10 +67,11 @@ pub const FOOTER_NODE_LOCAL: &[Hint] = &[
 
 /// The footer of the tab shown.
 pub fn footer(state: &AppState) -> &'static [Hint] {
-    if state.troubleshoot.current_tab().kind == super::super::troubleshoot::TabKind::NodeLocal {
-        FOOTER_NODE_LOCAL
-    } else {
-        FOOTER
+    use super::super::troubleshoot::TabKind;
+    match state.troubleshoot.current_tab().kind {
+        TabKind::NodeLocal => FOOTER_NODE_LOCAL,
+        TabKind::Pane(crate::findings::Pane::Node) => FOOTER_NODES,
+        TabKind::Pane(_) => FOOTER,
     }
 }
 
@@ -96,6 +110,12 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::DetailUp => scroll(t, -1),
         Action::PageDown => scroll(t, height.saturating_sub(1).max(1) as isize),
         Action::PageUp => scroll(t, -(height.saturating_sub(1).max(1) as isize)),
+        Action::Open => {
+            if super::node_page::open_from_troubleshoot(state) {
+                return Some(Vec::new());
+            }
+            return Some(open_object(state, false));
+        }
         Action::Describe | Action::Yaml => {
             return Some(open_object(state, action == Action::Yaml));
         }

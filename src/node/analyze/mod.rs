@@ -13,6 +13,7 @@ pub mod journals;
 pub mod kubelet_cert;
 pub mod kubelet_chain;
 pub mod links;
+pub mod node_ports;
 pub mod packet_path;
 pub mod ports;
 pub mod static_pod_files;
@@ -133,6 +134,7 @@ pub fn analyze(data: &NodeData, context: &ClusterContext, now: Timestamp) -> Vec
     out.extend(journals::check(data));
     out.extend(containers::check(data));
     out.extend(ports::check(data));
+    out.extend(node_ports::check(data));
     out.extend(iptables::check(data));
     out.extend(packet_path::check(data, context.services.as_deref()));
     // A REJECT the cluster shows to be stale is said once, by the comparison.
