@@ -69,6 +69,8 @@ pub enum Action {
     Tree,
     /// Show only the rows of a table whose health is a warning or an error.
     FaultsOnly,
+    /// Can this pod reach that one (or that Service): pick the other end, see the hops.
+    Reach,
 }
 
 impl Action {
@@ -131,6 +133,7 @@ impl Action {
         Action::Open,
         Action::Tree,
         Action::FaultsOnly,
+        Action::Reach,
     ];
 }
 
@@ -151,6 +154,7 @@ pub enum Layer {
     Picker,
     Help,
     Tree,
+    Reach,
 }
 
 impl Layer {
@@ -166,6 +170,7 @@ impl Layer {
         Layer::Picker,
         Layer::Tree,
         Layer::Help,
+        Layer::Reach,
     ];
 
     /// The section name used in keymap files.
@@ -182,6 +187,7 @@ impl Layer {
             Layer::Picker => "picker",
             Layer::Logs => "logs",
             Layer::Tree => "tree",
+            Layer::Reach => "reach",
         }
     }
 }

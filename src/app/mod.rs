@@ -23,6 +23,7 @@ pub mod node_local;
 mod node_local_tests;
 pub mod overlay;
 pub mod picker;
+pub mod reach;
 pub mod resources;
 pub mod screens;
 pub mod state;

@@ -64,6 +64,16 @@ enum Input {
     Stop,
     /// Answer these relation queries now and after every analysis (replaces the last set).
     Follow(Vec<Query>),
+    /// Answer one reach question from the snapshot (the TUI's reach view).
+    Reach(ReachQuestion),
+}
+
+/// "Can pod `from` reach `to`", asked by the app as request `request`.
+pub struct ReachQuestion {
+    pub request: u64,
+    pub from: String,
+    pub to: crate::troubleshoot::reach::Target,
+    pub port: Option<u16>,
 }
 
 /// A running engine: clone the sink into every watch loop.
@@ -93,6 +103,11 @@ impl EngineHandle {
     /// Asks the engine to answer `queries` now and keep answering them as the cluster changes.
     pub fn follow(&self, queries: Vec<Query>) {
         let _ = self.tx.send(Input::Follow(queries));
+    }
+
+    /// Asks the engine a reach question; the answer comes as `Msg::Reached`.
+    pub fn reach(&self, question: ReachQuestion) {
+        let _ = self.tx.send(Input::Reach(question));
     }
 }
 
@@ -248,6 +263,12 @@ fn run(
                 }
                 continue;
             }
+            Ok(Input::Reach(question)) => {
+                if !reach(&engine, &question, &results) {
+                    return;
+                }
+                continue;
+            }
             Ok(Input::Change(change)) => {
                 engine.apply(change);
                 last_change = Instant::now();
@@ -258,6 +279,11 @@ fn run(
                         Input::Change(change) => engine.apply(change),
                         Input::Stop => return,
                         Input::Follow(queries) => following = queries,
+                        Input::Reach(question) => {
+                            if !reach(&engine, &question, &results) {
+                                return;
+                            }
+                        }
                     }
                 }
                 continue;
@@ -331,6 +357,23 @@ fn answer(
         .send(Msg::Related {
             generation,
             answers,
+        })
+        .is_ok()
+}
+
+/// Answers a reach question from the snapshot (TCP); false when the app is gone.
+fn reach(engine: &Engine, q: &ReachQuestion, results: &UnboundedSender<Msg>) -> bool {
+    let result = crate::troubleshoot::reach::reach(
+        engine.snapshot(),
+        &q.from,
+        &q.to,
+        q.port,
+        crate::netpolicy::Protocol::Tcp,
+    );
+    results
+        .send(Msg::Reached {
+            request: q.request,
+            result,
         })
         .is_ok()
 }

@@ -387,6 +387,17 @@ impl Session {
                 });
             }
             Effect::Follow { queries } => self.engine.follow(queries),
+            Effect::Reach {
+                request,
+                from,
+                to,
+                port,
+            } => self.engine.reach(super::analysis::ReachQuestion {
+                request,
+                from,
+                to,
+                port,
+            }),
             Effect::Copy { text } => self.clipboard.push(super::clipboard::osc52(&text)),
             Effect::Logs(effect) => {
                 self.logs

@@ -11,6 +11,7 @@ mod help;
 mod logs;
 mod neutralise;
 mod picker;
+mod reach;
 pub mod svg;
 mod table;
 mod text;
@@ -71,6 +72,15 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
         Some(Overlay::Logs(pane)) => logs::render(frame, body, state, pane, theme),
         Some(Overlay::Drill(_)) => table::render(frame, body, state, theme),
         Some(Overlay::Tree(pane)) => tree::render(frame, body, state, pane, theme),
+        Some(Overlay::Reach(view)) => reach::render(frame, body, view, theme),
+        Some(Overlay::ReachPicker(pick)) => {
+            match state.stack.last() {
+                Some(Overlay::Troubleshoot) => troubleshoot::render(frame, body, state, theme),
+                Some(Overlay::Reach(view)) => reach::render(frame, body, view, theme),
+                _ => table::render(frame, body, state, theme),
+            }
+            reach::render_picker(frame, body, pick, theme);
+        }
         None => table::render(frame, body, state, theme),
     }
     footer::render(frame, footer_area, state, theme);

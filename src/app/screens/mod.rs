@@ -14,6 +14,7 @@ pub mod help;
 pub mod logs;
 pub mod logs_input;
 pub mod picker;
+pub mod reach;
 pub mod table;
 pub mod tree;
 pub mod troubleshoot;
@@ -39,7 +40,13 @@ pub fn layer(state: &AppState) -> Layer {
         Some(Overlay::Access(_)) => Layer::Access,
         Some(Overlay::Troubleshoot) => Layer::Troubleshoot,
         Some(Overlay::Certs(_)) => Layer::Certs,
-        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_)) => Layer::Picker,
+        Some(
+            Overlay::Namespaces(_)
+            | Overlay::Contexts(_)
+            | Overlay::Kinds(_)
+            | Overlay::ReachPicker(_),
+        ) => Layer::Picker,
+        Some(Overlay::Reach(_)) => Layer::Reach,
         Some(Overlay::Logs(_)) => Layer::Logs,
         Some(Overlay::Drill(_)) => Layer::Table,
         Some(Overlay::Tree(_)) => Layer::Tree,
@@ -61,6 +68,7 @@ pub fn handles(layer: Layer) -> &'static [Action] {
         Layer::Picker => picker::HANDLES,
         Layer::Help => help::HANDLES,
         Layer::Tree => tree::HANDLES,
+        Layer::Reach => reach::HANDLES,
     }
 }
 
@@ -76,7 +84,10 @@ pub fn footer(state: &AppState) -> Vec<Hint> {
         Some(Overlay::Troubleshoot) => troubleshoot::footer(state),
         Some(Overlay::Certs(_)) => certs::FOOTER,
         Some(Overlay::Namespaces(_)) => picker::NAMESPACES_FOOTER,
-        Some(Overlay::Contexts(_) | Overlay::Kinds(_)) => picker::CONTEXTS_FOOTER,
+        Some(Overlay::Contexts(_) | Overlay::Kinds(_) | Overlay::ReachPicker(_)) => {
+            picker::CONTEXTS_FOOTER
+        }
+        Some(Overlay::Reach(_)) => reach::FOOTER,
         Some(Overlay::Logs(p)) if p.mark.is_some() => logs::SELECTING_FOOTER,
         Some(Overlay::Logs(_)) => logs::FOOTER,
     };
@@ -101,7 +112,11 @@ pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
     match layer {
         Layer::Global => Vec::new(),
         Layer::Table => vec![table::FOOTER, table::FOOTER_NO_LOGS],
-        Layer::Troubleshoot => vec![troubleshoot::FOOTER, troubleshoot::FOOTER_NODE_LOCAL],
+        Layer::Troubleshoot => vec![
+            troubleshoot::FOOTER,
+            troubleshoot::FOOTER_NODE_LOCAL,
+            troubleshoot::FOOTER_NETWORK,
+        ],
         Layer::Certs => vec![certs::FOOTER],
         Layer::Access => vec![access::FOOTER],
         Layer::Detail => vec![detail::DETAIL_FOOTER],
@@ -110,6 +125,7 @@ pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
         Layer::Picker => vec![picker::NAMESPACES_FOOTER, picker::CONTEXTS_FOOTER],
         Layer::Help => vec![help::FOOTER],
         Layer::Tree => vec![tree::FOOTER],
+        Layer::Reach => vec![reach::FOOTER],
     }
 }
 
@@ -127,6 +143,7 @@ pub fn title(layer: Layer) -> &'static str {
         Layer::Picker => "Namespace and context pickers (type to filter, Enter to choose)",
         Layer::Help => "This help",
         Layer::Tree => "Object tree (owners, pods, containers, what each pod uses)",
+        Layer::Reach => "Reach (can a pod reach a pod or Service, hop by hop)",
     }
 }
 
@@ -169,6 +186,7 @@ pub fn on_action(state: &mut AppState, layer: Layer, action: Action) -> Vec<Effe
         Layer::Picker => picker::on_action(state, action),
         Layer::Help => help::on_action(state, action),
         Layer::Tree => tree::on_action(state, action),
+        Layer::Reach => reach::on_action(state, action),
     };
     own.or_else(|| global::on_action(state, action))
         .unwrap_or_default()

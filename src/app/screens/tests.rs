@@ -171,6 +171,14 @@ fn with_screen(layer: Layer) -> AppState {
             "Deployment",
             ObjKey::new("shop", "web"),
         )))),
+        Layer::Reach => Some(Overlay::Reach(Box::new(crate::app::reach::ReachView {
+            request: 1,
+            from: "shop/web-1".into(),
+            to: "svc/shop/db".into(),
+            port: None,
+            result: None,
+            view: TextView::default(),
+        }))),
     };
     if let Some(screen) = screen {
         nav::open(&mut s, screen);
@@ -193,6 +201,7 @@ fn each_screen_takes_the_actions_it_declares() {
                 Layer::Picker => picker::on_action(&mut s, *action),
                 Layer::Help => help::on_action(&mut s, *action),
                 Layer::Tree => super::tree::on_action(&mut s, *action),
+                Layer::Reach => super::reach::on_action(&mut s, *action),
                 Layer::Global => None,
             };
             assert!(

@@ -28,6 +28,7 @@ pub const HANDLES: &[Action] = &[
     Action::LogsPrevious,
     Action::Copy,
     Action::Refresh,
+    Action::Reach,
 ];
 
 pub const FOOTER: &[Hint] = &[
@@ -35,6 +36,18 @@ pub const FOOTER: &[Hint] = &[
     (Action::Right, "next tab"),
     (Action::Describe, "describe"),
     (Action::Logs, "logs"),
+    (Action::PageDown, "details"),
+    (Action::DetailDown, "scroll"),
+    (Action::Copy, "copy"),
+    (Action::Help, "help"),
+];
+
+/// The footer on the Network tab: "can A reach B" is asked there.
+pub const FOOTER_NETWORK: &[Hint] = &[
+    (Action::Back, "back"),
+    (Action::Right, "next tab"),
+    (Action::Reach, "reach"),
+    (Action::Describe, "describe"),
     (Action::PageDown, "details"),
     (Action::DetailDown, "scroll"),
     (Action::Copy, "copy"),
@@ -54,10 +67,11 @@ pub const FOOTER_NODE_LOCAL: &[Hint] = &[
 
 /// The footer of the tab shown.
 pub fn footer(state: &AppState) -> &'static [Hint] {
-    if state.troubleshoot.current_tab().kind == super::super::troubleshoot::TabKind::NodeLocal {
-        FOOTER_NODE_LOCAL
-    } else {
-        FOOTER
+    use super::super::troubleshoot::TabKind;
+    match state.troubleshoot.current_tab().kind {
+        TabKind::NodeLocal => FOOTER_NODE_LOCAL,
+        TabKind::Pane(crate::findings::Pane::Network) => FOOTER_NETWORK,
+        TabKind::Pane(_) => FOOTER,
     }
 }
 
@@ -113,6 +127,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             }
             return Some(super::super::node_local::refresh(state));
         }
+        Action::Reach => return Some(super::super::reach::open_from_finding(state)),
         Action::Copy => {
             let Some(text) = state
                 .troubleshoot
