@@ -66,7 +66,13 @@ enum Input {
     Follow(Vec<Query>),
     /// Answer one reach question from the snapshot (the TUI's reach view).
     Reach(ReachQuestion),
+    /// The Service ports and their ready endpoints, for node-local mode's packet-path walk.
+    ServicePorts(ServicePortsReply),
 }
+
+/// Where the engine sends the Service ports (`None`: not known, or only one namespace watched).
+pub type ServicePortsReply =
+    tokio::sync::oneshot::Sender<Option<Vec<crate::node::analyze::packet_path::ApiServicePort>>>;
 
 /// "Can pod `from` reach `to`", asked by the app as request `request`.
 pub struct ReachQuestion {
@@ -103,6 +109,17 @@ impl EngineHandle {
     /// Asks the engine to answer `queries` now and keep answering them as the cluster changes.
     pub fn follow(&self, queries: Vec<Query>) {
         let _ = self.tx.send(Input::Follow(queries));
+    }
+
+    /// Asks the engine for the Service ports of its snapshot (node-local packet path).
+    pub fn service_ports(
+        &self,
+    ) -> tokio::sync::oneshot::Receiver<
+        Option<Vec<crate::node::analyze::packet_path::ApiServicePort>>,
+    > {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let _ = self.tx.send(Input::ServicePorts(tx));
+        rx
     }
 
     /// Asks the engine a reach question; the answer comes as `Msg::Reached`.
@@ -269,6 +286,10 @@ fn run(
                 }
                 continue;
             }
+            Ok(Input::ServicePorts(reply)) => {
+                let _ = reply.send(service_ports(&engine));
+                continue;
+            }
             Ok(Input::Change(change)) => {
                 engine.apply(change);
                 last_change = Instant::now();
@@ -283,6 +304,9 @@ fn run(
                             if !reach(&engine, &question, &results) {
                                 return;
                             }
+                        }
+                        Input::ServicePorts(reply) => {
+                            let _ = reply.send(service_ports(&engine));
                         }
                     }
                 }
@@ -376,4 +400,15 @@ fn reach(engine: &Engine, q: &ReachQuestion, results: &UnboundedSender<Msg>) -> 
             result,
         })
         .is_ok()
+}
+
+/// The Service ports of the snapshot, when it holds every namespace (with one namespace
+/// watched, the Services of the others would look deleted to the packet-path walk).
+fn service_ports(
+    engine: &Engine,
+) -> Option<Vec<crate::node::analyze::packet_path::ApiServicePort>> {
+    if engine.options().namespace.is_some() {
+        return None;
+    }
+    crate::node::analyze::packet_path_api::from_snapshot(engine.snapshot())
 }

@@ -409,10 +409,12 @@ impl Session {
                 files_first,
             } => {
                 if let Some(source) = self.node_source.clone() {
+                    // The watched Services, for the packet-path walk, from the engine thread.
+                    let services = self.engine.service_ports();
                     effects::spawn_node_inspection(
                         source,
                         request,
-                        (context, files_first),
+                        (context, files_first, services),
                         // The node's files are real (certificate expiry): judged against the
                         // system clock, even when the cluster's analysis uses a fixed one.
                         Timestamp::now(),
