@@ -68,6 +68,8 @@ enum Input {
     Reach(ReachQuestion),
     /// The Service ports and their ready endpoints, for node-local mode's packet-path walk.
     ServicePorts(ServicePortsReply),
+    /// A TLS Secret an Ingress names was read (or could not be).
+    SecretRead(super::tls_secrets::SecretRead),
 }
 
 /// Where the engine sends the Service ports (`None`: not known, or only one namespace watched).
@@ -151,13 +153,22 @@ pub fn spawn(
             if let (Some((c, server)), Some(h)) = (&client, &handle) {
                 h.spawn(probe_health(c.clone(), server.clone(), feedback.clone()));
             }
+            let secrets = client.clone().zip(handle.clone()).map(|((c, _), h)| {
+                let tx = std::sync::Mutex::new(feedback.clone());
+                let feedback: super::tls_secrets::Feedback = Arc::new(move |read| {
+                    if let Ok(tx) = tx.lock() {
+                        let _ = tx.send(Input::SecretRead(read));
+                    }
+                });
+                super::tls_secrets::TlsSecretReader::new(c, h, feedback)
+            });
             let logs = client.map(|(c, _)| c).zip(handle).map(|(c, h)| LogFetcher {
                 client: c,
                 runtime: h,
                 feedback,
                 asked: HashSet::new(),
             });
-            run(engine, rx, generation, results, logs, clock);
+            run(engine, rx, generation, results, (logs, secrets), clock);
         });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "cannot start the analysis thread");
@@ -250,7 +261,10 @@ fn run(
     rx: Receiver<Input>,
     generation: u64,
     results: UnboundedSender<Msg>,
-    mut logs: Option<LogFetcher>,
+    (mut logs, mut secrets): (
+        Option<LogFetcher>,
+        Option<super::tls_secrets::TlsSecretReader>,
+    ),
     clock: Clock,
 ) {
     let mut first_change: Option<Instant> = None;
@@ -290,6 +304,13 @@ fn run(
                 let _ = reply.send(service_ports(&engine));
                 continue;
             }
+            Ok(Input::SecretRead(read)) => {
+                if super::tls_secrets::apply(&mut engine, read) {
+                    last_change = Instant::now();
+                    first_change.get_or_insert(last_change);
+                }
+                continue;
+            }
             Ok(Input::Change(change)) => {
                 engine.apply(change);
                 last_change = Instant::now();
@@ -307,6 +328,9 @@ fn run(
                         }
                         Input::ServicePorts(reply) => {
                             let _ = reply.send(service_ports(&engine));
+                        }
+                        Input::SecretRead(read) => {
+                            super::tls_secrets::apply(&mut engine, read);
                         }
                     }
                 }
@@ -329,6 +353,9 @@ fn run(
         }
         if let Some(f) = logs.as_mut() {
             f.fetch_new(&engine, &findings);
+        }
+        if let Some(r) = secrets.as_mut() {
+            r.read_new(&engine);
         }
         let groups = group_by_root(&findings);
         let coverage = CoverageReport::of(engine.snapshot(), &engine.options().panes);
