@@ -54,6 +54,7 @@ pub fn from_snapshot(snap: &Snapshot) -> Option<Vec<ApiServicePort>> {
                 name: name.to_string(),
                 cluster_ip: cluster_ip.to_string(),
                 port: u16::try_from(p.port).unwrap_or(0),
+                protocol: p.protocol().to_string(),
                 ready,
                 subset,
             });
