@@ -396,6 +396,8 @@ async fn from_cluster(
     for (key, lines) in previous_logs(&client, wanted).await {
         engine.apply(Change::PreviousLog(key, lines));
     }
+    // The certificates of Ingress TLS Secrets (the watch lists Secrets' metadata only).
+    crate::runtime::tls_secrets::read_all(&client, &mut engine, panes).await;
     let now = forced_now.unwrap_or_else(Timestamp::now);
     let (extra, notes) = certificate_findings(connect, panes, now).await;
     Ok(Input {

@@ -69,6 +69,8 @@ pub enum Action {
     Tree,
     /// Show only the rows of a table whose health is a warning or an error.
     FaultsOnly,
+    /// Can this pod reach that one (or that Service): pick the other end, see the hops.
+    Reach,
 }
 
 impl Action {
@@ -131,6 +133,7 @@ impl Action {
         Action::Open,
         Action::Tree,
         Action::FaultsOnly,
+        Action::Reach,
     ];
 }
 
@@ -152,6 +155,7 @@ pub enum Layer {
     Help,
     Tree,
     NodePage,
+    Reach,
 }
 
 impl Layer {
@@ -168,6 +172,7 @@ impl Layer {
         Layer::Tree,
         Layer::NodePage,
         Layer::Help,
+        Layer::Reach,
     ];
 
     /// The section name used in keymap files.
@@ -185,6 +190,7 @@ impl Layer {
             Layer::Logs => "logs",
             Layer::Tree => "tree",
             Layer::NodePage => "node-page",
+            Layer::Reach => "reach",
         }
     }
 }

@@ -58,4 +58,12 @@ pub enum Effect {
     },
     /// The Browse table left the screen: stop its watch.
     StopBrowse,
+    /// Ask the engine whether pod `from` (`NAMESPACE/POD`) can reach `to` (on `port`), from
+    /// its snapshot; the answer comes back as `Msg::Reached`.
+    Reach {
+        request: u64,
+        from: String,
+        to: crate::troubleshoot::reach::Target,
+        port: Option<u16>,
+    },
 }

@@ -24,6 +24,7 @@ mod node_local_tests;
 pub mod node_page;
 pub mod overlay;
 pub mod picker;
+pub mod reach;
 pub mod resources;
 pub mod screens;
 pub mod state;

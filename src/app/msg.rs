@@ -86,6 +86,11 @@ pub enum Msg {
     BrowseChanged {
         request: u64,
     },
+    /// The engine's answer to `Effect::Reach` `request`.
+    Reached {
+        request: u64,
+        result: Result<crate::troubleshoot::reach::Reach, String>,
+    },
     /// The rows and status of the browse watch `request`.
     BrowseRows {
         request: u64,

@@ -60,6 +60,10 @@ pub enum Overlay {
     NodePage(Box<super::node_page::NodePagePane>),
     /// The kinds of a category (`:all`), one to open.
     Kinds(Box<KindsPicker>),
+    /// The other end of a reach question, picked by name.
+    ReachPicker(Box<super::reach::ReachPick>),
+    /// A reach question's answer, hop by hop.
+    Reach(Box<super::reach::ReachView>),
 }
 
 /// `:all` (a category, as in `kubectl get all`): its kinds, to open one.

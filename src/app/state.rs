@@ -213,12 +213,15 @@ impl AppState {
     pub fn shown_drill(&self) -> Option<&super::drill::DrillView> {
         match &self.overlay {
             Some(Overlay::Drill(d)) => Some(d),
-            Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_)) => {
-                match self.stack.last() {
-                    Some(Overlay::Drill(d)) => Some(d),
-                    _ => None,
-                }
-            }
+            Some(
+                Overlay::Namespaces(_)
+                | Overlay::Contexts(_)
+                | Overlay::Kinds(_)
+                | Overlay::ReachPicker(_),
+            ) => match self.stack.last() {
+                Some(Overlay::Drill(d)) => Some(d),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -375,12 +378,15 @@ fn drill_in<'a>(
 ) -> Option<&'a mut super::drill::DrillView> {
     match overlay {
         Some(Overlay::Drill(d)) => Some(d),
-        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_)) => {
-            match stack.last_mut() {
-                Some(Overlay::Drill(d)) => Some(d),
-                _ => None,
-            }
-        }
+        Some(
+            Overlay::Namespaces(_)
+            | Overlay::Contexts(_)
+            | Overlay::Kinds(_)
+            | Overlay::ReachPicker(_),
+        ) => match stack.last_mut() {
+            Some(Overlay::Drill(d)) => Some(d),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -106,6 +106,10 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Reached { request, result } => {
+            super::reach::on_reached(state, request, result);
+            Vec::new()
+        }
         Msg::Related {
             generation,
             answers,

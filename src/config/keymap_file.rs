@@ -308,7 +308,7 @@ bindings = [
                 "keymap.toml:5: unknown action 'lgos-follow' in [table]",
                 "keymap.toml:6: unknown field 'color' in a binding in [table] (expected on, run, desc)",
                 "keymap.toml:8: unknown section [tabel]; did you mean 'table'? \
-                 (expected one of global, table, troubleshoot, certs, access, detail, yaml, logs, picker, tree, node-page, help)",
+                 (expected one of global, table, troubleshoot, certs, access, detail, yaml, logs, picker, tree, node-page, help, reach)",
             ]
         );
         let actions: Vec<Action> = km.bindings(Layer::Table).iter().map(|b| b.action).collect();

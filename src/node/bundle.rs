@@ -255,6 +255,45 @@ pub fn iptables_save(fs: &HostFs) -> Result<String, String> {
         })
 }
 
+/// `nft list ruleset` output (sos: the `firewall_tables` plugin; older sos: `networking`).
+pub fn nft_ruleset(fs: &HostFs) -> Result<String, String> {
+    let own = kmedic_path(&NodeCommand::NftListRuleset);
+    let candidates = [
+        own.clone(),
+        Path::new(SOS).join("firewall_tables/nft_list_ruleset"),
+        Path::new(SOS).join("networking/nft_list_ruleset"),
+    ];
+    candidates
+        .iter()
+        .find_map(|p| text_of(fs, p, false))
+        .ok_or_else(|| {
+            format!(
+                "not in the bundle (looked for {}, sos_commands/firewall_tables/nft_list_ruleset, sos_commands/networking/nft_list_ruleset)",
+                own.display().to_string().trim_start_matches('/')
+            )
+        })
+}
+
+/// `ipvsadm -Ln` output (sos: the `ipvs` plugin), or kmedic's own `ipvsadm-save -n`.
+pub fn ipvsadm(fs: &HostFs) -> Result<String, String> {
+    let own = kmedic_path(&NodeCommand::IpvsadmList);
+    let candidates = [
+        own.clone(),
+        Path::new(SOS).join("ipvs/ipvsadm_-Ln"),
+        Path::new(SOS).join("networking/ipvsadm_-Ln"),
+        Path::new(SOS).join("kmedic/ipvsadm-save_-n"),
+    ];
+    candidates
+        .iter()
+        .find_map(|p| text_of(fs, p, false))
+        .ok_or_else(|| {
+            format!(
+                "not in the bundle (looked for {}, sos_commands/ipvs/ipvsadm_-Ln)",
+                own.display().to_string().trim_start_matches('/')
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

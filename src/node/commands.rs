@@ -114,6 +114,10 @@ pub enum NodeCommand {
     SystemctlIsActive { unit: Unit },
     /// `iptables-save`, or `iptables-save -t nat`
     IptablesSave { nat_only: bool },
+    /// `nft list ruleset` (kube-proxy's nftables mode)
+    NftListRuleset,
+    /// `ipvsadm -Ln` (kube-proxy's IPVS mode: virtual services and their real servers)
+    IpvsadmList,
     /// `crictl ps -a -o json`
     CrictlPs,
     /// `crictl inspect ID`
@@ -132,6 +136,8 @@ pub const READ_ONLY_VERBS: &[(&str, &[&str])] = &[
     ("journalctl", &["-u"]),
     ("systemctl", &["show", "is-active"]),
     ("iptables-save", &[]),
+    ("nft", &["list"]),
+    ("ipvsadm", &["-Ln"]),
     ("crictl", &["ps", "inspect", "logs"]),
 ];
 
@@ -144,6 +150,8 @@ impl NodeCommand {
                 "systemctl"
             }
             NodeCommand::IptablesSave { .. } => "iptables-save",
+            NodeCommand::NftListRuleset => "nft",
+            NodeCommand::IpvsadmList => "ipvsadm",
             NodeCommand::CrictlPs
             | NodeCommand::CrictlInspect { .. }
             | NodeCommand::CrictlLogs { .. } => "crictl",
@@ -170,6 +178,8 @@ impl NodeCommand {
             }
             NodeCommand::IptablesSave { nat_only: false } => vec![],
             NodeCommand::IptablesSave { nat_only: true } => vec!["-t".into(), "nat".into()],
+            NodeCommand::NftListRuleset => vec!["list".into(), "ruleset".into()],
+            NodeCommand::IpvsadmList => vec!["-Ln".into()],
             NodeCommand::CrictlPs => vec!["ps".into(), "-a".into(), "-o".into(), "json".into()],
             NodeCommand::CrictlInspect { id } => vec!["inspect".into(), id.as_str().into()],
             NodeCommand::CrictlLogs { id, tail } => vec![
@@ -222,6 +232,8 @@ impl NodeCommand {
             },
             ["iptables-save"] => NodeCommand::IptablesSave { nat_only: false },
             ["iptables-save", "-t", "nat"] => NodeCommand::IptablesSave { nat_only: true },
+            ["nft", "list", "ruleset"] => NodeCommand::NftListRuleset,
+            ["ipvsadm", "-Ln"] => NodeCommand::IpvsadmList,
             ["crictl", "ps", "-a", "-o", "json"] => NodeCommand::CrictlPs,
             ["crictl", "inspect", id] => NodeCommand::CrictlInspect {
                 id: ContainerId::new(id).ok_or_else(refuse)?,

@@ -129,7 +129,10 @@ pub struct RejectRule {
 /// kube-proxy's rules on this node.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct KubeProxyRules {
-    /// The nat table has a `KUBE-SERVICES` chain (kube-proxy in iptables mode ran here).
+    /// Which rules these are: `iptables`, `nftables` or `ipvs` (kube-proxy's mode).
+    pub mode: String,
+    /// kube-proxy programmed this mode here: the nat table has a `KUBE-SERVICES` chain, the
+    /// `kube-proxy` nftables table a `services` chain, or IPVS has virtual services.
     pub has_kube_services: bool,
     pub services: Vec<ServicePortRules>,
     pub node_ports: Vec<NodePortRule>,
@@ -187,7 +190,10 @@ fn address(rule: &Rule) -> Option<String> {
 
 /// Builds the model from a parsed dump.
 pub fn model(save: &IptablesSave) -> KubeProxyRules {
-    let mut out = KubeProxyRules::default();
+    let mut out = KubeProxyRules {
+        mode: "iptables".to_string(),
+        ..KubeProxyRules::default()
+    };
     if let Some(nat) = save.table("nat") {
         out.has_kube_services = nat.has_chain("KUBE-SERVICES");
         for rule in nat.rules_of("KUBE-SERVICES") {

@@ -184,6 +184,10 @@ pub struct NodeData {
     /// `None` when `/proc/net/tcp*` could not be read.
     pub listeners: Option<Vec<Listener>>,
     pub iptables: Option<IptablesSave>,
+    /// `nft list ruleset`, when it could be read (kube-proxy's nftables mode).
+    pub nft: Option<super::parse::nft::NftRuleset>,
+    /// `ipvsadm -Ln`, when it could be read (kube-proxy's IPVS mode).
+    pub ipvs: Option<Vec<super::parse::ipvsadm::VirtualService>>,
     #[serde(skip)]
     pub certs: Vec<CertEntry>,
     /// Where the host's `/` is when reading a bundle or mounted disk (`--host-root`), as

@@ -137,6 +137,22 @@ impl NodeSource {
         }
     }
 
+    /// `nft list ruleset` output.
+    pub fn nft_ruleset(&self) -> Result<String, String> {
+        match &self.mode {
+            Mode::Live(c) => self.run(c, &NodeCommand::NftListRuleset),
+            Mode::Bundle => bundle::nft_ruleset(&self.fs),
+        }
+    }
+
+    /// `ipvsadm -Ln` output.
+    pub fn ipvsadm(&self) -> Result<String, String> {
+        match &self.mode {
+            Mode::Live(c) => self.run(c, &NodeCommand::IpvsadmList),
+            Mode::Bundle => bundle::ipvsadm(&self.fs),
+        }
+    }
+
     /// `iptables-save` output.
     pub fn iptables_save(&self) -> Result<String, String> {
         match &self.mode {

@@ -127,6 +127,24 @@ pub struct Endpoint {
     pub node_name: Option<Str>,
     pub target_ref: Option<ObjectReference>,
     pub zone: Option<Str>,
+    /// Topology hints: kube-proxy then programs only the endpoints meant for its zone (or
+    /// node).
+    pub hints: Option<EndpointHints>,
+}
+
+/// `endpoints[].hints` of an EndpointSlice.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EndpointHints {
+    pub for_zones: Option<List<HintName>>,
+    pub for_nodes: Option<List<HintName>>,
+}
+
+/// A zone or node a hint names.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HintName {
+    pub name: Str,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

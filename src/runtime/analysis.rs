@@ -64,6 +64,24 @@ enum Input {
     Stop,
     /// Answer these relation queries now and after every analysis (replaces the last set).
     Follow(Vec<Query>),
+    /// Answer one reach question from the snapshot (the TUI's reach view).
+    Reach(ReachQuestion),
+    /// The Service ports and their ready endpoints, for node-local mode's packet-path walk.
+    ServicePorts(ServicePortsReply),
+    /// A TLS Secret an Ingress names was read (or could not be).
+    SecretRead(super::tls_secrets::SecretRead),
+}
+
+/// Where the engine sends the Service ports (`None`: not known, or only one namespace watched).
+pub type ServicePortsReply =
+    tokio::sync::oneshot::Sender<Option<Vec<crate::node::analyze::packet_path::ApiServicePort>>>;
+
+/// "Can pod `from` reach `to`", asked by the app as request `request`.
+pub struct ReachQuestion {
+    pub request: u64,
+    pub from: String,
+    pub to: crate::troubleshoot::reach::Target,
+    pub port: Option<u16>,
 }
 
 /// A running engine: clone the sink into every watch loop.
@@ -94,6 +112,22 @@ impl EngineHandle {
     pub fn follow(&self, queries: Vec<Query>) {
         let _ = self.tx.send(Input::Follow(queries));
     }
+
+    /// Asks the engine for the Service ports of its snapshot (node-local packet path).
+    pub fn service_ports(
+        &self,
+    ) -> tokio::sync::oneshot::Receiver<
+        Option<Vec<crate::node::analyze::packet_path::ApiServicePort>>,
+    > {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let _ = self.tx.send(Input::ServicePorts(tx));
+        rx
+    }
+
+    /// Asks the engine a reach question; the answer comes as `Msg::Reached`.
+    pub fn reach(&self, question: ReachQuestion) {
+        let _ = self.tx.send(Input::Reach(question));
+    }
 }
 
 /// Starts the engine thread for one watch generation. `expected` are the (kind, scope) pairs
@@ -119,13 +153,22 @@ pub fn spawn(
             if let (Some((c, server)), Some(h)) = (&client, &handle) {
                 h.spawn(probe_health(c.clone(), server.clone(), feedback.clone()));
             }
+            let secrets = client.clone().zip(handle.clone()).map(|((c, _), h)| {
+                let tx = std::sync::Mutex::new(feedback.clone());
+                let feedback: super::tls_secrets::Feedback = Arc::new(move |read| {
+                    if let Ok(tx) = tx.lock() {
+                        let _ = tx.send(Input::SecretRead(read));
+                    }
+                });
+                super::tls_secrets::TlsSecretReader::new(c, h, feedback)
+            });
             let logs = client.map(|(c, _)| c).zip(handle).map(|(c, h)| LogFetcher {
                 client: c,
                 runtime: h,
                 feedback,
                 asked: HashSet::new(),
             });
-            run(engine, rx, generation, results, logs, clock);
+            run(engine, rx, generation, results, (logs, secrets), clock);
         });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "cannot start the analysis thread");
@@ -218,7 +261,10 @@ fn run(
     rx: Receiver<Input>,
     generation: u64,
     results: UnboundedSender<Msg>,
-    mut logs: Option<LogFetcher>,
+    (mut logs, mut secrets): (
+        Option<LogFetcher>,
+        Option<super::tls_secrets::TlsSecretReader>,
+    ),
     clock: Clock,
 ) {
     let mut first_change: Option<Instant> = None;
@@ -248,6 +294,23 @@ fn run(
                 }
                 continue;
             }
+            Ok(Input::Reach(question)) => {
+                if !reach(&engine, &question, &results) {
+                    return;
+                }
+                continue;
+            }
+            Ok(Input::ServicePorts(reply)) => {
+                let _ = reply.send(service_ports(&engine));
+                continue;
+            }
+            Ok(Input::SecretRead(read)) => {
+                if super::tls_secrets::apply(&mut engine, read) {
+                    last_change = Instant::now();
+                    first_change.get_or_insert(last_change);
+                }
+                continue;
+            }
             Ok(Input::Change(change)) => {
                 engine.apply(change);
                 last_change = Instant::now();
@@ -258,6 +321,17 @@ fn run(
                         Input::Change(change) => engine.apply(change),
                         Input::Stop => return,
                         Input::Follow(queries) => following = queries,
+                        Input::Reach(question) => {
+                            if !reach(&engine, &question, &results) {
+                                return;
+                            }
+                        }
+                        Input::ServicePorts(reply) => {
+                            let _ = reply.send(service_ports(&engine));
+                        }
+                        Input::SecretRead(read) => {
+                            super::tls_secrets::apply(&mut engine, read);
+                        }
                     }
                 }
                 continue;
@@ -279,6 +353,9 @@ fn run(
         }
         if let Some(f) = logs.as_mut() {
             f.fetch_new(&engine, &findings);
+        }
+        if let Some(r) = secrets.as_mut() {
+            r.read_new(&engine);
         }
         let groups = group_by_root(&findings);
         let coverage = CoverageReport::of(engine.snapshot(), &engine.options().panes);
@@ -333,4 +410,32 @@ fn answer(
             answers,
         })
         .is_ok()
+}
+
+/// Answers a reach question from the snapshot (TCP); false when the app is gone.
+fn reach(engine: &Engine, q: &ReachQuestion, results: &UnboundedSender<Msg>) -> bool {
+    let result = crate::troubleshoot::reach::reach(
+        engine.snapshot(),
+        &q.from,
+        &q.to,
+        q.port,
+        crate::netpolicy::Protocol::Tcp,
+    );
+    results
+        .send(Msg::Reached {
+            request: q.request,
+            result,
+        })
+        .is_ok()
+}
+
+/// The Service ports of the snapshot, when it holds every namespace (with one namespace
+/// watched, the Services of the others would look deleted to the packet-path walk).
+fn service_ports(
+    engine: &Engine,
+) -> Option<Vec<crate::node::analyze::packet_path::ApiServicePort>> {
+    if engine.options().namespace.is_some() {
+        return None;
+    }
+    crate::node::analyze::packet_path_api::from_snapshot(engine.snapshot())
 }

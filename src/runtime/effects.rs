@@ -30,20 +30,34 @@ pub fn spawn_fetch(
     });
 }
 
+/// The engine's answer with the watched Service ports (node-local packet path).
+pub type ServicePorts =
+    tokio::sync::oneshot::Receiver<Option<Vec<crate::node::analyze::packet_path::ApiServicePort>>>;
+
+/// How long a node reading waits for the engine's Service ports before going without them.
+const SERVICE_PORTS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Reads the node (files and allow-listed read-only commands, or a bundle's files) on a
 /// blocking thread and reports `Msg::NodeLocal`. `files_first`: only when the files under the
 /// root are a node's are its commands run. `now` judges certificate expiry. Cancelled
 /// with the session: the result of a reading still running is then dropped (each command has
-/// its own timeout, so the thread ends on its own).
+/// its own timeout, so the thread ends on its own). The watched Services (`services`, from the
+/// engine) are compared with kube-proxy's rules on the node (the packet-path walk).
 pub fn spawn_node_inspection(
     source: crate::node::NodeSource,
     request: u64,
-    (context, files_first): (crate::node::ClusterContext, bool),
+    (mut context, files_first, services): (crate::node::ClusterContext, bool, ServicePorts),
     now: jiff::Timestamp,
     tx: UnboundedSender<Msg>,
     cancel: CancellationToken,
 ) {
     tokio::spawn(async move {
+        // The engine answers between passes; a busy or gone engine only costs the comparison.
+        if context.services.is_none()
+            && let Ok(Ok(ports)) = tokio::time::timeout(SERVICE_PORTS_WAIT, services).await
+        {
+            context.services = ports;
+        }
         let job = tokio::task::spawn_blocking(move || {
             if files_first {
                 let files = crate::node::NodeSource::bundle(source.fs().root())?;

@@ -9,6 +9,7 @@ pub mod memory;
 pub mod pull_pacing;
 pub mod session;
 pub mod terminal;
+pub mod tls_secrets;
 
 pub use analysis::{Clock, system_clock};
 pub use event_loop::run_tui;

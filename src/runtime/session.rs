@@ -387,6 +387,17 @@ impl Session {
                 });
             }
             Effect::Follow { queries } => self.engine.follow(queries),
+            Effect::Reach {
+                request,
+                from,
+                to,
+                port,
+            } => self.engine.reach(super::analysis::ReachQuestion {
+                request,
+                from,
+                to,
+                port,
+            }),
             Effect::Copy { text } => self.clipboard.push(super::clipboard::osc52(&text)),
             Effect::Logs(effect) => {
                 self.logs
@@ -398,10 +409,12 @@ impl Session {
                 files_first,
             } => {
                 if let Some(source) = self.node_source.clone() {
+                    // The watched Services, for the packet-path walk, from the engine thread.
+                    let services = self.engine.service_ports();
                     effects::spawn_node_inspection(
                         source,
                         request,
-                        (context, files_first),
+                        (context, files_first, services),
                         // The node's files are real (certificate expiry): judged against the
                         // system clock, even when the cluster's analysis uses a fixed one.
                         Timestamp::now(),

@@ -12,6 +12,7 @@ mod logs;
 mod neutralise;
 mod node_page;
 mod picker;
+mod reach;
 pub mod svg;
 mod table;
 mod text;
@@ -73,6 +74,15 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
         Some(Overlay::Drill(_)) => table::render(frame, body, state, theme),
         Some(Overlay::Tree(pane)) => tree::render(frame, body, state, pane, theme),
         Some(Overlay::NodePage(pane)) => node_page::render(frame, body, state, pane, theme),
+        Some(Overlay::Reach(view)) => reach::render(frame, body, view, theme),
+        Some(Overlay::ReachPicker(pick)) => {
+            match state.stack.last() {
+                Some(Overlay::Troubleshoot) => troubleshoot::render(frame, body, state, theme),
+                Some(Overlay::Reach(view)) => reach::render(frame, body, view, theme),
+                _ => table::render(frame, body, state, theme),
+            }
+            reach::render_picker(frame, body, pick, theme);
+        }
         None => table::render(frame, body, state, theme),
     }
     footer::render(frame, footer_area, state, theme);

@@ -101,7 +101,7 @@ pub fn render_contexts(
 }
 
 /// A list popup centred over `body`, at most `max_width` wide and as tall as its items.
-fn render_popup(
+pub(super) fn render_popup(
     frame: &mut Frame,
     body: Rect,
     max_width: u16,

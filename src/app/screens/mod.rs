@@ -15,6 +15,7 @@ pub mod logs;
 pub mod logs_input;
 pub mod node_page;
 pub mod picker;
+pub mod reach;
 pub mod table;
 pub mod tree;
 pub mod troubleshoot;
@@ -40,7 +41,13 @@ pub fn layer(state: &AppState) -> Layer {
         Some(Overlay::Access(_)) => Layer::Access,
         Some(Overlay::Troubleshoot) => Layer::Troubleshoot,
         Some(Overlay::Certs(_)) => Layer::Certs,
-        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_)) => Layer::Picker,
+        Some(
+            Overlay::Namespaces(_)
+            | Overlay::Contexts(_)
+            | Overlay::Kinds(_)
+            | Overlay::ReachPicker(_),
+        ) => Layer::Picker,
+        Some(Overlay::Reach(_)) => Layer::Reach,
         Some(Overlay::Logs(_)) => Layer::Logs,
         Some(Overlay::Drill(_)) => Layer::Table,
         Some(Overlay::Tree(_)) => Layer::Tree,
@@ -64,6 +71,7 @@ pub fn handles(layer: Layer) -> &'static [Action] {
         Layer::Help => help::HANDLES,
         Layer::Tree => tree::HANDLES,
         Layer::NodePage => node_page::HANDLES,
+        Layer::Reach => reach::HANDLES,
     }
 }
 
@@ -80,7 +88,10 @@ pub fn footer(state: &AppState) -> Vec<Hint> {
         Some(Overlay::Troubleshoot) => troubleshoot::footer(state),
         Some(Overlay::Certs(_)) => certs::FOOTER,
         Some(Overlay::Namespaces(_)) => picker::NAMESPACES_FOOTER,
-        Some(Overlay::Contexts(_) | Overlay::Kinds(_)) => picker::CONTEXTS_FOOTER,
+        Some(Overlay::Contexts(_) | Overlay::Kinds(_) | Overlay::ReachPicker(_)) => {
+            picker::CONTEXTS_FOOTER
+        }
+        Some(Overlay::Reach(_)) => reach::FOOTER,
         Some(Overlay::Logs(p)) if p.mark.is_some() => logs::SELECTING_FOOTER,
         Some(Overlay::Logs(_)) => logs::FOOTER,
     };
@@ -109,6 +120,7 @@ pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
             troubleshoot::FOOTER,
             troubleshoot::FOOTER_NODES,
             troubleshoot::FOOTER_NODE_LOCAL,
+            troubleshoot::FOOTER_NETWORK,
         ],
         Layer::Certs => vec![certs::FOOTER],
         Layer::Access => vec![access::FOOTER],
@@ -119,6 +131,7 @@ pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
         Layer::Help => vec![help::FOOTER],
         Layer::Tree => vec![tree::FOOTER],
         Layer::NodePage => vec![node_page::FOOTER],
+        Layer::Reach => vec![reach::FOOTER],
     }
 }
 
@@ -137,6 +150,7 @@ pub fn title(layer: Layer) -> &'static str {
         Layer::Help => "This help",
         Layer::Tree => "Object tree (owners, pods, containers, what each pod uses)",
         Layer::NodePage => "A node's page (its findings, pods and events)",
+        Layer::Reach => "Reach (can a pod reach a pod or Service, hop by hop)",
     }
 }
 
@@ -180,6 +194,7 @@ pub fn on_action(state: &mut AppState, layer: Layer, action: Action) -> Vec<Effe
         Layer::Help => help::on_action(state, action),
         Layer::Tree => tree::on_action(state, action),
         Layer::NodePage => node_page::on_action(state, action),
+        Layer::Reach => reach::on_action(state, action),
     };
     own.or_else(|| global::on_action(state, action))
         .unwrap_or_default()

@@ -94,6 +94,7 @@ pub fn entries(state: &AppState) -> Vec<String> {
             .map(|c| c.name.clone())
             .collect(),
         Some(Overlay::Kinds(k)) => k.entries(),
+        Some(Overlay::ReachPicker(r)) => r.entries(),
         _ => Vec::new(),
     }
 }
@@ -105,6 +106,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     let p = match &mut state.overlay {
         Some(Overlay::Namespaces(p) | Overlay::Contexts(p)) => p,
         Some(Overlay::Kinds(k)) => &mut k.picker,
+        Some(Overlay::ReachPicker(r)) => &mut r.picker,
         _ => return None,
     };
     let delta = match action {
@@ -133,6 +135,9 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
 
 /// Typing in a picker filters it; Enter chooses.
 pub fn text_key(state: &mut AppState, key: &KeyEvent) -> Option<Vec<Effect>> {
+    if key.code == KeyCode::Enter && matches!(state.overlay, Some(Overlay::ReachPicker(_))) {
+        return Some(crate::app::reach::choose(state));
+    }
     let entries = entries(state);
     if key.code == KeyCode::Enter
         && let Some(Overlay::Kinds(k)) = &state.overlay
@@ -156,6 +161,7 @@ pub fn text_key(state: &mut AppState, key: &KeyEvent) -> Option<Vec<Effect>> {
         Some(Overlay::Namespaces(p)) => (p, false),
         Some(Overlay::Contexts(p)) => (p, true),
         Some(Overlay::Kinds(k)) => (&mut k.picker, false),
+        Some(Overlay::ReachPicker(r)) => (&mut r.picker, false),
         _ => return None,
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);

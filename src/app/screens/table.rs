@@ -41,6 +41,7 @@ pub const HANDLES: &[Action] = &[
     Action::Open,
     Action::Tree,
     Action::FaultsOnly,
+    Action::Reach,
 ];
 
 /// The footer of the tables whose rows have logs (pods, and the pods of deployments and
@@ -163,6 +164,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             state.input = Some(InputLine::new(InputPurpose::LogSelector, ""));
         }
         Action::Copy => return Some(copy_row(state)),
+        Action::Reach => return Some(super::super::reach::open_from_table(state)),
         Action::Open | Action::Tree => {
             let Some(row) = state.selected_row().cloned() else {
                 return Some(Vec::new());

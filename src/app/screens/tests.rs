@@ -174,6 +174,14 @@ fn with_screen(layer: Layer) -> AppState {
         Layer::NodePage => Some(Overlay::NodePage(Box::new(
             crate::app::node_page::NodePagePane::new("worker-1"),
         ))),
+        Layer::Reach => Some(Overlay::Reach(Box::new(crate::app::reach::ReachView {
+            request: 1,
+            from: "shop/web-1".into(),
+            to: "svc/shop/db".into(),
+            port: None,
+            result: None,
+            view: TextView::default(),
+        }))),
     };
     if let Some(screen) = screen {
         nav::open(&mut s, screen);
@@ -197,6 +205,7 @@ fn each_screen_takes_the_actions_it_declares() {
                 Layer::Help => help::on_action(&mut s, *action),
                 Layer::Tree => super::tree::on_action(&mut s, *action),
                 Layer::NodePage => super::node_page::on_action(&mut s, *action),
+                Layer::Reach => super::reach::on_action(&mut s, *action),
                 Layer::Global => None,
             };
             assert!(

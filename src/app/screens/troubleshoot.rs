@@ -29,6 +29,7 @@ pub const HANDLES: &[Action] = &[
     Action::LogsPrevious,
     Action::Copy,
     Action::Refresh,
+    Action::Reach,
 ];
 
 pub const FOOTER: &[Hint] = &[
@@ -54,6 +55,18 @@ pub const FOOTER_NODES: &[Hint] = &[
     (Action::Help, "help"),
 ];
 
+/// The footer on the Network tab: "can A reach B" is asked there.
+pub const FOOTER_NETWORK: &[Hint] = &[
+    (Action::Back, "back"),
+    (Action::Right, "next tab"),
+    (Action::Reach, "reach"),
+    (Action::Describe, "describe"),
+    (Action::PageDown, "details"),
+    (Action::DetailDown, "scroll"),
+    (Action::Copy, "copy"),
+    (Action::Help, "help"),
+];
+
 /// The footer on the Node-local tab: reading the node again is offered there.
 pub const FOOTER_NODE_LOCAL: &[Hint] = &[
     (Action::Back, "back"),
@@ -71,6 +84,7 @@ pub fn footer(state: &AppState) -> &'static [Hint] {
     match state.troubleshoot.current_tab().kind {
         TabKind::NodeLocal => FOOTER_NODE_LOCAL,
         TabKind::Pane(crate::findings::Pane::Node) => FOOTER_NODES,
+        TabKind::Pane(crate::findings::Pane::Network) => FOOTER_NETWORK,
         TabKind::Pane(_) => FOOTER,
     }
 }
@@ -133,6 +147,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             }
             return Some(super::super::node_local::refresh(state));
         }
+        Action::Reach => return Some(super::super::reach::open_from_finding(state)),
         Action::Copy => {
             let Some(text) = state
                 .troubleshoot

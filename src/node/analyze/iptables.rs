@@ -13,7 +13,10 @@ pub fn check(data: &NodeData) -> Vec<Finding> {
     };
     let rules = model(save);
     let mut out = Vec::new();
-    if save.table("nat").is_some() && !rules.has_kube_services {
+    if save.table("nat").is_some()
+        && !rules.has_kube_services
+        && crate::node::kubeproxy_mode::rules(data).is_none()
+    {
         let mut f = finding(
             Pane::Network,
             "kube-proxy-chains-missing",

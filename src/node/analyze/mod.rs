@@ -15,6 +15,7 @@ pub mod kubelet_chain;
 pub mod links;
 pub mod node_ports;
 pub mod packet_path;
+pub mod packet_path_api;
 pub mod ports;
 pub mod static_pod_files;
 pub mod static_pods;

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::{ev, finding};
 use crate::findings::{Finding, ObjectRef, Pane, Severity};
-use crate::node::kubeproxy::{KubeProxyRules, model, service_port_name};
+use crate::node::kubeproxy::{KubeProxyRules, service_port_name};
 use crate::node::model::NodeData;
 
 /// One Service port as the API describes it.
@@ -26,6 +26,8 @@ pub struct ApiServicePort {
     pub service_port: String,
     pub cluster_ip: String,
     pub port: u16,
+    /// `TCP`, `UDP` or `SCTP`.
+    pub protocol: String,
     /// Ready endpoints, `ip:port`, from the Service's EndpointSlices.
     pub ready: BTreeSet<String>,
     /// kube-proxy programs only some of them on a node: `internalTrafficPolicy: Local`, or
@@ -69,6 +71,11 @@ pub fn from_objects<'a>(
         {
             let port_name = s(p.get("name"));
             let port = p.get("port").and_then(Value::as_u64).unwrap_or(0);
+            let protocol = p
+                .get("protocol")
+                .and_then(Value::as_str)
+                .unwrap_or("TCP")
+                .to_string();
             let mut ready = BTreeSet::new();
             let mut subset = s(spec.and_then(|sp| sp.get("internalTrafficPolicy"))) == "Local";
             for slice in slices.iter().filter(|sl| {
@@ -123,6 +130,7 @@ pub fn from_objects<'a>(
                 name: name.clone(),
                 cluster_ip: cluster_ip.clone(),
                 port: u16::try_from(port).unwrap_or(0),
+                protocol,
                 ready,
                 subset,
             });
@@ -131,18 +139,55 @@ pub fn from_objects<'a>(
     Some(out)
 }
 
+/// IPVS names no Service: the virtual services on a Service port's cluster IP, port and
+/// protocol are that port's captures; the others (node IPs of NodePorts, external IPs) are
+/// not judged.
+fn name_virtual_services(rules: &mut KubeProxyRules, api: &[ApiServicePort]) {
+    for s in &mut rules.services {
+        if let Some(p) = api.iter().find(|p| {
+            p.cluster_ip == s.address
+                && p.port == s.port
+                && p.protocol.eq_ignore_ascii_case(&s.protocol)
+        }) {
+            s.service_port = p.service_port.clone();
+            s.capture = "cluster IP".to_string();
+        }
+    }
+    rules.services.retain(|s| !s.service_port.is_empty());
+}
+
+/// How to look at one Service port's rules on the node, in kube-proxy's mode.
+fn inspect_step(rules: &KubeProxyRules, p: &ApiServicePort, node: &str) -> String {
+    match rules.mode.as_str() {
+        "nftables" => format!(
+            "nft list table ip kube-proxy | grep '{}/{}/'   (on {node}; ip6 for IPv6)",
+            p.namespace, p.name
+        ),
+        "ipvs" => format!(
+            "ipvsadm -Ln {} {}:{}   (on {node})",
+            if p.protocol.eq_ignore_ascii_case("UDP") {
+                "-u"
+            } else {
+                "-t"
+            },
+            p.cluster_ip,
+            p.port
+        ),
+        _ => format!("iptables-save | grep '{}'   (on {node})", p.service_port),
+    }
+}
+
 fn service(service_port: &str) -> ObjectRef {
     let (ns, rest) = service_port.split_once('/').unwrap_or(("", service_port));
     ObjectRef::new("Service", ns, rest.split(':').next().unwrap_or(rest))
 }
 
 pub fn check(data: &NodeData, api: Option<&[ApiServicePort]>) -> Vec<Finding> {
-    let (Some(save), Some(api)) = (&data.iptables, api) else {
+    let (Some(mut rules), Some(api)) = (crate::node::kubeproxy_mode::rules(data), api) else {
         return Vec::new();
     };
-    let rules = model(save);
-    if !rules.has_kube_services {
-        return Vec::new();
+    if rules.mode == "ipvs" {
+        name_virtual_services(&mut rules, api);
     }
     let node = data.node_name.as_deref().unwrap_or("this node");
     let mut out = Vec::new();
@@ -173,7 +218,7 @@ pub fn check(data: &NodeData, api: Option<&[ApiServicePort]>) -> Vec<Finding> {
         );
         for r in rules.service(sp) {
             f.evidence.push(ev(
-                "iptables nat",
+                format!("{} rules", rules.mode),
                 format!("{} {}:{} -> {}", r.capture, r.address, r.port, r.chain),
             ));
         }
@@ -203,10 +248,10 @@ fn compare(rules: &KubeProxyRules, p: &ApiServicePort, node: &str) -> Option<Fin
             "kubectl -n {} get endpointslices -l kubernetes.io/service-name={} -o wide",
             p.namespace, p.name
         ),
-        format!("iptables-save | grep '{sp}'   (on {node})"),
+        inspect_step(rules, p, node),
         "kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide   (is the one on this node running and syncing?)".to_string(),
     ];
-    let explanation = "kube-proxy turns each Service port's ready endpoints into iptables rules on every node. When the rules disagree with the EndpointSlices, kube-proxy on this node has not synced: it is not running, cannot reach the API server, or fails to apply rules (its log says which).";
+    let explanation = "kube-proxy turns each Service port's ready endpoints into rules on every node (iptables, nftables or IPVS, by its mode). When the rules disagree with the EndpointSlices, kube-proxy on this node has not synced: it is not running, cannot reach the API server, or fails to apply rules (its log says which).";
     if p.ready.is_empty() {
         return None;
     }
@@ -280,12 +325,14 @@ fn compare(rules: &KubeProxyRules, p: &ApiServicePort, node: &str) -> Option<Fin
         explanation,
     );
     f.evidence.push(ev("ready endpoints (API)", join(&p.ready)));
-    f.evidence
-        .push(ev("DNAT targets (iptables)", join(&in_rules)));
+    f.evidence.push(ev(
+        format!("DNAT targets ({})", rules.mode),
+        join(&in_rules),
+    ));
     for c in &captures {
         for e in &c.endpoints {
             f.evidence.push(ev(
-                "iptables nat",
+                format!("{} rules", rules.mode),
                 format!(
                     "{} -> {} -> {}",
                     c.chain,

@@ -61,9 +61,46 @@ pub fn collect(source: &NodeSource, data: &mut NodeData, units: &[Unit]) {
         }
     }
     containers(source, data, &mut coverage);
-    match source.iptables_save() {
-        Ok(text) => data.iptables = Some(iptables::parse(&text)),
-        Err(why) => coverage.push(Coverage::new("iptables rules (kube-proxy chains)", why)),
+    let iptables_err = match source.iptables_save() {
+        Ok(text) => {
+            data.iptables = Some(iptables::parse(&text));
+            None
+        }
+        Err(why) => Some(why),
+    };
+    // kube-proxy's other modes; what could not be read is said only when no mode's rules
+    // were found at all (most nodes have one of the three, not the others' tools).
+    let nft_err = match source.nft_ruleset() {
+        Ok(text) => {
+            data.nft = Some(crate::node::parse::nft::parse(&text));
+            None
+        }
+        Err(why) => Some(why),
+    };
+    let ipvs_err = match source.ipvsadm() {
+        Ok(text) => {
+            data.ipvs = Some(crate::node::parse::ipvsadm::parse(&text));
+            None
+        }
+        Err(why) => Some(why),
+    };
+    let found = crate::node::kubeproxy_mode::rules(data).is_some();
+    if let Some(why) = iptables_err {
+        coverage.push(Coverage::new("iptables rules (kube-proxy chains)", why));
+    }
+    if !found {
+        if let Some(why) = nft_err {
+            coverage.push(Coverage::new(
+                "nftables rules (kube-proxy nftables mode)",
+                why,
+            ));
+        }
+        if let Some(why) = ipvs_err {
+            coverage.push(Coverage::new(
+                "IPVS virtual services (kube-proxy IPVS mode)",
+                why,
+            ));
+        }
     }
     data.coverage.extend(coverage);
 }

@@ -3,9 +3,11 @@
 pub mod command_line;
 pub mod crictl;
 pub mod iptables;
+pub mod ipvsadm;
 pub mod kubeconfig;
 pub mod kubelet_config;
 pub mod manifest;
+pub mod nft;
 pub mod proc_net;
 pub mod runtime_config;
 pub mod systemctl;
