@@ -287,10 +287,14 @@ fn refetch_related_if_due(state: &mut AppState) -> Vec<Effect> {
 
 fn refetch_related(state: &mut AppState) -> Vec<Effect> {
     let request = state.next_request;
+    let has_related = match &state.overlay {
+        Some(Overlay::Detail(d)) => super::screens::detail::has_related(state, d.target.kind),
+        _ => false,
+    };
     let Some(Overlay::Detail(d)) = &mut state.overlay else {
         return Vec::new();
     };
-    if !d.related_stale || !super::screens::detail::has_related(d.target.kind) {
+    if !d.related_stale || !has_related {
         return Vec::new();
     }
     // Not again while a read is on its way (its answer clears nothing until it lands).

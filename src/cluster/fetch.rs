@@ -144,3 +144,21 @@ pub async fn fetch_resource(
         .map_err(|e| super::errors::read_failed(&e, &resource.kind, &key.name, &key.namespace))?;
     serde_json::from_str(&text).map_err(|e| format!("{path}: not valid JSON ({e})"))
 }
+
+/// What `kubectl describe pvc` reads besides the claim: the pods of its namespace, to name
+/// those whose volumes use it ("Used By").
+pub async fn fetch_claim_users(
+    client: Client,
+    key: &ObjKey,
+) -> Result<Option<crate::model::detail::related::Related>, String> {
+    use kube::api::ListParams;
+    let pods = Api::<Pod>::namespaced(client, &key.namespace)
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| super::errors::read_failed(&e, "Pod", "", &key.namespace))?;
+    let pods = to_values(pods.items)?;
+    Ok(Some(crate::model::detail::related::Related {
+        used_by: Some(crate::model::detail::pvc::claim_users(&key.name, &pods)),
+        ..Default::default()
+    }))
+}

@@ -315,6 +315,21 @@ impl Session {
                     self.cancel.clone(),
                 );
             }
+            Effect::FetchRelated {
+                request,
+                kind: ResourceKind::Browse,
+                key,
+            } => {
+                if crate::app::screens::detail::browsing_claims(&self.state) {
+                    effects::spawn_fetch_claim_users(
+                        self.client.clone(),
+                        request,
+                        key,
+                        self.results_tx.clone(),
+                        self.cancel.clone(),
+                    );
+                }
+            }
             Effect::FetchRelated { request, kind, key } => {
                 effects::spawn_fetch_related(
                     self.client.clone(),
