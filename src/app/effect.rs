@@ -58,4 +58,14 @@ pub enum Effect {
     },
     /// The Browse table left the screen: stop its watch.
     StopBrowse,
+    /// Read the metrics API's list of `resource` (PodMetrics or NodeMetrics, in `namespace`)
+    /// once, for the usage columns of `kind`'s table; answered by `Msg::Usage`.
+    FetchUsage {
+        request: u64,
+        kind: ResourceKind,
+        resource: crate::model::api::ApiResource,
+        namespace: Option<String>,
+    },
+    /// The Pods or Nodes table left the screen: drop the usage read on its way.
+    StopUsage,
 }

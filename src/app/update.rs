@@ -18,6 +18,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = apply(state, msg);
     // The engine follows the relations the open screens show (drill-downs, trees).
     effects.extend(super::drill::sync_follow(state));
+    // The usage columns are read while the Pods or Nodes table is on screen.
+    effects.extend(super::usage::poll(state));
     effects
 }
 
@@ -70,6 +72,14 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Fetched { request, result } => {
             on_fetched(state, request, result);
+            Vec::new()
+        }
+        Msg::Usage {
+            request,
+            kind,
+            result,
+        } => {
+            super::usage::on_result(state, request, kind, result);
             Vec::new()
         }
         Msg::FetchedRelated { request, result } => {

@@ -162,3 +162,24 @@ pub async fn fetch_claim_users(
         ..Default::default()
     }))
 }
+
+/// Lists the metrics API's PodMetrics or NodeMetrics (`resource`) in `namespace` once, for the
+/// usage columns (the metrics API cannot be watched).
+pub async fn fetch_usage(
+    client: Client,
+    resource: &crate::model::api::ApiResource,
+    namespace: Option<&str>,
+) -> Result<crate::model::usage::Usage, String> {
+    let path = resource.list_path(namespace);
+    let request = http::Request::get(&path)
+        .header(http::header::ACCEPT, "application/json")
+        .body(Vec::new())
+        .map_err(|e| e.to_string())?;
+    let text = client
+        .request_text(request)
+        .await
+        .map_err(|e| super::errors::read_failed(&e, &resource.kind, "", namespace.unwrap_or("")))?;
+    let list: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{path}: not valid JSON ({e})"))?;
+    Ok(crate::model::usage::parse(&list))
+}
