@@ -201,3 +201,88 @@ async fn node_events_show_whatever_namespace_is_selected() {
         "the watch is scoped to shop"
     );
 }
+
+#[tokio::test]
+async fn pvc_used_by_matches_kubectl_and_follows_the_pods() {
+    let (sim, mut s, reference) = frozen_demo().await;
+    wait_state(&mut s, "API discovery", |st| st.api.is_some()).await;
+    type_text(&mut s, ":pvc -A");
+    s.dispatch(key(KeyCode::Enter));
+    wait_state(&mut s, "claims to be listed", |st| {
+        st.view == ResourceKind::Browse
+            && st
+                .kinds
+                .get(&ResourceKind::Browse)
+                .is_some_and(|d| d.synced)
+    })
+    .await;
+    let ours = describe(&mut s, "", "data-redis-0", "Used By:").await;
+    wait_state(&mut s, "the pods that use the claim", |st| {
+        match &st.overlay {
+            Some(Overlay::Detail(d)) => d
+                .lines
+                .iter()
+                .any(|l| l.text.starts_with("Used By:") && l.text.ends_with("redis-0")),
+            _ => false,
+        }
+    })
+    .await;
+    let ours: Vec<String> = match &s.state.overlay {
+        Some(Overlay::Detail(d)) => d.lines.iter().map(|l| l.text.clone()).collect(),
+        _ => ours,
+    };
+    let theirs: Vec<String> = kubectl_describe(
+        &sim.kubeconfig_yaml(),
+        &["pvc", "-n", "shop", "data-redis-0"],
+    )
+    .await
+    .lines()
+    .map(str::to_string)
+    .collect();
+    for label in [
+        "StorageClass:",
+        "Status:",
+        "Volume:",
+        "Capacity:",
+        "Access Modes:",
+        "VolumeMode:",
+        "Used By:",
+    ] {
+        assert_eq!(field(&ours, label), field(&theirs, label), "{label}");
+    }
+    assert_eq!(field(&ours, "Used By:"), "redis-0");
+
+    // A second pod mounts the claim: describe, still open, names it too.
+    let mut pod: serde_json::Value = serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "redis-debug", "namespace": "shop",
+            "creationTimestamp": "2026-01-01T11:00:00Z"},
+        "spec": {"nodeName": "worker-1", "containers": [{"name": "sh", "image": "busybox:1.36"}],
+            "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data-redis-0"}}]},
+        "status": {"phase": "Pending"}
+    });
+    pod["metadata"]["uid"] = "0f1e2d3c-aaaa-bbbb-cccc-000000000001".into();
+    sim.store().upsert(pod).unwrap();
+    wait_state(&mut s, "the new pod", |st| {
+        st.rows(ResourceKind::Pods)
+            .iter()
+            .any(|r| r.key.name == "redis-debug")
+    })
+    .await;
+    // The clock moves on past the pause between two reads of the pods.
+    s.dispatch(kmedic::app::Msg::Tick(
+        reference + jiff::SignedDuration::from_secs(30),
+    ));
+    wait_state(&mut s, "the new user of the claim", |st| {
+        match &st.overlay {
+            Some(Overlay::Detail(d)) => d
+                .lines
+                .iter()
+                .skip_while(|l| !l.text.starts_with("Used By:"))
+                .take(2)
+                .any(|l| l.text.ends_with("redis-debug")),
+            _ => false,
+        }
+    })
+    .await;
+}

@@ -351,3 +351,54 @@ async fn top_and_api_resources() {
     }
     assert!(resources.contains("metrics.k8s.io/v1beta1"));
 }
+
+/// The demo's storage: the default StorageClass, redis's claim Bound to a local PV, and the
+/// StatefulSet's pod mounting it, as `kubectl get` and `describe` show them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_claims_volumes_and_classes() {
+    let h = Harness::start().await;
+    let out = h.ok(&["get", "pvc,pv,sc", "-A"]).await;
+    assert_eq!(
+        row(&out, &["shop", "persistentvolumeclaim/data-redis-0"])[2..7],
+        ["Bound", "local-pv-3f9c2a71", "10Gi", "RWO", "standard"]
+    );
+    assert_eq!(
+        row(&out, &["persistentvolume/local-pv-3f9c2a71"])[1..7],
+        [
+            "10Gi",
+            "RWO",
+            "Delete",
+            "Bound",
+            "shop/data-redis-0",
+            "standard"
+        ]
+    );
+    assert_eq!(
+        row(&out, &["storageclass.storage.k8s.io/standard"])[1..3],
+        ["(default)", "kubernetes.io/no-provisioner"]
+    );
+    let pod = h
+        .ok(&[
+            "get",
+            "pod",
+            "-n",
+            "shop",
+            "redis-0",
+            "-o",
+            "jsonpath={.spec.volumes[0].persistentVolumeClaim.claimName}",
+        ])
+        .await;
+    assert_eq!(pod, "data-redis-0");
+    let sts = h
+        .ok(&[
+            "get",
+            "sts",
+            "-n",
+            "shop",
+            "redis",
+            "-o",
+            "jsonpath={.spec.volumeClaimTemplates[0].metadata.name}",
+        ])
+        .await;
+    assert_eq!(sts, "data");
+}

@@ -66,4 +66,14 @@ pub enum Effect {
         to: crate::troubleshoot::reach::Target,
         port: Option<u16>,
     },
+    /// Read the metrics API's list of `resource` (PodMetrics or NodeMetrics, in `namespace`)
+    /// once, for the usage columns of `kind`'s table; answered by `Msg::Usage`.
+    FetchUsage {
+        request: u64,
+        kind: ResourceKind,
+        resource: crate::model::api::ApiResource,
+        namespace: Option<String>,
+    },
+    /// The Pods or Nodes table left the screen: drop the usage read on its way.
+    StopUsage,
 }

@@ -33,6 +33,7 @@ pub mod text_view;
 pub mod tree;
 pub mod troubleshoot;
 pub mod update;
+pub mod usage;
 pub mod wrap;
 
 pub use effect::Effect;

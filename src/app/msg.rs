@@ -24,6 +24,12 @@ pub enum Msg {
         kind: ResourceKind,
         rows: Vec<Arc<Row>>,
     },
+    /// The answer to an `Effect::FetchUsage`.
+    Usage {
+        request: u64,
+        kind: ResourceKind,
+        result: Result<crate::model::usage::Usage, String>,
+    },
     /// A status notification from a watch task.
     Cluster(ClusterEvent),
     /// The answer to an `Effect::Fetch`.

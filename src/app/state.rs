@@ -125,6 +125,8 @@ pub struct AppState {
     pub history: super::history::History,
     /// The Secret key `:reveal KEY` asked to show decoded (`namespace/name`, key).
     pub reveal: Option<(ObjKey, String)>,
+    /// The reads of the metrics API for the usage columns.
+    pub usage: super::usage::UsagePoll,
 }
 
 /// Smallest terminal the layout works in; below it a notice is shown instead.
@@ -173,6 +175,7 @@ impl AppState {
             next_request: 1,
             log_settings: Default::default(),
             following: Vec::new(),
+            usage: Default::default(),
             api: None,
             api_error: None,
             browse: None,

@@ -20,13 +20,19 @@ pub struct Joins {
     /// is refreshed, not on every change of a pod).
     pub pods_stale: bool,
     pub endpoints: HashMap<ObjKey, (u32, u32)>,
+    /// Pod and node usage from the metrics API while its table is on screen (`None`: not
+    /// served, not read, or the last read failed: the usage columns are absent).
+    pub pod_usage: Option<Arc<crate::model::usage::Usage>>,
+    pub node_usage: Option<Arc<crate::model::usage::Usage>>,
 }
 
 impl Joins {
     pub fn from_pods(pods: &[Arc<Row>]) -> HashMap<String, i64> {
         let mut counts = HashMap::new();
         for row in pods {
-            if let RowLinks::Pod { node, active: true } = &row.links
+            if let RowLinks::Pod {
+                node, active: true, ..
+            } = &row.links
                 && !node.is_empty()
             {
                 match counts.get_mut(node.as_str()) {
@@ -78,7 +84,20 @@ pub fn cell_at<'a>(
     match row.cells.get(column) {
         Some(Cell::Joined) => std::borrow::Cow::Owned(joins.resolve(kind, row)),
         Some(cell) => std::borrow::Cow::Borrowed(cell),
-        None => std::borrow::Cow::Owned(Cell::Text(String::new())),
+        None => {
+            let usage = match kind {
+                ResourceKind::Pods => joins.pod_usage.as_deref(),
+                ResourceKind::Nodes => joins.node_usage.as_deref(),
+                _ => None,
+            };
+            let cell = match usage {
+                Some(u) if column >= row.cells.len() => {
+                    crate::model::usage::cell(kind, row, column - row.cells.len(), u)
+                }
+                _ => Cell::Text(String::new()),
+            };
+            std::borrow::Cow::Owned(cell)
+        }
     }
 }
 
@@ -220,8 +239,10 @@ impl TableView {
         };
         // Unchanged rows keep their order when nothing but the rows changed: place only the
         // new and changed ones (the cheap path of a live table with one change per second).
+        // A usage column changes without its rows changing.
         if self.filter.is_none()
             && !matches!(kind, ResourceKind::Nodes | ResourceKind::Services)
+            && self.sort.column < columns(kind).len()
             && self.last_inputs == Some(inputs)
             && !self.sorted.is_empty()
         {
@@ -486,6 +507,7 @@ mod tests {
             links: RowLinks::Pod {
                 node: "node-1".into(),
                 active: true,
+                resources: [0.0; 4],
             },
         })
     }

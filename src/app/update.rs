@@ -18,6 +18,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = apply(state, msg);
     // The engine follows the relations the open screens show (drill-downs, trees).
     effects.extend(super::drill::sync_follow(state));
+    // The usage columns are read while the Pods or Nodes table is on screen.
+    effects.extend(super::usage::poll(state));
     effects
 }
 
@@ -70,6 +72,14 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Fetched { request, result } => {
             on_fetched(state, request, result);
+            Vec::new()
+        }
+        Msg::Usage {
+            request,
+            kind,
+            result,
+        } => {
+            super::usage::on_result(state, request, kind, result);
             Vec::new()
         }
         Msg::FetchedRelated { request, result } => {
@@ -291,10 +301,14 @@ fn refetch_related_if_due(state: &mut AppState) -> Vec<Effect> {
 
 fn refetch_related(state: &mut AppState) -> Vec<Effect> {
     let request = state.next_request;
+    let has_related = match &state.overlay {
+        Some(Overlay::Detail(d)) => super::screens::detail::has_related(state, d.target.kind),
+        _ => false,
+    };
     let Some(Overlay::Detail(d)) = &mut state.overlay else {
         return Vec::new();
     };
-    if !d.related_stale || !super::screens::detail::has_related(d.target.kind) {
+    if !d.related_stale || !has_related {
         return Vec::new();
     }
     // Not again while a read is on its way (its answer clears nothing until it lands).

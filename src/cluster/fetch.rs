@@ -144,3 +144,42 @@ pub async fn fetch_resource(
         .map_err(|e| super::errors::read_failed(&e, &resource.kind, &key.name, &key.namespace))?;
     serde_json::from_str(&text).map_err(|e| format!("{path}: not valid JSON ({e})"))
 }
+
+/// What `kubectl describe pvc` reads besides the claim: the pods of its namespace, to name
+/// those whose volumes use it ("Used By").
+pub async fn fetch_claim_users(
+    client: Client,
+    key: &ObjKey,
+) -> Result<Option<crate::model::detail::related::Related>, String> {
+    use kube::api::ListParams;
+    let pods = Api::<Pod>::namespaced(client, &key.namespace)
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| super::errors::read_failed(&e, "Pod", "", &key.namespace))?;
+    let pods = to_values(pods.items)?;
+    Ok(Some(crate::model::detail::related::Related {
+        used_by: Some(crate::model::detail::pvc::claim_users(&key.name, &pods)),
+        ..Default::default()
+    }))
+}
+
+/// Lists the metrics API's PodMetrics or NodeMetrics (`resource`) in `namespace` once, for the
+/// usage columns (the metrics API cannot be watched).
+pub async fn fetch_usage(
+    client: Client,
+    resource: &crate::model::api::ApiResource,
+    namespace: Option<&str>,
+) -> Result<crate::model::usage::Usage, String> {
+    let path = resource.list_path(namespace);
+    let request = http::Request::get(&path)
+        .header(http::header::ACCEPT, "application/json")
+        .body(Vec::new())
+        .map_err(|e| e.to_string())?;
+    let text = client
+        .request_text(request)
+        .await
+        .map_err(|e| super::errors::read_failed(&e, &resource.kind, "", namespace.unwrap_or("")))?;
+    let list: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{path}: not valid JSON ({e})"))?;
+    Ok(crate::model::usage::parse(&list))
+}

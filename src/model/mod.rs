@@ -17,3 +17,4 @@ pub mod detail;
 pub use columns::columns;
 pub mod api;
 pub mod secret;
+pub mod usage;

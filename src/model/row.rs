@@ -180,8 +180,13 @@ fn trim_zeros(digits: &[u8]) -> &[u8] {
 pub enum RowLinks {
     #[default]
     None,
-    /// A pod: the node it runs on, and whether it still occupies that node (not finished).
-    Pod { node: String, active: bool },
+    /// A pod: the node it runs on, whether it still occupies that node (not finished), and
+    /// its requests and limits (see [`crate::model::usage::pod_resources`]).
+    Pod {
+        node: String,
+        active: bool,
+        resources: [f64; 4],
+    },
     /// An Endpoints object: ready and total addresses over all subsets and ports.
     Endpoints { ready: u32, total: u32 },
     /// An event: the object it is about and when it was last seen.

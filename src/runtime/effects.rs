@@ -108,6 +108,25 @@ pub fn spawn_fetch_related(
     });
 }
 
+/// Reads the pods that use a PersistentVolumeClaim (its describe's "Used By") and reports
+/// `Msg::FetchedRelated`.
+pub fn spawn_fetch_claim_users(
+    client: Client,
+    request: u64,
+    key: ObjKey,
+    tx: UnboundedSender<Msg>,
+    cancel: CancellationToken,
+) {
+    tokio::spawn(async move {
+        tokio::select! {
+            () = cancel.cancelled() => {}
+            result = crate::cluster::fetch::fetch_claim_users(client, &key) => {
+                let _ = tx.send(Msg::FetchedRelated { request, result });
+            }
+        }
+    });
+}
+
 /// While the connection is down, asks the server for its version with growing pauses, and
 /// reports when it answers. Not a poll of cluster data: it stops at the first answer.
 pub fn spawn_probe(

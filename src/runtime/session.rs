@@ -53,6 +53,8 @@ pub struct Session {
     browse: Option<RunningBrowse>,
     /// How often each kind's rows are pulled while it keeps changing.
     pacer: super::pull_pacing::PullPacer,
+    /// Cancels the metrics read on its way (usage columns), if any.
+    usage: Option<CancellationToken>,
 }
 
 /// One browse watch: what it watches, its rows, and how to stop it.
@@ -162,6 +164,7 @@ impl Session {
             node_source: None,
             browse: None,
             pacer: super::pull_pacing::PullPacer::default(),
+            usage: None,
         }
         .discovering()
     }
@@ -305,6 +308,33 @@ impl Session {
             }
             Effect::Browse { .. } => self.start_browse(effect),
             Effect::StopBrowse => self.browse = None,
+            Effect::FetchUsage {
+                request,
+                kind,
+                resource,
+                namespace,
+            } => {
+                if let Some(previous) = self.usage.take() {
+                    previous.cancel();
+                }
+                let cancel = self.cancel.child_token();
+                self.usage = Some(cancel.clone());
+                let client = self.client.clone();
+                let tx = self.results_tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        () = cancel.cancelled() => {}
+                        result = crate::cluster::fetch::fetch_usage(client, &resource, namespace.as_deref()) => {
+                            let _ = tx.send(Msg::Usage { request, kind, result });
+                        }
+                    }
+                });
+            }
+            Effect::StopUsage => {
+                if let Some(previous) = self.usage.take() {
+                    previous.cancel();
+                }
+            }
             Effect::Fetch { request, kind, key } => {
                 effects::spawn_fetch(
                     self.client.clone(),
@@ -314,6 +344,21 @@ impl Session {
                     self.results_tx.clone(),
                     self.cancel.clone(),
                 );
+            }
+            Effect::FetchRelated {
+                request,
+                kind: ResourceKind::Browse,
+                key,
+            } => {
+                if crate::app::screens::detail::browsing_claims(&self.state) {
+                    effects::spawn_fetch_claim_users(
+                        self.client.clone(),
+                        request,
+                        key,
+                        self.results_tx.clone(),
+                        self.cancel.clone(),
+                    );
+                }
             }
             Effect::FetchRelated { request, kind, key } => {
                 effects::spawn_fetch_related(

@@ -23,8 +23,23 @@ fn flexible(kind: ResourceKind) -> Option<&'static str> {
 /// an event's TYPE and OBJECT); the widest one is cut instead.
 fn drop_order(kind: ResourceKind) -> &'static [&'static str] {
     match kind {
-        ResourceKind::Pods => &["IP", "NODE", "RESTARTS", "AGE", "NAMESPACE"],
-        ResourceKind::Nodes => &["MEMORY", "CPU", "VERSION", "AGE", "ROLES", "PODS"],
+        ResourceKind::Pods => &[
+            "%CPU/L",
+            "%MEM/L",
+            "IP",
+            "%CPU/R",
+            "%MEM/R",
+            "NODE",
+            "RESTARTS",
+            "AGE",
+            "MEM",
+            "CPU",
+            "NAMESPACE",
+        ],
+        ResourceKind::Nodes => &[
+            "MEM/A", "CPU/A", "MEMORY", "CPU", "VERSION", "%MEM", "%CPU", "AGE", "ROLES", "MEM",
+            "PODS",
+        ],
         ResourceKind::Services => &[
             "SELECTOR",
             "EXTERNAL-IP",

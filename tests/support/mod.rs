@@ -209,6 +209,16 @@ pub async fn frozen_demo() -> (RunningSim, Session, jiff::Timestamp) {
     })
     .await;
     s.dispatch(Msg::Tick(reference));
+    // The usage columns of both tables (metrics-server answers; the frozen cluster's usage
+    // stays the same), read once here so every screen shows them from the start.
+    wait_state(&mut s, "pod usage", |st| st.joins.pod_usage.is_some()).await;
+    type_text(&mut s, "4");
+    wait_state(&mut s, "node usage", |st| st.joins.node_usage.is_some()).await;
+    type_text(&mut s, "1");
+    wait_state(&mut s, "the pods table", |st| {
+        st.view == kmedic::model::ResourceKind::Pods
+    })
+    .await;
     (sim, s, reference)
 }
 

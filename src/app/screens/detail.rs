@@ -127,7 +127,7 @@ fn show(
             lines: Vec::new(),
         }))
     } else {
-        let related_request = if has_related(kind) {
+        let related_request = if has_related(state, kind) {
             let id = state.next_request;
             state.next_request += 1;
             effects.push(Effect::FetchRelated {
@@ -155,25 +155,37 @@ fn show(
     effects
 }
 
-/// Whether `kubectl describe` of this kind reads more than the object (see `fetch_related`).
-pub fn has_related(kind: ResourceKind) -> bool {
-    matches!(
-        kind,
+/// Whether `kubectl describe` of this kind reads more than the object (see `fetch_related`;
+/// a browsed PersistentVolumeClaim: `fetch_claim_users`).
+pub fn has_related(state: &AppState, kind: ResourceKind) -> bool {
+    match kind {
         ResourceKind::Nodes
-            | ResourceKind::Services
-            | ResourceKind::Deployments
-            | ResourceKind::Namespaces
-    )
+        | ResourceKind::Services
+        | ResourceKind::Deployments
+        | ResourceKind::Namespaces => true,
+        ResourceKind::Browse => browsing_claims(state),
+        _ => false,
+    }
+}
+
+/// Whether the Browse table shows core PersistentVolumeClaims.
+pub fn browsing_claims(state: &AppState) -> bool {
+    state
+        .browse
+        .as_ref()
+        .is_some_and(|b| b.resource.group.is_empty() && b.resource.kind == "PersistentVolumeClaim")
 }
 
 /// Whether a change of `changed` rows may change what the describe of `kind` reads besides
 /// the object (a Node's pods, a Service's endpoints, a Deployment's ReplicaSets through its
-/// pods, a cluster-scoped object's events).
+/// pods, a cluster-scoped object's events, the pods using a browsed PersistentVolumeClaim).
 pub fn related_depends(kind: ResourceKind, changed: ResourceKind) -> bool {
     matches!(
         (kind, changed),
-        (ResourceKind::Nodes, ResourceKind::Pods)
-            | (ResourceKind::Services, ResourceKind::Endpoints)
+        (
+            ResourceKind::Nodes | ResourceKind::Browse,
+            ResourceKind::Pods
+        ) | (ResourceKind::Services, ResourceKind::Endpoints)
             | (ResourceKind::Deployments, ResourceKind::Pods)
             | (
                 ResourceKind::Nodes | ResourceKind::Namespaces,

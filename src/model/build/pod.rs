@@ -41,7 +41,11 @@ pub fn pod_row(pod: &Pod) -> Row {
         key,
         cells,
         health,
-        links: RowLinks::Pod { node, active },
+        links: RowLinks::Pod {
+            node,
+            active,
+            resources: crate::model::usage::pod_resources(pod),
+        },
     }
 }
 
@@ -91,7 +95,8 @@ mod tests {
             row.links,
             RowLinks::Pod {
                 node: "node-a".into(),
-                active: true
+                active: true,
+                resources: [0.0; 4],
             }
         );
     }
@@ -124,7 +129,8 @@ mod tests {
             row.links,
             RowLinks::Pod {
                 node: "n".into(),
-                active: false
+                active: false,
+                resources: [0.0; 4],
             }
         );
         assert_eq!(row.health, Health::Done);

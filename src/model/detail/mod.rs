@@ -1,6 +1,6 @@
 //! The describe-like detail text and the YAML text of one object, built from its JSON.
 //! `describe` prints a common metadata header, a per-kind body (pod.rs, node.rs, service.rs,
-//! deployment.rs, other.rs) and the object's events; `to_yaml` lives in yaml.rs.
+//! deployment.rs, pvc.rs, other.rs) and the object's events; `to_yaml` lives in yaml.rs.
 
 mod deployment;
 mod events;
@@ -8,6 +8,7 @@ mod node;
 mod other;
 mod out;
 mod pod;
+pub mod pvc;
 pub mod related;
 mod service;
 mod yaml;
@@ -69,6 +70,11 @@ pub fn describe_with(
         ResourceKind::Namespaces => typed2(obj).map(|(n, l)| other::namespace(&mut out, &n, &l)),
         ResourceKind::Events => typed2(obj).map(|(e, l)| other::event(&mut out, &e, &l)),
         ResourceKind::Endpoints => typed(obj).map(|e| other::endpoints(&mut out, &e)),
+        ResourceKind::Browse if pvc::is_claim(obj) => {
+            let used_by = related.and_then(|r| r.used_by.as_deref());
+            pvc::describe(&mut out, obj, used_by);
+            Ok(())
+        }
         ResourceKind::Browse => {
             secret_data(&mut out, obj);
             other::generic_status(&mut out, obj);

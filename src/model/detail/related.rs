@@ -1,6 +1,6 @@
 //! What `kubectl describe` reads besides the object itself, and the sections it prints from
 //! them: a Node's non-terminated pods and its allocated resources, a Service's endpoints, a
-//! Deployment's old and new ReplicaSets, and the events of cluster-scoped objects from every
+//! Deployment's old and new ReplicaSets, the pods using a PersistentVolumeClaim, and the events of cluster-scoped objects from every
 //! namespace. The reads are made by `cluster::fetch::fetch_related`; this file only formats.
 
 use jiff::Timestamp;
@@ -23,6 +23,8 @@ pub struct Related {
     /// Events about a cluster-scoped object from every namespace (`None`: not read; the
     /// watched events are used).
     pub events: Option<Vec<Value>>,
+    /// The pods of a PersistentVolumeClaim's namespace that use it (`None`: not read).
+    pub used_by: Option<Vec<String>>,
     pub at: Option<Timestamp>,
 }
 

@@ -77,6 +77,8 @@ fn every_object_deserialises_into_its_typed_form() {
             "IngressClass" => check::<networking::v1::IngressClass>(o),
             "NetworkPolicy" => check::<networking::v1::NetworkPolicy>(o),
             "StorageClass" => check::<storage::v1::StorageClass>(o),
+            "PersistentVolumeClaim" => check::<core::v1::PersistentVolumeClaim>(o),
+            "PersistentVolume" => check::<core::v1::PersistentVolume>(o),
             "ValidatingWebhookConfiguration" => {
                 check::<admissionregistration::v1::ValidatingWebhookConfiguration>(o)
             }

@@ -1,7 +1,8 @@
 //! The resource metrics API (`metrics.k8s.io/v1beta1`) as metrics-server serves it: NodeMetrics
 //! for Ready nodes and PodMetrics for running pods on them, computed from the store. Usage is
 //! derived from each container's requests and moves a little from one 15 s scrape window to
-//! the next; containers that are not running and pods on unreachable nodes have no metrics.
+//! the next (not in a frozen cluster); containers that are not running and pods on unreachable
+//! nodes have no metrics.
 
 use std::sync::Arc;
 
@@ -105,11 +106,11 @@ struct Window {
     created: String,
 }
 
-fn window(now: Timestamp) -> Window {
+fn window(now: Timestamp, frozen: bool) -> Window {
     let index = now.as_second().div_euclid(RESOLUTION);
     let at = Timestamp::from_second(index * RESOLUTION).unwrap_or(now);
     Window {
-        index,
+        index: if frozen { 0 } else { index },
         timestamp: at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         created: now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
     }
@@ -188,7 +189,7 @@ fn node_metrics(node: &Value, pods: &[Arc<Value>], w: &Window) -> Value {
 pub fn serve(store: &Store, path: &ResourcePath, params: &Params) -> Result<Value, ApiError> {
     let resource = resources::get(path.resource);
     let filter = Filter::from_params(params, resource)?;
-    let w = window(Timestamp::now());
+    let w = window(Timestamp::now(), store.metrics_frozen());
     let nodes = store.list_all(NODES, None);
     let ready: Vec<String> = nodes
         .iter()
@@ -252,7 +253,7 @@ mod tests {
             "containers": [{"name": "c", "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}, {"name": "d"}]},
             "status": {"phase": "Running", "containerStatuses": [
                 {"name": "c", "state": {"running": {}}}, {"name": "d", "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}});
-        let w = window(Timestamp::UNIX_EPOCH);
+        let w = window(Timestamp::UNIX_EPOCH, false);
         let m = pod_metrics(&pod, &["a".to_string()], &w).unwrap_or_default();
         assert_eq!(m["containers"].as_array().map(Vec::len), Some(1));
         assert!(pod_metrics(&pod, &["b".to_string()], &w).is_none());

@@ -319,6 +319,9 @@ async fn serve(
             shutdown.clone(),
         ))
     });
+    if !opts.live {
+        store.freeze_metrics();
+    }
     let liveness = opts
         .live
         .then(|| tokio::spawn(run_liveness(store, shutdown)));

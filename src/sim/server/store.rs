@@ -83,6 +83,8 @@ pub struct Store {
     inner: Mutex<Inner>,
     pub(super) signals: broadcast::Sender<Signal>,
     pub(super) logs: LogStore,
+    /// A frozen cluster's metrics stay the same from one scrape window to the next.
+    metrics_frozen: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Store {
@@ -152,7 +154,19 @@ impl Store {
             }),
             signals,
             logs: LogStore::default(),
+            metrics_frozen: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Makes the metrics API answer the same usage in every scrape window (a frozen cluster).
+    pub fn freeze_metrics(&self) {
+        self.metrics_frozen
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(super) fn metrics_frozen(&self) -> bool {
+        self.metrics_frozen
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
