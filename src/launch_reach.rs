@@ -46,14 +46,6 @@ pub async fn run(args: &ReachArgs) -> Result<u8, String> {
     })
 }
 
-fn word(v: HopVerdict) -> &'static str {
-    match v {
-        HopVerdict::Allowed => "allowed",
-        HopVerdict::Denied => "DENIED",
-        HopVerdict::Unknown => "unknown",
-    }
-}
-
 /// One line per hop, then the verdict; every piece of cluster text made visible.
 pub fn text(from: &str, to: &str, answer: &Reach) -> String {
     let mut out = format!("{} → {}\n", visible(from), visible(to));
@@ -61,7 +53,7 @@ pub fn text(from: &str, to: &str, answer: &Reach) -> String {
         out.push_str(&format!(
             "  {:<11} {:<8} {}\n",
             visible(&h.hop),
-            word(h.verdict),
+            h.verdict.word(),
             visible(&h.detail)
         ));
         if !h.policies.is_empty() {
@@ -73,20 +65,11 @@ pub fn text(from: &str, to: &str, answer: &Reach) -> String {
             ));
         }
     }
-    let first_bad = answer
-        .hops
-        .iter()
-        .find(|h| h.verdict == HopVerdict::Denied)
-        .or_else(|| {
-            answer
-                .hops
-                .iter()
-                .find(|h| h.verdict == HopVerdict::Unknown)
-        });
+    let first_bad = answer.deciding_hop();
     out.push_str(&match (answer.verdict, first_bad) {
         (HopVerdict::Allowed, _) => "verdict: allowed\n".to_string(),
-        (v, Some(h)) => format!("verdict: {} (first at hop {})\n", word(v), visible(&h.hop)),
-        (v, None) => format!("verdict: {}\n", word(v)),
+        (v, Some(h)) => format!("verdict: {} (first at hop {})\n", v.word(), visible(&h.hop)),
+        (v, None) => format!("verdict: {}\n", v.word()),
     });
     out
 }

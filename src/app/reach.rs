@@ -55,15 +55,6 @@ pub struct ReachLine {
     pub verdict: Option<HopVerdict>,
 }
 
-/// The word a verdict is shown as (as `kmedic reach` prints it).
-pub fn word(v: HopVerdict) -> &'static str {
-    match v {
-        HopVerdict::Allowed => "allowed",
-        HopVerdict::Denied => "DENIED",
-        HopVerdict::Unknown => "unknown",
-    }
-}
-
 impl ReachPick {
     /// The typed filter without a trailing `:PORT`, and that port.
     pub fn filter_and_port(&self) -> (&str, Option<u16>) {
@@ -315,7 +306,7 @@ pub fn lines(view: &ReachView) -> Vec<ReachLine> {
         Some(Ok(answer)) => {
             for h in &answer.hops {
                 out.push(ReachLine {
-                    text: format!("  {:<11} {:<8} {}", h.hop, word(h.verdict), h.detail),
+                    text: format!("  {:<11} {:<8} {}", h.hop, h.verdict.word(), h.detail),
                     verdict: Some(h.verdict),
                 });
                 if !h.policies.is_empty() {
@@ -327,20 +318,11 @@ pub fn lines(view: &ReachView) -> Vec<ReachLine> {
                     )));
                 }
             }
-            let first_bad = answer
-                .hops
-                .iter()
-                .find(|h| h.verdict == HopVerdict::Denied)
-                .or_else(|| {
-                    answer
-                        .hops
-                        .iter()
-                        .find(|h| h.verdict == HopVerdict::Unknown)
-                });
+            let first_bad = answer.deciding_hop();
             let text = match (answer.verdict, first_bad) {
                 (HopVerdict::Allowed, _) => "verdict: allowed".to_string(),
-                (v, Some(h)) => format!("verdict: {} (first at hop {})", word(v), h.hop),
-                (v, None) => format!("verdict: {}", word(v)),
+                (v, Some(h)) => format!("verdict: {} (first at hop {})", v.word(), h.hop),
+                (v, None) => format!("verdict: {}", v.word()),
             };
             out.push(ReachLine {
                 text,

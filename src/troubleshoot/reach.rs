@@ -42,6 +42,25 @@ pub struct Reach {
     pub hops: Vec<Hop>,
 }
 
+impl HopVerdict {
+    /// The word a verdict is shown as (in `kmedic reach` and in the TUI's reach view).
+    pub fn word(self) -> &'static str {
+        match self {
+            HopVerdict::Allowed => "allowed",
+            HopVerdict::Denied => "DENIED",
+            HopVerdict::Unknown => "unknown",
+        }
+    }
+}
+
+impl Reach {
+    /// The hop the verdict comes from: the first that denies, else the first that cannot tell.
+    pub fn deciding_hop(&self) -> Option<&Hop> {
+        let first = |v: HopVerdict| self.hops.iter().find(|h| h.verdict == v);
+        first(HopVerdict::Denied).or_else(|| first(HopVerdict::Unknown))
+    }
+}
+
 /// What `TO` names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
