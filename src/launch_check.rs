@@ -399,12 +399,14 @@ async fn from_cluster(
     // The certificates of Ingress TLS Secrets (the watch lists Secrets' metadata only).
     crate::runtime::tls_secrets::read_all(&client, &mut engine, panes).await;
     let now = forced_now.unwrap_or_else(Timestamp::now);
-    let (extra, notes) = certificate_findings(connect, panes, now).await;
+    if let Some(reading) = certificate_reading(connect, panes, now).await {
+        engine.apply(Change::Certificates(Box::new(reading)));
+    }
     Ok(Input {
         engine,
         now,
-        extra,
-        notes,
+        extra: Vec::new(),
+        notes: Vec::new(),
         offline: false,
         unusable: None,
     })
@@ -455,14 +457,15 @@ fn nothing_listed(snap: &Snapshot, server: &str) -> String {
     format!("could not list anything from {server}: {why}")
 }
 
-/// The certificate findings `kmedic certs` reports, for the certs pane.
-async fn certificate_findings(
+/// The certificate inspection `kmedic certs` runs (the same kubeconfig and context), for the
+/// engine's certs pane; `None` when no asked pane shows certificates.
+async fn certificate_reading(
     connect: &ConnectArgs,
     panes: &[Pane],
     now: Timestamp,
-) -> (Vec<Finding>, Vec<String>) {
+) -> Option<crate::troubleshoot::CertificateReading> {
     if !panes.is_empty() && !panes.contains(&Pane::Certs) {
-        return (Vec::new(), Vec::new());
+        return None;
     }
     let sources = crate::certs::collect::CertSources {
         kubeconfig: connect.kubeconfig.clone(),
@@ -470,10 +473,10 @@ async fn certificate_findings(
         host_root: std::path::PathBuf::from("/"),
         offline: false,
     };
-    match crate::certs::collect::collect(&sources, now).await {
-        Ok(report) => (report.findings.clone(), Vec::new()),
-        Err(e) => (Vec::new(), vec![format!("certificates not checked: {e}")]),
-    }
+    let report = crate::certs::collect::collect(&sources, now).await;
+    Some(crate::troubleshoot::CertificateReading::from_report(
+        report, now,
+    ))
 }
 
 /// The last lines of the previous instance of each container (failures are skipped).

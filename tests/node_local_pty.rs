@@ -38,10 +38,12 @@ fn node_local_tab_in_a_pty_from_a_bundle() {
     ui.wait_for("Node-local (");
     // The Node-local tab is the last: one step left of the first.
     ui.type_keys(b"h");
-    let text = ui.wait("the node's findings", |text, _| {
-        text.contains("Node-local —") && text.contains("kube-scheduler.yaml")
+    // The node's name comes with the report (from the bundle's kubelet files).
+    let text = ui.wait("the node's findings, under its name", |text, _| {
+        text.contains("Node-local —")
+            && text.contains("kube-scheduler.yaml")
+            && text.contains("(cp-1)")
     });
-    assert!(text.contains("(cp-1)"), "{text}");
     assert!(text.contains("read again"), "the footer offers r: {text}");
     assert!(
         text.contains("kube-controller-manager.yaml:20: invalid YAML"),

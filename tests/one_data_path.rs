@@ -109,3 +109,43 @@ async fn after_the_initial_sync_only_watches_feed_tables_and_findings() {
     );
     assert_eq!(sim.mutating_requests(), 0);
 }
+
+/// The certificate findings `kmedic certs` reports are part of the same analysis: the
+/// Troubleshoot view's Certificates tab and the header badge count them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificate_findings_reach_the_troubleshoot_view_and_the_badge() {
+    let sim = start_demo().await;
+    let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
+    let has_cert = |st: &kmedic::app::AppState| {
+        st.troubleshoot.analysis.as_ref().is_some_and(|a| {
+            a.findings.iter().any(|f| {
+                f.pane == kmedic::findings::Pane::Certs
+                    && f.check == "cert-expired"
+                    && f.object.name == "payments-tls"
+            })
+        })
+    };
+    wait_state(&mut s, "the expired demo certificate analysed", has_cert).await;
+    let state = &s.state;
+    let analysis = state.troubleshoot.analysis.as_ref().expect("analysis");
+    let errors = analysis
+        .findings
+        .iter()
+        .filter(|f| f.severity == kmedic::findings::Severity::Error)
+        .count();
+    assert_eq!(
+        state.troubleshoot.counts().1,
+        errors,
+        "the badge counts them"
+    );
+    let tab = kmedic::app::troubleshoot::TABS
+        .iter()
+        .position(|t| t.title == "Certificates")
+        .expect("a Certificates tab");
+    let mut shown = state.troubleshoot.clone();
+    shown.tab = tab;
+    assert!(
+        !shown.rows().is_empty(),
+        "the Certificates tab lists what `kmedic certs` found"
+    );
+}

@@ -27,6 +27,13 @@ async fn network_tab_reach_shows_the_policy_that_blocks_dns() {
     let sim = start_demo().await;
     let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
     wait_state(&mut s, "pods, Services and the first analysis", synced).await;
+    wait_state(&mut s, "the DNS-blocking policy analysed", |st| {
+        st.troubleshoot
+            .analysis
+            .as_ref()
+            .is_some_and(|a| a.findings.iter().any(|f| f.check == "netpol-blocks-dns"))
+    })
+    .await;
     type_text(&mut s, "t");
     while s.state.troubleshoot.current_tab().kind != TabKind::Pane(Pane::Network) {
         type_text(&mut s, "l");

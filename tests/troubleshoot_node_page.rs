@@ -142,7 +142,7 @@ async fn enter_on_a_node_finding_opens_its_page_and_esc_returns_to_the_same_find
         "Conditions: DiskPressure=True",
         "node.kubernetes.io/disk-pressure:NoSchedule",
         "[node-disk-pressure]",
-        "└ WARNING Pod/prometheus-6f4d8b7c59-vn2lc: pod was evicted",
+        "└ WARNING Pod/monitoring/prometheus-6f4d8b7c59-vn2lc: pod was evicted",
         "Events (",
         "EvictionThresholdMet",
     ] {

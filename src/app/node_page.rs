@@ -145,9 +145,14 @@ fn finding_line(f: &Finding, symptom: bool, local: bool) -> PageLine {
     line(
         LineKind::Finding(f.severity),
         format!(
-            "  {fold}{origin}{} {}/{}: {}  [{}]",
+            "  {fold}{origin}{} {}/{}{}: {}  [{}]",
             word(f.severity),
             f.object.kind,
+            if f.object.namespace.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", f.object.namespace)
+            },
             f.object.name,
             f.summary,
             f.check

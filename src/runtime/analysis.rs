@@ -19,6 +19,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::Msg;
 use crate::app::troubleshoot::Analysis;
+use crate::certs::collect::CertSources;
 use crate::cluster::watch::ChangeSink;
 use crate::objects::Kind;
 use crate::relations::Query;
@@ -56,6 +57,9 @@ pub fn system_clock() -> Clock {
 const HEALTH_EVERY: Duration = Duration::from_secs(30);
 /// `/metrics` (large on a real server) is read once every this many health probes.
 const METRICS_EVERY: u32 = 10;
+/// The certificate inspection (a handshake and a few small lists) runs when the engine starts
+/// and again this often, so that expiry words follow the clock.
+const CERTS_EVERY: Duration = Duration::from_secs(3600);
 
 /// What the thread is told.
 enum Input {
@@ -137,6 +141,7 @@ pub fn spawn(
     opts: Options,
     expected: Vec<(Kind, Option<String>)>,
     client: Option<(Client, String)>,
+    certs: Option<CertSources>,
     results: UnboundedSender<Msg>,
     clock: Clock,
 ) -> EngineHandle {
@@ -152,6 +157,13 @@ pub fn spawn(
             }
             if let (Some((c, server)), Some(h)) = (&client, &handle) {
                 h.spawn(probe_health(c.clone(), server.clone(), feedback.clone()));
+            }
+            if let (Some(sources), Some(h)) = (certs, &handle) {
+                h.spawn(inspect_certificates(
+                    sources,
+                    feedback.clone(),
+                    clock.clone(),
+                ));
             }
             let secrets = client.clone().zip(handle.clone()).map(|((c, _), h)| {
                 let tx = std::sync::Mutex::new(feedback.clone());
@@ -236,6 +248,23 @@ async fn probe_health(client: Client, server: String, feedback: Sender<Input>) {
         }
         round = round.wrapping_add(1);
         tokio::time::sleep(HEALTH_EVERY).await;
+    }
+}
+
+/// Runs the certificate inspection (`kmedic certs`' sources) every `CERTS_EVERY` and feeds
+/// what it found to the engine as a change, until the engine thread is gone.
+async fn inspect_certificates(sources: CertSources, feedback: Sender<Input>, clock: Clock) {
+    loop {
+        let now = clock();
+        let report = crate::certs::collect::collect(&sources, now).await;
+        let reading = crate::troubleshoot::CertificateReading::from_report(report, now);
+        if feedback
+            .send(Input::Change(Change::Certificates(Box::new(reading))))
+            .is_err()
+        {
+            return;
+        }
+        tokio::time::sleep(CERTS_EVERY).await;
     }
 }
 

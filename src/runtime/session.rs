@@ -128,6 +128,7 @@ impl Session {
             state.generation,
             &scope,
             Some((client.clone(), setup.server.clone())),
+            Some(cert_sources(setup, &setup.context)),
             &results_tx,
             clock.clone(),
         );
@@ -398,12 +399,7 @@ impl Session {
             }
             Effect::InspectCerts { request } => {
                 // The same kubeconfig files and context the session uses; node files under /.
-                let sources = crate::certs::collect::CertSources {
-                    kubeconfig: (self.setup.files.len() == 1).then(|| self.setup.files[0].clone()),
-                    context: Some(self.state.target.context.clone()),
-                    host_root: std::path::PathBuf::from("/"),
-                    offline: false,
-                };
+                let sources = cert_sources(&self.setup, &self.state.target.context);
                 let tx = self.results_tx.clone();
                 let cancel = self.cancel.clone();
                 tokio::spawn(async move {
@@ -590,6 +586,7 @@ impl Session {
             generation,
             &scope,
             Some((self.client.clone(), server)),
+            Some(cert_sources(&self.setup, &self.state.target.context)),
             &self.results_tx,
             self.clock.clone(),
         );
@@ -646,6 +643,7 @@ fn start_engine(
     generation: u64,
     scope: &Scope,
     client: Option<(Client, String)>,
+    certs: Option<crate::certs::collect::CertSources>,
     results: &UnboundedSender<Msg>,
     clock: super::analysis::Clock,
 ) -> super::analysis::EngineHandle {
@@ -660,7 +658,26 @@ fn start_engine(
         },
         ..Default::default()
     };
-    super::analysis::spawn(generation, opts, expected, client, results.clone(), clock)
+    super::analysis::spawn(
+        generation,
+        opts,
+        expected,
+        client,
+        certs,
+        results.clone(),
+        clock,
+    )
+}
+
+/// What the certificate inspection reads for `context`: the session's kubeconfig (when it is
+/// one file), that context's API server, and the node's files under `/`.
+fn cert_sources(setup: &KubeSetup, context: &str) -> crate::certs::collect::CertSources {
+    crate::certs::collect::CertSources {
+        kubeconfig: (setup.files.len() == 1).then(|| setup.files[0].clone()),
+        context: Some(context.to_string()),
+        host_root: std::path::PathBuf::from("/"),
+        offline: false,
+    }
 }
 
 fn context_infos(setup: &KubeSetup) -> Vec<ContextInfo> {

@@ -78,8 +78,22 @@ impl CoverageReport {
         if !probing {
             probe_gaps(snap, &wanted, &mut gaps);
         }
+        if let Some(why) = snap.certificates.as_ref().and_then(|c| c.failed.as_ref())
+            && wanted(Pane::Certs)
+        {
+            gaps.push(Gap {
+                what: "certificates".into(),
+                reason: why.clone(),
+                checks: vec!["cert-*".into()],
+                panes: vec![Pane::Certs],
+            });
+        }
         let skipped = snap.coverage.skipped.clone();
+        // A live analysis reads the certificates once at start: until then it is not done.
+        let inspecting =
+            snap.certificates.is_none() && !snap.coverage.from_dump && wanted(Pane::Certs);
         let syncing = probing
+            || inspecting
             || snap
                 .coverage
                 .scoped_states()

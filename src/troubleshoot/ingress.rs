@@ -18,6 +18,7 @@ pub fn check(ctx: &Ctx, ing: &Ingress, out: &mut Vec<Finding>) {
         out.push(f);
     }
     out.extend(backends(ctx, ing));
+    super::ingress_backend_ready::check(ctx, ing, out);
     out.extend(tls(ctx, ing));
 }
 

@@ -240,3 +240,60 @@ fn the_tls_certificate_must_cover_the_hosts_and_be_valid() {
     let text = format!("{:?}", snap.secrets.iter().collect::<Vec<_>>());
     assert!(!text.contains("PRIVATE KEY") && !text.contains("LS0tLS1CRUdJTiBQUklWQVRF"));
 }
+
+fn web_pod(ready: bool) -> Value {
+    let status = if ready { "True" } else { "False" };
+    let mut p = pod(
+        "web-7d9f8-abcde",
+        json!({"containers": [{"name": "app", "image": "example/web:1",
+            "ports": [{"containerPort": 8080}]}]}),
+        json!({"phase": "Running", "podIP": "10.244.1.5",
+            "conditions": [{"type": "Ready", "status": status}],
+            "containerStatuses": [{"name": "app", "ready": ready, "restartCount": 0,
+                "image": "example/web:1", "imageID": "", "state": {"running": {"startedAt": ago(600)}}}]}),
+    );
+    p["metadata"]["labels"] = json!({"app": "web"});
+    p
+}
+
+fn web_slice(ready: bool) -> Value {
+    json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": "web-x7k2p", "namespace": "ns",
+                     "labels": {"kubernetes.io/service-name": "web"}},
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": ["10.244.1.5"], "nodeName": "worker-1",
+            "conditions": {"ready": ready, "serving": ready, "terminating": false},
+            "targetRef": {"kind": "Pod", "namespace": "ns", "name": "web-7d9f8-abcde"}}],
+        "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}]})
+}
+
+#[test]
+fn a_backend_without_ready_endpoints_is_named_and_linked_to_its_service() {
+    let healthy = run(vec![
+        ingress(json!("nginx"), json!({"number": 80}), json!([])),
+        class("nginx", true),
+        svc(),
+        web_pod(true),
+        web_slice(true),
+    ]);
+    assert!(healthy.is_empty(), "{:?}", ids(&healthy));
+
+    let f = run(vec![
+        ingress(json!("nginx"), json!({"number": 80}), json!([])),
+        class("nginx", true),
+        svc(),
+        web_pod(false),
+        web_slice(false),
+    ]);
+    let i = one(&f, "ingress-backend-no-ready-endpoints");
+    assert_eq!(i.severity, Severity::Error);
+    assert!(i.summary.contains("web"), "{}", i.summary);
+    assert!(evidence_text(i).contains("0 ready endpoints"));
+    assert!(
+        i.caused_by
+            .iter()
+            .any(|c| c.check == "service-no-ready-endpoints" && c.object.name == "web"),
+        "{:?}",
+        i.caused_by
+    );
+}

@@ -1,14 +1,15 @@
 //! Root-cause links of the network pane: a network agent's DaemonSet not ready ← its pods'
 //! own failures (or their nodes'); a node's "network agent not ready" ← that DaemonSet's
 //! finding (one root, seen from the node); a pod whose sandbox network fails ← the CNI
-//! agent not ready on its node.
+//! agent not ready on its node; an Ingress backend with no ready endpoints ← the backend
+//! Service's own finding (no pods selected, pods not ready).
 
 use std::collections::HashMap;
 
 use crate::findings::{CauseRef, Finding};
 
 use super::Ctx;
-use super::links::{Key, pod_causes};
+use super::links::{Key, causes_of, key_of, pod_causes};
 use super::service::is_ready;
 
 /// The (finding index, causes) pairs these rules add.
@@ -17,7 +18,7 @@ pub fn links(
     index: &HashMap<Key, Vec<usize>>,
     findings: &[Finding],
 ) -> Vec<(usize, Vec<CauseRef>)> {
-    let mut out = Vec::new();
+    let mut out = ingress_backends(ctx, index, findings);
     // Nodes where each agent DaemonSet with a finding is down.
     let mut agents_down: Vec<(CauseRef, Vec<String>, bool)> = Vec::new();
     for (i, f) in findings.iter().enumerate() {
@@ -86,6 +87,36 @@ pub fn links(
             .filter(|(_, nodes, kube_proxy)| nodes.contains(&node) && !(sandbox && *kube_proxy))
             .map(|(c, _, _)| c.clone())
             .collect();
+        if !causes.is_empty() {
+            out.push((i, causes));
+        }
+    }
+    out
+}
+
+/// An Ingress whose backend Service has no ready endpoint ← that Service's findings.
+fn ingress_backends(
+    ctx: &Ctx,
+    index: &HashMap<Key, Vec<usize>>,
+    findings: &[Finding],
+) -> Vec<(usize, Vec<CauseRef>)> {
+    let mut out = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.check != super::ingress_backend_ready::CHECK {
+            continue;
+        }
+        let ns = f.object.namespace.as_str();
+        let Some(ing) = ctx.snap.ingresses.find(ns, &f.object.name) else {
+            continue;
+        };
+        let mut causes: Vec<CauseRef> = Vec::new();
+        for svc in ing.backends().filter_map(|b| b.service.as_ref()) {
+            for c in causes_of(index, findings, &key_of("Service", ns, &svc.name)) {
+                if !causes.contains(&c) {
+                    causes.push(c);
+                }
+            }
+        }
         if !causes.is_empty() {
             out.push((i, causes));
         }

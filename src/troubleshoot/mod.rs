@@ -27,6 +27,7 @@ pub mod engine;
 mod grouping;
 mod hpa;
 mod ingress;
+mod ingress_backend_ready;
 mod job;
 mod links;
 mod links_app;
@@ -112,7 +113,8 @@ pub use snapshot::{
     ReachClass, ServerVersion, bounded_detail, wanted_metric_line,
 };
 pub use snapshot::{
-    Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table, no_objects_error,
+    CertificateReading, Change, ContainerKey, Coverage, KindState, Skipped, Snapshot, Table,
+    no_objects_error,
 };
 
 /// Thresholds and filters of one analysis.

@@ -205,6 +205,16 @@ pub const CHECKS: &[CheckInfo] = &[
         &[Kind::Ingress, Kind::Service],
     ),
     check(
+        super::ingress_backend_ready::CHECK,
+        Pane::Network,
+        &[
+            Kind::Ingress,
+            Kind::Service,
+            Kind::EndpointSlice,
+            Kind::Endpoints,
+        ],
+    ),
+    check(
         "ingress-tls-secret-missing",
         Pane::Network,
         &[Kind::Ingress, Kind::Secret],
@@ -620,6 +630,10 @@ pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
     super::net_dns::check(ctx, out);
     super::net_dns_bypass::check(ctx, out);
     super::net_dataplane::check(ctx, out);
+    // Certificates: what the certificate inspection found, as it found it.
+    if let Some(reading) = &ctx.snap.certificates {
+        out.extend(reading.findings.iter().cloned());
+    }
 }
 
 /// Every object with checks (of `namespace` only, when given; cluster-scoped objects always).

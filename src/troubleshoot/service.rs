@@ -511,3 +511,13 @@ fn port_problem(port: &ServicePort, pods: &[&Pod]) -> Option<String> {
 #[cfg(test)]
 #[path = "service_tests.rs"]
 mod tests;
+
+/// How many endpoints of the Service are ready (EndpointSlices, else Endpoints); `None` when
+/// neither kind was listed.
+pub fn ready_endpoints(ctx: &Ctx, svc: &Service) -> Option<usize> {
+    let endpoints = ctx
+        .snap
+        .endpoints
+        .find(svc.metadata.namespace(), svc.metadata.name());
+    endpoint_counts(ctx, svc, endpoints).map(|t| t.ready)
+}

@@ -97,10 +97,12 @@ pub fn touched(
             }
             Object::Endpoints(_) => {
                 out.insert((Kind::Service, key.clone()));
+                ingresses_of_service(snap, &key.namespace, &key.name, out);
             }
             Object::EndpointSlice(s) => {
                 if let Some(svc) = s.service_name() {
                     out.insert((Kind::Service, ObjKey::new(key.namespace.as_str(), svc)));
+                    ingresses_of_service(snap, &key.namespace, svc, out);
                 }
             }
             Object::ConfigMap(_) | Object::Secret(_) | Object::ServiceAccount(_) => {

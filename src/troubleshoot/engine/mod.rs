@@ -104,6 +104,12 @@ impl Engine {
                     self.cluster_dirty = true;
                 }
             }
+            Change::Certificates(c) => {
+                if self.snap.certificates.as_ref() != Some(&*c) {
+                    self.snap.apply(Change::Certificates(c));
+                    self.cluster_dirty = true;
+                }
+            }
             other @ (Change::Reset(..) | Change::State(..)) => {
                 self.snap.apply(other);
                 self.needs_full = true;

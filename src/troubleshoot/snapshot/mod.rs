@@ -4,6 +4,7 @@
 //! by Service), what each kind's coverage is, and optional previous container logs.
 //! Analyzers read it; only [`Snapshot::apply`] changes it.
 
+mod certificates;
 mod coverage;
 mod health;
 mod load;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use crate::model::ObjKey;
 use crate::objects::{self, Kind, Object, Str};
 
+pub use certificates::CertificateReading;
 pub use coverage::{Coverage, KindState, Skipped};
 pub use health::{
     ApiHealth, ApiMetrics, DeprecatedApi, Failure, HealthCheck, HealthReport, METRIC_NAMES, Probed,
@@ -46,6 +48,8 @@ pub enum Change {
     /// What the API server said about itself (version, livez/readyz, metrics, or why it
     /// could not be reached). Boxed: it is much larger than the other changes.
     Health(Box<ApiHealth>),
+    /// What the certificate inspection found (or why it could not run).
+    Certificates(Box<CertificateReading>),
 }
 
 impl Change {
@@ -92,6 +96,8 @@ pub struct Snapshot {
     pub coverage: Coverage,
     /// The API server's own health; `None` when it was not probed (a dump).
     pub health: Option<ApiHealth>,
+    /// The certificate inspection; `None` when it has not run (yet, or at all: a dump).
+    pub certificates: Option<CertificateReading>,
     previous_logs: HashMap<ContainerKey, Vec<String>>,
     /// Pod ids by a hash of (namespace, label key, label value); lookups verify the labels.
     pods_by_label: HashMap<u64, Vec<u32>>,
@@ -375,6 +381,10 @@ impl Snapshot {
             }
             Change::Health(h) => {
                 self.health = Some(*h);
+                None
+            }
+            Change::Certificates(c) => {
+                self.certificates = Some(*c);
                 None
             }
         }
