@@ -296,6 +296,9 @@ mod tests {
             "data": {"config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\n", "kubeconfig.conf": ""}});
         let s = from_objects([&cm]).unwrap();
         assert_eq!(s.mode.as_deref(), Some("ipvs"));
+        // The same ConfigMap as the engine's watch keeps it (the live path).
+        let snap = crate::troubleshoot::Snapshot::from_objects(vec![cm.clone()]);
+        assert_eq!(from_snapshot(&snap), Some(s));
         let other = serde_json::json!({"kind": "ConfigMap", "metadata": {"namespace": "default", "name": "kube-proxy"}, "data": {"config.conf": "kind: KubeProxyConfiguration\nmode: ipvs\n"}});
         assert_eq!(from_objects([&other]), None);
     }
