@@ -210,20 +210,26 @@ fn packet_path(
     let source = crate::node::NodeSource::bundle(dir)?;
     let objects = crate::sim::scenario::load_path_sourced(dump).map_err(|e| e.to_string())?;
     let context = crate::node::ClusterContext::from_objects(objects.iter().map(|(v, _)| v));
-    let data = crate::node::collect::collect(&source);
-    let note = if data.iptables.is_none() {
-        format!(
-            "{} holds no iptables-save output: the packet path was not compared",
+    let mut data = crate::node::collect::collect(&source);
+    data.cluster_kube_proxy_mode =
+        crate::node::analyze::proxy_mode::from_objects(objects.iter().map(|(v, _)| v));
+    let mode = match crate::node::kubeproxy_mode::configured(&data) {
+        Some(s) => format!("configured mode {}, {}", s.describe(), s.source),
+        None => "mode not configured anywhere kmedic could read: guessed from the rules".into(),
+    };
+    let note = match crate::node::kubeproxy_mode::rules(&data) {
+        None => format!(
+            "{} holds no kube-proxy rules of its mode (iptables-save, nft list ruleset, ipvsadm -Ln; {mode}): the packet path was not compared",
             dir.display()
-        )
-    } else {
-        format!(
-            "kube-proxy's rules in {} ({}) were compared with the dump's EndpointSlices",
+        ),
+        Some(rules) => format!(
+            "kube-proxy's {} rules in {} ({}; {mode}) were compared with the dump's Services and EndpointSlices",
+            rules.mode,
             dir.display(),
             data.node_name.as_deref().unwrap_or("node name unknown")
-        )
+        ),
     };
-    let found = crate::node::analyze::packet_path::check(&data, context.services.as_deref());
+    let found = crate::node::analyze::walk(&data, context.services.as_deref());
     Ok((found, note))
 }
 

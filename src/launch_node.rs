@@ -29,14 +29,16 @@ pub async fn run(args: &NodeArgs) -> Result<u8, String> {
         Some(dir) => NodeSource::bundle(dir)?,
         None => NodeSource::live()?,
     };
-    let context = match &args.scenario {
+    let (context, proxy_mode) = match &args.scenario {
         Some(path) => cluster_context(path)?,
-        None => ClusterContext::default(),
+        None => (ClusterContext::default(), None),
     };
     let now = Timestamp::now();
-    let (report, _) = tokio::task::spawn_blocking(move || report::inspect(&source, &context, now))
-        .await
-        .map_err(|e| format!("the node collector stopped: {e}"))??;
+    let (report, _) = tokio::task::spawn_blocking(move || {
+        report::inspect_with(&source, &context, proxy_mode, now)
+    })
+    .await
+    .map_err(|e| format!("the node collector stopped: {e}"))??;
     let report = report.only_panes(&panes);
     let text = match args.output {
         OutputFormat::Json => output::to_json(&report)?,
@@ -55,8 +57,17 @@ pub async fn run(args: &NodeArgs) -> Result<u8, String> {
     Ok(u8::from(report.fails()))
 }
 
-/// The mirror pods of a cluster dump, read with the loader `kmedic check --scenario` uses.
-fn cluster_context(path: &std::path::Path) -> Result<ClusterContext, String> {
+/// What a cluster dump tells about the node (its mirror pods, Services and EndpointSlices) and
+/// kube-proxy's mode in its ConfigMap, read with the loader `kmedic check --scenario` uses.
+fn cluster_context(
+    path: &std::path::Path,
+) -> Result<
+    (
+        ClusterContext,
+        Option<crate::node::parse::kube_proxy_config::ModeSetting>,
+    ),
+    String,
+> {
     let objects = crate::sim::scenario::load_path_sourced(path).map_err(|e| e.to_string())?;
     if objects.is_empty() {
         return Err(format!(
@@ -64,5 +75,8 @@ fn cluster_context(path: &std::path::Path) -> Result<ClusterContext, String> {
             path.display()
         ));
     }
-    Ok(ClusterContext::from_objects(objects.iter().map(|(v, _)| v)))
+    Ok((
+        ClusterContext::from_objects(objects.iter().map(|(v, _)| v)),
+        crate::node::analyze::proxy_mode::from_objects(objects.iter().map(|(v, _)| v)),
+    ))
 }

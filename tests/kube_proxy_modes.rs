@@ -1,8 +1,9 @@
 //! The packet-path walk in kube-proxy's nftables and IPVS modes (issues 11 and 15), through
 //! `kmedic node --host-root BUNDLE --scenario DUMP -o json`: the same dump as the iptables
 //! bundle, with the node's rules in `nft list ruleset` (sos: `firewall_tables`) or `ipvsadm
-//! -Ln` (sos: `ipvs`) output. The mode is the one whose rules are present; IPVS mode's
-//! leftover iptables chains do not count as iptables mode.
+//! -Ln` (sos: `ipvs`) output. The bundles say nothing of kube-proxy's configuration, so the
+//! mode is the one whose rules are present; IPVS mode's own iptables chains do not count as
+//! iptables mode.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -105,8 +106,24 @@ fn ipvs_mode_virtual_services_are_compared_with_the_dump() {
     );
     assert!(summary(&v, "kube-proxy-service-missing", "new").contains("no rule for prod/new:http"));
     assert!(v.to_string().contains("ipvsadm -Ln -t 10.96.120.15:80"));
-    // IPVS names no Service: a virtual service the dump does not explain is not judged, and
+    // IPVS names no Service: a virtual server is matched by address, port and protocol. One on
+    // an IP no Service has (prod/gone's old cluster IP) is a rule for a deleted Service; one on
+    // a node address whose port is no Service's nodePort is a stale NodePort.
+    assert_eq!(count(&v, "kube-proxy-rules-for-deleted-service"), 1);
+    let text = v.to_string();
+    assert!(
+        text.contains(
+            "still has IPVS virtual server TCP 10.96.120.99:80, but no Service has this IP and port"
+        ),
+        "{text}"
+    );
+    assert_eq!(count(&v, "kube-proxy-nodeport-stale"), 1);
+    assert!(
+        text.contains(
+            "IPVS virtual servers for nodePort 30080/TCP, but no Service has this nodePort"
+        ),
+        "{text}"
+    );
     // IPVS mode's own iptables chains are not taken for iptables mode.
-    assert_eq!(count(&v, "kube-proxy-rules-for-deleted-service"), 0);
     assert_eq!(count(&v, "kube-proxy-chains-missing"), 0);
 }

@@ -7,7 +7,7 @@
 //! without endpoints, each element commented with the service port (`"ns/svc:port"`). Unlike
 //! iptables mode, the chain names carry the Service's namespace, name and port name in clear.
 
-use super::kubeproxy::{EndpointRule, KubeProxyRules, RejectRule, ServicePortRules};
+use super::kubeproxy::{EndpointRule, KubeProxyRules, NodePortRule, RejectRule, ServicePortRules};
 use super::parse::nft::{NftRuleset, NftTable};
 
 /// `service-HASH-ns/name/proto/port` (also `external-…`, `local-…`) → the service port name
@@ -95,6 +95,79 @@ fn element(e: &str) -> Option<(String, String, u16, Option<String>, String)> {
     ))
 }
 
+/// `tcp . 30080 [comment "…"] : goto X` (the `service-nodeports` and `no-endpoint-nodeports`
+/// maps) → (protocol, port, comment, verdict).
+fn node_port_element(e: &str) -> Option<(String, u16, Option<String>, String)> {
+    let (key, verdict) = e.rsplit_once(" : ")?;
+    let (key, comment) = match key.split_once(" comment ") {
+        Some((k, c)) => (k, Some(c.trim().trim_matches('"').to_string())),
+        None => (key, None),
+    };
+    let parts: Vec<&str> = key.split(" . ").map(str::trim).collect();
+    let [proto, port] = parts.as_slice() else {
+        return None;
+    };
+    Some((
+        proto.to_ascii_uppercase(),
+        port.parse().ok()?,
+        comment,
+        verdict.trim().to_string(),
+    ))
+}
+
+/// The NodePort captures (`service-nodeports`) and NodePort rejects (`no-endpoint-nodeports`)
+/// of one table.
+fn node_ports(table: &NftTable, out: &mut KubeProxyRules) {
+    for e in table
+        .elements
+        .get("service-nodeports")
+        .into_iter()
+        .flatten()
+    {
+        let Some((protocol, node_port, _, verdict)) = node_port_element(e) else {
+            continue;
+        };
+        let Some(chain) = targets(&verdict).first().map(|c| c.to_string()) else {
+            continue;
+        };
+        let Some((service_port, _)) = chain_service_port(&chain) else {
+            continue;
+        };
+        out.node_ports.push(NodePortRule {
+            service_port,
+            protocol,
+            node_port,
+            chain,
+        });
+    }
+    for e in table
+        .elements
+        .get("no-endpoint-nodeports")
+        .into_iter()
+        .flatten()
+    {
+        let Some((protocol, port, comment, verdict)) = node_port_element(e) else {
+            continue;
+        };
+        let target = if verdict.contains("reject") {
+            "REJECT"
+        } else if verdict == "drop" {
+            "DROP"
+        } else {
+            continue;
+        };
+        let comment = comment.unwrap_or_default();
+        out.rejects.push(RejectRule {
+            service_port: comment.split(' ').next().unwrap_or("").to_string(),
+            comment,
+            protocol,
+            address: None,
+            port: Some(port),
+            target: target.to_string(),
+        });
+    }
+}
+
 /// kube-proxy's nftables rules; `has_kube_services` is false when it has no table here.
 pub fn model(ruleset: &NftRuleset) -> KubeProxyRules {
     let mut out = KubeProxyRules {
@@ -106,6 +179,7 @@ pub fn model(ruleset: &NftRuleset) -> KubeProxyRules {
             continue;
         }
         out.has_kube_services |= table.chains.contains_key("services");
+        node_ports(table, &mut out);
         for e in table.elements.get("service-ips").into_iter().flatten() {
             let Some((address, protocol, port, _, verdict)) = element(e) else {
                 continue;

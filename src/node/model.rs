@@ -188,6 +188,14 @@ pub struct NodeData {
     pub nft: Option<super::parse::nft::NftRuleset>,
     /// `ipvsadm -Ln`, when it could be read (kube-proxy's IPVS mode).
     pub ipvs: Option<Vec<super::parse::ipvsadm::VirtualService>>,
+    /// kube-proxy's configured mode on this node (its command line, its `--config` file, or
+    /// the `config.conf` mounted into its pod); `None` when none of them was found.
+    pub kube_proxy_mode: Option<super::parse::kube_proxy_config::ModeSetting>,
+    /// kube-proxy's mode as the cluster configures it (`config.conf` of ConfigMap
+    /// kube-system/kube-proxy), set by the caller that holds the cluster's objects; never
+    /// collected from the node.
+    #[serde(skip)]
+    pub cluster_kube_proxy_mode: Option<super::parse::kube_proxy_config::ModeSetting>,
     #[serde(skip)]
     pub certs: Vec<CertEntry>,
     /// Where the host's `/` is when reading a bundle or mounted disk (`--host-root`), as

@@ -63,7 +63,20 @@ pub fn inspect(
     context: &ClusterContext,
     now: Timestamp,
 ) -> Result<(NodeReport, NodeData), String> {
-    let data = collect(source);
+    inspect_with(source, context, None, now)
+}
+
+/// [`inspect`], with kube-proxy's mode as the cluster configures it (ConfigMap
+/// kube-system/kube-proxy of a dump), which the packet-path walk uses when the node does not
+/// say its own.
+pub fn inspect_with(
+    source: &NodeSource,
+    context: &ClusterContext,
+    cluster_kube_proxy_mode: Option<crate::node::parse::kube_proxy_config::ModeSetting>,
+    now: Timestamp,
+) -> Result<(NodeReport, NodeData), String> {
+    let mut data = collect(source);
+    data.cluster_kube_proxy_mode = cluster_kube_proxy_mode;
     if !looks_like_a_node(&data) {
         return Err(format!(
             "no Kubernetes node files under {} (no kubelet unit, kubelet config or kubeconfig, static pod directory or PKI)",

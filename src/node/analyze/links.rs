@@ -2,7 +2,8 @@
 //! container that is down, or a port nothing listens on, point to the broken manifest of the
 //! same component; a kubelet that is not running points to what stops it at start (swap, a
 //! missing binary, config or file, the runtime); the certificate engine's findings about
-//! the kubelet's expired client certificate point to the kubelet's own finding.
+//! the kubelet's expired client certificate point to the kubelet's own finding; kube-proxy's
+//! rule findings point to a proxy mode kube-proxy refuses (it exits, its rules go stale).
 
 use crate::findings::{CauseRef, Finding};
 
@@ -142,6 +143,14 @@ pub fn link(findings: &mut [Finding]) {
         }
         if f.check == "kubelet-not-running" {
             f.caused_by.extend(kubelet_roots.iter().cloned());
+        }
+        // A mode kube-proxy refuses: it exits, so its rules on the node go stale.
+        if f.check.starts_with("kube-proxy-") && !f.check.starts_with("kube-proxy-mode-") {
+            f.caused_by.extend(
+                all.iter()
+                    .filter(|c| c.check == "kube-proxy-mode-invalid")
+                    .cloned(),
+            );
         }
     }
 }

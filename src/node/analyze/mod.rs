@@ -16,7 +16,10 @@ pub mod links;
 pub mod node_ports;
 pub mod packet_path;
 pub mod packet_path_api;
+pub mod packet_path_ipvs;
+pub mod packet_path_nodeports;
 pub mod ports;
+pub mod proxy_mode;
 pub mod static_pod_files;
 pub mod static_pods;
 pub mod swap;
@@ -137,7 +140,7 @@ pub fn analyze(data: &NodeData, context: &ClusterContext, now: Timestamp) -> Vec
     out.extend(ports::check(data));
     out.extend(node_ports::check(data));
     out.extend(iptables::check(data));
-    out.extend(packet_path::check(data, context.services.as_deref()));
+    out.extend(walk(data, context.services.as_deref()));
     // A REJECT the cluster shows to be stale is said once, by the comparison.
     let stale: Vec<ObjectRef> = out
         .iter()
@@ -164,6 +167,17 @@ pub fn analyze(data: &NodeData, context: &ClusterContext, now: Timestamp) -> Vec
             b.pane,
         ))
     });
+    out
+}
+
+/// The packet-path walk on this node: kube-proxy's configured mode against the rules found,
+/// then (with the API's Service ports) the rules of that mode against the Services, their
+/// NodePorts and, in IPVS mode, virtual servers no Service explains.
+pub fn walk(data: &NodeData, services: Option<&[packet_path::ApiServicePort]>) -> Vec<Finding> {
+    let mut out = proxy_mode::check(data);
+    out.extend(packet_path::check(data, services));
+    out.extend(packet_path_nodeports::check(data, services));
+    out.extend(packet_path_ipvs::check(data, services));
     out
 }
 

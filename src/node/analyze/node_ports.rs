@@ -30,7 +30,7 @@ fn parse_range(text: &str) -> Option<(u16, u16)> {
 }
 
 /// The range and where it comes from.
-fn node_port_range(data: &NodeData) -> ((u16, u16), String) {
+pub(crate) fn node_port_range(data: &NodeData) -> ((u16, u16), String) {
     let from_manifest = data.static_pods.manifests.iter().find_map(|m| {
         let pod = m.pod.as_ref()?;
         if !pod.name.starts_with("kube-apiserver") {

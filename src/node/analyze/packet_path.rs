@@ -34,6 +34,12 @@ pub struct ApiServicePort {
     /// topology hints (endpoints of the node's zone). Then a ready endpoint without a rule
     /// is not a fault.
     pub subset: bool,
+    /// The port's `nodePort` (NodePort and LoadBalancer Services; absent with
+    /// `allocateLoadBalancerNodePorts: false`).
+    pub node_port: Option<u16>,
+    /// The Service's external IPs and load-balancer ingress IPs (IPVS programs a virtual
+    /// server on each).
+    pub external_ips: Vec<String>,
 }
 
 /// The Service ports of a dump with a cluster IP; `None` when it lists no Service at all.
@@ -63,6 +69,25 @@ pub fn from_objects<'a>(
         if cluster_ip.is_empty() || cluster_ip == "None" {
             continue;
         }
+        let strings = |v: Option<&Value>| -> Vec<String> {
+            v.and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        };
+        let mut external_ips = strings(spec.and_then(|sp| sp.get("externalIPs")));
+        external_ips.extend(
+            svc.get("status")
+                .and_then(|st| st.get("loadBalancer"))
+                .and_then(|lb| lb.get("ingress"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.get("ip").and_then(Value::as_str))
+                .map(str::to_string),
+        );
         for p in spec
             .and_then(|sp| sp.get("ports"))
             .and_then(Value::as_array)
@@ -133,6 +158,12 @@ pub fn from_objects<'a>(
                 protocol,
                 ready,
                 subset,
+                node_port: p
+                    .get("nodePort")
+                    .and_then(Value::as_u64)
+                    .and_then(|n| u16::try_from(n).ok())
+                    .filter(|n| *n > 0),
+                external_ips: external_ips.clone(),
             });
         }
     }

@@ -27,6 +27,21 @@ pub fn from_snapshot(snap: &Snapshot) -> Option<Vec<ApiServicePort>> {
             continue;
         }
         let slices = snap.slices_of(ns, name);
+        let mut external_ips: Vec<String> = spec
+            .external_ips
+            .iter()
+            .flatten()
+            .map(|ip| ip.to_string())
+            .collect();
+        external_ips.extend(
+            svc.status
+                .iter()
+                .filter_map(|st| st.load_balancer.as_ref())
+                .filter_map(|lb| lb.ingress.as_ref())
+                .flatten()
+                .filter_map(|i| i.ip.as_ref())
+                .map(|ip| ip.to_string()),
+        );
         for p in spec.ports.iter().flatten() {
             let port_name = p.name.as_deref().unwrap_or("");
             let mut subset = spec.internal_traffic_policy.as_deref() == Some("Local");
@@ -57,6 +72,11 @@ pub fn from_snapshot(snap: &Snapshot) -> Option<Vec<ApiServicePort>> {
                 protocol: p.protocol().to_string(),
                 ready,
                 subset,
+                node_port: p
+                    .node_port
+                    .and_then(|n| u16::try_from(n).ok())
+                    .filter(|n| *n > 0),
+                external_ips: external_ips.clone(),
             });
         }
     }

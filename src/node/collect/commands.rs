@@ -84,10 +84,15 @@ pub fn collect(source: &NodeSource, data: &mut NodeData, units: &[Unit]) {
         }
         Err(why) => Some(why),
     };
+    // With kube-proxy's mode known, only the tool of that mode is missed.
+    let configured = crate::node::kubeproxy_mode::configured_mode(data).map(str::to_string);
+    let wanted = |mode: &str| configured.as_deref().is_none_or(|c| c == mode);
     let found = crate::node::kubeproxy_mode::rules(data).is_some();
     if let Some(why) = iptables_err {
         coverage.push(Coverage::new("iptables rules (kube-proxy chains)", why));
     }
+    let nft_err = nft_err.filter(|_| wanted("nftables"));
+    let ipvs_err = ipvs_err.filter(|_| wanted("ipvs"));
     if !found {
         if let Some(why) = nft_err {
             coverage.push(Coverage::new(

@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod files;
 pub mod host;
+pub mod kube_proxy;
 pub mod kubelet;
 pub mod runtime;
 pub mod static_pods;
@@ -43,6 +44,7 @@ pub fn collect(source: &NodeSource) -> NodeData {
                 });
         }
     }
+    data.kube_proxy_mode = kube_proxy::collect(fs, &data, &mut coverage);
     files::collect(fs, &mut data);
     data.coverage = coverage;
     let with_unit_files: Vec<Unit> = Unit::RUNTIMES

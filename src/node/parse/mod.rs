@@ -4,6 +4,7 @@ pub mod command_line;
 pub mod crictl;
 pub mod iptables;
 pub mod ipvsadm;
+pub mod kube_proxy_config;
 pub mod kubeconfig;
 pub mod kubelet_config;
 pub mod manifest;
