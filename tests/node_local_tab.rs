@@ -239,3 +239,61 @@ async fn a_guess_runs_no_command_on_a_machine_that_is_no_node() {
     let calls = std::fs::read_to_string(tools.path().join("calls.log")).unwrap();
     assert!(calls.contains("systemctl show kubelet"), "{calls}");
 }
+
+/// Live, kube-proxy's mode comes from the watched ConfigMap kube-system/kube-proxy when the
+/// node does not say its own: the demo's says iptables, this node has only IPVS rules.
+#[tokio::test]
+async fn the_watched_kube_proxy_configmap_sets_the_mode_the_node_is_judged_by() {
+    let bundle = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/node/bundle-stale-ipvs");
+    let (_sim, mut s, _) = frozen_demo().await;
+    wait_state(&mut s, "the kube-proxy ConfigMap watched", |st| {
+        st.troubleshoot
+            .analysis
+            .as_ref()
+            .is_some_and(|a| !a.coverage.syncing)
+    })
+    .await;
+    s.read_node(
+        NodeSource::bundle(&bundle).unwrap(),
+        "bundle worker (unpacked)".into(),
+        false,
+    );
+    wait_state(&mut s, "the node's report", |st| {
+        st.troubleshoot
+            .node
+            .as_ref()
+            .is_some_and(|n| n.report.is_some())
+    })
+    .await;
+    let report = s
+        .state
+        .troubleshoot
+        .node
+        .as_ref()
+        .unwrap()
+        .report
+        .as_ref()
+        .unwrap();
+    let mismatch = report
+        .findings
+        .iter()
+        .find(|f| f.check == "kube-proxy-mode-mismatch")
+        .unwrap_or_else(|| {
+            panic!(
+                "{:?}",
+                report.findings.iter().map(|f| &f.check).collect::<Vec<_>>()
+            )
+        });
+    let evidence: Vec<String> = mismatch
+        .evidence
+        .iter()
+        .map(|e| format!("{}: {}", e.label, e.value))
+        .collect();
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e.contains("ConfigMap kube-system/kube-proxy") && e.contains("iptables")),
+        "{evidence:?}"
+    );
+}

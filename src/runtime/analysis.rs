@@ -76,9 +76,18 @@ enum Input {
     SecretRead(super::tls_secrets::SecretRead),
 }
 
-/// Where the engine sends the Service ports (`None`: not known, or only one namespace watched).
-pub type ServicePortsReply =
-    tokio::sync::oneshot::Sender<Option<Vec<crate::node::analyze::packet_path::ApiServicePort>>>;
+/// What the engine's snapshot tells node-local mode's packet-path walk.
+#[derive(Debug, Default)]
+pub struct ClusterNetwork {
+    /// The Service ports and their ready endpoints (`None`: not known, or only one namespace
+    /// watched).
+    pub services: Option<Vec<crate::node::analyze::packet_path::ApiServicePort>>,
+    /// kube-proxy's mode as the watched ConfigMap kube-system/kube-proxy sets it.
+    pub kube_proxy_mode: Option<crate::node::parse::kube_proxy_config::ModeSetting>,
+}
+
+/// Where the engine sends what it knows of the cluster's network.
+pub type ServicePortsReply = tokio::sync::oneshot::Sender<ClusterNetwork>;
 
 /// "Can pod `from` reach `to`", asked by the app as request `request`.
 pub struct ReachQuestion {
@@ -118,11 +127,7 @@ impl EngineHandle {
     }
 
     /// Asks the engine for the Service ports of its snapshot (node-local packet path).
-    pub fn service_ports(
-        &self,
-    ) -> tokio::sync::oneshot::Receiver<
-        Option<Vec<crate::node::analyze::packet_path::ApiServicePort>>,
-    > {
+    pub fn service_ports(&self) -> tokio::sync::oneshot::Receiver<ClusterNetwork> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let _ = self.tx.send(Input::ServicePorts(tx));
         rx
@@ -460,11 +465,14 @@ fn reach(engine: &Engine, q: &ReachQuestion, results: &UnboundedSender<Msg>) -> 
 
 /// The Service ports of the snapshot, when it holds every namespace (with one namespace
 /// watched, the Services of the others would look deleted to the packet-path walk).
-fn service_ports(
-    engine: &Engine,
-) -> Option<Vec<crate::node::analyze::packet_path::ApiServicePort>> {
-    if engine.options().namespace.is_some() {
-        return None;
+fn service_ports(engine: &Engine) -> ClusterNetwork {
+    let snap = engine.snapshot();
+    ClusterNetwork {
+        services: if engine.options().namespace.is_some() {
+            None
+        } else {
+            crate::node::analyze::packet_path_api::from_snapshot(snap)
+        },
+        kube_proxy_mode: crate::node::analyze::proxy_mode::from_snapshot(snap),
     }
-    crate::node::analyze::packet_path_api::from_snapshot(engine.snapshot())
 }

@@ -31,8 +31,7 @@ pub fn spawn_fetch(
 }
 
 /// The engine's answer with the watched Service ports (node-local packet path).
-pub type ServicePorts =
-    tokio::sync::oneshot::Receiver<Option<Vec<crate::node::analyze::packet_path::ApiServicePort>>>;
+pub type ServicePorts = tokio::sync::oneshot::Receiver<super::analysis::ClusterNetwork>;
 
 /// How long a node reading waits for the engine's Service ports before going without them.
 const SERVICE_PORTS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -42,7 +41,8 @@ const SERVICE_PORTS_WAIT: std::time::Duration = std::time::Duration::from_secs(5
 /// root are a node's are its commands run. `now` judges certificate expiry. Cancelled
 /// with the session: the result of a reading still running is then dropped (each command has
 /// its own timeout, so the thread ends on its own). The watched Services (`services`, from the
-/// engine) are compared with kube-proxy's rules on the node (the packet-path walk).
+/// engine) are compared with kube-proxy's rules on the node (the packet-path walk), walked in
+/// the mode the watched kube-proxy ConfigMap sets when the node does not say its own.
 pub fn spawn_node_inspection(
     source: crate::node::NodeSource,
     request: u64,
@@ -53,10 +53,12 @@ pub fn spawn_node_inspection(
 ) {
     tokio::spawn(async move {
         // The engine answers between passes; a busy or gone engine only costs the comparison.
-        if context.services.is_none()
-            && let Ok(Ok(ports)) = tokio::time::timeout(SERVICE_PORTS_WAIT, services).await
-        {
-            context.services = ports;
+        let mut kube_proxy_mode = None;
+        if let Ok(Ok(network)) = tokio::time::timeout(SERVICE_PORTS_WAIT, services).await {
+            if context.services.is_none() {
+                context.services = network.services;
+            }
+            kube_proxy_mode = network.kube_proxy_mode;
         }
         let job = tokio::task::spawn_blocking(move || {
             if files_first {
@@ -69,7 +71,8 @@ pub fn spawn_node_inspection(
                     ));
                 }
             }
-            crate::node::inspect(&source, &context, now).map(|(report, _)| report)
+            crate::node::report::inspect_with(&source, &context, kube_proxy_mode, now)
+                .map(|(report, _)| report)
         });
         tokio::select! {
             () = cancel.cancelled() => {}
