@@ -34,6 +34,11 @@ pub fn text_rows(width: u16, height: u16) -> usize {
     usize::from(body(width, height).height.saturating_sub(2)).max(1)
 }
 
+/// Columns of a text screen (the body less its borders).
+pub fn text_columns(width: u16, height: u16) -> usize {
+    usize::from(body(width, height).width.saturating_sub(2)).max(1)
+}
+
 /// Log lines on screen: a text screen less the pane's status line.
 pub fn log_rows(width: u16, height: u16) -> usize {
     text_rows(width, height).saturating_sub(1).max(1)

@@ -289,6 +289,40 @@ pub fn on_reached(state: &mut AppState, request: u64, result: Result<Reach, Stri
     }
 }
 
+/// Columns before a hop's detail ("  hop         verdict  "): wrapped detail rows start there.
+const HOP_INDENT: usize = 2 + 11 + 1 + 8 + 1;
+
+/// The view's rows at `width` columns: long lines word-wrapped, a hop's continuation rows
+/// indented under its detail. The renderer draws these and scrolling counts them.
+pub fn rows(view: &ReachView, width: usize) -> Vec<ReachLine> {
+    let mut out = Vec::new();
+    for line in lines(view) {
+        let indent = if line.text.starts_with("  ") && width > HOP_INDENT + 10 {
+            HOP_INDENT
+        } else {
+            0
+        };
+        let (head, rest) = match line.text.char_indices().nth(indent) {
+            Some((at, _)) => line.text.split_at(at),
+            None => (line.text.as_str(), ""),
+        };
+        let wrapped = super::wrap::wrap(&[((), rest.to_string())], width.max(1) - indent);
+        for (i, row) in wrapped.into_iter().enumerate() {
+            let body: String = row.into_iter().map(|(_, t)| t).collect();
+            let lead = if i == 0 {
+                head.to_string()
+            } else {
+                " ".repeat(indent)
+            };
+            out.push(ReachLine {
+                text: format!("{lead}{}", body.trim_end()),
+                verdict: line.verdict,
+            });
+        }
+    }
+    out
+}
+
 /// The view's lines: the question, one line per hop (and its deciding policies), the verdict.
 pub fn lines(view: &ReachView) -> Vec<ReachLine> {
     let plain = |text: String| ReachLine {

@@ -69,6 +69,18 @@ pub(super) fn renew_steps(entry: &CertEntry) -> Vec<String> {
                 )
             }];
         }
+        if entry.object.kind == "Secret" {
+            let (ns, name) = (&entry.object.namespace, &entry.object.name);
+            return vec![
+                format!(
+                    "kubectl -n {ns} get certificate.cert-manager.io -o wide   (managed by cert-manager? then: kubectl -n {ns} describe certificate <name>, and renew it there)"
+                ),
+                format!(
+                    "kubectl -n {ns} create secret tls {name} --cert=new.crt --key=new.key --dry-run=client -o yaml | kubectl apply -f -   (a new certificate made by hand)"
+                ),
+                inspect_step(entry),
+            ];
+        }
         return vec![format!(
             "issue a new certificate for {} and replace it",
             entry.location

@@ -102,10 +102,19 @@ pub fn csr_finding(csr: &CertificateSigningRequest, now: Timestamp) -> Option<Fi
     let (check, severity, summary, explanation, step) = if !decided
         && age_minutes > CSR_PENDING_MINUTES
     {
-        let why = if signer == "kubernetes.io/kubelet-serving" {
-            "kubelet serving certificates are never approved automatically; until approved, `kubectl logs/exec` to the node fail with \"remote error: tls: internal error\"."
-        } else {
-            "Nobody approved it: client certificates of nodes should be approved automatically, so a pending one points at the controller-manager or its RBAC."
+        let why = match signer.as_str() {
+            "kubernetes.io/kubelet-serving" => {
+                "kubelet serving certificates are never approved automatically; until approved, `kubectl logs/exec` to the node fail with \"remote error: tls: internal error\"."
+            }
+            "kubernetes.io/kube-apiserver-client-kubelet" => {
+                "Nobody approved it: the controller-manager approves the client certificates of nodes (bootstrap and renewal) automatically, so a pending one points at the controller-manager or the RBAC that lets the node ask (system:certificates.k8s.io:certificatesigningrequests:nodeclient / selfnodeclient)."
+            }
+            "kubernetes.io/kube-apiserver-client" => {
+                "Nobody approved it: Kubernetes never approves other client certificates (a user's) by itself; an administrator has to. Until then the requester has no certificate to log in with."
+            }
+            _ => {
+                "Nobody approved it: the approver for this signer (a controller or an administrator) has not acted, so no certificate is issued."
+            }
         };
         (
             "csr-pending",

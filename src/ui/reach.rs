@@ -5,9 +5,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, ListItem, Paragraph};
 
-use crate::app::reach::{ReachPick, ReachView, lines};
+use crate::app::reach::{ReachPick, ReachView, rows};
 use crate::config::{Theme, Token};
 use crate::text_safety::visible;
 use crate::troubleshoot::reach::HopVerdict;
@@ -21,7 +21,8 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReachView, theme: &Theme) {
             theme.style(Token::Title),
         ));
     let height = usize::from(area.height.saturating_sub(2));
-    let shown: Vec<Line> = lines(view)
+    let columns = usize::from(area.width.saturating_sub(2)).max(1);
+    let shown: Vec<Line> = rows(view, columns)
         .into_iter()
         .skip(view.view.scroll)
         .take(height)
@@ -39,9 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReachView, theme: &Theme) {
         })
         .collect();
     frame.render_widget(
-        Paragraph::new(shown)
-            .block(block)
-            .wrap(Wrap { trim: false }),
+        Paragraph::new(shown).block(block),
         area,
     );
 }

@@ -284,3 +284,43 @@ fn a_port_is_split_from_the_filter_only_when_it_is_one() {
     assert_eq!(split_port("web:99999"), ("web:99999", None));
     assert_eq!(split_port("web:0"), ("web:0", None));
 }
+
+#[test]
+fn a_long_hop_detail_wraps_under_itself() {
+    use crate::troubleshoot::reach::{Hop, HopVerdict, Reach};
+    let detail = "policy payments/restrict-egress selects the source pod and allows egress only to pods labelled app=fraud-detector on TCP 8443";
+    let view = crate::app::reach::ReachView {
+        request: 1,
+        from: "payments/payments-7f5b8c9d6-kx7vq".into(),
+        to: "svc/payments/fraud-detector".into(),
+        port: None,
+        result: Some(Ok(Reach {
+            verdict: HopVerdict::Denied,
+            hops: vec![Hop {
+                hop: "egress".into(),
+                verdict: HopVerdict::Denied,
+                detail: detail.into(),
+                policies: Vec::new(),
+            }],
+        })),
+        view: Default::default(),
+    };
+    let rows = crate::app::reach::rows(&view, 60);
+    let hop: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.verdict == Some(HopVerdict::Denied) && !r.text.starts_with("verdict"))
+        .map(|r| r.text.as_str())
+        .collect();
+    assert!(hop.len() > 2, "{hop:?}");
+    assert!(hop[0].starts_with("  egress      denied   policy"), "{hop:?}");
+    for row in &hop[1..] {
+        assert!(row.starts_with(&" ".repeat(23)), "indented under the detail: {row:?}");
+        assert!(!row[23..].starts_with(' '), "{row:?}");
+    }
+    assert!(rows.iter().all(|r| r.text.chars().count() <= 60), "{rows:?}");
+    let joined: Vec<&str> = hop.iter().map(|r| r.trim()).collect();
+    assert_eq!(
+        joined.join(" ").replace("egress      denied   ", "egress denied "),
+        format!("egress denied {detail}")
+    );
+}

@@ -32,10 +32,11 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     if action == Action::Reach {
         return Some(reach::open_from_view(state));
     }
+    let columns = super::super::layout::text_columns(state.width, state.height);
     let Some(Overlay::Reach(view)) = &mut state.overlay else {
         return None;
     };
-    let count = reach::lines(view).len();
+    let count = reach::rows(view, columns).len();
     let page = height as isize;
     match action {
         Action::Up => view.view.scroll_by(-1, count, height),
