@@ -2,8 +2,8 @@
 //! rows of every served member kind, each named as kubectl names it, the same set of objects
 //! `kubectl get all -A -o name` prints (kubectl is a client we did not write); a CRD's own
 //! category; describe and YAML of a non-pod row read that object as its own kind; the
-//! namespace scope; a kind the user may not list is a named gap line; the member kinds'
-//! watches run only while the list is open. kubectl must be installed at /usr/bin/kubectl.
+//! namespace scope; rows follow the cluster live; a kind the user may not list is a named gap
+//! line; the member kinds' watches run only while the list is open. kubectl must be installed at /usr/bin/kubectl.
 
 #![allow(clippy::unwrap_used)]
 
@@ -248,4 +248,44 @@ async fn a_crds_category_and_a_refused_kind_named_as_a_gap() {
         "{text}"
     );
     assert!(text.contains("DATABASE"), "{text}");
+}
+
+/// Whether the open list shows a row `prefix/name`.
+fn lists(st: &kmedic::app::AppState, prefix: &str, name: &str) -> bool {
+    let Some(Overlay::Category(v)) = &st.overlay else {
+        return false;
+    };
+    v.sections.iter().filter(|x| x.prefix() == prefix).any(|x| {
+        let rows = x.rows(st);
+        x.table.visible.iter().any(|&i| rows[i].key.name == name)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_of_every_kind_follow_the_cluster_live() {
+    let sim = start_demo().await;
+    let mut s = session(&sim.kubeconfig_yaml(), None, true).await;
+    open_listed(&mut s, "all").await;
+    let created = jiff::Timestamp::now().to_string();
+    // A kind watched for the list only (StatefulSet) and one the explorer watches anyway
+    // (Service): both arrive through their watches while the list is open.
+    let sts = serde_json::json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "live-sts", "namespace": "shop", "creationTimestamp": created},
+        "spec": {"replicas": 0, "serviceName": "live-sts",
+                 "selector": {"matchLabels": {"app": "live-sts"}},
+                 "template": {"metadata": {"labels": {"app": "live-sts"}},
+                              "spec": {"containers": [{"name": "c", "image": "busybox"}]}}},
+        "status": {"replicas": 0}});
+    sim.store().upsert(sts).unwrap();
+    let svc = serde_json::json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "live-svc", "namespace": "shop", "creationTimestamp": created},
+        "spec": {"type": "ClusterIP", "clusterIP": "10.96.9.9",
+                 "ports": [{"port": 80, "protocol": "TCP"}]}});
+    sim.store().upsert(svc).unwrap();
+    wait_state(&mut s, "the new StatefulSet and Service in :all", |st| {
+        lists(st, "statefulset.apps", "live-sts") && lists(st, "service", "live-svc")
+    })
+    .await;
+    let text = tall(&s);
+    assert!(text.contains("statefulset.apps/live-sts"), "{text}");
 }

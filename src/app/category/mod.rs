@@ -231,7 +231,17 @@ pub fn refresh_all(state: &mut AppState) {
 
 /// Whether the browse watch `request` feeds a section of an open list.
 pub fn owns(state: &AppState, request: u64) -> bool {
-    wanted(state).iter().any(|(r, _)| *r == request)
+    state
+        .stack
+        .iter()
+        .chain(state.overlay.as_ref())
+        .any(|o| match o {
+            Overlay::Category(v) => v
+                .sections
+                .iter()
+                .any(|s| s.known.is_none() && s.request == request),
+            _ => false,
+        })
 }
 
 /// New rows and status of the browse watch `request`, for the sections it feeds.

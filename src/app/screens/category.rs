@@ -210,7 +210,7 @@ fn logs(state: &mut AppState, t: Target, previous: bool) -> Vec<Effect> {
         _ => {
             let text = format!(
                 "logs: a {} has no logs of its own; select a pod, a workload or a service",
-                r.kind
+                crate::text_safety::visible(&r.kind)
             );
             say(state, text, true);
             Vec::new()
