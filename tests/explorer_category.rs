@@ -3,7 +3,8 @@
 //! `kubectl get all -A -o name` prints (kubectl is a client we did not write); a CRD's own
 //! category; describe and YAML of a non-pod row read that object as its own kind; the
 //! namespace scope; rows follow the cluster live; a kind the user may not list is a named gap
-//! line; the member kinds' watches run only while the list is open. kubectl must be installed at /usr/bin/kubectl.
+//! line; the member kinds' watches run only while the list is open. kubectl must be installed
+//! at /usr/bin/kubectl.
 
 #![allow(clippy::unwrap_used)]
 
