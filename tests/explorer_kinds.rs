@@ -340,9 +340,9 @@ async fn unserved_and_unknown_kinds_say_so() {
         "{notice:?}"
     );
     assert_ne!(s.state.view, ResourceKind::Browse);
-    // A category is neither: its kinds are offered (see all_offers_the_kinds_…).
+    // A category is neither: one list of its kinds' rows (see tests/explorer_category.rs).
     command(&mut s, "all");
-    assert!(matches!(s.state.overlay, Some(Overlay::Kinds(_))));
+    assert!(matches!(s.state.overlay, Some(Overlay::Category(_))));
 }
 
 /// The YAML (or describe) text shown.
@@ -708,41 +708,4 @@ async fn faults_only_on_a_browsed_kind_follows_the_findings() {
     assert_eq!(shown, faulted, "the DaemonSets with a finding");
     let text = screen(&s, 160, 40);
     assert!(text.contains("kube-proxy"), "{text}");
-}
-
-#[tokio::test]
-async fn all_offers_the_kinds_of_the_category_and_opens_one() {
-    let (_sim, mut s, _) = frozen_demo().await;
-    discovered(&mut s).await;
-    command(&mut s, "all");
-    let Some(Overlay::Kinds(kinds)) = &s.state.overlay else {
-        panic!("`:all` opens the kinds of the category");
-    };
-    // The kinds kubectl lists for `kubectl get all`: every served kind in the category.
-    let expected: Vec<String> = s
-        .state
-        .api
-        .as_ref()
-        .unwrap()
-        .resources
-        .iter()
-        .filter(|r| r.categories.iter().any(|c| c == "all"))
-        .map(|r| r.full_name())
-        .collect();
-    assert_eq!(kinds.kinds, expected);
-    assert!(kinds.kinds.contains(&"daemonsets.apps".to_string()));
-    let text = screen(&s, 160, 40);
-    assert!(
-        text.contains("all: ") && text.contains("daemonsets.apps"),
-        "{text}"
-    );
-    // Typing filters; Enter opens the kind under the cursor.
-    type_text(&mut s, "daemon");
-    s.dispatch(key(KeyCode::Enter));
-    browse_synced(&mut s, "daemonsets").await;
-    assert!(s.state.overlay.is_none());
-    assert_eq!(
-        s.state.browse.as_ref().map(|b| b.resource.plural.as_str()),
-        Some("daemonsets")
-    );
 }

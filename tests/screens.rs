@@ -328,10 +328,12 @@ async fn every_screen_at_two_sizes_with_true_footers() {
     command(&mut s, "ds");
     wait_for_screen(&mut s, "kube-proxy").await;
     shoot(&mut s, "browsed_daemonsets");
+    // `:all` opens over the table (its own screens in the_all_list_at_two_sizes); Esc returns.
     command(&mut s, "all");
-    shoot(&mut s, "all_kinds");
+    assert!(matches!(s.state.overlay, Some(Overlay::Category(_))));
     s.dispatch(key(KeyCode::Esc));
     assert!(s.state.overlay.is_none());
+    assert_eq!(s.state.view, kmedic::model::ResourceKind::Browse);
 }
 
 fn certs_view() -> kmedic::certs::view::CertsView {
@@ -465,4 +467,30 @@ async fn help_wraps_its_descriptions_at_80x24() {
             "the help page at 80x24 does not show all of {desc:?}"
         );
     }
+}
+
+/// `:all`: one list of every served kind's rows, like `kubectl get all`, at both sizes, at its
+/// top and its end (the last kinds' sections).
+#[tokio::test]
+async fn the_all_list_at_two_sizes() {
+    let (_sim, mut s, _) = frozen_demo().await;
+    command(&mut s, "all");
+    wait_state(&mut s, "every kind of :all to list", |st| {
+        match &st.overlay {
+            Some(Overlay::Category(v)) => v.sections.iter().all(|x| {
+                let (synced, error) = x.status(st);
+                synced || error.is_some()
+            }),
+            _ => false,
+        }
+    })
+    .await;
+    shoot(&mut s, "all");
+    // The workload kinds of `apps` (a kind's name shows its rows), at the end: the sections
+    // of kinds kmedic has no view of, with their server columns. (Jobs and CronJobs print
+    // durations the server computes from its own clock, so they are not pictured.)
+    type_text(&mut s, "/apps");
+    s.dispatch(key(KeyCode::Enter));
+    s.dispatch(key(KeyCode::End));
+    shoot(&mut s, "all_end");
 }

@@ -90,6 +90,7 @@ pub fn switch_scope(state: &mut AppState, scope: Scope) -> Vec<Effect> {
     for kind in ResourceKind::VIEWS {
         state.refresh_table(*kind);
     }
+    super::category::on_scope_changed(state);
     state.dirty = true;
     vec![Effect::Rewatch {
         scope,

@@ -108,9 +108,15 @@ pub fn open(state: &mut AppState, kind: &str, key: ObjKey) {
 /// The path of drill-downs to the table on screen: `Deployments › deployment/shop/cart`.
 pub fn breadcrumb(state: &AppState) -> Option<String> {
     let shown = state.shown_drill()?;
-    let first = match (state.view, &state.browse) {
-        (ResourceKind::Browse, Some(b)) => b.title(),
-        (view, _) => view.title().to_string(),
+    // Drilled into from a category's list (`:all`): the way starts there.
+    let category = state.stack.iter().rev().find_map(|o| match o {
+        Overlay::Category(v) => Some(format!(":{}", v.category)),
+        _ => None,
+    });
+    let first = match (category, state.view, &state.browse) {
+        (Some(category), _, _) => category,
+        (None, ResourceKind::Browse, Some(b)) => b.title(),
+        (None, view, _) => view.title().to_string(),
     };
     let mut parts = vec![first];
     let drills = state.stack.iter().filter_map(|o| match o {

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod browse;
+pub mod category;
 pub mod command;
 pub mod contexts;
 pub mod drill;

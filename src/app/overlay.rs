@@ -19,6 +19,9 @@ pub struct ObjectView {
     /// When the object shown was read (the view says "as of").
     pub fetched_at: Option<jiff::Timestamp>,
     pub view: TextView,
+    /// The served kind to read it as, for a row of the combined list of a category whose kind
+    /// kmedic has no view of (`kind` is then `Browse`); None: the kind, or the Browse table's.
+    pub resource: Option<crate::model::api::ApiResource>,
 }
 
 /// The describe-like view.
@@ -58,35 +61,12 @@ pub enum Overlay {
     Tree(Box<super::tree::TreePane>),
     /// A node's page: its state, findings, pods and events (from the Troubleshoot Nodes tab).
     NodePage(Box<super::node_page::NodePagePane>),
-    /// The kinds of a category (`:all`), one to open.
-    Kinds(Box<KindsPicker>),
+    /// A category (`:all`) as one list of the rows of all its kinds.
+    Category(Box<super::category::CategoryView>),
     /// The other end of a reach question, picked by name.
     ReachPicker(Box<super::reach::ReachPick>),
     /// A reach question's answer, hop by hop.
     Reach(Box<super::reach::ReachView>),
-}
-
-/// `:all` (a category, as in `kubectl get all`): its kinds, to open one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KindsPicker {
-    pub picker: Picker,
-    pub category: String,
-    /// Full names (`deployments.apps`), in discovery order.
-    pub kinds: Vec<String>,
-    /// `-n`/`-A` as typed after the category, passed on to the kind opened.
-    pub namespace: Option<super::command::NamespaceChoice>,
-}
-
-impl KindsPicker {
-    /// The kinds whose name contains the typed filter.
-    pub fn entries(&self) -> Vec<String> {
-        let filter = self.picker.filter.to_lowercase();
-        self.kinds
-            .iter()
-            .filter(|k| k.contains(filter.as_str()))
-            .cloned()
-            .collect()
-    }
 }
 
 /// The Certs view: the inspection report once it arrives, as a navigable tree.

@@ -1,6 +1,7 @@
 //! `:KIND [flags]` for every kind the server serves: resolving kubectl's names against API
 //! discovery, opening kmedic's own table for the kinds it knows well (without selectors) or
-//! the Browse table otherwise, saying so when the server does not serve a kind, `@context`,
+//! the Browse table otherwise, a category (`:all`) as one list of its kinds' rows, saying so
+//! when the server does not serve a kind, `@context`,
 //! Tab completion candidates, and `:reveal KEY` for Secrets.
 
 use crate::model::ResourceKind;
@@ -95,18 +96,25 @@ pub fn run(state: &mut AppState, q: ResourceQuery) -> Vec<Effect> {
             effects
         }
         Resolved::Category(category, members) => {
-            // kmedic shows one kind per table: the category's kinds, to open one.
-            let kinds: Vec<String> = members.iter().map(|r| r.full_name()).collect();
-            super::nav::open(
-                state,
-                Overlay::Kinds(Box::new(super::overlay::KindsPicker {
-                    picker: Default::default(),
-                    category,
-                    kinds,
-                    namespace: q.namespace,
-                })),
-            );
-            Vec::new()
+            // One list of every member kind's rows, as `kubectl get all` prints them.
+            if selectors {
+                say(
+                    state,
+                    format!(
+                        "selectors are not taken for a category ({category}): open one kind, \
+                         e.g. :{} -l …",
+                        members.first().map_or("pods".into(), |r| r.full_name())
+                    ),
+                    true,
+                );
+                return Vec::new();
+            }
+            let effects = match q.namespace {
+                Some(choice) => contexts::switch_scope(state, scope_of(choice)),
+                None => Vec::new(),
+            };
+            super::category::open(state, category, members);
+            effects
         }
         Resolved::NotServed { name, known_as } => {
             say(

@@ -216,15 +216,12 @@ impl AppState {
     pub fn shown_drill(&self) -> Option<&super::drill::DrillView> {
         match &self.overlay {
             Some(Overlay::Drill(d)) => Some(d),
-            Some(
-                Overlay::Namespaces(_)
-                | Overlay::Contexts(_)
-                | Overlay::Kinds(_)
-                | Overlay::ReachPicker(_),
-            ) => match self.stack.last() {
-                Some(Overlay::Drill(d)) => Some(d),
-                _ => None,
-            },
+            Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::ReachPicker(_)) => {
+                match self.stack.last() {
+                    Some(Overlay::Drill(d)) => Some(d),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }
@@ -284,6 +281,7 @@ impl AppState {
         if let Some(k) = self.kinds.get_mut(&kind) {
             k.rows = rows;
         }
+        super::category::on_kind_refreshed(self, kind);
     }
 
     /// The row under the cursor in the current table.
@@ -381,15 +379,12 @@ fn drill_in<'a>(
 ) -> Option<&'a mut super::drill::DrillView> {
     match overlay {
         Some(Overlay::Drill(d)) => Some(d),
-        Some(
-            Overlay::Namespaces(_)
-            | Overlay::Contexts(_)
-            | Overlay::Kinds(_)
-            | Overlay::ReachPicker(_),
-        ) => match stack.last_mut() {
-            Some(Overlay::Drill(d)) => Some(d),
-            _ => None,
-        },
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::ReachPicker(_)) => {
+            match stack.last_mut() {
+                Some(Overlay::Drill(d)) => Some(d),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

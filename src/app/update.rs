@@ -39,6 +39,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             if let Some(table) = state.table_mut() {
                 table.scroll_into_view(height);
             }
+            super::category::with_shown(state, |_, _| {});
             state.dirty = true;
             Vec::new()
         }
@@ -143,7 +144,11 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             status,
             rows,
         } => {
-            super::browse::on_rows(state, request, status, rows);
+            if super::category::owns(state, request) {
+                super::category::on_rows(state, request, status, rows);
+            } else {
+                super::browse::on_rows(state, request, status, rows);
+            }
             Vec::new()
         }
         Msg::Reachable { generation } => {
@@ -243,6 +248,10 @@ fn on_rows(state: &mut AppState, kind: ResourceKind, rows: Vec<Arc<Row>>) -> Vec
         let view = state.shown_kind();
         refresh_table(state, view);
     }
+    if !shown_depends || state.shown_kind() != kind {
+        // An open category list (`:all`) shows this kind's rows too.
+        super::category::on_kind_refreshed(state, kind);
+    }
     if kind == ResourceKind::Events {
         rebuild_overlay(state);
     }
@@ -302,7 +311,9 @@ fn refetch_related_if_due(state: &mut AppState) -> Vec<Effect> {
 fn refetch_related(state: &mut AppState) -> Vec<Effect> {
     let request = state.next_request;
     let has_related = match &state.overlay {
-        Some(Overlay::Detail(d)) => super::screens::detail::has_related(state, d.target.kind),
+        Some(Overlay::Detail(d)) => {
+            d.target.resource.is_none() && super::screens::detail::has_related(state, d.target.kind)
+        }
         _ => false,
     };
     let Some(Overlay::Detail(d)) = &mut state.overlay else {
@@ -495,10 +506,9 @@ fn clock_changes_screen(state: &AppState, now: jiff::Timestamp) -> bool {
         Some(Overlay::Troubleshoot | Overlay::Logs(_)) => true,
         // "as of 12s ago" counts up.
         Some(Overlay::Detail(d)) => d.target.fetched_at.is_some(),
-        Some(
-            Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Kinds(_) | Overlay::Drill(_),
-        )
-        | None => {
+        // Ages in every section of the combined list.
+        Some(Overlay::Category(_)) => true,
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::Drill(_)) | None => {
             let Some(table) = state.table() else {
                 return false;
             };

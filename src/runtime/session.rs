@@ -51,6 +51,9 @@ pub struct Session {
     node_source: Option<crate::node::NodeSource>,
     /// The browse watch of the Browse table, while it is on screen.
     browse: Option<RunningBrowse>,
+    /// The browse watches of the member kinds of the open category lists (`:all`) that the
+    /// watch set does not cover, exactly those `app::category::wanted` names.
+    category: Vec<RunningBrowse>,
     /// How often each kind's rows are pulled while it keeps changing.
     pacer: super::pull_pacing::PullPacer,
     /// Cancels the metrics read on its way (usage columns), if any.
@@ -164,6 +167,7 @@ impl Session {
             clipboard: Vec::new(),
             node_source: None,
             browse: None,
+            category: Vec::new(),
             pacer: super::pull_pacing::PullPacer::default(),
             usage: None,
         }
@@ -196,6 +200,11 @@ impl Session {
 
     /// Starts (or restarts, over the current scope) the browse watch `effect` asks for.
     fn start_browse(&mut self, effect: Effect) {
+        self.browse = self.spawn_browse(effect);
+    }
+
+    /// A browse watch of what `effect` (an `Effect::Browse`) names, over the current scope.
+    fn spawn_browse(&self, effect: Effect) -> Option<RunningBrowse> {
         let Effect::Browse {
             request,
             resource,
@@ -203,7 +212,7 @@ impl Session {
             field_selector,
         } = &effect
         else {
-            return;
+            return None;
         };
         let namespace = match &self.watches.scope {
             Scope::Namespace(ns) if resource.namespaced => Some(ns.clone()),
@@ -229,17 +238,51 @@ impl Session {
             notify,
             cancel.clone(),
         ));
-        self.browse = Some(RunningBrowse {
+        Some(RunningBrowse {
             request,
             effect,
             store,
             cancel,
-        });
+        })
+    }
+
+    /// Runs exactly the browse watches the open category lists need: new member kinds start,
+    /// those of lists closed (or of an old scope) stop.
+    fn sync_category(&mut self) {
+        let wanted = crate::app::category::wanted(&self.state);
+        if wanted.len() == self.category.len()
+            && wanted
+                .iter()
+                .zip(&self.category)
+                .all(|((r, _), running)| *r == running.request)
+        {
+            return;
+        }
+        let mut running = std::mem::take(&mut self.category);
+        for (request, resource) in wanted {
+            let at = running.iter().position(|b| b.request == request);
+            let watch = match at {
+                Some(at) => Some(running.swap_remove(at)),
+                None => self.spawn_browse(Effect::Browse {
+                    request,
+                    resource,
+                    label_selector: None,
+                    field_selector: None,
+                }),
+            };
+            self.category.extend(watch);
+        }
+        // What is left in `running` is dropped here, which cancels it.
     }
 
     /// The rows of the browse watch `request`, to the reducer.
     fn pull_browse(&mut self, request: u64) {
-        let Some(browse) = self.browse.as_ref().filter(|b| b.request == request) else {
+        let browse = self
+            .browse
+            .iter()
+            .chain(&self.category)
+            .find(|b| b.request == request);
+        let Some(browse) = browse else {
             return;
         };
         let rows = browse.store.rows.snapshot();
@@ -279,6 +322,7 @@ impl Session {
         if self.browse.is_some() && self.state.browse.is_none() {
             self.browse = None;
         }
+        self.sync_category();
     }
 
     fn perform(&mut self, effect: Effect) {
@@ -292,7 +336,10 @@ impl Session {
                 kind: ResourceKind::Browse,
                 key,
             } => {
-                let Some(resource) = self.state.browse.as_ref().map(|b| b.resource.clone()) else {
+                // A row of a category's list names its kind; else the Browse table's.
+                let resource = crate::app::screens::detail::resource_of(&self.state, request)
+                    .or_else(|| self.state.browse.as_ref().map(|b| b.resource.clone()));
+                let Some(resource) = resource else {
                     return;
                 };
                 let client = self.client.clone();
@@ -606,11 +653,20 @@ impl Session {
             drop(running);
             self.start_browse(effect);
         }
+        // The category lists' watches stop; the next sync starts those still wanted over the
+        // new scope (a scope change gives them new ids, so nothing of the old one lands).
+        self.category.clear();
+        self.sync_category();
     }
 
     /// OSC 52 clipboard sequences the screens asked for, for the terminal to write.
     pub fn take_clipboard(&mut self) -> Vec<String> {
         std::mem::take(&mut self.clipboard)
+    }
+
+    /// Browse watches running now for the open category lists (`:all`).
+    pub fn category_watches(&self) -> usize {
+        self.category.len()
     }
 
     /// Log streams running now.

@@ -3,6 +3,7 @@
 
 mod access;
 pub mod ascii;
+mod category;
 pub mod certs;
 mod column_fit;
 pub mod footer;
@@ -47,7 +48,7 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
         Some(Overlay::Detail(detail)) => text::render_detail(frame, body, state, detail, theme),
         Some(Overlay::Yaml(yaml)) => text::render_yaml(frame, body, yaml, theme),
         Some(Overlay::Namespaces(p)) => {
-            table::render(frame, body, state, theme);
+            beneath_picker(frame, body, state, theme);
             picker::render(frame, body, state, p, theme);
         }
         Some(Overlay::Access(view)) => access::render(frame, body, state, view, theme),
@@ -63,13 +64,10 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
             ),
         },
         Some(Overlay::Contexts(p)) => {
-            table::render(frame, body, state, theme);
+            beneath_picker(frame, body, state, theme);
             picker::render_contexts(frame, body, state, p, theme);
         }
-        Some(Overlay::Kinds(k)) => {
-            table::render(frame, body, state, theme);
-            picker::render_kinds(frame, body, k, theme);
-        }
+        Some(Overlay::Category(view)) => category::render(frame, body, state, view, theme),
         Some(Overlay::Logs(pane)) => logs::render(frame, body, state, pane, theme),
         Some(Overlay::Drill(_)) => table::render(frame, body, state, theme),
         Some(Overlay::Tree(pane)) => tree::render(frame, body, state, pane, theme),
@@ -89,6 +87,14 @@ pub fn render(frame: &mut Frame, state: &AppState, theme: &Theme) {
     neutralise::neutralise(frame.buffer_mut());
     if state.ascii {
         ascii::asciify(frame.buffer_mut());
+    }
+}
+
+/// What a namespace or context picker is drawn over: a category's list, or the table.
+fn beneath_picker(frame: &mut Frame, body: Rect, state: &AppState, theme: &Theme) {
+    match crate::app::category::beneath_or_shown(state) {
+        Some(view) => category::render(frame, body, state, view, theme),
+        None => table::render(frame, body, state, theme),
     }
 }
 

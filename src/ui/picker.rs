@@ -27,36 +27,6 @@ pub fn render(frame: &mut Frame, body: Rect, state: &AppState, picker: &Picker, 
     render_popup(frame, body, 50, title, items, picker.selected, theme);
 }
 
-/// The kinds of a category (`:all`): Enter opens one.
-pub fn render_kinds(
-    frame: &mut Frame,
-    body: Rect,
-    kinds: &crate::app::overlay::KindsPicker,
-    theme: &Theme,
-) {
-    let items: Vec<ListItem> = kinds
-        .entries()
-        .iter()
-        .map(|k| ListItem::new(format!("  {}", visible(k))))
-        .collect();
-    let title = Line::from(vec![
-        Span::styled(
-            format!(
-                " {}: {} kinds, one table each ",
-                visible(&kinds.category),
-                kinds.kinds.len()
-            ),
-            theme.style(Token::Title),
-        ),
-        Span::styled(
-            format!("{}▏", kinds.picker.filter),
-            theme.style(Token::Input),
-        ),
-        Span::styled(" Enter opens one ", theme.style(Token::Muted)),
-    ]);
-    render_popup(frame, body, 60, title, items, kinds.picker.selected, theme);
-}
-
 /// The context picker: name, cluster, server, user and default namespace; the current one marked.
 pub fn render_contexts(
     frame: &mut Frame,

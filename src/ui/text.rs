@@ -69,8 +69,17 @@ fn render_lines(
             visible(&target.key.name)
         )
     };
+    // A kind read through discovery (a browsed kind, a row of `:all`) is named as it is.
+    let kind = match (&target.resource, &target.object) {
+        (Some(r), _) => visible(&r.kind).into_owned(),
+        (None, Some(o)) if target.kind == crate::model::ResourceKind::Browse => o
+            .get("kind")
+            .and_then(serde_json::Value::as_str)
+            .map_or_else(|| "Object".to_string(), |k| visible(k).into_owned()),
+        _ => target.kind.kind_name().to_string(),
+    };
     let mut title = vec![Span::styled(
-        format!(" {} {name} ({what}) ", target.kind.kind_name()),
+        format!(" {kind} {name} ({what}) "),
         theme.style(Token::Title),
     )];
     if let Some(as_of) = as_of {

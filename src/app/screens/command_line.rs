@@ -34,7 +34,7 @@ pub fn on_key(state: &mut AppState, key: &KeyEvent) -> Vec<Effect> {
     match (edit, purpose) {
         (Edit::Changed, InputPurpose::Filter) => {
             table::set_filter(state, &text);
-            let error = state.table().and_then(|t| t.filter_error.clone());
+            let error = table::filter_error(state);
             if let Some(input) = state.input.as_mut() {
                 input.error = error;
             }

@@ -80,12 +80,13 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
         Action::Copy => return Some(copy(state)),
         Action::Yaml | Action::Describe => {
             let yaml = action == Action::Yaml;
-            let (kind, key) = match &state.overlay {
-                Some(Overlay::Detail(d)) if yaml => (d.target.kind, d.target.key.clone()),
-                Some(Overlay::Yaml(y)) if !yaml => (y.target.kind, y.target.key.clone()),
+            let target = match &state.overlay {
+                Some(Overlay::Detail(d)) if yaml => &d.target,
+                Some(Overlay::Yaml(y)) if !yaml => &y.target,
                 _ => return None,
             };
-            return Some(show(state, kind, key, yaml, false));
+            let (kind, key, resource) = (target.kind, target.key.clone(), target.resource.clone());
+            return Some(show(state, kind, key, resource, yaml, false));
         }
         _ => return None,
     }
@@ -95,16 +96,44 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
 
 /// Opens the describe (or YAML) view of one object over the current screen.
 pub fn open(state: &mut AppState, kind: ResourceKind, key: ObjKey, yaml: bool) -> Vec<Effect> {
-    show(state, kind, key, yaml, true)
+    show(state, kind, key, None, yaml, true)
+}
+
+/// Opens the describe (or YAML) view of an object of a served kind kmedic has no view of (a
+/// row of a category's combined list), read as that kind.
+pub fn open_resource(
+    state: &mut AppState,
+    resource: crate::model::api::ApiResource,
+    key: ObjKey,
+    yaml: bool,
+) -> Vec<Effect> {
+    show(state, ResourceKind::Browse, key, Some(resource), yaml, true)
+}
+
+/// The served kind the describe or YAML view waiting for `request` reads its object as.
+pub fn resource_of(state: &AppState, request: u64) -> Option<crate::model::api::ApiResource> {
+    state
+        .stack
+        .iter()
+        .chain(state.overlay.as_ref())
+        .find_map(|o| match o {
+            Overlay::Detail(d) if d.target.request == request => d.target.resource.clone(),
+            Overlay::Yaml(y) if y.target.request == request => y.target.resource.clone(),
+            _ => None,
+        })
 }
 
 fn show(
     state: &mut AppState,
     kind: ResourceKind,
     key: ObjKey,
+    resource: Option<crate::model::api::ApiResource>,
     yaml: bool,
     push: bool,
 ) -> Vec<Effect> {
+    // What describe reads besides the object is known for kmedic's kinds and the Browse
+    // table's claims, not for another kind read through a category's list.
+    let related = resource.is_none() && has_related(state, kind);
     let request = state.next_request;
     state.next_request += 1;
     let target = ObjectView {
@@ -115,6 +144,7 @@ fn show(
         error: None,
         fetched_at: None,
         view: TextView::default(),
+        resource,
     };
     let mut effects = vec![Effect::Fetch {
         request,
@@ -127,7 +157,7 @@ fn show(
             lines: Vec::new(),
         }))
     } else {
-        let related_request = if has_related(state, kind) {
+        let related_request = if related {
             let id = state.next_request;
             state.next_request += 1;
             effects.push(Effect::FetchRelated {

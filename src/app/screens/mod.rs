@@ -6,6 +6,7 @@
 //! check that every footer hint is bound and handled.
 
 pub mod access;
+pub mod category;
 pub mod certs;
 pub mod command_line;
 pub mod detail;
@@ -41,12 +42,10 @@ pub fn layer(state: &AppState) -> Layer {
         Some(Overlay::Access(_)) => Layer::Access,
         Some(Overlay::Troubleshoot) => Layer::Troubleshoot,
         Some(Overlay::Certs(_)) => Layer::Certs,
-        Some(
-            Overlay::Namespaces(_)
-            | Overlay::Contexts(_)
-            | Overlay::Kinds(_)
-            | Overlay::ReachPicker(_),
-        ) => Layer::Picker,
+        Some(Overlay::Namespaces(_) | Overlay::Contexts(_) | Overlay::ReachPicker(_)) => {
+            Layer::Picker
+        }
+        Some(Overlay::Category(_)) => Layer::Table,
         Some(Overlay::Reach(_)) => Layer::Reach,
         Some(Overlay::Logs(_)) => Layer::Logs,
         Some(Overlay::Drill(_)) => Layer::Table,
@@ -79,6 +78,7 @@ pub fn handles(layer: Layer) -> &'static [Action] {
 pub fn footer(state: &AppState) -> Vec<Hint> {
     let fixed = match &state.overlay {
         None | Some(Overlay::Drill(_)) => return table::footer(state),
+        Some(Overlay::Category(_)) => return category::footer(state),
         Some(Overlay::Tree(_)) => tree::FOOTER,
         Some(Overlay::NodePage(_)) => node_page::FOOTER,
         Some(Overlay::Help(_)) => help::FOOTER,
@@ -88,9 +88,7 @@ pub fn footer(state: &AppState) -> Vec<Hint> {
         Some(Overlay::Troubleshoot) => troubleshoot::footer(state),
         Some(Overlay::Certs(_)) => certs::FOOTER,
         Some(Overlay::Namespaces(_)) => picker::NAMESPACES_FOOTER,
-        Some(Overlay::Contexts(_) | Overlay::Kinds(_) | Overlay::ReachPicker(_)) => {
-            picker::CONTEXTS_FOOTER
-        }
+        Some(Overlay::Contexts(_) | Overlay::ReachPicker(_)) => picker::CONTEXTS_FOOTER,
         Some(Overlay::Reach(_)) => reach::FOOTER,
         Some(Overlay::Logs(p)) if p.mark.is_some() => logs::SELECTING_FOOTER,
         Some(Overlay::Logs(_)) => logs::FOOTER,
@@ -115,7 +113,7 @@ pub fn footer(state: &AppState) -> Vec<Hint> {
 pub fn footers_of(layer: Layer) -> Vec<&'static [Hint]> {
     match layer {
         Layer::Global => Vec::new(),
-        Layer::Table => vec![table::FOOTER, table::FOOTER_NO_LOGS],
+        Layer::Table => vec![table::FOOTER, table::FOOTER_NO_LOGS, category::FOOTER],
         Layer::Troubleshoot => vec![
             troubleshoot::FOOTER,
             troubleshoot::FOOTER_NODES,

@@ -93,7 +93,6 @@ pub fn entries(state: &AppState) -> Vec<String> {
             .into_iter()
             .map(|c| c.name.clone())
             .collect(),
-        Some(Overlay::Kinds(k)) => k.entries(),
         Some(Overlay::ReachPicker(r)) => r.entries(),
         _ => Vec::new(),
     }
@@ -105,7 +104,6 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
     let is_namespaces = matches!(state.overlay, Some(Overlay::Namespaces(_)));
     let p = match &mut state.overlay {
         Some(Overlay::Namespaces(p) | Overlay::Contexts(p)) => p,
-        Some(Overlay::Kinds(k)) => &mut k.picker,
         Some(Overlay::ReachPicker(r)) => &mut r.picker,
         _ => return None,
     };
@@ -139,28 +137,9 @@ pub fn text_key(state: &mut AppState, key: &KeyEvent) -> Option<Vec<Effect>> {
         return Some(crate::app::reach::choose(state));
     }
     let entries = entries(state);
-    if key.code == KeyCode::Enter
-        && let Some(Overlay::Kinds(k)) = &state.overlay
-    {
-        let choice = entries.get(k.picker.selected).cloned();
-        let namespace = k.namespace.clone();
-        nav::back(state);
-        return Some(match choice {
-            Some(name) => crate::app::resources::run(
-                state,
-                crate::app::command::ResourceQuery {
-                    name,
-                    namespace,
-                    ..Default::default()
-                },
-            ),
-            None => Vec::new(),
-        });
-    }
     let (picker, is_contexts) = match state.overlay.as_mut() {
         Some(Overlay::Namespaces(p)) => (p, false),
         Some(Overlay::Contexts(p)) => (p, true),
-        Some(Overlay::Kinds(k)) => (&mut k.picker, false),
         Some(Overlay::ReachPicker(r)) => (&mut r.picker, false),
         _ => return None,
     };

@@ -116,6 +116,11 @@ pub fn has_logs(state: &AppState) -> bool {
 }
 
 pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
+    // The combined list of a category (`:all`) shares the table's keys; its rows are of
+    // several kinds.
+    if matches!(state.overlay, Some(Overlay::Category(_))) {
+        return super::category::on_action(state, action);
+    }
     match action {
         Action::Back => global::back(state),
         Action::Up => move_cursor(state, -1),
@@ -188,11 +193,23 @@ pub fn on_action(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
 
 /// Filters the current table by `text` (a regex; smart case).
 pub fn set_filter(state: &mut AppState, text: &str) {
+    if matches!(state.overlay, Some(Overlay::Category(_))) {
+        crate::app::category::set_filter(state, text);
+        return;
+    }
     let view = state.shown_kind();
     if let Some(table) = state.table_mut() {
         table.set_filter(text);
     }
     state.refresh_table(view);
+}
+
+/// Why the filter typed does not compile, on the table or list shown.
+pub fn filter_error(state: &AppState) -> Option<String> {
+    match crate::app::category::shown(state) {
+        Some(view) => view.filter_error.clone(),
+        None => state.table().and_then(|t| t.filter_error.clone()),
+    }
 }
 
 /// Opens "what can I do here" and asks the server.

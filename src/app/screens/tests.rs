@@ -125,6 +125,7 @@ fn state() -> AppState {
 
 fn object() -> ObjectView {
     ObjectView {
+        resource: None,
         kind: ResourceKind::Pods,
         key: ObjKey::new("shop", "web-1"),
         request: 1,
