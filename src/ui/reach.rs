@@ -39,10 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &ReachView, theme: &Theme) {
             ))
         })
         .collect();
-    frame.render_widget(
-        Paragraph::new(shown).block(block),
-        area,
-    );
+    frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 
 /// The picker popup: the candidates the filter keeps; Enter chooses.

@@ -312,15 +312,26 @@ fn a_long_hop_detail_wraps_under_itself() {
         .map(|r| r.text.as_str())
         .collect();
     assert!(hop.len() > 2, "{hop:?}");
-    assert!(hop[0].starts_with("  egress      denied   policy"), "{hop:?}");
+    assert!(
+        hop[0].starts_with("  egress      denied   policy"),
+        "{hop:?}"
+    );
     for row in &hop[1..] {
-        assert!(row.starts_with(&" ".repeat(23)), "indented under the detail: {row:?}");
+        assert!(
+            row.starts_with(&" ".repeat(23)),
+            "indented under the detail: {row:?}"
+        );
         assert!(!row[23..].starts_with(' '), "{row:?}");
     }
-    assert!(rows.iter().all(|r| r.text.chars().count() <= 60), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.text.chars().count() <= 60),
+        "{rows:?}"
+    );
     let joined: Vec<&str> = hop.iter().map(|r| r.trim()).collect();
     assert_eq!(
-        joined.join(" ").replace("egress      denied   ", "egress denied "),
+        joined
+            .join(" ")
+            .replace("egress      denied   ", "egress denied "),
         format!("egress denied {detail}")
     );
 }
