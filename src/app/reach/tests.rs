@@ -313,7 +313,7 @@ fn a_long_hop_detail_wraps_under_itself() {
         .collect();
     assert!(hop.len() > 2, "{hop:?}");
     assert!(
-        hop[0].starts_with("  egress      denied   policy"),
+        hop[0].starts_with("  egress      DENIED   policy"),
         "{hop:?}"
     );
     for row in &hop[1..] {
@@ -331,7 +331,7 @@ fn a_long_hop_detail_wraps_under_itself() {
     assert_eq!(
         joined
             .join(" ")
-            .replace("egress      denied   ", "egress denied "),
-        format!("egress denied {detail}")
+            .replace("egress      DENIED   ", "egress DENIED "),
+        format!("egress DENIED {detail}")
     );
 }
