@@ -144,12 +144,17 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             status,
             rows,
         } => {
+            let changed_target = browsed_target_changed(state, request, &rows);
             if super::category::owns(state, request) {
                 super::category::on_rows(state, request, status, rows);
             } else {
                 super::browse::on_rows(state, request, status, rows);
             }
-            Vec::new()
+            if changed_target {
+                refetch_overlay(state)
+            } else {
+                Vec::new()
+            }
         }
         Msg::Reachable { generation } => {
             if generation == state.generation && state.stale() {
@@ -376,6 +381,45 @@ fn detail_target_changed(state: &AppState, kind: ResourceKind, rows: &[Arc<Row>]
         return false;
     }
     let old = state.rows(kind).iter().find(|r| r.key == target.key);
+    let new = rows.iter().find(|r| r.key == target.key);
+    match (old, new) {
+        (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+        (None, None) => false,
+        _ => true,
+    }
+}
+
+/// Whether the rows of browse watch `request` change the object the open describe or YAML view
+/// shows (a kind kmedic reads through a browse watch: the browsed table's, or a section of a
+/// category list), so that the view is read again and stays live.
+fn browsed_target_changed(state: &AppState, request: u64, rows: &[Arc<Row>]) -> bool {
+    let Some(target) = overlay_target(state) else {
+        return false;
+    };
+    if target.kind != ResourceKind::Browse {
+        return false;
+    }
+    let old: Option<&Arc<Row>> = match &target.resource {
+        Some(resource) => {
+            let section = state
+                .stack
+                .iter()
+                .filter_map(|o| match o {
+                    Overlay::Category(v) => Some(v),
+                    _ => None,
+                })
+                .flat_map(|v| v.sections.iter())
+                .find(|s| s.request == request && s.resource == *resource);
+            let Some(section) = section else {
+                return false;
+            };
+            section.rows.iter().find(|r| r.key == target.key)
+        }
+        None => match &state.browse {
+            Some(b) if b.request == request => b.raw.iter().find(|r| r.key == target.key),
+            _ => return false,
+        },
+    };
     let new = rows.iter().find(|r| r.key == target.key);
     match (old, new) {
         (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
