@@ -30,7 +30,7 @@ async fn an_open_describe_of_a_browsed_kind_follows_the_object() {
         "metadata": {"name": "live-describe", "namespace": "shop", "creationTimestamp": created,
             "labels": {"stage": "first"}},
         "data": {"key": "1"}});
-    sim.store().upsert(cm.clone()).unwrap();
+    sim.store().upsert(cm.clone()).expect("upsert");
     command(&mut s, "cm -n shop");
     wait_state(&mut s, "the ConfigMap listed", |st| {
         st.view == ResourceKind::Browse
@@ -49,7 +49,7 @@ async fn an_open_describe_of_a_browsed_kind_follows_the_object() {
     })
     .await;
     cm["metadata"]["labels"] = serde_json::json!({"stage": "second"});
-    sim.store().upsert(cm).unwrap();
+    sim.store().upsert(cm).expect("upsert");
     wait_state(&mut s, "the describe read again", |st| {
         detail_text(st).contains("stage=second")
     })
