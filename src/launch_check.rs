@@ -408,11 +408,21 @@ async fn from_cluster(
     if let Some(reading) = certificate_reading(connect, panes, now).await {
         engine.apply(Change::Certificates(Box::new(reading)));
     }
+    // Said, so that a quiet namespace is not read as a quiet cluster.
+    let notes = namespace
+        .iter()
+        .map(|ns| {
+            format!(
+                "looked at namespace {ns} only (and at what concerns the whole cluster: nodes, \
+                 control plane, certificates, DNS); -A looks at every namespace"
+            )
+        })
+        .collect();
     Ok(Input {
         engine,
         now,
         extra: Vec::new(),
-        notes: Vec::new(),
+        notes,
         offline: false,
         unusable: None,
     })

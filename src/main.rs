@@ -46,7 +46,14 @@ fn main() -> ExitCode {
             Some(Command::ServeDemo(args)) => launch::serve_demo(args).await.map(|()| 0),
             Some(Command::Check(args)) => {
                 let connect = args.connect.or(&cli.connect);
-                kmedic::launch_check::run(args, &connect, &args.scope()).await
+                // `kmedic -A check` and `kmedic -n NS check` scope the check as `check -A` does.
+                let mut scope = args.scope();
+                if scope.namespace.is_none() && !scope.all_namespaces {
+                    scope.namespace = cli.ui.namespace.clone();
+                    scope.all_namespaces = cli.ui.all_namespaces;
+                }
+                scope.no_color |= cli.ui.no_color;
+                kmedic::launch_check::run(args, &connect, &scope).await
             }
             Some(Command::Certs(args)) => {
                 let mut args = args.clone();

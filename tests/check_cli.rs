@@ -477,3 +477,47 @@ async fn live_cluster_namespace_and_forbidden_lists() {
     assert!(stdout(&o).contains("Service/payments: selector app=paymnts matches no pods"));
     sim.shutdown().await;
 }
+
+/// `kmedic -A check` scopes like `kmedic check -A` (the flag before the subcommand is not
+/// dropped), and a run scoped to one namespace says so instead of reading as the cluster's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scope_before_the_subcommand_counts_and_a_namespace_run_says_so() {
+    let (_sim, dir, kubeconfig) = sim(Vec::new()).await;
+    let kc = kubeconfig.to_str().unwrap();
+    let global = tokio::process::Command::new(BIN)
+        .args([
+            "--kubeconfig",
+            kc,
+            "-A",
+            "check",
+            "--pane",
+            "network",
+            "-o",
+            "json",
+        ])
+        .arg("--log-file")
+        .arg(dir.path().join("kmedic.log"))
+        .env_remove("KUBECONFIG")
+        .env("HOME", dir.path())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(global.status.code(), Some(1), "{}", stderr(&global));
+    assert!(has(
+        &findings(&global),
+        "netpol-blocks-dns",
+        "restrict-egress"
+    ));
+
+    let one = check(
+        dir.path(),
+        &["--kubeconfig", kc, "-n", "default", "--pane", "network"],
+    )
+    .await;
+    let text = stdout(&one);
+    assert!(
+        text.contains("looked at namespace default only")
+            && text.contains("-A looks at every namespace"),
+        "{text}"
+    );
+}
