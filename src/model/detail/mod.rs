@@ -77,6 +77,7 @@ pub fn describe_with(
         }
         ResourceKind::Browse => {
             secret_data(&mut out, obj);
+            configmap_data(&mut out, obj);
             other::generic_status(&mut out, obj);
             Ok(())
         }
@@ -128,6 +129,46 @@ fn secret_data(out: &mut Out, obj: &Value) {
             }
         }
     }
+}
+
+/// Lines of a ConfigMap's values shown at most (a describe of a huge ConfigMap stays usable;
+/// the YAML view has everything).
+const CONFIGMAP_LINES: usize = 2000;
+
+/// A ConfigMap's data as `kubectl describe configmap` prints it: each key, a rule, its value;
+/// binary keys by size only.
+fn configmap_data(out: &mut Out, obj: &Value) {
+    if obj["kind"].as_str() != Some("ConfigMap") {
+        return;
+    }
+    out.heading("Data");
+    out.line("====");
+    let mut shown = 0;
+    for (k, v) in obj["data"].as_object().into_iter().flatten() {
+        out.line(format!("{k}:"));
+        out.line("----");
+        for line in v.as_str().unwrap_or_default().lines() {
+            if shown == CONFIGMAP_LINES {
+                out.line("… (more in the YAML view)");
+            }
+            shown += 1;
+            if shown <= CONFIGMAP_LINES {
+                out.line(line);
+            }
+        }
+        out.line("");
+    }
+    out.line("");
+    out.heading("BinaryData");
+    out.line("====");
+    for (k, v) in obj["binaryData"].as_object().into_iter().flatten() {
+        // base64: three bytes per four characters, less the padding.
+        let text = v.as_str().unwrap_or_default();
+        let bytes = (text.len() / 4 * 3)
+            .saturating_sub(text.chars().rev().take_while(|c| *c == '=').count());
+        out.line(format!("{k}: {bytes} bytes"));
+    }
+    out.line("");
 }
 
 fn typed<T: serde::de::DeserializeOwned>(obj: &Value) -> Result<T, String> {

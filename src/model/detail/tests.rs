@@ -327,3 +327,25 @@ fn print_sample() {
     }
     println!("{}", super::to_yaml(&oom_pod()).unwrap_or_default());
 }
+
+#[test]
+fn configmap_describe_shows_data_as_kubectl_does() {
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "coredns", "namespace": "kube-system",
+                     "creationTimestamp": "2025-11-22T12:00:08Z"},
+        "data": {"Corefile": ".:53 {\n    errors\n    forward . /etc/resolv.conf\n}\n"},
+        "binaryData": {"blob": "AAECAw==", "bad": "="}});
+    let lines = texts(&describe(ResourceKind::Browse, &cm, &[], now()));
+    let at = lines
+        .iter()
+        .position(|l| l == "Data")
+        .expect("a Data section");
+    assert_eq!(lines[at + 1], "====");
+    assert_eq!(lines[at + 2], "Corefile:");
+    assert_eq!(lines[at + 3], "----");
+    assert_eq!(lines[at + 4], ".:53 {");
+    assert!(lines.iter().any(|l| l == "    forward . /etc/resolv.conf"));
+    assert!(lines.iter().any(|l| l == "BinaryData"));
+    assert!(lines.iter().any(|l| l == "blob: 4 bytes"), "{lines:?}");
+    assert!(lines.iter().any(|l| l == "bad: 0 bytes"), "{lines:?}");
+}
