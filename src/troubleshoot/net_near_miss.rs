@@ -13,9 +13,17 @@ pub fn near_misses(ctx: &Ctx, ns: &str, selector: &Map) -> Vec<String> {
         let mut seen: Vec<String> = Vec::new();
         for pod in ctx.snap.pods_in(ns) {
             for (lk, lv) in pod.metadata.labels.iter().flatten() {
-                let close = (lk == k && lv != v && close_enough(lv, v)) || (lk != k && lv == v);
+                let close = if lk == k {
+                    lv != v && close_enough(lv, v)
+                } else {
+                    lv == v
+                };
+                // Most labels are not close: nothing is formatted or allocated for them.
+                if !close {
+                    continue;
+                }
                 let text = format!("{lk}={lv}");
-                if close && !seen.contains(&text) {
+                if !seen.contains(&text) {
                     seen.push(text);
                 }
             }
@@ -28,7 +36,9 @@ pub fn near_misses(ctx: &Ctx, ns: &str, selector: &Map) -> Vec<String> {
 }
 
 fn close_enough(a: &str, b: &str) -> bool {
-    edit_distance(a, b) <= 2 || a.contains(b) || b.contains(a)
+    // The edit distance is at least the difference in length: no need to compute it then.
+    let lengths_close = a.chars().count().abs_diff(b.chars().count()) <= 2;
+    a.contains(b) || b.contains(a) || (lengths_close && edit_distance(a, b) <= 2)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
