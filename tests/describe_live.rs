@@ -8,18 +8,6 @@ use kmedic::app::overlay::Overlay;
 use kmedic::model::ResourceKind;
 use support::*;
 
-fn detail_text(s: &kmedic::app::AppState) -> String {
-    match &s.overlay {
-        Some(Overlay::Detail(d)) => d
-            .lines
-            .iter()
-            .map(|l| l.text.clone())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_open_describe_of_a_browsed_kind_follows_the_object() {
     let sim = start_demo().await;
@@ -45,13 +33,13 @@ async fn an_open_describe_of_a_browsed_kind_follows_the_object() {
     s.dispatch(key(crossterm::event::KeyCode::Enter));
     type_text(&mut s, "d");
     wait_state(&mut s, "its describe", |st| {
-        detail_text(st).contains("stage=first")
+        overlay_text(st).contains("stage=first")
     })
     .await;
     cm["metadata"]["labels"] = serde_json::json!({"stage": "second"});
     sim.store().upsert(cm).expect("upsert");
     wait_state(&mut s, "the describe read again", |st| {
-        detail_text(st).contains("stage=second")
+        overlay_text(st).contains("stage=second")
     })
     .await;
     assert!(matches!(s.state.overlay, Some(Overlay::Detail(_))));

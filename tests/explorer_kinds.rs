@@ -345,20 +345,6 @@ async fn unserved_and_unknown_kinds_say_so() {
     assert!(matches!(s.state.overlay, Some(Overlay::Category(_))));
 }
 
-/// The YAML (or describe) text shown.
-fn overlay_text(s: &Session) -> String {
-    match &s.state.overlay {
-        Some(Overlay::Yaml(y)) => y.lines.join("\n"),
-        Some(Overlay::Detail(d)) => d
-            .lines
-            .iter()
-            .map(|l| l.text.clone())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_stay_masked_until_one_key_is_asked_for() {
     let sim = start_demo().await;
@@ -428,7 +414,7 @@ async fn secrets_stay_masked_until_one_key_is_asked_for() {
         |st| matches!(&st.overlay, Some(Overlay::Yaml(y)) if !y.lines.is_empty()),
     )
     .await;
-    let yaml = overlay_text(&s);
+    let yaml = overlay_text(&s.state);
     assert!(yaml.contains("<masked:"), "{yaml}");
     assert!(
         leaks(&yaml, None).is_empty(),
@@ -448,7 +434,7 @@ async fn secrets_stay_masked_until_one_key_is_asked_for() {
         _ => false,
     })
     .await;
-    let yaml = overlay_text(&s);
+    let yaml = overlay_text(&s.state);
     assert!(leaks(&yaml, Some(&key_name)).is_empty(), "{yaml}");
 
     // Describe (in place of the YAML) keeps the same rule; a bad key is refused.
@@ -459,7 +445,7 @@ async fn secrets_stay_masked_until_one_key_is_asked_for() {
         |st| matches!(&st.overlay, Some(Overlay::Detail(d)) if !d.lines.is_empty()),
     )
     .await;
-    let text = overlay_text(&s);
+    let text = overlay_text(&s.state);
     assert!(text.contains("Data"), "{text}");
     assert!(leaks(&text, Some(&key_name)).is_empty(), "{text}");
     command(&mut s, "reveal nope");
@@ -481,7 +467,7 @@ async fn secrets_stay_masked_until_one_key_is_asked_for() {
         |st| matches!(&st.overlay, Some(Overlay::Yaml(y)) if !y.lines.is_empty()),
     )
     .await;
-    let yaml = overlay_text(&s);
+    let yaml = overlay_text(&s.state);
     assert!(leaks(&yaml, None).is_empty(), "{yaml}");
 }
 

@@ -9,20 +9,8 @@
 # Run from the project root after `cargo build --release`. Needs kubectl, python3, tmux, bc.
 set -u
 pods=${1:-50000}; rounds=${2:-10}
-bin=$PWD/target/release/kmedic
-[ -x "$bin" ] || { echo "build first: cargo build --release"; exit 2; }
-tmp=$(mktemp -d); S=crash$$
-export KUBECONFIG=$tmp/kc.yaml
-"$bin" serve-demo --pods "$pods" --nodes $(( pods/100 + 3 )) --namespaces 50 --frozen \
-  --write-kubeconfig "$KUBECONFIG" --log-file "$tmp/srv.log" >"$tmp/srv.out" 2>&1 &
-srv=$!
-trap 'tmux kill-session -t $S 2>/dev/null; kill $srv 2>/dev/null' EXIT
-for _ in $(seq 1 1200); do [ -s "$KUBECONFIG" ] && break; sleep 0.1; done
-tmux new-session -d -s $S -x 200 -y 50 "KUBECONFIG=$KUBECONFIG exec $bin -A --state-file $tmp/st.json --log-file $tmp/k.log"
-for _ in $(seq 1 1200); do
-  tmux capture-pane -t $S -p | grep -E -q "Pods ($pods|$(printf "%'d" "$pods"))" && break
-  sleep 0.1
-done
+S=crash$$
+. "$(dirname "$0")/synthetic_ui.sh"
 # The header badge ("▲ 1 critical, 96 errors (press t)"): its error count.
 badge() { tmux capture-pane -t $S -p | head -2 | grep -o '[0-9][0-9]* errors\?' | grep -o '^[0-9]*' | head -1; }
 # Let the first analysis settle: the badge must stay the same for 5 s.

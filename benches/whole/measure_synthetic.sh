@@ -9,22 +9,8 @@
 # Run from the project root after `cargo build --release`. Needs tmux, bc.
 set -u
 pods=${1:-50000}
-bin=$PWD/target/release/kmedic
-[ -x "$bin" ] || { echo "build first: cargo build --release"; exit 2; }
-tmp=$(mktemp -d); S=synth$$
-export KUBECONFIG=$tmp/kc.yaml
-"$bin" serve-demo --pods "$pods" --nodes $(( pods/100 + 3 )) --namespaces 50 --frozen \
-  --write-kubeconfig "$KUBECONFIG" --log-file "$tmp/srv.log" >"$tmp/srv.out" 2>&1 &
-srv=$!
-trap 'tmux kill-session -t $S 2>/dev/null; kill $srv 2>/dev/null' EXIT
-for _ in $(seq 1 1200); do [ -s "$KUBECONFIG" ] && break; sleep 0.1; done
-start=$(date +%s.%N)
-tmux new-session -d -s $S -x 200 -y 50 "KUBECONFIG=$KUBECONFIG exec $bin -A --state-file $tmp/st.json --log-file $tmp/k.log"
-ready=NA
-for _ in $(seq 1 1200); do
-  if tmux capture-pane -t $S -p | grep -E -q "Pods ($pods|$(printf "%'d" "$pods"))"; then ready=$(echo "$(date +%s.%N) - $start" | bc); break; fi
-  sleep 0.1
-done
+S=synth$$
+. "$(dirname "$0")/synthetic_ui.sh"
 sleep 30
 pid=$(tmux list-panes -t $S -F '#{pane_pid}')
 t1=$(awk '{print $14+$15}' /proc/$pid/stat)

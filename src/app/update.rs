@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::cluster::ClusterEvent;
 use crate::model::detail::{describe_with, to_yaml};
-use crate::model::{ResourceKind, Row, RowLinks};
+use crate::model::{ObjKey, ResourceKind, Row, RowLinks};
 
 use super::effect::Effect;
 use super::msg::Msg;
@@ -381,8 +381,13 @@ fn detail_target_changed(state: &AppState, kind: ResourceKind, rows: &[Arc<Row>]
         return false;
     }
     let old = state.rows(kind).iter().find(|r| r.key == target.key);
-    let new = rows.iter().find(|r| r.key == target.key);
-    match (old, new) {
+    row_changed(old, rows, &target.key)
+}
+
+/// Whether the row of `key` in `rows` is another than `old` (watch stores keep an unchanged
+/// object's row, so identity says whether it changed).
+fn row_changed(old: Option<&Arc<Row>>, rows: &[Arc<Row>], key: &ObjKey) -> bool {
+    match (old, rows.iter().find(|r| r.key == *key)) {
         (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
         (None, None) => false,
         _ => true,
@@ -420,12 +425,7 @@ fn browsed_target_changed(state: &AppState, request: u64, rows: &[Arc<Row>]) -> 
             _ => return false,
         },
     };
-    let new = rows.iter().find(|r| r.key == target.key);
-    match (old, new) {
-        (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
-        (None, None) => false,
-        _ => true,
-    }
+    row_changed(old, rows, &target.key)
 }
 
 /// Recomputes the visible rows of `kind`'s table.

@@ -236,3 +236,18 @@ pub mod bad_servers;
 
 #[allow(dead_code)]
 pub mod terminal_watch;
+
+/// The text of the open YAML or describe view ("" when neither is open).
+pub fn overlay_text(state: &kmedic::app::AppState) -> String {
+    use kmedic::app::overlay::Overlay;
+    match &state.overlay {
+        Some(Overlay::Yaml(y)) => y.lines.join("\n"),
+        Some(Overlay::Detail(d)) => d
+            .lines
+            .iter()
+            .map(|l| l.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
