@@ -52,6 +52,12 @@ pub enum Msg {
         generation: u64,
         result: Result<super::troubleshoot::Analysis, String>,
     },
+    /// The engine of watch generation `generation` analysed again at `at` and found the
+    /// same as in its last `Analyzed`.
+    Reanalyzed {
+        generation: u64,
+        at: jiff::Timestamp,
+    },
     /// The answer to an `Effect::InspectCerts`.
     CertsInspected {
         request: u64,

@@ -221,6 +221,28 @@ pub fn on_result(state: &mut AppState, generation: u64, result: Result<Analysis,
     state.dirty = true;
 }
 
+/// The engine found the same again: only the time of the analysis moves (redrawn when the
+/// Troubleshoot view, which says it, is on screen).
+pub fn on_reanalysed(state: &mut AppState, generation: u64, at: Timestamp) {
+    if generation != state.generation {
+        return;
+    }
+    let t = &mut state.troubleshoot;
+    if t.node.is_some() {
+        // The view shows the cluster's analysis merged with the node's: both carry its time.
+        match t.cluster.as_mut() {
+            Some(cluster) => cluster.at = at,
+            None => return,
+        }
+    }
+    if let Some(a) = t.analysis.as_mut() {
+        a.at = at;
+        if matches!(state.overlay, Some(super::overlay::Overlay::Troubleshoot)) {
+            state.dirty = true;
+        }
+    }
+}
+
 /// Forgets findings of another cluster or namespace (after a switch).
 pub fn reset(state: &mut AppState) {
     state.troubleshoot.analysis = None;

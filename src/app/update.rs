@@ -98,6 +98,10 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             super::troubleshoot::on_result(state, generation, result);
             super::node_local::on_cluster_analysed(state)
         }
+        Msg::Reanalyzed { generation, at } => {
+            super::troubleshoot::on_reanalysed(state, generation, at);
+            Vec::new()
+        }
         Msg::NodeLocal(msg) => super::node_local::on_msg(state, msg),
         Msg::CertsInspected { request, result } => {
             if let Some(Overlay::Certs(pane)) = &mut state.overlay

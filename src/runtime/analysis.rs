@@ -2,8 +2,9 @@
 //! send (as they come), and analyses what changed once the stream of changes pauses briefly
 //! (`QUIET`, and never later than `MAX_DELAY` after the first change; passes are spaced by
 //! their own cost, see `DUTY`), plus a
-//! full pass every `FULL_EVERY` so that checks that depend on time ("Pending for more than a
-//! minute") see the clock move. Each result goes to the app as one `Msg::Analyzed`. It also
+//! clock pass every `CLOCK_EVERY` so that checks that depend on time ("Pending for more than
+//! a minute") see the clock move. A result with new findings goes to the app as one
+//! `Msg::Analyzed`; a pass that changed nothing only says so (`Msg::Reanalyzed`). It also
 //! fetches the previous log of crashed containers once per restart, through the read-only
 //! client, and feeds it back as a change. The thread ends when every sender is dropped.
 
@@ -24,7 +25,7 @@ use crate::cluster::watch::ChangeSink;
 use crate::objects::Kind;
 use crate::relations::Query;
 use crate::troubleshoot::{
-    Change, ContainerKey, CoverageReport, Engine, KindState, Options,
+    Change, ContainerKey, CoverageReport, Engine, KindState, Options, Pass,
     containers_needing_previous_logs_for, group_by_root,
 };
 
@@ -38,8 +39,11 @@ const MAX_DELAY: Duration = Duration::from_millis(1000);
 /// a millisecond) see no difference.
 const DUTY: u32 = 200;
 const MAX_SPACING: Duration = Duration::from_millis(1500);
-/// Time-based checks are re-evaluated this often.
-const FULL_EVERY: Duration = Duration::from_secs(30);
+/// Time-based checks (those whose last run read the clock) are re-evaluated this often, or
+/// less often when a clock pass is costly (spaced by `DUTY` like the other passes, at most
+/// `MAX_CLOCK_SPACING`).
+const CLOCK_EVERY: Duration = Duration::from_secs(15);
+const MAX_CLOCK_SPACING: Duration = Duration::from_secs(60);
 /// Lines of each previous log.
 const LOG_TAIL: i64 = 20;
 /// Previous logs fetched at most per pass.
@@ -303,7 +307,10 @@ fn run(
 ) {
     let mut first_change: Option<Instant> = None;
     let mut last_change = Instant::now();
-    let mut last_full = Instant::now();
+    let mut last_clock = Instant::now();
+    let mut clock_every = CLOCK_EVERY;
+    // The coverage and mirror pods of the last analysis sent (with its findings).
+    let mut sent: Option<(CoverageReport, Vec<crate::node::MirrorPod>)> = None;
     let mut analysed_once = false;
     let mut following: Vec<Query> = Vec::new();
     let mut next_allowed = Instant::now();
@@ -317,7 +324,7 @@ fn run(
                     .max(next_allowed)
                     .saturating_duration_since(Instant::now())
             }
-            None if analysed_once => FULL_EVERY.saturating_sub(last_full.elapsed()),
+            None if analysed_once => clock_every.saturating_sub(last_clock.elapsed()),
             None => Duration::from_secs(3600),
         };
         match rx.recv_timeout(wait) {
@@ -375,47 +382,68 @@ fn run(
             Err(RecvTimeoutError::Timeout) => {}
         }
         let due_change = first_change.is_some() && Instant::now() >= next_allowed;
-        let due_full = analysed_once && last_full.elapsed() >= FULL_EVERY;
-        if !due_change && !due_full {
+        let due_clock = analysed_once && last_clock.elapsed() >= clock_every;
+        if !due_change && !due_clock {
             continue;
         }
         let started = Instant::now();
         let now = clock();
-        let findings = engine.analyze(now, due_full);
-        if due_full || engine.last_pass().full {
-            last_full = Instant::now();
-        }
-        if let Some(f) = logs.as_mut() {
-            f.fetch_new(&engine, &findings);
+        let stats = engine.pass(
+            now,
+            if due_clock {
+                Pass::Clock
+            } else {
+                Pass::Changes
+            },
+        );
+        if due_clock || stats.full {
+            last_clock = Instant::now();
+            clock_every = started
+                .elapsed()
+                .saturating_mul(DUTY)
+                .clamp(CLOCK_EVERY, MAX_CLOCK_SPACING);
         }
         if let Some(r) = secrets.as_mut() {
             r.read_new(&engine);
         }
-        let groups = group_by_root(&findings);
         let coverage = CoverageReport::of(engine.snapshot(), &engine.options().panes);
-        let analysis = Analysis {
-            findings,
-            groups,
-            coverage,
-            at: now,
-            took: started.elapsed(),
-            mirror_pods: engine
-                .snapshot()
-                .pods
-                .in_namespace("kube-system")
-                .filter_map(crate::node::MirrorPod::from_compact)
-                .collect(),
-        };
+        let mirror_pods: Vec<crate::node::MirrorPod> = engine
+            .snapshot()
+            .pods
+            .in_namespace("kube-system")
+            .filter_map(crate::node::MirrorPod::from_compact)
+            .collect();
         first_change = None;
-        analysed_once = true;
         next_allowed = Instant::now() + started.elapsed().saturating_mul(DUTY).min(MAX_SPACING);
-        if results
-            .send(Msg::Analyzed {
+        let unchanged = analysed_once
+            && !stats.changed
+            && sent.as_ref() == Some(&(coverage.clone(), mirror_pods.clone()));
+        analysed_once = true;
+        let msg = if unchanged {
+            // The findings stand: the app only learns that they are current.
+            Msg::Reanalyzed {
                 generation,
-                result: Ok(analysis),
-            })
-            .is_err()
-        {
+                at: now,
+            }
+        } else {
+            if let Some(f) = logs.as_mut() {
+                f.fetch_new(&engine, engine.findings());
+            }
+            let findings = engine.findings().to_vec();
+            sent = Some((coverage.clone(), mirror_pods.clone()));
+            Msg::Analyzed {
+                generation,
+                result: Ok(Analysis {
+                    groups: group_by_root(&findings),
+                    findings,
+                    coverage,
+                    at: now,
+                    took: started.elapsed(),
+                    mirror_pods,
+                }),
+            }
+        };
+        if results.send(msg).is_err() {
             return;
         }
         if !answer(&engine, &following, generation, &results) {
@@ -476,3 +504,7 @@ fn service_ports(engine: &Engine) -> ClusterNetwork {
         kube_proxy_mode: crate::node::analyze::proxy_mode::from_snapshot(snap),
     }
 }
+
+#[cfg(test)]
+#[path = "analysis_tests.rs"]
+mod tests;

@@ -81,7 +81,7 @@ impl FindingExt for Finding {
             .filter(|e| all || e.is_warning())
             .filter(|e| reasons.is_empty() || reasons.contains(&e.reason.as_str()))
             .take(MAX_EVENTS)
-            .map(|e| e.evidence(ctx.now))
+            .map(|e| e.evidence(ctx.now()))
             .collect();
         self.evidence.extend(picked);
         self

@@ -227,7 +227,7 @@ pub(super) fn restarts(
         return None;
     }
     let last = last_terminated(c)?;
-    let finished = last.finished_at.map(|t| secs_since(t.ts(), ctx.now))?;
+    let finished = last.finished_at.map(|t| secs_since(t.ts(), ctx.now()))?;
     if finished > ctx.opts.restart_window.as_secs() as i64 {
         return None;
     }

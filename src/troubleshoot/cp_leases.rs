@@ -45,7 +45,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 pub fn staleness(ctx: &Ctx, lease: &Lease, default_duration: i64) -> Option<(i64, bool)> {
     let spec = lease.spec.as_ref()?;
     let renewed = spec.renew_time.or(spec.acquire_time)?;
-    let age = secs_since(renewed.ts(), ctx.now);
+    let age = secs_since(renewed.ts(), ctx.now());
     let duration = spec
         .lease_duration_seconds
         .map(i64::from)
@@ -112,7 +112,7 @@ fn leader(ctx: &Ctx, component: &str, out: &mut Vec<Finding>) {
     }
     let acquired = spec
         .and_then(|s| s.acquire_time)
-        .map(|t| secs_since(t.ts(), ctx.now));
+        .map(|t| secs_since(t.ts(), ctx.now()));
     if transitions >= FLAPPING_TRANSITIONS && acquired.is_some_and(|a| a <= RECENT_TAKEOVER) {
         let f = cp(
             "cp-leader-flapping",

@@ -235,7 +235,7 @@ fn component_pod(
         .as_ref()
         .and_then(|s| s.running.as_ref())
         .and_then(|r| r.started_at)
-        .map(|t| secs_since(t.ts(), ctx.now))
+        .map(|t| secs_since(t.ts(), ctx.now()))
         .unwrap_or(i64::MAX);
     let state =
         if !reason.is_empty() && reason != "ContainerCreating" && reason != "PodInitializing" {

@@ -70,7 +70,7 @@ pub fn check(ctx: &Ctx, cj: &CronJob, out: &mut Vec<Finding>) {
     let last = status.and_then(|s| s.last_schedule_time).map(|t| t.ts());
     let base = last.unwrap_or(from);
     let grace = ctx.opts.creating_grace.as_secs() as i64;
-    let Ok(cutoff) = Timestamp::from_second(ctx.now.as_second() - grace) else {
+    let Ok(cutoff) = Timestamp::from_second(ctx.now().as_second() - grace) else {
         return;
     };
     let due = schedule.runs_between(base, cutoff, &zone, MAX_COUNTED + 1);
@@ -89,7 +89,7 @@ pub fn check(ctx: &Ctx, cj: &CronJob, out: &mut Vec<Finding>) {
     } else {
         due.len().to_string()
     };
-    let ago = crate::model::age::human_duration(first_due, ctx.now);
+    let ago = crate::model::age::human_duration(first_due, ctx.now());
     let last_text = last
         .map(|t| t.to_string())
         .unwrap_or_else(|| "never".to_string());
@@ -122,7 +122,7 @@ pub fn check(ctx: &Ctx, cj: &CronJob, out: &mut Vec<Finding>) {
                     &format!("job {name}"),
                     format!(
                         "started {} ago",
-                        crate::model::age::human_duration(start.ts(), ctx.now)
+                        crate::model::age::human_duration(start.ts(), ctx.now())
                     ),
                 );
             }

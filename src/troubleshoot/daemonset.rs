@@ -141,7 +141,7 @@ fn max_unavailable(ds: &DaemonSet, desired: i32) -> i32 {
 fn lacking_nodes(ctx: &Ctx, eligible: &[&Node], pods: &[&Pod]) -> Vec<Lacking> {
     let grace = ctx.opts.creating_grace.as_secs() as i64;
     let young =
-        |t: Option<crate::objects::Time>| t.is_some_and(|t| secs_since(t.ts(), ctx.now) < grace);
+        |t: Option<crate::objects::Time>| t.is_some_and(|t| secs_since(t.ts(), ctx.now()) < grace);
     let mut out = Vec::new();
     for n in eligible {
         let name = n.metadata.name();

@@ -16,8 +16,9 @@ pub fn check(ctx: &Ctx, h: &HorizontalPodAutoscaler, out: &mut Vec<Finding>) {
     let target = &h.spec.scale_target_ref;
     let conds = h.status.conditions.as_ref();
     let settled = |c: &&Condition| {
-        c.last_transition_time
-            .is_none_or(|t| secs_since(t.ts(), ctx.now) >= ctx.opts.creating_grace.as_secs() as i64)
+        c.last_transition_time.is_none_or(|t| {
+            secs_since(t.ts(), ctx.now()) >= ctx.opts.creating_grace.as_secs() as i64
+        })
     };
     let able = condition(conds, "AbleToScale").filter(|c| c.status == "False");
     let active = condition(conds, "ScalingActive")

@@ -117,7 +117,7 @@ fn class(ctx: &Ctx, ing: &Ingress) -> Option<Finding> {
         || ing
             .metadata
             .creation_timestamp
-            .is_none_or(|t| secs_since(t.ts(), ctx.now) < 5 * 60)
+            .is_none_or(|t| secs_since(t.ts(), ctx.now()) < 5 * 60)
     {
         return None;
     }
@@ -508,7 +508,7 @@ fn certificate(
             .step("issue a certificate whose subjectAltName lists every host of the TLS section (or fix spec.tls[].hosts)"),
         );
     }
-    let now = ctx.now;
+    let now = ctx.now();
     if leaf.not_after < now {
         out.push(
             net(

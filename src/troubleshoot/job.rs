@@ -221,7 +221,7 @@ fn past_deadline(ctx: &Ctx, j: &Job) -> Option<Finding> {
     let status = j.status.as_ref()?;
     let start = status.start_time?;
     let active = status.active.unwrap_or(0);
-    let over = secs_since(start.ts(), ctx.now) - deadline;
+    let over = secs_since(start.ts(), ctx.now()) - deadline;
     if active == 0 || over < ctx.opts.unscheduled_grace.as_secs() as i64 {
         return None;
     }

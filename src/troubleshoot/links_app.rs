@@ -207,11 +207,7 @@ mod tests {
     fn linked(objects: Vec<serde_json::Value>, extra: Finding, check: &str) -> Vec<String> {
         let snap = Snapshot::from_objects(objects);
         let opts = Options::default();
-        let ctx = Ctx {
-            snap: &snap,
-            now: now(),
-            opts: &opts,
-        };
+        let ctx = Ctx::new(&snap, now(), &opts);
         let mut findings = super::super::analyze(&snap, now(), &opts);
         findings.push(extra);
         for f in &mut findings {

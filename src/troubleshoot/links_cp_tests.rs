@@ -43,11 +43,7 @@ fn analyze_with(snap: &Snapshot, extra: Vec<Finding>) -> Vec<Finding> {
         x.caused_by.clear();
     }
     f.extend(extra);
-    let ctx = Ctx {
-        snap,
-        now: now(),
-        opts: &opts,
-    };
+    let ctx = Ctx::new(snap, now(), &opts);
     super::super::links::link(&ctx, &mut f);
     f
 }

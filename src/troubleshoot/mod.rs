@@ -91,7 +91,7 @@ mod net_tests;
 #[cfg(test)]
 mod reach_tests;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 #[cfg(test)]
 mod testutil_cp;
 
@@ -104,7 +104,7 @@ use crate::findings::{Finding, Pane};
 /// One event, whichever API it came from.
 pub type EventRecord = crate::objects::Event;
 pub use coverage_report::{CoverageReport, Gap};
-pub use engine::Engine;
+pub use engine::{Engine, Pass};
 pub use grouping::{RootGroup, group_by_root};
 pub use node_capacity::{largest_allocatable, pod_request};
 pub use node_page::{NodePage, node_findings, node_page};
@@ -161,17 +161,39 @@ impl Default for Options {
 /// Everything the analyzers need besides the snapshot.
 pub struct Ctx<'a> {
     pub snap: &'a Snapshot,
-    pub now: Timestamp,
     pub opts: &'a Options,
+    now: Timestamp,
+    /// Whether a check read the clock since the last [`Ctx::take_clock_read`]: the engine
+    /// re-checks such objects when time passes, and only those.
+    clock_read: std::cell::Cell<bool>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(snap: &'a Snapshot, now: Timestamp, opts: &'a Options) -> Ctx<'a> {
+        Ctx {
+            snap,
+            opts,
+            now,
+            clock_read: std::cell::Cell::new(false),
+        }
+    }
+
+    /// The time the analysis judges ages against. Reading it marks the check being run as
+    /// time-dependent, so every age comparison must go through here.
+    pub fn now(&self) -> Timestamp {
+        self.clock_read.set(true);
+        self.now
+    }
+
+    /// Whether the clock was read since the last call (and forgets it).
+    pub fn take_clock_read(&self) -> bool {
+        self.clock_read.replace(false)
+    }
 }
 
 /// Runs every analyzer over the snapshot; root causes first, symptoms linked to them.
 pub fn analyze(snapshot: &Snapshot, now: Timestamp, opts: &Options) -> Vec<Finding> {
-    let ctx = Ctx {
-        snap: snapshot,
-        now,
-        opts,
-    };
+    let ctx = Ctx::new(snapshot, now, opts);
     let mut findings = Vec::new();
     for (kind, key) in registry::subjects(&ctx) {
         registry::check_object(&ctx, kind, &key, &mut findings);

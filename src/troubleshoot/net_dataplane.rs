@@ -33,7 +33,7 @@ fn not_ready_long(ctx: &Ctx, p: &Pod) -> bool {
         .as_ref()
         .and_then(|s| s.start_time)
         .or(p.metadata.creation_timestamp)
-        .map(|t| secs_since(t.ts(), ctx.now))
+        .map(|t| secs_since(t.ts(), ctx.now()))
         .unwrap_or(i64::MAX);
     started >= READY_GRACE
 }

@@ -82,13 +82,15 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         .unwrap_or_default();
     // (namespace, owner or pod name, kind of bypass) → the pods.
     let mut groups: BTreeMap<(String, String, Bypass), (Vec<&Pod>, String)> = BTreeMap::new();
-    let pods: Box<dyn Iterator<Item = &Pod>> = match ctx.opts.namespace.as_deref() {
-        Some(ns) => Box::new(ctx.snap.pods.in_namespace(ns)),
-        None => Box::new(ctx.snap.pods.iter()),
-    };
+    // Only pods on the host network or with dnsPolicy None can bypass (the snapshot keeps
+    // them apart: a large cluster has few).
+    let pods = ctx.snap.pods_with_own_dns().into_iter().filter(|p| {
+        ctx.opts
+            .namespace
+            .as_deref()
+            .is_none_or(|ns| p.metadata.namespace() == ns)
+    });
     for pod in pods {
-        // `bypass` is the cheap test (two spec fields): on a large cluster almost every pod
-        // stops there, and this runs on every pass.
         let Some((how, servers)) = bypass(pod, &cluster_dns) else {
             continue;
         };

@@ -126,7 +126,7 @@ fn sandbox(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
         .and_then(|s| s.start_time.as_ref())
         .or(pod.metadata.creation_timestamp.as_ref())
         .map(|t| t.ts())?;
-    let waited = secs_since(started, ctx.now);
+    let waited = secs_since(started, ctx.now());
     if waited < ctx.opts.creating_grace.as_secs() as i64 {
         return None;
     }
@@ -167,7 +167,7 @@ fn sandbox(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
         f = f.with("node", node.to_string());
     }
     for e in warnings.iter().take(super::build::MAX_EVENTS) {
-        f.evidence.push(e.evidence(ctx.now));
+        f.evidence.push(e.evidence(ctx.now()));
     }
     f = f.step(format!("kubectl describe pod {}{nsf}", o.name));
     if !node.is_empty() {

@@ -45,7 +45,7 @@ fn load_balancer(ctx: &Ctx, svc: &Service) -> Option<Finding> {
     let waited = svc
         .metadata
         .creation_timestamp
-        .map(|t| secs_since(t.ts(), ctx.now))?;
+        .map(|t| secs_since(t.ts(), ctx.now()))?;
     if waited < LB_GRACE_SECS {
         return None;
     }

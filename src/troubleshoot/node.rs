@@ -42,7 +42,12 @@ pub fn node_finding(check: &str, severity: Severity, node: &Node, summary: Strin
 pub fn condition_text(ctx: &Ctx, c: &Condition) -> String {
     let since = c
         .last_transition_time
-        .map(|t| format!(" since {} ago", format_seconds(secs_since(t.ts(), ctx.now))))
+        .map(|t| {
+            format!(
+                " since {} ago",
+                format_seconds(secs_since(t.ts(), ctx.now()))
+            )
+        })
         .unwrap_or_default();
     let reason = c
         .reason
@@ -187,7 +192,7 @@ fn not_ready_finding(ctx: &Ctx, n: &Node, all: bool) -> Finding {
                 format!(
                     "{} ({} ago)",
                     t.ts(),
-                    format_seconds(secs_since(t.ts(), ctx.now))
+                    format_seconds(secs_since(t.ts(), ctx.now()))
                 ),
             );
         }
@@ -237,7 +242,7 @@ fn heartbeat_evidence(ctx: &Ctx, n: &Node, mut f: Finding) -> Finding {
 fn taint_evidence(ctx: &Ctx, n: &Node, ready: Option<&Condition>, f: Finding) -> Finding {
     let since = ready
         .and_then(|c| c.last_transition_time)
-        .map(|t| secs_since(t.ts(), ctx.now))
+        .map(|t| secs_since(t.ts(), ctx.now()))
         .unwrap_or(0);
     if since < 120 || !untainted(n) {
         return f;

@@ -47,7 +47,7 @@ pub fn check_node(ctx: &Ctx, n: &crate::objects::Node, out: &mut Vec<Finding>) {
         let mut by_reason: BTreeMap<String, (usize, String)> = BTreeMap::new();
         let mut picked = Vec::new();
         for e in ctx.snap.events_for("Node", "", name) {
-            if !e.seen_within(ctx.now, ctx.opts.event_window) {
+            if !e.seen_within(ctx.now(), ctx.opts.event_window) {
                 continue;
             }
             let Some(m) = meaning(&e.reason).or(e.is_warning().then_some("")) else {
@@ -64,7 +64,7 @@ pub fn check_node(ctx: &Ctx, n: &crate::objects::Node, out: &mut Vec<Finding>) {
                 .or_insert((0, m.to_string()));
             slot.0 += usize::try_from(e.count.max(1)).unwrap_or(1);
             if picked.len() < super::build::MAX_EVENTS {
-                picked.push(e.evidence(ctx.now));
+                picked.push(e.evidence(ctx.now()));
             }
         }
         if by_reason.is_empty() {

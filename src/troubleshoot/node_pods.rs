@@ -99,7 +99,7 @@ fn evictions(ctx: &Ctx, n: &crate::objects::Node, pods: &[&Pod]) -> Option<Findi
         let Some(why) = eviction_reason(p) else {
             continue;
         };
-        recent |= last_seen(p).is_none_or(|t| secs_since(t.ts(), ctx.now) <= RECENT);
+        recent |= last_seen(p).is_none_or(|t| secs_since(t.ts(), ctx.now()) <= RECENT);
         let key = match evicted_for(&why) {
             Some(r) => format!("low on {r}"),
             None => why.chars().take(120).collect(),
@@ -164,13 +164,18 @@ fn network_agents(ctx: &Ctx, n: &crate::objects::Node, pods: &[&Pod]) -> Option<
             .into_iter()
             .flatten()
             .any(|c| c.type_ == "Ready" && c.status == "True");
+        if ready {
+            continue;
+        }
+        // Only a pod that is not ready reads the clock (the engine re-checks those as time
+        // passes).
         let started = p
             .status
             .as_ref()
             .and_then(|s| s.start_time)
-            .map(|t| secs_since(t.ts(), ctx.now))
+            .map(|t| secs_since(t.ts(), ctx.now()))
             .unwrap_or(i64::MAX);
-        if ready || started < READY_GRACE {
+        if started < READY_GRACE {
             continue;
         }
         let state = super::container::statuses(p)

@@ -150,13 +150,13 @@ fn cordoned_since(ctx: &Ctx, n: &Node) -> Option<(i64, &'static str)> {
         .filter(|e| e.owns_unschedulable())
         .filter_map(|e| e.time)
         .max()
-        .map(|t| (secs_since(t.ts(), ctx.now), "managedFields"));
+        .map(|t| (secs_since(t.ts(), ctx.now()), "managedFields"));
     by_fields.or_else(|| {
         ctx.snap
             .events_for("Node", "", n.metadata.name())
             .find(|e| e.reason == "NodeNotSchedulable")
             .and_then(|e| e.last_seen)
-            .map(|t| (secs_since(t, ctx.now), "event NodeNotSchedulable"))
+            .map(|t| (secs_since(t, ctx.now()), "event NodeNotSchedulable"))
     })
 }
 

@@ -31,7 +31,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         };
         let Some(since) = ready
             .last_transition_time
-            .map(|t| secs_since(t.ts(), ctx.now))
+            .map(|t| secs_since(t.ts(), ctx.now()))
         else {
             continue;
         };

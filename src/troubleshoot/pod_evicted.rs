@@ -130,7 +130,7 @@ fn evicted_at(pod: &Pod) -> Option<crate::objects::Time> {
 /// Evicted within the restart window (evicted pods stay until they are garbage-collected).
 fn recent(ctx: &Ctx, pod: &Pod) -> bool {
     evicted_at(pod).is_none_or(|t| {
-        super::build::secs_since(t.ts(), ctx.now) <= ctx.opts.restart_window.as_secs() as i64
+        super::build::secs_since(t.ts(), ctx.now()) <= ctx.opts.restart_window.as_secs() as i64
     })
 }
 
@@ -238,7 +238,7 @@ pub fn evicted(ctx: &Ctx, pod: &Pod) -> Finding {
     if !is_recent && let Some(t) = evicted_at(pod) {
         f = f.explain(format!(
             "It happened {} ago; the Failed pod is only left to clean up.",
-            crate::model::age::human_duration(t.ts(), ctx.now)
+            crate::model::age::human_duration(t.ts(), ctx.now())
         ));
     } else if siblings >= RECURRING {
         f = f.explain(format!(

@@ -94,7 +94,7 @@ fn failed(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Option<Finding> {
     let t = current_terminated(c)?;
     // A pod that failed long ago (Failed pods linger until garbage-collected) is history.
     let old = t.finished_at.is_some_and(|at| {
-        super::build::secs_since(at.ts(), ctx.now) > ctx.opts.restart_window.as_secs() as i64
+        super::build::secs_since(at.ts(), ctx.now()) > ctx.opts.restart_window.as_secs() as i64
     });
     let severity = if old { Severity::Info } else { severity };
     let o = obj("Pod", &pod.metadata);

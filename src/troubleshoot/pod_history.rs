@@ -13,13 +13,13 @@ use crate::findings::{Finding, Severity};
 pub fn history(ctx: &Ctx, pod: &Pod, c: &ContainerStatus) -> Option<Finding> {
     let last = last_terminated(c)?;
     let finished = last.finished_at.as_ref()?.ts();
-    if secs_since(finished, ctx.now) > ctx.opts.restart_window.as_secs() as i64 {
+    if secs_since(finished, ctx.now()) > ctx.opts.restart_window.as_secs() as i64 {
         return None;
     }
     let o = obj("Pod", &pod.metadata);
     let nsf = ns_flag(&o.namespace);
     let reason = last.reason.as_deref().unwrap_or("");
-    let ago = crate::model::age::human_duration(finished, ctx.now);
+    let ago = crate::model::age::human_duration(finished, ctx.now());
     if reason == "OOMKilled" {
         let f = app(
             "pod-oomkilled",

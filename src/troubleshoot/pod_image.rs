@@ -202,7 +202,7 @@ fn pull_failure(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, reason: &str) -> Find
         f = f.with("missing pull secret", format!("{}/{m}", o.namespace));
     }
     for e in events.iter().take(super::build::MAX_EVENTS) {
-        f = f.with(&format!("event {}", e.reason), e.evidence(ctx.now).value);
+        f = f.with(&format!("event {}", e.reason), e.evidence(ctx.now()).value);
     }
     f = match problem {
         PullProblem::NotFound | PullProblem::InvalidReference => f.step(format!(

@@ -86,7 +86,7 @@ fn terminating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     let deleted = pod.metadata.deletion_timestamp.as_ref()?.ts();
     let grace = pod.metadata.deletion_grace_period_seconds.unwrap_or(30);
     // deletionTimestamp is already "deleted at + grace"; allow the extra margin on top.
-    let overdue = secs_since(deleted, ctx.now);
+    let overdue = secs_since(deleted, ctx.now());
     if overdue < ctx.opts.terminating_grace.as_secs() as i64 {
         return None;
     }
@@ -183,7 +183,7 @@ fn creating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
         .and_then(|s| s.start_time.as_ref())
         .or(pod.metadata.creation_timestamp.as_ref())
         .map(|t| t.ts())?;
-    let waited = secs_since(started, ctx.now);
+    let waited = secs_since(started, ctx.now());
     if waited < ctx.opts.creating_grace.as_secs() as i64 {
         return None;
     }
@@ -233,7 +233,7 @@ fn creating(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     )
     .explain(why);
     for e in warnings.iter().take(super::build::MAX_EVENTS) {
-        f.evidence.push(e.evidence(ctx.now));
+        f.evidence.push(e.evidence(ctx.now()));
     }
     if let Some(step) = step {
         f = f.step(step);

@@ -34,7 +34,9 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         .events_for("Pod", &o.namespace, &o.name)
         .find(|e| e.reason == "FailedScheduling");
     let created = pod.metadata.creation_timestamp.as_ref().map(|t| t.ts());
-    let age = created.map(|t| secs_since(t, ctx.now)).unwrap_or(i64::MAX);
+    let age = created
+        .map(|t| secs_since(t, ctx.now()))
+        .unwrap_or(i64::MAX);
     let has_gates = pod
         .spec
         .as_ref()
@@ -51,7 +53,7 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
         }
         Some(c) if c.status == "False" => {
             let since = c.last_transition_time.as_ref().map(|t| t.ts());
-            let pending = since.map(|t| secs_since(t, ctx.now)).unwrap_or(age);
+            let pending = since.map(|t| secs_since(t, ctx.now())).unwrap_or(age);
             if pending >= ctx.opts.pending_grace.as_secs() as i64 {
                 let msg = c
                     .message
@@ -344,7 +346,7 @@ fn pvc_evidence(ctx: &Ctx, pod: &Pod, mut f: Finding) -> Finding {
             .events_for("PersistentVolumeClaim", ns, &claim)
             .filter(|e| e.is_warning())
             .take(3)
-            .map(|e| e.evidence(ctx.now))
+            .map(|e| e.evidence(ctx.now()))
             .collect();
         f.evidence.extend(events);
     }

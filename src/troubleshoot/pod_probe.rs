@@ -41,7 +41,7 @@ fn unhealthy_events<'a>(ctx: &'a Ctx, pod: &Pod, c: &ContainerStatus) -> Vec<&'a
     ctx.snap
         .events_for("Pod", &o.namespace, &o.name)
         .filter(|e| e.reason == "Unhealthy" && e.container().is_none_or(|n| n == c.name))
-        .filter(|e| e.seen_within(ctx.now, ctx.opts.event_window))
+        .filter(|e| e.seen_within(ctx.now(), ctx.opts.event_window))
         .collect()
 }
 
@@ -166,7 +166,7 @@ fn readiness_failing(
         }
     }
     for e in events.iter().take(super::build::MAX_EVENTS) {
-        f.evidence.push(e.evidence(ctx.now));
+        f.evidence.push(e.evidence(ctx.now()));
     }
     f = f
         .step(format!("kubectl describe pod {}{nsf}", o.name))
@@ -295,7 +295,7 @@ fn liveness_failing(ctx: &Ctx, pod: &Pod, c: &ContainerStatus, events: &[&EventR
         f = f.with(&format!("{kind}Probe"), describe_probe(probe));
     }
     for e in events.iter().take(super::build::MAX_EVENTS) {
-        f.evidence.push(e.evidence(ctx.now));
+        f.evidence.push(e.evidence(ctx.now()));
     }
     f = f
         .events(ctx, &["Killing"], true)

@@ -51,11 +51,11 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
     let recent_probe_events = ctx
         .snap
         .events_for("Pod", &o.namespace, &o.name)
-        .any(|e| e.reason == "Unhealthy" && e.seen_within(ctx.now, ctx.opts.event_window));
+        .any(|e| e.reason == "Unhealthy" && e.seen_within(ctx.now(), ctx.opts.event_window));
     let since = ready
         .last_transition_time
         .or(status.start_time)
-        .map(|t| secs_since(t.ts(), ctx.now))
+        .map(|t| secs_since(t.ts(), ctx.now()))
         .unwrap_or(0);
     let gates: Vec<String> = pod
         .spec

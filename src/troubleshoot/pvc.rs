@@ -154,7 +154,7 @@ fn lost(ctx: &Ctx, pvc: &PersistentVolumeClaim, class: String) -> Finding {
 fn idle(ctx: &Ctx, pvc: &PersistentVolumeClaim) -> Option<Finding> {
     let o = obj("PersistentVolumeClaim", &pvc.metadata);
     let nsf = ns_flag(&o.namespace);
-    let age = secs_since(pvc.metadata.creation_timestamp?.ts(), ctx.now);
+    let age = secs_since(pvc.metadata.creation_timestamp?.ts(), ctx.now());
     if age < ctx.opts.creating_grace.as_secs() as i64 || !ctx.snap.has_kind(Kind::Event) {
         return None;
     }

@@ -610,29 +610,50 @@ pub fn check_object(ctx: &Ctx, kind: Kind, key: &ObjKey, out: &mut Vec<Finding>)
     }
 }
 
-/// Runs the checks over the cluster as a whole.
-pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
-    super::node::check_nodes(ctx, out);
-    super::webhook::check(ctx, out);
-    super::storage::check_default_classes(ctx, out);
+/// A check over the cluster as a whole (not one object's): its name, for benchmarks and
+/// logs, and the function.
+pub type ClusterCheck = (&'static str, fn(&Ctx, &mut Vec<Finding>));
+
+/// The checks over the cluster as a whole, in the order they run.
+pub const CLUSTER_CHECKS: &[ClusterCheck] = &[
+    ("nodes", super::node::check_nodes),
+    ("webhooks", super::webhook::check),
+    (
+        "default-storage-classes",
+        super::storage::check_default_classes,
+    ),
     // Control plane and worker nodes: proportional to nodes and kube-system.
-    super::cp_api::check(ctx, out);
-    super::cp_static_pods::check(ctx, out);
-    super::cp_leases::check(ctx, out);
-    super::cp_version::check(ctx, out);
-    super::cp_etcd::check(ctx, out);
-    super::node_heartbeat::check(ctx, out);
-    super::node_taints::check(ctx, out);
-    super::node_scheduling::check(ctx, out);
-    super::node_versions::check(ctx, out);
+    ("api-server", super::cp_api::check),
+    ("static-pods", super::cp_static_pods::check),
+    ("leases", super::cp_leases::check),
+    ("versions", super::cp_version::check),
+    ("etcd", super::cp_etcd::check),
+    ("node-heartbeats", super::node_heartbeat::check),
+    ("node-taints", super::node_taints::check),
+    ("node-scheduling", super::node_scheduling::check),
+    ("node-versions", super::node_versions::check),
     // Network: proportional to Services and kube-system's DNS objects.
-    super::net_service_types::check_node_port_clashes(ctx, out);
-    super::net_dns::check(ctx, out);
-    super::net_dns_bypass::check(ctx, out);
-    super::net_dataplane::check(ctx, out);
+    (
+        "node-port-clashes",
+        super::net_service_types::check_node_port_clashes,
+    ),
+    ("dns", super::net_dns::check),
+    ("dns-bypass", super::net_dns_bypass::check),
+    ("dataplane", super::net_dataplane::check),
     // Certificates: what the certificate inspection found, as it found it.
+    ("certificates", certificate_findings),
+];
+
+fn certificate_findings(ctx: &Ctx, out: &mut Vec<Finding>) {
     if let Some(reading) = &ctx.snap.certificates {
         out.extend(reading.findings.iter().cloned());
+    }
+}
+
+/// Runs the checks over the cluster as a whole.
+pub fn check_cluster(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (_, check) in CLUSTER_CHECKS {
+        check(ctx, out);
     }
 }
 

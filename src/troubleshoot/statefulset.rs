@@ -113,7 +113,7 @@ fn readiness(ctx: &Ctx, sts: &StatefulSet) -> Option<Finding> {
     let settled = |p: &Pod| {
         p.metadata
             .creation_timestamp
-            .is_none_or(|t| secs_since(t.ts(), ctx.now) >= grace)
+            .is_none_or(|t| secs_since(t.ts(), ctx.now()) >= grace)
     };
     // A pod created moments ago: the controller is at work.
     if pods.iter().any(|(_, _, p)| p.is_some_and(|p| !settled(p))) {
@@ -127,7 +127,7 @@ fn readiness(ctx: &Ctx, sts: &StatefulSet) -> Option<Finding> {
     let old_enough = sts
         .metadata
         .creation_timestamp
-        .is_none_or(|t| secs_since(t.ts(), ctx.now) >= grace);
+        .is_none_or(|t| secs_since(t.ts(), ctx.now()) >= grace);
     // A missing pod counts once the controller should have made it: under OrderedReady when
     // the ordinal before it has been Ready for a while, otherwise once the set is not new.
     let ready_since = |p: &Pod| {
@@ -138,7 +138,7 @@ fn readiness(ctx: &Ctx, sts: &StatefulSet) -> Option<Finding> {
         .filter(|c| c.is_true())
         .map(|c| {
             c.last_transition_time
-                .is_none_or(|t| secs_since(t.ts(), ctx.now) >= grace)
+                .is_none_or(|t| secs_since(t.ts(), ctx.now()) >= grace)
         })
         .unwrap_or(false)
     };

@@ -34,7 +34,7 @@ fn deployment(ctx: &Ctx, d: &Deployment) -> Option<Finding> {
     let by_counts = conds.is_none_or(|c| c.is_empty())
         && available < desired
         && d.metadata.creation_timestamp.is_some_and(|t| {
-            secs_since(t.ts(), ctx.now) >= ctx.opts.creating_grace.as_secs() as i64
+            secs_since(t.ts(), ctx.now()) >= ctx.opts.creating_grace.as_secs() as i64
         });
     if stuck.is_none() && unavailable.is_none() && !by_counts {
         return None;
@@ -192,7 +192,7 @@ fn replicaset(ctx: &Ctx, rs: &ReplicaSet) -> Option<Finding> {
     let event = ctx
         .snap
         .events_for("ReplicaSet", &o.namespace, &o.name)
-        .find(|e| e.reason == "FailedCreate" && e.seen_within(ctx.now, ctx.opts.event_window));
+        .find(|e| e.reason == "FailedCreate" && e.seen_within(ctx.now(), ctx.opts.event_window));
     let message = match (cond, event) {
         (Some(c), _) => c.message.clone().unwrap_or_default(),
         (None, Some(e)) if current < desired => e.message.clone(),

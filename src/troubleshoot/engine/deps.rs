@@ -304,8 +304,17 @@ fn ingresses_of_service(snap: &Snapshot, ns: &str, name: &str, out: &mut HashSet
 /// Pods, workloads and Ingresses of the namespace that reference a ConfigMap, Secret,
 /// ServiceAccount or claim of this name.
 fn referrers(snap: &Snapshot, kind: Kind, ns: &str, name: &str, out: &mut HashSet<Subject>) {
-    let refers =
-        |spec: Option<&crate::objects::PodSpec>| spec.is_some_and(|s| references(s, kind, name));
+    // Whether a namespace's ConfigMaps and ServiceAccounts are known at all depends on it
+    // holding one (see `references::known_in`): when the first arrives or the last leaves,
+    // every reference of the namespace is judged anew.
+    let first_or_last = match kind {
+        Kind::ConfigMap => snap.configmaps.in_namespace(ns).nth(1).is_none(),
+        Kind::ServiceAccount => snap.service_accounts.in_namespace(ns).nth(1).is_none(),
+        _ => false,
+    };
+    let refers = |spec: Option<&crate::objects::PodSpec>| {
+        spec.is_some_and(|s| first_or_last || references(s, kind, name))
+    };
     for p in snap.pods_in(ns) {
         if refers(p.spec.as_ref()) {
             out.insert((Kind::Pod, pod_key(p)));

@@ -8,6 +8,7 @@ mod certificates;
 mod coverage;
 mod health;
 mod load;
+mod reads;
 mod table;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ pub use health::{
     ReachClass, ServerVersion, bounded_detail, wanted_metric_line,
 };
 pub use load::no_objects_error;
+pub use reads::Read;
 pub use table::Table;
 
 /// (namespace, pod, container).
@@ -103,6 +105,8 @@ pub struct Snapshot {
     pods_by_label: HashMap<u64, Vec<u32>>,
     /// Pod ids by node name.
     pods_by_node: HashMap<Str, Vec<u32>>,
+    /// Ids of the pods that may not use the cluster's DNS (host network, or dnsPolicy None).
+    pods_own_dns: std::collections::BTreeSet<u32>,
     /// Event ids by a hash of (kind, namespace, name) of the object they are about.
     events_by_object: HashMap<u64, Vec<u32>>,
     /// (kind, id) of objects by the uid of their controlling owner.
@@ -470,6 +474,14 @@ impl Snapshot {
                 } else {
                     drop_id(&mut self.pods_by_node, &node, id);
                 }
+                let own_dns = p.spec.as_ref().is_some_and(|s| {
+                    s.host_network == Some(true) || s.dns_policy.as_deref() == Some("None")
+                });
+                if own_dns && adding {
+                    self.pods_own_dns.insert(id);
+                } else {
+                    self.pods_own_dns.remove(&id);
+                }
             }
             Object::Event(e) => {
                 let h = hash3(&e.object.kind, &e.object.namespace, &e.object.name);
@@ -520,6 +532,8 @@ impl Snapshot {
 
     /// The previous log tail of a container, if it was supplied.
     pub fn previous_log(&self, ns: &str, pod: &str, container: &str) -> Option<&[String]> {
+        // A new log is counted as a change of its pod.
+        self.pods.mark_read_in(ns);
         self.previous_logs
             .get(&(ns.to_string(), pod.to_string(), container.to_string()))
             .map(Vec::as_slice)
@@ -537,17 +551,19 @@ impl Snapshot {
         key: &'k str,
         value: &'k str,
     ) -> impl Iterator<Item = &'s objects::Pod> + 'k {
+        self.pods.mark_read_in(ns);
         self.pods_by_label
             .get(&hash3(ns, key, value))
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.pods.by_id(i))
+            .filter_map(|&i| self.pods.by_id_quietly(i))
             .map(Arc::as_ref)
             .filter(move |p| p.metadata.namespace() == ns && p.metadata.label(key) == Some(value))
     }
 
     /// How many pods carry the label (an upper bound, from the index).
     pub fn label_count(&self, ns: &str, key: &str, value: &str) -> usize {
+        self.pods.mark_read_in(ns);
         self.pods_by_label
             .get(&hash3(ns, key, value))
             .map_or(0, Vec::len)
@@ -591,6 +607,19 @@ impl Snapshot {
             })
     }
 
+    /// The pods on the host network or with dnsPolicy `None` (those that may resolve names
+    /// without the cluster's DNS), ordered by namespace and name.
+    pub fn pods_with_own_dns(&self) -> Vec<&objects::Pod> {
+        self.pods.mark_read();
+        let mut out: Vec<(&ObjKey, &objects::Pod)> = self
+            .pods_own_dns
+            .iter()
+            .filter_map(|&id| Some((self.pods.key_of(id)?, self.pods.by_id(id)?.as_ref())))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(b.0));
+        out.into_iter().map(|(_, p)| p).collect()
+    }
+
     /// Events about an object, newest first.
     pub fn events_for(
         &self,
@@ -598,12 +627,13 @@ impl Snapshot {
         ns: &str,
         name: &str,
     ) -> std::vec::IntoIter<&objects::Event> {
+        self.events.mark_read_in(ns);
         let mut out: Vec<&objects::Event> = self
             .events_by_object
             .get(&hash3(kind, ns, name))
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.events.by_id(i))
+            .filter_map(|&i| self.events.by_id_quietly(i))
             .map(Arc::as_ref)
             .filter(|e| e.object.name == name && e.object.namespace == ns && e.object.kind == kind)
             .collect();
@@ -665,11 +695,12 @@ impl Snapshot {
 
     /// EndpointSlices of a Service.
     pub fn slices_of<'a>(&'a self, ns: &str, service: &str) -> Vec<&'a objects::EndpointSlice> {
+        self.endpoint_slices.mark_read_in(ns);
         self.slices_by_service
             .get(&hash3(ns, service, ""))
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.endpoint_slices.by_id(i))
+            .filter_map(|&i| self.endpoint_slices.by_id_quietly(i))
             .map(Arc::as_ref)
             .filter(|s| s.metadata.namespace() == ns && s.service_name() == Some(service))
             .collect()

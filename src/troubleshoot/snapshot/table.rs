@@ -1,17 +1,34 @@
 //! `Table<T>`: the objects of one kind, ordered by (namespace, name), each with a small
-//! integer id that the indexes hold instead of copies of the key.
+//! integer id that the indexes hold instead of copies of the key. Each table remembers
+//! whether it was read since it was last asked, as a whole or only in some namespaces
+//! ([`Table::take_read`]): the engine learns so what a cluster check reads, and runs it again
+//! only when that changes.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::model::ObjKey;
 
 /// Objects of one kind.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Table<T> {
     slots: Vec<Option<(ObjKey, Arc<T>)>>,
     by_key: BTreeMap<ObjKey, u32>,
     free: Vec<u32>,
+    read: AtomicBool,
+    read_in: Mutex<Vec<String>>,
+}
+
+/// What was read of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TableRead {
+    #[default]
+    Nothing,
+    /// Objects of any namespace (a walk over all, an index across namespaces).
+    All,
+    /// Only objects of these namespaces.
+    In(Vec<String>),
 }
 
 impl<T> Default for Table<T> {
@@ -20,11 +37,67 @@ impl<T> Default for Table<T> {
             slots: Vec::new(),
             by_key: BTreeMap::new(),
             free: Vec::new(),
+            read: AtomicBool::new(false),
+            read_in: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl<T> Clone for Table<T> {
+    fn clone(&self) -> Self {
+        Table {
+            slots: self.slots.clone(),
+            by_key: self.by_key.clone(),
+            free: self.free.clone(),
+            read: AtomicBool::new(false),
+            read_in: Mutex::new(Vec::new()),
         }
     }
 }
 
 impl<T> Table<T> {
+    /// Notes a read of any namespace (reading methods call this, and readers of indexes
+    /// across namespaces).
+    pub fn mark_read(&self) {
+        self.read.store(true, Ordering::Relaxed);
+    }
+
+    /// Notes a read of namespace `ns` only (readers of per-namespace indexes call this).
+    pub fn mark_read_in(&self, ns: &str) {
+        if self.read.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Ok(mut read) = self.read_in.lock()
+            && !read.iter().any(|n| n == ns)
+        {
+            read.push(ns.to_string());
+        }
+    }
+
+    /// What was read since the last call (and forgets it).
+    pub fn take_read(&self) -> TableRead {
+        let namespaces = self
+            .read_in
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default();
+        if self.read.swap(false, Ordering::Relaxed) {
+            TableRead::All
+        } else if namespaces.is_empty() {
+            TableRead::Nothing
+        } else {
+            TableRead::In(namespaces)
+        }
+    }
+
+    /// An object by id, without noting a read (the caller notes what it reads).
+    pub fn by_id_quietly(&self, id: u32) -> Option<&Arc<T>> {
+        self.slots
+            .get(id as usize)
+            .and_then(|s| s.as_ref())
+            .map(|(_, o)| o)
+    }
+
     /// Inserts or replaces; returns the id and the previous object.
     pub fn upsert(&mut self, key: ObjKey, obj: Arc<T>) -> (u32, Option<Arc<T>>) {
         if let Some(&id) = self.by_key.get(&key) {
@@ -60,7 +133,8 @@ impl<T> Table<T> {
     }
 
     pub fn get(&self, key: &ObjKey) -> Option<&Arc<T>> {
-        self.by_key.get(key).and_then(|&id| self.by_id(id))
+        self.mark_read_in(&key.namespace);
+        self.by_key.get(key).and_then(|&id| self.by_id_quietly(id))
     }
 
     /// The object in namespace `ns` named `name`.
@@ -69,17 +143,17 @@ impl<T> Table<T> {
     }
 
     pub fn id_of(&self, key: &ObjKey) -> Option<u32> {
+        self.mark_read_in(&key.namespace);
         self.by_key.get(key).copied()
     }
 
     pub fn by_id(&self, id: u32) -> Option<&Arc<T>> {
-        self.slots
-            .get(id as usize)
-            .and_then(|s| s.as_ref())
-            .map(|(_, o)| o)
+        self.mark_read();
+        self.by_id_quietly(id)
     }
 
     pub fn key_of(&self, id: u32) -> Option<&ObjKey> {
+        self.mark_read();
         self.slots
             .get(id as usize)
             .and_then(|s| s.as_ref())
@@ -88,33 +162,38 @@ impl<T> Table<T> {
 
     /// Every object, ordered by namespace and name.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.mark_read();
         self.by_key
             .values()
-            .filter_map(|&id| self.by_id(id))
+            .filter_map(|&id| self.by_id_quietly(id))
             .map(Arc::as_ref)
     }
 
     /// Every object with its key and id, ordered by namespace and name.
     pub fn entries(&self) -> impl Iterator<Item = (&ObjKey, u32, &Arc<T>)> {
+        self.mark_read();
         self.by_key
             .iter()
-            .filter_map(|(k, &id)| self.by_id(id).map(|o| (k, id, o)))
+            .filter_map(|(k, &id)| self.by_id_quietly(id).map(|o| (k, id, o)))
     }
 
     /// The objects of one namespace, ordered by name.
     pub fn in_namespace<'a>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a T> + 'a {
+        self.mark_read_in(ns);
         self.by_key
             .range(ObjKey::new(ns, "")..)
             .take_while(move |(k, _)| k.namespace == ns)
-            .filter_map(|(_, &id)| self.by_id(id))
+            .filter_map(|(_, &id)| self.by_id_quietly(id))
             .map(Arc::as_ref)
     }
 
     pub fn len(&self) -> usize {
+        self.mark_read();
         self.by_key.len()
     }
 
     pub fn is_empty(&self) -> bool {
+        self.mark_read();
         self.by_key.is_empty()
     }
 
