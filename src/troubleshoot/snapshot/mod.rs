@@ -623,18 +623,18 @@ impl Snapshot {
             .flatten()
             .filter_map(|&(kind, id)| {
                 let snap: &Snapshot = self;
-                let key = match kind {
-                    Kind::Pod => snap.pods.key_of(id),
-                    Kind::ReplicaSet => snap.replicasets.key_of(id),
-                    Kind::Job => snap.jobs.key_of(id),
-                    Kind::EndpointSlice => snap.endpoint_slices.key_of(id),
-                    Kind::Deployment => snap.deployments.key_of(id),
-                    Kind::StatefulSet => snap.statefulsets.key_of(id),
-                    Kind::DaemonSet => snap.daemonsets.key_of(id),
-                    Kind::PersistentVolumeClaim => snap.pvcs.key_of(id),
+                let meta = match kind {
+                    Kind::Pod => snap.pods.by_id(id).map(|o| &o.metadata),
+                    Kind::ReplicaSet => snap.replicasets.by_id(id).map(|o| &o.metadata),
+                    Kind::Job => snap.jobs.by_id(id).map(|o| &o.metadata),
+                    Kind::EndpointSlice => snap.endpoint_slices.by_id(id).map(|o| &o.metadata),
+                    Kind::Deployment => snap.deployments.by_id(id).map(|o| &o.metadata),
+                    Kind::StatefulSet => snap.statefulsets.by_id(id).map(|o| &o.metadata),
+                    Kind::DaemonSet => snap.daemonsets.by_id(id).map(|o| &o.metadata),
+                    Kind::PersistentVolumeClaim => snap.pvcs.by_id(id).map(|o| &o.metadata),
                     _ => None,
                 };
-                key.map(|k| (kind, k.clone()))
+                meta.map(|m| (kind, ObjKey::new(m.namespace(), m.name())))
             })
             .collect()
     }

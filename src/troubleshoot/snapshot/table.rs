@@ -1,5 +1,6 @@
 //! `Table<T>`: the objects of one kind, ordered by (namespace, name), each with a small
-//! integer id that the indexes hold instead of copies of the key.
+//! integer id that the indexes hold instead of copies of the key. The key is held once (in
+//! the ordered map): an id leads to the object, whose metadata names it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use crate::model::ObjKey;
 /// Objects of one kind.
 #[derive(Debug, Clone)]
 pub struct Table<T> {
-    slots: Vec<Option<(ObjKey, Arc<T>)>>,
+    slots: Vec<Option<Arc<T>>>,
     by_key: BTreeMap<ObjKey, u32>,
     free: Vec<u32>,
 }
@@ -28,22 +29,18 @@ impl<T> Table<T> {
     /// Inserts or replaces; returns the id and the previous object.
     pub fn upsert(&mut self, key: ObjKey, obj: Arc<T>) -> (u32, Option<Arc<T>>) {
         if let Some(&id) = self.by_key.get(&key) {
-            let old = self
-                .slots
-                .get_mut(id as usize)
-                .and_then(|s| s.replace((key, obj)))
-                .map(|(_, o)| o);
+            let old = self.slots.get_mut(id as usize).and_then(|s| s.replace(obj));
             return (id, old);
         }
         let id = match self.free.pop() {
             Some(id) => {
                 if let Some(slot) = self.slots.get_mut(id as usize) {
-                    *slot = Some((key.clone(), obj));
+                    *slot = Some(obj);
                 }
                 id
             }
             None => {
-                self.slots.push(Some((key.clone(), obj)));
+                self.slots.push(Some(obj));
                 (self.slots.len() - 1) as u32
             }
         };
@@ -54,7 +51,7 @@ impl<T> Table<T> {
     /// Removes; returns the id it had and the object.
     pub fn remove(&mut self, key: &ObjKey) -> Option<(u32, Arc<T>)> {
         let id = self.by_key.remove(key)?;
-        let (_, obj) = self.slots.get_mut(id as usize)?.take()?;
+        let obj = self.slots.get_mut(id as usize)?.take()?;
         self.free.push(id);
         Some((id, obj))
     }
@@ -73,17 +70,7 @@ impl<T> Table<T> {
     }
 
     pub fn by_id(&self, id: u32) -> Option<&Arc<T>> {
-        self.slots
-            .get(id as usize)
-            .and_then(|s| s.as_ref())
-            .map(|(_, o)| o)
-    }
-
-    pub fn key_of(&self, id: u32) -> Option<&ObjKey> {
-        self.slots
-            .get(id as usize)
-            .and_then(|s| s.as_ref())
-            .map(|(k, _)| k)
+        self.slots.get(id as usize).and_then(|s| s.as_ref())
     }
 
     /// Every object, ordered by namespace and name.
@@ -120,11 +107,11 @@ impl<T> Table<T> {
 
     /// Removes everything; returns what was there.
     pub fn clear(&mut self) -> Vec<(ObjKey, Arc<T>)> {
-        self.by_key.clear();
         self.free.clear();
-        std::mem::take(&mut self.slots)
+        let mut slots = std::mem::take(&mut self.slots);
+        std::mem::take(&mut self.by_key)
             .into_iter()
-            .flatten()
+            .filter_map(|(k, id)| slots.get_mut(id as usize)?.take().map(|o| (k, o)))
             .collect()
     }
 }
