@@ -237,7 +237,7 @@ async fn list(client: &Client, spec: &BrowseSpec, store: &BrowseStore) -> Result
                 if let Some(c) = columns {
                     store.set_columns(c);
                 }
-                store.rows.replace(rows);
+                store.rows.replace(rows.into_values());
                 return Ok(page
                     .pointer("/metadata/resourceVersion")
                     .and_then(Value::as_str)

@@ -1,30 +1,61 @@
 //! Row stores: one map of compact rows per kind, written by that kind's watch task and read
-//! (as a snapshot of `Arc`s) by the app when it is told something changed.
+//! (as a snapshot of `Arc`s) by the app when it is told something changed. A row is held
+//! once, looked up by its own key (no second copy of the key per row).
 
-use std::collections::HashMap;
+use std::borrow::Borrow;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::model::{ObjKey, ResourceKind, Row};
 
+/// A row in a set, equal to another by its key.
+#[derive(Debug, Clone)]
+struct Keyed(Arc<Row>);
+
+impl PartialEq for Keyed {
+    fn eq(&self, other: &Keyed) -> bool {
+        self.0.key == other.0.key
+    }
+}
+
+impl Eq for Keyed {}
+
+impl Hash for Keyed {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.0.key.hash(h);
+    }
+}
+
+impl Borrow<ObjKey> for Keyed {
+    fn borrow(&self) -> &ObjKey {
+        &self.0.key
+    }
+}
+
 /// The rows of one kind plus a flag saying a change notification is outstanding.
 #[derive(Debug, Default)]
 pub struct KindRows {
-    rows: RwLock<HashMap<ObjKey, Arc<Row>>>,
+    rows: RwLock<HashSet<Keyed>>,
     notified: AtomicBool,
 }
 
 impl KindRows {
-    /// Replaces everything (after a complete list).
-    pub fn replace(&self, rows: HashMap<ObjKey, Arc<Row>>) {
+    /// Replaces everything (after a complete list); of two rows with one key the later wins.
+    pub fn replace(&self, rows: impl IntoIterator<Item = Arc<Row>>) {
+        let mut set = HashSet::new();
+        for row in rows {
+            set.replace(Keyed(row));
+        }
         if let Ok(mut guard) = self.rows.write() {
-            *guard = rows;
+            *guard = set;
         }
     }
 
     pub fn upsert(&self, row: Row) {
         if let Ok(mut guard) = self.rows.write() {
-            guard.insert(row.key.clone(), Arc::new(row));
+            guard.replace(Keyed(Arc::new(row)));
         }
     }
 
@@ -39,7 +70,7 @@ impl KindRows {
         self.notified.store(false, Ordering::SeqCst);
         self.rows
             .read()
-            .map(|g| g.values().cloned().collect())
+            .map(|g| g.iter().map(|k| k.0.clone()).collect())
             .unwrap_or_default()
     }
 
@@ -112,5 +143,11 @@ mod tests {
             "after a snapshot, a change notifies again"
         );
         assert_eq!(stores.snapshot(ResourceKind::Pods).len(), 1);
+        let mut newer = row("b");
+        newer.health = Health::Error;
+        pods.upsert(newer);
+        let rows = pods.snapshot();
+        assert_eq!(rows.len(), 1, "an upsert replaces the row of its key");
+        assert_eq!(rows[0].health, Health::Error);
     }
 }

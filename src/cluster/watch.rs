@@ -199,12 +199,7 @@ fn on_event(
         Reflected::Listed { objects, malformed } => {
             synced.store(true, Ordering::SeqCst);
             if let Some((view, store)) = rows {
-                store.replace(
-                    objects
-                        .iter()
-                        .filter_map(|o| row_of(o).map(|r| (r.key.clone(), Arc::new(r))))
-                        .collect(),
-                );
+                store.replace(objects.iter().filter_map(|o| row_of(o).map(Arc::new)));
                 store.mark_changed();
                 send(
                     shared,

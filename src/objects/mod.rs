@@ -23,6 +23,9 @@ mod storage;
 mod str;
 mod workload;
 
+#[cfg(test)]
+mod memory_kinds;
+
 use std::fmt;
 use std::sync::Arc;
 

@@ -475,7 +475,9 @@ pub struct PodStatus {
     pub container_statuses: Option<List<ContainerStatus>>,
     pub init_container_statuses: Option<List<ContainerStatus>>,
     pub ephemeral_container_statuses: Option<List<ContainerStatus>>,
-    #[serde(rename = "podIP", deserialize_with = "super::str::unique")]
+    /// Interned: the same text is in `podIPs` and in the Endpoints and EndpointSlices that
+    /// point at the pod, which then share one allocation.
+    #[serde(rename = "podIP")]
     pub pod_ip: Option<Str>,
     #[serde(rename = "podIPs")]
     pub pod_ips: Option<List<PodIp>>,

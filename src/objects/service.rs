@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::list::List;
 use super::map::Map;
-use super::meta::{Condition, IntOrString, ObjectMeta, ObjectReference};
+use super::meta::{Condition, IntOrString, ObjectMeta};
 use super::str::Str;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -125,11 +125,22 @@ pub struct Endpoint {
     pub conditions: Option<EndpointConditions>,
     pub hostname: Option<Str>,
     pub node_name: Option<Str>,
-    pub target_ref: Option<ObjectReference>,
+    pub target_ref: Option<TargetRef>,
     pub zone: Option<Str>,
     /// Topology hints: kube-proxy then programs only the endpoints meant for its zone (or
     /// node).
     pub hints: Option<EndpointHints>,
+}
+
+/// The object an endpoint stands for (`targetRef`): its kind, namespace and name, which is
+/// all checks read of it (its uid, apiVersion, fieldPath and resourceVersion are dropped:
+/// a pod's uid, held by both the Endpoints and the EndpointSlice, is 64 bytes per pod).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TargetRef {
+    pub kind: Option<Str>,
+    pub namespace: Option<Str>,
+    pub name: Option<Str>,
 }
 
 /// `endpoints[].hints` of an EndpointSlice.
@@ -207,7 +218,7 @@ pub struct EndpointAddress {
     pub ip: Str,
     pub hostname: Option<Str>,
     pub node_name: Option<Str>,
-    pub target_ref: Option<ObjectReference>,
+    pub target_ref: Option<TargetRef>,
 }
 
 impl Endpoints {
@@ -225,5 +236,29 @@ impl Endpoints {
             total += r + s.not_ready_addresses.as_ref().map_or(0, |a| a.len());
         }
         (ready, total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoints_target_keeps_what_checks_read() {
+        let slice: EndpointSlice = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "web-abc", "namespace": "shop",
+                "labels": {"kubernetes.io/service-name": "web"}},
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": ["10.244.1.5"], "conditions": {"ready": true},
+                "targetRef": {"kind": "Pod", "namespace": "shop", "name": "web-1",
+                    "uid": "0d6c1f4e-7f0b-4c59-9d47-1b2a3c4d5e6f", "apiVersion": "v1",
+                    "resourceVersion": "77"}}]
+        }))
+        .expect("an EndpointSlice");
+        let target = slice.endpoints[0].target_ref.as_ref().expect("a target");
+        assert_eq!(target.kind.as_deref(), Some("Pod"));
+        assert_eq!(target.namespace.as_deref(), Some("shop"));
+        assert_eq!(target.name.as_deref(), Some("web-1"));
+        assert_eq!(slice.service_name(), Some("web"));
     }
 }

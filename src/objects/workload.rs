@@ -244,11 +244,29 @@ impl Deployment {
 }
 
 impl ReplicaSet {
+    /// Also drops the pod template of a Deployment's earlier revision (scaled to 0, no pods
+    /// left): the Deployment's own template is the one checks read, and a Deployment keeps
+    /// up to ten such revisions, each with a template of its own (no sharing with the live one).
     pub fn compact(&mut self) {
         self.metadata.compact();
+        if self.is_old_revision()
+            && let Some(s) = self.spec.as_mut()
+        {
+            s.template = None;
+        }
         if let Some(t) = self.spec.as_mut().and_then(|s| s.template.as_mut()) {
             t.compact();
         }
+    }
+
+    /// A Deployment's earlier revision: controlled by a Deployment, 0 replicas wanted and none
+    /// left.
+    pub fn is_old_revision(&self) -> bool {
+        self.metadata
+            .controller()
+            .is_some_and(|o| o.kind == "Deployment")
+            && self.spec.as_ref().and_then(|s| s.replicas) == Some(0)
+            && self.status.as_ref().is_none_or(|s| s.replicas == 0)
     }
 }
 
@@ -289,5 +307,41 @@ impl CronJob {
         {
             t.template.compact();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Kind, Object, decode_value};
+
+    fn rs(replicas: i32, status: i32, owner: &str) -> Object {
+        decode_value(
+            Kind::ReplicaSet,
+            &serde_json::json!({"metadata": {"name": "web-1", "namespace": "shop",
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": owner, "name": "web",
+                    "uid": "u1", "controller": true}]},
+                "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"spec": {"containers": [{"name": "app", "image": "web:1"}]}}},
+                "status": {"replicas": status}}),
+        )
+        .expect("a ReplicaSet")
+    }
+
+    fn has_template(o: &Object) -> bool {
+        match o {
+            Object::ReplicaSet(r) => r.spec.as_ref().is_some_and(|s| s.template.is_some()),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn only_a_deployments_emptied_revision_drops_its_template() {
+        assert!(!has_template(&rs(0, 0, "Deployment")));
+        assert!(has_template(&rs(1, 1, "Deployment")), "the live revision");
+        assert!(
+            has_template(&rs(0, 2, "Deployment")),
+            "pods still terminating"
+        );
+        assert!(has_template(&rs(0, 0, "Foo")), "not a Deployment's");
     }
 }

@@ -41,7 +41,14 @@ pub fn check(ctx: &Ctx, h: &HorizontalPodAutoscaler, out: &mut Vec<Finding>) {
                 .as_deref()
                 .is_some_and(|m| m.contains("not found"))
     });
-    if missing_by_condition || (target_kind_listed && template.is_none()) {
+    // A Deployment's earlier ReplicaSet keeps no template (see `ReplicaSet::compact`): it exists.
+    let old_revision = target.kind == "ReplicaSet"
+        && ctx
+            .snap
+            .replicasets
+            .find(h.metadata.namespace(), &target.name)
+            .is_some_and(|r| r.is_old_revision());
+    if missing_by_condition || (target_kind_listed && template.is_none() && !old_revision) {
         out.push(
             app(
                 "hpa-target-missing",

@@ -611,13 +611,16 @@ impl Snapshot {
     /// without the cluster's DNS), ordered by namespace and name.
     pub fn pods_with_own_dns(&self) -> Vec<&objects::Pod> {
         self.pods.mark_read();
-        let mut out: Vec<(&ObjKey, &objects::Pod)> = self
+        let mut out: Vec<&objects::Pod> = self
             .pods_own_dns
             .iter()
-            .filter_map(|&id| Some((self.pods.key_of(id)?, self.pods.by_id(id)?.as_ref())))
+            .filter_map(|&id| self.pods.by_id_quietly(id).map(Arc::as_ref))
             .collect();
-        out.sort_by(|a, b| a.0.cmp(b.0));
-        out.into_iter().map(|(_, p)| p).collect()
+        out.sort_by(|a, b| {
+            (a.metadata.namespace(), a.metadata.name())
+                .cmp(&(b.metadata.namespace(), b.metadata.name()))
+        });
+        out
     }
 
     /// Events about an object, newest first.
@@ -653,18 +656,18 @@ impl Snapshot {
             .flatten()
             .filter_map(|&(kind, id)| {
                 let snap: &Snapshot = self;
-                let key = match kind {
-                    Kind::Pod => snap.pods.key_of(id),
-                    Kind::ReplicaSet => snap.replicasets.key_of(id),
-                    Kind::Job => snap.jobs.key_of(id),
-                    Kind::EndpointSlice => snap.endpoint_slices.key_of(id),
-                    Kind::Deployment => snap.deployments.key_of(id),
-                    Kind::StatefulSet => snap.statefulsets.key_of(id),
-                    Kind::DaemonSet => snap.daemonsets.key_of(id),
-                    Kind::PersistentVolumeClaim => snap.pvcs.key_of(id),
+                let meta = match kind {
+                    Kind::Pod => snap.pods.by_id(id).map(|o| &o.metadata),
+                    Kind::ReplicaSet => snap.replicasets.by_id(id).map(|o| &o.metadata),
+                    Kind::Job => snap.jobs.by_id(id).map(|o| &o.metadata),
+                    Kind::EndpointSlice => snap.endpoint_slices.by_id(id).map(|o| &o.metadata),
+                    Kind::Deployment => snap.deployments.by_id(id).map(|o| &o.metadata),
+                    Kind::StatefulSet => snap.statefulsets.by_id(id).map(|o| &o.metadata),
+                    Kind::DaemonSet => snap.daemonsets.by_id(id).map(|o| &o.metadata),
+                    Kind::PersistentVolumeClaim => snap.pvcs.by_id(id).map(|o| &o.metadata),
                     _ => None,
                 };
-                key.map(|k| (kind, k.clone()))
+                meta.map(|m| (kind, ObjKey::new(m.namespace(), m.name())))
             })
             .collect()
     }

@@ -1,5 +1,6 @@
 //! `Table<T>`: the objects of one kind, ordered by (namespace, name), each with a small
-//! integer id that the indexes hold instead of copies of the key. Each table remembers
+//! integer id that the indexes hold instead of copies of the key. The key is held once (in
+//! the ordered map): an id leads to the object, whose metadata names it. Each table remembers
 //! whether it was read since it was last asked, as a whole or only in some namespaces
 //! ([`Table::take_read`]): the engine learns so what a cluster check reads, and runs it again
 //! only when that changes.
@@ -13,7 +14,7 @@ use crate::model::ObjKey;
 /// Objects of one kind.
 #[derive(Debug)]
 pub struct Table<T> {
-    slots: Vec<Option<(ObjKey, Arc<T>)>>,
+    slots: Vec<Option<Arc<T>>>,
     by_key: BTreeMap<ObjKey, u32>,
     free: Vec<u32>,
     read: AtomicBool,
@@ -92,31 +93,24 @@ impl<T> Table<T> {
 
     /// An object by id, without noting a read (the caller notes what it reads).
     pub fn by_id_quietly(&self, id: u32) -> Option<&Arc<T>> {
-        self.slots
-            .get(id as usize)
-            .and_then(|s| s.as_ref())
-            .map(|(_, o)| o)
+        self.slots.get(id as usize).and_then(|s| s.as_ref())
     }
 
     /// Inserts or replaces; returns the id and the previous object.
     pub fn upsert(&mut self, key: ObjKey, obj: Arc<T>) -> (u32, Option<Arc<T>>) {
         if let Some(&id) = self.by_key.get(&key) {
-            let old = self
-                .slots
-                .get_mut(id as usize)
-                .and_then(|s| s.replace((key, obj)))
-                .map(|(_, o)| o);
+            let old = self.slots.get_mut(id as usize).and_then(|s| s.replace(obj));
             return (id, old);
         }
         let id = match self.free.pop() {
             Some(id) => {
                 if let Some(slot) = self.slots.get_mut(id as usize) {
-                    *slot = Some((key.clone(), obj));
+                    *slot = Some(obj);
                 }
                 id
             }
             None => {
-                self.slots.push(Some((key.clone(), obj)));
+                self.slots.push(Some(obj));
                 (self.slots.len() - 1) as u32
             }
         };
@@ -127,7 +121,7 @@ impl<T> Table<T> {
     /// Removes; returns the id it had and the object.
     pub fn remove(&mut self, key: &ObjKey) -> Option<(u32, Arc<T>)> {
         let id = self.by_key.remove(key)?;
-        let (_, obj) = self.slots.get_mut(id as usize)?.take()?;
+        let obj = self.slots.get_mut(id as usize)?.take()?;
         self.free.push(id);
         Some((id, obj))
     }
@@ -150,14 +144,6 @@ impl<T> Table<T> {
     pub fn by_id(&self, id: u32) -> Option<&Arc<T>> {
         self.mark_read();
         self.by_id_quietly(id)
-    }
-
-    pub fn key_of(&self, id: u32) -> Option<&ObjKey> {
-        self.mark_read();
-        self.slots
-            .get(id as usize)
-            .and_then(|s| s.as_ref())
-            .map(|(k, _)| k)
     }
 
     /// Every object, ordered by namespace and name.
@@ -199,11 +185,11 @@ impl<T> Table<T> {
 
     /// Removes everything; returns what was there.
     pub fn clear(&mut self) -> Vec<(ObjKey, Arc<T>)> {
-        self.by_key.clear();
         self.free.clear();
-        std::mem::take(&mut self.slots)
+        let mut slots = std::mem::take(&mut self.slots);
+        std::mem::take(&mut self.by_key)
             .into_iter()
-            .flatten()
+            .filter_map(|(k, id)| slots.get_mut(id as usize)?.take().map(|o| (k, o)))
             .collect()
     }
 }
