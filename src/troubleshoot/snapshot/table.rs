@@ -21,6 +21,9 @@ pub struct Table<T> {
     read_in: Mutex<Vec<String>>,
 }
 
+/// Namespaces noted one by one before a table counts as read as a whole.
+const MAX_NAMESPACES_READ: usize = 32;
+
 /// What was read of a table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum TableRead {
@@ -71,7 +74,14 @@ impl<T> Table<T> {
         if let Ok(mut read) = self.read_in.lock()
             && !read.iter().any(|n| n == ns)
         {
-            read.push(ns.to_string());
+            if read.len() >= MAX_NAMESPACES_READ {
+                // A reader of this many namespaces reads the kind: saying so keeps the walk
+                // over the list short (a full pass reads every namespace).
+                read.clear();
+                self.mark_read();
+            } else {
+                read.push(ns.to_string());
+            }
         }
     }
 
@@ -220,5 +230,28 @@ mod tests {
         assert_eq!(reused, a);
         assert_eq!(t.iter().copied().collect::<Vec<_>>(), [3, 2, 5]);
         assert_eq!(t.find("c", "z"), Some(&5));
+    }
+
+    #[test]
+    fn reads_are_noted_per_namespace_and_as_a_whole() {
+        let mut t: Table<u32> = Table::default();
+        t.upsert(ObjKey::new("a", "x"), Arc::new(1));
+        t.upsert(ObjKey::new("b", "y"), Arc::new(2));
+        assert_eq!(t.take_read(), TableRead::Nothing);
+        assert_eq!(t.find("a", "x"), Some(&1));
+        assert_eq!(t.in_namespace("b").count(), 1);
+        assert_eq!(t.take_read(), TableRead::In(vec!["a".into(), "b".into()]));
+        assert_eq!(t.take_read(), TableRead::Nothing, "taking forgets");
+        assert_eq!(t.in_namespace("a").count(), 1);
+        assert_eq!(t.iter().count(), 2);
+        assert_eq!(t.take_read(), TableRead::All);
+        for i in 0..=MAX_NAMESPACES_READ {
+            assert_eq!(t.in_namespace(&format!("ns-{i}")).count(), 0);
+        }
+        assert_eq!(
+            t.take_read(),
+            TableRead::All,
+            "many namespaces count as all"
+        );
     }
 }
