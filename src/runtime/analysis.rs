@@ -417,7 +417,9 @@ fn run(
         next_allowed = Instant::now() + started.elapsed().saturating_mul(DUTY).min(MAX_SPACING);
         let unchanged = analysed_once
             && !stats.changed
-            && sent.as_ref() == Some(&(coverage.clone(), mirror_pods.clone()));
+            && sent
+                .as_ref()
+                .is_some_and(|(c, m)| *c == coverage && *m == mirror_pods);
         analysed_once = true;
         let msg = if unchanged {
             // The findings stand: the app only learns that they are current.
