@@ -144,7 +144,7 @@ fn with_findings(state: &AppState) -> Vec<Arc<Row>> {
         .troubleshoot
         .analysis
         .as_ref()
-        .map(|a| a.findings.as_slice())
+        .map(|a| &a.findings[..])
         .unwrap_or(&[]);
     for f in findings
         .iter()

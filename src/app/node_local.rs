@@ -207,7 +207,7 @@ pub fn merge(t: &mut Troubleshoot) {
     let mut findings = t
         .cluster
         .as_ref()
-        .map(|a| a.findings.clone())
+        .map(|a| a.findings.to_vec())
         .unwrap_or_default();
     let from = findings.len();
     let name = report.node.as_deref().unwrap_or("name unknown");
@@ -230,7 +230,7 @@ pub fn merge(t: &mut Troubleshoot) {
         ),
     };
     t.analysis = Some(Analysis {
-        findings,
+        findings: findings.into(),
         groups,
         coverage,
         at,

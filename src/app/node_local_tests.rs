@@ -80,7 +80,7 @@ fn cluster_analysis(mirror: Vec<MirrorPod>) -> Analysis {
     )];
     Analysis {
         groups: crate::troubleshoot::group_by_root(&findings),
-        findings,
+        findings: findings.into(),
         coverage: Default::default(),
         at: Timestamp::from_second(1_750_000_000).unwrap(),
         took: Duration::ZERO,

@@ -55,7 +55,8 @@ pub const NODE_LOCAL_TAB: Tab = Tab {
 /// One completed analysis.
 #[derive(Debug, Clone)]
 pub struct Analysis {
-    pub findings: Vec<Finding>,
+    /// Shared with the engine, which keeps the same list to compare the next pass with.
+    pub findings: std::sync::Arc<[Finding]>,
     pub groups: Vec<RootGroup>,
     /// What could not be looked at (refused or unserved kinds, unreadable objects).
     pub coverage: crate::troubleshoot::CoverageReport,
@@ -99,7 +100,7 @@ impl Troubleshoot {
         let findings = self
             .analysis
             .as_ref()
-            .map(|a| a.findings.as_slice())
+            .map(|a| &a.findings[..])
             .unwrap_or(&[]);
         let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
         (count(Severity::Critical), count(Severity::Error))

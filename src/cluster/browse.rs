@@ -12,7 +12,7 @@ use kube::Client;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::reflector::{Backoff, needs_relist, pause, read_line};
+use super::reflector::{Backoff, gather, needs_relist, pause, read_line};
 use super::store::KindRows;
 use crate::model::api::ApiResource;
 use crate::model::api::table::TableColumns;
@@ -368,6 +368,7 @@ async fn watch(
     let mut stream = Box::pin(stream);
     let mut line = Vec::new();
     loop {
+        gather(&mut stream).await;
         line.clear();
         match tokio::time::timeout(WATCH_IDLE, read_line(&mut stream, &mut line)).await {
             Ok(Ok(true)) => {}

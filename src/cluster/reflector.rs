@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use futures::{AsyncBufRead, AsyncBufReadExt};
+use futures::{AsyncBufRead, AsyncBufReadExt, FutureExt};
 use kube::Client;
 use kube::core::Request;
 use kube::core::params::{ListParams, WatchParams};
@@ -27,6 +27,11 @@ const PAGE_SIZE: u32 = 500;
 const WATCH_SECONDS: u32 = 290;
 /// A watch that stays silent (not even a bookmark) this long is considered dead.
 const WATCH_IDLE: Duration = Duration::from_secs(WATCH_SECONDS as u64 + 30);
+/// After an event, when the next has not arrived yet, the loop waits this long before reading
+/// on, so the events that arrive meanwhile are read together: one wake-up and one read of the
+/// connection for many (a busy watch, a server's bookmarks) instead of one each, for at most
+/// this much delay.
+const GATHER: Duration = Duration::from_millis(100);
 /// The longest watch event line accepted.
 const MAX_LINE: usize = 64 * 1024 * 1024;
 
@@ -330,6 +335,7 @@ async fn watch(
     let mut stream = Box::pin(stream);
     let mut line = Vec::new();
     loop {
+        gather(&mut stream).await;
         line.clear();
         let read = tokio::time::timeout(WATCH_IDLE, read_line(&mut stream, &mut line)).await;
         match read {
@@ -421,6 +427,14 @@ fn causes_of(status: &kube::core::Status) -> Vec<&str> {
         .unwrap_or_default()
 }
 
+/// Waits [`GATHER`] when nothing is ready to read yet, so what arrives meanwhile is read in
+/// one go.
+pub(super) async fn gather<R: AsyncBufRead + Unpin>(reader: &mut R) {
+    if reader.fill_buf().now_or_never().is_none() {
+        tokio::time::sleep(GATHER).await;
+    }
+}
+
 /// Reads one line (without the newline) into `line`; false at the end of the stream.
 pub(super) async fn read_line<R: AsyncBufRead + Unpin>(
     reader: &mut R,
@@ -475,6 +489,24 @@ mod tests {
             "/apis/apps/v1/namespaces/shop/deployments"
         );
         assert_eq!(t(Kind::Node, Some("shop")), "/api/v1/nodes");
+    }
+
+    #[tokio::test]
+    async fn gathering_waits_only_when_nothing_is_ready() {
+        use futures::TryStreamExt;
+        let mut ready = futures::io::Cursor::new(b"{\"type\":\"BOOKMARK\"}\n".to_vec());
+        assert!(
+            gather(&mut ready).now_or_never().is_some(),
+            "a line already there is read at once"
+        );
+        let mut line = Vec::new();
+        assert_eq!(read_line(&mut ready, &mut line).await, Ok(true));
+        assert_eq!(line, b"{\"type\":\"BOOKMARK\"}");
+        let mut quiet = futures::stream::pending::<std::io::Result<Vec<u8>>>().into_async_read();
+        assert!(
+            gather(&mut quiet).now_or_never().is_none(),
+            "nothing there yet: the loop waits before reading on"
+        );
     }
 
     #[test]

@@ -70,6 +70,9 @@ pub fn open_private(file: &Path) -> io::Result<File> {
     Ok(handle)
 }
 
+/// Log lines waiting for the writer thread at most.
+const LOG_QUEUE_LINES: usize = 4096;
+
 /// Starts logging to `file`. Filter with `KMEDIC_LOG` (e.g. `KMEDIC_LOG=debug`). The guard must
 /// live until exit so buffered lines are written.
 pub fn init(file: &Path) -> Result<WorkerGuard, String> {
@@ -84,7 +87,12 @@ pub fn init(file: &Path) -> Result<WorkerGuard, String> {
         .map_err(|e| format!("cannot create log directory {}: {e}", dir.display()))?;
     let handle =
         open_private(file).map_err(|e| format!("cannot open log file {}: {e}", file.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking(SafeLines::new(handle));
+    // The crate's default queue (128,000 lines) allocates about 4 MB up front; kmedic logs a
+    // few lines a second, and a burst beyond this many waiting lines is dropped (lossy).
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(SafeLines::new(handle));
     let filter = EnvFilter::try_from_env("KMEDIC_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let layer = tracing_subscriber::fmt::layer()
         .with_writer(writer)

@@ -431,7 +431,7 @@ fn run(
             if let Some(f) = logs.as_mut() {
                 f.fetch_new(&engine, engine.findings());
             }
-            let findings = engine.findings().to_vec();
+            let findings = engine.shared_findings();
             sent = Some((coverage.clone(), mirror_pods.clone()));
             Msg::Analyzed {
                 generation,

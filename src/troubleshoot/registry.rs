@@ -662,15 +662,12 @@ pub fn subjects(ctx: &Ctx) -> Vec<(Kind, ObjKey)> {
     let snap = ctx.snap;
     let mut out = Vec::new();
     let ns = ctx.opts.namespace.as_deref();
-    let mut push = |kind: Kind, key: &ObjKey| {
-        if ns.is_none_or(|ns| key.namespace.is_empty() || key.namespace == ns) {
-            out.push((kind, key.clone()));
-        }
-    };
     macro_rules! keys {
         ($table:expr, $kind:expr) => {
             for (key, _, _) in $table.entries() {
-                push($kind, key);
+                if ns.is_none_or(|ns| key.namespace.is_empty() || key.namespace == ns) {
+                    out.push(($kind, key.to_obj_key()));
+                }
             }
         };
     }

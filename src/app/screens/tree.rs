@@ -140,7 +140,7 @@ fn open_selected(state: &mut AppState) -> Vec<Effect> {
         .troubleshoot
         .analysis
         .as_ref()
-        .map(|a| a.findings.as_slice())
+        .map(|a| &a.findings[..])
         .unwrap_or(&[]);
     let position = rows.iter().position(|r| {
         findings

@@ -11,6 +11,7 @@
 pub mod deps;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -67,8 +68,8 @@ pub struct Engine {
     changed_kinds: HashSet<(Kind, String)>,
     /// One per entry of [`registry::CLUSTER_CHECKS`]; empty until the first pass.
     cluster: Vec<ClusterMemo>,
-    /// The finished findings of the last pass.
-    findings: Vec<Finding>,
+    /// The finished findings of the last pass (shared with the app, which gets the same list).
+    findings: Arc<[Finding]>,
     needs_full: bool,
     /// Something only cluster checks read changed (the API server's health).
     cluster_dirty: bool,
@@ -132,6 +133,11 @@ impl Engine {
         &self.findings
     }
 
+    /// The finished findings of the last pass, shared (no copy).
+    pub fn shared_findings(&self) -> Arc<[Finding]> {
+        self.findings.clone()
+    }
+
     /// Applies a change and notes which objects it touched.
     pub fn apply(&mut self, change: Change) {
         match change {
@@ -178,7 +184,7 @@ impl Engine {
     /// and returns every current finding, root causes first.
     pub fn analyze(&mut self, now: Timestamp, full: bool) -> Vec<Finding> {
         self.pass(now, if full { Pass::Full } else { Pass::Changes });
-        self.findings.clone()
+        self.findings.to_vec()
     }
 
     /// Runs a pass; the findings are then in [`Engine::findings`], and
@@ -235,7 +241,7 @@ impl Engine {
         if changed || pass == Pass::Clock {
             let mut findings: Vec<Finding> = self.by_subject.values().flatten().cloned().collect();
             findings.extend(self.cluster.iter().flat_map(|m| m.findings.iter().cloned()));
-            self.findings = finish(&ctx, findings);
+            self.findings = finish(&ctx, findings).into();
         }
         self.needs_full = false;
         self.cluster_dirty = false;

@@ -1,21 +1,99 @@
 //! `Table<T>`: the objects of one kind, ordered by (namespace, name), each with a small
 //! integer id that the indexes hold instead of copies of the key. The key is held once (in
-//! the ordered map): an id leads to the object, whose metadata names it. Each table remembers
+//! the ordered map), made of the object's own shared namespace and name strings
+//! ([`TableKey`]); lookups by an [`ObjKey`] borrow it, without copying. Each table remembers
 //! whether it was read since it was last asked, as a whole or only in some namespaces
 //! ([`Table::take_read`]): the engine learns so what a cluster check reads, and runs it again
 //! only when that changes.
 
+use std::borrow::Borrow;
+use std::cmp::Ordering as Order;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::model::ObjKey;
+use crate::objects::Str;
+
+/// A table's key: the namespace (empty for cluster-scoped objects) and the name, as the
+/// object's own shared strings (two pointers, no copy of the text).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TableKey {
+    pub namespace: Str,
+    pub name: Str,
+}
+
+impl TableKey {
+    /// A key made from text (the namespace interned, the name copied).
+    pub fn of(key: &ObjKey) -> TableKey {
+        TableKey {
+            namespace: Str::new(&key.namespace),
+            name: Str::unique(&key.name),
+        }
+    }
+
+    pub fn to_obj_key(&self) -> ObjKey {
+        ObjKey::new(self.namespace.as_str(), self.name.as_str())
+    }
+}
+
+/// A key as two strings, so a lookup by an [`ObjKey`] or by `(namespace, name)` finds a
+/// [`TableKey`] without building one.
+trait KeyText {
+    fn parts(&self) -> (&str, &str);
+}
+
+impl KeyText for TableKey {
+    fn parts(&self) -> (&str, &str) {
+        (self.namespace.as_str(), self.name.as_str())
+    }
+}
+
+impl KeyText for ObjKey {
+    fn parts(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
+    }
+}
+
+impl KeyText for (&str, &str) {
+    fn parts(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> Borrow<dyn KeyText + 'a> for TableKey {
+    fn borrow(&self) -> &(dyn KeyText + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyText + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyText + '_ {}
+
+impl PartialOrd for dyn KeyText + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Order> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyText + '_ {
+    /// The same order as [`TableKey`]'s: namespace, then name, as text.
+    fn cmp(&self, other: &Self) -> Order {
+        self.parts().cmp(&other.parts())
+    }
+}
 
 /// Objects of one kind.
 #[derive(Debug)]
 pub struct Table<T> {
     slots: Vec<Option<Arc<T>>>,
-    by_key: BTreeMap<ObjKey, u32>,
+    by_key: BTreeMap<TableKey, u32>,
     free: Vec<u32>,
     read: AtomicBool,
     read_in: Mutex<Vec<String>>,
@@ -107,8 +185,8 @@ impl<T> Table<T> {
     }
 
     /// Inserts or replaces; returns the id and the previous object.
-    pub fn upsert(&mut self, key: ObjKey, obj: Arc<T>) -> (u32, Option<Arc<T>>) {
-        if let Some(&id) = self.by_key.get(&key) {
+    pub fn upsert(&mut self, key: TableKey, obj: Arc<T>) -> (u32, Option<Arc<T>>) {
+        if let Some(&id) = self.by_key.get(&key as &dyn KeyText) {
             let old = self.slots.get_mut(id as usize).and_then(|s| s.replace(obj));
             return (id, old);
         }
@@ -130,7 +208,7 @@ impl<T> Table<T> {
 
     /// Removes; returns the id it had and the object.
     pub fn remove(&mut self, key: &ObjKey) -> Option<(u32, Arc<T>)> {
-        let id = self.by_key.remove(key)?;
+        let id = self.by_key.remove(key as &dyn KeyText)?;
         let obj = self.slots.get_mut(id as usize)?.take()?;
         self.free.push(id);
         Some((id, obj))
@@ -138,17 +216,23 @@ impl<T> Table<T> {
 
     pub fn get(&self, key: &ObjKey) -> Option<&Arc<T>> {
         self.mark_read_in(&key.namespace);
-        self.by_key.get(key).and_then(|&id| self.by_id_quietly(id))
+        self.by_key
+            .get(key as &dyn KeyText)
+            .and_then(|&id| self.by_id_quietly(id))
     }
 
     /// The object in namespace `ns` named `name`.
     pub fn find(&self, ns: &str, name: &str) -> Option<&T> {
-        self.get(&ObjKey::new(ns, name)).map(Arc::as_ref)
+        self.mark_read_in(ns);
+        self.by_key
+            .get(&(ns, name) as &dyn KeyText)
+            .and_then(|&id| self.by_id_quietly(id))
+            .map(Arc::as_ref)
     }
 
     pub fn id_of(&self, key: &ObjKey) -> Option<u32> {
         self.mark_read_in(&key.namespace);
-        self.by_key.get(key).copied()
+        self.by_key.get(key as &dyn KeyText).copied()
     }
 
     pub fn by_id(&self, id: u32) -> Option<&Arc<T>> {
@@ -166,7 +250,7 @@ impl<T> Table<T> {
     }
 
     /// Every object with its key and id, ordered by namespace and name.
-    pub fn entries(&self) -> impl Iterator<Item = (&ObjKey, u32, &Arc<T>)> {
+    pub fn entries(&self) -> impl Iterator<Item = (&TableKey, u32, &Arc<T>)> {
         self.mark_read();
         self.by_key
             .iter()
@@ -176,9 +260,10 @@ impl<T> Table<T> {
     /// The objects of one namespace, ordered by name.
     pub fn in_namespace<'a>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a T> + 'a {
         self.mark_read_in(ns);
+        let start: &dyn KeyText = &(ns, "");
         self.by_key
-            .range(ObjKey::new(ns, "")..)
-            .take_while(move |(k, _)| k.namespace == ns)
+            .range::<dyn KeyText, _>((Bound::Included(start), Bound::Unbounded))
+            .take_while(move |(k, _)| k.namespace.as_str() == ns)
             .filter_map(|(_, &id)| self.by_id_quietly(id))
             .map(Arc::as_ref)
     }
@@ -194,7 +279,7 @@ impl<T> Table<T> {
     }
 
     /// Removes everything; returns what was there.
-    pub fn clear(&mut self) -> Vec<(ObjKey, Arc<T>)> {
+    pub fn clear(&mut self) -> Vec<(TableKey, Arc<T>)> {
         self.free.clear();
         let mut slots = std::mem::take(&mut self.slots);
         std::mem::take(&mut self.by_key)
@@ -216,17 +301,21 @@ impl<'a, T> IntoIterator for &'a Table<T> {
 mod tests {
     use super::*;
 
+    fn key(ns: &str, name: &str) -> TableKey {
+        TableKey::of(&ObjKey::new(ns, name))
+    }
+
     #[test]
     fn ids_are_reused_and_namespaces_are_ranges() {
         let mut t: Table<u32> = Table::default();
-        let (a, _) = t.upsert(ObjKey::new("a", "x"), Arc::new(1));
-        t.upsert(ObjKey::new("b", "y"), Arc::new(2));
-        t.upsert(ObjKey::new("b", "x"), Arc::new(3));
-        let (_, old) = t.upsert(ObjKey::new("a", "x"), Arc::new(4));
+        let (a, _) = t.upsert(key("a", "x"), Arc::new(1));
+        t.upsert(key("b", "y"), Arc::new(2));
+        t.upsert(key("b", "x"), Arc::new(3));
+        let (_, old) = t.upsert(key("a", "x"), Arc::new(4));
         assert_eq!(old.as_deref(), Some(&1));
         assert_eq!(t.in_namespace("b").copied().collect::<Vec<_>>(), [3, 2]);
         assert_eq!(t.remove(&ObjKey::new("a", "x")).map(|(id, _)| id), Some(a));
-        let (reused, _) = t.upsert(ObjKey::new("c", "z"), Arc::new(5));
+        let (reused, _) = t.upsert(key("c", "z"), Arc::new(5));
         assert_eq!(reused, a);
         assert_eq!(t.iter().copied().collect::<Vec<_>>(), [3, 2, 5]);
         assert_eq!(t.find("c", "z"), Some(&5));
@@ -235,8 +324,8 @@ mod tests {
     #[test]
     fn reads_are_noted_per_namespace_and_as_a_whole() {
         let mut t: Table<u32> = Table::default();
-        t.upsert(ObjKey::new("a", "x"), Arc::new(1));
-        t.upsert(ObjKey::new("b", "y"), Arc::new(2));
+        t.upsert(key("a", "x"), Arc::new(1));
+        t.upsert(key("b", "y"), Arc::new(2));
         assert_eq!(t.take_read(), TableRead::Nothing);
         assert_eq!(t.find("a", "x"), Some(&1));
         assert_eq!(t.in_namespace("b").count(), 1);
