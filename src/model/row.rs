@@ -6,20 +6,83 @@ use std::cmp::Ordering;
 use jiff::Timestamp;
 
 use super::age::human_duration;
+use crate::objects::Str;
 
 /// Identity of an object: namespace (empty for cluster-scoped) and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct ObjKey {
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Str,
+    pub name: Str,
 }
 
 impl ObjKey {
-    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
+    /// A key from text or from an object's own strings (which it then shares: no copy). A
+    /// namespace given as text is interned (there are few); a name is copied.
+    pub fn new<'a>(namespace: impl Into<KeyText<'a>>, name: impl Into<KeyText<'a>>) -> Self {
         ObjKey {
-            namespace: namespace.into(),
-            name: name.into(),
+            namespace: namespace.into().interned(),
+            name: name.into().unique(),
         }
+    }
+}
+
+/// Text for an [`ObjKey`]: a shared string already (kept as it is, no copy) or text to copy.
+pub enum KeyText<'a> {
+    Shared(Str),
+    Text(&'a str),
+    Owned(String),
+}
+
+impl KeyText<'_> {
+    fn interned(self) -> Str {
+        match self {
+            KeyText::Shared(s) => s,
+            KeyText::Text(t) => Str::new(t),
+            KeyText::Owned(t) => Str::new(&t),
+        }
+    }
+    fn unique(self) -> Str {
+        match self {
+            KeyText::Shared(s) => s,
+            KeyText::Text(t) => Str::unique(t),
+            KeyText::Owned(t) => Str::unique(&t),
+        }
+    }
+}
+
+impl From<Str> for KeyText<'_> {
+    fn from(s: Str) -> Self {
+        KeyText::Shared(s)
+    }
+}
+
+impl From<&Str> for KeyText<'_> {
+    fn from(s: &Str) -> Self {
+        KeyText::Shared(s.clone())
+    }
+}
+
+impl<'a> From<&'a String> for KeyText<'a> {
+    fn from(s: &'a String) -> Self {
+        KeyText::Text(s)
+    }
+}
+
+impl<'a> From<&'a str> for KeyText<'a> {
+    fn from(s: &'a str) -> Self {
+        KeyText::Text(s)
+    }
+}
+
+impl<'a> From<&&'a str> for KeyText<'a> {
+    fn from(s: &&'a str) -> Self {
+        KeyText::Text(s)
+    }
+}
+
+impl From<String> for KeyText<'_> {
+    fn from(s: String) -> Self {
+        KeyText::Owned(s)
     }
 }
 

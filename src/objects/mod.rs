@@ -362,16 +362,19 @@ impl Object {
     /// Namespace (empty for cluster-scoped objects) and name.
     pub fn key(&self) -> ObjKey {
         match self {
-            Object::Event(e) => ObjKey::new(e.namespace.as_str(), e.name.as_str()),
+            Object::Event(e) => ObjKey::new(&e.namespace, &e.name),
             Object::NetworkPolicy(p) => ObjKey::new(
-                p.metadata.namespace.clone().unwrap_or_default(),
-                p.metadata.name.clone().unwrap_or_default(),
+                p.metadata.namespace.as_deref().unwrap_or_default(),
+                p.metadata.name.as_deref().unwrap_or_default(),
             ),
+            // The object's own strings, shared: a key costs no copy of the text.
             other => {
                 let meta = other.meta_opt();
                 ObjKey::new(
-                    meta.map(|m| m.namespace().to_string()).unwrap_or_default(),
-                    meta.map(|m| m.name().to_string()).unwrap_or_default(),
+                    meta.and_then(|m| m.namespace.clone())
+                        .unwrap_or_else(|| Str::new("")),
+                    meta.and_then(|m| m.name.clone())
+                        .unwrap_or_else(|| Str::new("")),
                 )
             }
         }

@@ -666,7 +666,7 @@ pub fn subjects(ctx: &Ctx) -> Vec<(Kind, ObjKey)> {
         ($table:expr, $kind:expr) => {
             for (key, _, _) in $table.entries() {
                 if ns.is_none_or(|ns| key.namespace.is_empty() || key.namespace == ns) {
-                    out.push(($kind, key.to_obj_key()));
+                    out.push(($kind, key.clone()));
                 }
             }
         };

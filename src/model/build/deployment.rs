@@ -26,8 +26,8 @@ pub fn deployment_row(d: &Deployment) -> Row {
         Health::Ok
     };
     let cells = vec![
-        Cell::Text(key.namespace.clone()),
-        Cell::Text(key.name.clone()),
+        Cell::Text(key.namespace.to_string()),
+        Cell::Text(key.name.to_string()),
         Cell::Ratio {
             ready: ready as u32,
             total: desired as u32,

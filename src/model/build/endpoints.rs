@@ -85,8 +85,8 @@ pub fn endpoints_row(e: &Endpoints) -> Row {
     let key = meta_key(&e.metadata);
     let (ready, total) = address_counts(e);
     let cells = vec![
-        Cell::Text(key.namespace.clone()),
-        Cell::Text(key.name.clone()),
+        Cell::Text(key.namespace.to_string()),
+        Cell::Text(key.name.to_string()),
         Cell::Text(format_endpoints(e)),
         Cell::Age(created(&e.metadata)),
     ];

@@ -34,7 +34,7 @@ pub fn event_row(e: &Event) -> Row {
         format!("{}/{name}", kind.to_lowercase())
     };
     let cells = vec![
-        Cell::Text(key.namespace.clone()),
+        Cell::Text(key.namespace.to_string()),
         Cell::Age(e.last_seen),
         Cell::Status(type_, health),
         Cell::Text(e.reason.to_string()),

@@ -20,7 +20,7 @@ pub fn namespace_row(ns: &Namespace) -> Row {
         _ => Health::Warning,
     };
     let cells = vec![
-        Cell::Text(key.name.clone()),
+        Cell::Text(key.name.to_string()),
         Cell::Status(phase, health),
         Cell::Age(created(&ns.metadata)),
     ];

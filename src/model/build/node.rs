@@ -31,7 +31,7 @@ pub fn node_row(node: &Node) -> Row {
         .and_then(|a| a.get("memory"))
         .map(|q| q.0.to_string());
     let cells = vec![
-        Cell::Text(key.name.clone()),
+        Cell::Text(key.name.to_string()),
         Cell::Status(status, health),
         Cell::Text(node_roles(node)),
         Cell::Text(version),

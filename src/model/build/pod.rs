@@ -21,8 +21,8 @@ pub fn pod_row(pod: &Pod) -> Row {
         .to_string();
     let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or_default();
     let cells = vec![
-        Cell::Text(key.namespace.clone()),
-        Cell::Text(key.name.clone()),
+        Cell::Text(key.namespace.to_string()),
+        Cell::Text(key.name.to_string()),
         Cell::Ratio {
             ready: summary.ready,
             total: summary.total,

@@ -32,8 +32,8 @@ pub fn service_row(svc: &Service) -> Row {
         .unwrap_or_else(|| "<none>".to_string());
     let lb = svc.status.as_ref().and_then(|s| s.load_balancer.as_ref());
     let cells = vec![
-        Cell::Text(key.namespace.clone()),
-        Cell::Text(key.name.clone()),
+        Cell::Text(key.namespace.to_string()),
+        Cell::Text(key.name.to_string()),
         Cell::Text(type_.clone()),
         Cell::Text(or_none(spec.cluster_ip.as_deref())),
         Cell::Text(external_ip(

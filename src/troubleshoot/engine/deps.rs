@@ -55,7 +55,7 @@ pub fn touched(
             Object::Ingress(_) => {
                 // Whether others of a class have an address tells about its controller.
                 for (k, _, _) in snap.ingresses.entries() {
-                    out.insert((Kind::Ingress, k.to_obj_key()));
+                    out.insert((Kind::Ingress, k.clone()));
                 }
             }
             Object::PodDisruptionBudget(_) => {
@@ -124,10 +124,10 @@ pub fn touched(
             }
             Object::StorageClass(_) => {
                 for (k, _, _) in snap.pvcs.entries() {
-                    out.insert((Kind::PersistentVolumeClaim, k.to_obj_key()));
+                    out.insert((Kind::PersistentVolumeClaim, k.clone()));
                 }
                 for (k, _, _) in snap.statefulsets.entries() {
-                    out.insert((Kind::StatefulSet, k.to_obj_key()));
+                    out.insert((Kind::StatefulSet, k.clone()));
                 }
             }
             Object::Node(_) => {
@@ -135,7 +135,7 @@ pub fn touched(
                     out.insert((Kind::Pod, pod_key(p)));
                 }
                 for (k, _, _) in snap.daemonsets.entries() {
-                    out.insert((Kind::DaemonSet, k.to_obj_key()));
+                    out.insert((Kind::DaemonSet, k.clone()));
                 }
             }
             Object::NetworkPolicy(_) => {
@@ -153,7 +153,7 @@ pub fn touched(
             }
             Object::IngressClass(_) => {
                 for (k, _, _) in snap.ingresses.entries() {
-                    out.insert((Kind::Ingress, k.to_obj_key()));
+                    out.insert((Kind::Ingress, k.clone()));
                 }
             }
             _ => {}
@@ -244,7 +244,7 @@ fn pod(snap: &Snapshot, p: &Pod, out: &mut HashSet<Subject>) {
 
 fn all_policies(snap: &Snapshot, out: &mut HashSet<Subject>) {
     for (k, _, _) in snap.network_policies.entries() {
-        out.insert((Kind::NetworkPolicy, k.to_obj_key()));
+        out.insert((Kind::NetworkPolicy, k.clone()));
     }
 }
 

@@ -26,7 +26,7 @@ pub use health::{
 };
 pub use load::no_objects_error;
 pub use reads::Read;
-pub use table::{Table, TableKey};
+pub use table::Table;
 
 /// (namespace, pod, container).
 pub type ContainerKey = (String, String, String);
@@ -341,29 +341,11 @@ fn unwrap_any(obj: &Object) -> &dyn std::any::Any {
 
 fn insert_any<T: 'static>(
     table: &mut Table<T>,
-    key: TableKey,
+    key: ObjKey,
     obj: &Object,
 ) -> Option<(u32, Option<Arc<T>>)> {
     let arc = unwrap_any(obj).downcast_ref::<Arc<T>>()?.clone();
     Some(table.upsert(key, arc))
-}
-
-/// The table key of `obj`, named `key`: the object's own shared strings when its metadata
-/// names it so (no copy), else a key made from the text.
-fn table_key(obj: &Object, key: &ObjKey) -> TableKey {
-    let own = match obj {
-        Object::Event(e) => Some((e.namespace.clone(), e.name.clone())),
-        other => other.meta_opt().and_then(|m| {
-            let namespace = m.namespace.clone().unwrap_or_else(|| Str::new(""));
-            Some((namespace, m.name.clone()?))
-        }),
-    };
-    match own {
-        Some((namespace, name)) if namespace == key.namespace && name == key.name => {
-            TableKey { namespace, name }
-        }
-        _ => TableKey::of(key),
-    }
 }
 
 impl Snapshot {
@@ -421,7 +403,6 @@ impl Snapshot {
 
     fn upsert_plain(&mut self, kind: Kind, key: ObjKey, obj: Object) -> Option<Object> {
         let old = self.delete(kind, &key);
-        let key = table_key(&obj, &key);
         let id = with_table!(self, kind, t => insert_any(t, key, &obj).map(|(id, _)| id))?;
         self.index(&obj, id);
         old
@@ -441,7 +422,7 @@ impl Snapshot {
         let keys: Vec<ObjKey> = with_table!(self, kind, t => t
             .entries()
             .filter(|(k, _, _)| namespace.is_none_or(|ns| k.namespace.as_str() == ns))
-            .map(|(k, _, _)| k.to_obj_key())
+            .map(|(k, _, _)| k.clone())
             .collect());
         for key in keys {
             self.delete(kind, &key);

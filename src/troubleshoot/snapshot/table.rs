@@ -1,7 +1,7 @@
 //! `Table<T>`: the objects of one kind, ordered by (namespace, name), each with a small
 //! integer id that the indexes hold instead of copies of the key. The key is held once (in
-//! the ordered map), made of the object's own shared namespace and name strings
-//! ([`TableKey`]); lookups by an [`ObjKey`] borrow it, without copying. Each table remembers
+//! the ordered map), made of the object's own shared namespace and name strings; a lookup by
+//! `(namespace, name)` text borrows it, without building a key. Each table remembers
 //! whether it was read since it was last asked, as a whole or only in some namespaces
 //! ([`Table::take_read`]): the engine learns so what a cluster check reads, and runs it again
 //! only when that changes.
@@ -14,45 +14,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::model::ObjKey;
-use crate::objects::Str;
-
-/// A table's key: the namespace (empty for cluster-scoped objects) and the name, as the
-/// object's own shared strings (two pointers, no copy of the text).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TableKey {
-    pub namespace: Str,
-    pub name: Str,
-}
-
-impl TableKey {
-    /// A key made from text (the namespace interned, the name copied).
-    pub fn of(key: &ObjKey) -> TableKey {
-        TableKey {
-            namespace: Str::new(&key.namespace),
-            name: Str::unique(&key.name),
-        }
-    }
-
-    pub fn to_obj_key(&self) -> ObjKey {
-        ObjKey::new(self.namespace.as_str(), self.name.as_str())
-    }
-}
 
 /// A key as two strings, so a lookup by an [`ObjKey`] or by `(namespace, name)` finds a
-/// [`TableKey`] without building one.
+/// [`ObjKey`] without building one.
 trait KeyText {
     fn parts(&self) -> (&str, &str);
 }
 
-impl KeyText for TableKey {
-    fn parts(&self) -> (&str, &str) {
-        (self.namespace.as_str(), self.name.as_str())
-    }
-}
-
 impl KeyText for ObjKey {
     fn parts(&self) -> (&str, &str) {
-        (&self.namespace, &self.name)
+        (self.namespace.as_str(), self.name.as_str())
     }
 }
 
@@ -62,7 +33,7 @@ impl KeyText for (&str, &str) {
     }
 }
 
-impl<'a> Borrow<dyn KeyText + 'a> for TableKey {
+impl<'a> Borrow<dyn KeyText + 'a> for ObjKey {
     fn borrow(&self) -> &(dyn KeyText + 'a) {
         self
     }
@@ -83,7 +54,7 @@ impl PartialOrd for dyn KeyText + '_ {
 }
 
 impl Ord for dyn KeyText + '_ {
-    /// The same order as [`TableKey`]'s: namespace, then name, as text.
+    /// The same order as [`ObjKey`]'s: namespace, then name, as text.
     fn cmp(&self, other: &Self) -> Order {
         self.parts().cmp(&other.parts())
     }
@@ -93,7 +64,7 @@ impl Ord for dyn KeyText + '_ {
 #[derive(Debug)]
 pub struct Table<T> {
     slots: Vec<Option<Arc<T>>>,
-    by_key: BTreeMap<TableKey, u32>,
+    by_key: BTreeMap<ObjKey, u32>,
     free: Vec<u32>,
     read: AtomicBool,
     read_in: Mutex<Vec<String>>,
@@ -185,7 +156,7 @@ impl<T> Table<T> {
     }
 
     /// Inserts or replaces; returns the id and the previous object.
-    pub fn upsert(&mut self, key: TableKey, obj: Arc<T>) -> (u32, Option<Arc<T>>) {
+    pub fn upsert(&mut self, key: ObjKey, obj: Arc<T>) -> (u32, Option<Arc<T>>) {
         if let Some(&id) = self.by_key.get(&key as &dyn KeyText) {
             let old = self.slots.get_mut(id as usize).and_then(|s| s.replace(obj));
             return (id, old);
@@ -250,7 +221,7 @@ impl<T> Table<T> {
     }
 
     /// Every object with its key and id, ordered by namespace and name.
-    pub fn entries(&self) -> impl Iterator<Item = (&TableKey, u32, &Arc<T>)> {
+    pub fn entries(&self) -> impl Iterator<Item = (&ObjKey, u32, &Arc<T>)> {
         self.mark_read();
         self.by_key
             .iter()
@@ -279,7 +250,7 @@ impl<T> Table<T> {
     }
 
     /// Removes everything; returns what was there.
-    pub fn clear(&mut self) -> Vec<(TableKey, Arc<T>)> {
+    pub fn clear(&mut self) -> Vec<(ObjKey, Arc<T>)> {
         self.free.clear();
         let mut slots = std::mem::take(&mut self.slots);
         std::mem::take(&mut self.by_key)
@@ -301,8 +272,8 @@ impl<'a, T> IntoIterator for &'a Table<T> {
 mod tests {
     use super::*;
 
-    fn key(ns: &str, name: &str) -> TableKey {
-        TableKey::of(&ObjKey::new(ns, name))
+    fn key(ns: &str, name: &str) -> ObjKey {
+        ObjKey::new(ns, name)
     }
 
     #[test]
