@@ -9,10 +9,10 @@ mod node;
 mod pod;
 mod service;
 
-use crate::objects::ObjectMeta;
+use crate::objects::{ObjectMeta, Str};
 use jiff::Timestamp;
 
-use super::ObjKey;
+use super::{Cell, ObjKey};
 
 pub use deployment::deployment_row;
 pub use endpoints::endpoints_row;
@@ -32,11 +32,21 @@ pub(crate) fn created(meta: &ObjectMeta) -> Option<Timestamp> {
     meta.creation_timestamp.map(|t| t.ts())
 }
 
-/// `s` if present and non-empty, else `<none>`.
-pub(crate) fn or_none(s: Option<&str>) -> String {
+/// The NAMESPACE cell: the object's own namespace string, shared (no copy).
+pub(crate) fn namespace_cell(meta: &ObjectMeta) -> Cell {
+    Cell::Text(meta.namespace.clone().unwrap_or_default())
+}
+
+/// The NAME cell: the object's own name string, shared (no copy).
+pub(crate) fn name_cell(meta: &ObjectMeta) -> Cell {
+    Cell::Text(meta.name.clone().unwrap_or_default())
+}
+
+/// `s` (shared, not copied) if present and non-empty, else the interned `<none>`.
+pub(crate) fn or_none(s: Option<&Str>) -> Str {
     match s {
-        Some(s) if !s.is_empty() => s.to_string(),
-        _ => "<none>".to_string(),
+        Some(s) if !s.is_empty() => s.clone(),
+        _ => Str::NONE,
     }
 }
 
