@@ -191,7 +191,7 @@ impl Snapshot {
             meta(&p.metadata, &mut see);
             if let Some(s) = &p.status {
                 see(s.start_time);
-                conditions(s.conditions.as_ref(), &mut see);
+                conditions(s.conditions.as_deref(), &mut see);
                 let statuses = s
                     .container_statuses
                     .iter()
