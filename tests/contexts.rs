@@ -83,7 +83,7 @@ fn pod_names(state: &kmedic::app::AppState) -> Vec<String> {
     state
         .rows(ResourceKind::Pods)
         .iter()
-        .map(|r| r.key.name.clone())
+        .map(|r| r.key.name.to_string())
         .collect()
 }
 

@@ -38,7 +38,7 @@ fn drilled_pods(s: &Session) -> Vec<String> {
     table
         .visible
         .iter()
-        .map(|&i| st.rows(ResourceKind::Pods)[i].key.name.clone())
+        .map(|&i| st.rows(ResourceKind::Pods)[i].key.name.to_string())
         .collect()
 }
 

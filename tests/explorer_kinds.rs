@@ -529,7 +529,7 @@ async fn completion_history_and_faults_only() {
         .rows(ResourceKind::Pods)
         .iter()
         .filter(|r| r.key.name.starts_with("coredns-674b8bbfcf-4x"))
-        .map(|r| r.key.name.clone())
+        .map(|r| r.key.name.to_string())
         .collect();
     assert_eq!(coredns.len(), 1, "{coredns:?}");
     assert_eq!(input(&s), format!("logs {} ", coredns[0]));
@@ -642,7 +642,7 @@ async fn enter_on_a_browsed_workload_drills_down_to_its_pods() {
         .unwrap()
         .visible
         .iter()
-        .map(|&i| s.state.rows(ResourceKind::Pods)[i].key.name.clone())
+        .map(|&i| s.state.rows(ResourceKind::Pods)[i].key.name.to_string())
         .collect();
     assert_eq!(shown.len(), 4);
     assert!(
@@ -688,7 +688,7 @@ async fn faults_only_on_a_browsed_kind_follows_the_findings() {
     let mut shown: Vec<String> = table
         .visible
         .iter()
-        .map(|&i| rows[i].key.name.clone())
+        .map(|&i| rows[i].key.name.to_string())
         .collect();
     shown.sort();
     assert_eq!(shown, faulted, "the DaemonSets with a finding");

@@ -173,7 +173,11 @@ pub fn open_from_table(state: &mut AppState) -> Vec<Effect> {
     }
     open(
         state,
-        Some((kind, row.key.namespace.clone(), row.key.name.clone())),
+        Some((
+            kind,
+            row.key.namespace.to_string(),
+            row.key.name.to_string(),
+        )),
     )
 }
 

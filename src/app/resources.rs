@@ -246,14 +246,14 @@ pub fn completions(state: &AppState, typed: &str) -> Vec<String> {
     let mut out: Vec<String> = state
         .rows(state.view)
         .iter()
-        .map(|r| r.key.name.clone())
+        .map(|r| r.key.name.to_string())
         .collect();
     if first == "logs" || first == "log" {
         out.extend(
             state
                 .rows(ResourceKind::Pods)
                 .iter()
-                .map(|r| r.key.name.clone()),
+                .map(|r| r.key.name.to_string()),
         );
     }
     out.extend(state.namespace_names());

@@ -365,7 +365,7 @@ impl AppState {
         let mut names: Vec<String> = self
             .rows(ResourceKind::Namespaces)
             .iter()
-            .map(|r| r.key.name.clone())
+            .map(|r| r.key.name.to_string())
             .collect();
         names.sort();
         names

@@ -60,9 +60,12 @@ impl Joins {
     /// The concrete cell for a `Cell::Joined` placeholder in `kind`'s table.
     pub fn resolve(&self, kind: ResourceKind, row: &Row) -> Cell {
         match kind {
-            ResourceKind::Nodes => {
-                Cell::Count(self.pods_per_node.get(&row.key.name).copied().unwrap_or(0))
-            }
+            ResourceKind::Nodes => Cell::Count(
+                self.pods_per_node
+                    .get(row.key.name.as_str())
+                    .copied()
+                    .unwrap_or(0),
+            ),
             ResourceKind::Services => match self.endpoints.get(&row.key) {
                 Some((ready, total)) => Cell::Ratio {
                     ready: *ready,
@@ -518,7 +521,7 @@ mod tests {
         table
             .visible
             .iter()
-            .map(|&i| rows[i].key.name.clone())
+            .map(|&i| rows[i].key.name.to_string())
             .collect()
     }
 
@@ -633,7 +636,7 @@ mod tests {
         let names = |t: &TableView| -> Vec<String> {
             t.visible
                 .iter()
-                .map(|&i| rows[i].key.name.clone())
+                .map(|&i| rows[i].key.name.to_string())
                 .collect()
         };
         assert_eq!(names(&table), names(&fresh));

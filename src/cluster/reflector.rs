@@ -244,8 +244,8 @@ fn skipped(kind: Kind, raw: &RawValue, reason: String) -> Skipped {
     let key = Head::of_text(raw.get()).key();
     Skipped {
         kind: kind.name().to_string(),
-        namespace: key.namespace,
-        name: key.name,
+        namespace: key.namespace.into(),
+        name: key.name.into(),
         reason,
         source: None,
     }

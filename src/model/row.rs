@@ -8,19 +8,26 @@ use jiff::Timestamp;
 use super::age::human_duration;
 use crate::objects::Str;
 
-/// Identity of an object: namespace (empty for cluster-scoped) and name.
+/// Identity of an object: namespace (empty for cluster-scoped) and name. Held as [`Str`], so
+/// a key made from an object's metadata ([`ObjKey::of`]) shares the object's own strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct ObjKey {
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Str,
+    pub name: Str,
 }
 
 impl ObjKey {
-    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
+    /// A key of copies of `namespace` (interned: namespaces repeat) and `name` (not interned).
+    pub fn new(namespace: impl AsRef<str>, name: impl AsRef<str>) -> Self {
         ObjKey {
-            namespace: namespace.into(),
-            name: name.into(),
+            namespace: Str::new(namespace.as_ref()),
+            name: Str::unique(name.as_ref()),
         }
+    }
+
+    /// A key of the given strings, shared (no copy).
+    pub fn of(namespace: Str, name: Str) -> Self {
+        ObjKey { namespace, name }
     }
 }
 

@@ -376,7 +376,7 @@ impl Object {
     /// Namespace (empty for cluster-scoped objects) and name.
     pub fn key(&self) -> ObjKey {
         match self {
-            Object::Event(e) => ObjKey::new(e.namespace.as_str(), e.name.as_str()),
+            Object::Event(e) => ObjKey::of(e.namespace.clone(), e.name.clone()),
             Object::NetworkPolicy(p) => ObjKey::new(
                 p.metadata.namespace.clone().unwrap_or_default(),
                 p.metadata.name.clone().unwrap_or_default(),

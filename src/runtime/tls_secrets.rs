@@ -143,8 +143,8 @@ pub fn apply(engine: &mut Engine, read: SecretRead) -> bool {
         Ok(object) => Change::Upsert(object),
         Err(reason) => Change::Malformed(Skipped {
             kind: "Secret".to_string(),
-            namespace: read.key.namespace.clone(),
-            name: read.key.name.clone(),
+            namespace: read.key.namespace.to_string(),
+            name: read.key.name.to_string(),
             reason: format!("{reason}: its certificate was not checked against the Ingress hosts"),
             source: None,
         }),

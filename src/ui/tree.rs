@@ -41,7 +41,7 @@ fn token(state: &AppState, node: &TreeNode) -> Token {
 pub fn label(state: &AppState, node: &TreeNode) -> String {
     let name = match &node.container {
         Some(c) => c.clone(),
-        None => node.key.name.clone(),
+        None => node.key.name.to_string(),
     };
     let relation = if node.relation.is_empty() {
         String::new()
@@ -67,7 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, pane: &TreePane, 
         " Object tree: {} {} ",
         pane.kind.to_ascii_lowercase(),
         visible(&if pane.key.namespace.is_empty() {
-            pane.key.name.clone()
+            pane.key.name.to_string()
         } else {
             format!("{}/{}", pane.key.namespace, pane.key.name)
         })

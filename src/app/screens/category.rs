@@ -199,7 +199,7 @@ fn has_logs(r: &crate::model::api::ApiResource) -> bool {
 /// Logs of a pod, of a workload's pods, or of a Service's.
 fn logs(state: &mut AppState, t: Target, previous: bool) -> Vec<Effect> {
     let r = &t.section.resource;
-    let (ns, name) = (t.key.namespace.clone(), t.key.name.clone());
+    let (ns, name) = (t.key.namespace.to_string(), t.key.name.to_string());
     match (r.group.as_str(), r.kind.as_str()) {
         ("", "Pod") => logs_pane::open_pod(state, &ns, &name, None, previous),
         ("", "Service") => logs_pane::open_pods(state, Some(ns), PodSet::Service { name }),

@@ -18,7 +18,7 @@ pub fn open_from_table(state: &mut AppState, previous: bool) -> Vec<Effect> {
     let Some(row) = state.selected_row().cloned() else {
         return Vec::new();
     };
-    let (ns, name) = (row.key.namespace.clone(), row.key.name.clone());
+    let (ns, name) = (row.key.namespace.to_string(), row.key.name.to_string());
     match state.shown_kind() {
         ResourceKind::Pods => logs_pane::open_pod(state, &ns, &name, None, previous),
         ResourceKind::Deployments => logs_pane::open_pods(

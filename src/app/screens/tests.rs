@@ -363,7 +363,7 @@ fn enter_drills_down_the_engine_follows_and_back_restores_the_cursor() {
         .unwrap()
         .visible
         .iter()
-        .map(|&i| s.rows(ResourceKind::Pods)[i].key.name.clone())
+        .map(|&i| s.rows(ResourceKind::Pods)[i].key.name.to_string())
         .collect();
     assert_eq!(shown, ["web-1", "web-2"]);
     assert_eq!(

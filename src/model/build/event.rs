@@ -29,7 +29,7 @@ pub fn event_type_health(type_: &str) -> Health {
 
 /// An event. `links` = `RowLinks::Event` naming the involved object.
 pub fn event_row(e: &Event) -> Row {
-    let key = ObjKey::new(e.namespace.as_str(), e.name.as_str());
+    let key = ObjKey::of(e.namespace.clone(), e.name.clone());
     let type_ = if e.type_.is_empty() {
         "Normal".to_string()
     } else {

@@ -24,7 +24,10 @@ pub use service::{ports as service_ports, service_row};
 
 /// The object's namespace and name (empty strings when missing).
 pub(crate) fn meta_key(meta: &ObjectMeta) -> ObjKey {
-    ObjKey::new(meta.namespace(), meta.name())
+    ObjKey::of(
+        meta.namespace.clone().unwrap_or_default(),
+        meta.name.clone().unwrap_or_default(),
+    )
 }
 
 /// The object's creation time.

@@ -137,12 +137,13 @@ impl Engine {
         match change {
             Change::Upsert(obj) => {
                 let new = obj.clone();
-                self.changed_kinds.insert((obj.kind(), obj.key().namespace));
+                self.changed_kinds
+                    .insert((obj.kind(), obj.key().namespace.into()));
                 let old = self.snap.apply(Change::Upsert(obj));
                 deps::touched(&self.snap, old.as_ref(), Some(&new), &mut self.dirty);
             }
             Change::Delete(kind, key) => {
-                self.changed_kinds.insert((kind, key.namespace.clone()));
+                self.changed_kinds.insert((kind, key.namespace.to_string()));
                 let old = self.snap.apply(Change::Delete(kind, key));
                 deps::touched(&self.snap, old.as_ref(), None, &mut self.dirty);
             }

@@ -150,8 +150,8 @@ impl Snapshot {
                     let key = Head::of_value(&value).key();
                     snap.coverage.skipped.push(Skipped {
                         kind: kind_name.clone(),
-                        namespace: key.namespace,
-                        name: key.name,
+                        namespace: key.namespace.into(),
+                        name: key.name.into(),
                         reason: e.to_string(),
                         source,
                     });
