@@ -11,6 +11,7 @@ use regex::Regex;
 use crate::model::columns::columns;
 use crate::model::row::natural_cmp;
 use crate::model::{Cell, ObjKey, ResourceKind, Row, RowLinks};
+use crate::objects::Str;
 
 /// Values some tables take from other kinds: pods per node, endpoints per service.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,7 +39,7 @@ impl Joins {
                 match counts.get_mut(node.as_str()) {
                     Some(count) => *count += 1,
                     None => {
-                        counts.insert(node.clone(), 1);
+                        counts.insert(node.to_string(), 1);
                     }
                 }
             }
@@ -70,9 +71,9 @@ impl Joins {
                     ready: *ready,
                     total: *total,
                 },
-                None => Cell::Text("<none>".to_string()),
+                None => Cell::Text(Str::NONE),
             },
-            _ => Cell::Text(String::new()),
+            _ => Cell::Text(Str::empty()),
         }
     }
 }
@@ -97,7 +98,7 @@ pub fn cell_at<'a>(
                 Some(u) if column >= row.cells.len() => {
                     crate::model::usage::cell(kind, row, column - row.cells.len(), u)
                 }
-                _ => Cell::Text(String::new()),
+                _ => Cell::Text(Str::empty()),
             };
             std::borrow::Cow::Owned(cell)
         }

@@ -174,9 +174,9 @@ fn plain_rows(list: &Value, namespaced: bool) -> (TableColumns, Vec<Row>) {
                 .and_then(|t| t.parse().ok());
             let mut cells = Vec::new();
             if namespaced {
-                cells.push(Cell::Text(ns.clone()));
+                cells.push(Cell::text(&ns));
             }
-            cells.push(Cell::Text(name.clone()));
+            cells.push(Cell::unique(&name));
             cells.push(Cell::Age(created));
             Some(Row {
                 key: ObjKey::new(ns, name),

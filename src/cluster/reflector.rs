@@ -249,8 +249,8 @@ fn skipped(kind: Kind, raw: &RawValue, reason: String) -> Skipped {
     let key = Head::of_text(raw.get()).key();
     Skipped {
         kind: kind.name().to_string(),
-        namespace: key.namespace.to_string(),
-        name: key.name.to_string(),
+        namespace: key.namespace.into(),
+        name: key.name.into(),
         reason,
         source: None,
     }

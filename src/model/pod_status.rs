@@ -60,7 +60,7 @@ pub fn summarize(pod: &Pod) -> PodSummary {
         .as_ref()
         .and_then(|s| s.init_containers.as_deref())
         .map_or(&[][..], |l| &l[..]);
-    let conditions: &[PodCondition] = status.conditions.as_deref().unwrap_or(&[]);
+    let conditions: &[PodCondition] = status.conditions.as_deref().map(|c| &c[..]).unwrap_or(&[]);
     let phase = status.phase.as_deref().unwrap_or_default().to_string();
 
     let mut reason = nonempty(&status.reason)

@@ -8,7 +8,8 @@ use jiff::Timestamp;
 use super::age::human_duration;
 use crate::objects::Str;
 
-/// Identity of an object: namespace (empty for cluster-scoped) and name.
+/// Identity of an object: namespace (empty for cluster-scoped) and name. Held as [`Str`], so
+/// a key made from an object's metadata ([`ObjKey::of`]) shares the object's own strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct ObjKey {
     pub namespace: Str,
@@ -16,73 +17,17 @@ pub struct ObjKey {
 }
 
 impl ObjKey {
-    /// A key from text or from an object's own strings (which it then shares: no copy). A
-    /// namespace given as text is interned (there are few); a name is copied.
-    pub fn new<'a>(namespace: impl Into<KeyText<'a>>, name: impl Into<KeyText<'a>>) -> Self {
+    /// A key of copies of `namespace` (interned: namespaces repeat) and `name` (not interned).
+    pub fn new(namespace: impl AsRef<str>, name: impl AsRef<str>) -> Self {
         ObjKey {
-            namespace: namespace.into().interned(),
-            name: name.into().unique(),
+            namespace: Str::new(namespace.as_ref()),
+            name: Str::unique(name.as_ref()),
         }
     }
-}
 
-/// Text for an [`ObjKey`]: a shared string already (kept as it is, no copy) or text to copy.
-pub enum KeyText<'a> {
-    Shared(Str),
-    Text(&'a str),
-    Owned(String),
-}
-
-impl KeyText<'_> {
-    fn interned(self) -> Str {
-        match self {
-            KeyText::Shared(s) => s,
-            KeyText::Text(t) => Str::new(t),
-            KeyText::Owned(t) => Str::new(&t),
-        }
-    }
-    fn unique(self) -> Str {
-        match self {
-            KeyText::Shared(s) => s,
-            KeyText::Text(t) => Str::unique(t),
-            KeyText::Owned(t) => Str::unique(&t),
-        }
-    }
-}
-
-impl From<Str> for KeyText<'_> {
-    fn from(s: Str) -> Self {
-        KeyText::Shared(s)
-    }
-}
-
-impl From<&Str> for KeyText<'_> {
-    fn from(s: &Str) -> Self {
-        KeyText::Shared(s.clone())
-    }
-}
-
-impl<'a> From<&'a String> for KeyText<'a> {
-    fn from(s: &'a String) -> Self {
-        KeyText::Text(s)
-    }
-}
-
-impl<'a> From<&'a str> for KeyText<'a> {
-    fn from(s: &'a str) -> Self {
-        KeyText::Text(s)
-    }
-}
-
-impl<'a> From<&&'a str> for KeyText<'a> {
-    fn from(s: &&'a str) -> Self {
-        KeyText::Text(s)
-    }
-}
-
-impl From<String> for KeyText<'_> {
-    fn from(s: String) -> Self {
-        KeyText::Owned(s)
+    /// A key of the given strings, shared (no copy).
+    pub fn of(namespace: Str, name: Str) -> Self {
+        ObjKey { namespace, name }
     }
 }
 
@@ -99,12 +44,13 @@ pub enum Health {
     Done,
 }
 
-/// One table cell.
+/// One table cell. Text is held as [`Str`]: a row of 50,000 pods clones the pod's own name,
+/// namespace, IP and node strings (no allocation), and status words are interned.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
-    Text(String),
+    Text(Str),
     /// A status word with its health, coloured by the theme.
-    Status(String, Health),
+    Status(Str, Health),
     Count(i64),
     /// `ready/total`, as in the READY column.
     Ratio {
@@ -120,7 +66,7 @@ pub enum Cell {
     Age(Option<Timestamp>),
     /// A resource quantity: display text and a number to sort by.
     Quantity {
-        text: String,
+        text: Str,
         value: f64,
     },
     /// Filled from other kinds when the table is built (node pod counts, service endpoints).
@@ -128,14 +74,35 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
-        Cell::Text(s.into())
+    /// A text cell of an interned copy of `s`: for words many rows repeat (types, roles,
+    /// `<none>`). Strings an object already holds are better cloned into `Cell::Text`.
+    pub fn text(s: impl AsRef<str>) -> Cell {
+        Cell::Text(Str::new(s.as_ref()))
+    }
+
+    /// A text cell of a copy of `s` that is not interned: for text unique to one row
+    /// (messages, formatted address lists).
+    pub fn unique(s: impl AsRef<str>) -> Cell {
+        Cell::Text(Str::unique(s.as_ref()))
+    }
+
+    /// A status cell of the interned status word `s` (`Running` is held once for all rows).
+    pub fn status(s: impl AsRef<str>, health: Health) -> Cell {
+        Cell::Status(Str::new(s.as_ref()), health)
+    }
+
+    /// A quantity cell of the interned text `s`.
+    pub fn quantity(s: impl AsRef<str>, value: f64) -> Cell {
+        Cell::Quantity {
+            text: Str::new(s.as_ref()),
+            value,
+        }
     }
 
     /// The text shown for this cell at time `now`.
     pub fn display(&self, now: Timestamp) -> String {
         match self {
-            Cell::Text(s) | Cell::Status(s, _) => s.clone(),
+            Cell::Text(s) | Cell::Status(s, _) => s.to_string(),
             Cell::Count(n) => n.to_string(),
             Cell::Ratio { ready, total } => format!("{ready}/{total}"),
             Cell::Restarts { count, last } => match last {
@@ -144,7 +111,7 @@ impl Cell {
             },
             Cell::Age(Some(t)) => human_duration(*t, now),
             Cell::Age(None) => "<unknown>".to_string(),
-            Cell::Quantity { text, .. } => text.clone(),
+            Cell::Quantity { text, .. } => text.to_string(),
             Cell::Joined => String::new(),
         }
     }
@@ -246,7 +213,7 @@ pub enum RowLinks {
     /// A pod: the node it runs on, whether it still occupies that node (not finished), and
     /// its requests and limits (see [`crate::model::usage::pod_resources`]).
     Pod {
-        node: String,
+        node: Str,
         active: bool,
         resources: [f64; 4],
     },
@@ -254,9 +221,9 @@ pub enum RowLinks {
     Endpoints { ready: u32, total: u32 },
     /// An event: the object it is about and when it was last seen.
     Event {
-        kind: String,
-        namespace: String,
-        name: String,
+        kind: Str,
+        namespace: Str,
+        name: Str,
         last_seen: Option<Timestamp>,
     },
 }

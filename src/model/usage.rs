@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::quantity::parse_quantity;
 use super::{Cell, ObjKey, ResourceKind, Row, RowLinks};
+use crate::objects::Str;
 
 /// CPU cores and memory bytes in use.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -88,19 +89,22 @@ fn percent(used: f64, of: f64) -> Cell {
     if of > 0.0 {
         let p = (used / of * 100.0).trunc();
         Cell::Quantity {
-            text: format!("{p:.0}%"),
+            text: Str::unique(&format!("{p:.0}%")),
             value: p,
         }
     } else {
         Cell::Quantity {
-            text: "n/a".to_string(),
+            text: Str::N_A,
             value: -1.0,
         }
     }
 }
 
 fn quantity((text, value): (String, f64)) -> Cell {
-    Cell::Quantity { text, value }
+    Cell::Quantity {
+        text: Str::unique(&text),
+        value,
+    }
 }
 
 /// The cell of usage column `column` (an index into [`POD_COLUMNS`] or [`NODE_COLUMNS`]) for
@@ -110,12 +114,12 @@ pub fn cell(kind: ResourceKind, row: &Row, column: usize, usage: &Usage) -> Cell
         // metrics-server has no usage for pods that are not running or nodes that are not
         // ready; kubectl top prints `<unknown>` for such a node.
         let missing = if kind == ResourceKind::Nodes {
-            "<unknown>"
+            Str::UNKNOWN
         } else {
-            "-"
+            Str::DASH
         };
         return Cell::Quantity {
-            text: missing.to_string(),
+            text: missing,
             value: -1.0,
         };
     };
@@ -132,7 +136,7 @@ pub fn cell(kind: ResourceKind, row: &Row, column: usize, usage: &Usage) -> Cell
                 3 => percent(used.cpu, r[1]),
                 4 => percent(used.memory, r[2]),
                 5 => percent(used.memory, r[3]),
-                _ => Cell::Text(String::new()),
+                _ => Cell::Text(Str::empty()),
             }
         }
         ResourceKind::Nodes => {
@@ -147,10 +151,10 @@ pub fn cell(kind: ResourceKind, row: &Row, column: usize, usage: &Usage) -> Cell
                 1 => percent(cpu_milli, (allocatable(5) * 1000.0).round()),
                 2 => quantity(memory_text(used.memory)),
                 3 => percent(used.memory, allocatable(6)),
-                _ => Cell::Text(String::new()),
+                _ => Cell::Text(Str::empty()),
             }
         }
-        _ => Cell::Text(String::new()),
+        _ => Cell::Text(Str::empty()),
     }
 }
 

@@ -57,8 +57,20 @@ fn per_kind_at_fifty_thousand_pods() {
     println!("objects total {} KiB", total / 1024);
     let before = in_use();
     let mut rows = Vec::new();
-    for (_, objs) in &kept {
+    for (kind, objs) in &kept {
+        let b = in_use();
+        let n = rows.len();
         rows.extend(objs.iter().filter_map(row_of).map(Arc::new));
+        if rows.len() > n {
+            let used = in_use().saturating_sub(b);
+            println!(
+                "rows {:<26} {:>6} rows {:>9} KiB {:>6} B each",
+                kind.name(),
+                rows.len() - n,
+                used / 1024,
+                used / (rows.len() - n)
+            );
+        }
     }
     println!(
         "rows {}: {} KiB",

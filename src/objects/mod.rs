@@ -182,7 +182,7 @@ where
         Kind::Endpoints => Object::Endpoints(arc(reader.read()?)),
         Kind::EndpointSlice => Object::EndpointSlice(arc(reader.read()?)),
         Kind::Deployment => Object::Deployment(arc(reader.read()?)),
-        Kind::ReplicaSet => Object::ReplicaSet(arc(reader.read()?)),
+        Kind::ReplicaSet => Object::ReplicaSet(arc(replica_set(reader)?)),
         Kind::StatefulSet => Object::StatefulSet(arc(reader.read()?)),
         Kind::DaemonSet => Object::DaemonSet(arc(reader.read()?)),
         Kind::Job => Object::Job(arc(reader.read()?)),
@@ -211,12 +211,25 @@ where
     })
 }
 
-trait Reader {
+/// A ReplicaSet, read first without its pod template: a Deployment's earlier revision is kept
+/// so (its template never built), any other one is read again in full.
+fn replica_set<R: Reader>(reader: R) -> Result<ReplicaSet, DecodeError> {
+    if let Ok(lean) = reader.read::<workload::LeanReplicaSet>() {
+        let rs = ReplicaSet::from(lean);
+        if rs.is_old_revision() {
+            return Ok(rs);
+        }
+    }
+    reader.read()
+}
+
+trait Reader: Copy {
     fn read<T: DeserializeOwned>(self) -> Result<T, DecodeError>;
 }
 
 // Objects are decoded plainly (the common case, and the fast one); only an object that fails
 // is read again with its field path tracked, to say where it is wrong.
+#[derive(Clone, Copy)]
 struct FromValue<'a>(&'a Value);
 impl Reader for FromValue<'_> {
     fn read<T: DeserializeOwned>(self) -> Result<T, DecodeError> {
@@ -224,6 +237,7 @@ impl Reader for FromValue<'_> {
     }
 }
 
+#[derive(Clone, Copy)]
 struct FromText<'a>(&'a str);
 impl Reader for FromText<'_> {
     fn read<T: DeserializeOwned>(self) -> Result<T, DecodeError> {
@@ -362,7 +376,7 @@ impl Object {
     /// Namespace (empty for cluster-scoped objects) and name.
     pub fn key(&self) -> ObjKey {
         match self {
-            Object::Event(e) => ObjKey::new(&e.namespace, &e.name),
+            Object::Event(e) => ObjKey::of(e.namespace.clone(), e.name.clone()),
             Object::NetworkPolicy(p) => ObjKey::new(
                 p.metadata.namespace.as_deref().unwrap_or_default(),
                 p.metadata.name.as_deref().unwrap_or_default(),
@@ -370,11 +384,9 @@ impl Object {
             // The object's own strings, shared: a key costs no copy of the text.
             other => {
                 let meta = other.meta_opt();
-                ObjKey::new(
-                    meta.and_then(|m| m.namespace.clone())
-                        .unwrap_or_else(|| Str::new("")),
-                    meta.and_then(|m| m.name.clone())
-                        .unwrap_or_else(|| Str::new("")),
+                ObjKey::of(
+                    meta.and_then(|m| m.namespace.clone()).unwrap_or_default(),
+                    meta.and_then(|m| m.name.clone()).unwrap_or_default(),
                 )
             }
         }

@@ -471,7 +471,9 @@ pub struct PodStatus {
     pub phase: Option<Str>,
     pub reason: Option<Str>,
     pub message: Option<Str>,
-    pub conditions: Option<List<Condition>>,
+    /// Held once for all pods with equal conditions (pods of one rollout started together
+    /// have the same types, statuses, reasons and transition times).
+    pub conditions: Option<Shared<List<Condition>>>,
     pub container_statuses: Option<List<ContainerStatus>>,
     pub init_container_statuses: Option<List<ContainerStatus>>,
     pub ephemeral_container_statuses: Option<List<ContainerStatus>>,
@@ -583,6 +585,7 @@ impl super::shared::Prepare for List<Container> {
 }
 
 impl super::shared::Prepare for List<Volume> {}
+impl super::shared::Prepare for List<Condition> {}
 impl super::shared::Prepare for List<Toleration> {}
 impl super::shared::Prepare for Affinity {}
 

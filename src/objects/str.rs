@@ -59,11 +59,25 @@ impl Str {
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
+
+    /// The empty string: static, no allocation and no look-up in the interner.
+    pub const fn empty() -> Str {
+        Str(ArcStr::new())
+    }
+
+    /// `<none>`, what kubectl prints for a missing value: static, no allocation.
+    pub const NONE: Str = Str(arcstr::literal!("<none>"));
+    /// `<unknown>`, static.
+    pub const UNKNOWN: Str = Str(arcstr::literal!("<unknown>"));
+    /// `-`, static.
+    pub const DASH: Str = Str(arcstr::literal!("-"));
+    /// `n/a`, static.
+    pub const N_A: Str = Str(arcstr::literal!("n/a"));
 }
 
 impl Default for Str {
     fn default() -> Self {
-        Str::new("")
+        Str::empty()
     }
 }
 

@@ -77,6 +77,41 @@ pub struct ReplicaSetSpec {
     pub min_ready_seconds: Option<i32>,
 }
 
+/// A ReplicaSet read without its pod template (the template is skipped, not decoded): what
+/// decoding reads first, to keep a Deployment's earlier revision without ever building its
+/// template. A template decoded and then dropped would leave its shared values' allocations
+/// behind in the `Shared` table until that table is swept, and its strings in the interner.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(super) struct LeanReplicaSet {
+    metadata: ObjectMeta,
+    spec: Option<LeanReplicaSetSpec>,
+    status: Option<ReplicaSetStatus>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct LeanReplicaSetSpec {
+    replicas: Option<i32>,
+    selector: LabelSelector,
+    min_ready_seconds: Option<i32>,
+}
+
+impl From<LeanReplicaSet> for ReplicaSet {
+    fn from(lean: LeanReplicaSet) -> ReplicaSet {
+        ReplicaSet {
+            metadata: lean.metadata,
+            spec: lean.spec.map(|s| ReplicaSetSpec {
+                replicas: s.replicas,
+                selector: s.selector,
+                template: None,
+                min_ready_seconds: s.min_ready_seconds,
+            }),
+            status: lean.status,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReplicaSetStatus {
@@ -247,6 +282,8 @@ impl ReplicaSet {
     /// Also drops the pod template of a Deployment's earlier revision (scaled to 0, no pods
     /// left): the Deployment's own template is the one checks read, and a Deployment keeps
     /// up to ten such revisions, each with a template of its own (no sharing with the live one).
+    /// Decoding does not even build that template (see [`LeanReplicaSet`]); this covers
+    /// ReplicaSets made otherwise.
     pub fn compact(&mut self) {
         self.metadata.compact();
         if self.is_old_revision()
@@ -343,5 +380,39 @@ mod tests {
             "pods still terminating"
         );
         assert!(has_template(&rs(0, 0, "Foo")), "not a Deployment's");
+    }
+
+    #[test]
+    fn an_earlier_revision_read_from_text_keeps_everything_but_its_template() {
+        let text = r#"{"metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web"},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web",
+                "uid": "u1", "controller": true}]},
+            "spec": {"replicas": 0, "minReadySeconds": 5,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {"spec": {"containers": [{"name": "app", "image": "web:1"}]}}},
+            "status": {"replicas": 0, "observedGeneration": 3}}"#;
+        let Ok(Object::ReplicaSet(r)) = super::super::decode_text(Kind::ReplicaSet, text) else {
+            panic!("a ReplicaSet");
+        };
+        assert_eq!(r.metadata.name(), "web-1");
+        assert_eq!(r.metadata.label("app"), Some("web"));
+        assert!(r.is_old_revision());
+        let spec = r.spec.as_ref().expect("spec");
+        assert!(spec.template.is_none());
+        assert_eq!(spec.replicas, Some(0));
+        assert_eq!(spec.min_ready_seconds, Some(5));
+        assert!(spec.selector.match_labels.is_some());
+        assert_eq!(
+            r.status.as_ref().and_then(|s| s.observed_generation),
+            Some(3)
+        );
+        let live = text.replace(
+            r#""replicas": 0, "minReadySeconds""#,
+            r#""replicas": 2, "minReadySeconds""#,
+        );
+        let Ok(Object::ReplicaSet(r)) = super::super::decode_text(Kind::ReplicaSet, &live) else {
+            panic!("a ReplicaSet");
+        };
+        assert!(r.spec.as_ref().is_some_and(|s| s.template.is_some()));
     }
 }

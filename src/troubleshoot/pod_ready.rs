@@ -26,7 +26,7 @@ pub fn check(ctx: &Ctx, pod: &Pod, out: &mut Vec<Finding>) {
     if status.phase.as_deref() != Some("Running") || pod.metadata.deletion_timestamp.is_some() {
         return;
     }
-    let conds = status.conditions.as_ref();
+    let conds = status.conditions.as_deref();
     let Some(ready) = condition(conds, "Ready").filter(|c| c.status == "False") else {
         return;
     };

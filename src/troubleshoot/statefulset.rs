@@ -132,7 +132,7 @@ fn readiness(ctx: &Ctx, sts: &StatefulSet) -> Option<Finding> {
     // the ordinal before it has been Ready for a while, otherwise once the set is not new.
     let ready_since = |p: &Pod| {
         crate::objects::condition(
-            p.status.as_ref().and_then(|s| s.conditions.as_ref()),
+            p.status.as_ref().and_then(|s| s.conditions.as_deref()),
             "Ready",
         )
         .filter(|c| c.is_true())

@@ -17,7 +17,7 @@ pub fn is_live(pod: &Pod) -> bool {
 /// Whether the pod's Ready condition is True.
 pub fn is_ready(pod: &Pod) -> bool {
     crate::objects::condition(
-        pod.status.as_ref().and_then(|s| s.conditions.as_ref()),
+        pod.status.as_ref().and_then(|s| s.conditions.as_deref()),
         "Ready",
     )
     .is_some_and(|c| c.is_true())
@@ -124,7 +124,7 @@ pub fn pod_state(pod: &Pod) -> String {
     }
     if phase == "Pending" {
         let scheduled =
-            crate::objects::condition(status.and_then(|s| s.conditions.as_ref()), "PodScheduled");
+            crate::objects::condition(status.and_then(|s| s.conditions.as_deref()), "PodScheduled");
         if let Some(c) = scheduled.filter(|c| c.status == "False") {
             let reason = c.reason.as_deref().unwrap_or("not scheduled");
             return match c.message.as_deref().filter(|m| !m.is_empty()) {

@@ -89,7 +89,7 @@ impl TableColumns {
             .and_then(|t| t.parse::<Timestamp>().ok());
         let mut out = Vec::with_capacity(self.titles.len());
         if self.namespaced {
-            out.push(Cell::Text(namespace.clone()));
+            out.push(Cell::text(&namespace));
         }
         let offset = usize::from(self.namespaced);
         for (n, (index, kind, _format)) in self.picks.iter().enumerate() {
@@ -167,9 +167,9 @@ fn cell(title: &str, kind: &str, value: Option<&Value>, created: Option<Timestam
     }
     if matches!(title, "STATUS" | "PHASE" | "STATE") && !text.is_empty() && text != "<none>" {
         let health = status_word_health(&text);
-        return Cell::Status(text, health);
+        return Cell::status(&text, health);
     }
-    Cell::Text(text)
+    Cell::text(text)
 }
 
 /// Health of a status word of any kind (pod phases and reasons, PVC/PV phases, node and

@@ -2,7 +2,7 @@
 
 use crate::objects::Deployment;
 
-use super::{created, meta_key};
+use super::{created, meta_key, name_cell, namespace_cell};
 use crate::model::{Cell, Health, Row, RowLinks};
 
 /// Deployment: READY `ready/desired`, UP-TO-DATE, AVAILABLE, AGE. Health is `Error` when the
@@ -26,8 +26,8 @@ pub fn deployment_row(d: &Deployment) -> Row {
         Health::Ok
     };
     let cells = vec![
-        Cell::Text(key.namespace.to_string()),
-        Cell::Text(key.name.to_string()),
+        namespace_cell(&d.metadata),
+        name_cell(&d.metadata),
         Cell::Ratio {
             ready: ready as u32,
             total: desired as u32,

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::objects::{EndpointAddress, Endpoints};
 
-use super::{created, meta_key};
+use super::{created, meta_key, name_cell, namespace_cell};
 use crate::model::{Cell, Health, Row, RowLinks};
 
 /// kubectl shows at most this many endpoints before `+ N more...`.
@@ -85,9 +85,9 @@ pub fn endpoints_row(e: &Endpoints) -> Row {
     let key = meta_key(&e.metadata);
     let (ready, total) = address_counts(e);
     let cells = vec![
-        Cell::Text(key.namespace.to_string()),
-        Cell::Text(key.name.to_string()),
-        Cell::Text(format_endpoints(e)),
+        namespace_cell(&e.metadata),
+        name_cell(&e.metadata),
+        Cell::unique(format_endpoints(e)),
         Cell::Age(created(&e.metadata)),
     ];
     let health = if ready < total || total == 0 {

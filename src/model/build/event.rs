@@ -1,11 +1,21 @@
 //! The Events table row (either event API), like `kubectl get events`.
 
 use crate::model::{Cell, Health, ObjKey, Row, RowLinks};
-use crate::objects::Event;
+use crate::objects::{Event, Str};
 
 /// The message on a single line, whitespace runs with newlines collapsed.
 pub fn single_line(msg: &str) -> String {
     msg.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The MESSAGE cell: the event's own message when it is already on one line, else a copy.
+fn message_cell(message: &Str) -> Cell {
+    let line = single_line(message);
+    if line == message.as_str() {
+        Cell::Text(message.clone())
+    } else {
+        Cell::unique(line)
+    }
 }
 
 /// The health of an event type: `Warning` events warn, everything else is fine.
@@ -19,27 +29,27 @@ pub fn event_type_health(type_: &str) -> Health {
 
 /// An event. `links` = `RowLinks::Event` naming the involved object.
 pub fn event_row(e: &Event) -> Row {
-    let key = ObjKey::new(e.namespace.as_str(), e.name.as_str());
+    let key = ObjKey::of(e.namespace.clone(), e.name.clone());
     let type_ = if e.type_.is_empty() {
         "Normal".to_string()
     } else {
         e.type_.to_string()
     };
     let health = event_type_health(&type_);
-    let kind = e.object.kind.to_string();
-    let name = e.object.name.to_string();
+    let kind = e.object.kind.clone();
+    let name = e.object.name.clone();
     let object = if name.is_empty() {
         kind.to_lowercase()
     } else {
         format!("{}/{name}", kind.to_lowercase())
     };
     let cells = vec![
-        Cell::Text(key.namespace.to_string()),
+        Cell::Text(e.namespace.clone()),
         Cell::Age(e.last_seen),
-        Cell::Status(type_, health),
-        Cell::Text(e.reason.to_string()),
-        Cell::Text(object),
-        Cell::Text(single_line(&e.message)),
+        Cell::status(&type_, health),
+        Cell::Text(e.reason.clone()),
+        Cell::unique(object),
+        message_cell(&e.message),
         Cell::Count(i64::from(e.count.max(1))),
     ];
     Row {
@@ -48,7 +58,7 @@ pub fn event_row(e: &Event) -> Row {
         health,
         links: RowLinks::Event {
             kind,
-            namespace: e.object.namespace.to_string(),
+            namespace: e.object.namespace.clone(),
             name,
             last_seen: e.last_seen,
         },

@@ -9,10 +9,10 @@ mod node;
 mod pod;
 mod service;
 
-use crate::objects::ObjectMeta;
+use crate::objects::{ObjectMeta, Str};
 use jiff::Timestamp;
 
-use super::ObjKey;
+use super::{Cell, ObjKey};
 
 pub use deployment::deployment_row;
 pub use endpoints::endpoints_row;
@@ -24,7 +24,10 @@ pub use service::{ports as service_ports, service_row};
 
 /// The object's namespace and name (empty strings when missing).
 pub(crate) fn meta_key(meta: &ObjectMeta) -> ObjKey {
-    ObjKey::new(meta.namespace(), meta.name())
+    ObjKey::of(
+        meta.namespace.clone().unwrap_or_default(),
+        meta.name.clone().unwrap_or_default(),
+    )
 }
 
 /// The object's creation time.
@@ -32,11 +35,21 @@ pub(crate) fn created(meta: &ObjectMeta) -> Option<Timestamp> {
     meta.creation_timestamp.map(|t| t.ts())
 }
 
-/// `s` if present and non-empty, else `<none>`.
-pub(crate) fn or_none(s: Option<&str>) -> String {
+/// The NAMESPACE cell: the object's own namespace string, shared (no copy).
+pub(crate) fn namespace_cell(meta: &ObjectMeta) -> Cell {
+    Cell::Text(meta.namespace.clone().unwrap_or_default())
+}
+
+/// The NAME cell: the object's own name string, shared (no copy).
+pub(crate) fn name_cell(meta: &ObjectMeta) -> Cell {
+    Cell::Text(meta.name.clone().unwrap_or_default())
+}
+
+/// `s` (shared, not copied) if present and non-empty, else the interned `<none>`.
+pub(crate) fn or_none(s: Option<&Str>) -> Str {
     match s {
-        Some(s) if !s.is_empty() => s.to_string(),
-        _ => "<none>".to_string(),
+        Some(s) if !s.is_empty() => s.clone(),
+        _ => Str::NONE,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::objects::Namespace;
 
-use super::{created, meta_key};
+use super::{created, meta_key, name_cell};
 use crate::model::{Cell, Health, Row, RowLinks};
 
 /// Namespace: status phase (Active / Terminating) and age.
@@ -20,8 +20,8 @@ pub fn namespace_row(ns: &Namespace) -> Row {
         _ => Health::Warning,
     };
     let cells = vec![
-        Cell::Text(key.name.to_string()),
-        Cell::Status(phase, health),
+        name_cell(&ns.metadata),
+        Cell::status(&phase, health),
         Cell::Age(created(&ns.metadata)),
     ];
     Row {

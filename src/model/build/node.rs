@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::objects::Node;
 
-use super::{created, meta_key};
+use super::{created, meta_key, name_cell};
 use crate::model::quantity::{humanize_bytes, parse_quantity};
 use crate::model::{Cell, Health, Row, RowLinks};
 
@@ -31,10 +31,10 @@ pub fn node_row(node: &Node) -> Row {
         .and_then(|a| a.get("memory"))
         .map(|q| q.0.to_string());
     let cells = vec![
-        Cell::Text(key.name.to_string()),
-        Cell::Status(status, health),
-        Cell::Text(node_roles(node)),
-        Cell::Text(version),
+        name_cell(&node.metadata),
+        Cell::status(&status, health),
+        Cell::text(node_roles(node)),
+        Cell::text(version),
         Cell::Age(created(&node.metadata)),
         cpu_cell(cpu.as_deref()),
         memory_cell(memory.as_deref()),
@@ -92,31 +92,16 @@ pub fn node_roles(node: &Node) -> String {
 
 fn cpu_cell(text: Option<&str>) -> Cell {
     match text {
-        Some(t) => Cell::Quantity {
-            text: t.to_string(),
-            value: parse_quantity(t).unwrap_or(0.0),
-        },
-        None => Cell::Quantity {
-            text: "<none>".to_string(),
-            value: 0.0,
-        },
+        Some(t) => Cell::quantity(t, parse_quantity(t).unwrap_or(0.0)),
+        None => Cell::quantity("<none>", 0.0),
     }
 }
 
 fn memory_cell(text: Option<&str>) -> Cell {
     match text.map(|t| (t, parse_quantity(t))) {
-        Some((_, Some(v))) => Cell::Quantity {
-            text: humanize_bytes(v),
-            value: v,
-        },
-        Some((t, None)) => Cell::Quantity {
-            text: t.to_string(),
-            value: 0.0,
-        },
-        None => Cell::Quantity {
-            text: "<none>".to_string(),
-            value: 0.0,
-        },
+        Some((_, Some(v))) => Cell::quantity(humanize_bytes(v), v),
+        Some((t, None)) => Cell::quantity(t, 0.0),
+        None => Cell::quantity("<none>", 0.0),
     }
 }
 

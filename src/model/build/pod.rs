@@ -2,7 +2,7 @@
 
 use crate::objects::Pod;
 
-use super::{created, meta_key, or_none};
+use super::{created, meta_key, name_cell, namespace_cell, or_none};
 use crate::model::pod_status::{status_health, summarize};
 use crate::model::{Cell, Row, RowLinks};
 
@@ -16,24 +16,23 @@ pub fn pod_row(pod: &Pod) -> Row {
     let node = pod
         .spec
         .as_ref()
-        .and_then(|s| s.node_name.as_deref())
-        .unwrap_or_default()
-        .to_string();
+        .and_then(|s| s.node_name.clone())
+        .unwrap_or_default();
     let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or_default();
     let cells = vec![
-        Cell::Text(key.namespace.to_string()),
-        Cell::Text(key.name.to_string()),
+        namespace_cell(&pod.metadata),
+        name_cell(&pod.metadata),
         Cell::Ratio {
             ready: summary.ready,
             total: summary.total,
         },
-        Cell::Status(summary.status, health),
+        Cell::status(&summary.status, health),
         Cell::Restarts {
             count: summary.restarts,
             last: summary.last_restart,
         },
         Cell::Age(created(&pod.metadata)),
-        Cell::Text(or_none(status.and_then(|s| s.pod_ip.as_deref()))),
+        Cell::Text(or_none(status.and_then(|s| s.pod_ip.as_ref()))),
         Cell::Text(or_none(Some(&node))),
     ];
     let active = phase != "Succeeded" && phase != "Failed";

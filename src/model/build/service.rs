@@ -2,7 +2,7 @@
 
 use crate::objects::{LoadBalancerStatus, Service, ServicePort, Str};
 
-use super::{created, meta_key, or_none};
+use super::{created, meta_key, name_cell, namespace_cell, or_none};
 use crate::model::{Cell, Health, Row, RowLinks};
 
 /// kubectl truncates load-balancer addresses to this many characters in the narrow table.
@@ -32,18 +32,18 @@ pub fn service_row(svc: &Service) -> Row {
         .unwrap_or_else(|| "<none>".to_string());
     let lb = svc.status.as_ref().and_then(|s| s.load_balancer.as_ref());
     let cells = vec![
-        Cell::Text(key.namespace.to_string()),
-        Cell::Text(key.name.to_string()),
-        Cell::Text(type_.clone()),
-        Cell::Text(or_none(spec.cluster_ip.as_deref())),
-        Cell::Text(external_ip(
+        namespace_cell(&svc.metadata),
+        name_cell(&svc.metadata),
+        Cell::text(&type_),
+        Cell::Text(or_none(spec.cluster_ip.as_ref())),
+        Cell::text(external_ip(
             &type_,
             spec.external_ips.as_deref().unwrap_or(&[]),
-            spec.external_name.as_deref(),
+            spec.external_name.as_ref(),
             lb,
         )),
-        Cell::Text(ports(spec.ports.as_deref().unwrap_or(&[]))),
-        Cell::Text(selector),
+        Cell::text(ports(spec.ports.as_deref().unwrap_or(&[]))),
+        Cell::text(selector),
         Cell::Joined,
         Cell::Age(created(&svc.metadata)),
     ];
@@ -99,7 +99,7 @@ fn load_balancer_addresses(lb: Option<&LoadBalancerStatus>) -> String {
 fn external_ip(
     type_: &str,
     external_ips: &[Str],
-    external_name: Option<&str>,
+    external_name: Option<&Str>,
     lb: Option<&LoadBalancerStatus>,
 ) -> String {
     match type_ {
@@ -123,7 +123,7 @@ fn external_ip(
                 all.join(",")
             }
         }
-        "ExternalName" => or_none(external_name),
+        "ExternalName" => or_none(external_name).to_string(),
         _ => "<unknown>".to_string(),
     }
 }
@@ -144,7 +144,7 @@ mod tests {
 
     fn text(row: &Row, i: usize) -> String {
         match &row.cells[i] {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
             other => panic!("not text: {other:?}"),
         }
     }

@@ -25,7 +25,7 @@ fn last_seen(row: &Row) -> Option<jiff::Timestamp> {
 
 fn text(row: &Row, i: usize) -> String {
     match row.cells.get(i) {
-        Some(Cell::Text(s)) | Some(Cell::Status(s, _)) => s.clone(),
+        Some(Cell::Text(s)) | Some(Cell::Status(s, _)) => s.to_string(),
         Some(Cell::Count(n)) => n.to_string(),
         _ => String::new(),
     }

@@ -19,7 +19,7 @@ pub(crate) fn describe(
     let spec = svc.spec.clone().unwrap_or_default();
     let row = service_row(lite);
     let cell = |i: usize| match row.cells.get(i) {
-        Some(Cell::Text(s)) => s.clone(),
+        Some(Cell::Text(s)) => s.to_string(),
         _ => String::new(),
     };
     out.field(0, "Type:", cell(2));

@@ -144,7 +144,7 @@ impl Engine {
             Change::Upsert(obj) => {
                 let new = obj.clone();
                 self.changed_kinds
-                    .insert((obj.kind(), obj.key().namespace.to_string()));
+                    .insert((obj.kind(), obj.key().namespace.into()));
                 let old = self.snap.apply(Change::Upsert(obj));
                 deps::touched(&self.snap, old.as_ref(), Some(&new), &mut self.dirty);
             }

@@ -150,8 +150,8 @@ impl Snapshot {
                     let key = Head::of_value(&value).key();
                     snap.coverage.skipped.push(Skipped {
                         kind: kind_name.clone(),
-                        namespace: key.namespace.to_string(),
-                        name: key.name.to_string(),
+                        namespace: key.namespace.into(),
+                        name: key.name.into(),
                         reason: e.to_string(),
                         source,
                     });
@@ -191,7 +191,7 @@ impl Snapshot {
             meta(&p.metadata, &mut see);
             if let Some(s) = &p.status {
                 see(s.start_time);
-                conditions(s.conditions.as_ref(), &mut see);
+                conditions(s.conditions.as_deref(), &mut see);
                 let statuses = s
                     .container_statuses
                     .iter()
