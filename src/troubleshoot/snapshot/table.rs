@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::model::ObjKey;
 
-/// A key as two strings, so a lookup by an [`ObjKey`] or by `(namespace, name)` finds a
-/// [`ObjKey`] without building one.
+/// A key as two strings, so a lookup by `(namespace, name)` text finds an [`ObjKey`] without
+/// building one (building one interns the namespace and copies the name).
 trait KeyText {
     fn parts(&self) -> (&str, &str);
 }
@@ -157,7 +157,7 @@ impl<T> Table<T> {
 
     /// Inserts or replaces; returns the id and the previous object.
     pub fn upsert(&mut self, key: ObjKey, obj: Arc<T>) -> (u32, Option<Arc<T>>) {
-        if let Some(&id) = self.by_key.get(&key as &dyn KeyText) {
+        if let Some(&id) = self.by_key.get(&key) {
             let old = self.slots.get_mut(id as usize).and_then(|s| s.replace(obj));
             return (id, old);
         }
@@ -179,7 +179,7 @@ impl<T> Table<T> {
 
     /// Removes; returns the id it had and the object.
     pub fn remove(&mut self, key: &ObjKey) -> Option<(u32, Arc<T>)> {
-        let id = self.by_key.remove(key as &dyn KeyText)?;
+        let id = self.by_key.remove(key)?;
         let obj = self.slots.get_mut(id as usize)?.take()?;
         self.free.push(id);
         Some((id, obj))
@@ -187,9 +187,7 @@ impl<T> Table<T> {
 
     pub fn get(&self, key: &ObjKey) -> Option<&Arc<T>> {
         self.mark_read_in(&key.namespace);
-        self.by_key
-            .get(key as &dyn KeyText)
-            .and_then(|&id| self.by_id_quietly(id))
+        self.by_key.get(key).and_then(|&id| self.by_id_quietly(id))
     }
 
     /// The object in namespace `ns` named `name`.
@@ -203,7 +201,7 @@ impl<T> Table<T> {
 
     pub fn id_of(&self, key: &ObjKey) -> Option<u32> {
         self.mark_read_in(&key.namespace);
-        self.by_key.get(key as &dyn KeyText).copied()
+        self.by_key.get(key).copied()
     }
 
     pub fn by_id(&self, id: u32) -> Option<&Arc<T>> {
